@@ -1,0 +1,196 @@
+//! The broker handle: a small pool of AMQP connections, the topology every new connection
+//! declares before use, and the reconnect backoff.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use deadpool_lapin::{Pool, PoolConfig, Runtime, Timeouts};
+use lapin::types::LongString;
+use lapin::{Channel, ConnectionProperties};
+
+use crate::error::{Error, Result};
+use crate::names::Names;
+use crate::topology::{QueueDefaults, Topology};
+
+/// How to reach the broker and which farm to talk to.
+#[derive(Debug, Clone)]
+pub struct BrokerConfig {
+    /// AMQP URL, e.g. `amqp://guest:guest@127.0.0.1:5672/%2f`.
+    pub url: String,
+    /// The farm's names.
+    pub names: Names,
+    /// Shown in the RabbitMQ management UI, e.g. `warren-worker node01`.
+    pub connection_name: String,
+    /// Queue type and expiry for every queue declared.
+    pub queue_defaults: QueueDefaults,
+}
+
+/// A cloneable handle to the broker shared by every part of a process.
+#[derive(Clone)]
+pub struct Broker {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool,
+    names: Names,
+    queue_defaults: QueueDefaults,
+    /// Everything declared so far, so a new connection (after a broker restart) declares it again
+    /// before anyone uses it.
+    topology: Mutex<Topology>,
+    /// Connections made after the first, for metrics and tests.
+    reconnects: AtomicU64,
+    connections: AtomicU64,
+}
+
+impl std::fmt::Debug for Broker {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Broker")
+            .field("namespace", &self.inner.names.namespace())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Jittered exponential delays for reconnecting: 100 ms doubling up to 5 s, forever.
+#[must_use]
+pub fn reconnect_backoff() -> impl Iterator<Item = Duration> + Send {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(100))
+        .with_max_delay(Duration::from_secs(5))
+        .with_factor(2.0)
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
+impl Broker {
+    /// A handle that connects lazily; `topology` is declared on every new connection.
+    /// Must be called inside a tokio runtime.
+    pub fn new(config: BrokerConfig, topology: Topology) -> Result<Self> {
+        let connection_name = config.connection_name.clone();
+        let pool_config = deadpool_lapin::Config {
+            url: Some(config.url),
+            pool: Some(PoolConfig {
+                max_size: 2,
+                timeouts: Timeouts {
+                    wait: Some(Duration::from_secs(30)),
+                    create: Some(Duration::from_secs(10)),
+                    recycle: Some(Duration::from_secs(5)),
+                },
+                ..PoolConfig::default()
+            }),
+        };
+        let pool = pool_config
+            .create_pool(
+                move || {
+                    ConnectionProperties::default()
+                        .with_connection_name(LongString::from(connection_name.as_str()))
+                },
+                Runtime::Tokio1,
+            )
+            .map_err(Error::Config)?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                pool,
+                names: config.names,
+                queue_defaults: config.queue_defaults,
+                topology: Mutex::new(topology),
+                reconnects: AtomicU64::new(0),
+                connections: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// The farm's names.
+    #[must_use]
+    pub fn names(&self) -> &Names {
+        &self.inner.names
+    }
+
+    /// Queue type and expiry used for every queue.
+    #[must_use]
+    pub fn queue_defaults(&self) -> QueueDefaults {
+        self.inner.queue_defaults
+    }
+
+    /// How many times a connection was made again after the first.
+    #[must_use]
+    pub fn reconnects(&self) -> u64 {
+        self.inner.reconnects.load(Ordering::Relaxed)
+    }
+
+    /// Open a channel. On a connection's first use the known topology is declared first, so
+    /// after a broker restart nothing is used before it exists again.
+    pub async fn open_channel(&self) -> Result<Channel> {
+        let connection = self.inner.pool.get().await.map_err(Error::Connect)?;
+        let fresh = deadpool_lapin::Object::metrics(&connection).recycle_count == 0;
+        let channel = connection
+            .create_channel()
+            .await
+            .map_err(Error::amqp("open a channel"))?;
+        if fresh {
+            if self.inner.connections.fetch_add(1, Ordering::Relaxed) > 0 {
+                self.inner.reconnects.fetch_add(1, Ordering::Relaxed);
+            }
+            let topology = self.topology_snapshot();
+            topology.declare(&channel).await?;
+        }
+        Ok(channel)
+    }
+
+    /// Open a channel, retrying with jittered backoff until it works.
+    /// Callers race this against their shutdown signal.
+    pub async fn open_channel_retrying(&self, purpose: &str) -> Channel {
+        let mut delays = reconnect_backoff();
+        loop {
+            match self.open_channel().await {
+                Ok(channel) => return channel,
+                Err(error) => {
+                    let delay = delays.next().unwrap_or(Duration::from_secs(5));
+                    tracing::warn!(purpose, error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "broker unavailable, retrying");
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// Declare `topology` on `channel` now and on every future connection.
+    pub async fn declare(&self, topology: &Topology, channel: &Channel) -> Result<()> {
+        topology.declare(channel).await?;
+        self.inner
+            .topology
+            .lock()
+            .expect("topology lock is never poisoned")
+            .merge(topology);
+        Ok(())
+    }
+
+    fn topology_snapshot(&self) -> Topology {
+        self.inner
+            .topology
+            .lock()
+            .expect("topology lock is never poisoned")
+            .clone()
+    }
+
+    /// Close the pool; channels already open stay usable until their connection closes.
+    pub fn close(&self) {
+        self.inner.pool.close();
+    }
+}
+
+/// An error and its causes on one line, for log fields.
+#[must_use]
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

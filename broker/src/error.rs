@@ -1,0 +1,50 @@
+//! Errors of the broker layer.
+
+/// Result with the broker layer's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What can go wrong talking to RabbitMQ.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The AMQP URL or pool settings are not usable.
+    #[error("invalid broker configuration")]
+    Config(#[source] deadpool_lapin::CreatePoolError),
+    /// No connection could be taken from the pool.
+    #[error("failed to connect to the broker")]
+    Connect(#[source] deadpool_lapin::PoolError),
+    /// An AMQP operation failed.
+    #[error("failed to {action}")]
+    Amqp {
+        /// What was being done, e.g. "declare exchange `warren.events`".
+        action: String,
+        /// The AMQP error.
+        #[source]
+        source: lapin::Error,
+    },
+    /// The broker refused a published message (negative confirm).
+    #[error("the broker refused a message published to `{exchange}` with key `{routing_key}`")]
+    Nacked {
+        /// Exchange published to.
+        exchange: String,
+        /// Routing key used.
+        routing_key: String,
+    },
+    /// A mandatory message matched no queue.
+    #[error("no queue is bound to `{exchange}` for key `{routing_key}`")]
+    Unroutable {
+        /// Exchange published to.
+        exchange: String,
+        /// Routing key used.
+        routing_key: String,
+    },
+    /// A name is longer than AMQP allows.
+    #[error("the AMQP name `{0}` is longer than 255 bytes")]
+    NameTooLong(String),
+}
+
+impl Error {
+    pub(crate) fn amqp(action: impl Into<String>) -> impl FnOnce(lapin::Error) -> Self {
+        let action = action.into();
+        move |source| Self::Amqp { action, source }
+    }
+}

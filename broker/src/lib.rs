@@ -1,0 +1,22 @@
+//! Warren's RabbitMQ layer: names under a namespace, topology as data, a connection pool that
+//! re-declares the topology on every new connection, a publisher with confirms, consumers with
+//! `basic.qos`, and jittered exponential backoff for reconnects.
+//!
+//! This crate knows nothing about the database or HTTP.
+
+mod connection;
+mod error;
+mod names;
+mod publisher;
+mod shutdown;
+mod topology;
+
+pub use connection::{Broker, BrokerConfig, error_chain, reconnect_backoff};
+pub use error::{Error, Result};
+pub use lapin;
+pub use names::{BROADCAST_KEY, EVENTS_KEY, Names, NamesError, validate_queue_name};
+pub use publisher::{DeadLetter, Outgoing, Publisher, headers};
+pub use shutdown::{Shutdown, ShutdownTrigger, shutdown_channel};
+pub use topology::{
+    BindingSpec, ExchangeSpec, ExchangeType, QueueDefaults, QueueSpec, QueueType, Topology,
+};

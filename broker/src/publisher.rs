@@ -1,0 +1,252 @@
+//! Publishing with publisher confirms on one long-lived channel, reopened after failures.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::{BasicProperties, Channel};
+use uuid::Uuid;
+use warren_shared::{Envelope, Message};
+
+use crate::connection::Broker;
+use crate::error::{Error, Result};
+use crate::topology::short;
+
+/// Header names Warren sets on messages.
+pub mod headers {
+    /// Why a message was dead-lettered.
+    pub const ERROR: &str = "x-warren-error";
+    /// The queue a dead-lettered message was consumed from.
+    pub const SOURCE: &str = "x-warren-source";
+}
+
+/// One message ready to publish: its target and its encoded envelope.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// Exchange to publish to.
+    pub exchange: String,
+    /// Routing key.
+    pub routing_key: String,
+    /// Encoded envelope.
+    pub payload: Vec<u8>,
+    /// The message kind, set as the AMQP `type` property.
+    pub kind: &'static str,
+    /// Message priority, for priority queues.
+    pub priority: Option<u8>,
+    /// Fail instead of dropping the message silently when no queue is bound.
+    pub mandatory: bool,
+}
+
+impl Outgoing {
+    /// Encode `message` for `exchange` with `routing_key`.
+    #[must_use]
+    pub fn new(
+        exchange: impl Into<String>,
+        routing_key: impl Into<String>,
+        message: &Message,
+    ) -> Self {
+        Self {
+            exchange: exchange.into(),
+            routing_key: routing_key.into(),
+            kind: message.kind(),
+            payload: Envelope::encode_message(message),
+            priority: None,
+            mandatory: false,
+        }
+    }
+
+    /// Set the message priority.
+    #[must_use]
+    pub const fn with_priority(mut self, priority: u8) -> Self {
+        self.priority = Some(priority);
+        self
+    }
+
+    /// Require a bound queue.
+    #[must_use]
+    pub const fn mandatory(mut self) -> Self {
+        self.mandatory = true;
+        self
+    }
+}
+
+/// A message nobody could process, to be parked in the dead-letter queue with the reason.
+#[derive(Debug)]
+pub struct DeadLetter<'a> {
+    /// The queue it was consumed from.
+    pub source: &'a str,
+    /// Why it could not be processed.
+    pub reason: &'a str,
+    /// The original body.
+    pub payload: &'a [u8],
+}
+
+/// Publishes with confirms on one long-lived channel; after a failure the next call reopens it.
+pub struct Publisher {
+    broker: Broker,
+    channel: tokio::sync::Mutex<Option<Channel>>,
+}
+
+impl std::fmt::Debug for Publisher {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("Publisher").finish_non_exhaustive()
+    }
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+impl Publisher {
+    /// A publisher on `broker`; connects on first use.
+    #[must_use]
+    pub fn new(broker: Broker) -> Self {
+        Self {
+            broker,
+            channel: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The broker this publisher uses.
+    #[must_use]
+    pub fn broker(&self) -> &Broker {
+        &self.broker
+    }
+
+    /// The confirm-mode channel, opened if there is none or the last one broke.
+    pub async fn channel(&self) -> Result<Channel> {
+        let mut slot = self.channel.lock().await;
+        if let Some(channel) = slot.as_ref() {
+            if channel.status().connected() {
+                return Ok(channel.clone());
+            }
+        }
+        let channel = self.broker.open_channel().await?;
+        channel
+            .confirm_select(ConfirmSelectOptions::default())
+            .await
+            .map_err(Error::amqp("enable publisher confirms"))?;
+        *slot = Some(channel.clone());
+        Ok(channel)
+    }
+
+    async fn forget_channel(&self) {
+        *self.channel.lock().await = None;
+    }
+
+    /// Publish one message and wait for the broker's confirm.
+    pub async fn publish(&self, outgoing: &Outgoing) -> Result<()> {
+        self.publish_batch(std::slice::from_ref(outgoing)).await
+    }
+
+    /// Publish messages in order, then wait until the broker confirmed every one of them.
+    /// On error some may have been published; callers retry the whole batch (consumers are
+    /// idempotent).
+    pub async fn publish_batch(&self, batch: &[Outgoing]) -> Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let channel = self.channel().await?;
+        let result = Self::publish_on(&channel, batch).await;
+        if result.is_err() && !channel.status().connected() {
+            self.forget_channel().await;
+        }
+        result
+    }
+
+    async fn publish_on(channel: &Channel, batch: &[Outgoing]) -> Result<()> {
+        let timestamp = now_secs();
+        let mut confirms = Vec::with_capacity(batch.len());
+        for outgoing in batch {
+            let mut properties = BasicProperties::default()
+                .with_content_type(ShortString::from("application/json"))
+                .with_delivery_mode(2)
+                .with_message_id(ShortString::from(Uuid::new_v4().to_string()))
+                .with_timestamp(timestamp)
+                .with_type(ShortString::from(outgoing.kind));
+            if let Some(priority) = outgoing.priority {
+                properties = properties.with_priority(priority);
+            }
+            let confirm = channel
+                .basic_publish(
+                    short(&outgoing.exchange)?,
+                    short(&outgoing.routing_key)?,
+                    BasicPublishOptions {
+                        mandatory: outgoing.mandatory,
+                        ..BasicPublishOptions::default()
+                    },
+                    &outgoing.payload,
+                    properties,
+                )
+                .await
+                .map_err(Error::amqp(format!("publish to `{}`", outgoing.exchange)))?;
+            confirms.push(confirm);
+        }
+        for (confirm, outgoing) in confirms.into_iter().zip(batch) {
+            let confirmation = confirm.await.map_err(Error::amqp(format!(
+                "confirm a message published to `{}`",
+                outgoing.exchange
+            )))?;
+            if confirmation.is_nack() {
+                return Err(Error::Nacked {
+                    exchange: outgoing.exchange.clone(),
+                    routing_key: outgoing.routing_key.clone(),
+                });
+            }
+            if confirmation.take_message().is_some() {
+                return Err(Error::Unroutable {
+                    exchange: outgoing.exchange.clone(),
+                    routing_key: outgoing.routing_key.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Park a message in the farm's dead-letter queue with the reason in a header.
+    pub async fn publish_dead_letter(&self, dead_letter: &DeadLetter<'_>) -> Result<()> {
+        let channel = self.channel().await?;
+        let mut header_table = FieldTable::default();
+        header_table.insert(
+            ShortString::from(headers::ERROR),
+            AMQPValue::LongString(LongString::from(dead_letter.reason)),
+        );
+        header_table.insert(
+            ShortString::from(headers::SOURCE),
+            AMQPValue::LongString(LongString::from(dead_letter.source)),
+        );
+        let properties = BasicProperties::default()
+            .with_delivery_mode(2)
+            .with_timestamp(now_secs())
+            .with_headers(header_table);
+        let exchange = self.broker.names().dead_letters();
+        let result = async {
+            let confirmation = channel
+                .basic_publish(
+                    short(&exchange)?,
+                    ShortString::from(""),
+                    BasicPublishOptions::default(),
+                    dead_letter.payload,
+                    properties,
+                )
+                .await
+                .map_err(Error::amqp("publish a dead letter"))?
+                .await
+                .map_err(Error::amqp("confirm a dead letter"))?;
+            if confirmation.is_nack() {
+                return Err(Error::Nacked {
+                    exchange: exchange.clone(),
+                    routing_key: String::new(),
+                });
+            }
+            Ok(())
+        }
+        .await;
+        if result.is_err() && !channel.status().connected() {
+            self.forget_channel().await;
+        }
+        result
+    }
+}

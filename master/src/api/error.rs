@@ -1,0 +1,125 @@
+//! The API's one error type: each variant is an HTTP outcome with a JSON body `{"error": ..}`.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use warren_broker::error_chain;
+
+use crate::store::StoreError;
+
+/// An API failure, rendered as a status code and `{"error": "..."}`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is not well-formed (bad JSON syntax, bad query string).
+    #[error("{0}")]
+    BadRequest(String),
+    /// Something named in the path does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The request conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// The body is larger than allowed.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// The body is not JSON.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The request is well-formed but its content is invalid.
+    #[error("{message}")]
+    Unprocessable {
+        /// What is wrong.
+        message: String,
+        /// The field concerned, when one is.
+        field: Option<&'static str>,
+    },
+    /// Something failed on the master's side; details are logged, not returned.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl ApiError {
+    /// A 422 about one field.
+    pub fn invalid(field: &'static str, message: impl std::fmt::Display) -> Self {
+        Self::Unprocessable {
+            message: message.to_string(),
+            field: Some(field),
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let Self::Internal(error) = &self {
+            tracing::error!(error = %error_chain(error.as_ref()), "request failed");
+        }
+        let body = match &self {
+            Self::Unprocessable {
+                message,
+                field: Some(field),
+            } => json!({"error": message, "field": field}),
+            other => json!({"error": other.to_string()}),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let message = rejection.body_text();
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::PayloadTooLarge(format!("request body is too large: {message}"))
+            }
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(
+                "expected a JSON body with `Content-Type: application/json`".to_owned(),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY => Self::Unprocessable {
+                message,
+                field: None,
+            },
+            _ => Self::BadRequest(message),
+        }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound(what) => Self::NotFound(what),
+            StoreError::Invalid { field, message } => Self::Unprocessable {
+                message,
+                field: Some(field),
+            },
+            StoreError::Conflict(message) => Self::Conflict(message),
+            other => Self::Internal(other.into()),
+        }
+    }
+}

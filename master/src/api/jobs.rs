@@ -1,0 +1,601 @@
+//! Job, task and log endpoints.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use warren_shared::{
+    FrameBatch, FrameRange, JobState, Requirements, SoftwareRequirement, TaskState,
+};
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::db::rfc3339;
+use crate::entities::task;
+use crate::store::jobs::{self, JobFilter, JobRecord, NewJob};
+use crate::store::{logs, tasks};
+
+const DEFAULT_PAGE: u64 = 100;
+const MAX_PAGE: u64 = 10_000;
+
+/// A tag requirement: `"gpu"`, `"!windows"` or `{"tag": "windows", "negate": true}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum TagRequirementInput {
+    /// Compact form; a leading `!` negates.
+    Name(String),
+    /// Object form.
+    Object {
+        /// The tag.
+        tag: String,
+        /// Whether the worker must not have it.
+        #[serde(default)]
+        negate: bool,
+    },
+}
+
+/// A software requirement: `"blender>=3.4"` or `{"software": "blender", "min_version": "3.4"}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SoftwareRequirementInput {
+    /// Compact form.
+    Compact(String),
+    /// Object form.
+    Object {
+        /// Software name.
+        software: String,
+        /// Lowest acceptable version.
+        #[serde(default)]
+        min_version: Option<String>,
+        /// Highest acceptable version.
+        #[serde(default)]
+        max_version: Option<String>,
+    },
+}
+
+fn default_jobtype() -> String {
+    "command".to_owned()
+}
+const fn default_one() -> i64 {
+    1
+}
+const fn default_requeue() -> i32 {
+    3
+}
+const fn default_weight() -> i32 {
+    10
+}
+fn default_queue() -> String {
+    "root".to_owned()
+}
+
+/// The body of `POST /api/v1/jobs`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSubmission {
+    title: String,
+    #[serde(default = "default_jobtype")]
+    jobtype: String,
+    #[serde(default)]
+    jobtype_version: Option<i32>,
+    start: i64,
+    end: i64,
+    #[serde(default = "default_one")]
+    by: i64,
+    #[serde(default = "default_one")]
+    batch: i64,
+    #[serde(default)]
+    data: Value,
+    #[serde(default)]
+    environ: BTreeMap<String, String>,
+    #[serde(default = "default_one")]
+    cpus: i64,
+    #[serde(default)]
+    ram: i64,
+    #[serde(default)]
+    ram_warning: Option<i64>,
+    #[serde(default)]
+    ram_max: Option<i64>,
+    #[serde(default)]
+    timeout: Option<i64>,
+    #[serde(default)]
+    priority: i32,
+    #[serde(default = "default_weight")]
+    weight: i32,
+    #[serde(default = "default_requeue")]
+    requeue: i32,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    tag_requirements: Vec<TagRequirementInput>,
+    #[serde(default)]
+    software_requirements: Vec<SoftwareRequirementInput>,
+    #[serde(default = "default_queue")]
+    queue: String,
+    #[serde(default)]
+    user: Option<String>,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    notified_users: Vec<String>,
+    #[serde(default)]
+    autodelete_time: Option<i64>,
+    #[serde(default)]
+    hidden: bool,
+    #[serde(default)]
+    minimum_agents: Option<i32>,
+    #[serde(default)]
+    maximum_agents: Option<i32>,
+}
+
+impl JobSubmission {
+    /// Check every field and build the job to store.
+    fn validate(self) -> Result<NewJob, ApiError> {
+        let title = self.title.trim().to_owned();
+        if title.is_empty() || title.len() > 512 {
+            return Err(ApiError::invalid(
+                "title",
+                "`title` must be 1 to 512 characters",
+            ));
+        }
+        let frames = FrameRange::new(self.start, self.end, self.by).map_err(|error| {
+            let field = match error {
+                warren_shared::FrameRangeError::StepNotPositive { .. } => "by",
+                _ => "end",
+            };
+            ApiError::invalid(field, error)
+        })?;
+        if self.batch < 1 {
+            return Err(ApiError::invalid(
+                "batch",
+                format!("`batch` must be at least 1, got {}", self.batch),
+            ));
+        }
+        if !self.data.is_object() && !self.data.is_null() {
+            return Err(ApiError::invalid("data", "`data` must be a JSON object"));
+        }
+        let data = if self.data.is_null() {
+            json!({})
+        } else {
+            self.data
+        };
+        if !(-1000..=1000).contains(&self.priority) {
+            return Err(ApiError::invalid(
+                "priority",
+                format!(
+                    "`priority` must be between -1000 and 1000, got {}",
+                    self.priority
+                ),
+            ));
+        }
+        if self.weight < 1 {
+            return Err(ApiError::invalid(
+                "weight",
+                format!("`weight` must be at least 1, got {}", self.weight),
+            ));
+        }
+        if self.requeue < -1 {
+            return Err(ApiError::invalid(
+                "requeue",
+                format!(
+                    "`requeue` must be -1 (forever), 0 (never) or a count, got {}",
+                    self.requeue
+                ),
+            ));
+        }
+        for (field, value) in [
+            ("ram_warning", self.ram_warning),
+            ("ram_max", self.ram_max),
+            ("timeout", self.timeout),
+            ("autodelete_time", self.autodelete_time),
+        ] {
+            if value.is_some_and(|value| value < 1) {
+                return Err(ApiError::invalid(
+                    field,
+                    format!("`{field}` must be positive when given"),
+                ));
+            }
+        }
+        for name in self.environ.keys() {
+            if name.is_empty() || name.contains('=') || name.contains('\0') {
+                return Err(ApiError::invalid(
+                    "environ",
+                    format!("invalid environment variable name `{name}`"),
+                ));
+            }
+        }
+        let mut required = Vec::new();
+        let mut negated = Vec::new();
+        for requirement in self.tag_requirements {
+            match requirement {
+                TagRequirementInput::Name(name) => match name.strip_prefix('!') {
+                    Some(tag) => negated.push(tag.to_owned()),
+                    None => required.push(name),
+                },
+                TagRequirementInput::Object { tag, negate: true } => negated.push(tag),
+                TagRequirementInput::Object { tag, negate: false } => required.push(tag),
+            }
+        }
+        let software = self
+            .software_requirements
+            .into_iter()
+            .map(|input| match input {
+                SoftwareRequirementInput::Compact(text) => SoftwareRequirement::parse(&text),
+                SoftwareRequirementInput::Object {
+                    software,
+                    min_version,
+                    max_version,
+                } => {
+                    let requirement = SoftwareRequirement {
+                        software,
+                        min_version: min_version
+                            .as_deref()
+                            .map(warren_shared::Version::parse)
+                            .transpose()?,
+                        max_version: max_version
+                            .as_deref()
+                            .map(warren_shared::Version::parse)
+                            .transpose()?,
+                    };
+                    requirement.validate()?;
+                    Ok(requirement)
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| ApiError::invalid("software_requirements", error))?;
+        let requirements = Requirements::new(required, negated, software, self.cpus, self.ram)
+            .map_err(|error| ApiError::invalid("requirements", error))?;
+        let tags: BTreeSet<String> = self.tags.into_iter().collect();
+        for tag in &tags {
+            warren_shared::requirements::validate_tag(tag)
+                .map_err(|error| ApiError::invalid("tags", error))?;
+        }
+        warren_broker::validate_queue_name(&self.queue)
+            .map_err(|error| ApiError::invalid("queue", error))?;
+        Ok(NewJob {
+            title,
+            jobtype: self.jobtype,
+            jobtype_version: self.jobtype_version,
+            frames,
+            batch: self.batch,
+            data,
+            environ: self.environ,
+            requirements,
+            ram_warning: self.ram_warning,
+            ram_max: self.ram_max,
+            timeout_secs: self.timeout,
+            priority: self.priority,
+            weight: self.weight,
+            requeue: self.requeue,
+            tags,
+            queue: self.queue,
+            user: self.user,
+            notes: self.notes,
+            notified_users: self.notified_users,
+            autodelete_secs: self.autodelete_time,
+            hidden: self.hidden,
+            minimum_agents: self.minimum_agents,
+            maximum_agents: self.maximum_agents,
+        })
+    }
+}
+
+/// Per-state task counts of a job.
+#[derive(Debug, Serialize)]
+pub struct TaskCountsView {
+    total: i64,
+    queued: i64,
+    dispatched: i64,
+    running: i64,
+    done: i64,
+    failed: i64,
+    paused: i64,
+    cancelled: i64,
+}
+
+/// A job as the API shows it.
+#[derive(Debug, Serialize)]
+pub struct JobView {
+    id: i64,
+    title: String,
+    jobtype: String,
+    jobtype_version: i32,
+    queue: String,
+    state: String,
+    priority: i32,
+    weight: i32,
+    requeue: i32,
+    start: i64,
+    end: i64,
+    by: i64,
+    batch: i64,
+    data: Value,
+    environ: Value,
+    cpus: i32,
+    ram: i64,
+    ram_warning: Option<i64>,
+    ram_max: Option<i64>,
+    timeout: Option<i64>,
+    tags: Vec<String>,
+    tag_requirements: Value,
+    negated_tag_requirements: Value,
+    software_requirements: Value,
+    class: String,
+    user: Option<String>,
+    notes: String,
+    notified_users: Value,
+    hidden: bool,
+    minimum_agents: Option<i32>,
+    maximum_agents: Option<i32>,
+    autodelete_time: Option<i64>,
+    time_submitted: String,
+    time_started: Option<String>,
+    time_finished: Option<String>,
+    progress: f64,
+    tasks: TaskCountsView,
+}
+
+fn parse_json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// A job as the API shows it.
+pub fn job_json(record: &JobRecord) -> JobView {
+    let job = &record.job;
+    let requirements = parse_json(&job.requirements);
+    let field = |name: &str| requirements.get(name).cloned().unwrap_or(Value::Null);
+    JobView {
+        id: job.id,
+        title: job.title.clone(),
+        jobtype: record.jobtype.clone(),
+        jobtype_version: record.jobtype_version,
+        queue: record.queue.clone(),
+        state: job.state.clone(),
+        priority: job.priority,
+        weight: job.weight,
+        requeue: job.requeue,
+        start: job.frame_start,
+        end: job.frame_end,
+        by: job.frame_by,
+        batch: job.batch,
+        data: parse_json(&job.data),
+        environ: parse_json(&job.environ),
+        cpus: job.cpus,
+        ram: job.ram,
+        ram_warning: job.ram_warning,
+        ram_max: job.ram_max,
+        timeout: job.timeout_secs,
+        tags: record.tags.clone(),
+        tag_requirements: field("tags"),
+        negated_tag_requirements: field("negated_tags"),
+        software_requirements: field("software"),
+        class: record.class_key.clone(),
+        user: job.user.clone(),
+        notes: job.notes.clone(),
+        notified_users: parse_json(&job.notified_users),
+        hidden: job.hidden,
+        minimum_agents: job.minimum_agents,
+        maximum_agents: job.maximum_agents,
+        autodelete_time: job.autodelete_secs,
+        time_submitted: rfc3339(job.time_submitted),
+        time_started: job.time_started.map(rfc3339),
+        time_finished: job.time_finished.map(rfc3339),
+        progress: if job.n_tasks > 0 {
+            job.n_done as f64 / job.n_tasks as f64
+        } else {
+            0.0
+        },
+        tasks: TaskCountsView {
+            total: job.n_tasks,
+            queued: job.n_queued,
+            dispatched: job.n_dispatched,
+            running: job.n_running,
+            done: job.n_done,
+            failed: job.n_failed,
+            paused: job.n_paused,
+            cancelled: job.n_cancelled,
+        },
+    }
+}
+
+/// `POST /api/v1/jobs`.
+pub async fn submit(
+    State(state): State<AppState>,
+    ApiJson(submission): ApiJson<JobSubmission>,
+) -> Result<(StatusCode, Json<JobView>), ApiError> {
+    let new_job = submission.validate()?;
+    let created = jobs::create(&state.db, &new_job).await?;
+    state.dispatcher.wake();
+    tracing::info!(job_id = created.record.job.id, title = %created.record.job.title, n_tasks = created.record.job.n_tasks, class = %created.class.key, "job submitted");
+    Ok((StatusCode::CREATED, Json(job_json(&created.record))))
+}
+
+/// Filters of `GET /api/v1/jobs`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobQuery {
+    state: Option<String>,
+    limit: Option<u64>,
+    cursor: Option<i64>,
+    title: Option<String>,
+    #[serde(default)]
+    hidden: bool,
+}
+
+fn parse_states<T: std::str::FromStr<Err = warren_shared::UnknownState>>(
+    text: Option<&str>,
+) -> Result<Vec<T>, ApiError> {
+    text.map(|text| {
+        text.split(',')
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                part.trim()
+                    .parse::<T>()
+                    .map_err(|error| ApiError::invalid("state", error))
+            })
+            .collect()
+    })
+    .transpose()
+    .map(Option::unwrap_or_default)
+}
+
+fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_PAGE),
+        Some(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),
+        Some(limit) => Err(ApiError::invalid(
+            "limit",
+            format!("`limit` must be between 1 and {MAX_PAGE}, got {limit}"),
+        )),
+    }
+}
+
+/// `GET /api/v1/jobs`: newest first; `cursor` continues from the previous page's `next_cursor`.
+pub async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<JobQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = page_size(query.limit)?;
+    let filter = JobFilter {
+        states: parse_states::<JobState>(query.state.as_deref())?,
+        before_id: query.cursor,
+        limit,
+        include_hidden: query.hidden,
+        title_contains: query.title,
+    };
+    let records = jobs::list(&state.db, &filter).await?;
+    let next_cursor = (records.len() as u64 == limit)
+        .then(|| records.last().map(|record| record.job.id))
+        .flatten();
+    Ok(Json(json!({
+        "jobs": records.iter().map(job_json).collect::<Vec<_>>(),
+        "next_cursor": next_cursor,
+    })))
+}
+
+/// `GET /api/v1/jobs/{job_id}`.
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<Json<JobView>, ApiError> {
+    Ok(Json(job_json(&jobs::get(&state.db, job_id).await?)))
+}
+
+fn task_json(task: &task::Model, by: i64) -> Value {
+    let batch = FrameBatch {
+        index: task.idx,
+        first: task.frame_first,
+        last: task.frame_last,
+        by,
+    };
+    json!({
+        "id": task.id,
+        "job_id": task.job_id,
+        "index": task.idx,
+        "frames": batch.frames().collect::<Vec<_>>(),
+        "frame_first": task.frame_first,
+        "frame_last": task.frame_last,
+        "state": task.state,
+        "attempts": task.attempts,
+        "failures": task.failures,
+        "agent_id": task.agent_id,
+        "progress": task.progress,
+        "last_error": task.last_error,
+        "exit_code": task.exit_code,
+        "time_dispatched": task.time_dispatched.map(rfc3339),
+        "time_started": task.time_started.map(rfc3339),
+        "time_finished": task.time_finished.map(rfc3339),
+    })
+}
+
+/// Filters of `GET /api/v1/jobs/{job_id}/tasks`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskQuery {
+    state: Option<String>,
+    limit: Option<u64>,
+    cursor: Option<i64>,
+}
+
+/// `GET /api/v1/jobs/{job_id}/tasks`: in frame order; `cursor` continues a previous page.
+pub async fn list_tasks(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<TaskQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let limit = match query.limit {
+        None => MAX_PAGE,
+        limit => page_size(limit)?,
+    };
+    let record = jobs::get(&state.db, job_id).await?;
+    let filter = tasks::TaskFilter {
+        states: parse_states::<TaskState>(query.state.as_deref())?,
+        after_idx: query.cursor,
+        limit,
+    };
+    let rows = tasks::list(&state.db, job_id, &filter).await?;
+    let next_cursor = (rows.len() as u64 == limit)
+        .then(|| rows.last().map(|task| task.idx))
+        .flatten();
+    Ok(Json(json!({
+        "tasks": rows.iter().map(|task| task_json(task, record.job.frame_by)).collect::<Vec<_>>(),
+        "next_cursor": next_cursor,
+    })))
+}
+
+/// `GET /api/v1/jobs/{job_id}/tasks/{task_id}`.
+pub async fn get_task(
+    State(state): State<AppState>,
+    ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
+) -> Result<Json<Value>, ApiError> {
+    let record = jobs::get(&state.db, job_id).await?;
+    let task = tasks::get(&state.db, job_id, task_id).await?;
+    Ok(Json(task_json(&task, record.job.frame_by)))
+}
+
+/// Options of the log endpoint.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogQuery {
+    attempt: Option<i32>,
+    format: Option<String>,
+}
+
+/// `GET /api/v1/jobs/{job_id}/tasks/{task_id}/log`: the latest attempt's log (or `?attempt=N`)
+/// as text, or as CSV with `?format=csv`.
+pub async fn task_log(
+    State(state): State<AppState>,
+    ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
+    ApiQuery(query): ApiQuery<LogQuery>,
+) -> Result<Response, ApiError> {
+    let task = tasks::get(&state.db, job_id, task_id).await?;
+    let attempt = query.attempt.unwrap_or(task.attempts);
+    if attempt < 1 || attempt > task.attempts {
+        return Err(ApiError::NotFound(format!(
+            "task {task_id} has no attempt {attempt} (it has {} so far)",
+            task.attempts
+        )));
+    }
+    let lines = logs::lines(&state.db, task_id, attempt).await?;
+    match query.format.as_deref() {
+        None | Some("text") => Ok((
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            logs::as_text(&lines),
+        )
+            .into_response()),
+        Some("csv") => Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
+            logs::as_csv(&lines),
+        )
+            .into_response()),
+        Some(other) => Err(ApiError::invalid(
+            "format",
+            format!("unknown log format `{other}`: use `text` or `csv`"),
+        )),
+    }
+}

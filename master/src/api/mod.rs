@@ -1,0 +1,63 @@
+//! The REST API under `/api/v1`.
+
+mod agents;
+pub mod error;
+mod extract;
+mod jobs;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+
+use crate::dispatcher::DispatcherHandle;
+pub use error::ApiError;
+
+/// What handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// Wakes the dispatcher after a submission.
+    pub dispatcher: DispatcherHandle,
+}
+
+/// The API router.
+pub fn router(state: AppState, max_body_bytes: usize) -> Router {
+    Router::new()
+        .route("/api/v1/jobs", get(jobs::list).post(jobs::submit))
+        .route("/api/v1/jobs/{job_id}", get(jobs::get))
+        .route("/api/v1/jobs/{job_id}/tasks", get(jobs::list_tasks))
+        .route("/api/v1/jobs/{job_id}/tasks/{task_id}", get(jobs::get_task))
+        .route(
+            "/api/v1/jobs/{job_id}/tasks/{task_id}/log",
+            get(jobs::task_log),
+        )
+        .route("/api/v1/agents", get(agents::list))
+        .route("/api/v1/dead-letters", get(agents::dead_letters))
+        .route("/health", get(health))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .with_state(state)
+}
+
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({"status": "ok"}))
+}
+
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("no such endpoint `{}`", uri.path()))
+}
+
+async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
+    (
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        axum::Json(
+            serde_json::json!({"error": format!("`{method}` is not allowed on `{}`", uri.path())}),
+        ),
+    )
+}

@@ -1,0 +1,134 @@
+//! The master process: `App::build` connects, migrates and binds; `App::run` serves the API and
+//! runs the dispatcher, the ingester and the lease checker until shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use sea_orm::DatabaseConnection;
+use tokio::net::TcpListener;
+use warren_broker::{
+    Broker, BrokerConfig, Names, Publisher, QueueDefaults, Shutdown, Topology, shutdown_channel,
+};
+
+use crate::api::{self, AppState};
+use crate::config::{ServeConfig, redact_url};
+use crate::dispatcher::{Dispatcher, DispatcherHandle};
+use crate::ingester::{IngestStats, Ingester};
+use crate::{db, leases};
+
+/// A built master, ready to run.
+pub struct App {
+    config: ServeConfig,
+    db: DatabaseConnection,
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    broker: Broker,
+    dispatcher: Dispatcher,
+    dispatcher_handle: DispatcherHandle,
+    ingester: Ingester,
+}
+
+impl App {
+    /// Connect to the database (migrating it) and bind the API listener. The broker is
+    /// connected lazily and reconnected with backoff, so the API works while it is away.
+    pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
+        let names = Names::new(&config.namespace)?;
+        tracing::info!(database = %redact_url(&config.database.database_url), broker = %redact_url(&config.amqp_url), namespace = %names.namespace(), "starting master");
+        let db = db::connect(&config.database.database_url)
+            .await
+            .with_context(|| {
+                format!(
+                    "failed to open the database `{}`",
+                    redact_url(&config.database.database_url)
+                )
+            })?;
+        db::migrate(&db)
+            .await
+            .context("failed to migrate the database")?;
+        let queue_defaults = QueueDefaults {
+            expires_ms: config.queue_expires_ms,
+            ..QueueDefaults::default()
+        };
+        let broker = Broker::new(
+            BrokerConfig {
+                url: config.amqp_url.clone(),
+                names: names.clone(),
+                connection_name: format!("warren-master {}", std::process::id()),
+                queue_defaults,
+            },
+            Topology::common(&names, queue_defaults),
+        )?;
+        let publisher = Arc::new(Publisher::new(broker.clone()));
+        let (dispatcher, dispatcher_handle) =
+            Dispatcher::new(db.clone(), publisher.clone(), config.dispatch_margin);
+        let ingester = Ingester::new(db.clone(), publisher, dispatcher_handle.clone());
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("failed to listen on {}", config.listen))?;
+        let local_addr = listener.local_addr()?;
+        Ok(Self {
+            config,
+            db,
+            listener,
+            local_addr,
+            broker,
+            dispatcher,
+            dispatcher_handle,
+            ingester,
+        })
+    }
+
+    /// The address the API listens on.
+    #[must_use]
+    pub const fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The ingester's counters.
+    #[must_use]
+    pub fn ingest_stats(&self) -> Arc<IngestStats> {
+        self.ingester.stats()
+    }
+
+    /// Serve until `shutdown`, then stop the loops, waiting up to the grace period.
+    pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
+        let (loops_trigger, loops_shutdown) = shutdown_channel();
+        let dispatcher = tokio::spawn(self.dispatcher.run(loops_shutdown.clone()));
+        let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
+        let leases = tokio::spawn(leases::run(
+            self.db.clone(),
+            self.dispatcher_handle.clone(),
+            self.config.lease_timeout(),
+            loops_shutdown,
+        ));
+
+        let state = AppState {
+            db: self.db.clone(),
+            dispatcher: self.dispatcher_handle.clone(),
+        };
+        let router = api::router(state, self.config.max_body_bytes);
+        let mut server_shutdown = shutdown.clone();
+        axum::serve(self.listener, router)
+            .with_graceful_shutdown(async move { server_shutdown.wait().await })
+            .await
+            .context("the API server failed")?;
+
+        loops_trigger.trigger();
+        let grace = self.config.shutdown_grace();
+        let stopped = tokio::time::timeout(grace, async {
+            let _ = tokio::join!(dispatcher, ingester, leases);
+        })
+        .await;
+        if stopped.is_err() {
+            tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "background loops did not stop within the grace period"
+            );
+        }
+        self.broker.close();
+        self.db.close().await.ok();
+        tracing::info!("master stopped");
+        Ok(())
+    }
+}

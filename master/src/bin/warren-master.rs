@@ -1,0 +1,86 @@
+//! `warren-master`: serve the API, dispatch and ingest (`serve`), or migrate the database.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use warren_broker::shutdown_channel;
+use warren_master::config::{Cli, Command};
+use warren_master::{App, db, logging};
+
+/// Exit code for invalid configuration (sysexits `EX_USAGE`).
+const EXIT_CONFIG: u8 = 64;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { EXIT_CONFIG } else { 0 };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    logging::init("info,sqlx=warn,lapin=warn");
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("warren-master: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(config) => serve(config).await,
+            Command::Migrate(database) => {
+                let connection = db::connect(&database.database_url).await?;
+                db::migrate(&connection).await?;
+                println!("migrations applied");
+                Ok(())
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("warren-master: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(config: warren_master::config::ServeConfig) -> anyhow::Result<()> {
+    let app = App::build(config).await?;
+    println!("warren-master listening on http://{}", app.local_addr());
+    let (trigger, shutdown) = shutdown_channel();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down");
+        trigger.trigger();
+    });
+    app.run(shutdown).await
+}
+
+async fn wait_for_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut stream) => {
+                    stream.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {}
+            () = terminate => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}

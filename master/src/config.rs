@@ -1,0 +1,139 @@
+//! The master's configuration, parsed once at start-up from flags and `WARREN_*` variables.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Warren's master: REST API, dispatcher and event ingester.
+#[derive(Debug, Parser)]
+#[command(name = "warren-master", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The master's subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the master: migrate the database, then serve the API, dispatch and ingest.
+    Serve(ServeConfig),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+}
+
+/// Where the database is.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "WARREN_DATABASE_URL",
+        default_value = "sqlite://warren.db?mode=rwc"
+    )]
+    pub database_url: String,
+}
+
+/// Everything `warren-master serve` needs.
+#[derive(Debug, Clone, Args)]
+pub struct ServeConfig {
+    /// Address the HTTP API listens on; port 0 picks a free port.
+    #[arg(long, env = "WARREN_LISTEN", default_value = "127.0.0.1:8420")]
+    pub listen: SocketAddr,
+
+    /// The database.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// RabbitMQ URL.
+    #[arg(
+        long,
+        env = "WARREN_AMQP_URL",
+        default_value = "amqp://guest:guest@127.0.0.1:5672/%2f",
+        hide_env_values = true
+    )]
+    pub amqp_url: String,
+
+    /// Prefix of every exchange and queue, so several farms can share one broker.
+    #[arg(long, env = "WARREN_NAMESPACE", default_value = "warren")]
+    pub namespace: String,
+
+    /// Seconds an agent may stay silent before it is marked offline and its tasks are queued
+    /// again. Must exceed a broker restart.
+    #[arg(long, env = "WARREN_LEASE_TIMEOUT", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
+    pub lease_timeout_secs: u64,
+
+    /// Ready tasks kept in each class queue beyond what eligible workers can take at once.
+    #[arg(long, env = "WARREN_DISPATCH_MARGIN", default_value_t = 32)]
+    pub dispatch_margin: u32,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "WARREN_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Delete unused queues after this many milliseconds (for throw-away farms such as tests).
+    #[arg(long, env = "WARREN_QUEUE_EXPIRES_MS", hide = true)]
+    pub queue_expires_ms: Option<u32>,
+
+    /// Seconds to wait for in-flight work at shutdown.
+    #[arg(long, env = "WARREN_SHUTDOWN_GRACE", default_value_t = 10)]
+    pub shutdown_grace_secs: u64,
+}
+
+impl ServeConfig {
+    /// The lease timeout.
+    #[must_use]
+    pub const fn lease_timeout(&self) -> Duration {
+        Duration::from_secs(self.lease_timeout_secs)
+    }
+
+    /// The shutdown grace period.
+    #[must_use]
+    pub const fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.shutdown_grace_secs)
+    }
+}
+
+/// A URL with its password replaced, for logs.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let Some(at) = rest.find('@') else {
+        return url.to_owned();
+    };
+    let credentials = &rest[..at];
+    match credentials.find(':') {
+        Some(colon) => format!(
+            "{}://{}:****@{}",
+            &url[..scheme_end],
+            &credentials[..colon],
+            &rest[at + 1..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact_url("amqp://guest:secret@host:5672/%2f"),
+            "amqp://guest:****@host:5672/%2f"
+        );
+        assert_eq!(
+            redact_url("postgres://warren@db/warren"),
+            "postgres://warren@db/warren"
+        );
+        assert_eq!(
+            redact_url("sqlite://warren.db?mode=rwc"),
+            "sqlite://warren.db?mode=rwc"
+        );
+    }
+}

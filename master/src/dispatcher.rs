@@ -1,0 +1,603 @@
+//! The dispatcher: moves ready tasks to `dispatched` and publishes them to their class queues.
+//!
+//! It keeps only a bounded window of tasks in each class queue (what eligible workers can take
+//! at once plus a margin), chosen by job priority, so priority changes, pauses and
+//! cancellations apply within a window rather than after a whole backlog. A task's move to
+//! `dispatched` is committed before it is published; the `published` flag, set once the
+//! broker confirms, is the outbox: after a crash or a broker failure, dispatched tasks whose
+//! publication was never confirmed are published again with the same attempt number.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
+use serde_json::Value;
+use time::OffsetDateTime;
+use tokio::sync::Notify;
+use warren_broker::{Outgoing, Publisher, Shutdown, Topology, error_chain, reconnect_backoff};
+use warren_shared::{
+    FrameBatch, Message, Requirements, Subscribe, TaskAssignment, TaskId, TaskState,
+};
+
+use crate::control::Control;
+use crate::db::{backend_of, begin_write, now_us, placeholder};
+use crate::entities::{job, job_type_version};
+use crate::jobtype::{JobTypeSpec, expand_commands};
+use crate::store::classes::{self, TaskClass};
+use crate::store::counters::CountDeltas;
+
+/// Most tasks claimed per class per round.
+const MAX_CLAIM: i64 = 2_000;
+/// How long the agent capacity snapshot is trusted.
+const CAPACITY_TTL: Duration = Duration::from_secs(2);
+/// Highest AMQP message priority used; class queues are declared with it.
+pub const MAX_MESSAGE_PRIORITY: u8 = 9;
+
+/// Errors of one dispatch round; the loop logs them and retries with backoff.
+#[derive(Debug, thiserror::Error)]
+pub enum DispatchError {
+    /// The database failed.
+    #[error("database error")]
+    Db(#[from] sea_orm::DbErr),
+    /// Reading stored data failed.
+    #[error("store error")]
+    Store(#[from] crate::store::StoreError),
+    /// The broker failed.
+    #[error("broker error")]
+    Broker(#[from] warren_broker::Error),
+}
+
+/// Wakes the dispatcher when there may be work: a submission, a finished or started task.
+#[derive(Debug, Clone)]
+pub struct DispatcherHandle {
+    wake: Arc<Notify>,
+}
+
+impl DispatcherHandle {
+    /// Ask for a dispatch round soon; wakes are coalesced.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// What the dispatcher needs to turn a task of a job into a message; loaded once per job.
+#[derive(Debug)]
+struct JobInfo {
+    title: String,
+    class: TaskClass,
+    argv: Vec<String>,
+    data: Value,
+    env: BTreeMap<String, String>,
+    cwd: Option<String>,
+    success_codes: Vec<i32>,
+    cpus: i64,
+    ram_mb: i64,
+    ram_max_mb: Option<i64>,
+    timeout_secs: Option<u64>,
+    message_priority: u8,
+    by: i64,
+}
+
+/// A task claimed for dispatch, with the attempt it was given.
+#[derive(Debug, Clone, Copy)]
+struct ClaimedTask {
+    id: i64,
+    job_id: i64,
+    idx: i64,
+    frame_first: i64,
+    frame_last: i64,
+    attempt: i32,
+}
+
+/// An online agent's capacity for sizing class windows.
+#[derive(Debug, Clone)]
+struct AgentCapacity {
+    capabilities: warren_shared::AgentCapabilities,
+}
+
+/// Map a job priority (-1000..=1000) to an AMQP message priority (0..=9).
+#[must_use]
+pub fn message_priority(job_priority: i32) -> u8 {
+    let clamped = job_priority.clamp(-1000, 1000) + 1000;
+    (clamped as u32 * u32::from(MAX_MESSAGE_PRIORITY) / 2000) as u8
+}
+
+/// How many tasks of a class one agent can run at once.
+fn slots(requirements: &Requirements, capabilities: &warren_shared::AgentCapabilities) -> i64 {
+    if !requirements.satisfied_by(capabilities) {
+        return 0;
+    }
+    if requirements.is_exclusive() {
+        return 1;
+    }
+    let by_cpu = if requirements.cpus > 0 {
+        i64::from(capabilities.cpus) / requirements.cpus
+    } else {
+        i64::MAX
+    };
+    let by_ram = if requirements.ram_mb > 0 {
+        capabilities.ram_mb as i64 / requirements.ram_mb
+    } else {
+        i64::MAX
+    };
+    let slots = by_cpu.min(by_ram);
+    if slots == i64::MAX {
+        i64::from(capabilities.cpus.max(1))
+    } else {
+        slots
+    }
+}
+
+/// The dispatcher loop's state.
+pub struct Dispatcher {
+    db: DatabaseConnection,
+    publisher: Arc<Publisher>,
+    control: Control,
+    wake: Arc<Notify>,
+    margin: i64,
+    /// Classes whose exchange, queue and binding this process declared, and announced.
+    declared_classes: HashSet<i64>,
+    classes: HashMap<i64, TaskClass>,
+    jobs: HashMap<i64, Arc<JobInfo>>,
+    capacity: Vec<AgentCapacity>,
+    capacity_loaded: Option<Instant>,
+    /// Set at start and after a failed publication: publish unconfirmed dispatches first.
+    recover: bool,
+}
+
+impl Dispatcher {
+    /// A dispatcher and the handle that wakes it.
+    #[must_use]
+    pub fn new(
+        db: DatabaseConnection,
+        publisher: Arc<Publisher>,
+        margin: u32,
+    ) -> (Self, DispatcherHandle) {
+        let wake = Arc::new(Notify::new());
+        let control = Control::new(publisher.clone());
+        let dispatcher = Self {
+            db,
+            publisher,
+            control,
+            wake: wake.clone(),
+            margin: i64::from(margin),
+            declared_classes: HashSet::new(),
+            classes: HashMap::new(),
+            jobs: HashMap::new(),
+            capacity: Vec::new(),
+            capacity_loaded: None,
+            recover: true,
+        };
+        (dispatcher, DispatcherHandle { wake })
+    }
+
+    /// Dispatch whenever woken (and at least every second) until shutdown.
+    pub async fn run(mut self, mut shutdown: Shutdown) {
+        let mut backoff = reconnect_backoff();
+        loop {
+            match self.run_once().await {
+                Ok(published) => {
+                    backoff = reconnect_backoff();
+                    if published > 0 {
+                        continue;
+                    }
+                }
+                Err(error) => {
+                    let delay = backoff.next().unwrap_or(Duration::from_secs(5));
+                    tracing::warn!(error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "dispatch round failed");
+                    tokio::select! {
+                        () = shutdown.wait() => break,
+                        () = tokio::time::sleep(delay) => continue,
+                    }
+                }
+            }
+            tokio::select! {
+                () = shutdown.wait() => break,
+                () = self.wake.notified() => {}
+                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+        tracing::debug!("dispatcher stopped");
+    }
+
+    /// One round: republish unconfirmed dispatches if needed, then top up every class window.
+    /// Returns how many tasks were published.
+    pub async fn run_once(&mut self) -> Result<usize, DispatchError> {
+        let mut published = 0;
+        if self.recover {
+            published += self.republish_unconfirmed().await?;
+            self.recover = false;
+        }
+        let demand = self.demand().await?;
+        if demand.is_empty() {
+            return Ok(published);
+        }
+        self.refresh_capacity().await?;
+        for (class_id, _queued, dispatched) in demand {
+            let class = self.class(class_id).await?;
+            let window = self
+                .capacity
+                .iter()
+                .map(|agent| slots(&class.requirements, &agent.capabilities))
+                .sum::<i64>()
+                + self.margin;
+            let deficit = (window - dispatched).min(MAX_CLAIM);
+            if deficit <= 0 {
+                continue;
+            }
+            let claimed = self.claim(class_id, deficit).await?;
+            if claimed.is_empty() {
+                continue;
+            }
+            published += self.publish(&claimed).await?;
+        }
+        Ok(published)
+    }
+
+    /// Per class: tasks queued and tasks dispatched, for classes with queued tasks.
+    async fn demand(&self) -> Result<Vec<(i64, i64, i64)>, DispatchError> {
+        let backend = backend_of(&self.db);
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT class_id, SUM(n_queued) AS queued, SUM(n_dispatched) AS dispatched FROM jobs \
+                 WHERE state IN ('queued', 'running') GROUP BY class_id HAVING SUM(n_queued) > 0",
+            ))
+            .await?;
+        let mut demand = Vec::with_capacity(rows.len());
+        for row in rows {
+            let class_id: i64 = row.try_get("", "class_id")?;
+            let queued: i64 = row.try_get::<Option<i64>>("", "queued")?.unwrap_or(0);
+            let dispatched: i64 = row.try_get::<Option<i64>>("", "dispatched")?.unwrap_or(0);
+            demand.push((class_id, queued, dispatched));
+        }
+        Ok(demand)
+    }
+
+    async fn refresh_capacity(&mut self) -> Result<(), DispatchError> {
+        if self
+            .capacity_loaded
+            .is_some_and(|loaded| loaded.elapsed() < CAPACITY_TTL)
+        {
+            return Ok(());
+        }
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_string(
+                backend_of(&self.db),
+                "SELECT id, cpus, ram, software FROM agents WHERE state IN ('online', 'running') AND disabled = false",
+            ))
+            .await?;
+        let ids: Vec<String> = rows
+            .iter()
+            .filter_map(|row| row.try_get::<String>("", "id").ok())
+            .collect();
+        let mut tags = crate::store::agents::tags_of(&self.db, ids).await?;
+        let mut capacity = Vec::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("", "id")?;
+            let cpus: i32 = row.try_get("", "cpus")?;
+            let ram: i64 = row.try_get("", "ram")?;
+            let software: String = row.try_get("", "software")?;
+            capacity.push(AgentCapacity {
+                capabilities: warren_shared::AgentCapabilities {
+                    tags: tags.remove(&id).unwrap_or_default().into_iter().collect(),
+                    software: serde_json::from_str(&software).unwrap_or_default(),
+                    cpus: cpus.max(0) as u32,
+                    ram_mb: ram.max(0) as u64,
+                },
+            });
+        }
+        self.capacity = capacity;
+        self.capacity_loaded = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Forget cached agent capacity, e.g. after an agent joined or left.
+    pub fn invalidate_capacity(&mut self) {
+        self.capacity_loaded = None;
+    }
+
+    async fn class(&mut self, class_id: i64) -> Result<TaskClass, DispatchError> {
+        if let Some(class) = self.classes.get(&class_id) {
+            return Ok(class.clone());
+        }
+        let class = classes::by_id(&self.db, class_id).await?;
+        self.classes.insert(class_id, class.clone());
+        Ok(class)
+    }
+
+    /// Move up to `limit` queued tasks of a class to `dispatched`, highest job priority first.
+    async fn claim(&self, class_id: i64, limit: i64) -> Result<Vec<ClaimedTask>, DispatchError> {
+        let transaction = begin_write(&self.db).await?;
+        let backend = backend_of(&transaction);
+        let jobs = transaction
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "SELECT id, n_queued FROM jobs WHERE class_id = {} AND state IN ('queued', 'running') AND n_queued > 0 \
+                     ORDER BY priority DESC, id ASC LIMIT 200",
+                    placeholder(backend, 1)
+                ),
+                vec![class_id.into()],
+            ))
+            .await?;
+        let mut task_ids: Vec<i64> = Vec::new();
+        for job_row in jobs {
+            let remaining = limit - task_ids.len() as i64;
+            if remaining <= 0 {
+                break;
+            }
+            let job_id: i64 = job_row.try_get("", "id")?;
+            let rows = transaction
+                .query_all_raw(Statement::from_sql_and_values(
+                    backend,
+                    format!(
+                        "SELECT id FROM tasks WHERE job_id = {} AND state = 'queued' ORDER BY idx LIMIT {}",
+                        placeholder(backend, 1),
+                        placeholder(backend, 2)
+                    ),
+                    vec![job_id.into(), remaining.into()],
+                ))
+                .await?;
+            for row in rows {
+                task_ids.push(row.try_get("", "id")?);
+            }
+        }
+        if task_ids.is_empty() {
+            transaction.commit().await?;
+            return Ok(Vec::new());
+        }
+        let id_list = task_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows = transaction
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                format!(
+                    "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
+                     progress = 0, time_dispatched = {} WHERE state = 'queued' AND id IN ({id_list}) \
+                     RETURNING id, job_id, idx, frame_first, frame_last, attempts",
+                    placeholder(backend, 1)
+                ),
+                vec![now_us().into()],
+            ))
+            .await?;
+        let mut claimed = Vec::with_capacity(rows.len());
+        let mut deltas = CountDeltas::default();
+        for row in rows {
+            let task = ClaimedTask {
+                id: row.try_get("", "id")?,
+                job_id: row.try_get("", "job_id")?,
+                idx: row.try_get("", "idx")?,
+                frame_first: row.try_get("", "frame_first")?,
+                frame_last: row.try_get("", "frame_last")?,
+                attempt: row.try_get("", "attempts")?,
+            };
+            deltas.moved(task.job_id, TaskState::Queued, TaskState::Dispatched);
+            claimed.push(task);
+        }
+        deltas.apply(&transaction).await?;
+        transaction.commit().await?;
+        claimed.sort_by_key(|task| (task.job_id, task.idx));
+        Ok(claimed)
+    }
+
+    /// Publish dispatched tasks whose publication was never confirmed.
+    async fn republish_unconfirmed(&mut self) -> Result<usize, DispatchError> {
+        let rows = self
+            .db
+            .query_all_raw(Statement::from_string(
+                backend_of(&self.db),
+                "SELECT id, job_id, idx, frame_first, frame_last, attempts FROM tasks \
+                 WHERE state = 'dispatched' AND published = false ORDER BY job_id, idx",
+            ))
+            .await?;
+        let mut tasks = Vec::with_capacity(rows.len());
+        for row in rows {
+            tasks.push(ClaimedTask {
+                id: row.try_get("", "id")?,
+                job_id: row.try_get("", "job_id")?,
+                idx: row.try_get("", "idx")?,
+                frame_first: row.try_get("", "frame_first")?,
+                frame_last: row.try_get("", "frame_last")?,
+                attempt: row.try_get("", "attempts")?,
+            });
+        }
+        if !tasks.is_empty() {
+            tracing::info!(
+                n_tasks = tasks.len(),
+                "publishing dispatched tasks whose publication was not confirmed"
+            );
+        }
+        let mut published = 0;
+        for chunk in tasks.chunks(MAX_CLAIM as usize) {
+            published += self.publish(chunk).await?;
+        }
+        Ok(published)
+    }
+
+    /// Publish claimed tasks and record the broker's confirmation.
+    async fn publish(&mut self, claimed: &[ClaimedTask]) -> Result<usize, DispatchError> {
+        let mut messages = Vec::with_capacity(claimed.len());
+        let mut published_ids = Vec::with_capacity(claimed.len());
+        let now = OffsetDateTime::now_utc();
+        for task in claimed {
+            let info = self.job_info(task.job_id).await?;
+            self.ensure_class(&info.class).await?;
+            let batch = FrameBatch {
+                index: task.idx,
+                first: task.frame_first,
+                last: task.frame_last,
+                by: info.by,
+            };
+            let commands = match expand_commands(&info.argv, &info.data, &batch) {
+                Ok(commands) => commands,
+                Err(error) => {
+                    tracing::error!(task_id = task.id, job_id = task.job_id, error = %error, "task cannot be expanded; it will fail when started");
+                    Vec::new()
+                }
+            };
+            let assignment = TaskAssignment {
+                task_id: TaskId(task.id),
+                attempt: task.attempt.max(0) as u32,
+                job_id: warren_shared::JobId(task.job_id),
+                job_title: info.title.clone(),
+                queue: info.class.queue.clone(),
+                class: info.class.key.clone(),
+                frames: batch.frames().collect(),
+                commands,
+                env: info.env.clone(),
+                cwd: info.cwd.clone(),
+                cpus: info.cpus,
+                ram_mb: info.ram_mb,
+                ram_max_mb: info.ram_max_mb,
+                timeout_secs: info.timeout_secs,
+                success_exit_codes: info.success_codes.clone(),
+                published_at: now,
+            };
+            let names = self.publisher.broker().names();
+            messages.push(
+                Outgoing::new(
+                    names.queue_exchange(&info.class.queue),
+                    info.class.key.as_str(),
+                    &Message::Task(assignment),
+                )
+                .with_priority(info.message_priority)
+                .mandatory(),
+            );
+            published_ids.push(task.id);
+        }
+        if let Err(error) = self.publisher.publish_batch(&messages).await {
+            self.recover = true;
+            if matches!(error, warren_broker::Error::Unroutable { .. }) {
+                self.declared_classes.clear();
+            }
+            return Err(error.into());
+        }
+        let id_list = published_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        self.db
+            .execute_unprepared(&format!(
+                "UPDATE tasks SET published = true WHERE id IN ({id_list})"
+            ))
+            .await?;
+        Ok(published_ids.len())
+    }
+
+    /// Declare a class's exchange, queue and binding, and tell workers it exists.
+    async fn ensure_class(&mut self, class: &TaskClass) -> Result<(), DispatchError> {
+        if self.declared_classes.contains(&class.id) {
+            return Ok(());
+        }
+        let broker = self.publisher.broker().clone();
+        let names = broker.names().clone();
+        let topology = Topology::class(
+            &names,
+            &class.queue,
+            class.key.as_str(),
+            broker.queue_defaults(),
+            MAX_MESSAGE_PRIORITY,
+        );
+        let channel = self.publisher.channel().await?;
+        broker.declare(&topology, &channel).await?;
+        let subscribe = Message::Subscribe(Subscribe {
+            classes: vec![class.subscription(&names)],
+        });
+        self.control
+            .send(vec![self.control.to_all(&subscribe)])
+            .await;
+        self.declared_classes.insert(class.id);
+        tracing::info!(class = %class.key, queue = %class.queue, "announced requirement class");
+        Ok(())
+    }
+
+    async fn job_info(&mut self, job_id: i64) -> Result<Arc<JobInfo>, DispatchError> {
+        if let Some(info) = self.jobs.get(&job_id) {
+            return Ok(info.clone());
+        }
+        let job = job::Entity::find_by_id(job_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| crate::store::StoreError::NotFound(format!("job {job_id} not found")))?;
+        let version = job_type_version::Entity::find_by_id(job.job_type_version_id)
+            .one(&self.db)
+            .await?
+            .ok_or_else(|| {
+                crate::store::StoreError::NotFound(format!(
+                    "job type version {} not found",
+                    job.job_type_version_id
+                ))
+            })?;
+        let spec = JobTypeSpec::parse(&version.spec)
+            .map_err(|error| crate::store::StoreError::Corrupt(error.to_string()))?;
+        let data: Value = serde_json::from_str(&job.data).unwrap_or(Value::Null);
+        let mut env: BTreeMap<String, String> = spec.env.clone();
+        env.extend(
+            serde_json::from_str::<BTreeMap<String, String>>(&job.environ).unwrap_or_default(),
+        );
+        let argv = spec.argv_template(&data).unwrap_or_default();
+        let class = self.class(job.class_id).await?;
+        let info = Arc::new(JobInfo {
+            title: job.title.clone(),
+            argv,
+            data,
+            env,
+            cwd: spec.cwd.clone(),
+            success_codes: spec.success_codes(),
+            cpus: class.requirements.cpus,
+            ram_mb: class.requirements.ram_mb,
+            ram_max_mb: job.ram_max,
+            timeout_secs: job.timeout_secs.and_then(|secs| u64::try_from(secs).ok()),
+            message_priority: message_priority(job.priority),
+            by: job.frame_by,
+            class,
+        });
+        if self.jobs.len() > 10_000 {
+            self.jobs.clear();
+        }
+        self.jobs.insert(job_id, info.clone());
+        Ok(info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warren_shared::AgentCapabilities;
+
+    #[test]
+    fn job_priorities_map_onto_message_priorities() {
+        assert_eq!(message_priority(-1000), 0);
+        assert_eq!(message_priority(-5000), 0);
+        assert_eq!(message_priority(0), 4);
+        assert_eq!(message_priority(1000), 9);
+        assert_eq!(message_priority(7000), 9);
+    }
+
+    #[test]
+    fn an_agent_offers_as_many_slots_as_fit() {
+        let capabilities = AgentCapabilities {
+            cpus: 8,
+            ram_mb: 16384,
+            ..AgentCapabilities::default()
+        };
+        let requirements = |cpus, ram| {
+            Requirements::new(Vec::new(), Vec::new(), Vec::new(), cpus, ram)
+                .expect("valid requirements")
+        };
+        assert_eq!(slots(&requirements(1, 0), &capabilities), 8);
+        assert_eq!(slots(&requirements(2, 0), &capabilities), 4);
+        assert_eq!(slots(&requirements(1, 6144), &capabilities), 2);
+        assert_eq!(slots(&requirements(0, 0), &capabilities), 8);
+        assert_eq!(slots(&requirements(-1, -1), &capabilities), 1);
+        assert_eq!(slots(&requirements(16, 0), &capabilities), 0);
+    }
+}

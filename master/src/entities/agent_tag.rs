@@ -1,0 +1,21 @@
+//! The `agent_tags` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `agent_tags`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "agent_tags")]
+pub struct Model {
+    /// Agent id.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub agent_id: String,
+    /// Tag id.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub tag_id: i64,
+}
+
+/// No relations are navigated through the ORM; joins are written as queries.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

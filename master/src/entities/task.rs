@@ -1,0 +1,48 @@
+//! The `tasks` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `tasks`.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "tasks")]
+pub struct Model {
+    /// Task id.
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// Its job.
+    pub job_id: i64,
+    /// Position within the job, from 0.
+    pub idx: i64,
+    /// First frame.
+    pub frame_first: i64,
+    /// Last frame.
+    pub frame_last: i64,
+    /// Task state.
+    pub state: String,
+    /// Attempts dispatched so far; the current attempt number.
+    pub attempts: i32,
+    /// Failed attempts so far.
+    pub failures: i32,
+    /// Agent holding the current attempt.
+    pub agent_id: Option<String>,
+    /// Progress of the current attempt, 0 to 1.
+    pub progress: f64,
+    /// Error of the last failed attempt.
+    pub last_error: Option<String>,
+    /// Exit code of the last finished attempt.
+    pub exit_code: Option<i32>,
+    /// Whether the current attempt's publication was confirmed by the broker.
+    pub published: bool,
+    /// When the current attempt was dispatched, microseconds since the epoch.
+    pub time_dispatched: Option<i64>,
+    /// When the current attempt started.
+    pub time_started: Option<i64>,
+    /// When the task last finished.
+    pub time_finished: Option<i64>,
+}
+
+/// No relations are navigated through the ORM; joins are written as queries.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

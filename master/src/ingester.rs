@@ -1,0 +1,964 @@
+//! The ingester: consumes worker events from `<namespace>.master.events` with a large prefetch,
+//! applies each batch in one transaction, and acks the batch (`multiple`) only after commit.
+//!
+//! Every task event carries `(task_id, attempt, agent_id)`; an event is applied only when that
+//! agent holds that attempt. Stale events are dropped and counted, and the worker is told to
+//! stop an attempt it no longer holds. Applying an event twice changes nothing. Messages that
+//! cannot be decoded go to the dead-letter queue with the reason, and are recorded.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use futures_util::{FutureExt, StreamExt};
+use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr};
+use warren_broker::lapin::message::Delivery;
+use warren_broker::lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicQosOptions};
+use warren_broker::lapin::types::FieldTable;
+use warren_broker::lapin::{Channel, Consumer};
+use warren_broker::{DeadLetter, Outgoing, Publisher, Shutdown, error_chain, reconnect_backoff};
+use warren_shared::{
+    AgentState, AttemptRef, Bye, Cancel, Envelope, Heartbeat, Hello, LogChunk, Message, Subscribe,
+    TaskFinished, TaskOutcome, TaskProgress, TaskStarted, TaskState,
+};
+
+use crate::control::Control;
+use crate::db::{backend_of, begin_write, is_transient, micros_of, now_us, sql};
+use crate::dispatcher::DispatcherHandle;
+use crate::entities::{agent, agent_tag};
+use crate::leases::release_agent_tasks;
+use crate::store::counters::CountDeltas;
+
+/// Most events applied in one transaction.
+const MAX_BATCH: usize = 2_000;
+/// Unacked events the broker may push ahead of the ingester.
+const PREFETCH: u16 = 4_000;
+/// Largest dead-letter payload kept in the database.
+const MAX_STORED_PAYLOAD: usize = 64 * 1024;
+
+/// Counters the ingester keeps for metrics and tests.
+#[derive(Debug, Default)]
+pub struct IngestStats {
+    /// Events applied.
+    pub events: AtomicU64,
+    /// Batches committed.
+    pub batches: AtomicU64,
+    /// Events dropped because their sender did not hold the attempt.
+    pub stale_events: AtomicU64,
+    /// Messages sent to the dead-letter queue.
+    pub dead_letters: AtomicU64,
+}
+
+/// Errors that end a consumer session; the loop reconnects.
+#[derive(Debug, thiserror::Error)]
+enum IngestError {
+    #[error("database error")]
+    Db(#[from] DbErr),
+    #[error("broker error")]
+    Broker(#[from] warren_broker::Error),
+    #[error("AMQP error")]
+    Amqp(#[from] warren_broker::lapin::Error),
+    #[error("the broker cancelled the events consumer")]
+    ConsumerCancelled,
+}
+
+/// What a batch asks for after it is committed.
+#[derive(Default)]
+struct Effects {
+    control: Vec<Outgoing>,
+    subscribe_agents: BTreeSet<uuid::Uuid>,
+    wake_dispatcher: bool,
+    stale_events: u64,
+}
+
+impl Effects {
+    fn cancel(
+        &mut self,
+        control: &Control,
+        agent_id: uuid::Uuid,
+        attempt: AttemptRef,
+        reason: &str,
+    ) {
+        let message = Message::Cancel(Cancel {
+            task_id: attempt.task_id,
+            attempt: attempt.attempt,
+            reason: reason.to_owned(),
+        });
+        self.control.push(control.to_agent(agent_id, &message));
+        self.stale_events += 1;
+    }
+}
+
+/// A decoded delivery or why it could not be decoded.
+enum Decoded {
+    Event(Message),
+    Invalid(String),
+}
+
+/// The ingester's state.
+pub struct Ingester {
+    db: DatabaseConnection,
+    publisher: Arc<Publisher>,
+    control: Control,
+    dispatcher: DispatcherHandle,
+    stats: Arc<IngestStats>,
+}
+
+impl Ingester {
+    /// An ingester writing to `db` and answering through `publisher`.
+    #[must_use]
+    pub fn new(
+        db: DatabaseConnection,
+        publisher: Arc<Publisher>,
+        dispatcher: DispatcherHandle,
+    ) -> Self {
+        let control = Control::new(publisher.clone());
+        Self {
+            db,
+            publisher,
+            control,
+            dispatcher,
+            stats: Arc::new(IngestStats::default()),
+        }
+    }
+
+    /// The ingester's counters.
+    #[must_use]
+    pub fn stats(&self) -> Arc<IngestStats> {
+        self.stats.clone()
+    }
+
+    /// Consume and apply events until shutdown, reconnecting with backoff.
+    pub async fn run(self, mut shutdown: Shutdown) {
+        let broker = self.publisher.broker().clone();
+        let queue = broker.names().events_queue();
+        let mut backoff = reconnect_backoff();
+        loop {
+            let channel = tokio::select! {
+                () = shutdown.wait() => return,
+                channel = broker.open_channel_retrying("ingester") => channel,
+            };
+            let session = async {
+                channel
+                    .basic_qos(PREFETCH, BasicQosOptions::default())
+                    .await
+                    .map_err(IngestError::Amqp)?;
+                let consumer = channel
+                    .basic_consume(
+                        queue.as_str().into(),
+                        format!("warren-master-ingester-{}", std::process::id()).into(),
+                        BasicConsumeOptions::default(),
+                        FieldTable::default(),
+                    )
+                    .await
+                    .map_err(IngestError::Amqp)?;
+                tracing::info!(queue, "ingesting worker events");
+                self.consume(&channel, consumer, &mut shutdown).await
+            };
+            match session.await {
+                Ok(()) => return,
+                Err(error) => {
+                    let delay = backoff.next().unwrap_or(Duration::from_secs(5));
+                    tracing::warn!(error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "event consumer stopped; reconnecting");
+                    tokio::select! {
+                        () = shutdown.wait() => return,
+                        () = tokio::time::sleep(delay) => {}
+                    }
+                }
+            }
+        }
+    }
+
+    async fn consume(
+        &self,
+        channel: &Channel,
+        mut consumer: Consumer,
+        shutdown: &mut Shutdown,
+    ) -> Result<(), IngestError> {
+        loop {
+            let first = tokio::select! {
+                () = shutdown.wait() => return Ok(()),
+                next = consumer.next() => next,
+            };
+            let first = match first {
+                Some(delivery) => delivery?,
+                None => return Err(IngestError::ConsumerCancelled),
+            };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match consumer.next().now_or_never() {
+                    Some(Some(Ok(delivery))) => batch.push(delivery),
+                    _ => break,
+                }
+            }
+            self.process(channel, &batch).await?;
+        }
+    }
+
+    /// Apply one batch and ack it.
+    async fn process(&self, channel: &Channel, batch: &[Delivery]) -> Result<(), IngestError> {
+        let source = self.publisher.broker().names().events_queue();
+        let decoded: Vec<Decoded> = batch
+            .iter()
+            .map(|delivery| match Envelope::decode(&delivery.data) {
+                Ok(message) if is_event(&message) => Decoded::Event(message),
+                Ok(message) => Decoded::Invalid(format!(
+                    "unexpected message kind `{}` on the events queue",
+                    message.kind()
+                )),
+                Err(error) => Decoded::Invalid(error_chain(&error)),
+            })
+            .collect();
+        for (delivery, item) in batch.iter().zip(&decoded) {
+            if let Decoded::Invalid(reason) = item {
+                tracing::warn!(reason, "dead-lettering an event");
+                self.publisher
+                    .publish_dead_letter(&DeadLetter {
+                        source: &source,
+                        reason,
+                        payload: &delivery.data,
+                    })
+                    .await?;
+            }
+        }
+
+        let effects = self.apply_with_retry(batch, &decoded, &source).await?;
+        let last_tag = batch.last().map_or(0, |delivery| delivery.delivery_tag);
+        channel
+            .basic_ack(last_tag, BasicAckOptions { multiple: true })
+            .await?;
+
+        self.stats.batches.fetch_add(1, Ordering::Relaxed);
+        self.stats
+            .events
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        self.stats
+            .stale_events
+            .fetch_add(effects.stale_events, Ordering::Relaxed);
+        let dead = decoded
+            .iter()
+            .filter(|item| matches!(item, Decoded::Invalid(_)))
+            .count() as u64;
+        self.stats.dead_letters.fetch_add(dead, Ordering::Relaxed);
+        if effects.wake_dispatcher {
+            self.dispatcher.wake();
+        }
+        self.after_commit(effects).await;
+        Ok(())
+    }
+
+    async fn apply_with_retry(
+        &self,
+        batch: &[Delivery],
+        decoded: &[Decoded],
+        source: &str,
+    ) -> Result<Effects, IngestError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.apply(batch, decoded, source).await {
+                Ok(effects) => return Ok(effects),
+                Err(error) if attempt < 5 && is_transient(&error) => {
+                    tracing::debug!(error = %error_chain(&error), attempt, "retrying event batch");
+                    tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
+                }
+                Err(error) if is_transient(&error) => return Err(error.into()),
+                Err(error) if batch.len() > 1 => {
+                    tracing::warn!(error = %error_chain(&error), n_events = batch.len(), "event batch failed; applying its events one by one");
+                    return self.apply_one_by_one(batch, decoded, source).await;
+                }
+                Err(error) => {
+                    let reason = format!(
+                        "the master could not apply this event: {}",
+                        error_chain(&error)
+                    );
+                    return self.reject(&batch[0], &reason, source).await;
+                }
+            }
+        }
+    }
+
+    /// Apply events in their own transactions, dead-lettering those that fail, so one poison
+    /// event cannot stall the queue.
+    async fn apply_one_by_one(
+        &self,
+        batch: &[Delivery],
+        decoded: &[Decoded],
+        source: &str,
+    ) -> Result<Effects, IngestError> {
+        let mut effects = Effects::default();
+        for event_idx in 0..batch.len() {
+            let range = event_idx..event_idx + 1;
+            let one = match self
+                .apply(&batch[range.clone()], &decoded[range], source)
+                .await
+            {
+                Ok(one) => one,
+                Err(error) if is_transient(&error) => return Err(error.into()),
+                Err(error) => {
+                    let reason = format!(
+                        "the master could not apply this event: {}",
+                        error_chain(&error)
+                    );
+                    self.reject(&batch[event_idx], &reason, source).await?
+                }
+            };
+            effects.control.extend(one.control);
+            effects.subscribe_agents.extend(one.subscribe_agents);
+            effects.wake_dispatcher |= one.wake_dispatcher;
+            effects.stale_events += one.stale_events;
+        }
+        Ok(effects)
+    }
+
+    async fn reject(
+        &self,
+        delivery: &Delivery,
+        reason: &str,
+        source: &str,
+    ) -> Result<Effects, IngestError> {
+        tracing::error!(reason, "dead-lettering an event the database refused");
+        self.publisher
+            .publish_dead_letter(&DeadLetter {
+                source,
+                reason,
+                payload: &delivery.data,
+            })
+            .await?;
+        let transaction = begin_write(&self.db).await?;
+        record_dead_letter(&transaction, source, reason, delivery).await?;
+        transaction.commit().await?;
+        self.stats.dead_letters.fetch_add(1, Ordering::Relaxed);
+        Ok(Effects::default())
+    }
+
+    async fn apply(
+        &self,
+        batch: &[Delivery],
+        decoded: &[Decoded],
+        source: &str,
+    ) -> Result<Effects, DbErr> {
+        let transaction = begin_write(&self.db).await?;
+        let mut effects = Effects::default();
+        let mut deltas = CountDeltas::default();
+        for (delivery, item) in batch.iter().zip(decoded) {
+            match item {
+                Decoded::Event(message) => {
+                    self.apply_event(&transaction, message, &mut effects, &mut deltas)
+                        .await?
+                }
+                Decoded::Invalid(reason) => {
+                    record_dead_letter(&transaction, source, reason, delivery).await?
+                }
+            }
+        }
+        deltas.apply(&transaction).await?;
+        transaction.commit().await?;
+        Ok(effects)
+    }
+
+    async fn apply_event(
+        &self,
+        transaction: &DatabaseTransaction,
+        message: &Message,
+        effects: &mut Effects,
+        deltas: &mut CountDeltas,
+    ) -> Result<(), DbErr> {
+        match message {
+            Message::Hello(hello) => self.hello(transaction, hello, effects, deltas).await,
+            Message::Heartbeat(heartbeat) => self.heartbeat(transaction, heartbeat, effects).await,
+            Message::TaskStarted(started) => {
+                self.task_started(transaction, started, effects, deltas)
+                    .await
+            }
+            Message::TaskProgress(progress) => task_progress(transaction, progress).await,
+            Message::LogChunk(chunk) => log_chunk(transaction, chunk).await,
+            Message::TaskFinished(finished) => {
+                self.task_finished(transaction, finished, effects, deltas)
+                    .await
+            }
+            Message::Bye(bye) => bye_event(transaction, bye, effects, deltas).await,
+            _ => Ok(()),
+        }
+    }
+
+    async fn hello(
+        &self,
+        transaction: &DatabaseTransaction,
+        hello: &Hello,
+        effects: &mut Effects,
+        deltas: &mut CountDeltas,
+    ) -> Result<(), DbErr> {
+        let agent_id = hello.agent_id.to_string();
+        let now = now_us();
+        let state = if hello.running.is_empty() {
+            AgentState::Online
+        } else {
+            AgentState::Running
+        };
+        let software = serde_json::to_string(&hello.software).expect("software map serializes");
+        let addresses = serde_json::to_string(&hello.addresses).expect("address list serializes");
+        let upsert = Query::insert()
+            .into_table(agent::Entity)
+            .columns([
+                agent::Column::Id,
+                agent::Column::Hostname,
+                agent::Column::Addresses,
+                agent::Column::Os,
+                agent::Column::OsName,
+                agent::Column::CpuName,
+                agent::Column::Cpus,
+                agent::Column::Ram,
+                agent::Column::FreeRam,
+                agent::Column::Software,
+                agent::Column::State,
+                agent::Column::Version,
+                agent::Column::LastHeardFrom,
+                agent::Column::TimeCreated,
+            ])
+            .values_panic([
+                agent_id.as_str().into(),
+                truncate(&hello.hostname, 255).into(),
+                addresses.into(),
+                truncate(&hello.os, 32).into(),
+                truncate(&hello.os_name, 255).into(),
+                truncate(&hello.cpu_name, 255).into(),
+                i32::try_from(hello.cpus).unwrap_or(i32::MAX).into(),
+                i64::try_from(hello.ram_mb).unwrap_or(i64::MAX).into(),
+                i64::try_from(hello.free_ram_mb).unwrap_or(i64::MAX).into(),
+                software.into(),
+                state.as_str().into(),
+                truncate(&hello.version, 64).into(),
+                now.into(),
+                now.into(),
+            ])
+            .on_conflict(
+                OnConflict::column(agent::Column::Id)
+                    .update_columns([
+                        agent::Column::Hostname,
+                        agent::Column::Addresses,
+                        agent::Column::Os,
+                        agent::Column::OsName,
+                        agent::Column::CpuName,
+                        agent::Column::Cpus,
+                        agent::Column::Ram,
+                        agent::Column::FreeRam,
+                        agent::Column::Software,
+                        agent::Column::State,
+                        agent::Column::Version,
+                        agent::Column::LastHeardFrom,
+                    ])
+                    .to_owned(),
+            )
+            .to_owned();
+        transaction.execute(&upsert).await?;
+
+        let backend = backend_of(transaction);
+        transaction
+            .execute_raw(sql(
+                backend,
+                "DELETE FROM agent_tags WHERE agent_id = ?",
+                vec![agent_id.as_str().into()],
+            ))
+            .await?;
+        let tags: BTreeSet<String> = hello
+            .tags
+            .iter()
+            .filter(|tag| warren_shared::requirements::validate_tag(tag).is_ok())
+            .cloned()
+            .collect();
+        let tag_ids = crate::store::jobs::tag_ids(transaction, &tags)
+            .await
+            .map_err(|error| match error {
+                crate::store::StoreError::Db(db_error) => db_error,
+                other => DbErr::Custom(other.to_string()),
+            })?;
+        if !tag_ids.is_empty() {
+            let mut insert = Query::insert()
+                .into_table(agent_tag::Entity)
+                .columns([agent_tag::Column::AgentId, agent_tag::Column::TagId])
+                .to_owned();
+            for tag_id in tag_ids {
+                insert.values_panic([agent_id.as_str().into(), tag_id.into()]);
+            }
+            transaction.execute(&insert).await?;
+        }
+
+        // Tasks the agent held before it reconnected but no longer lists were lost with it.
+        let held: BTreeSet<i64> = hello
+            .running
+            .iter()
+            .map(|attempt| attempt.task_id.0)
+            .collect();
+        let rows = transaction
+            .query_all_raw(sql(
+                backend,
+                "SELECT id FROM tasks WHERE agent_id = ? AND state = 'running'",
+                vec![agent_id.as_str().into()],
+            ))
+            .await?;
+        let mut lost = Vec::new();
+        for row in rows {
+            let task_id: i64 = row.try_get("", "id")?;
+            if !held.contains(&task_id) {
+                lost.push(task_id);
+            }
+        }
+        for task_id in lost {
+            let rows = transaction
+                .query_all_raw(sql(
+                    backend,
+                    "UPDATE tasks SET state = 'queued', agent_id = NULL, progress = 0, last_error = ? \
+                     WHERE id = ? AND state = 'running' RETURNING job_id",
+                    vec!["worker lost: it restarted without this task".into(), task_id.into()],
+                ))
+                .await?;
+            for row in rows {
+                deltas.moved(
+                    row.try_get("", "job_id")?,
+                    TaskState::Running,
+                    TaskState::Queued,
+                );
+                effects.wake_dispatcher = true;
+            }
+        }
+        self.reconcile(transaction, hello.agent_id.0, &hello.running, effects)
+            .await?;
+        effects.subscribe_agents.insert(hello.agent_id.0);
+        effects.wake_dispatcher = true;
+        tracing::info!(agent_id = %hello.agent_id, hostname = %hello.hostname, cpus = hello.cpus, ram_mb = hello.ram_mb, "agent said hello");
+        Ok(())
+    }
+
+    async fn heartbeat(
+        &self,
+        transaction: &DatabaseTransaction,
+        heartbeat: &Heartbeat,
+        effects: &mut Effects,
+    ) -> Result<(), DbErr> {
+        let state = if heartbeat.running.is_empty() {
+            AgentState::Online
+        } else {
+            AgentState::Running
+        };
+        let result = transaction
+            .execute_raw(sql(
+                backend_of(transaction),
+                "UPDATE agents SET free_ram = ?, load = ?, last_heard_from = ?, state = ? WHERE id = ?",
+                vec![
+                    i64::try_from(heartbeat.free_ram_mb).unwrap_or(i64::MAX).into(),
+                    f64::from(heartbeat.load).into(),
+                    now_us().into(),
+                    state.as_str().into(),
+                    heartbeat.agent_id.to_string().into(),
+                ],
+            ))
+            .await?;
+        if result.rows_affected() == 0 {
+            tracing::debug!(agent_id = %heartbeat.agent_id, "heartbeat from an agent that never said hello");
+            return Ok(());
+        }
+        self.reconcile(
+            transaction,
+            heartbeat.agent_id.0,
+            &heartbeat.running,
+            effects,
+        )
+        .await
+    }
+
+    /// Tell an agent to stop every attempt it runs but no longer holds.
+    async fn reconcile(
+        &self,
+        transaction: &DatabaseTransaction,
+        agent_id: uuid::Uuid,
+        running: &[AttemptRef],
+        effects: &mut Effects,
+    ) -> Result<(), DbErr> {
+        if running.is_empty() {
+            return Ok(());
+        }
+        let agent_text = agent_id.to_string();
+        let id_list = running
+            .iter()
+            .map(|attempt| attempt.task_id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let rows = transaction
+            .query_all_raw(sql(
+                backend_of(transaction),
+                &format!("SELECT id, attempts, agent_id, state FROM tasks WHERE id IN ({id_list})"),
+                Vec::new(),
+            ))
+            .await?;
+        let mut held = BTreeSet::new();
+        for row in rows {
+            let task_id: i64 = row.try_get("", "id")?;
+            let attempts: i32 = row.try_get("", "attempts")?;
+            let holder: Option<String> = row.try_get("", "agent_id")?;
+            let state: String = row.try_get("", "state")?;
+            if state == TaskState::Running.as_str()
+                && holder.as_deref() == Some(agent_text.as_str())
+            {
+                held.insert((task_id, attempts));
+            }
+        }
+        for attempt in running {
+            if !held.contains(&(attempt.task_id.0, attempt.attempt as i32)) {
+                effects.cancel(
+                    &self.control,
+                    agent_id,
+                    *attempt,
+                    "the master no longer assigns this attempt to this worker",
+                );
+            }
+        }
+        Ok(())
+    }
+
+    async fn task_started(
+        &self,
+        transaction: &DatabaseTransaction,
+        started: &TaskStarted,
+        effects: &mut Effects,
+        deltas: &mut CountDeltas,
+    ) -> Result<(), DbErr> {
+        let backend = backend_of(transaction);
+        let agent_text = started.agent_id.to_string();
+        let attempt = i32::try_from(started.attempt).unwrap_or(i32::MAX);
+        let rows = transaction
+            .query_all_raw(sql(
+                backend,
+                "UPDATE tasks SET state = 'running', agent_id = ?, time_started = ?, progress = 0 \
+                 WHERE id = ? AND attempts = ? AND state = 'dispatched' RETURNING job_id",
+                vec![
+                    agent_text.as_str().into(),
+                    micros_of(started.started_at).into(),
+                    started.task_id.0.into(),
+                    attempt.into(),
+                ],
+            ))
+            .await?;
+        if let Some(row) = rows.first() {
+            let job_id: i64 = row.try_get("", "job_id")?;
+            deltas.moved(job_id, TaskState::Dispatched, TaskState::Running);
+            let insert = Query::insert()
+                .into_table(crate::entities::task_log::Entity)
+                .columns([
+                    crate::entities::task_log::Column::TaskId,
+                    crate::entities::task_log::Column::Attempt,
+                    crate::entities::task_log::Column::AgentId,
+                    crate::entities::task_log::Column::TimeCreated,
+                ])
+                .values_panic([
+                    started.task_id.0.into(),
+                    attempt.into(),
+                    agent_text.as_str().into(),
+                    micros_of(started.started_at).into(),
+                ])
+                .on_conflict(
+                    OnConflict::columns([
+                        crate::entities::task_log::Column::TaskId,
+                        crate::entities::task_log::Column::Attempt,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
+                )
+                .to_owned();
+            transaction.execute(&insert).await?;
+            effects.wake_dispatcher = true;
+            return Ok(());
+        }
+        let current = task_holder(transaction, backend, started.task_id.0).await?;
+        match current {
+            Some((state, attempts, holder))
+                if state == TaskState::Running.as_str()
+                    && attempts == attempt
+                    && holder.as_deref() == Some(agent_text.as_str()) => {}
+            _ => effects.cancel(
+                &self.control,
+                started.agent_id.0,
+                AttemptRef {
+                    task_id: started.task_id,
+                    attempt: started.attempt,
+                },
+                "this attempt is not assigned to this worker",
+            ),
+        }
+        Ok(())
+    }
+
+    async fn task_finished(
+        &self,
+        transaction: &DatabaseTransaction,
+        finished: &TaskFinished,
+        effects: &mut Effects,
+        deltas: &mut CountDeltas,
+    ) -> Result<(), DbErr> {
+        let backend = backend_of(transaction);
+        let agent_text = finished.agent_id.to_string();
+        let attempt = i32::try_from(finished.attempt).unwrap_or(i32::MAX);
+        let Some(row) = transaction
+            .query_one_raw(sql(
+                backend,
+                "SELECT t.job_id, t.state, t.attempts, t.agent_id, t.failures, j.requeue FROM tasks t \
+                 JOIN jobs j ON j.id = t.job_id WHERE t.id = ?",
+                vec![finished.task_id.0.into()],
+            ))
+            .await?
+        else {
+            effects.stale_events += 1;
+            return Ok(());
+        };
+        let job_id: i64 = row.try_get("", "job_id")?;
+        let state: String = row.try_get("", "state")?;
+        let attempts: i32 = row.try_get("", "attempts")?;
+        let holder: Option<String> = row.try_get("", "agent_id")?;
+        let failures: i32 = row.try_get("", "failures")?;
+        let requeue: i32 = row.try_get("", "requeue")?;
+        if state != TaskState::Running.as_str()
+            || attempts != attempt
+            || holder.as_deref() != Some(agent_text.as_str())
+        {
+            effects.stale_events += 1;
+            return Ok(());
+        }
+        let exit_code = finished.outcome.exit_code();
+        let now = micros_of(finished.finished_at);
+        let (new_state, new_failures, error) = if finished.success {
+            (TaskState::Done, failures, None)
+        } else {
+            let failures = failures + 1;
+            let retry = requeue < 0 || failures <= requeue;
+            let error = finished
+                .error
+                .clone()
+                .unwrap_or_else(|| describe(&finished.outcome));
+            (
+                if retry {
+                    TaskState::Queued
+                } else {
+                    TaskState::Failed
+                },
+                failures,
+                Some(error),
+            )
+        };
+        let progress = if new_state == TaskState::Done {
+            1.0
+        } else {
+            0.0
+        };
+        let agent_after: Option<String> = if new_state == TaskState::Queued {
+            None
+        } else {
+            Some(agent_text.clone())
+        };
+        transaction
+            .execute_raw(sql(
+                backend,
+                "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, agent_id = ?, time_finished = ? \
+                 WHERE id = ? AND attempts = ? AND state = 'running'",
+                vec![
+                    new_state.as_str().into(),
+                    new_failures.into(),
+                    exit_code.into(),
+                    error.clone().into(),
+                    progress.into(),
+                    agent_after.into(),
+                    now.into(),
+                    finished.task_id.0.into(),
+                    attempt.into(),
+                ],
+            ))
+            .await?;
+        deltas.moved(job_id, TaskState::Running, new_state);
+        effects.wake_dispatcher = true;
+        if let Some(error) = error {
+            tracing::info!(task_id = %finished.task_id, job_id, attempt, error, next_state = %new_state, "task attempt failed");
+        }
+        Ok(())
+    }
+
+    async fn after_commit(&self, effects: Effects) {
+        let mut control = effects.control;
+        if !effects.subscribe_agents.is_empty() {
+            match crate::store::classes::all(&self.db).await {
+                Ok(classes) => {
+                    let names = self.publisher.broker().names();
+                    let subscribe = Message::Subscribe(Subscribe {
+                        classes: classes
+                            .iter()
+                            .map(|class| class.subscription(names))
+                            .collect(),
+                    });
+                    for agent_id in &effects.subscribe_agents {
+                        control.push(self.control.to_agent(*agent_id, &subscribe));
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error_chain(&error), "cannot list classes for new agents")
+                }
+            }
+        }
+        self.control.send(control).await;
+    }
+}
+
+fn is_event(message: &Message) -> bool {
+    matches!(
+        message,
+        Message::Hello(_)
+            | Message::Heartbeat(_)
+            | Message::TaskStarted(_)
+            | Message::TaskProgress(_)
+            | Message::LogChunk(_)
+            | Message::TaskFinished(_)
+            | Message::Bye(_)
+    )
+}
+
+/// A human-readable description of an attempt's outcome.
+#[must_use]
+pub fn describe(outcome: &TaskOutcome) -> String {
+    match outcome {
+        TaskOutcome::Exited { code } => format!("exited with code {code}"),
+        TaskOutcome::Signalled { signal } => format!("killed by signal {signal}"),
+        TaskOutcome::SpawnFailed { error } => format!("could not start: {error}"),
+        TaskOutcome::TimedOut => "timed out".to_owned(),
+        TaskOutcome::RamExceeded { ram_mb } => format!("used {ram_mb} MB, more than its maximum"),
+        TaskOutcome::Cancelled => "cancelled".to_owned(),
+        TaskOutcome::OutputError { error } => format!("output could not be read: {error}"),
+        TaskOutcome::WorkerLost => "worker lost".to_owned(),
+    }
+}
+
+/// At most `max_bytes` of `text`, without NUL characters (PostgreSQL text cannot hold them).
+fn truncate(text: &str, max_bytes: usize) -> String {
+    let mut cut = text.len().min(max_bytes);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text[..cut].replace('\0', "\u{fffd}")
+}
+
+async fn task_holder(
+    transaction: &DatabaseTransaction,
+    backend: DbBackend,
+    task_id: i64,
+) -> Result<Option<(String, i32, Option<String>)>, DbErr> {
+    let row = transaction
+        .query_one_raw(sql(
+            backend,
+            "SELECT state, attempts, agent_id FROM tasks WHERE id = ?",
+            vec![task_id.into()],
+        ))
+        .await?;
+    row.map(|row| {
+        Ok((
+            row.try_get("", "state")?,
+            row.try_get("", "attempts")?,
+            row.try_get("", "agent_id")?,
+        ))
+    })
+    .transpose()
+}
+
+async fn task_progress(
+    transaction: &DatabaseTransaction,
+    progress: &TaskProgress,
+) -> Result<(), DbErr> {
+    let value = f64::from(progress.progress).clamp(0.0, 1.0);
+    let value = if value.is_finite() { value } else { 0.0 };
+    transaction
+        .execute_raw(sql(
+            backend_of(transaction),
+            "UPDATE tasks SET progress = ? WHERE id = ? AND attempts = ? AND agent_id = ? AND state = 'running'",
+            vec![
+                value.into(),
+                progress.task_id.0.into(),
+                i32::try_from(progress.attempt).unwrap_or(i32::MAX).into(),
+                progress.agent_id.to_string().into(),
+            ],
+        ))
+        .await?;
+    Ok(())
+}
+
+async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Result<(), DbErr> {
+    let attempt = i32::try_from(chunk.attempt).unwrap_or(i32::MAX);
+    let data = serde_json::to_string(&chunk.lines).expect("log lines serialize");
+    transaction
+        .execute_raw(sql(
+            backend_of(transaction),
+            "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data) \
+             SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
+             (SELECT 1 FROM task_logs WHERE task_id = ? AND attempt = ? AND agent_id = ?) \
+             ON CONFLICT (task_id, attempt, seq) DO NOTHING",
+            vec![
+                chunk.task_id.0.into(),
+                attempt.into(),
+                i64::try_from(chunk.seq).unwrap_or(i64::MAX).into(),
+                i64::try_from(chunk.first_line).unwrap_or(i64::MAX).into(),
+                i32::try_from(chunk.lines.len()).unwrap_or(i32::MAX).into(),
+                data.into(),
+                chunk.task_id.0.into(),
+                attempt.into(),
+                chunk.agent_id.to_string().into(),
+            ],
+        ))
+        .await?;
+    Ok(())
+}
+
+async fn bye_event(
+    transaction: &DatabaseTransaction,
+    bye: &Bye,
+    effects: &mut Effects,
+    deltas: &mut CountDeltas,
+) -> Result<(), DbErr> {
+    let agent_id = bye.agent_id.to_string();
+    transaction
+        .execute_raw(sql(
+            backend_of(transaction),
+            "UPDATE agents SET state = 'offline', last_heard_from = ? WHERE id = ?",
+            vec![now_us().into(), agent_id.as_str().into()],
+        ))
+        .await?;
+    let released = release_agent_tasks(
+        transaction,
+        &agent_id,
+        "worker left while running this task",
+        deltas,
+    )
+    .await?;
+    if released > 0 {
+        effects.wake_dispatcher = true;
+    }
+    tracing::info!(agent_id, reason = %bye.reason, released, "agent said goodbye");
+    Ok(())
+}
+
+async fn record_dead_letter(
+    transaction: &DatabaseTransaction,
+    source: &str,
+    reason: &str,
+    delivery: &Delivery,
+) -> Result<(), DbErr> {
+    let payload = truncate(&String::from_utf8_lossy(&delivery.data), MAX_STORED_PAYLOAD);
+    let kind = delivery
+        .properties
+        .kind()
+        .as_ref()
+        .map(|kind| truncate(kind.as_str(), 64));
+    transaction
+        .execute_raw(sql(
+            backend_of(transaction),
+            "INSERT INTO dead_letters (time_created, source, reason, kind, payload) VALUES (?, ?, ?, ?, ?)",
+            vec![now_us().into(), truncate(source, 255).into(), truncate(reason, 4096).into(), kind.into(), payload.into()],
+        ))
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,333 @@
+//! Job types: the declarative spec stored per version, and the expansion of argv templates
+//! (`{frame}`, `{start}`, `{end}`, `{by}`, `{data.key}`) into the commands of one task.
+//!
+//! Commands are argv vectors executed without a shell, so nothing in job data can inject
+//! shell syntax.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use warren_shared::{CommandSpec, FrameBatch};
+
+/// Why a job's data does not fit its job type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// The `command` job type needs `data.argv`.
+    #[error("`data.argv` must be a non-empty array of strings")]
+    MissingArgv,
+    /// A template names a data key the job does not have.
+    #[error("the command uses `{{data.{0}}}` but `data` has no `{0}`")]
+    MissingDataKey(String),
+    /// The spec stored for the job type is unreadable.
+    #[error("the job type's spec is invalid: {0}")]
+    InvalidSpec(String),
+}
+
+/// A job type version's declarative spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobTypeSpec {
+    /// Built-in behaviour; `command` takes its argv from `data.argv`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub builtin: Option<String>,
+    /// Argv template, for declarative job types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub argv: Option<Vec<String>>,
+    /// Extra environment.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+    /// Working directory template.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<String>,
+    /// Exit codes that mean success; `[0]` when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub success_exit_codes: Vec<i32>,
+    /// Largest batch the job type accepts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_batch: Option<i64>,
+}
+
+impl JobTypeSpec {
+    /// Parse a stored spec.
+    pub fn parse(text: &str) -> Result<Self, TemplateError> {
+        serde_json::from_str(text).map_err(|error| TemplateError::InvalidSpec(error.to_string()))
+    }
+
+    /// The argv template for a job with `data`.
+    pub fn argv_template(&self, data: &Value) -> Result<Vec<String>, TemplateError> {
+        if let Some(argv) = &self.argv {
+            return Ok(argv.clone());
+        }
+        let argv: Vec<String> = data
+            .get("argv")
+            .and_then(Value::as_array)
+            .ok_or(TemplateError::MissingArgv)?
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or(TemplateError::MissingArgv)?;
+        if argv.is_empty() || argv[0].is_empty() {
+            return Err(TemplateError::MissingArgv);
+        }
+        Ok(argv)
+    }
+
+    /// Exit codes that count as success.
+    #[must_use]
+    pub fn success_codes(&self) -> Vec<i32> {
+        if self.success_exit_codes.is_empty() {
+            vec![0]
+        } else {
+            self.success_exit_codes.clone()
+        }
+    }
+}
+
+/// Values available to templates for one task.
+struct TemplateValues<'a> {
+    frame: Option<i64>,
+    batch: &'a FrameBatch,
+    data: &'a Value,
+}
+
+/// Whether an argv template runs once per frame.
+#[must_use]
+pub fn runs_per_frame(argv: &[String]) -> bool {
+    argv.iter().any(|arg| arg.contains("{frame}"))
+}
+
+/// Check that every `{data.key}` in `argv` exists in `data`.
+pub fn validate_template(argv: &[String], data: &Value) -> Result<(), TemplateError> {
+    for arg in argv {
+        for name in placeholders(arg) {
+            if let Some(key) = name.strip_prefix("data.") {
+                if data.get(key).is_none() {
+                    return Err(TemplateError::MissingDataKey(key.to_owned()));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The commands one task runs: one per frame when the template mentions `{frame}`, else one.
+pub fn expand_commands(
+    argv: &[String],
+    data: &Value,
+    batch: &FrameBatch,
+) -> Result<Vec<CommandSpec>, TemplateError> {
+    if runs_per_frame(argv) {
+        batch
+            .frames()
+            .map(|frame| {
+                let values = TemplateValues {
+                    frame: Some(frame),
+                    batch,
+                    data,
+                };
+                Ok(CommandSpec {
+                    argv: expand_all(argv, &values)?,
+                    frame: Some(frame),
+                })
+            })
+            .collect()
+    } else {
+        let values = TemplateValues {
+            frame: None,
+            batch,
+            data,
+        };
+        Ok(vec![CommandSpec {
+            argv: expand_all(argv, &values)?,
+            frame: None,
+        }])
+    }
+}
+
+fn expand_all(argv: &[String], values: &TemplateValues<'_>) -> Result<Vec<String>, TemplateError> {
+    argv.iter().map(|arg| expand(arg, values)).collect()
+}
+
+/// The names inside `{..}` that look like placeholders.
+fn placeholders(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices('{').filter_map(move |(open, _)| {
+        let rest = &text[open + 1..];
+        let close = rest.find('}')?;
+        let name = &rest[..close];
+        is_placeholder(name).then_some(name)
+    })
+}
+
+fn is_placeholder(name: &str) -> bool {
+    matches!(name, "frame" | "start" | "end" | "by")
+        || name.strip_prefix("data.").is_some_and(|key| {
+            !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-')
+        })
+}
+
+fn expand(text: &str, values: &TemplateValues<'_>) -> Result<String, TemplateError> {
+    let mut output = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        output.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let replaced = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            is_placeholder(name).then(|| (name, close))
+        });
+        match replaced {
+            Some((name, close)) => {
+                output.push_str(&value_of(name, values)?);
+                rest = &after[close + 1..];
+            }
+            None => {
+                output.push('{');
+                rest = after;
+            }
+        }
+    }
+    output.push_str(rest);
+    Ok(output)
+}
+
+fn value_of(name: &str, values: &TemplateValues<'_>) -> Result<String, TemplateError> {
+    Ok(match name {
+        "frame" => values.frame.unwrap_or(values.batch.first).to_string(),
+        "start" => values.batch.first.to_string(),
+        "end" => values.batch.last.to_string(),
+        "by" => values.batch.by.to_string(),
+        _ => {
+            let key = name.strip_prefix("data.").unwrap_or(name);
+            match values.data.get(key) {
+                Some(Value::String(text)) => text.clone(),
+                Some(other) => other.to_string(),
+                None => return Err(TemplateError::MissingDataKey(key.to_owned())),
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn argv(items: &[&str]) -> Vec<String> {
+        items.iter().map(|item| (*item).to_owned()).collect()
+    }
+
+    #[test]
+    fn frame_templates_run_once_per_frame() {
+        let batch = FrameBatch {
+            index: 0,
+            first: 4,
+            last: 6,
+            by: 1,
+        };
+        let commands = expand_commands(&argv(&["echo", "frame-{frame}"]), &json!({}), &batch)
+            .expect("valid template");
+        let argvs: Vec<Vec<String>> = commands
+            .iter()
+            .map(|command| command.argv.clone())
+            .collect();
+        assert_eq!(
+            argvs,
+            vec![
+                argv(&["echo", "frame-4"]),
+                argv(&["echo", "frame-5"]),
+                argv(&["echo", "frame-6"])
+            ]
+        );
+        assert_eq!(
+            commands
+                .iter()
+                .map(|command| command.frame)
+                .collect::<Vec<_>>(),
+            vec![Some(4), Some(5), Some(6)]
+        );
+    }
+
+    #[test]
+    fn range_templates_run_once_per_task() {
+        let batch = FrameBatch {
+            index: 0,
+            first: 10,
+            last: 20,
+            by: 5,
+        };
+        let data = json!({"scene": "shot 010.blend", "samples": 64});
+        let template = argv(&[
+            "render",
+            "-s",
+            "{start}",
+            "-e",
+            "{end}",
+            "-j",
+            "{by}",
+            "{data.scene}",
+            "--samples={data.samples}",
+            "{literal}",
+            "{",
+        ]);
+        let commands = expand_commands(&template, &data, &batch).expect("valid template");
+        assert_eq!(commands.len(), 1);
+        assert_eq!(
+            commands[0].argv,
+            argv(&[
+                "render",
+                "-s",
+                "10",
+                "-e",
+                "20",
+                "-j",
+                "5",
+                "shot 010.blend",
+                "--samples=64",
+                "{literal}",
+                "{"
+            ])
+        );
+    }
+
+    #[test]
+    fn data_keys_must_exist() {
+        assert_eq!(
+            validate_template(&argv(&["render", "{data.scene}"]), &json!({})),
+            Err(TemplateError::MissingDataKey("scene".to_owned()))
+        );
+        assert!(
+            validate_template(&argv(&["render", "{data.scene}"]), &json!({"scene": "a"})).is_ok()
+        );
+    }
+
+    #[test]
+    fn command_jobs_need_an_argv_array_of_strings() {
+        let spec = JobTypeSpec {
+            builtin: Some("command".to_owned()),
+            ..JobTypeSpec::default()
+        };
+        assert_eq!(
+            spec.argv_template(&json!({})),
+            Err(TemplateError::MissingArgv)
+        );
+        assert_eq!(
+            spec.argv_template(&json!({"argv": []})),
+            Err(TemplateError::MissingArgv)
+        );
+        assert_eq!(
+            spec.argv_template(&json!({"argv": "echo hi"})),
+            Err(TemplateError::MissingArgv)
+        );
+        assert_eq!(
+            spec.argv_template(&json!({"argv": ["echo", 1]})),
+            Err(TemplateError::MissingArgv)
+        );
+        assert_eq!(
+            spec.argv_template(&json!({"argv": ["echo", "hi"]})),
+            Ok(argv(&["echo", "hi"]))
+        );
+    }
+}

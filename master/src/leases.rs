@@ -1,0 +1,99 @@
+//! Leases: an agent silent for longer than the lease timeout is marked offline and the tasks it
+//! was running are queued again as new attempts. Nothing depends on RabbitMQ's own timeouts.
+
+use std::time::Duration;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
+use warren_broker::{Shutdown, error_chain};
+use warren_shared::TaskState;
+
+use crate::db::{backend_of, begin_write, now_us, placeholder};
+use crate::dispatcher::DispatcherHandle;
+use crate::store::counters::CountDeltas;
+
+/// Queue again the tasks `agent_id` is running; returns how many.
+pub async fn release_agent_tasks(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+    reason: &str,
+    deltas: &mut CountDeltas,
+) -> Result<usize, DbErr> {
+    let backend = backend_of(connection);
+    let rows = connection
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "UPDATE tasks SET state = 'queued', agent_id = NULL, progress = 0, last_error = {} \
+                 WHERE agent_id = {} AND state = 'running' RETURNING job_id",
+                placeholder(backend, 1),
+                placeholder(backend, 2)
+            ),
+            vec![reason.into(), agent_id.into()],
+        ))
+        .await?;
+    for row in &rows {
+        let job_id: i64 = row.try_get("", "job_id")?;
+        deltas.moved(job_id, TaskState::Running, TaskState::Queued);
+    }
+    Ok(rows.len())
+}
+
+/// Mark agents silent past `lease_timeout` offline and queue their tasks again.
+/// Returns how many agents expired.
+pub async fn expire_once(db: &DatabaseConnection, lease_timeout: Duration) -> Result<usize, DbErr> {
+    let backend = backend_of(db);
+    let cutoff = now_us() - lease_timeout.as_micros() as i64;
+    let transaction = begin_write(db).await?;
+    let rows = transaction
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "UPDATE agents SET state = 'offline' WHERE state <> 'offline' AND last_heard_from < {} RETURNING id, hostname",
+                placeholder(backend, 1)
+            ),
+            vec![cutoff.into()],
+        ))
+        .await?;
+    let mut deltas = CountDeltas::default();
+    for row in &rows {
+        let agent_id: String = row.try_get("", "id")?;
+        let hostname: String = row.try_get("", "hostname")?;
+        let released = release_agent_tasks(
+            &transaction,
+            &agent_id,
+            "worker lost: no heartbeat within the lease timeout",
+            &mut deltas,
+        )
+        .await?;
+        tracing::warn!(
+            agent_id,
+            hostname,
+            released,
+            "agent silent past its lease; marked offline"
+        );
+    }
+    deltas.apply(&transaction).await?;
+    transaction.commit().await?;
+    Ok(rows.len())
+}
+
+/// Check leases every few seconds until shutdown.
+pub async fn run(
+    db: DatabaseConnection,
+    dispatcher: DispatcherHandle,
+    lease_timeout: Duration,
+    mut shutdown: Shutdown,
+) {
+    let period = (lease_timeout / 4).clamp(Duration::from_millis(200), Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            () = shutdown.wait() => break,
+            () = tokio::time::sleep(period) => {}
+        }
+        match expire_once(&db, lease_timeout).await {
+            Ok(0) => {}
+            Ok(_) => dispatcher.wake(),
+            Err(error) => tracing::warn!(error = %error_chain(&error), "lease check failed"),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Warren's master: the REST API, the dispatcher that publishes ready tasks to RabbitMQ, the
+//! ingester that writes worker events into the database, and the `warren` CLI's client code.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod control;
+pub mod db;
+pub mod dispatcher;
+pub mod entities;
+pub mod ingester;
+pub mod jobtype;
+pub mod leases;
+pub mod logging;
+pub mod store;
+
+pub use app::App;

@@ -1,0 +1,120 @@
+//! Requirement classes: one per distinct requirement set within a job queue.
+
+use sea_orm::sea_query::{OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use warren_broker::Names;
+use warren_shared::{ClassKey, ClassSubscription, Requirements};
+
+use super::{Result, StoreError};
+use crate::db::now_us;
+use crate::entities::{job_queue, task_class};
+
+/// A class with what the dispatcher and workers need to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskClass {
+    /// Row id.
+    pub id: i64,
+    /// Job queue name.
+    pub queue: String,
+    /// Routing key.
+    pub key: ClassKey,
+    /// Requirements.
+    pub requirements: Requirements,
+}
+
+impl TaskClass {
+    /// The subscription workers receive for this class.
+    #[must_use]
+    pub fn subscription(&self, names: &Names) -> ClassSubscription {
+        ClassSubscription {
+            queue: self.queue.clone(),
+            class: self.key.clone(),
+            requirements: self.requirements.clone(),
+            amqp_queue: names.class_queue(&self.queue, self.key.as_str()),
+        }
+    }
+
+    fn from_row(row: task_class::Model, queue: String) -> Result<Self> {
+        let requirements = serde_json::from_str(&row.requirements).map_err(|error| {
+            StoreError::Corrupt(format!("requirements of class {}: {error}", row.id))
+        })?;
+        Ok(Self {
+            id: row.id,
+            queue,
+            key: ClassKey::from_stored(row.key),
+            requirements,
+        })
+    }
+}
+
+/// The class of `requirements` in `queue`, created if new.
+pub async fn get_or_create(
+    connection: &impl ConnectionTrait,
+    queue: &job_queue::Model,
+    requirements: &Requirements,
+) -> Result<TaskClass> {
+    let key = requirements.class_key();
+    let requirements_json =
+        serde_json::to_string(requirements).expect("requirements serialize to JSON");
+    let insert = Query::insert()
+        .into_table(task_class::Entity)
+        .columns([
+            task_class::Column::QueueId,
+            task_class::Column::Key,
+            task_class::Column::Requirements,
+            task_class::Column::TimeCreated,
+        ])
+        .values_panic([
+            queue.id.into(),
+            key.as_str().into(),
+            requirements_json.into(),
+            now_us().into(),
+        ])
+        .on_conflict(
+            OnConflict::columns([task_class::Column::QueueId, task_class::Column::Key])
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned();
+    connection.execute(&insert).await?;
+    let row = task_class::Entity::find()
+        .filter(task_class::Column::QueueId.eq(queue.id))
+        .filter(task_class::Column::Key.eq(key.as_str()))
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("class `{key}` vanished after creation")))?;
+    TaskClass::from_row(row, queue.name.clone())
+}
+
+/// Every class of every queue.
+pub async fn all(connection: &impl ConnectionTrait) -> Result<Vec<TaskClass>> {
+    let queues: std::collections::HashMap<i64, String> = job_queue::Entity::find()
+        .all(connection)
+        .await?
+        .into_iter()
+        .map(|queue| (queue.id, queue.name))
+        .collect();
+    task_class::Entity::find()
+        .all(connection)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let queue = queues.get(&row.queue_id).cloned().unwrap_or_default();
+            TaskClass::from_row(row, queue)
+        })
+        .collect()
+}
+
+/// One class by id.
+pub async fn by_id(connection: &impl ConnectionTrait, class_id: i64) -> Result<TaskClass> {
+    let row = task_class::Entity::find_by_id(class_id)
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("class {class_id} not found")))?;
+    let queue = job_queue::Entity::find_by_id(row.queue_id)
+        .one(connection)
+        .await?
+        .map(|queue| queue.name)
+        .unwrap_or_default();
+    TaskClass::from_row(row, queue)
+}

@@ -1,0 +1,160 @@
+//! Per-job task counters. Every change of task states goes with a delta here, in the same
+//! transaction, so a job's counts and state never disagree with its tasks.
+
+use std::collections::BTreeMap;
+
+use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
+use warren_shared::{JobState, TaskCounts, TaskState};
+
+use crate::db::{backend_of, now_us, placeholders};
+
+/// Signed per-state changes of task counts, by job.
+#[derive(Debug, Default, Clone)]
+pub struct CountDeltas {
+    by_job: BTreeMap<i64, TaskCounts>,
+}
+
+impl CountDeltas {
+    /// Record that one task of `job_id` moved from `from` to `to`.
+    pub fn moved(&mut self, job_id: i64, from: TaskState, to: TaskState) {
+        self.moved_many(job_id, from, to, 1);
+    }
+
+    /// Record that `count` tasks of `job_id` moved from `from` to `to`.
+    pub fn moved_many(&mut self, job_id: i64, from: TaskState, to: TaskState, count: i64) {
+        if from == to || count == 0 {
+            return;
+        }
+        let counts = self.by_job.entry(job_id).or_default();
+        *counts.get_mut(from) -= count;
+        *counts.get_mut(to) += count;
+    }
+
+    /// Whether nothing moved.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.by_job.is_empty()
+    }
+
+    /// Jobs whose counts changed.
+    pub fn jobs(&self) -> impl Iterator<Item = i64> + '_ {
+        self.by_job.keys().copied()
+    }
+
+    /// Apply the deltas and bring each job's state and times up to date. Jobs are updated in
+    /// id order so concurrent writers on PostgreSQL lock rows in the same order.
+    pub async fn apply(
+        &self,
+        connection: &impl ConnectionTrait,
+    ) -> Result<Vec<(i64, JobState)>, DbErr> {
+        let backend = backend_of(connection);
+        let mut changed = Vec::new();
+        for (job_id, delta) in &self.by_job {
+            let sql = format!(
+                "UPDATE jobs SET n_queued = n_queued + {}, n_dispatched = n_dispatched + {}, n_running = n_running + {}, \
+                 n_done = n_done + {}, n_failed = n_failed + {}, n_paused = n_paused + {}, n_cancelled = n_cancelled + {} \
+                 WHERE id = {} RETURNING n_queued, n_dispatched, n_running, n_done, n_failed, n_paused, n_cancelled, state, time_started, time_finished",
+                placeholders(backend, 1, 1),
+                placeholders(backend, 2, 1),
+                placeholders(backend, 3, 1),
+                placeholders(backend, 4, 1),
+                placeholders(backend, 5, 1),
+                placeholders(backend, 6, 1),
+                placeholders(backend, 7, 1),
+                placeholders(backend, 8, 1),
+            );
+            let values: Vec<Value> = vec![
+                delta.queued.into(),
+                delta.dispatched.into(),
+                delta.running.into(),
+                delta.done.into(),
+                delta.failed.into(),
+                delta.paused.into(),
+                delta.cancelled.into(),
+                (*job_id).into(),
+            ];
+            let Some(row) = connection
+                .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?
+            else {
+                continue;
+            };
+            let counts = TaskCounts {
+                queued: row.try_get("", "n_queued")?,
+                dispatched: row.try_get("", "n_dispatched")?,
+                running: row.try_get("", "n_running")?,
+                done: row.try_get("", "n_done")?,
+                failed: row.try_get("", "n_failed")?,
+                paused: row.try_get("", "n_paused")?,
+                cancelled: row.try_get("", "n_cancelled")?,
+            };
+            let old_state: String = row.try_get("", "state")?;
+            let time_started: Option<i64> = row.try_get("", "time_started")?;
+            let time_finished: Option<i64> = row.try_get("", "time_finished")?;
+            let new_state = counts.job_state();
+            let now = now_us();
+            let started = counts.running + counts.done + counts.failed > 0;
+            let new_time_started = if time_started.is_none() && started {
+                Some(now)
+            } else {
+                time_started
+            };
+            let final_state = matches!(
+                new_state,
+                JobState::Done | JobState::Failed | JobState::Cancelled
+            );
+            let new_time_finished = match (final_state, time_finished) {
+                (true, None) => Some(now),
+                (true, kept) => kept,
+                (false, _) => None,
+            };
+            if old_state != new_state.as_str()
+                || new_time_started != time_started
+                || new_time_finished != time_finished
+            {
+                let sql = format!(
+                    "UPDATE jobs SET state = {}, time_started = {}, time_finished = {} WHERE id = {}",
+                    placeholders(backend, 1, 1),
+                    placeholders(backend, 2, 1),
+                    placeholders(backend, 3, 1),
+                    placeholders(backend, 4, 1),
+                );
+                connection
+                    .execute_raw(Statement::from_sql_and_values(
+                        backend,
+                        sql,
+                        vec![
+                            new_state.as_str().into(),
+                            new_time_started.into(),
+                            new_time_finished.into(),
+                            (*job_id).into(),
+                        ],
+                    ))
+                    .await?;
+                if old_state != new_state.as_str() {
+                    changed.push((*job_id, new_state));
+                }
+            }
+        }
+        Ok(changed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_cancel_out_and_noops_vanish() {
+        let mut deltas = CountDeltas::default();
+        deltas.moved(1, TaskState::Queued, TaskState::Dispatched);
+        deltas.moved(1, TaskState::Dispatched, TaskState::Running);
+        deltas.moved(2, TaskState::Running, TaskState::Running);
+        assert_eq!(deltas.jobs().collect::<Vec<_>>(), vec![1]);
+        let counts = deltas.by_job[&1];
+        assert_eq!(
+            (counts.queued, counts.dispatched, counts.running),
+            (-1, 0, 1)
+        );
+    }
+}

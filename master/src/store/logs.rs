@@ -1,0 +1,81 @@
+//! Reading task logs: the chunks of one attempt in order, rendered as text or CSV.
+
+use std::fmt::Write as _;
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use warren_shared::LogLine;
+
+use super::{Result, StoreError};
+use crate::entities::log_chunk;
+
+/// One stored line with its number within the attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberedLine {
+    /// Line number, from 1.
+    pub number: u64,
+    /// The line.
+    pub line: LogLine,
+}
+
+/// Every stored line of one attempt, in order.
+pub async fn lines(
+    connection: &DatabaseConnection,
+    task_id: i64,
+    attempt: i32,
+) -> Result<Vec<NumberedLine>> {
+    let chunks = log_chunk::Entity::find()
+        .filter(log_chunk::Column::TaskId.eq(task_id))
+        .filter(log_chunk::Column::Attempt.eq(attempt))
+        .order_by_asc(log_chunk::Column::Seq)
+        .all(connection)
+        .await?;
+    let mut lines = Vec::new();
+    for chunk in chunks {
+        let chunk_lines: Vec<LogLine> = serde_json::from_str(&chunk.data).map_err(|error| {
+            StoreError::Corrupt(format!(
+                "log chunk {} of task {task_id}: {error}",
+                chunk.seq
+            ))
+        })?;
+        for (line_idx, line) in chunk_lines.into_iter().enumerate() {
+            lines.push(NumberedLine {
+                number: chunk.first_line as u64 + line_idx as u64,
+                line,
+            });
+        }
+    }
+    Ok(lines)
+}
+
+/// Lines as plain text, one per line.
+#[must_use]
+pub fn as_text(lines: &[NumberedLine]) -> String {
+    let mut text = String::new();
+    for numbered in lines {
+        text.push_str(&numbered.line.m);
+        text.push('\n');
+    }
+    text
+}
+
+/// Lines as CSV: timestamp, stream, line number, pid, message.
+#[must_use]
+pub fn as_csv(lines: &[NumberedLine]) -> String {
+    let mut csv = String::from("timestamp,stream,line,pid,message\n");
+    for numbered in lines {
+        let timestamp = crate::db::rfc3339(numbered.line.t);
+        let pid = numbered
+            .line
+            .pid
+            .map(|pid| pid.to_string())
+            .unwrap_or_default();
+        let message = numbered.line.m.replace('"', "\"\"");
+        let _ = writeln!(
+            csv,
+            "{timestamp},{},{},{pid},\"{message}\"",
+            numbered.line.s.as_str(),
+            numbered.number
+        );
+    }
+    csv
+}

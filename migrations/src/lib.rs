@@ -1,0 +1,19 @@
+//! Warren's database schema as sea-orm migrations; they run on SQLite and PostgreSQL.
+//!
+//! Times are stored as microseconds since the Unix epoch in `BIGINT` columns, agent ids as
+//! their 36-character text form, and structured values as JSON text, so the same SQL works
+//! on every backend.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_create_core_schema;
+
+/// Applies Warren's migrations in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_create_core_schema::Migration)]
+    }
+}

@@ -1,0 +1,22 @@
+//! Warren's domain types and broker message schemas, shared by the master and the worker.
+//!
+//! This crate does no I/O: it holds the vocabulary both sides must agree on, so a change to a
+//! wire type is a change in one place, guarded by the golden fixtures in `tests/`.
+
+pub mod frames;
+pub mod ids;
+pub mod message;
+pub mod requirements;
+pub mod state;
+
+pub use frames::{FrameBatch, FrameRange, FrameRangeError};
+pub use ids::{AgentId, JobId, TaskId};
+pub use message::{
+    AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, Envelope, Heartbeat,
+    Hello, LogChunk, LogLine, LogStream, Message, Subscribe, TaskAssignment, TaskFinished,
+    TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
+};
+pub use requirements::{
+    AgentCapabilities, ClassKey, Requirements, RequirementsError, SoftwareRequirement, Version,
+};
+pub use state::{AgentState, JobState, TaskCounts, TaskState, UnknownState};

@@ -1,0 +1,511 @@
+//! Broker messages: one versioned JSON envelope `{"v": 1, "kind": .., ..}` for every kind that
+//! travels between the master and the workers.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::ids::{AgentId, JobId, TaskId};
+use crate::requirements::{ClassKey, Requirements, Version};
+
+/// The envelope version this build writes and understands.
+pub const WIRE_VERSION: u32 = 1;
+
+/// A message as it travels: the wire version and the message, flattened into one JSON object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// Wire version; only [`WIRE_VERSION`] is accepted.
+    pub v: u32,
+    /// The message, tagged by `kind`.
+    #[serde(flatten)]
+    pub message: Message,
+}
+
+/// Why a payload is not a message this build understands.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    /// The payload is not a JSON envelope of a known kind.
+    #[error("malformed message: {0}")]
+    Malformed(#[source] serde_json::Error),
+    /// The envelope's version is not [`WIRE_VERSION`].
+    #[error("unsupported message version {0} (this build speaks version {WIRE_VERSION})")]
+    UnsupportedVersion(u32),
+}
+
+#[derive(Serialize)]
+struct EnvelopeRef<'a> {
+    v: u32,
+    #[serde(flatten)]
+    message: &'a Message,
+}
+
+#[derive(Deserialize)]
+struct VersionProbe {
+    v: u32,
+}
+
+impl Envelope {
+    /// Wrap a message in the current wire version.
+    #[must_use]
+    pub const fn new(message: Message) -> Self {
+        Self {
+            v: WIRE_VERSION,
+            message,
+        }
+    }
+
+    /// Serialize to JSON bytes.
+    #[must_use]
+    pub fn encode(&self) -> Vec<u8> {
+        Self::encode_message(&self.message)
+    }
+
+    /// Serialize `message` in the current wire version without copying it.
+    #[must_use]
+    pub fn encode_message(message: &Message) -> Vec<u8> {
+        serde_json::to_vec(&EnvelopeRef {
+            v: WIRE_VERSION,
+            message,
+        })
+        .expect("messages contain only JSON-representable values")
+    }
+
+    /// Parse JSON bytes, checking the wire version.
+    pub fn decode(payload: &[u8]) -> Result<Message, DecodeError> {
+        match serde_json::from_slice::<Self>(payload) {
+            Ok(envelope) if envelope.v == WIRE_VERSION => Ok(envelope.message),
+            Ok(envelope) => Err(DecodeError::UnsupportedVersion(envelope.v)),
+            Err(error) => match serde_json::from_slice::<VersionProbe>(payload) {
+                Ok(probe) if probe.v != WIRE_VERSION => {
+                    Err(DecodeError::UnsupportedVersion(probe.v))
+                }
+                _ => Err(DecodeError::Malformed(error)),
+            },
+        }
+    }
+}
+
+/// Every kind of message, tagged by `kind`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Message {
+    /// Master → worker, on a class queue: run this task attempt.
+    Task(TaskAssignment),
+    /// Worker → master: a worker (re)connected and describes itself.
+    Hello(Hello),
+    /// Worker → master: still alive; renews the leases of the attempts listed.
+    Heartbeat(Heartbeat),
+    /// Worker → master: an attempt's process started.
+    TaskStarted(TaskStarted),
+    /// Worker → master: an attempt made progress.
+    TaskProgress(TaskProgress),
+    /// Worker → master: a chunk of an attempt's output.
+    LogChunk(LogChunk),
+    /// Worker → master: an attempt ended.
+    TaskFinished(TaskFinished),
+    /// Worker → master: the worker is going away.
+    Bye(Bye),
+    /// Master → worker: stop this attempt; the worker no longer holds it.
+    Cancel(Cancel),
+    /// Master → worker: take no new work.
+    Drain(Drain),
+    /// Master → workers: these requirement classes exist; consume the ones you satisfy.
+    Subscribe(Subscribe),
+    /// Master → worker: look for installed software again.
+    CheckSoftware(CheckSoftware),
+    /// Master → worker: drain and restart.
+    Restart(Restart),
+}
+
+impl Message {
+    /// The message's kind, as written in the envelope and the AMQP `type` property.
+    #[must_use]
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Task(_) => "Task",
+            Self::Hello(_) => "Hello",
+            Self::Heartbeat(_) => "Heartbeat",
+            Self::TaskStarted(_) => "TaskStarted",
+            Self::TaskProgress(_) => "TaskProgress",
+            Self::LogChunk(_) => "LogChunk",
+            Self::TaskFinished(_) => "TaskFinished",
+            Self::Bye(_) => "Bye",
+            Self::Cancel(_) => "Cancel",
+            Self::Drain(_) => "Drain",
+            Self::Subscribe(_) => "Subscribe",
+            Self::CheckSoftware(_) => "CheckSoftware",
+            Self::Restart(_) => "Restart",
+        }
+    }
+}
+
+/// One attempt of one task: the unit of fencing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct AttemptRef {
+    /// The task.
+    pub task_id: TaskId,
+    /// Its attempt number, from 1.
+    pub attempt: u32,
+}
+
+/// One process to run: an argv executed directly, never through a shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandSpec {
+    /// Program and arguments.
+    pub argv: Vec<String>,
+    /// The frame this run renders, when the job type runs once per frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<i64>,
+}
+
+/// A task attempt handed to a worker, fully resolved: the worker needs no job type knowledge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskAssignment {
+    /// The task.
+    pub task_id: TaskId,
+    /// Which attempt this is; events about it carry the same number.
+    pub attempt: u32,
+    /// The task's job.
+    pub job_id: JobId,
+    /// The job's title, for logs.
+    pub job_title: String,
+    /// The job queue the task was published in.
+    pub queue: String,
+    /// The requirement class it was routed by.
+    pub class: ClassKey,
+    /// The task's frames.
+    pub frames: Vec<i64>,
+    /// Processes to run one after the other; the task fails at the first that fails.
+    pub commands: Vec<CommandSpec>,
+    /// Extra environment for the processes.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Working directory, if not the worker's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cwd: Option<String>,
+    /// CPUs the task occupies; -1 for the whole host.
+    pub cpus: i64,
+    /// RAM in MB the task occupies; -1 for the whole host.
+    pub ram_mb: i64,
+    /// Kill the task if its resident memory goes above this many MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram_max_mb: Option<i64>,
+    /// Kill the task if it runs longer than this many seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<u64>,
+    /// Exit codes that count as success.
+    pub success_exit_codes: Vec<i32>,
+    /// When the master published this attempt.
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_at: OffsetDateTime,
+}
+
+/// A worker introducing itself after it (re)connects.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hello {
+    /// The worker.
+    pub agent_id: AgentId,
+    /// Host name.
+    pub hostname: String,
+    /// IP addresses of the host.
+    #[serde(default)]
+    pub addresses: Vec<String>,
+    /// OS family: `linux`, `macos`, `windows`, ..
+    pub os: String,
+    /// Full OS name and version.
+    pub os_name: String,
+    /// CPU model.
+    pub cpu_name: String,
+    /// CPUs available to tasks.
+    pub cpus: u32,
+    /// RAM in MB available to tasks.
+    pub ram_mb: u64,
+    /// RAM in MB free right now.
+    pub free_ram_mb: u64,
+    /// The worker's tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Installed software: name to versions.
+    #[serde(default)]
+    pub software: BTreeMap<String, Vec<Version>>,
+    /// The worker's release.
+    pub version: String,
+    /// Attempts the worker is running (after a reconnect).
+    #[serde(default)]
+    pub running: Vec<AttemptRef>,
+    /// When the worker sent this.
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent_at: OffsetDateTime,
+}
+
+/// A worker's periodic sign of life.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Heartbeat {
+    /// The worker.
+    pub agent_id: AgentId,
+    /// RAM in MB free right now.
+    pub free_ram_mb: u64,
+    /// One-minute load average.
+    pub load: f32,
+    /// Attempts the worker is running; their leases are renewed.
+    pub running: Vec<AttemptRef>,
+    /// When the worker sent this.
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent_at: OffsetDateTime,
+}
+
+/// An attempt's process started; from now on the master holds the attempt's lease.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskStarted {
+    /// The worker running it.
+    pub agent_id: AgentId,
+    /// The task.
+    pub task_id: TaskId,
+    /// The attempt.
+    pub attempt: u32,
+    /// Process id of the first process.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// When the process started, by the worker's clock.
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+}
+
+/// An attempt's progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskProgress {
+    /// The worker running it.
+    pub agent_id: AgentId,
+    /// The task.
+    pub task_id: TaskId,
+    /// The attempt.
+    pub attempt: u32,
+    /// Fraction done, 0 to 1.
+    pub progress: f32,
+    /// When measured.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// Which output stream a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogStream {
+    /// Standard output.
+    Stdout,
+    /// Standard error.
+    Stderr,
+    /// A line written by the worker itself (process started, exit status, ..).
+    Worker,
+}
+
+impl LogStream {
+    /// The stream's name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Stdout => "stdout",
+            Self::Stderr => "stderr",
+            Self::Worker => "worker",
+        }
+    }
+}
+
+/// One output line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogLine {
+    /// When the worker read the line, in microseconds since the Unix epoch.
+    pub t: i64,
+    /// Which stream it came from.
+    pub s: LogStream,
+    /// Process id that wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// The line, without its line break.
+    pub m: String,
+}
+
+/// A numbered chunk of an attempt's output; `(task_id, attempt, seq)` makes it idempotent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogChunk {
+    /// The worker running it.
+    pub agent_id: AgentId,
+    /// The task.
+    pub task_id: TaskId,
+    /// The attempt.
+    pub attempt: u32,
+    /// Chunk number within the attempt, from 0 without gaps.
+    pub seq: u64,
+    /// Line number of the chunk's first line within the attempt, from 1.
+    pub first_line: u64,
+    /// The lines.
+    pub lines: Vec<LogLine>,
+}
+
+/// How an attempt ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TaskOutcome {
+    /// Every process exited; `code` is the last one's exit code.
+    Exited {
+        /// Exit code.
+        code: i32,
+    },
+    /// A process was killed by a signal it did not handle.
+    Signalled {
+        /// Signal number.
+        signal: i32,
+    },
+    /// A process could not be started.
+    SpawnFailed {
+        /// Why.
+        error: String,
+    },
+    /// The attempt ran past its timeout and was stopped.
+    TimedOut,
+    /// The attempt used more RAM than its maximum and was stopped.
+    RamExceeded {
+        /// Peak resident memory in MB.
+        ram_mb: u64,
+    },
+    /// The attempt was stopped because the master or a user asked.
+    Cancelled,
+    /// The worker could not read the process's output.
+    OutputError {
+        /// Why.
+        error: String,
+    },
+    /// The worker holding the attempt was lost (decided by the master).
+    WorkerLost,
+}
+
+impl TaskOutcome {
+    /// The exit code, when the processes exited normally.
+    #[must_use]
+    pub const fn exit_code(&self) -> Option<i32> {
+        match self {
+            Self::Exited { code } => Some(*code),
+            _ => None,
+        }
+    }
+}
+
+/// An attempt ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskFinished {
+    /// The worker that ran it.
+    pub agent_id: AgentId,
+    /// The task.
+    pub task_id: TaskId,
+    /// The attempt.
+    pub attempt: u32,
+    /// How it ended.
+    pub outcome: TaskOutcome,
+    /// Whether the job type counts the outcome as success.
+    pub success: bool,
+    /// A human-readable error, if it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Wall time of the attempt in milliseconds.
+    pub duration_ms: u64,
+    /// Peak resident memory in MB, when measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_mb: Option<u64>,
+    /// When it ended, by the worker's clock.
+    #[serde(with = "time::serde::rfc3339")]
+    pub finished_at: OffsetDateTime,
+}
+
+/// A worker leaving.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bye {
+    /// The worker.
+    pub agent_id: AgentId,
+    /// Why it leaves.
+    pub reason: String,
+}
+
+/// Stop an attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cancel {
+    /// The task.
+    pub task_id: TaskId,
+    /// The attempt to stop; other attempts of the task are left alone.
+    pub attempt: u32,
+    /// Why, for the task's log.
+    pub reason: String,
+}
+
+/// Take no new work; finish what runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drain {
+    /// Whether to take work again later (`false`) or stay drained.
+    #[serde(default)]
+    pub resume: bool,
+}
+
+/// One requirement class a worker may consume.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassSubscription {
+    /// The job queue.
+    pub queue: String,
+    /// The class's routing key.
+    pub class: ClassKey,
+    /// The class's requirements, so the worker can decide whether it qualifies.
+    pub requirements: Requirements,
+    /// The AMQP queue holding the class's tasks.
+    pub amqp_queue: String,
+}
+
+/// Requirement classes that exist; workers consume those they satisfy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscribe {
+    /// The classes.
+    pub classes: Vec<ClassSubscription>,
+}
+
+/// Look for installed software again and report it in a new `Hello`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckSoftware {}
+
+/// Drain, then restart the worker process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restart {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_version_is_reported_as_such() {
+        let payload = br#"{"v":2,"kind":"Bye","agent_id":"6f0f8f70-8c43-4a5e-9a53-0e2f5f3d2a10","reason":"x"}"#;
+        assert!(matches!(
+            Envelope::decode(payload),
+            Err(DecodeError::UnsupportedVersion(2))
+        ));
+        let payload = br#"{"v":7,"kind":"SomethingNew"}"#;
+        assert!(matches!(
+            Envelope::decode(payload),
+            Err(DecodeError::UnsupportedVersion(7))
+        ));
+    }
+
+    #[test]
+    fn garbage_is_malformed_not_a_panic() {
+        for payload in [
+            &b""[..],
+            b"{",
+            b"null",
+            b"[]",
+            b"{\"v\":1}",
+            b"{\"v\":1,\"kind\":\"Nope\"}",
+            b"\xff\xfe",
+        ] {
+            assert!(
+                matches!(Envelope::decode(payload), Err(DecodeError::Malformed(_))),
+                "{payload:?}"
+            );
+        }
+    }
+}
