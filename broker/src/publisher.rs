@@ -145,6 +145,12 @@ impl Publisher {
     /// On error some may have been published; callers retry the whole batch (consumers are
     /// idempotent).
     pub async fn publish_batch(&self, batch: &[Outgoing]) -> Result<()> {
+        let refs: Vec<&Outgoing> = batch.iter().collect();
+        self.publish_refs(&refs).await
+    }
+
+    /// Like [`Publisher::publish_batch`], for messages owned elsewhere.
+    pub async fn publish_refs(&self, batch: &[&Outgoing]) -> Result<()> {
         if batch.is_empty() {
             return Ok(());
         }
@@ -156,10 +162,10 @@ impl Publisher {
         result
     }
 
-    async fn publish_on(channel: &Channel, batch: &[Outgoing]) -> Result<()> {
+    async fn publish_on(channel: &Channel, batch: &[&Outgoing]) -> Result<()> {
         let timestamp = now_secs();
         let mut confirms = Vec::with_capacity(batch.len());
-        for outgoing in batch {
+        for outgoing in batch.iter().copied() {
             let mut properties = BasicProperties::default()
                 .with_content_type(ShortString::from("application/json"))
                 .with_delivery_mode(2)
@@ -184,7 +190,7 @@ impl Publisher {
                 .map_err(Error::amqp(format!("publish to `{}`", outgoing.exchange)))?;
             confirms.push(confirm);
         }
-        for (confirm, outgoing) in confirms.into_iter().zip(batch) {
+        for (confirm, outgoing) in confirms.into_iter().zip(batch.iter().copied()) {
             let confirmation = confirm.await.map_err(Error::amqp(format!(
                 "confirm a message published to `{}`",
                 outgoing.exchange

@@ -21,7 +21,7 @@ use warren_broker::lapin::{Channel, Consumer};
 use warren_broker::{DeadLetter, Outgoing, Publisher, Shutdown, error_chain, reconnect_backoff};
 use warren_shared::{
     AgentState, AttemptRef, Bye, Cancel, Envelope, Heartbeat, Hello, LogChunk, Message, Subscribe,
-    TaskFinished, TaskOutcome, TaskProgress, TaskStarted, TaskState,
+    TaskFinished, TaskProgress, TaskStarted, TaskState,
 };
 
 use crate::control::Control;
@@ -735,7 +735,7 @@ impl Ingester {
             let error = finished
                 .error
                 .clone()
-                .unwrap_or_else(|| describe(&finished.outcome));
+                .unwrap_or_else(|| finished.outcome.to_string());
             (
                 if retry {
                     TaskState::Queued
@@ -818,21 +818,6 @@ fn is_event(message: &Message) -> bool {
             | Message::TaskFinished(_)
             | Message::Bye(_)
     )
-}
-
-/// A human-readable description of an attempt's outcome.
-#[must_use]
-pub fn describe(outcome: &TaskOutcome) -> String {
-    match outcome {
-        TaskOutcome::Exited { code } => format!("exited with code {code}"),
-        TaskOutcome::Signalled { signal } => format!("killed by signal {signal}"),
-        TaskOutcome::SpawnFailed { error } => format!("could not start: {error}"),
-        TaskOutcome::TimedOut => "timed out".to_owned(),
-        TaskOutcome::RamExceeded { ram_mb } => format!("used {ram_mb} MB, more than its maximum"),
-        TaskOutcome::Cancelled => "cancelled".to_owned(),
-        TaskOutcome::OutputError { error } => format!("output could not be read: {error}"),
-        TaskOutcome::WorkerLost => "worker lost".to_owned(),
-    }
 }
 
 /// At most `max_bytes` of `text`, without NUL characters (PostgreSQL text cannot hold them).

@@ -380,6 +380,25 @@ pub enum TaskOutcome {
     WorkerLost,
 }
 
+impl std::fmt::Display for TaskOutcome {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Exited { code } => write!(formatter, "exited with code {code}"),
+            Self::Signalled { signal } => write!(formatter, "killed by signal {signal}"),
+            Self::SpawnFailed { error } => write!(formatter, "could not start: {error}"),
+            Self::TimedOut => formatter.write_str("timed out"),
+            Self::RamExceeded { ram_mb } => {
+                write!(formatter, "used {ram_mb} MB of RAM, more than its maximum")
+            }
+            Self::Cancelled => formatter.write_str("cancelled"),
+            Self::OutputError { error } => {
+                write!(formatter, "its output could not be read: {error}")
+            }
+            Self::WorkerLost => formatter.write_str("worker lost"),
+        }
+    }
+}
+
 impl TaskOutcome {
     /// The exit code, when the processes exited normally.
     #[must_use]

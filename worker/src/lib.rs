@@ -1,1 +1,15 @@
-//! stub
+//! Warren's worker: the render-node daemon. It talks only to RabbitMQ: it announces itself,
+//! consumes the requirement classes it satisfies, as many tasks as fit its free CPUs and RAM,
+//! runs them as child processes and streams their output and outcome back.
+
+pub mod app;
+pub mod capacity;
+pub mod config;
+pub mod consumers;
+pub mod events;
+pub mod executor;
+pub mod identity;
+pub mod lines;
+pub mod probe;
+
+pub use app::Worker;

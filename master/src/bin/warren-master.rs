@@ -19,7 +19,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    logging::init("info,sqlx=warn,lapin=warn");
+    logging::init("info,sqlx=warn,lapin=warn,sea_orm_migration=warn");
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -1,0 +1,159 @@
+//! Resource accounting: how many more tasks of a given size fit in what this worker offers.
+//! Pure and synchronous; the worker's loop owns one [`Capacity`].
+
+/// What one task occupies; -1 in either field means the whole host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Need {
+    /// CPUs.
+    pub cpus: i64,
+    /// RAM in MB.
+    pub ram_mb: i64,
+}
+
+impl Need {
+    /// Whether the task needs the whole host.
+    #[must_use]
+    pub const fn is_exclusive(&self) -> bool {
+        self.cpus < 0 || self.ram_mb < 0
+    }
+}
+
+/// Most tasks started at once when a task needs neither CPUs nor RAM.
+pub const MAX_UNSIZED_TASKS: u64 = 64;
+
+/// The worker's offered resources and what running tasks hold of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capacity {
+    cpus: u64,
+    ram_mb: u64,
+    used_cpus: u64,
+    used_ram_mb: u64,
+    running: u64,
+    exclusive_running: bool,
+}
+
+impl Capacity {
+    /// Offer `cpus` CPUs and `ram_mb` MB.
+    #[must_use]
+    pub const fn new(cpus: u64, ram_mb: u64) -> Self {
+        Self {
+            cpus,
+            ram_mb,
+            used_cpus: 0,
+            used_ram_mb: 0,
+            running: 0,
+            exclusive_running: false,
+        }
+    }
+
+    /// Tasks holding resources.
+    #[must_use]
+    pub const fn running(&self) -> u64 {
+        self.running
+    }
+
+    /// How many more tasks of `need` fit now.
+    #[must_use]
+    pub fn fits(&self, need: Need) -> u64 {
+        if self.exclusive_running {
+            return 0;
+        }
+        if need.is_exclusive() {
+            return u64::from(self.running == 0);
+        }
+        let by_cpu = if need.cpus > 0 {
+            (self.cpus.saturating_sub(self.used_cpus)) / need.cpus as u64
+        } else {
+            u64::MAX
+        };
+        let by_ram = if need.ram_mb > 0 {
+            (self.ram_mb.saturating_sub(self.used_ram_mb)) / need.ram_mb as u64
+        } else {
+            u64::MAX
+        };
+        let fits = by_cpu.min(by_ram);
+        if fits == u64::MAX {
+            MAX_UNSIZED_TASKS.saturating_sub(self.running)
+        } else {
+            fits
+        }
+    }
+
+    /// Take the resources of one task of `need`; false (and nothing taken) if it does not fit.
+    pub fn reserve(&mut self, need: Need) -> bool {
+        if self.fits(need) == 0 {
+            return false;
+        }
+        self.running += 1;
+        if need.is_exclusive() {
+            self.exclusive_running = true;
+        } else {
+            self.used_cpus += need.cpus.max(0) as u64;
+            self.used_ram_mb += need.ram_mb.max(0) as u64;
+        }
+        true
+    }
+
+    /// Give back the resources of one task of `need`.
+    pub fn release(&mut self, need: Need) {
+        self.running = self.running.saturating_sub(1);
+        if need.is_exclusive() {
+            self.exclusive_running = false;
+        } else {
+            self.used_cpus = self.used_cpus.saturating_sub(need.cpus.max(0) as u64);
+            self.used_ram_mb = self.used_ram_mb.saturating_sub(need.ram_mb.max(0) as u64);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn need(cpus: i64, ram_mb: i64) -> Need {
+        Need { cpus, ram_mb }
+    }
+
+    #[test]
+    fn fits_counts_the_tightest_resource() {
+        let capacity = Capacity::new(8, 16_384);
+        let cases = [
+            (need(1, 0), 8),
+            (need(2, 0), 4),
+            (need(1, 4096), 4),
+            (need(3, 1024), 2),
+            (need(16, 0), 0),
+            (need(0, 0), MAX_UNSIZED_TASKS),
+            (need(-1, -1), 1),
+        ];
+        for (task_need, expected) in cases {
+            assert_eq!(capacity.fits(task_need), expected, "{task_need:?}");
+        }
+    }
+
+    #[test]
+    fn reservations_shrink_and_releases_restore_the_room() {
+        let mut capacity = Capacity::new(2, 4096);
+        assert!(capacity.reserve(need(1, 1024)));
+        assert_eq!(capacity.fits(need(1, 1024)), 1);
+        assert!(capacity.reserve(need(1, 1024)));
+        assert_eq!(capacity.fits(need(1, 1024)), 0);
+        assert!(!capacity.reserve(need(1, 1024)));
+        assert_eq!(capacity.running(), 2);
+        capacity.release(need(1, 1024));
+        assert_eq!(capacity.fits(need(1, 1024)), 1);
+    }
+
+    #[test]
+    fn an_exclusive_task_waits_for_an_empty_host_and_then_blocks_it() {
+        let mut capacity = Capacity::new(4, 8192);
+        assert!(capacity.reserve(need(1, 0)));
+        assert_eq!(capacity.fits(need(-1, -1)), 0);
+        capacity.release(need(1, 0));
+        assert!(capacity.reserve(need(-1, 0)));
+        assert_eq!(capacity.fits(need(1, 0)), 0);
+        assert_eq!(capacity.fits(need(-1, -1)), 0);
+        capacity.release(need(-1, 0));
+        assert_eq!(capacity.fits(need(1, 0)), 4);
+    }
+}

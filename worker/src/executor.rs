@@ -1,0 +1,408 @@
+//! One executor unit per task attempt: it runs the attempt's commands one after the other as
+//! child processes (each in its own process group, never through a shell), streams their
+//! output in numbered log chunks, and reports start, progress and end.
+//!
+//! The unit owns its children and is the source of truth for its attempt's state. Output is
+//! drained in the same `select!` as `wait()`, the timers and the unit's request channel, so a
+//! chatty process can never deadlock on a full pipe while the unit waits for it.
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::{ExitStatus, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use time::OffsetDateTime;
+use tokio::process::{Child, Command};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use warren_shared::{
+    AgentId, AttemptRef, CommandSpec, LogChunk, LogLine, LogStream, Message, TaskAssignment,
+    TaskFinished, TaskOutcome, TaskProgress, TaskStarted,
+};
+
+use crate::events::EventSender;
+use crate::lines::LineReader;
+
+/// How long output may still arrive after a process exited before leftovers of its process
+/// group are killed.
+const DRAIN_AFTER_EXIT: Duration = Duration::from_secs(2);
+/// Log bytes that trigger a flush regardless of the line count.
+const FLUSH_BYTES: usize = 256 * 1024;
+
+/// What every unit shares.
+#[derive(Debug)]
+pub struct UnitContext {
+    /// This worker.
+    pub agent_id: AgentId,
+    /// Where events go.
+    pub events: EventSender,
+    /// Lines per log chunk.
+    pub log_flush_lines: usize,
+    /// Longest wait before a started chunk is sent.
+    pub log_flush: Duration,
+    /// SIGTERM-to-SIGKILL grace when a task is stopped.
+    pub kill_grace: Duration,
+}
+
+/// Requests the worker loop sends a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitRequest {
+    /// Stop the attempt.
+    Cancel {
+        /// Why, for the log.
+        reason: String,
+    },
+}
+
+/// What a unit tells the worker loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitReport {
+    /// `TaskStarted` was confirmed by the broker: the delivery may be acked.
+    Started(AttemptRef),
+    /// The attempt ended and `TaskFinished` is queued: its resources are free.
+    Finished(AttemptRef),
+}
+
+/// Why a running process was stopped by the unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum StopReason {
+    Cancelled,
+    TimedOut,
+}
+
+/// How one process ended.
+#[derive(Debug)]
+struct ProcessEnd {
+    status: Option<ExitStatus>,
+    stop: Option<StopReason>,
+    output_error: Option<String>,
+}
+
+/// Collects output lines into numbered chunks.
+struct LogBatcher {
+    context: Arc<UnitContext>,
+    attempt: AttemptRef,
+    seq: u64,
+    next_line: u64,
+    lines: Vec<LogLine>,
+    bytes: usize,
+    first_at: Option<Instant>,
+}
+
+impl LogBatcher {
+    fn new(context: Arc<UnitContext>, attempt: AttemptRef) -> Self {
+        Self {
+            context,
+            attempt,
+            seq: 0,
+            next_line: 1,
+            lines: Vec::new(),
+            bytes: 0,
+            first_at: None,
+        }
+    }
+
+    /// Add a line; true when a chunk should be sent now.
+    fn push(&mut self, stream: LogStream, pid: Option<u32>, text: String) -> bool {
+        self.bytes += text.len() + 32;
+        self.lines.push(LogLine {
+            t: now_micros(),
+            s: stream,
+            pid,
+            m: text,
+        });
+        self.first_at.get_or_insert_with(Instant::now);
+        self.lines.len() >= self.context.log_flush_lines || self.bytes >= FLUSH_BYTES
+    }
+
+    fn flush_deadline(&self) -> Option<Instant> {
+        self.first_at.map(|first| first + self.context.log_flush)
+    }
+
+    async fn flush(&mut self) {
+        if self.lines.is_empty() {
+            return;
+        }
+        let lines = std::mem::take(&mut self.lines);
+        let n_lines = lines.len() as u64;
+        let chunk = Message::LogChunk(LogChunk {
+            agent_id: self.context.agent_id,
+            task_id: self.attempt.task_id,
+            attempt: self.attempt.attempt,
+            seq: self.seq,
+            first_line: self.next_line,
+            lines,
+        });
+        self.context.events.send_log(&chunk, self.bytes).await;
+        self.seq += 1;
+        self.next_line += n_lines;
+        self.bytes = 0;
+        self.first_at = None;
+    }
+}
+
+fn now_micros() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1000) as i64
+}
+
+/// Send `signal` to the process group led by `pid`; a group that is already gone is fine.
+fn signal_group(pid: u32, signal: Signal) {
+    let Ok(raw) = i32::try_from(pid) else { return };
+    if let Err(error) = killpg(Pid::from_raw(raw), signal) {
+        if error != nix::errno::Errno::ESRCH {
+            tracing::warn!(pid, ?signal, %error, "cannot signal a task's process group");
+        }
+    }
+}
+
+fn spawn(command: &CommandSpec, assignment: &TaskAssignment) -> std::io::Result<Child> {
+    let Some((program, arguments)) = command.argv.split_first() else {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "the command is empty",
+        ));
+    };
+    let mut process = Command::new(program);
+    process
+        .args(arguments)
+        .envs(&assignment.env)
+        .env("WARREN_TASK_ID", assignment.task_id.to_string())
+        .env("WARREN_JOB_ID", assignment.job_id.to_string())
+        .env("WARREN_ATTEMPT", assignment.attempt.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    if let Some(frame) = command.frame {
+        process.env("WARREN_FRAME", frame.to_string());
+    }
+    if let Some(cwd) = &assignment.cwd {
+        process.current_dir(cwd);
+    }
+    process.spawn()
+}
+
+/// Run one attempt to its end.
+pub async fn run_unit(
+    context: Arc<UnitContext>,
+    assignment: TaskAssignment,
+    mut requests: mpsc::UnboundedReceiver<UnitRequest>,
+    reports: mpsc::UnboundedSender<UnitReport>,
+) {
+    let attempt = AttemptRef {
+        task_id: assignment.task_id,
+        attempt: assignment.attempt,
+    };
+    let started = Instant::now();
+    let deadline = assignment
+        .timeout_secs
+        .map(|secs| started + Duration::from_secs(secs));
+    let mut logs = LogBatcher::new(context.clone(), attempt);
+    let mut announced = false;
+    let mut outcome = None;
+    let mut error = None;
+    let mut requests_open = true;
+    let n_commands = assignment.commands.len();
+
+    if n_commands == 0 {
+        outcome = Some(TaskOutcome::SpawnFailed {
+            error: "the task has no command".to_owned(),
+        });
+    }
+    for (command_idx, command) in assignment.commands.iter().enumerate() {
+        let mut child = match spawn(command, &assignment) {
+            Ok(child) => child,
+            Err(spawn_error) => {
+                let program = command.argv.first().cloned().unwrap_or_default();
+                outcome = Some(TaskOutcome::SpawnFailed {
+                    error: format!("`{program}`: {spawn_error}"),
+                });
+                break;
+            }
+        };
+        let pid = child.id();
+        if !announced {
+            announce(&context, &assignment, pid, &reports).await;
+            announced = true;
+        }
+        let end = supervise(
+            &mut child,
+            pid,
+            &context,
+            &mut logs,
+            &mut requests,
+            &mut requests_open,
+            deadline,
+        )
+        .await;
+        if let Some(output_error) = end.output_error {
+            outcome = Some(TaskOutcome::OutputError {
+                error: output_error,
+            });
+            break;
+        }
+        match end.stop {
+            Some(StopReason::Cancelled) => {
+                outcome = Some(TaskOutcome::Cancelled);
+                break;
+            }
+            Some(StopReason::TimedOut) => {
+                outcome = Some(TaskOutcome::TimedOut);
+                break;
+            }
+            None => {}
+        }
+        let status_outcome = match end.status {
+            Some(status) => match (status.code(), status.signal()) {
+                (Some(code), _) => TaskOutcome::Exited { code },
+                (None, Some(signal)) => TaskOutcome::Signalled { signal },
+                (None, None) => TaskOutcome::OutputError {
+                    error: "the process ended without a status".to_owned(),
+                },
+            },
+            None => TaskOutcome::OutputError {
+                error: "the process could not be waited for".to_owned(),
+            },
+        };
+        let succeeded = matches!(status_outcome, TaskOutcome::Exited { code } if assignment.success_exit_codes.contains(&code));
+        let last = command_idx + 1 == n_commands;
+        if !succeeded || last {
+            outcome = Some(status_outcome);
+            break;
+        }
+        if n_commands > 1 {
+            context.events.send(&Message::TaskProgress(TaskProgress {
+                agent_id: context.agent_id,
+                task_id: assignment.task_id,
+                attempt: assignment.attempt,
+                progress: (command_idx + 1) as f32 / n_commands as f32,
+                at: OffsetDateTime::now_utc(),
+            }));
+        }
+    }
+    if !announced {
+        announce(&context, &assignment, None, &reports).await;
+    }
+    logs.flush().await;
+    let outcome = outcome.unwrap_or(TaskOutcome::OutputError {
+        error: "the task ended without an outcome".to_owned(),
+    });
+    let success = matches!(outcome, TaskOutcome::Exited { code } if assignment.success_exit_codes.contains(&code));
+    if !success {
+        error = Some(outcome.to_string());
+    }
+    context.events.send(&Message::TaskFinished(TaskFinished {
+        agent_id: context.agent_id,
+        task_id: assignment.task_id,
+        attempt: assignment.attempt,
+        outcome,
+        success,
+        error,
+        duration_ms: started.elapsed().as_millis() as u64,
+        peak_rss_mb: None,
+        finished_at: OffsetDateTime::now_utc(),
+    }));
+    let _ = reports.send(UnitReport::Finished(attempt));
+}
+
+/// Send `TaskStarted` and wait until the broker confirmed it, then report the start.
+async fn announce(
+    context: &UnitContext,
+    assignment: &TaskAssignment,
+    pid: Option<u32>,
+    reports: &mpsc::UnboundedSender<UnitReport>,
+) {
+    let confirmed = context
+        .events
+        .send_confirmed(&Message::TaskStarted(TaskStarted {
+            agent_id: context.agent_id,
+            task_id: assignment.task_id,
+            attempt: assignment.attempt,
+            pid,
+            started_at: OffsetDateTime::now_utc(),
+        }));
+    if confirmed.await.is_ok() {
+        let _ = reports.send(UnitReport::Started(AttemptRef {
+            task_id: assignment.task_id,
+            attempt: assignment.attempt,
+        }));
+    }
+}
+
+/// Drain a process's output while waiting for it, honouring cancellation and the deadline.
+async fn supervise(
+    child: &mut Child,
+    pid: Option<u32>,
+    context: &UnitContext,
+    logs: &mut LogBatcher,
+    requests: &mut mpsc::UnboundedReceiver<UnitRequest>,
+    requests_open: &mut bool,
+    deadline: Option<Instant>,
+) -> ProcessEnd {
+    let mut stdout = child.stdout.take().map(LineReader::new);
+    let mut stderr = child.stderr.take().map(LineReader::new);
+    let mut status = None;
+    let mut stop = None;
+    let mut output_error = None;
+    let mut kill_at: Option<Instant> = None;
+    let mut drain_until: Option<Instant> = None;
+    let far_future = Instant::now() + Duration::from_secs(365 * 24 * 3600);
+    loop {
+        if status.is_some() && stdout.is_none() && stderr.is_none() {
+            break;
+        }
+        let flush_at = logs.flush_deadline();
+        tokio::select! {
+            line = async { stdout.as_mut().expect("branch enabled only with stdout").next_line().await }, if stdout.is_some() => match line {
+                Ok(Some(text)) => if logs.push(LogStream::Stdout, pid, text) { logs.flush().await },
+                Ok(None) => stdout = None,
+                Err(read_error) => { output_error = Some(read_error.to_string()); stdout = None; }
+            },
+            line = async { stderr.as_mut().expect("branch enabled only with stderr").next_line().await }, if stderr.is_some() => match line {
+                Ok(Some(text)) => if logs.push(LogStream::Stderr, pid, text) { logs.flush().await },
+                Ok(None) => stderr = None,
+                Err(read_error) => { output_error = Some(read_error.to_string()); stderr = None; }
+            },
+            result = child.wait(), if status.is_none() => {
+                status = Some(result.ok());
+                drain_until = Some(Instant::now() + DRAIN_AFTER_EXIT);
+            }
+            () = tokio::time::sleep_until(flush_at.unwrap_or(far_future)), if flush_at.is_some() => logs.flush().await,
+            request = requests.recv(), if *requests_open && stop.is_none() && status.is_none() => match request {
+                Some(UnitRequest::Cancel { reason }) => {
+                    tracing::info!(?pid, reason, "stopping a task");
+                    stop = Some(StopReason::Cancelled);
+                    if let Some(pid) = pid { signal_group(pid, Signal::SIGTERM); }
+                    kill_at = Some(Instant::now() + context.kill_grace);
+                }
+                None => *requests_open = false,
+            },
+            () = tokio::time::sleep_until(deadline.unwrap_or(far_future)), if deadline.is_some() && stop.is_none() && status.is_none() => {
+                stop = Some(StopReason::TimedOut);
+                if let Some(pid) = pid { signal_group(pid, Signal::SIGTERM); }
+                kill_at = Some(Instant::now() + context.kill_grace);
+            }
+            () = tokio::time::sleep_until(kill_at.unwrap_or(far_future)), if kill_at.is_some() && status.is_none() => {
+                if let Some(pid) = pid { signal_group(pid, Signal::SIGKILL); }
+                kill_at = None;
+            }
+            () = tokio::time::sleep_until(drain_until.unwrap_or(far_future)), if drain_until.is_some() => {
+                if let Some(pid) = pid { signal_group(pid, Signal::SIGKILL); }
+                stdout = None;
+                stderr = None;
+                drain_until = None;
+            }
+        }
+    }
+    if let Some(pid) = pid {
+        signal_group(pid, Signal::SIGKILL);
+    }
+    ProcessEnd {
+        status: status.flatten(),
+        stop,
+        output_error,
+    }
+}
