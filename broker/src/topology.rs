@@ -206,7 +206,6 @@ impl Topology {
             Some(names.dead_letters()),
         );
         queue.max_priority = Some(max_priority);
-        queue.expires_ms = None;
         topology.queues.push(queue);
         topology.bindings.push(BindingSpec {
             queue: names.class_queue(job_queue, class_key),

@@ -242,7 +242,7 @@ impl Dispatcher {
             .db
             .query_all_raw(Statement::from_string(
                 backend,
-                "SELECT class_id, SUM(n_queued) AS queued, SUM(n_dispatched) AS dispatched FROM jobs \
+                "SELECT class_id, CAST(SUM(n_queued) AS BIGINT) AS queued, CAST(SUM(n_dispatched) AS BIGINT) AS dispatched FROM jobs \
                  WHERE state IN ('queued', 'running') GROUP BY class_id HAVING SUM(n_queued) > 0",
             ))
             .await?;

@@ -1,1 +1,7 @@
-//! stub
+//! The test farm harness shared by Warren's end-to-end tests and benchmarks: it starts the real
+//! `warren-master` and `warren-worker` binaries against the real RabbitMQ and a fresh database,
+//! under a namespace of their own, and offers helpers that read like user actions.
+
+pub mod farm;
+
+pub use farm::{DatabaseKind, FarmOptions, Process, TestFarm, bin_path, eventually};

@@ -1,1 +1,503 @@
-//! The `warren` command line client.
+//! The `warren` command line client: submit jobs, follow them, read logs, list agents.
+
+pub mod client;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use clap::{Args, Parser, Subcommand};
+use serde_json::{Value, json};
+
+use client::ApiClient;
+
+/// Drive a Warren farm from the command line.
+#[derive(Debug, Parser)]
+#[command(name = "warren", version, about, long_about = None)]
+pub struct Cli {
+    /// The master's URL.
+    #[arg(
+        long,
+        global = true,
+        env = "WARREN_MASTER",
+        default_value = "http://127.0.0.1:8420"
+    )]
+    pub master: String,
+
+    /// Print the API's JSON instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: CliCommand,
+}
+
+/// The client's subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CliCommand {
+    /// Submit a job: `warren submit --title render --end 100 -- blender -b scene.blend -f {frame}`.
+    Submit(SubmitArgs),
+    /// List jobs, newest first.
+    Jobs {
+        /// Only jobs in these states (comma-separated).
+        #[arg(long)]
+        state: Option<String>,
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Show one job.
+    Job {
+        /// Job id.
+        job_id: i64,
+    },
+    /// List a job's tasks.
+    Tasks {
+        /// Job id.
+        job_id: i64,
+        /// Only tasks in these states (comma-separated).
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Print a task's log.
+    Log {
+        /// Job id.
+        job_id: i64,
+        /// Task id.
+        task_id: i64,
+        /// Attempt; the latest when omitted.
+        #[arg(long)]
+        attempt: Option<i32>,
+        /// CSV with timestamp, stream, line number, pid and message.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// List agents.
+    Agents,
+}
+
+/// Options of `warren submit`.
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// A job file (JSON, the body of `POST /api/v1/jobs`); flags override its fields.
+    #[arg(long, short = 'f')]
+    pub file: Option<PathBuf>,
+    /// Title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Job type.
+    #[arg(long)]
+    pub jobtype: Option<String>,
+    /// First frame.
+    #[arg(long)]
+    pub start: Option<i64>,
+    /// Last frame.
+    #[arg(long)]
+    pub end: Option<i64>,
+    /// Frame step.
+    #[arg(long)]
+    pub by: Option<i64>,
+    /// Frames per task.
+    #[arg(long)]
+    pub batch: Option<i64>,
+    /// CPUs per task (-1: whole host).
+    #[arg(long, allow_hyphen_values = true)]
+    pub cpus: Option<i64>,
+    /// RAM per task in MB (-1: whole host).
+    #[arg(long, allow_hyphen_values = true)]
+    pub ram: Option<i64>,
+    /// Priority, -1000 to 1000.
+    #[arg(long, allow_hyphen_values = true)]
+    pub priority: Option<i32>,
+    /// Retries per task: 0 never, -1 forever.
+    #[arg(long, allow_hyphen_values = true)]
+    pub requeue: Option<i32>,
+    /// Job queue.
+    #[arg(long)]
+    pub queue: Option<String>,
+    /// Label the job (repeatable).
+    #[arg(long = "tag")]
+    pub tags: Vec<String>,
+    /// Require a worker tag; `!tag` excludes (repeatable).
+    #[arg(long = "require", allow_hyphen_values = true)]
+    pub require: Vec<String>,
+    /// Require software, e.g. `blender>=3.4` (repeatable).
+    #[arg(long = "software")]
+    pub software: Vec<String>,
+    /// Environment variable `NAME=VALUE` for the task (repeatable).
+    #[arg(long = "env")]
+    pub env: Vec<String>,
+    /// Per-task timeout in seconds.
+    #[arg(long)]
+    pub timeout: Option<i64>,
+    /// Wait for the job to end, showing progress; exit 1 unless it is done.
+    #[arg(long)]
+    pub wait: bool,
+    /// The command to run; `{frame}`, `{start}`, `{end}` are replaced per task.
+    #[arg(last = true)]
+    pub argv: Vec<String>,
+}
+
+impl SubmitArgs {
+    /// The request body: the job file's fields, overridden by flags.
+    pub fn body(&self) -> anyhow::Result<Value> {
+        let mut body = match &self.file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                serde_json::from_str::<Value>(&text)
+                    .with_context(|| format!("{} is not valid JSON", path.display()))?
+            }
+            None => json!({}),
+        };
+        let Some(object) = body.as_object_mut() else {
+            bail!("the job file must hold a JSON object")
+        };
+        let mut set = |key: &str, value: Value| {
+            object.insert(key.to_owned(), value);
+        };
+        if let Some(title) = &self.title {
+            set("title", json!(title));
+        }
+        if let Some(jobtype) = &self.jobtype {
+            set("jobtype", json!(jobtype));
+        }
+        for (key, value) in [
+            ("start", self.start),
+            ("end", self.end),
+            ("by", self.by),
+            ("batch", self.batch),
+            ("cpus", self.cpus),
+            ("ram", self.ram),
+            ("timeout", self.timeout),
+        ] {
+            if let Some(value) = value {
+                set(key, json!(value));
+            }
+        }
+        if let Some(priority) = self.priority {
+            set("priority", json!(priority));
+        }
+        if let Some(requeue) = self.requeue {
+            set("requeue", json!(requeue));
+        }
+        if let Some(queue) = &self.queue {
+            set("queue", json!(queue));
+        }
+        if !self.tags.is_empty() {
+            set("tags", json!(self.tags));
+        }
+        if !self.require.is_empty() {
+            set("tag_requirements", json!(self.require));
+        }
+        if !self.software.is_empty() {
+            set("software_requirements", json!(self.software));
+        }
+        if !self.env.is_empty() {
+            let mut environ = BTreeMap::new();
+            for pair in &self.env {
+                let Some((name, value)) = pair.split_once('=') else {
+                    bail!("`--env {pair}`: write NAME=VALUE")
+                };
+                environ.insert(name.to_owned(), value.to_owned());
+            }
+            set("environ", json!(environ));
+        }
+        if !self.argv.is_empty() {
+            let mut data = object.get("data").cloned().unwrap_or_else(|| json!({}));
+            if let Some(data) = data.as_object_mut() {
+                data.insert("argv".to_owned(), json!(self.argv));
+            }
+            object.insert("data".to_owned(), data);
+        }
+        if !object.contains_key("title") {
+            let title = self
+                .argv
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "job".to_owned());
+            object.insert("title".to_owned(), json!(title));
+        }
+        if !object.contains_key("start") {
+            object.insert("start".to_owned(), json!(1));
+        }
+        if !object.contains_key("end") {
+            let start = object.get("start").cloned().unwrap_or(json!(1));
+            object.insert("end".to_owned(), start);
+        }
+        Ok(body)
+    }
+}
+
+fn text(value: &Value, key: &str) -> String {
+    match value.get(key) {
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Null) | None => "-".to_owned(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn print_table(headers: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = headers.iter().map(|header| header.len()).collect();
+    for row in rows {
+        for (column, cell) in row.iter().enumerate() {
+            widths[column] = widths[column].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(column, cell)| format!("{cell:<width$}", width = widths[column]))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(headers.iter().map(|header| (*header).to_owned()).collect());
+    for row in rows {
+        line(row.clone());
+    }
+}
+
+fn job_row(job: &Value) -> Vec<String> {
+    let tasks = job.get("tasks").cloned().unwrap_or(Value::Null);
+    let count = |key: &str| tasks.get(key).and_then(Value::as_i64).unwrap_or(0);
+    vec![
+        text(job, "id"),
+        text(job, "state"),
+        format!("{}/{}", count("done"), count("total")),
+        count("running").to_string(),
+        count("failed").to_string(),
+        text(job, "priority"),
+        text(job, "title"),
+    ]
+}
+
+/// Run a client command; returns the process exit code.
+pub async fn run(cli: Cli) -> anyhow::Result<i32> {
+    let client = ApiClient::new(&cli.master);
+    match cli.command {
+        CliCommand::Submit(args) => {
+            let body = args.body()?;
+            let job: Value = client.post("/api/v1/jobs", &body).await?;
+            let job_id = job
+                .get("id")
+                .and_then(Value::as_i64)
+                .context("the master's answer has no job id")?;
+            if cli.json {
+                println!("{job}");
+            } else {
+                println!(
+                    "submitted job {job_id} ({} tasks)",
+                    job.pointer("/tasks/total")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0)
+                );
+            }
+            if args.wait {
+                return wait_for_job(&client, job_id).await;
+            }
+        }
+        CliCommand::Jobs { state, limit } => {
+            let mut path = format!("/api/v1/jobs?limit={limit}");
+            if let Some(state) = state {
+                path.push_str(&format!("&state={state}"));
+            }
+            let answer: Value = client.get(&path).await?;
+            if cli.json {
+                println!("{answer}");
+            } else {
+                let rows: Vec<Vec<String>> = answer
+                    .get("jobs")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(job_row)
+                    .collect();
+                print_table(
+                    &[
+                        "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
+                    ],
+                    &rows,
+                );
+            }
+        }
+        CliCommand::Job { job_id } => {
+            let job: Value = client.get(&format!("/api/v1/jobs/{job_id}")).await?;
+            if cli.json {
+                println!("{job}");
+            } else {
+                print_table(
+                    &[
+                        "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
+                    ],
+                    &[job_row(&job)],
+                );
+                println!();
+                for key in [
+                    "jobtype",
+                    "queue",
+                    "class",
+                    "start",
+                    "end",
+                    "by",
+                    "batch",
+                    "time_submitted",
+                    "time_started",
+                    "time_finished",
+                ] {
+                    println!("{key:>15}: {}", text(&job, key));
+                }
+            }
+        }
+        CliCommand::Tasks { job_id, state } => {
+            let mut path = format!("/api/v1/jobs/{job_id}/tasks");
+            if let Some(state) = state {
+                path.push_str(&format!("?state={state}"));
+            }
+            let answer: Value = client.get(&path).await?;
+            if cli.json {
+                println!("{answer}");
+            } else {
+                let rows: Vec<Vec<String>> = answer
+                    .get("tasks")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|task| {
+                        vec![
+                            text(task, "id"),
+                            format!("{}-{}", text(task, "frame_first"), text(task, "frame_last")),
+                            text(task, "state"),
+                            text(task, "attempts"),
+                            text(task, "exit_code"),
+                            text(task, "agent_id"),
+                            text(task, "last_error"),
+                        ]
+                    })
+                    .collect();
+                print_table(
+                    &[
+                        "ID", "FRAMES", "STATE", "ATTEMPTS", "EXIT", "AGENT", "ERROR",
+                    ],
+                    &rows,
+                );
+            }
+        }
+        CliCommand::Log {
+            job_id,
+            task_id,
+            attempt,
+            csv,
+        } => {
+            let mut query = Vec::new();
+            if let Some(attempt) = attempt {
+                query.push(format!("attempt={attempt}"));
+            }
+            if csv {
+                query.push("format=csv".to_owned());
+            }
+            let suffix = if query.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", query.join("&"))
+            };
+            print!(
+                "{}",
+                client
+                    .get_text(&format!(
+                        "/api/v1/jobs/{job_id}/tasks/{task_id}/log{suffix}"
+                    ))
+                    .await?
+            );
+        }
+        CliCommand::Agents => {
+            let answer: Value = client.get("/api/v1/agents").await?;
+            if cli.json {
+                println!("{answer}");
+            } else {
+                let rows: Vec<Vec<String>> = answer
+                    .get("agents")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|agent| {
+                        vec![
+                            text(agent, "id"),
+                            text(agent, "hostname"),
+                            text(agent, "state"),
+                            text(agent, "cpus"),
+                            format!("{}/{}", text(agent, "free_ram"), text(agent, "ram")),
+                            agent
+                                .get("tags")
+                                .map(|tags| {
+                                    tags.as_array()
+                                        .map(|tags| {
+                                            tags.iter()
+                                                .map(|tag| tag.as_str().unwrap_or(""))
+                                                .collect::<Vec<_>>()
+                                                .join(",")
+                                        })
+                                        .unwrap_or_default()
+                                })
+                                .unwrap_or_default(),
+                            text(agent, "last_heard_from"),
+                        ]
+                    })
+                    .collect();
+                print_table(
+                    &[
+                        "ID",
+                        "HOSTNAME",
+                        "STATE",
+                        "CPUS",
+                        "FREE/RAM MB",
+                        "TAGS",
+                        "LAST HEARD",
+                    ],
+                    &rows,
+                );
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// Follow a job with a progress bar until it ends; 0 when done, 1 otherwise.
+async fn wait_for_job(client: &ApiClient, job_id: i64) -> anyhow::Result<i32> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} tasks {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    loop {
+        let job: Value = client.get(&format!("/api/v1/jobs/{job_id}")).await?;
+        let count = |key: &str| {
+            job.pointer(&format!("/tasks/{key}"))
+                .and_then(Value::as_u64)
+                .unwrap_or(0)
+        };
+        bar.set_length(count("total"));
+        bar.set_position(count("done"));
+        bar.set_message(format!(
+            "{} running, {} failed",
+            count("running"),
+            count("failed")
+        ));
+        let state = job.get("state").and_then(Value::as_str).unwrap_or("");
+        match state {
+            "done" => {
+                bar.finish_with_message("done");
+                return Ok(0);
+            }
+            "failed" | "cancelled" => {
+                bar.abandon_with_message(state.to_owned());
+                return Ok(1);
+            }
+            _ => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    }
+}

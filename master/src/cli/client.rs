@@ -1,0 +1,119 @@
+//! A small HTTP client for the master's REST API.
+
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Why an API call failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The master could not be reached.
+    #[error("cannot reach the master at {url}")]
+    Unreachable {
+        /// The URL called.
+        url: String,
+        /// The transport error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The master answered with an error.
+    #[error("the master refused the request ({status}): {message}")]
+    Api {
+        /// HTTP status.
+        status: StatusCode,
+        /// The `error` text of the answer.
+        message: String,
+    },
+    /// The answer was not what the client expected.
+    #[error("unexpected answer from the master")]
+    Decode(#[source] reqwest::Error),
+}
+
+/// Calls the master's API.
+#[derive(Debug, Clone)]
+pub struct ApiClient {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl ApiClient {
+    /// A client for the master at `base` (e.g. `http://127.0.0.1:8420`).
+    #[must_use]
+    pub fn new(base: &str) -> Self {
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<reqwest::Response, ClientError> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.http.request(method, &url);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|source| ClientError::Unreachable {
+                url: url.clone(),
+                source,
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let text = response.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<Value>(&text)
+            .ok()
+            .and_then(|value| {
+                value
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .unwrap_or(text);
+        Err(ClientError::Api { status, message })
+    }
+
+    /// GET a JSON document.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
+        self.send(Method::GET, path, None)
+            .await?
+            .json()
+            .await
+            .map_err(ClientError::Decode)
+    }
+
+    /// GET a text document.
+    pub async fn get_text(&self, path: &str) -> Result<String, ClientError> {
+        self.send(Method::GET, path, None)
+            .await?
+            .text()
+            .await
+            .map_err(ClientError::Decode)
+    }
+
+    /// POST a JSON body and read a JSON answer.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ClientError> {
+        let body = serde_json::to_value(body).map_err(|error| ClientError::Api {
+            status: StatusCode::BAD_REQUEST,
+            message: error.to_string(),
+        })?;
+        self.send(Method::POST, path, Some(&body))
+            .await?
+            .json()
+            .await
+            .map_err(ClientError::Decode)
+    }
+}

@@ -1,0 +1,287 @@
+//! The backbone: a job submitted over REST runs on workers through RabbitMQ, and its results and
+//! logs land in the database.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use warren_tests::{DatabaseKind, FarmOptions, TestFarm};
+
+const JOB_TIMEOUT: Duration = Duration::from_secs(60);
+
+async fn framed_job_runs_on_two_workers(database: DatabaseKind) -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 2,
+        database,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let agents = farm.get_json("/api/v1/agents").await?;
+    assert_eq!(
+        agents["agents"].as_array().map(Vec::len),
+        Some(2),
+        "both workers registered: {agents}"
+    );
+
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "echo frames",
+            &["echo", "frame-{frame}"],
+            1,
+            12,
+            3,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().expect("a job id");
+    assert_eq!(job["tasks"]["total"], 4);
+
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["tasks"]["done"], 4);
+
+    let tasks = farm.tasks(job_id).await?;
+    assert_eq!(tasks.len(), 4);
+    for task in &tasks {
+        assert_eq!(task["state"], "done", "{task}");
+        assert_eq!(task["exit_code"], 0, "{task}");
+        assert_eq!(task["attempts"], 1, "{task}");
+        assert!(task["agent_id"].is_string(), "{task}");
+        let frames: Vec<i64> = task["frames"]
+            .as_array()
+            .expect("frames")
+            .iter()
+            .filter_map(Value::as_i64)
+            .collect();
+        assert_eq!(frames.len(), 3);
+        let log = farm
+            .task_log(job_id, task["id"].as_i64().expect("a task id"))
+            .await?;
+        let expected: Vec<String> = frames
+            .iter()
+            .map(|frame| format!("frame-{frame}"))
+            .collect();
+        assert_eq!(
+            log.lines().collect::<Vec<_>>(),
+            expected,
+            "log of task {}",
+            task["id"]
+        );
+    }
+    let all_frames: Vec<i64> = tasks
+        .iter()
+        .flat_map(|task| task["frames"].as_array().cloned().unwrap_or_default())
+        .filter_map(|frame| frame.as_i64())
+        .collect();
+    assert_eq!(all_frames, (1..=12).collect::<Vec<_>>());
+    Ok(())
+}
+
+async fn failing_command_without_requeue_fails_with_its_exit_code(
+    database: DatabaseKind,
+) -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 1,
+        database,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let mut body = TestFarm::command_job(
+        "exit 3",
+        &["sh", "-c", "echo about to fail; exit 3"],
+        1,
+        1,
+        1,
+    );
+    body["requeue"] = json!(0);
+    let job = farm.submit_job(&body).await?;
+    let job_id = job["id"].as_i64().expect("a job id");
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "failed", "{job}");
+    let tasks = farm.tasks(job_id).await?;
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks[0]["state"], "failed");
+    assert_eq!(tasks[0]["exit_code"], 3);
+    assert_eq!(tasks[0]["attempts"], 1);
+    assert!(
+        tasks[0]["last_error"]
+            .as_str()
+            .is_some_and(|error| error.contains('3')),
+        "{}",
+        tasks[0]
+    );
+    assert_eq!(
+        farm.task_log(job_id, tasks[0]["id"].as_i64().expect("a task id"))
+            .await?,
+        "about to fail\n"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_framed_job_runs_on_two_workers_and_each_log_holds_its_own_frames() -> anyhow::Result<()>
+{
+    framed_job_runs_on_two_workers(DatabaseKind::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_framed_job_runs_on_two_workers_with_postgresql() -> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    framed_job_runs_on_two_workers(DatabaseKind::Postgres).await
+}
+
+#[tokio::test]
+async fn a_command_exiting_3_without_requeue_fails_with_its_exit_code() -> anyhow::Result<()> {
+    failing_command_without_requeue_fails_with_its_exit_code(DatabaseKind::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_command_exiting_3_without_requeue_fails_with_postgresql() -> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    failing_command_without_requeue_fails_with_its_exit_code(DatabaseKind::Postgres).await
+}
+
+#[tokio::test]
+async fn a_failing_task_is_retried_up_to_its_requeue_count() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let mut body = TestFarm::command_job("always fails", &["sh", "-c", "exit 1"], 1, 1, 1);
+    body["requeue"] = json!(2);
+    let job_id = farm.submit_job(&body).await?["id"]
+        .as_i64()
+        .expect("a job id");
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "failed");
+    let tasks = farm.tasks(job_id).await?;
+    assert_eq!(
+        tasks[0]["attempts"], 3,
+        "one try and two retries: {}",
+        tasks[0]
+    );
+    assert_eq!(tasks[0]["failures"], 3);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_range_template_runs_once_per_task_with_its_bounds() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "range",
+            &["echo", "{start}-{end}"],
+            10,
+            19,
+            5,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().expect("a job id");
+    assert_eq!(
+        farm.wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+            .await?["state"],
+        "done"
+    );
+    let tasks = farm.tasks(job_id).await?;
+    let mut logs = Vec::new();
+    for task in &tasks {
+        logs.push(
+            farm.task_log(job_id, task["id"].as_i64().expect("a task id"))
+                .await?,
+        );
+    }
+    assert_eq!(logs, vec!["10-14\n", "15-19\n"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_job_submitted_before_any_worker_runs_when_one_arrives() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let job_id = farm
+        .submit_job(&TestFarm::command_job("early", &["true"], 1, 3, 1))
+        .await?["id"]
+        .as_i64()
+        .expect("a job id");
+    farm.start_worker(&[]).await?;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn output_lines_are_kept_in_order_across_many_chunks() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        worker_args: vec!["--log-flush-lines".into(), "7".into()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let script = "i=1; while [ $i -le 500 ]; do echo line-$i; i=$((i+1)); done; echo oops >&2";
+    let job_id = farm
+        .submit_job(&TestFarm::command_job(
+            "chatty",
+            &["sh", "-c", script],
+            1,
+            1,
+            1,
+        ))
+        .await?["id"]
+        .as_i64()
+        .expect("a job id");
+    assert_eq!(
+        farm.wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+            .await?["state"],
+        "done"
+    );
+    let tasks = farm.tasks(job_id).await?;
+    let log = farm
+        .task_log(job_id, tasks[0]["id"].as_i64().expect("a task id"))
+        .await?;
+    let stdout: Vec<&str> = log
+        .lines()
+        .filter(|line| line.starts_with("line-"))
+        .collect();
+    let expected: Vec<String> = (1..=500).map(|line| format!("line-{line}")).collect();
+    assert_eq!(stdout, expected);
+    assert!(log.lines().any(|line| line == "oops"), "stderr is kept too");
+    let csv = farm
+        .http
+        .get(format!(
+            "{}/api/v1/jobs/{job_id}/tasks/{}/log?format=csv",
+            farm.base_url, tasks[0]["id"]
+        ))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        csv.starts_with("timestamp,stream,line,pid,message\n"),
+        "{csv}"
+    );
+    let numbers: Vec<u64> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').nth(2)?.parse().ok())
+        .collect();
+    assert_eq!(
+        numbers,
+        (1..=501).collect::<Vec<_>>(),
+        "every line is numbered once, in order"
+    );
+    assert!(
+        csv.lines()
+            .any(|line| line.contains(",stdout,") && line.ends_with("\"line-500\"")),
+        "{csv}"
+    );
+    Ok(())
+}
