@@ -55,7 +55,6 @@ impl std::fmt::Debug for Broker {
 }
 
 /// Jittered exponential delays for reconnecting: 100 ms doubling up to 5 s, forever.
-#[must_use]
 pub fn reconnect_backoff() -> impl Iterator<Item = Duration> + Send {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(100))

@@ -118,10 +118,10 @@ impl Publisher {
     /// The confirm-mode channel, opened if there is none or the last one broke.
     pub async fn channel(&self) -> Result<Channel> {
         let mut slot = self.channel.lock().await;
-        if let Some(channel) = slot.as_ref() {
-            if channel.status().connected() {
-                return Ok(channel.clone());
-            }
+        if let Some(channel) = slot.as_ref()
+            && channel.status().connected()
+        {
+            return Ok(channel.clone());
         }
         let channel = self.broker.open_channel().await?;
         channel

@@ -63,13 +63,13 @@ impl QueueSpec {
                 AMQPValue::LongString(LongString::from(exchange.as_str())),
             );
         }
-        if let Some(max_priority) = self.max_priority {
-            if self.queue_type == QueueType::Classic {
-                arguments.insert(
-                    ShortString::from("x-max-priority"),
-                    AMQPValue::ShortShortUInt(max_priority),
-                );
-            }
+        if let Some(max_priority) = self.max_priority
+            && self.queue_type == QueueType::Classic
+        {
+            arguments.insert(
+                ShortString::from("x-max-priority"),
+                AMQPValue::ShortShortUInt(max_priority),
+            );
         }
         if let Some(expires_ms) = self.expires_ms {
             arguments.insert(

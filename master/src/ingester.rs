@@ -93,7 +93,7 @@ impl Effects {
 
 /// A decoded delivery or why it could not be decoded.
 enum Decoded {
-    Event(Message),
+    Event(Box<Message>),
     Invalid(String),
 }
 
@@ -203,7 +203,7 @@ impl Ingester {
         let decoded: Vec<Decoded> = batch
             .iter()
             .map(|delivery| match Envelope::decode(&delivery.data) {
-                Ok(message) if is_event(&message) => Decoded::Event(message),
+                Ok(message) if is_event(&message) => Decoded::Event(Box::new(message)),
                 Ok(message) => Decoded::Invalid(format!(
                     "unexpected message kind `{}` on the events queue",
                     message.kind()

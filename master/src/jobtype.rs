@@ -100,10 +100,10 @@ pub fn runs_per_frame(argv: &[String]) -> bool {
 pub fn validate_template(argv: &[String], data: &Value) -> Result<(), TemplateError> {
     for arg in argv {
         for name in placeholders(arg) {
-            if let Some(key) = name.strip_prefix("data.") {
-                if data.get(key).is_none() {
-                    return Err(TemplateError::MissingDataKey(key.to_owned()));
-                }
+            if let Some(key) = name.strip_prefix("data.")
+                && data.get(key).is_none()
+            {
+                return Err(TemplateError::MissingDataKey(key.to_owned()));
             }
         }
     }
@@ -176,7 +176,7 @@ fn expand(text: &str, values: &TemplateValues<'_>) -> Result<String, TemplateErr
         let after = &rest[open + 1..];
         let replaced = after.find('}').and_then(|close| {
             let name = &after[..close];
-            is_placeholder(name).then(|| (name, close))
+            is_placeholder(name).then_some((name, close))
         });
         match replaced {
             Some((name, close)) => {

@@ -251,7 +251,7 @@ mod tests {
             prop_assert_eq!(&rejoined, &frames);
             for (batch_idx, frame_batch) in batches.iter().enumerate() {
                 prop_assert_eq!(frame_batch.index, batch_idx as i64);
-                prop_assert!(frame_batch.len() >= 1);
+                prop_assert!(!frame_batch.is_empty());
                 prop_assert!(frame_batch.len() <= batch as u64);
                 if batch_idx + 1 < batches.len() {
                     prop_assert_eq!(frame_batch.len(), batch as u64);

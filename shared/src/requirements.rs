@@ -212,14 +212,14 @@ impl SoftwareRequirement {
                 self.software.clone(),
             ));
         }
-        if let (Some(min), Some(max)) = (&self.min_version, &self.max_version) {
-            if min > max {
-                return Err(RequirementsError::EmptyVersionRange {
-                    software: self.software.clone(),
-                    min: min.clone(),
-                    max: max.clone(),
-                });
-            }
+        if let (Some(min), Some(max)) = (&self.min_version, &self.max_version)
+            && min > max
+        {
+            return Err(RequirementsError::EmptyVersionRange {
+                software: self.software.clone(),
+                min: min.clone(),
+                max: max.clone(),
+            });
         }
         Ok(())
     }

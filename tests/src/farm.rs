@@ -664,15 +664,13 @@ impl Drop for TestFarm {
                     }
                     let _ = connection.close(200, "done".into()).await;
                 }
-                if let Some((admin_url, name)) = database {
-                    if let Ok(admin) = Database::connect(&admin_url).await {
-                        let _ = admin
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                            ))
-                            .await;
-                        let _ = admin.close().await;
-                    }
+                if let Some((admin_url, name)) = database
+                    && let Ok(admin) = Database::connect(&admin_url).await
+                {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    let _ = admin.close().await;
                 }
             });
         });

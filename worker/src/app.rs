@@ -460,11 +460,11 @@ impl Worker {
                     return;
                 };
                 state.capacity.release(unit.need);
-                if !unit.started {
-                    if let Some(class) = state.classes.get_mut(&unit.amqp_queue) {
-                        class.unacked = class.unacked.saturating_sub(1);
-                        let _ = class.commands.send(ClassCommand::Ack(unit.delivery));
-                    }
+                if !unit.started
+                    && let Some(class) = state.classes.get_mut(&unit.amqp_queue)
+                {
+                    class.unacked = class.unacked.saturating_sub(1);
+                    let _ = class.commands.send(ClassCommand::Ack(unit.delivery));
                 }
                 self.update_prefetch(state);
             }

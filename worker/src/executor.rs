@@ -150,10 +150,10 @@ fn now_micros() -> i64 {
 /// Send `signal` to the process group led by `pid`; a group that is already gone is fine.
 fn signal_group(pid: u32, signal: Signal) {
     let Ok(raw) = i32::try_from(pid) else { return };
-    if let Err(error) = killpg(Pid::from_raw(raw), signal) {
-        if error != nix::errno::Errno::ESRCH {
-            tracing::warn!(pid, ?signal, %error, "cannot signal a task's process group");
-        }
+    if let Err(error) = killpg(Pid::from_raw(raw), signal)
+        && error != nix::errno::Errno::ESRCH
+    {
+        tracing::warn!(pid, ?signal, %error, "cannot signal a task's process group");
     }
 }
 

@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum CliCommand {
     /// Submit a job: `warren submit --title render --end 100 -- blender -b scene.blend -f {frame}`.
-    Submit(SubmitArgs),
+    Submit(Box<SubmitArgs>),
     /// List jobs, newest first.
     Jobs {
         /// Only jobs in these states (comma-separated).

@@ -174,16 +174,16 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
         .map_err(|error| StoreError::invalid("data", error))?;
     crate::jobtype::validate_template(&argv, &new_job.data)
         .map_err(|error| StoreError::invalid("data", error))?;
-    if let Some(max_batch) = spec.max_batch {
-        if new_job.batch > max_batch {
-            return Err(StoreError::invalid(
-                "batch",
-                format!(
-                    "job type `{}` takes at most {max_batch} frames per task",
-                    jobtype.name
-                ),
-            ));
-        }
+    if let Some(max_batch) = spec.max_batch
+        && new_job.batch > max_batch
+    {
+        return Err(StoreError::invalid(
+            "batch",
+            format!(
+                "job type `{}` takes at most {max_batch} frames per task",
+                jobtype.name
+            ),
+        ));
     }
     let class = classes::get_or_create(&transaction, &queue, &new_job.requirements).await?;
 

@@ -1,0 +1,70 @@
+# Shared helpers for Warren's scripts: make sure the services Warren needs are running.
+# Sourced, not executed.
+
+warren_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+log() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") >/dev/null 2>&1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"; else return 1; fi
+}
+
+apt_install() {
+  log "installing $* from Debian's packages"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Wait until host:port accepts connections, up to $3 seconds.
+wait_for_port() {
+  local host=$1 port=$2 timeout=$3 waited=0
+  until port_open "$host" "$port"; do
+    if [ "$waited" -ge "$((timeout * 10))" ]; then return 1; fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+# A RabbitMQ on 127.0.0.1:5672: use the running one, start the installed one, or install it.
+ensure_rabbitmq() {
+  if port_open 127.0.0.1 5672; then return 0; fi
+  if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
+    apt_install rabbitmq-server || { log "RabbitMQ is missing and cannot be installed here: run 'sudo apt-get install rabbitmq-server'"; return 1; }
+  fi
+  if port_open 127.0.0.1 5672; then return 0; fi
+  if ! pgrep -f 'beam.*rabbit' >/dev/null 2>&1; then
+    log "starting RabbitMQ"
+    as_root /usr/sbin/rabbitmq-server -detached >/dev/null 2>&1 || as_root rabbitmq-server -detached >/dev/null 2>&1 || true
+  fi
+  log "waiting for RabbitMQ on 127.0.0.1:5672"
+  if ! wait_for_port 127.0.0.1 5672 90; then
+    log "RabbitMQ did not start; see /var/log/rabbitmq/"
+    return 1
+  fi
+  as_root rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null 2>&1 || true
+}
+
+# Export WARREN_TEST_DATABASE_URL when a PostgreSQL server is (or can be made) reachable.
+ensure_postgres_for_tests() {
+  if [ -n "${WARREN_TEST_DATABASE_URL:-}" ]; then return 0; fi
+  if ! port_open 127.0.0.1 5432 && ls /etc/postgresql/*/main >/dev/null 2>&1; then
+    log "starting PostgreSQL"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start >/dev/null 2>&1 || true
+    wait_for_port 127.0.0.1 5432 30 || true
+  fi
+  if ! port_open 127.0.0.1 5432; then
+    log "no PostgreSQL on 127.0.0.1:5432: the PostgreSQL variants of the tests are skipped"
+    return 0
+  fi
+  local candidate
+  for candidate in "postgres://postgres@127.0.0.1:5432/test" "postgres://postgres@127.0.0.1:5432/postgres" "postgres://postgres:postgres@127.0.0.1:5432/postgres"; do
+    if command -v psql >/dev/null 2>&1 && psql "$candidate" -Atqc 'select 1' >/dev/null 2>&1; then
+      export WARREN_TEST_DATABASE_URL=$candidate
+      log "PostgreSQL tests use $candidate"
+      return 0
+    fi
+  done
+  log "PostgreSQL answers on 5432 but none of the default credentials work: set WARREN_TEST_DATABASE_URL to run its tests"
+}
