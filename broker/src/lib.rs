@@ -15,7 +15,7 @@ pub use connection::{Broker, BrokerConfig, error_chain, reconnect_backoff};
 pub use error::{Error, Result};
 pub use lapin;
 pub use names::{BROADCAST_KEY, EVENTS_KEY, Names, NamesError, validate_queue_name};
-pub use publisher::{DeadLetter, Outgoing, Publisher, headers};
+pub use publisher::{DeadLetter, Outgoing, PendingConfirm, Publisher, headers};
 pub use shutdown::{Shutdown, ShutdownTrigger, shutdown_channel};
 pub use topology::{
     BindingSpec, ExchangeSpec, ExchangeType, QueueDefaults, QueueSpec, QueueType, Topology,

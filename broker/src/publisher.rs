@@ -81,6 +81,66 @@ pub struct DeadLetter<'a> {
     pub payload: &'a [u8],
 }
 
+/// A published message whose broker confirm is still outstanding.
+pub struct PendingConfirm {
+    future: std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>>,
+}
+
+impl std::fmt::Debug for PendingConfirm {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("PendingConfirm")
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::future::Future for PendingConfirm {
+    type Output = Result<()>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        self.future.as_mut().poll(context)
+    }
+}
+
+fn properties_for(outgoing: &Outgoing, timestamp: u64) -> BasicProperties {
+    let mut properties = BasicProperties::default()
+        .with_content_type(ShortString::from("application/json"))
+        .with_delivery_mode(2)
+        .with_message_id(ShortString::from(Uuid::new_v4().to_string()))
+        .with_timestamp(timestamp)
+        .with_type(ShortString::from(outgoing.kind));
+    if let Some(priority) = outgoing.priority {
+        properties = properties.with_priority(priority);
+    }
+    properties
+}
+
+async fn check_confirm(
+    confirm: lapin::PublisherConfirm,
+    exchange: String,
+    routing_key: String,
+) -> Result<()> {
+    let confirmation = confirm.await.map_err(Error::amqp(format!(
+        "confirm a message published to `{exchange}`"
+    )))?;
+    if confirmation.is_nack() {
+        return Err(Error::Nacked {
+            exchange,
+            routing_key,
+        });
+    }
+    if confirmation.take_message().is_some() {
+        return Err(Error::Unroutable {
+            exchange,
+            routing_key,
+        });
+    }
+    Ok(())
+}
+
 /// Publishes with confirms on one long-lived channel; after a failure the next call reopens it.
 pub struct Publisher {
     broker: Broker,
@@ -166,15 +226,6 @@ impl Publisher {
         let timestamp = now_secs();
         let mut confirms = Vec::with_capacity(batch.len());
         for outgoing in batch.iter().copied() {
-            let mut properties = BasicProperties::default()
-                .with_content_type(ShortString::from("application/json"))
-                .with_delivery_mode(2)
-                .with_message_id(ShortString::from(Uuid::new_v4().to_string()))
-                .with_timestamp(timestamp)
-                .with_type(ShortString::from(outgoing.kind));
-            if let Some(priority) = outgoing.priority {
-                properties = properties.with_priority(priority);
-            }
             let confirm = channel
                 .basic_publish(
                     short(&outgoing.exchange)?,
@@ -184,31 +235,63 @@ impl Publisher {
                         ..BasicPublishOptions::default()
                     },
                     &outgoing.payload,
-                    properties,
+                    properties_for(outgoing, timestamp),
                 )
                 .await
                 .map_err(Error::amqp(format!("publish to `{}`", outgoing.exchange)))?;
             confirms.push(confirm);
         }
         for (confirm, outgoing) in confirms.into_iter().zip(batch.iter().copied()) {
-            let confirmation = confirm.await.map_err(Error::amqp(format!(
-                "confirm a message published to `{}`",
-                outgoing.exchange
-            )))?;
-            if confirmation.is_nack() {
-                return Err(Error::Nacked {
-                    exchange: outgoing.exchange.clone(),
-                    routing_key: outgoing.routing_key.clone(),
-                });
-            }
-            if confirmation.take_message().is_some() {
-                return Err(Error::Unroutable {
-                    exchange: outgoing.exchange.clone(),
-                    routing_key: outgoing.routing_key.clone(),
-                });
-            }
+            check_confirm(
+                confirm,
+                outgoing.exchange.clone(),
+                outgoing.routing_key.clone(),
+            )
+            .await?;
         }
         Ok(())
+    }
+
+    /// Publish one message without waiting for its confirm; await the returned future for it.
+    /// Messages started on the same publisher reach the broker in the order they were started.
+    pub async fn start_publish(&self, outgoing: &Outgoing) -> Result<PendingConfirm> {
+        let channel = self.channel().await?;
+        let published = async {
+            channel
+                .basic_publish(
+                    short(&outgoing.exchange)?,
+                    short(&outgoing.routing_key)?,
+                    BasicPublishOptions {
+                        mandatory: outgoing.mandatory,
+                        ..BasicPublishOptions::default()
+                    },
+                    &outgoing.payload,
+                    properties_for(outgoing, now_secs()),
+                )
+                .await
+                .map_err(Error::amqp(format!("publish to `{}`", outgoing.exchange)))
+        }
+        .await;
+        match published {
+            Ok(confirm) => Ok(PendingConfirm {
+                future: Box::pin(check_confirm(
+                    confirm,
+                    outgoing.exchange.clone(),
+                    outgoing.routing_key.clone(),
+                )),
+            }),
+            Err(error) => {
+                if !channel.status().connected() {
+                    self.forget_channel().await;
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Drop the current channel so the next publication opens a fresh one (after a failed confirm).
+    pub async fn reset(&self) {
+        self.forget_channel().await;
     }
 
     /// Park a message in the farm's dead-letter queue with the reason in a header.

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Notify;
@@ -21,8 +21,7 @@ use warren_shared::{
 };
 
 use crate::control::Control;
-use crate::db::{backend_of, begin_write, now_us, placeholder};
-use crate::entities::{job, job_type_version};
+use crate::db::{backend_of, begin_write, now_us, sql};
 use crate::jobtype::{JobTypeSpec, expand_commands};
 use crate::store::classes::{self, TaskClass};
 use crate::store::counters::CountDeltas;
@@ -31,6 +30,44 @@ use crate::store::counters::CountDeltas;
 const MAX_CLAIM: i64 = 2_000;
 /// How long the agent capacity snapshot is trusted.
 const CAPACITY_TTL: Duration = Duration::from_secs(2);
+/// Tasks a class may have in flight beyond its slots and margin are what its workers consume in
+/// this long, so fast classes keep their workers busy while slow ones keep a short queue.
+const RATE_HORIZON: Duration = Duration::from_millis(300);
+/// The window over which a class's dispatch rate is measured.
+const RATE_WINDOW: Duration = Duration::from_secs(2);
+
+/// Tasks dispatched per class in the last [`RATE_WINDOW`], to size windows by consumption.
+#[derive(Debug, Default)]
+struct DispatchRate {
+    recent: std::collections::VecDeque<(Instant, i64)>,
+}
+
+impl DispatchRate {
+    fn record(&mut self, count: i64) {
+        self.recent.push_back((Instant::now(), count));
+    }
+
+    /// Tasks per second over the window.
+    fn per_second(&mut self) -> f64 {
+        while self
+            .recent
+            .front()
+            .is_some_and(|(at, _)| at.elapsed() > RATE_WINDOW)
+        {
+            self.recent.pop_front();
+        }
+        self.recent.iter().map(|(_, count)| *count).sum::<i64>() as f64 / RATE_WINDOW.as_secs_f64()
+    }
+}
+
+/// The number of tasks of a class to keep dispatched but not started: what its eligible workers
+/// can take at once, plus the larger of the margin and what they consume in [`RATE_HORIZON`].
+#[must_use]
+pub fn window(slots: i64, margin: i64, rate_per_second: f64) -> i64 {
+    let by_rate = (rate_per_second * RATE_HORIZON.as_secs_f64()).ceil() as i64;
+    slots + margin.max(by_rate)
+}
+
 /// Highest AMQP message priority used; class queues are declared with it.
 pub const MAX_MESSAGE_PRIORITY: u8 = 9;
 
@@ -79,6 +116,18 @@ struct JobInfo {
     by: i64,
 }
 
+/// The columns of a job the dispatcher reads.
+struct JobRow {
+    title: String,
+    data: String,
+    environ: String,
+    class_id: i64,
+    ram_max: Option<i64>,
+    timeout_secs: Option<i64>,
+    priority: i32,
+    frame_by: i64,
+}
+
 /// A task claimed for dispatch, with the attempt it was given.
 #[derive(Debug, Clone, Copy)]
 struct ClaimedTask {
@@ -88,6 +137,19 @@ struct ClaimedTask {
     frame_first: i64,
     frame_last: i64,
     attempt: i32,
+}
+
+impl ClaimedTask {
+    fn from_row(row: &sea_orm::QueryResult) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            id: row.try_get("", "id")?,
+            job_id: row.try_get("", "job_id")?,
+            idx: row.try_get("", "idx")?,
+            frame_first: row.try_get("", "frame_first")?,
+            frame_last: row.try_get("", "frame_last")?,
+            attempt: row.try_get("", "attempts")?,
+        })
+    }
 }
 
 /// An online agent's capacity for sizing class windows.
@@ -142,6 +204,7 @@ pub struct Dispatcher {
     jobs: HashMap<i64, Arc<JobInfo>>,
     capacity: Vec<AgentCapacity>,
     capacity_loaded: Option<Instant>,
+    rates: HashMap<i64, DispatchRate>,
     /// Set at start and after a failed publication: publish unconfirmed dispatches first.
     recover: bool,
 }
@@ -167,6 +230,7 @@ impl Dispatcher {
             jobs: HashMap::new(),
             capacity: Vec::new(),
             capacity_loaded: None,
+            rates: HashMap::new(),
             recover: true,
         };
         (dispatcher, DispatcherHandle { wake })
@@ -216,13 +280,13 @@ impl Dispatcher {
         self.refresh_capacity().await?;
         for (class_id, _queued, dispatched) in demand {
             let class = self.class(class_id).await?;
-            let window = self
+            let class_slots: i64 = self
                 .capacity
                 .iter()
                 .map(|agent| slots(&class.requirements, &agent.capabilities))
-                .sum::<i64>()
-                + self.margin;
-            let deficit = (window - dispatched).min(MAX_CLAIM);
+                .sum();
+            let rate = self.rates.entry(class_id).or_default().per_second();
+            let deficit = (window(class_slots, self.margin, rate) - dispatched).min(MAX_CLAIM);
             if deficit <= 0 {
                 continue;
             }
@@ -230,6 +294,10 @@ impl Dispatcher {
             if claimed.is_empty() {
                 continue;
             }
+            self.rates
+                .entry(class_id)
+                .or_default()
+                .record(claimed.len() as i64);
             published += self.publish(&claimed).await?;
         }
         Ok(published)
@@ -314,74 +382,41 @@ impl Dispatcher {
         let transaction = begin_write(&self.db).await?;
         let backend = backend_of(&transaction);
         let jobs = transaction
-            .query_all_raw(Statement::from_sql_and_values(
+            .query_all_raw(sql(
                 backend,
-                format!(
-                    "SELECT id, n_queued FROM jobs WHERE class_id = {} AND state IN ('queued', 'running') AND n_queued > 0 \
-                     ORDER BY priority DESC, id ASC LIMIT 200",
-                    placeholder(backend, 1)
-                ),
+                "SELECT id FROM jobs WHERE class_id = ? AND state IN ('queued', 'running') AND n_queued > 0 \
+                 ORDER BY priority DESC, id ASC LIMIT 200",
                 vec![class_id.into()],
             ))
             .await?;
-        let mut task_ids: Vec<i64> = Vec::new();
+        let now = now_us();
+        let mut claimed: Vec<ClaimedTask> = Vec::new();
+        let mut deltas = CountDeltas::default();
         for job_row in jobs {
-            let remaining = limit - task_ids.len() as i64;
+            let remaining = limit - claimed.len() as i64;
             if remaining <= 0 {
                 break;
             }
             let job_id: i64 = job_row.try_get("", "id")?;
             let rows = transaction
-                .query_all_raw(Statement::from_sql_and_values(
+                .query_all_raw(sql(
                     backend,
-                    format!(
-                        "SELECT id FROM tasks WHERE job_id = {} AND state = 'queued' ORDER BY idx LIMIT {}",
-                        placeholder(backend, 1),
-                        placeholder(backend, 2)
-                    ),
-                    vec![job_id.into(), remaining.into()],
+                    "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
+                     progress = 0, time_dispatched = ? WHERE state = 'queued' AND id IN \
+                     (SELECT id FROM tasks WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?) \
+                     RETURNING id, job_id, idx, frame_first, frame_last, attempts",
+                    vec![now.into(), job_id.into(), remaining.into()],
                 ))
                 .await?;
             for row in rows {
-                task_ids.push(row.try_get("", "id")?);
+                let task = ClaimedTask::from_row(&row)?;
+                deltas.moved(task.job_id, TaskState::Queued, TaskState::Dispatched);
+                claimed.push(task);
             }
         }
-        if task_ids.is_empty() {
-            transaction.commit().await?;
-            return Ok(Vec::new());
+        if !deltas.is_empty() {
+            deltas.apply(&transaction).await?;
         }
-        let id_list = task_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        let rows = transaction
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                format!(
-                    "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
-                     progress = 0, time_dispatched = {} WHERE state = 'queued' AND id IN ({id_list}) \
-                     RETURNING id, job_id, idx, frame_first, frame_last, attempts",
-                    placeholder(backend, 1)
-                ),
-                vec![now_us().into()],
-            ))
-            .await?;
-        let mut claimed = Vec::with_capacity(rows.len());
-        let mut deltas = CountDeltas::default();
-        for row in rows {
-            let task = ClaimedTask {
-                id: row.try_get("", "id")?,
-                job_id: row.try_get("", "job_id")?,
-                idx: row.try_get("", "idx")?,
-                frame_first: row.try_get("", "frame_first")?,
-                frame_last: row.try_get("", "frame_last")?,
-                attempt: row.try_get("", "attempts")?,
-            };
-            deltas.moved(task.job_id, TaskState::Queued, TaskState::Dispatched);
-            claimed.push(task);
-        }
-        deltas.apply(&transaction).await?;
         transaction.commit().await?;
         claimed.sort_by_key(|task| (task.job_id, task.idx));
         Ok(claimed)
@@ -397,17 +432,10 @@ impl Dispatcher {
                  WHERE state = 'dispatched' AND published = false ORDER BY job_id, idx",
             ))
             .await?;
-        let mut tasks = Vec::with_capacity(rows.len());
-        for row in rows {
-            tasks.push(ClaimedTask {
-                id: row.try_get("", "id")?,
-                job_id: row.try_get("", "job_id")?,
-                idx: row.try_get("", "idx")?,
-                frame_first: row.try_get("", "frame_first")?,
-                frame_last: row.try_get("", "frame_last")?,
-                attempt: row.try_get("", "attempts")?,
-            });
-        }
+        let tasks = rows
+            .iter()
+            .map(ClaimedTask::from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         if !tasks.is_empty() {
             tracing::info!(
                 n_tasks = tasks.len(),
@@ -523,20 +551,28 @@ impl Dispatcher {
         if let Some(info) = self.jobs.get(&job_id) {
             return Ok(info.clone());
         }
-        let job = job::Entity::find_by_id(job_id)
-            .one(&self.db)
+        let row = self
+            .db
+            .query_one_raw(sql(
+                backend_of(&self.db),
+                "SELECT j.title, j.data, j.environ, j.class_id, j.ram_max, j.timeout_secs, j.priority, j.frame_by, v.spec \
+                 FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
+                vec![job_id.into()],
+            ))
             .await?
             .ok_or_else(|| crate::store::StoreError::NotFound(format!("job {job_id} not found")))?;
-        let version = job_type_version::Entity::find_by_id(job.job_type_version_id)
-            .one(&self.db)
-            .await?
-            .ok_or_else(|| {
-                crate::store::StoreError::NotFound(format!(
-                    "job type version {} not found",
-                    job.job_type_version_id
-                ))
-            })?;
-        let spec = JobTypeSpec::parse(&version.spec)
+        let job = JobRow {
+            title: row.try_get("", "title")?,
+            data: row.try_get("", "data")?,
+            environ: row.try_get("", "environ")?,
+            class_id: row.try_get("", "class_id")?,
+            ram_max: row.try_get("", "ram_max")?,
+            timeout_secs: row.try_get("", "timeout_secs")?,
+            priority: row.try_get("", "priority")?,
+            frame_by: row.try_get("", "frame_by")?,
+        };
+        let spec_text: String = row.try_get("", "spec")?;
+        let spec = JobTypeSpec::parse(&spec_text)
             .map_err(|error| crate::store::StoreError::Corrupt(error.to_string()))?;
         let data: Value = serde_json::from_str(&job.data).unwrap_or(Value::Null);
         let mut env: BTreeMap<String, String> = spec.env.clone();
@@ -580,6 +616,14 @@ mod tests {
         assert_eq!(message_priority(0), 4);
         assert_eq!(message_priority(1000), 9);
         assert_eq!(message_priority(7000), 9);
+    }
+
+    #[test]
+    fn windows_grow_with_consumption_and_stay_small_for_slow_classes() {
+        assert_eq!(window(4, 32, 0.0), 36);
+        assert_eq!(window(4, 32, 10.0), 36);
+        assert_eq!(window(4, 32, 2000.0), 604);
+        assert_eq!(window(0, 32, 0.0), 32);
     }
 
     #[test]

@@ -200,19 +200,12 @@ impl Ingester {
     /// Apply one batch and ack it.
     async fn process(&self, channel: &Channel, batch: &[Delivery]) -> Result<(), IngestError> {
         let source = self.publisher.broker().names().events_queue();
-        let decoded: Vec<Decoded> = batch
+        let decoded: Vec<Vec<Decoded>> = batch
             .iter()
-            .map(|delivery| match Envelope::decode(&delivery.data) {
-                Ok(message) if is_event(&message) => Decoded::Event(Box::new(message)),
-                Ok(message) => Decoded::Invalid(format!(
-                    "unexpected message kind `{}` on the events queue",
-                    message.kind()
-                )),
-                Err(error) => Decoded::Invalid(error_chain(&error)),
-            })
+            .map(|delivery| decode(&delivery.data))
             .collect();
-        for (delivery, item) in batch.iter().zip(&decoded) {
-            if let Decoded::Invalid(reason) = item {
+        for (delivery, items) in batch.iter().zip(&decoded) {
+            if let [Decoded::Invalid(reason)] = items.as_slice() {
                 tracing::warn!(reason, "dead-lettering an event");
                 self.publisher
                     .publish_dead_letter(&DeadLetter {
@@ -239,7 +232,7 @@ impl Ingester {
             .fetch_add(effects.stale_events, Ordering::Relaxed);
         let dead = decoded
             .iter()
-            .filter(|item| matches!(item, Decoded::Invalid(_)))
+            .filter(|items| matches!(items.as_slice(), [Decoded::Invalid(_)]))
             .count() as u64;
         self.stats.dead_letters.fetch_add(dead, Ordering::Relaxed);
         if effects.wake_dispatcher {
@@ -252,7 +245,7 @@ impl Ingester {
     async fn apply_with_retry(
         &self,
         batch: &[Delivery],
-        decoded: &[Decoded],
+        decoded: &[Vec<Decoded>],
         source: &str,
     ) -> Result<Effects, IngestError> {
         let mut attempt = 0;
@@ -285,7 +278,7 @@ impl Ingester {
     async fn apply_one_by_one(
         &self,
         batch: &[Delivery],
-        decoded: &[Decoded],
+        decoded: &[Vec<Decoded>],
         source: &str,
     ) -> Result<Effects, IngestError> {
         let mut effects = Effects::default();
@@ -337,20 +330,22 @@ impl Ingester {
     async fn apply(
         &self,
         batch: &[Delivery],
-        decoded: &[Decoded],
+        decoded: &[Vec<Decoded>],
         source: &str,
     ) -> Result<Effects, DbErr> {
         let transaction = begin_write(&self.db).await?;
         let mut effects = Effects::default();
         let mut deltas = CountDeltas::default();
-        for (delivery, item) in batch.iter().zip(decoded) {
-            match item {
-                Decoded::Event(message) => {
-                    self.apply_event(&transaction, message, &mut effects, &mut deltas)
-                        .await?
-                }
-                Decoded::Invalid(reason) => {
-                    record_dead_letter(&transaction, source, reason, delivery).await?
+        for (delivery, items) in batch.iter().zip(decoded) {
+            for item in items {
+                match item {
+                    Decoded::Event(message) => {
+                        self.apply_event(&transaction, message, &mut effects, &mut deltas)
+                            .await?
+                    }
+                    Decoded::Invalid(reason) => {
+                        record_dead_letter(&transaction, source, reason, delivery).await?
+                    }
                 }
             }
         }
@@ -644,30 +639,6 @@ impl Ingester {
         if let Some(row) = rows.first() {
             let job_id: i64 = row.try_get("", "job_id")?;
             deltas.moved(job_id, TaskState::Dispatched, TaskState::Running);
-            let insert = Query::insert()
-                .into_table(crate::entities::task_log::Entity)
-                .columns([
-                    crate::entities::task_log::Column::TaskId,
-                    crate::entities::task_log::Column::Attempt,
-                    crate::entities::task_log::Column::AgentId,
-                    crate::entities::task_log::Column::TimeCreated,
-                ])
-                .values_panic([
-                    started.task_id.0.into(),
-                    attempt.into(),
-                    agent_text.as_str().into(),
-                    micros_of(started.started_at).into(),
-                ])
-                .on_conflict(
-                    OnConflict::columns([
-                        crate::entities::task_log::Column::TaskId,
-                        crate::entities::task_log::Column::Attempt,
-                    ])
-                    .do_nothing()
-                    .to_owned(),
-                )
-                .to_owned();
-            transaction.execute(&insert).await?;
             effects.wake_dispatcher = true;
             return Ok(());
         }
@@ -807,17 +778,29 @@ impl Ingester {
     }
 }
 
-fn is_event(message: &Message) -> bool {
-    matches!(
-        message,
-        Message::Hello(_)
-            | Message::Heartbeat(_)
-            | Message::TaskStarted(_)
-            | Message::TaskProgress(_)
-            | Message::LogChunk(_)
-            | Message::TaskFinished(_)
-            | Message::Bye(_)
-    )
+/// A delivery's events in order, or why it cannot be applied (a single `Invalid`).
+fn decode(payload: &[u8]) -> Vec<Decoded> {
+    match Envelope::decode(payload) {
+        Ok(Message::EventBatch(batch)) => {
+            if !batch.events.is_empty() && batch.events.iter().all(Message::is_event) {
+                batch
+                    .events
+                    .into_iter()
+                    .map(|event| Decoded::Event(Box::new(event)))
+                    .collect()
+            } else {
+                vec![Decoded::Invalid(
+                    "an event batch must hold one or more events and nothing else".to_owned(),
+                )]
+            }
+        }
+        Ok(message) if message.is_event() => vec![Decoded::Event(Box::new(message))],
+        Ok(message) => vec![Decoded::Invalid(format!(
+            "unexpected message kind `{}` on the events queue",
+            message.kind()
+        ))],
+        Err(error) => vec![Decoded::Invalid(error_chain(&error))],
+    }
 }
 
 /// At most `max_bytes` of `text`, without NUL characters (PostgreSQL text cannot hold them).
@@ -872,6 +855,8 @@ async fn task_progress(
     Ok(())
 }
 
+/// Store a log chunk if its sender holds the attempt; the attempt's `task_logs` row is made with
+/// its first chunk, so tasks that print nothing cost no log rows.
 async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Result<(), DbErr> {
     let attempt = i32::try_from(chunk.attempt).unwrap_or(i32::MAX);
     let data = serde_json::to_string(&chunk.lines).expect("log lines serialize");
@@ -880,7 +865,7 @@ async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Resul
             backend_of(transaction),
             "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data) \
              SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
-             (SELECT 1 FROM task_logs WHERE task_id = ? AND attempt = ? AND agent_id = ?) \
+             (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?) \
              ON CONFLICT (task_id, attempt, seq) DO NOTHING",
             vec![
                 chunk.task_id.0.into(),
@@ -895,6 +880,30 @@ async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Resul
             ],
         ))
         .await?;
+    if chunk.seq == 0 {
+        transaction
+            .execute_raw(sql(
+                backend_of(transaction),
+                "INSERT INTO task_logs (task_id, attempt, agent_id, time_created) \
+                 SELECT ?, ?, ?, ? WHERE EXISTS \
+                 (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?) \
+                 ON CONFLICT (task_id, attempt) DO NOTHING",
+                vec![
+                    chunk.task_id.0.into(),
+                    attempt.into(),
+                    chunk.agent_id.to_string().into(),
+                    chunk
+                        .lines
+                        .first()
+                        .map_or_else(now_us, |line| line.t)
+                        .into(),
+                    chunk.task_id.0.into(),
+                    attempt.into(),
+                    chunk.agent_id.to_string().into(),
+                ],
+            ))
+            .await?;
+    }
     Ok(())
 }
 

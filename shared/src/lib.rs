@@ -12,9 +12,9 @@ pub mod state;
 pub use frames::{FrameBatch, FrameRange, FrameRangeError};
 pub use ids::{AgentId, JobId, TaskId};
 pub use message::{
-    AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, Envelope, Heartbeat,
-    Hello, LogChunk, LogLine, LogStream, Message, Subscribe, TaskAssignment, TaskFinished,
-    TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
+    AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, Envelope, EventBatch,
+    Heartbeat, Hello, LogChunk, LogLine, LogStream, Message, Subscribe, TaskAssignment,
+    TaskFinished, TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
 };
 pub use requirements::{
     AgentCapabilities, ClassKey, Requirements, RequirementsError, SoftwareRequirement, Version,

@@ -106,6 +106,8 @@ pub enum Message {
     TaskFinished(TaskFinished),
     /// Worker → master: the worker is going away.
     Bye(Bye),
+    /// Worker → master: several events in order, sent as one message when they queue up.
+    EventBatch(EventBatch),
     /// Master → worker: stop this attempt; the worker no longer holds it.
     Cancel(Cancel),
     /// Master → worker: take no new work.
@@ -119,6 +121,21 @@ pub enum Message {
 }
 
 impl Message {
+    /// Whether this is an event a worker sends the master (not a batch of them).
+    #[must_use]
+    pub const fn is_event(&self) -> bool {
+        matches!(
+            self,
+            Self::Hello(_)
+                | Self::Heartbeat(_)
+                | Self::TaskStarted(_)
+                | Self::TaskProgress(_)
+                | Self::LogChunk(_)
+                | Self::TaskFinished(_)
+                | Self::Bye(_)
+        )
+    }
+
     /// The message's kind, as written in the envelope and the AMQP `type` property.
     #[must_use]
     pub const fn kind(&self) -> &'static str {
@@ -131,6 +148,7 @@ impl Message {
             Self::LogChunk(_) => "LogChunk",
             Self::TaskFinished(_) => "TaskFinished",
             Self::Bye(_) => "Bye",
+            Self::EventBatch(_) => "EventBatch",
             Self::Cancel(_) => "Cancel",
             Self::Drain(_) => "Drain",
             Self::Subscribe(_) => "Subscribe",
@@ -443,6 +461,13 @@ pub struct Bye {
     pub agent_id: AgentId,
     /// Why it leaves.
     pub reason: String,
+}
+
+/// Events sent as one message, applied in order. Batches hold only events, never batches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventBatch {
+    /// The events, oldest first.
+    pub events: Vec<Message>,
 }
 
 /// Stop an attempt.

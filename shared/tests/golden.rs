@@ -28,6 +28,7 @@ fn every_message_kind_round_trips_through_its_fixture() {
         ("subscribe.json", "Subscribe"),
         ("check_software.json", "CheckSoftware"),
         ("restart.json", "Restart"),
+        ("event_batch.json", "EventBatch"),
     ];
     for (file, kind) in cases {
         let payload = fixture(file);

@@ -48,6 +48,8 @@ pub struct FarmOptions {
     pub heartbeat_secs: f64,
     /// Master lease timeout, seconds.
     pub lease_timeout_secs: u64,
+    /// `RUST_LOG` for the processes; `WARREN_TEST_LOG` or a debug filter when `None`.
+    pub log_filter: Option<String>,
 }
 
 impl Default for FarmOptions {
@@ -59,6 +61,7 @@ impl Default for FarmOptions {
             master_args: Vec::new(),
             heartbeat_secs: 1.0,
             lease_timeout_secs: 30,
+            log_filter: None,
         }
     }
 }
@@ -294,6 +297,16 @@ impl TestFarm {
         self.database.url()
     }
 
+    fn log_filter(&self) -> String {
+        self.options
+            .log_filter
+            .clone()
+            .or_else(|| std::env::var("WARREN_TEST_LOG").ok())
+            .unwrap_or_else(|| {
+                "info,sqlx=warn,lapin=warn,warren_master=debug,warren_worker=debug".to_owned()
+            })
+    }
+
     fn command(&self, program: &Path, log_name: &str) -> anyhow::Result<(Command, PathBuf)> {
         let log_path = self.dir.path().join(format!("{log_name}.log"));
         let log = std::fs::File::create(&log_path)?;
@@ -302,12 +315,7 @@ impl TestFarm {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
-            .env(
-                "RUST_LOG",
-                std::env::var("WARREN_TEST_LOG").unwrap_or_else(|_| {
-                    "info,sqlx=warn,lapin=warn,warren_master=debug,warren_worker=debug".to_owned()
-                }),
-            )
+            .env("RUST_LOG", self.log_filter())
             .env("RUST_BACKTRACE", "1")
             .env("WARREN_AMQP_URL", &self.amqp_url)
             .env("WARREN_NAMESPACE", &self.namespace)

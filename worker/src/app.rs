@@ -65,11 +65,19 @@ struct UnitSlot {
     started: bool,
 }
 
+/// A finished attempt whose `TaskStarted` the broker has not confirmed yet: its delivery is
+/// acked when the confirm arrives.
+struct AwaitingAck {
+    amqp_queue: String,
+    delivery: DeliveryRef,
+}
+
 /// The loop's state.
 struct State {
     capacity: Capacity,
     classes: HashMap<String, ClassSlot>,
     units: HashMap<AttemptRef, UnitSlot>,
+    awaiting_ack: HashMap<AttemptRef, AwaitingAck>,
     draining: bool,
 }
 
@@ -172,13 +180,18 @@ impl Worker {
             capacity: Capacity::new(u64::from(self.capabilities.cpus), self.capabilities.ram_mb),
             classes: HashMap::new(),
             units: HashMap::new(),
+            awaiting_ack: HashMap::new(),
             draining: false,
         };
         let mut heartbeat = tokio::time::interval(self.config.heartbeat_interval());
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
         loop {
-            if state.draining && shutdown.is_triggered() && state.units.is_empty() {
+            if state.draining
+                && shutdown.is_triggered()
+                && state.units.is_empty()
+                && state.awaiting_ack.is_empty()
+            {
                 break;
             }
             tokio::select! {
@@ -440,16 +453,19 @@ impl Worker {
     fn handle_report(&self, state: &mut State, report: UnitReport) {
         match report {
             UnitReport::Started(attempt) => {
-                let Some(unit) = state.units.get_mut(&attempt) else {
+                let (amqp_queue, delivery) = if let Some(unit) = state.units.get_mut(&attempt) {
+                    if unit.started {
+                        return;
+                    }
+                    unit.started = true;
+                    (unit.amqp_queue.clone(), unit.delivery)
+                } else if let Some(awaiting) = state.awaiting_ack.remove(&attempt) {
+                    (awaiting.amqp_queue, awaiting.delivery)
+                } else {
                     return;
                 };
-                if unit.started {
-                    return;
-                }
-                unit.started = true;
-                if let Some(class) = state.classes.get_mut(&unit.amqp_queue) {
+                if let Some(class) = state.classes.get_mut(&amqp_queue) {
                     class.unacked = class.unacked.saturating_sub(1);
-                    let delivery = unit.delivery;
                     let commands = class.commands.clone();
                     self.update_prefetch(state);
                     let _ = commands.send(ClassCommand::Ack(delivery));
@@ -460,11 +476,14 @@ impl Worker {
                     return;
                 };
                 state.capacity.release(unit.need);
-                if !unit.started
-                    && let Some(class) = state.classes.get_mut(&unit.amqp_queue)
-                {
-                    class.unacked = class.unacked.saturating_sub(1);
-                    let _ = class.commands.send(ClassCommand::Ack(unit.delivery));
+                if !unit.started {
+                    state.awaiting_ack.insert(
+                        attempt,
+                        AwaitingAck {
+                            amqp_queue: unit.amqp_queue,
+                            delivery: unit.delivery,
+                        },
+                    );
                 }
                 self.update_prefetch(state);
             }

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use futures_util::stream::SelectAll;
+use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 use warren_broker::lapin::message::Delivery;
@@ -77,23 +77,19 @@ pub async fn run_class_consumer(
             streams: SelectAll::new(),
         };
         let result = async {
-            session.apply_prefetch(prefetch).await?;
+            session.apply(vec![ClassCommand::SetPrefetch(prefetch)], &mut prefetch).await?;
             loop {
                 tokio::select! {
-                    () = shutdown.wait() => return Ok(true),
+                    () = shutdown.wait() => return Ok(()),
                     command = commands.recv() => match command {
-                        None => return Ok(true),
-                        Some(ClassCommand::SetPrefetch(wanted)) => {
-                            prefetch = wanted;
-                            session.apply_prefetch(prefetch).await?;
+                        None => return Ok(()),
+                        Some(command) => {
+                            let mut batch = vec![command];
+                            while let Ok(command) = commands.try_recv() {
+                                batch.push(command);
+                            }
+                            session.apply(batch, &mut prefetch).await?;
                         }
-                        Some(ClassCommand::Ack(delivery)) if delivery.generation == session.generation => {
-                            session.channel.basic_ack(delivery.tag, BasicAckOptions::default()).await?;
-                        }
-                        Some(ClassCommand::Reject { delivery, requeue }) if delivery.generation == session.generation => {
-                            session.channel.basic_nack(delivery.tag, BasicNackOptions { requeue, multiple: false }).await?;
-                        }
-                        Some(_) => {}
                     },
                     item = session.streams.next(), if !session.streams.is_empty() => match item {
                         Some(Ok(delivery)) => {
@@ -107,7 +103,7 @@ pub async fn run_class_consumer(
         }
         .await;
         match result {
-            Ok(_) => return,
+            Ok(()) => return,
             Err(error) => {
                 let delay = backoff.next().unwrap_or(Duration::from_secs(5));
                 tracing::warn!(queue = %amqp_queue, error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "class consumer lost its channel; reconnecting");
@@ -134,36 +130,129 @@ struct ClassSession {
     streams: SelectAll<Consumer>,
 }
 
+type Operation = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<(), warren_broker::lapin::Error>> + Send>,
+>;
+
+/// An AMQP method whose frame is already on its way; its reply is awaited later.
+struct Started {
+    operation: Operation,
+    finished: Option<Result<(), warren_broker::lapin::Error>>,
+}
+
+impl Started {
+    /// Poll once: lapin pushes a method's frame on the first poll, so methods started in order
+    /// reach the broker in order, while their replies are awaited together.
+    fn new(mut operation: Operation) -> Self {
+        let finished = (&mut operation).now_or_never();
+        Self {
+            operation,
+            finished,
+        }
+    }
+
+    async fn finish(self) -> Result<(), warren_broker::lapin::Error> {
+        match self.finished {
+            Some(result) => result,
+            None => self.operation.await,
+        }
+    }
+}
+
+/// Keep only the last of each run of consecutive prefetch changes: only the value in force
+/// when the next ack or reject goes out matters.
+fn coalesce(commands: Vec<ClassCommand>) -> Vec<ClassCommand> {
+    let mut coalesced: Vec<ClassCommand> = Vec::with_capacity(commands.len());
+    for command in commands {
+        if let (ClassCommand::SetPrefetch(_), Some(ClassCommand::SetPrefetch(_))) =
+            (&command, coalesced.last())
+        {
+            coalesced.pop();
+        }
+        coalesced.push(command);
+    }
+    coalesced
+}
+
+async fn finish_all(started: &mut Vec<Started>) -> Result<(), warren_broker::lapin::Error> {
+    for operation in started.drain(..) {
+        operation.finish().await?;
+    }
+    Ok(())
+}
+
 impl ClassSession {
-    async fn apply_prefetch(&mut self, prefetch: u16) -> Result<(), warren_broker::lapin::Error> {
-        if prefetch == 0 {
-            if let Some(tag) = self.active_tag.take() {
-                self.channel
-                    .basic_cancel(tag, BasicCancelOptions::default())
-                    .await?;
+    /// Apply commands in order, pipelining their frames and awaiting the replies once.
+    async fn apply(
+        &mut self,
+        commands: Vec<ClassCommand>,
+        prefetch: &mut u16,
+    ) -> Result<(), warren_broker::lapin::Error> {
+        let mut started: Vec<Started> = Vec::new();
+        for command in coalesce(commands) {
+            let channel = self.channel.clone();
+            match command {
+                ClassCommand::SetPrefetch(0) => {
+                    *prefetch = 0;
+                    if let Some(tag) = self.active_tag.take() {
+                        started.push(Started::new(Box::pin(async move {
+                            channel
+                                .basic_cancel(tag, BasicCancelOptions::default())
+                                .await
+                        })));
+                    }
+                }
+                ClassCommand::SetPrefetch(wanted) => {
+                    *prefetch = wanted;
+                    if self.applied != wanted {
+                        self.applied = wanted;
+                        started.push(Started::new(Box::pin(async move {
+                            channel
+                                .basic_qos(wanted, BasicQosOptions { global: true })
+                                .await
+                        })));
+                    }
+                    if self.active_tag.is_none() {
+                        finish_all(&mut started).await?;
+                        let consumer = self
+                            .channel
+                            .basic_consume(
+                                self.queue.as_str().into(),
+                                ShortString::from(""),
+                                BasicConsumeOptions::default(),
+                                FieldTable::default(),
+                            )
+                            .await?;
+                        self.active_tag = Some(consumer.tag());
+                        self.streams.push(consumer);
+                    }
+                }
+                ClassCommand::Ack(delivery) if delivery.generation == self.generation => {
+                    started.push(Started::new(Box::pin(async move {
+                        channel
+                            .basic_ack(delivery.tag, BasicAckOptions::default())
+                            .await
+                    })));
+                }
+                ClassCommand::Reject { delivery, requeue }
+                    if delivery.generation == self.generation =>
+                {
+                    started.push(Started::new(Box::pin(async move {
+                        channel
+                            .basic_nack(
+                                delivery.tag,
+                                BasicNackOptions {
+                                    requeue,
+                                    multiple: false,
+                                },
+                            )
+                            .await
+                    })));
+                }
+                ClassCommand::Ack(_) | ClassCommand::Reject { .. } => {}
             }
-            return Ok(());
         }
-        if self.applied != prefetch {
-            self.channel
-                .basic_qos(prefetch, BasicQosOptions { global: true })
-                .await?;
-            self.applied = prefetch;
-        }
-        if self.active_tag.is_none() {
-            let consumer = self
-                .channel
-                .basic_consume(
-                    self.queue.as_str().into(),
-                    ShortString::from(""),
-                    BasicConsumeOptions::default(),
-                    FieldTable::default(),
-                )
-                .await?;
-            self.active_tag = Some(consumer.tag());
-            self.streams.push(consumer);
-        }
-        Ok(())
+        finish_all(&mut started).await
     }
 }
 
@@ -230,5 +319,34 @@ pub async fn run_control_consumer(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_prefetch_changes_collapse_to_their_last_value() {
+        let delivery = DeliveryRef {
+            generation: 1,
+            tag: 7,
+        };
+        let commands = vec![
+            ClassCommand::SetPrefetch(3),
+            ClassCommand::SetPrefetch(2),
+            ClassCommand::Ack(delivery),
+            ClassCommand::SetPrefetch(1),
+            ClassCommand::SetPrefetch(4),
+            ClassCommand::SetPrefetch(0),
+        ];
+        assert_eq!(
+            coalesce(commands),
+            vec![
+                ClassCommand::SetPrefetch(2),
+                ClassCommand::Ack(delivery),
+                ClassCommand::SetPrefetch(0)
+            ]
+        );
     }
 }

@@ -10,11 +10,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
-use warren_broker::{EVENTS_KEY, Outgoing, Publisher, Shutdown, error_chain, reconnect_backoff};
+use warren_broker::{
+    EVENTS_KEY, Outgoing, PendingConfirm, Publisher, Shutdown, error_chain, reconnect_backoff,
+};
 use warren_shared::Message;
 
-/// Most events published per batch.
+/// Most events taken from the queue at once.
 const MAX_BATCH: usize = 512;
+/// Most messages published and not yet confirmed.
+const MAX_IN_FLIGHT: usize = 1024;
+/// Most events packed into one `EventBatch` message.
+const MAX_EVENTS_PER_MESSAGE: usize = 256;
+/// Largest `EventBatch` payload, so log-heavy batches stay reasonable broker messages.
+const MAX_BATCH_BYTES: usize = 512 * 1024;
 /// Log bytes that may wait for the broker before tasks block on their output.
 const LOG_BUDGET_KIB: usize = 64 * 1024;
 
@@ -76,6 +84,61 @@ impl EventSender {
     }
 }
 
+/// One message on its way: a lone event, or consecutive events packed as an `EventBatch`.
+struct Unit {
+    events: Vec<QueuedEvent>,
+    outgoing: Outgoing,
+}
+
+impl Unit {
+    /// Put the unit's events back at the front of `pending`, in order.
+    fn requeue(self, pending: &mut VecDeque<QueuedEvent>) {
+        for event in self.events.into_iter().rev() {
+            pending.push_front(event);
+        }
+    }
+}
+
+/// Take the next message's worth of events from the front of `pending`. Several waiting events
+/// travel as one `EventBatch`, whose body splices the events' own encodings (each keeps its `v`).
+fn next_unit(pending: &mut VecDeque<QueuedEvent>) -> Option<Unit> {
+    let first = pending.pop_front()?;
+    let mut bytes = first.outgoing.payload.len();
+    let mut events = vec![first];
+    while events.len() < MAX_EVENTS_PER_MESSAGE {
+        match pending.front() {
+            Some(next) if bytes + next.outgoing.payload.len() < MAX_BATCH_BYTES => {
+                bytes += next.outgoing.payload.len() + 1;
+                events.extend(pending.pop_front());
+            }
+            _ => break,
+        }
+    }
+    if events.len() == 1 {
+        let outgoing = events[0].outgoing.clone();
+        return Some(Unit { events, outgoing });
+    }
+    let mut payload = Vec::with_capacity(bytes + 48);
+    payload.extend_from_slice(br#"{"v":1,"kind":"EventBatch","events":["#);
+    for (event_idx, event) in events.iter().enumerate() {
+        if event_idx > 0 {
+            payload.push(b',');
+        }
+        payload.extend_from_slice(&event.outgoing.payload);
+    }
+    payload.extend_from_slice(b"]}");
+    let template = &events[0].outgoing;
+    let outgoing = Outgoing {
+        exchange: template.exchange.clone(),
+        routing_key: template.routing_key.clone(),
+        payload,
+        kind: "EventBatch",
+        priority: None,
+        mandatory: false,
+    };
+    Some(Unit { events, outgoing })
+}
+
 /// The publishing side of the event queue.
 pub struct EventPublisher {
     queue_rx: mpsc::UnboundedReceiver<QueuedEvent>,
@@ -103,77 +166,104 @@ pub fn event_queue(publisher: Arc<Publisher>) -> (EventSender, EventPublisher) {
 impl EventPublisher {
     /// Publish events until shutdown; then keep publishing for up to `flush_grace` while events
     /// remain, so a stopping worker's last events still reach the master.
+    ///
+    /// Events are published as soon as they are queued, without waiting for the confirms of
+    /// earlier ones; events that queued up meanwhile travel together in one message. Confirms
+    /// are taken in order. After a failure every unconfirmed event is published again, in
+    /// order, on a fresh channel.
     pub async fn run(mut self, mut shutdown: Shutdown, flush_grace: Duration) {
         let mut pending: VecDeque<QueuedEvent> = VecDeque::new();
+        let mut in_flight: VecDeque<(Unit, PendingConfirm)> = VecDeque::new();
         let mut backoff = reconnect_backoff();
         let mut deadline: Option<tokio::time::Instant> = None;
+        let mut receiving = true;
+        let far_future = tokio::time::Instant::now() + Duration::from_secs(365 * 24 * 3600);
         loop {
-            if pending.is_empty() {
-                if deadline.is_some() {
-                    match self.queue_rx.try_recv() {
-                        Ok(event) => pending.push_back(event),
-                        Err(_) => return,
-                    }
-                } else {
-                    tokio::select! {
-                        event = self.queue_rx.recv() => match event {
-                            Some(event) => pending.push_back(event),
-                            None => return,
-                        },
-                        () = shutdown.wait() => {
-                            deadline = Some(tokio::time::Instant::now() + flush_grace);
-                            continue;
-                        }
+            let mut failure = None;
+            while in_flight.len() < MAX_IN_FLIGHT {
+                let Some(unit) = next_unit(&mut pending) else {
+                    break;
+                };
+                match self.publisher.start_publish(&unit.outgoing).await {
+                    Ok(confirm) => in_flight.push_back((unit, confirm)),
+                    Err(error) => {
+                        unit.requeue(&mut pending);
+                        failure = Some(error);
+                        break;
                     }
                 }
             }
-            while pending.len() < MAX_BATCH {
+            if failure.is_none()
+                && pending.is_empty()
+                && in_flight.is_empty()
+                && (deadline.is_some() || !receiving)
+            {
                 match self.queue_rx.try_recv() {
-                    Ok(event) => pending.push_back(event),
-                    Err(_) => break,
+                    Ok(event) => {
+                        pending.push_back(event);
+                        continue;
+                    }
+                    Err(_) => return,
                 }
             }
-            if deadline.is_none() && shutdown.is_triggered() {
-                deadline = Some(tokio::time::Instant::now() + flush_grace);
+            if let Some(error) = failure {
+                while let Some((unit, _)) = in_flight.pop_back() {
+                    unit.requeue(&mut pending);
+                }
+                self.publisher.reset().await;
+                let delay = backoff.next().unwrap_or(Duration::from_secs(5));
+                tracing::warn!(error = %error_chain(&error), n_events = pending.len(), delay_ms = delay.as_millis() as u64, "cannot publish events; retrying");
+                if deadline.is_some_and(|deadline| tokio::time::Instant::now() + delay > deadline) {
+                    tracing::warn!(
+                        n_events = pending.len(),
+                        "stopping with events the broker has not confirmed"
+                    );
+                    return;
+                }
+                tokio::time::sleep(delay).await;
+                continue;
             }
-            let batch_len = pending.len().min(MAX_BATCH);
-            let batch: Vec<&Outgoing> = pending
-                .iter()
-                .take(batch_len)
-                .map(|event| &event.outgoing)
-                .collect();
-            let publish = self.publisher.publish_refs(&batch);
-            let result = match deadline {
-                Some(deadline) => match tokio::time::timeout_at(deadline, publish).await {
-                    Ok(result) => result,
-                    Err(_) => {
-                        tracing::warn!(
-                            n_events = pending.len(),
-                            "stopping with events the broker has not confirmed"
-                        );
-                        return;
+            tokio::select! {
+                event = self.queue_rx.recv(), if receiving => match event {
+                    Some(event) => {
+                        pending.push_back(event);
+                        while pending.len() < MAX_BATCH {
+                            match self.queue_rx.try_recv() {
+                                Ok(event) => pending.push_back(event),
+                                Err(_) => break,
+                            }
+                        }
                     }
+                    None => receiving = false,
                 },
-                None => publish.await,
-            };
-            match result {
-                Ok(()) => {
-                    backoff = reconnect_backoff();
-                    for event in pending.drain(..batch_len) {
-                        if let Some(confirmed) = event.confirmed {
-                            let _ = confirmed.send(());
+                confirmed = async { (&mut in_flight.front_mut().expect("branch enabled only with messages in flight").1).await }, if !in_flight.is_empty() => {
+                    match confirmed {
+                        Ok(()) => {
+                            backoff = reconnect_backoff();
+                            if let Some((unit, _)) = in_flight.pop_front() {
+                                for event in unit.events {
+                                    if let Some(confirmed) = event.confirmed {
+                                        let _ = confirmed.send(());
+                                    }
+                                }
+                            }
+                        }
+                        Err(error) => {
+                            tracing::warn!(error = %error_chain(&error), "events were not confirmed; publishing them again");
+                            while let Some((unit, _)) = in_flight.pop_back() {
+                                unit.requeue(&mut pending);
+                            }
+                            self.publisher.reset().await;
                         }
                     }
                 }
-                Err(error) => {
-                    let delay = backoff.next().unwrap_or(Duration::from_secs(5));
-                    tracing::warn!(error = %error_chain(&error), n_events = pending.len(), delay_ms = delay.as_millis() as u64, "cannot publish events; retrying");
-                    if deadline
-                        .is_some_and(|deadline| tokio::time::Instant::now() + delay > deadline)
-                    {
-                        return;
-                    }
-                    tokio::time::sleep(delay).await;
+                () = shutdown.wait(), if deadline.is_none() => {
+                    deadline = Some(tokio::time::Instant::now() + flush_grace);
+                }
+                () = tokio::time::sleep_until(deadline.unwrap_or(far_future)), if deadline.is_some() => {
+                    let n_events = pending.len() + in_flight.iter().map(|(unit, _)| unit.events.len()).sum::<usize>();
+                    tracing::warn!(n_events, "stopping with events the broker has not confirmed");
+                    return;
                 }
             }
         }

@@ -59,7 +59,8 @@ pub enum UnitRequest {
 /// What a unit tells the worker loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnitReport {
-    /// `TaskStarted` was confirmed by the broker: the delivery may be acked.
+    /// `TaskStarted` was confirmed by the broker: the delivery may be acked. May arrive before
+    /// or after `Finished` for a short task.
     Started(AttemptRef),
     /// The attempt ended and `TaskFinished` is queued: its resources are free.
     Finished(AttemptRef),
@@ -225,7 +226,7 @@ pub async fn run_unit(
         };
         let pid = child.id();
         if !announced {
-            announce(&context, &assignment, pid, &reports).await;
+            announce(&context, &assignment, pid, &reports);
             announced = true;
         }
         let end = supervise(
@@ -284,7 +285,7 @@ pub async fn run_unit(
         }
     }
     if !announced {
-        announce(&context, &assignment, None, &reports).await;
+        announce(&context, &assignment, None, &reports);
     }
     logs.flush().await;
     let outcome = outcome.unwrap_or(TaskOutcome::OutputError {
@@ -308,8 +309,9 @@ pub async fn run_unit(
     let _ = reports.send(UnitReport::Finished(attempt));
 }
 
-/// Send `TaskStarted` and wait until the broker confirmed it, then report the start.
-async fn announce(
+/// Send `TaskStarted`; report the start once the broker confirmed it. The unit does not wait:
+/// the confirm gates only the delivery's ack, never the process.
+fn announce(
     context: &UnitContext,
     assignment: &TaskAssignment,
     pid: Option<u32>,
@@ -324,12 +326,16 @@ async fn announce(
             pid,
             started_at: OffsetDateTime::now_utc(),
         }));
-    if confirmed.await.is_ok() {
-        let _ = reports.send(UnitReport::Started(AttemptRef {
-            task_id: assignment.task_id,
-            attempt: assignment.attempt,
-        }));
-    }
+    let attempt = AttemptRef {
+        task_id: assignment.task_id,
+        attempt: assignment.attempt,
+    };
+    let reports = reports.clone();
+    tokio::spawn(async move {
+        if confirmed.await.is_ok() {
+            let _ = reports.send(UnitReport::Started(attempt));
+        }
+    });
 }
 
 /// Drain a process's output while waiting for it, honouring cancellation and the deadline.

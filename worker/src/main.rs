@@ -31,7 +31,7 @@ fn main() -> ExitCode {
         Some(Command::Run(config)) => config,
         None => cli.config,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

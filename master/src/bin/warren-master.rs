@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         }
     };
     logging::init("info,sqlx=warn,lapin=warn,sea_orm_migration=warn");
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {

@@ -1,12 +1,11 @@
 //! Requirement classes: one per distinct requirement set within a job queue.
 
-use sea_orm::sea_query::{OnConflict, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 use warren_broker::Names;
 use warren_shared::{ClassKey, ClassSubscription, Requirements};
 
 use super::{Result, StoreError};
-use crate::db::now_us;
+use crate::db::{now_us, sql};
 use crate::entities::{job_queue, task_class};
 
 /// A class with what the dispatcher and workers need to know about it.
@@ -47,43 +46,34 @@ impl TaskClass {
     }
 }
 
-/// The class of `requirements` in `queue`, created if new.
+/// The class of `requirements` in the queue `queue_id` (named `queue_name`), created if new.
 pub async fn get_or_create(
     connection: &impl ConnectionTrait,
-    queue: &job_queue::Model,
+    queue_id: i64,
+    queue_name: &str,
     requirements: &Requirements,
 ) -> Result<TaskClass> {
     let key = requirements.class_key();
     let requirements_json =
         serde_json::to_string(requirements).expect("requirements serialize to JSON");
-    let insert = Query::insert()
-        .into_table(task_class::Entity)
-        .columns([
-            task_class::Column::QueueId,
-            task_class::Column::Key,
-            task_class::Column::Requirements,
-            task_class::Column::TimeCreated,
-        ])
-        .values_panic([
-            queue.id.into(),
-            key.as_str().into(),
-            requirements_json.into(),
-            now_us().into(),
-        ])
-        .on_conflict(
-            OnConflict::columns([task_class::Column::QueueId, task_class::Column::Key])
-                .do_nothing()
-                .to_owned(),
-        )
-        .to_owned();
-    connection.execute(&insert).await?;
-    let row = task_class::Entity::find()
-        .filter(task_class::Column::QueueId.eq(queue.id))
-        .filter(task_class::Column::Key.eq(key.as_str()))
-        .one(connection)
+    let row = connection
+        .query_one_raw(sql(
+            connection.get_database_backend(),
+            "INSERT INTO task_classes (queue_id, key, requirements, time_created) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (queue_id, key) DO UPDATE SET key = excluded.key RETURNING id, requirements",
+            vec![queue_id.into(), key.as_str().into(), requirements_json.into(), now_us().into()],
+        ))
         .await?
-        .ok_or_else(|| StoreError::NotFound(format!("class `{key}` vanished after creation")))?;
-    TaskClass::from_row(row, queue.name.clone())
+        .ok_or_else(|| StoreError::NotFound(format!("class `{key}` was not created")))?;
+    let requirements_text: String = row.try_get("", "requirements")?;
+    let requirements = serde_json::from_str(&requirements_text)
+        .map_err(|error| StoreError::Corrupt(format!("requirements of class `{key}`: {error}")))?;
+    Ok(TaskClass {
+        id: row.try_get("", "id")?,
+        queue: queue_name.to_owned(),
+        key,
+        requirements,
+    })
 }
 
 /// Every class of every queue.

@@ -13,7 +13,7 @@ use warren_shared::{FrameRange, JobState, Requirements, TaskState};
 
 use super::classes::{self, TaskClass};
 use super::{Result, StoreError};
-use crate::db::{begin_write, now_us};
+use crate::db::{begin_write, now_us, sql};
 use crate::entities::{job, job_queue, job_tag, job_type, job_type_version, tag, task_class};
 use crate::jobtype::JobTypeSpec;
 
@@ -97,32 +97,53 @@ pub struct Created {
     pub class: TaskClass,
 }
 
-async fn resolve_jobtype(
-    connection: &impl ConnectionTrait,
-    name: &str,
-    version: Option<i32>,
-) -> Result<(job_type::Model, job_type_version::Model)> {
-    let jobtype = job_type::Entity::find()
-        .filter(job_type::Column::Name.eq(name))
-        .one(connection)
-        .await?
-        .ok_or_else(|| StoreError::invalid("jobtype", format!("unknown job type `{name}`")))?;
-    let mut query =
-        job_type_version::Entity::find().filter(job_type_version::Column::JobTypeId.eq(jobtype.id));
-    if let Some(version) = version {
-        query = query.filter(job_type_version::Column::Version.eq(version));
+/// The ids a submission names, resolved in one query.
+struct Target {
+    queue_id: i64,
+    version_id: i64,
+    version: i32,
+    spec: String,
+}
+
+async fn resolve_target(connection: &impl ConnectionTrait, new_job: &NewJob) -> Result<Target> {
+    let backend = connection.get_database_backend();
+    let mut values = vec![
+        new_job.queue.as_str().into(),
+        new_job.jobtype.as_str().into(),
+    ];
+    let mut text = String::from(
+        "SELECT q.id AS queue_id, v.id AS version_id, v.version, v.spec FROM job_types t \
+         JOIN job_type_versions v ON v.job_type_id = t.id LEFT JOIN job_queues q ON q.name = ? WHERE t.name = ?",
+    );
+    if let Some(version) = new_job.jobtype_version {
+        text.push_str(" AND v.version = ?");
+        values.push(version.into());
     }
-    let version_row = query
-        .order_by_desc(job_type_version::Column::Version)
-        .one(connection)
+    text.push_str(" ORDER BY v.version DESC LIMIT 1");
+    let Some(row) = connection
+        .query_one_raw(sql(backend, &text, values))
         .await?
-        .ok_or_else(|| {
-            StoreError::invalid(
+    else {
+        return Err(match new_job.jobtype_version {
+            Some(version) => StoreError::invalid(
                 "jobtype_version",
-                format!("job type `{name}` has no version {version:?}"),
-            )
-        })?;
-    Ok((jobtype, version_row))
+                format!("job type `{}` has no version {version}", new_job.jobtype),
+            ),
+            None => {
+                StoreError::invalid("jobtype", format!("unknown job type `{}`", new_job.jobtype))
+            }
+        });
+    };
+    let queue_id: Option<i64> = row.try_get("", "queue_id")?;
+    let queue_id = queue_id.ok_or_else(|| {
+        StoreError::invalid("queue", format!("unknown job queue `{}`", new_job.queue))
+    })?;
+    Ok(Target {
+        queue_id,
+        version_id: row.try_get("", "version_id")?,
+        version: row.try_get("", "version")?,
+        spec: row.try_get("", "spec")?,
+    })
 }
 
 /// Tag ids for names, creating missing tags.
@@ -158,17 +179,9 @@ pub async fn tag_ids(
 /// Create a job and all its tasks.
 pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result<Created> {
     let transaction = begin_write(connection).await?;
-    let queue = job_queue::Entity::find()
-        .filter(job_queue::Column::Name.eq(new_job.queue.as_str()))
-        .one(&transaction)
-        .await?
-        .ok_or_else(|| {
-            StoreError::invalid("queue", format!("unknown job queue `{}`", new_job.queue))
-        })?;
-    let (jobtype, version) =
-        resolve_jobtype(&transaction, &new_job.jobtype, new_job.jobtype_version).await?;
-    let spec = JobTypeSpec::parse(&version.spec)
-        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let target = resolve_target(&transaction, new_job).await?;
+    let spec =
+        JobTypeSpec::parse(&target.spec).map_err(|error| StoreError::Corrupt(error.to_string()))?;
     let argv = spec
         .argv_template(&new_job.data)
         .map_err(|error| StoreError::invalid("data", error))?;
@@ -181,19 +194,25 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
             "batch",
             format!(
                 "job type `{}` takes at most {max_batch} frames per task",
-                jobtype.name
+                new_job.jobtype
             ),
         ));
     }
-    let class = classes::get_or_create(&transaction, &queue, &new_job.requirements).await?;
+    let class = classes::get_or_create(
+        &transaction,
+        target.queue_id,
+        &new_job.queue,
+        &new_job.requirements,
+    )
+    .await?;
 
     let n_tasks = new_job.frames.batch_count(new_job.batch) as i64;
     let now = now_us();
     let job_row = job::ActiveModel {
         id: ActiveValue::NotSet,
         title: ActiveValue::Set(new_job.title.clone()),
-        queue_id: ActiveValue::Set(queue.id),
-        job_type_version_id: ActiveValue::Set(version.id),
+        queue_id: ActiveValue::Set(target.queue_id),
+        job_type_version_id: ActiveValue::Set(target.version_id),
         class_id: ActiveValue::Set(class.id),
         state: ActiveValue::Set(JobState::Queued.as_str().to_owned()),
         priority: ActiveValue::Set(new_job.priority),
@@ -256,9 +275,9 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
 
     let record = JobRecord {
         job: job_row,
-        queue: queue.name,
-        jobtype: jobtype.name,
-        jobtype_version: version.version,
+        queue: new_job.queue.clone(),
+        jobtype: new_job.jobtype.clone(),
+        jobtype_version: target.version,
         class_key: class.key.to_string(),
         tags: new_job.tags.iter().cloned().collect(),
     };
