@@ -139,6 +139,26 @@ struct ClaimedTask {
     attempt: i32,
 }
 
+/// Claim a job's first queued tasks. The outer `state` test re-checks each row under concurrent
+/// writers; on SQLite it is written `+state` so the planner looks the few ids up by primary key
+/// instead of walking the state index over every queued task.
+fn claim_sql(backend: sea_orm::DbBackend) -> &'static str {
+    match backend {
+        sea_orm::DbBackend::Sqlite => {
+            "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
+             progress = 0, time_dispatched = ? WHERE +state = 'queued' AND id IN \
+             (SELECT id FROM tasks WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?) \
+             RETURNING id, job_id, idx, frame_first, frame_last, attempts"
+        }
+        _ => {
+            "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
+             progress = 0, time_dispatched = ? WHERE state = 'queued' AND id IN \
+             (SELECT id FROM tasks WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?) \
+             RETURNING id, job_id, idx, frame_first, frame_last, attempts"
+        }
+    }
+}
+
 impl ClaimedTask {
     fn from_row(row: &sea_orm::QueryResult) -> Result<Self, sea_orm::DbErr> {
         Ok(Self {
@@ -401,10 +421,7 @@ impl Dispatcher {
             let rows = transaction
                 .query_all_raw(sql(
                     backend,
-                    "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
-                     progress = 0, time_dispatched = ? WHERE state = 'queued' AND id IN \
-                     (SELECT id FROM tasks WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?) \
-                     RETURNING id, job_id, idx, frame_first, frame_last, attempts",
+                    claim_sql(backend),
                     vec![now.into(), job_id.into(), remaining.into()],
                 ))
                 .await?;

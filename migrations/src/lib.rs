@@ -7,6 +7,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_core_schema;
+mod m20261123_000002_index_tasks_by_job_and_index;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -14,6 +15,9 @@ pub struct Migrator;
 
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_create_core_schema::Migration)]
+        vec![
+            Box::new(m20261123_000001_create_core_schema::Migration),
+            Box::new(m20261123_000002_index_tasks_by_job_and_index::Migration),
+        ]
     }
 }

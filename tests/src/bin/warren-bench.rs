@@ -26,13 +26,19 @@ struct Args {
     /// Single-task jobs in the latency measurement.
     #[arg(long, default_value_t = 200)]
     latency_jobs: usize,
-    /// Measurements to run (comma-separated): throughput, batch10, latency, celery.
+    /// Measurements to run (comma-separated): throughput, batch10, latency, scale, celery.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "throughput,batch10,latency,celery"
+        default_value = "throughput,batch10,latency,scale,celery"
     )]
     only: Vec<String>,
+    /// Frames per job in the submission-scale measurement.
+    #[arg(long, default_value_t = 100_000)]
+    scale_frames: i64,
+    /// Jobs of `scale_frames` frames in the database for the listing measurement.
+    #[arg(long, default_value_t = 10)]
+    scale_jobs: usize,
     /// Database for Warren's master.
     #[arg(long, default_value = "sqlite")]
     database: String,
@@ -155,6 +161,79 @@ async fn latency_run(database: DatabaseKind, jobs: usize) -> anyhow::Result<Vec<
         }
     }
     Ok(latencies)
+}
+
+/// Submission scale: how long the API takes to accept big jobs (their tasks exist when it
+/// answers), then list/filter page latencies over the resulting database.
+struct ScaleResult {
+    accept_ms: Vec<f64>,
+    page_ms: BTreeMap<&'static str, Vec<f64>>,
+}
+
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+async fn scale_run(
+    database: DatabaseKind,
+    frames: i64,
+    jobs: usize,
+) -> anyhow::Result<ScaleResult> {
+    let farm = TestFarm::spawn(farm_options(database, 0)).await?;
+    let mut accept_ms = Vec::new();
+    let mut job_ids = Vec::new();
+    for job_idx in 0..jobs {
+        let started = Instant::now();
+        let job = farm
+            .submit_job(&TestFarm::command_job(
+                &format!("scale {job_idx}"),
+                &["/bin/true"],
+                1,
+                frames,
+                1,
+            ))
+            .await?;
+        accept_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        if job["tasks"]["total"].as_i64() != Some(frames) {
+            bail!(
+                "the job answered with {} tasks, not {frames}",
+                job["tasks"]["total"]
+            );
+        }
+        job_ids.push(job["id"].as_i64().context("a job id")?);
+    }
+    let mut random = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut page_ms: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+    for request_idx in 0..1000 {
+        let job_id = job_ids[(next_random(&mut random) % job_ids.len() as u64) as usize];
+        let cursor = next_random(&mut random) % (frames as u64);
+        let (kind, path) = match request_idx % 5 {
+            0 => ("jobs page", "/api/v1/jobs?limit=50".to_owned()),
+            1 => (
+                "jobs filtered by state",
+                "/api/v1/jobs?state=queued,running&limit=50".to_owned(),
+            ),
+            2 => (
+                "tasks page at a random cursor",
+                format!("/api/v1/jobs/{job_id}/tasks?limit=100&cursor={cursor}"),
+            ),
+            3 => (
+                "tasks filtered by state",
+                format!("/api/v1/jobs/{job_id}/tasks?state=queued&limit=100&cursor={cursor}"),
+            ),
+            _ => ("one job", format!("/api/v1/jobs/{job_id}")),
+        };
+        let started = Instant::now();
+        farm.get_json(&path).await?;
+        page_ms
+            .entry(kind)
+            .or_default()
+            .push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok(ScaleResult { accept_ms, page_ms })
 }
 
 async fn ensure_celery(args: &Args) -> anyhow::Result<PathBuf> {
@@ -309,6 +388,52 @@ async fn main() -> anyhow::Result<()> {
         ));
         figures.push(Figure::new("warren dispatch latency p99", "ms", p99s));
         figures.push(Figure::new("warren dispatch latency max", "ms", maxes));
+    }
+    if wants("scale") {
+        let (mut accepts, mut p99s) = (Vec::new(), Vec::new());
+        let mut by_kind: BTreeMap<&'static str, Vec<f64>> = BTreeMap::new();
+        for run in 0..args.runs {
+            let result = scale_run(database, args.scale_frames, args.scale_jobs).await?;
+            let mut accept = result.accept_ms.clone();
+            accept.sort_by(f64::total_cmp);
+            let mut worst_p99 = 0.0_f64;
+            for (kind, mut latencies) in result.page_ms {
+                latencies.sort_by(f64::total_cmp);
+                let p99 = percentile(&latencies, 0.99);
+                worst_p99 = worst_p99.max(p99);
+                by_kind.entry(kind).or_default().push(p99);
+            }
+            eprintln!(
+                "scale run {}: {}-frame job accepted in {:.0} ms (median of {}), worst page p99 {worst_p99:.1} ms",
+                run + 1,
+                args.scale_frames,
+                percentile(&accept, 0.5),
+                accept.len()
+            );
+            accepts.push(percentile(&accept, 0.5));
+            p99s.push(worst_p99);
+        }
+        let total = args.scale_frames * args.scale_jobs as i64;
+        figures.push(Figure::new(
+            &format!(
+                "{}-frame job: API answer, all tasks created",
+                args.scale_frames
+            ),
+            "ms",
+            accepts,
+        ));
+        for (kind, values) in by_kind {
+            figures.push(Figure::new(
+                &format!("{total}-task database: {kind}, p99"),
+                "ms",
+                values,
+            ));
+        }
+        figures.push(Figure::new(
+            &format!("{total}-task database: slowest page kind, p99"),
+            "ms",
+            p99s,
+        ));
     }
     if wants("celery") {
         let python = ensure_celery(&args).await?;

@@ -186,13 +186,17 @@ async fn a_malformed_event_is_dead_lettered_and_the_ingester_keeps_going() -> an
         br#"{"v": 1, "kind": "Cancel", "task_id": 1, "attempt": 1, "reason": "wrong way round"}"#,
     )
     .await?;
+    farm.publish_raw_event(
+        br#"{"v": 1, "kind": "EventBatch", "events": [{"kind": "Cancel", "task_id": 1, "attempt": 1, "reason": "smuggled"}]}"#,
+    )
+    .await?;
 
     let dead = eventually(
-        "three dead letters recorded",
+        "four dead letters recorded",
         Duration::from_secs(30),
         || async {
             let answer = farm.get_json("/api/v1/dead-letters").await?;
-            Ok((answer["count"].as_u64() == Some(3)).then_some(answer))
+            Ok((answer["count"].as_u64() == Some(4)).then_some(answer))
         },
     )
     .await?;
@@ -217,10 +221,15 @@ async fn a_malformed_event_is_dead_lettered_and_the_ingester_keeps_going() -> an
         "{reasons:?}"
     );
 
+    assert!(
+        reasons.iter().any(|reason| reason.contains("event batch")),
+        "{reasons:?}"
+    );
+
     let parked = farm.take_dead_letters().await?;
     assert_eq!(
         parked.len(),
-        3,
+        4,
         "the messages are parked in the dead-letter queue"
     );
     assert!(parked.iter().any(|(body, reason)| {

@@ -2,6 +2,7 @@
 //! RabbitMQ and a fresh SQLite or PostgreSQL database per test.
 
 mod bad_input;
+mod cli;
 mod foundation;
 mod tidy;
 
