@@ -27,6 +27,7 @@ pub struct App {
     dispatcher: Dispatcher,
     dispatcher_handle: DispatcherHandle,
     ingester: Ingester,
+    control: crate::control::Control,
 }
 
 impl App {
@@ -62,6 +63,7 @@ impl App {
         let publisher = Arc::new(Publisher::new(broker.clone()));
         let (dispatcher, dispatcher_handle) =
             Dispatcher::new(db.clone(), publisher.clone(), config.dispatch_margin);
+        let control = crate::control::Control::new(publisher.clone());
         let ingester = Ingester::new(db.clone(), publisher, dispatcher_handle.clone());
         let listener = TcpListener::bind(config.listen)
             .await
@@ -76,6 +78,7 @@ impl App {
             dispatcher,
             dispatcher_handle,
             ingester,
+            control,
         })
     }
 
@@ -106,6 +109,7 @@ impl App {
         let state = AppState {
             db: self.db.clone(),
             dispatcher: self.dispatcher_handle.clone(),
+            control: self.control.clone(),
         };
         let router = api::router(state, self.config.max_body_bytes);
         let mut server_shutdown = shutdown.clone();

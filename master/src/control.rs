@@ -1,9 +1,15 @@
 //! Control messages from the master to workers: to one agent's queue or to all of them.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use warren_broker::{BROADCAST_KEY, Names, Outgoing, Publisher};
-use warren_shared::Message;
+use warren_shared::message::Drain;
+use warren_shared::{Message, Subscribe};
+
+use crate::entities::agent;
+use crate::store::StoreError;
 
 /// Sends control messages over the farm's control exchange.
 #[derive(Clone)]
@@ -34,6 +40,47 @@ impl Control {
     #[must_use]
     pub fn to_all(&self, message: &Message) -> Outgoing {
         Outgoing::new(self.names.control_exchange(), BROADCAST_KEY, message)
+    }
+
+    /// What agents need to hear after they (re)connect or an administrator changed them: every
+    /// class, their tags as the master holds them (an administrator's override, or what they
+    /// reported), and whether they are drained (disabled).
+    pub async fn agent_setup(
+        &self,
+        db: &DatabaseConnection,
+        agent_ids: &[uuid::Uuid],
+    ) -> Result<Vec<Outgoing>, StoreError> {
+        let classes = crate::store::classes::all(db).await?;
+        let subscriptions: Vec<_> = classes
+            .iter()
+            .map(|class| class.subscription(&self.names))
+            .collect();
+        let ids: Vec<String> = agent_ids.iter().map(uuid::Uuid::to_string).collect();
+        let rows: HashMap<String, agent::Model> = agent::Entity::find()
+            .filter(agent::Column::Id.is_in(ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|row| (row.id.clone(), row))
+            .collect();
+        let mut tags = crate::store::agents::tags_of(db, ids).await?;
+        let mut outgoing = Vec::new();
+        for agent_id in agent_ids {
+            let key = agent_id.to_string();
+            let Some(row) = rows.get(&key) else { continue };
+            let subscribe = Message::Subscribe(Subscribe {
+                classes: subscriptions.clone(),
+                tags: Some(tags.remove(&key).unwrap_or_default()),
+            });
+            outgoing.push(self.to_agent(*agent_id, &subscribe));
+            outgoing.push(self.to_agent(
+                *agent_id,
+                &Message::Drain(Drain {
+                    resume: !row.disabled,
+                }),
+            ));
+        }
+        Ok(outgoing)
     }
 
     /// Send messages; failures are logged, since every control message is re-derived later

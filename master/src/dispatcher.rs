@@ -172,12 +172,6 @@ impl ClaimedTask {
     }
 }
 
-/// An online agent's capacity for sizing class windows.
-#[derive(Debug, Clone)]
-struct AgentCapacity {
-    capabilities: warren_shared::AgentCapabilities,
-}
-
 /// Map a job priority (-1000..=1000) to an AMQP message priority (0..=9).
 #[must_use]
 pub fn message_priority(job_priority: i32) -> u8 {
@@ -222,7 +216,7 @@ pub struct Dispatcher {
     declared_classes: HashSet<i64>,
     classes: HashMap<i64, TaskClass>,
     jobs: HashMap<i64, Arc<JobInfo>>,
-    capacity: Vec<AgentCapacity>,
+    capacity: Vec<warren_shared::AgentCapabilities>,
     capacity_loaded: Option<Instant>,
     rates: HashMap<i64, DispatchRate>,
     /// Set at start and after a failed publication: publish unconfirmed dispatches first.
@@ -303,7 +297,7 @@ impl Dispatcher {
             let class_slots: i64 = self
                 .capacity
                 .iter()
-                .map(|agent| slots(&class.requirements, &agent.capabilities))
+                .map(|agent| slots(&class.requirements, agent))
                 .sum();
             let rate = self.rates.entry(class_id).or_default().per_second();
             let deficit = (window(class_slots, self.margin, rate) - dispatched).min(MAX_CLAIM);
@@ -351,34 +345,7 @@ impl Dispatcher {
         {
             return Ok(());
         }
-        let rows = self
-            .db
-            .query_all_raw(Statement::from_string(
-                backend_of(&self.db),
-                "SELECT id, cpus, ram, software FROM agents WHERE state IN ('online', 'running') AND disabled = false",
-            ))
-            .await?;
-        let ids: Vec<String> = rows
-            .iter()
-            .filter_map(|row| row.try_get::<String>("", "id").ok())
-            .collect();
-        let mut tags = crate::store::agents::tags_of(&self.db, ids).await?;
-        let mut capacity = Vec::with_capacity(rows.len());
-        for row in rows {
-            let id: String = row.try_get("", "id")?;
-            let cpus: i32 = row.try_get("", "cpus")?;
-            let ram: i64 = row.try_get("", "ram")?;
-            let software: String = row.try_get("", "software")?;
-            capacity.push(AgentCapacity {
-                capabilities: warren_shared::AgentCapabilities {
-                    tags: tags.remove(&id).unwrap_or_default().into_iter().collect(),
-                    software: serde_json::from_str(&software).unwrap_or_default(),
-                    cpus: cpus.max(0) as u32,
-                    ram_mb: ram.max(0) as u64,
-                },
-            });
-        }
-        self.capacity = capacity;
+        self.capacity = crate::store::agents::online_capabilities(&self.db).await?;
         self.capacity_loaded = Some(Instant::now());
         Ok(())
     }
@@ -555,6 +522,7 @@ impl Dispatcher {
         broker.declare(&topology, &channel).await?;
         let subscribe = Message::Subscribe(Subscribe {
             classes: vec![class.subscription(&names)],
+            tags: None,
         });
         self.control
             .send(vec![self.control.to_all(&subscribe)])

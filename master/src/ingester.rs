@@ -20,14 +20,14 @@ use warren_broker::lapin::types::FieldTable;
 use warren_broker::lapin::{Channel, Consumer};
 use warren_broker::{DeadLetter, Outgoing, Publisher, Shutdown, error_chain, reconnect_backoff};
 use warren_shared::{
-    AgentState, AttemptRef, Bye, Cancel, Envelope, Heartbeat, Hello, LogChunk, Message, Subscribe,
+    AgentState, AttemptRef, Bye, Cancel, Envelope, Heartbeat, Hello, LogChunk, Message,
     TaskFinished, TaskProgress, TaskStarted, TaskState,
 };
 
 use crate::control::Control;
 use crate::db::{backend_of, begin_write, is_transient, micros_of, now_us, sql};
 use crate::dispatcher::DispatcherHandle;
-use crate::entities::{agent, agent_tag};
+use crate::entities::agent;
 use crate::leases::release_agent_tasks;
 use crate::store::counters::CountDeltas;
 
@@ -395,6 +395,8 @@ impl Ingester {
         };
         let software = serde_json::to_string(&hello.software).expect("software map serializes");
         let addresses = serde_json::to_string(&hello.addresses).expect("address list serializes");
+        let gpus = serde_json::to_string(&hello.gpus).expect("GPU list serializes");
+        let disks = serde_json::to_string(&hello.disks).expect("disk list serializes");
         let upsert = Query::insert()
             .into_table(agent::Entity)
             .columns([
@@ -408,6 +410,8 @@ impl Ingester {
                 agent::Column::Ram,
                 agent::Column::FreeRam,
                 agent::Column::Software,
+                agent::Column::Gpus,
+                agent::Column::Disks,
                 agent::Column::State,
                 agent::Column::Version,
                 agent::Column::LastHeardFrom,
@@ -424,6 +428,8 @@ impl Ingester {
                 i64::try_from(hello.ram_mb).unwrap_or(i64::MAX).into(),
                 i64::try_from(hello.free_ram_mb).unwrap_or(i64::MAX).into(),
                 software.into(),
+                gpus.into(),
+                disks.into(),
                 state.as_str().into(),
                 truncate(&hello.version, 64).into(),
                 now.into(),
@@ -441,6 +447,8 @@ impl Ingester {
                         agent::Column::Ram,
                         agent::Column::FreeRam,
                         agent::Column::Software,
+                        agent::Column::Gpus,
+                        agent::Column::Disks,
                         agent::Column::State,
                         agent::Column::Version,
                         agent::Column::LastHeardFrom,
@@ -451,34 +459,27 @@ impl Ingester {
         transaction.execute(&upsert).await?;
 
         let backend = backend_of(transaction);
-        transaction
-            .execute_raw(sql(
+        let row = transaction
+            .query_one_raw(sql(
                 backend,
-                "DELETE FROM agent_tags WHERE agent_id = ?",
+                "SELECT tags_override FROM agents WHERE id = ?",
                 vec![agent_id.as_str().into()],
             ))
             .await?;
-        let tags: BTreeSet<String> = hello
-            .tags
-            .iter()
-            .filter(|tag| warren_shared::requirements::validate_tag(tag).is_ok())
-            .cloned()
-            .collect();
-        let tag_ids = crate::store::jobs::tag_ids(transaction, &tags)
-            .await
-            .map_err(|error| match error {
-                crate::store::StoreError::Db(db_error) => db_error,
-                other => DbErr::Custom(other.to_string()),
-            })?;
-        if !tag_ids.is_empty() {
-            let mut insert = Query::insert()
-                .into_table(agent_tag::Entity)
-                .columns([agent_tag::Column::AgentId, agent_tag::Column::TagId])
-                .to_owned();
-            for tag_id in tag_ids {
-                insert.values_panic([agent_id.as_str().into(), tag_id.into()]);
-            }
-            transaction.execute(&insert).await?;
+        let overridden = match row {
+            Some(row) => row
+                .try_get::<Option<String>>("", "tags_override")?
+                .is_some(),
+            None => false,
+        };
+        if !overridden {
+            let tags: BTreeSet<String> = hello
+                .tags
+                .iter()
+                .filter(|tag| warren_shared::requirements::validate_tag(tag).is_ok())
+                .cloned()
+                .collect();
+            crate::store::agents::set_tags(transaction, &agent_id, &tags).await?;
         }
 
         // Tasks the agent held before it reconnected but no longer lists were lost with it.
@@ -552,7 +553,11 @@ impl Ingester {
             ))
             .await?;
         if result.rows_affected() == 0 {
-            tracing::debug!(agent_id = %heartbeat.agent_id, "heartbeat from an agent that never said hello");
+            tracing::debug!(agent_id = %heartbeat.agent_id, "heartbeat from an unknown agent; asking it to say hello");
+            let check = Message::CheckSoftware(warren_shared::message::CheckSoftware {});
+            effects
+                .control
+                .push(self.control.to_agent(heartbeat.agent_id.0, &check));
             return Ok(());
         }
         self.reconcile(
@@ -756,21 +761,11 @@ impl Ingester {
     async fn after_commit(&self, effects: Effects) {
         let mut control = effects.control;
         if !effects.subscribe_agents.is_empty() {
-            match crate::store::classes::all(&self.db).await {
-                Ok(classes) => {
-                    let names = self.publisher.broker().names();
-                    let subscribe = Message::Subscribe(Subscribe {
-                        classes: classes
-                            .iter()
-                            .map(|class| class.subscription(names))
-                            .collect(),
-                    });
-                    for agent_id in &effects.subscribe_agents {
-                        control.push(self.control.to_agent(*agent_id, &subscribe));
-                    }
-                }
+            let agent_ids: Vec<uuid::Uuid> = effects.subscribe_agents.iter().copied().collect();
+            match self.control.agent_setup(&self.db, &agent_ids).await {
+                Ok(setup) => control.extend(setup),
                 Err(error) => {
-                    tracing::warn!(error = %error_chain(&error), "cannot list classes for new agents")
+                    tracing::warn!(error = %error_chain(&error), "cannot prepare the classes for new agents")
                 }
             }
         }

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_core_schema;
 mod m20261123_000002_index_tasks_by_job_and_index;
+mod m20261123_000003_add_agent_tag_overrides;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_core_schema::Migration),
             Box::new(m20261123_000002_index_tasks_by_job_and_index::Migration),
+            Box::new(m20261123_000003_add_agent_tag_overrides::Migration),
         ]
     }
 }

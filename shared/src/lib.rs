@@ -12,8 +12,8 @@ pub mod state;
 pub use frames::{FrameBatch, FrameRange, FrameRangeError};
 pub use ids::{AgentId, JobId, TaskId};
 pub use message::{
-    AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, Envelope, EventBatch,
-    Heartbeat, Hello, LogChunk, LogLine, LogStream, Message, Subscribe, TaskAssignment,
+    AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, DiskInfo, Envelope,
+    EventBatch, Heartbeat, Hello, LogChunk, LogLine, LogStream, Message, Subscribe, TaskAssignment,
     TaskFinished, TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
 };
 pub use requirements::{

@@ -249,12 +249,29 @@ pub struct Hello {
     pub software: BTreeMap<String, Vec<Version>>,
     /// The worker's release.
     pub version: String,
+    /// Mounted file systems.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disks: Vec<DiskInfo>,
+    /// GPUs, as the system names them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gpus: Vec<String>,
     /// Attempts the worker is running (after a reconnect).
     #[serde(default)]
     pub running: Vec<AttemptRef>,
     /// When the worker sent this.
     #[serde(with = "time::serde::rfc3339")]
     pub sent_at: OffsetDateTime,
+}
+
+/// One mounted file system of a worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiskInfo {
+    /// Mount point.
+    pub mount: String,
+    /// Size in MB.
+    pub total_mb: u64,
+    /// Free space in MB.
+    pub free_mb: u64,
 }
 
 /// A worker's periodic sign of life.
@@ -507,6 +524,10 @@ pub struct ClassSubscription {
 pub struct Subscribe {
     /// The classes.
     pub classes: Vec<ClassSubscription>,
+    /// The tags the master holds for this worker when they were set through the API; they
+    /// replace the worker's configured tags for routing. Absent in broadcasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
 }
 
 /// Look for installed software again and report it in a new `Hello`.

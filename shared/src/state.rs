@@ -177,14 +177,15 @@ impl TaskCounts {
 
     /// The job state these counts imply.
     ///
-    /// Work still in flight wins over everything else; then anything waiting; a job with nothing
-    /// left to run is failed if any task failed, cancelled if any was cancelled, else done.
+    /// A running task makes the job running; waiting tasks (queued, or published but not started)
+    /// keep it queued until something has run; a job with nothing left to run is failed if any
+    /// task failed, cancelled if any was cancelled, else done.
     #[must_use]
     pub const fn job_state(&self) -> JobState {
         let started = self.done + self.failed + self.cancelled > 0;
-        if self.dispatched + self.running > 0 {
+        if self.running > 0 {
             JobState::Running
-        } else if self.queued > 0 {
+        } else if self.queued + self.dispatched > 0 {
             if started {
                 JobState::Running
             } else {
@@ -237,6 +238,14 @@ mod tests {
                     ..TaskCounts::default()
                 },
                 JobState::Running,
+            ),
+            (
+                TaskCounts {
+                    queued: 2,
+                    dispatched: 3,
+                    ..TaskCounts::default()
+                },
+                JobState::Queued,
             ),
             (
                 TaskCounts {

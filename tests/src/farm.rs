@@ -436,6 +436,47 @@ impl TestFarm {
         result
     }
 
+    /// The agent id of worker `worker_idx` (workers report the host name `test-node-<idx>`),
+    /// once it has registered.
+    pub async fn agent_id_of(&self, worker_idx: usize) -> anyhow::Result<String> {
+        let hostname = format!("test-node-{worker_idx}");
+        eventually(
+            &format!("{hostname} to register"),
+            Duration::from_secs(30),
+            || async {
+                let answer = self
+                    .get_json(&format!("/api/v1/agents?hostname={hostname}"))
+                    .await?;
+                Ok(answer["agents"][0]["id"].as_str().map(str::to_owned))
+            },
+        )
+        .await
+    }
+
+    /// Send a JSON body with any method; returns the status and the JSON answer (`null` when empty).
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<(StatusCode, Value)> {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base_url));
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let response = request.send().await?;
+        let status = response.status();
+        let text = response.text().await?;
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).with_context(|| format!("not JSON: {text}"))?
+        };
+        Ok((status, body))
+    }
+
     /// GET a JSON document, failing on a non-2xx answer.
     pub async fn get_json(&self, path: &str) -> anyhow::Result<Value> {
         let response = self
@@ -566,6 +607,45 @@ impl TestFarm {
         }
         connection.close(200, "done".into()).await.ok();
         Ok(())
+    }
+
+    /// Whether the broker has this queue (a passive declare).
+    pub async fn broker_has_queue(&self, name: &str) -> anyhow::Result<bool> {
+        let connection = self.broker().await?;
+        let channel = connection.create_channel().await?;
+        let exists = channel
+            .queue_declare(
+                name.into(),
+                lapin::options::QueueDeclareOptions {
+                    passive: true,
+                    ..Default::default()
+                },
+                lapin::types::FieldTable::default(),
+            )
+            .await
+            .is_ok();
+        connection.close(200, "done".into()).await.ok();
+        Ok(exists)
+    }
+
+    /// Whether the broker has this exchange (a passive declare).
+    pub async fn broker_has_exchange(&self, name: &str) -> anyhow::Result<bool> {
+        let connection = self.broker().await?;
+        let channel = connection.create_channel().await?;
+        let exists = channel
+            .exchange_declare(
+                name.into(),
+                lapin::ExchangeKind::Topic,
+                lapin::options::ExchangeDeclareOptions {
+                    passive: true,
+                    ..Default::default()
+                },
+                lapin::types::FieldTable::default(),
+            )
+            .await
+            .is_ok();
+        connection.close(200, "done".into()).await.ok();
+        Ok(exists)
     }
 
     /// Take every message from the farm's dead-letter queue: body and `x-warren-error` header.

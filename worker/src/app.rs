@@ -2,7 +2,7 @@
 //! loop that owns capacity and classes, starts one executor unit per delivery that fits, keeps
 //! each class consumer's prefetch equal to what still fits, and sends hello and heartbeats.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,29 +14,34 @@ use warren_broker::{
     shutdown_channel,
 };
 use warren_shared::{
-    AgentCapabilities, AgentId, AttemptRef, Bye, ClassSubscription, Envelope, Heartbeat, Hello,
-    Message,
+    AgentCapabilities, AgentId, AttemptRef, Bye, ClassSubscription, DiskInfo, Envelope, Heartbeat,
+    Hello, Message, Version,
 };
 
 use crate::capacity::{Capacity, Need};
-use crate::config::WorkerConfig;
+use crate::config::Settings;
 use crate::consumers::{
     ClassCommand, ClassDelivery, ControlInput, DeliveryRef, run_class_consumer,
     run_control_consumer,
 };
 use crate::events::{EventPublisher, EventSender, event_queue};
 use crate::executor::{UnitContext, UnitReport, UnitRequest, run_unit};
-use crate::identity;
 use crate::probe::{HostInfo, Probe};
+use crate::{identity, probe, software};
 
 /// Highest prefetch set on a class channel.
 const MAX_PREFETCH: u64 = 1_000;
+/// How often free RAM is measured, so RAM taken by other programs shrinks what fits.
+const RAM_PROBE_PERIOD: Duration = Duration::from_secs(2);
 
 /// A built worker, ready to run.
 pub struct Worker {
-    config: WorkerConfig,
+    settings: Settings,
     agent_id: AgentId,
     host: HostInfo,
+    addresses: Vec<String>,
+    disks: Vec<DiskInfo>,
+    gpus: Vec<String>,
     capabilities: AgentCapabilities,
     broker: Broker,
     publisher: Arc<Publisher>,
@@ -46,10 +51,12 @@ pub struct Worker {
     probe: Probe,
 }
 
-/// One class this worker consumes.
+/// One class this worker has consumed.
 struct ClassSlot {
     need: Need,
     commands: mpsc::UnboundedSender<ClassCommand>,
+    /// Whether the worker still satisfies the class (tags and software can change).
+    eligible: bool,
     /// Deliveries received whose task has not started yet (RabbitMQ counts them as unacked).
     unacked: u64,
     /// Prefetch last asked for.
@@ -75,52 +82,58 @@ struct AwaitingAck {
 /// The loop's state.
 struct State {
     capacity: Capacity,
+    /// Every class the master announced, eligible or not, so a change of tags or software can
+    /// start or stop consuming it.
+    known_classes: BTreeMap<String, ClassSubscription>,
     classes: HashMap<String, ClassSlot>,
     units: HashMap<AttemptRef, UnitSlot>,
     awaiting_ack: HashMap<AttemptRef, AwaitingAck>,
+    /// Drained by the master (agent disabled) or stopping.
     draining: bool,
+    stopping: bool,
+}
+
+/// Channels the loop hands out.
+struct Links {
+    deliveries_tx: mpsc::UnboundedSender<ClassDelivery>,
+    software_tx: mpsc::UnboundedSender<BTreeMap<String, Vec<Version>>>,
+    shutdown: Shutdown,
 }
 
 impl Worker {
     /// Read the identity, probe the host and prepare the broker handle (connected lazily).
-    pub fn build(config: WorkerConfig) -> anyhow::Result<Self> {
-        let names = Names::new(&config.namespace)?;
-        let agent_id = identity::load_or_create(&config.dir).with_context(|| {
+    pub fn build(settings: Settings) -> anyhow::Result<Self> {
+        let names = Names::new(&settings.namespace)?;
+        let agent_id = identity::load_or_create(&settings.dir).with_context(|| {
             format!(
                 "cannot read or create the agent id in {}",
-                config.dir.display()
+                settings.dir.display()
             )
         })?;
         let probe = Probe::new().context("cannot read the host's resources")?;
         let mut host = probe.host_info();
-        if let Some(hostname) = &config.hostname {
+        if let Some(hostname) = &settings.hostname {
             host.hostname = hostname.clone();
         }
-        let cpus = config.cpus.unwrap_or_else(|| {
-            ((f64::from(host.cpus) * config.cpu_allocation).floor() as u32).max(1)
+        let cpus = settings.cpus.unwrap_or_else(|| {
+            ((f64::from(host.cpus) * settings.cpu_allocation).floor() as u32).max(1)
         });
-        let ram_mb = config
+        let ram_mb = settings
             .ram
-            .unwrap_or_else(|| (host.ram_mb as f64 * config.ram_allocation).floor() as u64);
-        let tags = config
-            .tags
-            .iter()
-            .map(|tag| tag.trim().to_owned())
-            .filter(|tag| !tag.is_empty())
-            .collect();
+            .unwrap_or_else(|| (host.ram_mb as f64 * settings.ram_allocation).floor() as u64);
         let capabilities = AgentCapabilities {
-            tags,
+            tags: settings.tags.iter().cloned().collect(),
             software: BTreeMap::new(),
             cpus,
             ram_mb,
         };
         let queue_defaults = QueueDefaults {
-            expires_ms: config.queue_expires_ms,
+            expires_ms: settings.queue_expires_ms,
             ..QueueDefaults::default()
         };
         let broker = Broker::new(
             BrokerConfig {
-                url: config.amqp_url.clone(),
+                url: settings.amqp_url.clone(),
                 names: names.clone(),
                 connection_name: format!("warren-worker {} {agent_id}", host.hostname),
                 queue_defaults,
@@ -131,9 +144,12 @@ impl Worker {
         let (events, event_publisher) = event_queue(publisher.clone());
         tracing::info!(%agent_id, hostname = %host.hostname, cpus, ram_mb, namespace = %names.namespace(), "worker ready");
         Ok(Self {
-            config,
+            settings,
             agent_id,
             host,
+            addresses: probe::addresses(),
+            disks: probe::disks(),
+            gpus: Vec::new(),
             capabilities,
             broker,
             publisher,
@@ -152,6 +168,8 @@ impl Worker {
     /// Run until `shutdown`; then take no new work, let running tasks finish, say goodbye and
     /// flush the remaining events.
     pub async fn run(mut self, mut shutdown: Shutdown) -> anyhow::Result<()> {
+        self.gpus = probe::gpus().await;
+        self.capabilities.software = software::discover(&self.settings.software).await;
         let (loops_trigger, loops_shutdown) = shutdown_channel();
         let (publisher_trigger, publisher_shutdown) = shutdown_channel();
         let event_publisher = self
@@ -169,44 +187,59 @@ impl Worker {
         ));
         let (deliveries_tx, mut deliveries_rx) = mpsc::unbounded_channel::<ClassDelivery>();
         let (reports_tx, mut reports_rx) = mpsc::unbounded_channel::<UnitReport>();
+        let (software_tx, mut software_rx) = mpsc::unbounded_channel();
+        let links = Links {
+            deliveries_tx,
+            software_tx,
+            shutdown: loops_shutdown,
+        };
         let unit_context = Arc::new(UnitContext {
             agent_id: self.agent_id,
             events: self.events.clone(),
-            log_flush_lines: self.config.log_flush_lines.max(1),
-            log_flush: self.config.log_flush(),
-            kill_grace: self.config.kill_grace(),
+            log_flush_lines: self.settings.log_flush_lines,
+            log_flush: self.settings.log_flush,
+            kill_grace: self.settings.kill_grace,
         });
         let mut state = State {
             capacity: Capacity::new(u64::from(self.capabilities.cpus), self.capabilities.ram_mb),
+            known_classes: BTreeMap::new(),
             classes: HashMap::new(),
             units: HashMap::new(),
             awaiting_ack: HashMap::new(),
             draining: false,
+            stopping: false,
         };
-        let mut heartbeat = tokio::time::interval(self.config.heartbeat_interval());
+        let mut heartbeat = tokio::time::interval(self.settings.heartbeat_interval);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut ram_probe = tokio::time::interval(RAM_PROBE_PERIOD);
+        ram_probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
 
         loop {
-            if state.draining
-                && shutdown.is_triggered()
-                && state.units.is_empty()
-                && state.awaiting_ack.is_empty()
-            {
+            if state.stopping && state.units.is_empty() && state.awaiting_ack.is_empty() {
                 break;
             }
             tokio::select! {
-                () = shutdown.wait(), if !state.draining => {
+                () = shutdown.wait(), if !state.stopping => {
                     tracing::info!(running = state.units.len(), "stopping: taking no new work, waiting for running tasks");
-                    state.draining = true;
+                    state.stopping = true;
                     self.update_prefetch(&mut state);
                 }
                 Some(input) = control_rx.recv() => match input {
                     ControlInput::Connected => self.send_hello(&state),
-                    ControlInput::Payload(payload) => self.handle_control(&mut state, &payload, &deliveries_tx, &loops_shutdown).await,
+                    ControlInput::Payload(payload) => self.handle_control(&mut state, &payload, &links).await,
                 },
                 Some(delivery) = deliveries_rx.recv() => self.handle_delivery(&mut state, delivery, &unit_context, &reports_tx).await,
                 Some(report) = reports_rx.recv() => self.handle_report(&mut state, report),
+                Some(found) = software_rx.recv() => {
+                    self.capabilities.software = found;
+                    self.reevaluate_classes(&mut state, &links);
+                    self.send_hello(&state);
+                }
                 _ = heartbeat.tick() => self.send_heartbeat(&state),
+                _ = ram_probe.tick() => {
+                    state.capacity.set_measured_free_ram(self.probe.free_ram_mb());
+                    self.update_prefetch(&mut state);
+                }
             }
         }
 
@@ -237,16 +270,18 @@ impl Worker {
         let hello = Hello {
             agent_id: self.agent_id,
             hostname: self.host.hostname.clone(),
-            addresses: Vec::new(),
+            addresses: self.addresses.clone(),
             os: self.host.os.clone(),
             os_name: self.host.os_name.clone(),
             cpu_name: self.host.cpu_name.clone(),
             cpus: self.capabilities.cpus,
             ram_mb: self.capabilities.ram_mb,
             free_ram_mb: self.probe.free_ram_mb(),
-            tags: self.capabilities.tags.iter().cloned().collect(),
+            tags: self.settings.tags.clone(),
             software: self.capabilities.software.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            disks: self.disks.clone(),
+            gpus: self.gpus.clone(),
             running: Self::running_attempts(state),
             sent_at: OffsetDateTime::now_utc(),
         };
@@ -263,31 +298,34 @@ impl Worker {
         }));
     }
 
-    async fn handle_control(
-        &mut self,
-        state: &mut State,
-        payload: &[u8],
-        deliveries_tx: &mpsc::UnboundedSender<ClassDelivery>,
-        shutdown: &Shutdown,
-    ) {
+    async fn handle_control(&mut self, state: &mut State, payload: &[u8], links: &Links) {
         let message = match Envelope::decode(payload) {
             Ok(message) => message,
             Err(error) => {
-                self.dead_letter(
-                    &self.broker.names().agent_queue(self.agent_id.0),
-                    &warren_broker::error_chain(&error),
-                    payload,
-                )
-                .await;
+                let source = self.broker.names().agent_queue(self.agent_id.0);
+                self.dead_letter(&source, &warren_broker::error_chain(&error), payload)
+                    .await;
                 return;
             }
         };
         match message {
             Message::Subscribe(subscribe) => {
-                for class in subscribe.classes {
-                    self.subscribe(state, class, deliveries_tx, shutdown);
+                if let Some(tags) = subscribe.tags {
+                    let tags: BTreeSet<String> = tags.into_iter().collect();
+                    if tags != self.capabilities.tags {
+                        tracing::info!(?tags, "the master set this worker's tags");
+                        self.capabilities.tags = tags;
+                    }
                 }
-                self.update_prefetch(state);
+                let names = self.broker.names().clone();
+                for class in subscribe.classes {
+                    if class.amqp_queue == names.class_queue(&class.queue, class.class.as_str()) {
+                        state.known_classes.insert(class.amqp_queue.clone(), class);
+                    } else {
+                        tracing::warn!(queue = %class.amqp_queue, "ignoring a class whose queue is outside this farm's namespace");
+                    }
+                }
+                self.reevaluate_classes(state, links);
             }
             Message::Cancel(cancel) => {
                 let attempt = AttemptRef {
@@ -305,7 +343,13 @@ impl Worker {
                 tracing::info!(draining = state.draining, "drain requested");
                 self.update_prefetch(state);
             }
-            Message::CheckSoftware(_) => self.send_hello(state),
+            Message::CheckSoftware(_) => {
+                let checks = self.settings.software.clone();
+                let software_tx = links.software_tx.clone();
+                tokio::spawn(async move {
+                    let _ = software_tx.send(software::discover(&checks).await);
+                });
+            }
             other => tracing::warn!(
                 kind = other.kind(),
                 "ignoring a control message this worker does not handle"
@@ -313,50 +357,52 @@ impl Worker {
         }
     }
 
-    fn subscribe(
-        &self,
-        state: &mut State,
-        class: ClassSubscription,
-        deliveries_tx: &mpsc::UnboundedSender<ClassDelivery>,
-        shutdown: &Shutdown,
-    ) {
-        if state.classes.contains_key(&class.amqp_queue)
-            || !class.requirements.satisfied_by(&self.capabilities)
-        {
-            return;
+    /// Consume every known class the worker satisfies, and stop taking tasks of those it no
+    /// longer satisfies (running ones finish).
+    fn reevaluate_classes(&self, state: &mut State, links: &Links) {
+        for (amqp_queue, class) in &state.known_classes {
+            let eligible = class.requirements.satisfied_by(&self.capabilities);
+            match state.classes.get_mut(amqp_queue) {
+                Some(slot) => {
+                    if slot.eligible != eligible {
+                        tracing::info!(queue = %amqp_queue, eligible, "class eligibility changed");
+                    }
+                    slot.eligible = eligible;
+                }
+                None if eligible => {
+                    let (commands_tx, commands_rx) = mpsc::unbounded_channel();
+                    tokio::spawn(run_class_consumer(
+                        self.broker.clone(),
+                        amqp_queue.clone(),
+                        commands_rx,
+                        links.deliveries_tx.clone(),
+                        links.shutdown.clone(),
+                    ));
+                    tracing::info!(queue = %amqp_queue, "consuming requirement class");
+                    state.classes.insert(
+                        amqp_queue.clone(),
+                        ClassSlot {
+                            need: Need {
+                                cpus: class.requirements.cpus,
+                                ram_mb: class.requirements.ram_mb,
+                            },
+                            commands: commands_tx,
+                            eligible: true,
+                            unacked: 0,
+                            prefetch: 0,
+                        },
+                    );
+                }
+                None => {}
+            }
         }
-        let names = self.broker.names();
-        if class.amqp_queue != names.class_queue(&class.queue, class.class.as_str()) {
-            tracing::warn!(queue = %class.amqp_queue, "ignoring a class whose queue is outside this farm's namespace");
-            return;
-        }
-        let (commands_tx, commands_rx) = mpsc::unbounded_channel();
-        tokio::spawn(run_class_consumer(
-            self.broker.clone(),
-            class.amqp_queue.clone(),
-            commands_rx,
-            deliveries_tx.clone(),
-            shutdown.clone(),
-        ));
-        tracing::info!(queue = %class.amqp_queue, "consuming requirement class");
-        state.classes.insert(
-            class.amqp_queue,
-            ClassSlot {
-                need: Need {
-                    cpus: class.requirements.cpus,
-                    ram_mb: class.requirements.ram_mb,
-                },
-                commands: commands_tx,
-                unacked: 0,
-                prefetch: 0,
-            },
-        );
+        self.update_prefetch(state);
     }
 
     /// Set every class's prefetch to the deliveries it holds plus what still fits.
     fn update_prefetch(&self, state: &mut State) {
         for class in state.classes.values_mut() {
-            let wanted = if state.draining {
+            let wanted = if state.draining || state.stopping || !class.eligible {
                 0
             } else {
                 (class.unacked + state.capacity.fits(class.need)).min(MAX_PREFETCH) as u16
@@ -382,11 +428,11 @@ impl Worker {
         let Some(class) = state.classes.get_mut(&class_delivery.amqp_queue) else {
             return;
         };
+        let commands = class.commands.clone();
         let assignment = match Envelope::decode(&class_delivery.delivery.data) {
             Ok(Message::Task(assignment)) => assignment,
             Ok(other) => {
                 let reason = format!("unexpected message kind `{}` on a task queue", other.kind());
-                let commands = class.commands.clone();
                 self.dead_letter(
                     &class_delivery.amqp_queue,
                     &reason,
@@ -397,10 +443,10 @@ impl Worker {
                 return;
             }
             Err(error) => {
-                let commands = class.commands.clone();
+                let reason = warren_broker::error_chain(&error);
                 self.dead_letter(
                     &class_delivery.amqp_queue,
-                    &warren_broker::error_chain(&error),
+                    &reason,
                     &class_delivery.delivery.data,
                 )
                 .await;
@@ -413,15 +459,16 @@ impl Worker {
             attempt: assignment.attempt,
         };
         if state.units.contains_key(&attempt) {
-            let _ = class.commands.send(ClassCommand::Ack(delivery_ref));
+            let _ = commands.send(ClassCommand::Ack(delivery_ref));
             return;
         }
         let need = Need {
             cpus: assignment.cpus,
             ram_mb: assignment.ram_mb,
         };
-        if state.draining || !state.capacity.reserve(need) {
-            let _ = class.commands.send(ClassCommand::Reject {
+        let takes_work = !(state.draining || state.stopping) && class.eligible;
+        if !takes_work || !state.capacity.reserve(need) {
+            let _ = commands.send(ClassCommand::Reject {
                 delivery: delivery_ref,
                 requeue: true,
             });

@@ -30,6 +30,9 @@ pub struct Capacity {
     used_ram_mb: u64,
     running: u64,
     exclusive_running: bool,
+    /// RAM the system says is available right now; other programs on the host can take RAM the
+    /// worker offered, and then fewer tasks fit than the reservations alone say.
+    measured_free_ram_mb: Option<u64>,
 }
 
 impl Capacity {
@@ -43,6 +46,7 @@ impl Capacity {
             used_ram_mb: 0,
             running: 0,
             exclusive_running: false,
+            measured_free_ram_mb: None,
         }
     }
 
@@ -50,6 +54,18 @@ impl Capacity {
     #[must_use]
     pub const fn running(&self) -> u64 {
         self.running
+    }
+
+    /// Record the RAM the system reports available.
+    pub fn set_measured_free_ram(&mut self, free_ram_mb: u64) {
+        self.measured_free_ram_mb = Some(free_ram_mb);
+    }
+
+    /// RAM free for new tasks: what reservations leave, and no more than the system has.
+    fn free_ram_mb(&self) -> u64 {
+        let by_reservations = self.ram_mb.saturating_sub(self.used_ram_mb);
+        self.measured_free_ram_mb
+            .map_or(by_reservations, |measured| by_reservations.min(measured))
     }
 
     /// How many more tasks of `need` fit now.
@@ -67,7 +83,7 @@ impl Capacity {
             u64::MAX
         };
         let by_ram = if need.ram_mb > 0 {
-            (self.ram_mb.saturating_sub(self.used_ram_mb)) / need.ram_mb as u64
+            self.free_ram_mb() / need.ram_mb as u64
         } else {
             u64::MAX
         };
@@ -142,6 +158,25 @@ mod tests {
         assert_eq!(capacity.running(), 2);
         capacity.release(need(1, 1024));
         assert_eq!(capacity.fits(need(1, 1024)), 1);
+    }
+
+    #[test]
+    fn ram_taken_by_other_programs_shrinks_what_fits() {
+        let mut capacity = Capacity::new(8, 16_384);
+        assert_eq!(capacity.fits(need(1, 4096)), 4);
+        capacity.set_measured_free_ram(5000);
+        assert_eq!(capacity.fits(need(1, 4096)), 1);
+        assert_eq!(
+            capacity.fits(need(1, 0)),
+            8,
+            "tasks that need no RAM are unaffected"
+        );
+        capacity.set_measured_free_ram(60_000);
+        assert_eq!(
+            capacity.fits(need(1, 4096)),
+            4,
+            "never more than was offered"
+        );
     }
 
     #[test]

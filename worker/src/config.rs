@@ -1,9 +1,11 @@
-//! The worker's configuration, parsed once at start-up from flags and `WARREN_*` variables.
+//! The worker's configuration: flags, then `WARREN_*` variables, then an optional TOML file, then
+//! defaults, resolved once at start-up into [`Settings`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
 
 /// Warren's render-node daemon: runs the tasks this node can run, as many as fit.
 #[derive(Debug, Parser)]
@@ -23,12 +25,41 @@ pub struct Cli {
 pub enum Command {
     /// Run in the foreground until SIGINT or SIGTERM.
     Run(WorkerConfig),
+    /// Run in the background; the pid file and log go to the worker's directory.
+    Start(WorkerConfig),
+    /// Stop a worker started with `start` (running tasks finish first).
+    Stop {
+        /// The worker's directory.
+        #[arg(
+            long = "dir",
+            env = "WARREN_WORKER_DIR",
+            default_value = "warren-worker"
+        )]
+        dir: PathBuf,
+        /// Return at once instead of waiting for the worker to exit.
+        #[arg(long)]
+        no_wait: bool,
+    },
+    /// Say whether a worker started with `start` is running.
+    Status {
+        /// The worker's directory.
+        #[arg(
+            long = "dir",
+            env = "WARREN_WORKER_DIR",
+            default_value = "warren-worker"
+        )]
+        dir: PathBuf,
+    },
 }
 
-/// Everything a worker needs.
+/// Flags and variables of a running worker; `None` means "not given here".
 #[derive(Debug, Clone, Args)]
 pub struct WorkerConfig {
-    /// Directory for the worker's state (its agent id).
+    /// A TOML file with any of the settings below and `[[software]]` checks.
+    #[arg(long, env = "WARREN_WORKER_CONFIG")]
+    pub config: Option<PathBuf>,
+
+    /// Directory for the worker's state (its agent id, pid file and log).
     #[arg(
         long = "dir",
         env = "WARREN_WORKER_DIR",
@@ -36,18 +67,13 @@ pub struct WorkerConfig {
     )]
     pub dir: PathBuf,
 
-    /// RabbitMQ URL.
-    #[arg(
-        long,
-        env = "WARREN_AMQP_URL",
-        default_value = "amqp://guest:guest@127.0.0.1:5672/%2f",
-        hide_env_values = true
-    )]
-    pub amqp_url: String,
+    /// RabbitMQ URL [default: amqp://guest:guest@127.0.0.1:5672/%2f].
+    #[arg(long, env = "WARREN_AMQP_URL", hide_env_values = true)]
+    pub amqp_url: Option<String>,
 
-    /// Prefix of every exchange and queue; must match the master's.
-    #[arg(long, env = "WARREN_NAMESPACE", default_value = "warren")]
-    pub namespace: String,
+    /// Prefix of every exchange and queue; must match the master's [default: warren].
+    #[arg(long, env = "WARREN_NAMESPACE")]
+    pub namespace: Option<String>,
 
     /// Tags of this worker (repeat the flag, or comma-separate in `WARREN_TAGS`).
     #[arg(long = "tag", env = "WARREN_TAGS", value_delimiter = ',')]
@@ -61,13 +87,13 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_RAM")]
     pub ram: Option<u64>,
 
-    /// Fraction of the host's CPUs to offer.
-    #[arg(long, env = "WARREN_CPU_ALLOCATION", default_value_t = 1.0)]
-    pub cpu_allocation: f64,
+    /// Fraction of the host's CPUs to offer [default: 1.0].
+    #[arg(long, env = "WARREN_CPU_ALLOCATION")]
+    pub cpu_allocation: Option<f64>,
 
-    /// Fraction of the host's RAM to offer.
-    #[arg(long, env = "WARREN_RAM_ALLOCATION", default_value_t = 1.0)]
-    pub ram_allocation: f64,
+    /// Fraction of the host's RAM to offer [default: 1.0].
+    #[arg(long, env = "WARREN_RAM_ALLOCATION")]
+    pub ram_allocation: Option<f64>,
 
     /// Host name to report; the system's when omitted.
     #[arg(long, env = "WARREN_HOSTNAME")]
@@ -94,22 +120,287 @@ pub struct WorkerConfig {
     pub queue_expires_ms: Option<u32>,
 }
 
+/// The TOML configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// RabbitMQ URL.
+    pub amqp_url: Option<String>,
+    /// Namespace.
+    pub namespace: Option<String>,
+    /// Tags.
+    pub tags: Option<Vec<String>>,
+    /// CPUs to offer.
+    pub cpus: Option<u32>,
+    /// RAM in MB to offer.
+    pub ram: Option<u64>,
+    /// Fraction of CPUs to offer.
+    pub cpu_allocation: Option<f64>,
+    /// Fraction of RAM to offer.
+    pub ram_allocation: Option<f64>,
+    /// Host name to report.
+    pub hostname: Option<String>,
+    /// Software to look for.
+    #[serde(default)]
+    pub software: Vec<SoftwareCheckConfig>,
+}
+
+/// How to find one piece of software: run `command`, read the version with `regex`'s first group.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SoftwareCheckConfig {
+    /// Software name, as jobs require it (e.g. `blender`).
+    pub name: String,
+    /// Program and arguments, run without a shell (e.g. `["blender", "--version"]`).
+    pub command: Vec<String>,
+    /// Regular expression whose first group is the version (e.g. `Blender (\d+\.\d+)`).
+    pub regex: String,
+}
+
+/// Why the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration file {path}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML of the expected shape.
+    #[error("invalid configuration file {path}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// A software check's regular expression does not compile.
+    #[error("software `{name}`: invalid regex")]
+    Regex {
+        /// The software.
+        name: String,
+        /// Why.
+        #[source]
+        source: regex::Error,
+    },
+    /// A software check without a command or with an invalid name.
+    #[error("software `{0}`: give a valid name (A-Z, a-z, 0-9, `_`, `-`) and a non-empty command")]
+    SoftwareCheck(String),
+    /// An invalid tag.
+    #[error("invalid tag")]
+    Tag(#[from] warren_shared::RequirementsError),
+    /// An allocation fraction outside (0, 1].
+    #[error("`{0}` must be above 0 and at most 1")]
+    Allocation(&'static str),
+}
+
+/// A software check ready to run.
+#[derive(Debug, Clone)]
+pub struct SoftwareCheck {
+    /// Software name.
+    pub name: String,
+    /// Program and arguments.
+    pub command: Vec<String>,
+    /// Version pattern; group 1 is the version.
+    pub regex: regex::Regex,
+}
+
+/// The resolved configuration the worker runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// State directory.
+    pub dir: PathBuf,
+    /// RabbitMQ URL.
+    pub amqp_url: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// CPUs to offer, when overridden.
+    pub cpus: Option<u32>,
+    /// RAM to offer, when overridden.
+    pub ram: Option<u64>,
+    /// Fraction of CPUs to offer.
+    pub cpu_allocation: f64,
+    /// Fraction of RAM to offer.
+    pub ram_allocation: f64,
+    /// Host name override.
+    pub hostname: Option<String>,
+    /// Heartbeat period.
+    pub heartbeat_interval: Duration,
+    /// Lines per log chunk.
+    pub log_flush_lines: usize,
+    /// Longest wait before a log chunk is sent.
+    pub log_flush: Duration,
+    /// SIGTERM-to-SIGKILL grace.
+    pub kill_grace: Duration,
+    /// Queue expiry for throw-away farms.
+    pub queue_expires_ms: Option<u32>,
+    /// Software checks.
+    pub software: Vec<SoftwareCheck>,
+}
+
+fn read_file(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn allocation(value: f64, name: &'static str) -> Result<f64, ConfigError> {
+    if value > 0.0 && value <= 1.0 {
+        Ok(value)
+    } else {
+        Err(ConfigError::Allocation(name))
+    }
+}
+
 impl WorkerConfig {
-    /// The heartbeat period.
-    #[must_use]
-    pub fn heartbeat_interval(&self) -> Duration {
-        Duration::from_secs_f64(self.heartbeat_interval_secs.clamp(0.05, 3600.0))
+    /// Merge flags and variables over the file over the defaults, and validate.
+    pub fn resolve(&self) -> Result<Settings, ConfigError> {
+        let file = match &self.config {
+            Some(path) => read_file(path)?,
+            None => ConfigFile::default(),
+        };
+        let tags: Vec<String> = if self.tags.is_empty() {
+            file.tags.unwrap_or_default()
+        } else {
+            self.tags.clone()
+        };
+        let tags: Vec<String> = tags
+            .into_iter()
+            .map(|tag| tag.trim().to_owned())
+            .filter(|tag| !tag.is_empty())
+            .collect();
+        for tag in &tags {
+            warren_shared::requirements::validate_tag(tag)?;
+        }
+        let software = file
+            .software
+            .into_iter()
+            .map(|check| {
+                if check.command.is_empty()
+                    || warren_shared::requirements::validate_tag(&check.name).is_err()
+                {
+                    return Err(ConfigError::SoftwareCheck(check.name));
+                }
+                let regex =
+                    regex::Regex::new(&check.regex).map_err(|source| ConfigError::Regex {
+                        name: check.name.clone(),
+                        source,
+                    })?;
+                Ok(SoftwareCheck {
+                    name: check.name,
+                    command: check.command,
+                    regex,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Settings {
+            dir: self.dir.clone(),
+            amqp_url: self
+                .amqp_url
+                .clone()
+                .or(file.amqp_url)
+                .unwrap_or_else(|| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned()),
+            namespace: self
+                .namespace
+                .clone()
+                .or(file.namespace)
+                .unwrap_or_else(|| "warren".to_owned()),
+            tags,
+            cpus: self.cpus.or(file.cpus),
+            ram: self.ram.or(file.ram),
+            cpu_allocation: allocation(
+                self.cpu_allocation.or(file.cpu_allocation).unwrap_or(1.0),
+                "cpu_allocation",
+            )?,
+            ram_allocation: allocation(
+                self.ram_allocation.or(file.ram_allocation).unwrap_or(1.0),
+                "ram_allocation",
+            )?,
+            hostname: self.hostname.clone().or(file.hostname),
+            heartbeat_interval: Duration::from_secs_f64(
+                self.heartbeat_interval_secs.clamp(0.05, 3600.0),
+            ),
+            log_flush_lines: self.log_flush_lines.max(1),
+            log_flush: Duration::from_millis(self.log_flush_ms),
+            kill_grace: Duration::from_secs_f64(self.kill_grace_secs.clamp(0.0, 3600.0)),
+            queue_expires_ms: self.queue_expires_ms,
+            software,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(args: &[&str]) -> WorkerConfig {
+        let mut argv = vec!["warren-worker"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("valid flags").config
     }
 
-    /// The log flush period.
-    #[must_use]
-    pub const fn log_flush(&self) -> Duration {
-        Duration::from_millis(self.log_flush_ms)
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("worker.toml");
+        std::fs::write(
+            &path,
+            "tags = [\"gpu\", \"linux\"]\ncpus = 16\nnamespace = \"studio\"\nram_allocation = 0.5\n\n[[software]]\nname = \"blender\"\ncommand = [\"blender\", \"--version\"]\nregex = 'Blender (\\d+\\.\\d+)'\n",
+        )
+        .expect("write");
+        let path_text = path.display().to_string();
+        let settings = config(&["--config", &path_text, "--cpus", "4"])
+            .resolve()
+            .expect("valid configuration");
+        assert_eq!(settings.cpus, Some(4));
+        assert_eq!(settings.tags, vec!["gpu", "linux"]);
+        assert_eq!(settings.namespace, "studio");
+        assert!((settings.ram_allocation - 0.5).abs() < f64::EPSILON);
+        assert_eq!(settings.software.len(), 1);
+        assert!(settings.software[0].regex.is_match("Blender 4.1.0"));
+        let settings = config(&["--config", &path_text, "--tag", "cpu-only"])
+            .resolve()
+            .expect("valid configuration");
+        assert_eq!(settings.tags, vec!["cpu-only"]);
+        let defaults = config(&[]).resolve().expect("valid configuration");
+        assert_eq!(defaults.namespace, "warren");
+        assert!(defaults.software.is_empty());
     }
 
-    /// The SIGTERM-to-SIGKILL grace.
-    #[must_use]
-    pub fn kill_grace(&self) -> Duration {
-        Duration::from_secs_f64(self.kill_grace_secs.clamp(0.0, 3600.0))
+    #[test]
+    fn a_bad_configuration_names_the_problem() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("worker.toml");
+        std::fs::write(
+            &path,
+            "[[software]]\nname = \"x\"\ncommand = [\"x\"]\nregex = '('\n",
+        )
+        .expect("write");
+        let error = config(&["--config", &path.display().to_string()])
+            .resolve()
+            .expect_err("an invalid regex");
+        assert!(error.to_string().contains("software `x`"), "{error}");
+        std::fs::write(&path, "tagz = []\n").expect("write");
+        assert!(matches!(
+            config(&["--config", &path.display().to_string()]).resolve(),
+            Err(ConfigError::Parse { .. })
+        ));
+        assert!(config(&["--tag", "has space"]).resolve().is_err());
+        assert!(config(&["--ram-allocation", "1.5"]).resolve().is_err());
+        assert!(matches!(
+            config(&["--config", "/nonexistent/worker.toml"]).resolve(),
+            Err(ConfigError::Read { .. })
+        ));
     }
 }

@@ -6,10 +6,12 @@ pub mod app;
 pub mod capacity;
 pub mod config;
 pub mod consumers;
+pub mod daemon;
 pub mod events;
 pub mod executor;
 pub mod identity;
 pub mod lines;
 pub mod probe;
+pub mod software;
 
 pub use app::Worker;

@@ -1,15 +1,18 @@
-//! `warren-worker`: run the render-node daemon in the foreground.
+//! `warren-worker`: run the render-node daemon in the foreground, or start, stop and query it in
+//! the background.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use warren_broker::shutdown_channel;
-use warren_worker::Worker;
-use warren_worker::config::{Cli, Command};
+use warren_worker::config::{Cli, Command, WorkerConfig};
+use warren_worker::{Worker, daemon};
 
 /// Exit code for invalid configuration (sysexits `EX_USAGE`).
 const EXIT_CONFIG: u8 = 64;
+/// `status` exit code when the worker is not running (LSB).
+const EXIT_NOT_RUNNING: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -20,6 +23,51 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    let config = match cli.command {
+        None => cli.config,
+        Some(Command::Run(config)) => config,
+        Some(Command::Start(config)) => {
+            if let Err(error) = config.resolve() {
+                eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
+                return ExitCode::from(EXIT_CONFIG);
+            }
+            let arguments: Vec<String> = std::env::args().skip(1).collect();
+            return match daemon::start(&config.dir, &arguments) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("warren-worker: {error:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Stop { dir, no_wait }) => {
+            return match daemon::stop(&dir, no_wait) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("warren-worker: {error:#}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        Some(Command::Status { dir }) => {
+            return if daemon::status(&dir) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_NOT_RUNNING)
+            };
+        }
+    };
+    run(&config)
+}
+
+fn run(config: &WorkerConfig) -> ExitCode {
+    let settings = match config.resolve() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,lapin=warn"));
     let _ = tracing_subscriber::fmt()
@@ -27,10 +75,6 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
-    let config = match cli.command {
-        Some(Command::Run(config)) => config,
-        None => cli.config,
-    };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -42,7 +86,7 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
-        let worker = Worker::build(config)?;
+        let worker = Worker::build(settings)?;
         println!("warren-worker {} running", worker.agent_id());
         let (trigger, shutdown) = shutdown_channel();
         tokio::spawn(async move {

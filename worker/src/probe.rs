@@ -72,3 +72,104 @@ impl Probe {
         System::load_average().map_or(0.0, |load| load.one as f32)
     }
 }
+
+/// The host's IP addresses, loopback excluded.
+#[must_use]
+pub fn addresses() -> Vec<String> {
+    let Ok(interfaces) = nix::ifaddrs::getifaddrs() else {
+        return Vec::new();
+    };
+    let mut addresses: Vec<String> = interfaces
+        .filter_map(|interface| {
+            let address = interface.address?;
+            if let Some(ipv4) = address.as_sockaddr_in() {
+                let ip = std::net::IpAddr::V4(ipv4.ip());
+                return (!ip.is_loopback()).then(|| ip.to_string());
+            }
+            if let Some(ipv6) = address.as_sockaddr_in6() {
+                let ip = std::net::IpAddr::V6(ipv6.ip());
+                return (!ip.is_loopback() && !ipv6.ip().is_unicast_link_local())
+                    .then(|| ip.to_string());
+            }
+            None
+        })
+        .collect();
+    addresses.sort();
+    addresses.dedup();
+    addresses
+}
+
+/// Mounted file systems with their size and free space.
+#[must_use]
+pub fn disks() -> Vec<warren_shared::DiskInfo> {
+    let Ok(disks) = sysinfo::Disks::new_with_refreshed_list() else {
+        return Vec::new();
+    };
+    let mut found: Vec<warren_shared::DiskInfo> = disks
+        .iter()
+        .map(|disk| warren_shared::DiskInfo {
+            mount: disk.mount_point().display().to_string(),
+            total_mb: disk.total_space() / (1024 * 1024),
+            free_mb: disk.available_space() / (1024 * 1024),
+        })
+        .collect();
+    found.sort_by(|left, right| left.mount.cmp(&right.mount));
+    found.dedup_by(|left, right| left.mount == right.mount);
+    found
+}
+
+/// GPU names: from `nvidia-smi` when it is installed, else from `lspci`'s display controllers.
+pub async fn gpus() -> Vec<String> {
+    if let Some(output) = run_for_output(&[
+        "nvidia-smi",
+        "--query-gpu=name,memory.total",
+        "--format=csv,noheader",
+    ])
+    .await
+    {
+        let names: Vec<String> = output
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if !names.is_empty() {
+            return names;
+        }
+    }
+    let Some(output) = run_for_output(&["lspci"]).await else {
+        return Vec::new();
+    };
+    output
+        .lines()
+        .filter(|line| {
+            line.contains("VGA compatible controller")
+                || line.contains("3D controller")
+                || line.contains("Display controller")
+        })
+        .filter_map(|line| {
+            line.split_once(": ")
+                .map(|(_, name)| name.trim().to_owned())
+        })
+        .collect()
+}
+
+async fn run_for_output(argv: &[&str]) -> Option<String> {
+    let (program, arguments) = argv.split_first()?;
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio::process::Command::new(program)
+            .args(arguments)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .ok()?
+    .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}

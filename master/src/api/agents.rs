@@ -1,25 +1,26 @@
-//! Agent and dead-letter endpoints.
+//! Agent, tag and dead-letter endpoints.
+
+use std::collections::BTreeSet;
 
 use axum::Json;
 use axum::extract::State;
-use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
-use serde::Deserialize;
+use axum::http::StatusCode;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
-use warren_shared::AgentState;
+use warren_shared::message::{CheckSoftware, Drain};
+use warren_shared::{AgentState, Message, TaskState};
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::ApiQuery;
-use crate::db::rfc3339;
-use crate::entities::dead_letter;
-use crate::store::agents::{self, AgentRecord};
-
-/// Filters of `GET /api/v1/agents`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AgentQuery {
-    state: Option<String>,
-}
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::db::{begin_write, rfc3339};
+use crate::entities::{agent, dead_letter, task};
+use crate::store::agents::{self, AgentFilter, AgentRecord};
+use crate::store::counters::CountDeltas;
 
 fn agent_json(record: &AgentRecord) -> Value {
     let agent = &record.agent;
@@ -33,16 +34,38 @@ fn agent_json(record: &AgentRecord) -> Value {
         "state": record.state(),
         "disabled": agent.disabled,
         "tags": record.tags,
+        "tags_overridden": agent.tags_override.is_some(),
         "cpus": agent.cpus,
         "ram": agent.ram,
         "free_ram": agent.free_ram,
         "load": agent.load,
+        "gpus": serde_json::from_str::<Value>(&agent.gpus).unwrap_or(Value::Null),
+        "disks": serde_json::from_str::<Value>(&agent.disks).unwrap_or(Value::Null),
         "software": serde_json::from_str::<Value>(&agent.software).unwrap_or(Value::Null),
         "version": agent.version,
         "notes": agent.notes,
         "last_heard_from": rfc3339(agent.last_heard_from),
         "time_created": rfc3339(agent.time_created),
     })
+}
+
+fn agent_id(text: &str) -> Result<String, ApiError> {
+    uuid::Uuid::parse_str(text)
+        .map(|id| id.to_string())
+        .map_err(|_| ApiError::BadRequest(format!("`{text}` is not an agent id (a UUID)")))
+}
+
+/// Filters of `GET /api/v1/agents`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentQuery {
+    state: Option<String>,
+    min_ram: Option<i64>,
+    max_ram: Option<i64>,
+    min_cpus: Option<i32>,
+    max_cpus: Option<i32>,
+    hostname: Option<String>,
+    tag: Option<String>,
 }
 
 /// `GET /api/v1/agents`.
@@ -56,10 +79,259 @@ pub async fn list(
         .map(str::parse::<AgentState>)
         .transpose()
         .map_err(|error| ApiError::invalid("state", error))?;
-    let records = agents::list(&state.db, state_filter).await?;
+    let filter = AgentFilter {
+        state: state_filter,
+        min_ram: query.min_ram,
+        max_ram: query.max_ram,
+        min_cpus: query.min_cpus,
+        max_cpus: query.max_cpus,
+        hostname: query.hostname,
+        tag: query.tag,
+    };
+    let records = agents::list(&state.db, &filter).await?;
     Ok(Json(
         json!({"agents": records.iter().map(agent_json).collect::<Vec<_>>()}),
     ))
+}
+
+/// `GET /api/v1/tags/{tag}/agents`.
+pub async fn by_tag(
+    State(state): State<AppState>,
+    ApiPath(tag): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let records = agents::list(
+        &state.db,
+        &AgentFilter {
+            tag: Some(tag),
+            ..AgentFilter::default()
+        },
+    )
+    .await?;
+    Ok(Json(
+        json!({"agents": records.iter().map(agent_json).collect::<Vec<_>>()}),
+    ))
+}
+
+/// `GET /api/v1/agents/{id}`.
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(agent_json(
+        &agents::get(&state.db, &agent_id(&id)?).await?,
+    )))
+}
+
+/// `GET /api/v1/agents/{id}/software`.
+pub async fn software(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let record = agents::get(&state.db, &agent_id(&id)?).await?;
+    Ok(Json(
+        json!({"software": serde_json::from_str::<Value>(&record.agent.software).unwrap_or(Value::Null)}),
+    ))
+}
+
+/// Filters of `GET /api/v1/agents/{id}/tasks`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentTasksQuery {
+    state: Option<String>,
+}
+
+/// `GET /api/v1/agents/{id}/tasks`: tasks the agent holds or last ran, newest first.
+pub async fn tasks(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<AgentTasksQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let id = agent_id(&id)?;
+    agents::get(&state.db, &id).await?;
+    let mut select = task::Entity::find().filter(task::Column::AgentId.eq(id.as_str()));
+    if let Some(state_text) = query.state.as_deref() {
+        let task_state = state_text
+            .parse::<TaskState>()
+            .map_err(|error| ApiError::invalid("state", error))?;
+        select = select.filter(task::Column::State.eq(task_state.as_str()));
+    }
+    let rows = select
+        .order_by_desc(task::Column::TimeStarted)
+        .limit(1000)
+        .all(&state.db)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|task| {
+            json!({
+                "id": task.id,
+                "job_id": task.job_id,
+                "frame_first": task.frame_first,
+                "frame_last": task.frame_last,
+                "state": task.state,
+                "attempts": task.attempts,
+                "progress": task.progress,
+                "time_started": task.time_started.map(rfc3339),
+                "time_finished": task.time_finished.map(rfc3339),
+            })
+        })
+        .collect();
+    Ok(Json(json!({"tasks": items})))
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn explicit<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// The body of `PATCH /api/v1/agents/{id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentPatch {
+    /// Tags that replace the worker's own; `null` returns to the worker's own.
+    #[serde(default, deserialize_with = "explicit")]
+    tags: Option<Option<Vec<String>>>,
+    /// Free-form notes.
+    notes: Option<String>,
+    /// A disabled agent takes no new work and finishes what it runs.
+    disabled: Option<bool>,
+}
+
+/// `PATCH /api/v1/agents/{id}`: tags, notes, `disabled`.
+pub async fn patch(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(patch): ApiJson<AgentPatch>,
+) -> Result<Json<Value>, ApiError> {
+    let id = agent_id(&id)?;
+    let uuid = uuid::Uuid::parse_str(&id)
+        .map_err(|_| ApiError::BadRequest("invalid agent id".to_owned()))?;
+    let tags: Option<Option<BTreeSet<String>>> = match patch.tags {
+        Some(Some(tags)) => {
+            for tag in &tags {
+                warren_shared::requirements::validate_tag(tag)
+                    .map_err(|error| ApiError::invalid("tags", error))?;
+            }
+            Some(Some(tags.into_iter().collect()))
+        }
+        Some(None) => Some(None),
+        None => None,
+    };
+    if let Some(notes) = &patch.notes
+        && (notes.len() > 65_536 || notes.contains('\0'))
+    {
+        return Err(ApiError::invalid(
+            "notes",
+            "`notes` must be text of at most 64 KiB",
+        ));
+    }
+    let transaction = begin_write(&state.db)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    let record = agents::get(&transaction, &id).await?;
+    let mut row: agent::ActiveModel = record.agent.clone().into();
+    if let Some(notes) = &patch.notes {
+        row.notes = ActiveValue::Set(notes.clone());
+    }
+    if let Some(disabled) = patch.disabled {
+        row.disabled = ActiveValue::Set(disabled);
+    }
+    match &tags {
+        Some(Some(tags)) => {
+            row.tags_override = ActiveValue::Set(Some(
+                serde_json::to_string(tags).expect("a tag list serializes"),
+            ));
+            agents::set_tags(&transaction, &id, tags)
+                .await
+                .map_err(|error| ApiError::Internal(error.into()))?;
+        }
+        Some(None) => row.tags_override = ActiveValue::Set(None),
+        None => {}
+    }
+    row.update(&transaction)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    transaction
+        .commit()
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+
+    let mut messages = Vec::new();
+    match &tags {
+        Some(Some(_)) => messages.extend(state.control.agent_setup(&state.db, &[uuid]).await?),
+        Some(None) => messages.push(
+            state
+                .control
+                .to_agent(uuid, &Message::CheckSoftware(CheckSoftware {})),
+        ),
+        None => {}
+    }
+    if let Some(disabled) = patch.disabled {
+        messages.push(
+            state
+                .control
+                .to_agent(uuid, &Message::Drain(Drain { resume: !disabled })),
+        );
+        tracing::info!(agent_id = %id, disabled, "agent enabled or disabled");
+    }
+    state.control.send(messages).await;
+    state.dispatcher.wake();
+    Ok(Json(agent_json(&agents::get(&state.db, &id).await?)))
+}
+
+/// `DELETE /api/v1/agents/{id}`: forget an agent; tasks it was running are queued again. A worker
+/// that is still alive registers again at its next heartbeat.
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = agent_id(&id)?;
+    let transaction = begin_write(&state.db)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    agents::get(&transaction, &id).await?;
+    let mut deltas = CountDeltas::default();
+    crate::leases::release_agent_tasks(&transaction, &id, "the agent was deleted", &mut deltas)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    deltas
+        .apply(&transaction)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    agent::Entity::delete_by_id(id.clone())
+        .exec(&transaction)
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    transaction
+        .commit()
+        .await
+        .map_err(|error| ApiError::Internal(error.into()))?;
+    state.dispatcher.wake();
+    tracing::info!(agent_id = %id, "agent deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/agents/{id}/check-software`: ask the worker to look for its software again.
+pub async fn check_software(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let id = agent_id(&id)?;
+    agents::get(&state.db, &id).await?;
+    let uuid = uuid::Uuid::parse_str(&id)
+        .map_err(|_| ApiError::BadRequest("invalid agent id".to_owned()))?;
+    state
+        .control
+        .send(vec![
+            state
+                .control
+                .to_agent(uuid, &Message::CheckSoftware(CheckSoftware {})),
+        ])
+        .await;
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// `GET /api/v1/dead-letters`: how many messages were dead-lettered, and the latest 100.

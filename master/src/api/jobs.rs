@@ -338,14 +338,86 @@ pub struct JobView {
     time_finished: Option<String>,
     progress: f64,
     tasks: TaskCountsView,
+    /// Why queued tasks cannot run, when no online, enabled agent satisfies the job's class.
+    blocked_reason: Option<String>,
+}
+
+/// Why a job with queued tasks cannot run, or `None` when some online, enabled agent qualifies.
+fn blocked_reason(
+    record: &JobRecord,
+    capabilities: &[warren_shared::AgentCapabilities],
+) -> Option<String> {
+    let job = &record.job;
+    if job.n_queued == 0 || !matches!(job.state.as_str(), "queued" | "running") {
+        return None;
+    }
+    let requirements: Requirements = serde_json::from_str(&job.requirements).ok()?;
+    if capabilities
+        .iter()
+        .any(|agent| requirements.satisfied_by(agent))
+    {
+        return None;
+    }
+    if capabilities.is_empty() {
+        return Some("no agent is online".to_owned());
+    }
+    let mut needs = Vec::new();
+    if !requirements.tags.is_empty() {
+        needs.push(format!(
+            "tags {}",
+            requirements
+                .tags
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !requirements.negated_tags.is_empty() {
+        needs.push(format!(
+            "none of the tags {}",
+            requirements
+                .negated_tags
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !requirements.software.is_empty() {
+        needs.push(format!(
+            "software {}",
+            requirements
+                .software
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if requirements.cpus > 0 {
+        needs.push(format!("{} CPUs", requirements.cpus));
+    }
+    if requirements.ram_mb > 0 {
+        needs.push(format!("{} MB of RAM", requirements.ram_mb));
+    }
+    Some(format!(
+        "no online, enabled agent satisfies class `{}` (it needs {})",
+        record.class_key,
+        if needs.is_empty() {
+            "a whole host".to_owned()
+        } else {
+            needs.join("; ")
+        }
+    ))
 }
 
 fn parse_json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or(Value::Null)
 }
 
-/// A job as the API shows it.
-pub fn job_json(record: &JobRecord) -> JobView {
+/// A job as the API shows it; `capabilities` are the online agents', to say why it may be blocked.
+pub fn job_json(record: &JobRecord, capabilities: &[warren_shared::AgentCapabilities]) -> JobView {
     let job = &record.job;
     let requirements = parse_json(&job.requirements);
     let field = |name: &str| requirements.get(name).cloned().unwrap_or(Value::Null);
@@ -400,7 +472,12 @@ pub fn job_json(record: &JobRecord) -> JobView {
             paused: job.n_paused,
             cancelled: job.n_cancelled,
         },
+        blocked_reason: blocked_reason(record, capabilities),
     }
+}
+
+async fn capabilities(state: &AppState) -> Result<Vec<warren_shared::AgentCapabilities>, ApiError> {
+    Ok(crate::store::agents::online_capabilities(&state.db).await?)
 }
 
 /// `POST /api/v1/jobs`.
@@ -412,7 +489,11 @@ pub async fn submit(
     let created = jobs::create(&state.db, &new_job).await?;
     state.dispatcher.wake();
     tracing::info!(job_id = created.record.job.id, title = %created.record.job.title, n_tasks = created.record.job.n_tasks, class = %created.class.key, "job submitted");
-    Ok((StatusCode::CREATED, Json(job_json(&created.record))))
+    let capabilities = capabilities(&state).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(job_json(&created.record, &capabilities)),
+    ))
 }
 
 /// Filters of `GET /api/v1/jobs`.
@@ -469,11 +550,12 @@ pub async fn list(
         title_contains: query.title,
     };
     let records = jobs::list(&state.db, &filter).await?;
+    let capabilities = capabilities(&state).await?;
     let next_cursor = (records.len() as u64 == limit)
         .then(|| records.last().map(|record| record.job.id))
         .flatten();
     Ok(Json(json!({
-        "jobs": records.iter().map(job_json).collect::<Vec<_>>(),
+        "jobs": records.iter().map(|record| job_json(record, &capabilities)).collect::<Vec<_>>(),
         "next_cursor": next_cursor,
     })))
 }
@@ -483,7 +565,9 @@ pub async fn get(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
 ) -> Result<Json<JobView>, ApiError> {
-    Ok(Json(job_json(&jobs::get(&state.db, job_id).await?)))
+    let record = jobs::get(&state.db, job_id).await?;
+    let capabilities = capabilities(&state).await?;
+    Ok(Json(job_json(&record, &capabilities)))
 }
 
 fn task_json(task: &task::Model, by: i64) -> Value {

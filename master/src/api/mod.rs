@@ -7,7 +7,7 @@ mod jobs;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use sea_orm::DatabaseConnection;
 
 use crate::dispatcher::DispatcherHandle;
@@ -20,6 +20,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Wakes the dispatcher after a submission.
     pub dispatcher: DispatcherHandle,
+    /// Sends control messages to workers.
+    pub control: crate::control::Control,
 }
 
 /// The API router.
@@ -34,6 +36,17 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             get(jobs::task_log),
         )
         .route("/api/v1/agents", get(agents::list))
+        .route(
+            "/api/v1/agents/{agent_id}",
+            get(agents::get).patch(agents::patch).delete(agents::delete),
+        )
+        .route("/api/v1/agents/{agent_id}/software", get(agents::software))
+        .route("/api/v1/agents/{agent_id}/tasks", get(agents::tasks))
+        .route(
+            "/api/v1/agents/{agent_id}/check-software",
+            post(agents::check_software),
+        )
+        .route("/api/v1/tags/{tag}/agents", get(agents::by_tag))
         .route("/api/v1/dead-letters", get(agents::dead_letters))
         .route("/health", get(health))
         .fallback(not_found)

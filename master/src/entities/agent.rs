@@ -45,6 +45,8 @@ pub struct Model {
     pub last_heard_from: i64,
     /// First registration, microseconds since the epoch.
     pub time_created: i64,
+    /// Tags set through the API (JSON array); they replace the worker's own while set.
+    pub tags_override: Option<String>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

@@ -1,14 +1,15 @@
-//! Reading agents.
+//! Reading and changing agents.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
-use warren_shared::AgentState;
+use warren_shared::{AgentCapabilities, AgentState};
 
-use super::Result;
+use super::{Result, StoreError};
+use crate::db::sql;
 use crate::entities::{agent, agent_tag, tag};
 
 /// An agent row with its tags.
@@ -30,6 +31,25 @@ impl AgentRecord {
             self.agent.state.clone()
         }
     }
+}
+
+/// Filters for listing agents.
+#[derive(Debug, Clone, Default)]
+pub struct AgentFilter {
+    /// Only agents in this state.
+    pub state: Option<AgentState>,
+    /// Only agents offering at least this much RAM (MB).
+    pub min_ram: Option<i64>,
+    /// Only agents offering at most this much RAM (MB).
+    pub max_ram: Option<i64>,
+    /// Only agents offering at least this many CPUs.
+    pub min_cpus: Option<i32>,
+    /// Only agents offering at most this many CPUs.
+    pub max_cpus: Option<i32>,
+    /// Only agents with this host name.
+    pub hostname: Option<String>,
+    /// Only agents with this tag.
+    pub tag: Option<String>,
 }
 
 /// Tags of the given agents.
@@ -66,22 +86,111 @@ pub async fn tags_of(
     Ok(tags)
 }
 
-/// Every agent, by host name.
+/// Replace an agent's tags.
+pub async fn set_tags(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+    tags: &BTreeSet<String>,
+) -> Result<(), DbErr> {
+    let backend = connection.get_database_backend();
+    connection
+        .execute_raw(sql(
+            backend,
+            "DELETE FROM agent_tags WHERE agent_id = ?",
+            vec![agent_id.into()],
+        ))
+        .await?;
+    let tag_ids = super::jobs::tag_ids(connection, tags)
+        .await
+        .map_err(|error| match error {
+            StoreError::Db(db_error) => db_error,
+            other => DbErr::Custom(other.to_string()),
+        })?;
+    if !tag_ids.is_empty() {
+        let mut insert = Query::insert()
+            .into_table(agent_tag::Entity)
+            .columns([agent_tag::Column::AgentId, agent_tag::Column::TagId])
+            .to_owned();
+        for tag_id in tag_ids {
+            insert.values_panic([agent_id.into(), tag_id.into()]);
+        }
+        connection.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// The capabilities of every online, enabled agent: what dispatch windows are sized by and what
+/// decides whether a job can run at all.
+pub async fn online_capabilities(
+    connection: &impl ConnectionTrait,
+) -> Result<Vec<AgentCapabilities>> {
+    let rows = agent::Entity::find()
+        .filter(
+            agent::Column::State.is_in([AgentState::Online.as_str(), AgentState::Running.as_str()]),
+        )
+        .filter(agent::Column::Disabled.eq(false))
+        .all(connection)
+        .await?;
+    let mut tags = tags_of(connection, rows.iter().map(|row| row.id.clone()).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| AgentCapabilities {
+            tags: tags
+                .remove(&row.id)
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            software: serde_json::from_str(&row.software).unwrap_or_default(),
+            cpus: Ord::max(row.cpus, 0) as u32,
+            ram_mb: Ord::max(row.ram, 0) as u64,
+        })
+        .collect())
+}
+
+/// One agent.
+pub async fn get(connection: &impl ConnectionTrait, agent_id: &str) -> Result<AgentRecord> {
+    let agent = agent::Entity::find_by_id(agent_id.to_owned())
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("agent {agent_id} not found")))?;
+    let mut tags = tags_of(connection, vec![agent.id.clone()]).await?;
+    Ok(AgentRecord {
+        tags: tags.remove(&agent.id).unwrap_or_default(),
+        agent,
+    })
+}
+
+/// Agents matching `filter`, by host name.
 pub async fn list(
     connection: &DatabaseConnection,
-    state: Option<AgentState>,
+    filter: &AgentFilter,
 ) -> Result<Vec<AgentRecord>> {
     let mut query = agent::Entity::find()
         .order_by_asc(agent::Column::Hostname)
         .order_by_asc(agent::Column::Id);
-    match state {
+    match filter.state {
         Some(AgentState::Disabled) => query = query.filter(agent::Column::Disabled.eq(true)),
         Some(other) => {
             query = query
                 .filter(agent::Column::State.eq(other.as_str()))
-                .filter(agent::Column::Disabled.eq(false))
+                .filter(agent::Column::Disabled.eq(false));
         }
         None => {}
+    }
+    if let Some(min_ram) = filter.min_ram {
+        query = query.filter(agent::Column::Ram.gte(min_ram));
+    }
+    if let Some(max_ram) = filter.max_ram {
+        query = query.filter(agent::Column::Ram.lte(max_ram));
+    }
+    if let Some(min_cpus) = filter.min_cpus {
+        query = query.filter(agent::Column::Cpus.gte(min_cpus));
+    }
+    if let Some(max_cpus) = filter.max_cpus {
+        query = query.filter(agent::Column::Cpus.lte(max_cpus));
+    }
+    if let Some(hostname) = &filter.hostname {
+        query = query.filter(agent::Column::Hostname.eq(hostname.as_str()));
     }
     let rows = query.all(connection).await?;
     let mut tags = tags_of(connection, rows.iter().map(|row| row.id.clone()).collect()).await?;
@@ -90,6 +199,12 @@ pub async fn list(
         .map(|agent| AgentRecord {
             tags: tags.remove(&agent.id).unwrap_or_default(),
             agent,
+        })
+        .filter(|record| {
+            filter
+                .tag
+                .as_ref()
+                .is_none_or(|tag| record.tags.contains(tag))
         })
         .collect())
 }

@@ -4,6 +4,7 @@
 mod bad_input;
 mod cli;
 mod foundation;
+mod routing;
 mod tidy;
 
 /// The PostgreSQL variant of a test runs when `WARREN_TEST_DATABASE_URL` names a server

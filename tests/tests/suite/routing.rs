@@ -1,0 +1,422 @@
+//! Routing by tags and software, and capacity that matches each worker's CPUs and RAM.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use warren_tests::{FarmOptions, TestFarm, eventually};
+
+const JOB_TIMEOUT: Duration = Duration::from_secs(90);
+
+fn job_body(title: &str, argv: &[&str], frames: i64) -> Value {
+    let mut body = TestFarm::command_job(title, argv, 1, frames, 1);
+    body["requeue"] = json!(0);
+    body
+}
+
+async fn run_to_end(farm: &TestFarm, body: &Value) -> anyhow::Result<(Value, Vec<Value>)> {
+    let job_id = farm.submit_job(body).await?["id"]
+        .as_i64()
+        .expect("a job id");
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    Ok((job, farm.tasks(job_id).await?))
+}
+
+fn agents_of(tasks: &[Value]) -> BTreeSet<String> {
+    tasks
+        .iter()
+        .filter_map(|task| task["agent_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_four_cpu_worker_runs_four_one_cpu_tasks_at_once_but_one_four_cpu_task_at_a_time()
+-> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        worker_args: vec!["--cpus".into(), "4".into(), "--ram".into(), "8192".into()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let barrier = farm.dir().join("barrier");
+    std::fs::create_dir_all(&barrier)?;
+    // Each task succeeds only if all four are running at the same time.
+    let together = format!(
+        "touch {dir}/$WARREN_TASK_ID; i=0; while [ $(ls {dir} | wc -l) -lt 4 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done; [ $(ls {dir} | wc -l) -ge 4 ]",
+        dir = barrier.display()
+    );
+    let (job, _) = run_to_end(
+        &farm,
+        &job_body("four at once", &["sh", "-c", &together], 4),
+    )
+    .await?;
+    assert_eq!(
+        job["state"], "done",
+        "four 1-CPU tasks ran together on a 4-CPU worker: {job}"
+    );
+
+    // Each task fails if another one holds the lock: 4-CPU tasks must run one at a time.
+    let lock = farm.dir().join("lock");
+    let alone = format!(
+        "mkdir {lock} || exit 1; sleep 0.3; rmdir {lock}",
+        lock = lock.display()
+    );
+    let mut body = job_body("one at a time", &["sh", "-c", &alone], 3);
+    body["cpus"] = json!(4);
+    let (job, tasks) = run_to_end(&farm, &body).await?;
+    assert_eq!(
+        job["state"], "done",
+        "4-CPU tasks never overlapped: {job} {tasks:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_16_gb_task_goes_to_the_16_gb_worker_never_to_the_8_gb_one() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.start_worker(&["--ram", "8192"]).await?;
+    farm.start_worker(&["--ram", "16384"]).await?;
+    farm.wait_for_online_agents(2).await?;
+    let small = farm.agent_id_of(0).await?;
+    let big = farm.agent_id_of(1).await?;
+    let mut body = job_body("big", &["true"], 6);
+    body["ram"] = json!(16384);
+    let (job, tasks) = run_to_end(&farm, &body).await?;
+    assert_eq!(job["state"], "done");
+    assert_eq!(
+        agents_of(&tasks),
+        BTreeSet::from([big.clone()]),
+        "only the 16 GB worker ran them"
+    );
+    assert!(!agents_of(&tasks).contains(&small));
+    Ok(())
+}
+
+#[tokio::test]
+async fn tags_negated_tags_and_software_decide_who_runs_what() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fake_blender = farm.dir().join("blender");
+    std::fs::write(
+        &fake_blender,
+        "#!/bin/sh\necho 'Blender 3.6.2 (hash 1234)'\n",
+    )?;
+    std::fs::set_permissions(
+        &fake_blender,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
+    let config = farm.dir().join("blender-node.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[software]]\nname = \"blender\"\ncommand = [\"{}\", \"--version\"]\nregex = 'Blender (\\d+\\.\\d+)'\n",
+            fake_blender.display()
+        ),
+    )?;
+    farm.start_worker(&["--tag", "gpu"]).await?;
+    farm.start_worker(&["--tag", "workstation"]).await?;
+    farm.start_worker(&["--config", &config.display().to_string()])
+        .await?;
+    farm.wait_for_online_agents(3).await?;
+    let gpu = farm.agent_id_of(0).await?;
+    let workstation = farm.agent_id_of(1).await?;
+    let blender_node = farm.agent_id_of(2).await?;
+
+    let software = farm
+        .get_json(&format!("/api/v1/agents/{blender_node}/software"))
+        .await?;
+    assert_eq!(
+        software["software"]["blender"],
+        json!(["3.6"]),
+        "discovery found the fake blender: {software}"
+    );
+
+    let mut gpu_job = job_body("needs gpu", &["true"], 6);
+    gpu_job["tag_requirements"] = json!(["gpu"]);
+    let (state, tasks) = run_to_end(&farm, &gpu_job).await?;
+    assert_eq!(state["state"], "done");
+    assert_eq!(agents_of(&tasks), BTreeSet::from([gpu.clone()]));
+
+    let mut not_workstation = job_body("not on workstations", &["true"], 12);
+    not_workstation["tag_requirements"] = json!([{"tag": "workstation", "negate": true}]);
+    let (state, tasks) = run_to_end(&farm, &not_workstation).await?;
+    assert_eq!(state["state"], "done");
+    assert!(
+        !agents_of(&tasks).contains(&workstation),
+        "{:?}",
+        agents_of(&tasks)
+    );
+
+    let mut blender_job = job_body("needs blender", &["true"], 6);
+    blender_job["software_requirements"] = json!(["blender>=3.0"]);
+    let (state, tasks) = run_to_end(&farm, &blender_job).await?;
+    assert_eq!(state["state"], "done");
+    assert_eq!(agents_of(&tasks), BTreeSet::from([blender_node.clone()]));
+
+    let mut too_new = job_body("needs blender 5", &["true"], 1);
+    too_new["software_requirements"] = json!([{"software": "blender", "min_version": "5.0"}]);
+    let job_id = farm.submit_job(&too_new).await?["id"]
+        .as_i64()
+        .expect("a job id");
+    let blocked = eventually(
+        "the job to say why it is blocked",
+        Duration::from_secs(10),
+        || async {
+            let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+            Ok(job["blocked_reason"]
+                .as_str()
+                .map(str::to_owned)
+                .map(|reason| (job, reason)))
+        },
+    )
+    .await?;
+    assert_eq!(blocked.0["state"], "queued", "{}", blocked.0);
+    assert!(blocked.1.contains("blender>=5"), "{}", blocked.1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_new_requirement_class_is_picked_up_without_restarting_workers() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        worker_args: vec!["--cpus".into(), "4".into()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let (first, _) = run_to_end(&farm, &job_body("one cpu", &["true"], 2)).await?;
+    assert_eq!(first["class"], "cpu1");
+    let mut body = job_body("three cpus, 1 GB", &["true"], 2);
+    body["cpus"] = json!(3);
+    body["ram"] = json!(1000);
+    let (second, _) = run_to_end(&farm, &body).await?;
+    assert_eq!(second["class"], "cpu3.ram1g");
+    assert_eq!(second["state"], "done");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_job_nobody_can_run_stays_queued_and_says_why_until_a_worker_qualifies()
+-> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let mut body = job_body("needs a render node", &["true"], 3);
+    body["tag_requirements"] = json!(["rendernode", "!workstation"]);
+    let job_id = farm.submit_job(&body).await?["id"]
+        .as_i64()
+        .expect("a job id");
+    let job = eventually("a blocked reason", Duration::from_secs(10), || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+        Ok(job["blocked_reason"].is_string().then_some(job))
+    })
+    .await?;
+    assert_eq!(job["state"], "queued");
+    let reason = job["blocked_reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains("rendernode") && reason.contains("workstation"),
+        "{reason}"
+    );
+
+    farm.start_worker(&["--tag", "rendernode"]).await?;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done");
+    assert!(job["blocked_reason"].is_null());
+    Ok(())
+}
+
+#[tokio::test]
+async fn class_queues_and_exchanges_have_the_documented_names() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let mut body = job_body("names", &["true"], 1);
+    body["tag_requirements"] = json!(["linux", "!windows"]);
+    body["software_requirements"] = json!([]);
+    body["cpus"] = json!(1);
+    body["ram"] = json!(2048);
+    let job_id = farm.submit_job(&body).await?["id"]
+        .as_i64()
+        .expect("a job id");
+    let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+    assert_eq!(job["class"], "linux.!windows.cpu1.ram2g");
+    let namespace = &farm.namespace;
+    eventually(
+        "the class queue to be declared",
+        Duration::from_secs(10),
+        || async {
+            Ok(farm
+                .broker_has_queue(&format!("{namespace}.tasks.root.linux.!windows.cpu1.ram2g"))
+                .await?
+                .then_some(()))
+        },
+    )
+    .await?;
+    for exchange in [
+        format!("{namespace}.q.root"),
+        format!("{namespace}.events"),
+        format!("{namespace}.control"),
+        format!("{namespace}.dead"),
+    ] {
+        assert!(
+            farm.broker_has_exchange(&exchange).await?,
+            "{exchange} exists"
+        );
+    }
+    for queue in [
+        format!("{namespace}.master.events"),
+        format!("{namespace}.dead"),
+    ] {
+        assert!(farm.broker_has_queue(&queue).await?, "{queue} exists");
+    }
+    assert!(
+        !farm
+            .broker_has_queue(&format!("{namespace}.tasks.root.nothing"))
+            .await?,
+        "a passive check can fail"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_agent_api_filters_tags_disables_and_forgets_agents() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.start_worker(&["--tag", "linux", "--cpus", "2", "--ram", "4096"])
+        .await?;
+    farm.start_worker(&["--tag", "linux", "--cpus", "8", "--ram", "32768"])
+        .await?;
+    farm.wait_for_online_agents(2).await?;
+    let small = farm.agent_id_of(0).await?;
+    let big = farm.agent_id_of(1).await?;
+
+    let count = |answer: &Value| answer["agents"].as_array().map_or(0, Vec::len);
+    assert_eq!(count(&farm.get_json("/api/v1/agents?min_cpus=4").await?), 1);
+    assert_eq!(
+        count(&farm.get_json("/api/v1/agents?max_ram=8192").await?),
+        1
+    );
+    assert_eq!(
+        count(
+            &farm
+                .get_json("/api/v1/agents?tag=linux&state=online")
+                .await?
+        ),
+        2
+    );
+    assert_eq!(count(&farm.get_json("/api/v1/tags/linux/agents").await?), 2);
+    assert_eq!(
+        count(&farm.get_json("/api/v1/agents?hostname=test-node-1").await?),
+        1
+    );
+    let (status, _) = farm
+        .send_json(Method::GET, "/api/v1/agents/not-a-uuid", None)
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::BAD_REQUEST);
+    let (status, _) = farm
+        .send_json(
+            Method::GET,
+            &format!("/api/v1/agents/{}", uuid::Uuid::new_v4()),
+            None,
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND);
+
+    // Tag the big worker `gpu` through the API: a gpu job now runs there, without a restart.
+    let (status, agent) = farm
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/agents/{big}"),
+            Some(&json!({"tags": ["linux", "gpu"], "notes": "rack 4"})),
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::OK, "{agent}");
+    assert_eq!(agent["tags"], json!(["gpu", "linux"]));
+    assert_eq!(agent["notes"], "rack 4");
+    let mut gpu_job = job_body("gpu via the API", &["true"], 4);
+    gpu_job["tag_requirements"] = json!(["gpu"]);
+    let (state, tasks) = run_to_end(&farm, &gpu_job).await?;
+    assert_eq!(state["state"], "done", "{state}");
+    assert_eq!(agents_of(&tasks), BTreeSet::from([big.clone()]));
+    let held = farm
+        .get_json(&format!("/api/v1/agents/{big}/tasks?state=done"))
+        .await?;
+    assert_eq!(held["tasks"].as_array().map(Vec::len), Some(4));
+
+    // Disable the small worker: new work goes only to the big one; enabled again, it takes work.
+    let (status, agent) = farm
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/agents/{small}"),
+            Some(&json!({"disabled": true})),
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(agent["state"], "disabled");
+    let (state, tasks) = run_to_end(&farm, &job_body("while disabled", &["true"], 12)).await?;
+    assert_eq!(state["state"], "done");
+    assert!(
+        !agents_of(&tasks).contains(&small),
+        "a disabled agent takes no new work"
+    );
+    let (status, _) = farm
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/agents/{big}"),
+            Some(&json!({"disabled": true})),
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    farm.send_json(
+        Method::PATCH,
+        &format!("/api/v1/agents/{small}"),
+        Some(&json!({"disabled": false})),
+    )
+    .await?;
+    let (state, tasks) = run_to_end(&farm, &job_body("enabled again", &["true"], 3)).await?;
+    assert_eq!(state["state"], "done");
+    assert_eq!(agents_of(&tasks), BTreeSet::from([small.clone()]));
+
+    let (status, body) = farm
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/agents/{small}"),
+            Some(&json!({"tags": ["bad tag"]})),
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (status, body) = farm
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/agents/{small}"),
+            Some(&json!({"colour": "red"})),
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    let (status, _) = farm
+        .send_json(Method::DELETE, &format!("/api/v1/agents/{big}"), None)
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::NO_CONTENT);
+    // The worker is still alive: its next heartbeat makes it register again.
+    eventually(
+        "the deleted but living worker to register again",
+        Duration::from_secs(30),
+        || async {
+            let (status, _) = farm
+                .send_json(Method::GET, &format!("/api/v1/agents/{big}"), None)
+                .await?;
+            Ok((status == reqwest::StatusCode::OK).then_some(()))
+        },
+    )
+    .await?;
+    Ok(())
+}
