@@ -420,3 +420,93 @@ async fn the_agent_api_filters_tags_disables_and_forgets_agents() -> anyhow::Res
     .await?;
     Ok(())
 }
+
+/// Kills a background worker by its pid file if a test ends before stopping it.
+struct BackgroundWorker {
+    pid_file: std::path::PathBuf,
+}
+
+impl Drop for BackgroundWorker {
+    fn drop(&mut self) {
+        if let Ok(text) = std::fs::read_to_string(&self.pid_file) {
+            if let Ok(pid) = text.trim().parse::<i32>() {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn worker_start_status_and_stop_manage_a_background_worker() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let dir = farm.dir().join("background");
+    let worker = |args: &[&str]| {
+        let mut command = tokio::process::Command::new(
+            warren_tests::bin_path("warren-worker").expect("built binaries"),
+        );
+        command
+            .args(args)
+            .arg("--dir")
+            .arg(&dir)
+            .env("WARREN_AMQP_URL", &farm.amqp_url)
+            .env("WARREN_NAMESPACE", &farm.namespace)
+            .env("WARREN_QUEUE_EXPIRES_MS", "600000")
+            .env_remove("WARREN_WORKER_DIR");
+        command
+    };
+    let started = worker(&[
+        "start",
+        "--hostname",
+        "test-node-background",
+        "--heartbeat-interval-secs",
+        "1",
+    ])
+    .output()
+    .await?;
+    let _guard = BackgroundWorker {
+        pid_file: dir.join("worker.pid"),
+    };
+    assert!(started.status.success(), "{started:?}");
+    assert!(String::from_utf8_lossy(&started.stdout).contains("started (pid"));
+    let again = worker(&["start"]).output().await?;
+    assert!(
+        !again.status.success(),
+        "a second start is refused while one runs"
+    );
+
+    let status = worker(&["status"]).output().await?;
+    assert_eq!(status.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&status.stdout).contains("running (pid"));
+    farm.wait_for_online_agents(1).await?;
+    let (job, _) = run_to_end(&farm, &job_body("on the background worker", &["true"], 2)).await?;
+    assert_eq!(job["state"], "done");
+
+    let stopped = worker(&["stop"]).output().await?;
+    assert!(stopped.status.success(), "{stopped:?}");
+    assert!(String::from_utf8_lossy(&stopped.stdout).contains("the worker stopped"));
+    let status = worker(&["status"]).output().await?;
+    assert_eq!(status.status.code(), Some(3), "not running");
+    eventually(
+        "the agent to be offline after its goodbye",
+        Duration::from_secs(10),
+        || async {
+            let agents = farm
+                .get_json("/api/v1/agents?hostname=test-node-background")
+                .await?;
+            Ok((agents["agents"][0]["state"] == "offline").then_some(()))
+        },
+    )
+    .await?;
+    assert!(
+        std::fs::read_to_string(dir.join("worker.log"))?.contains("worker ready"),
+        "the log is in the worker's directory"
+    );
+    Ok(())
+}
