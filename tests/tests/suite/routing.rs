@@ -428,13 +428,13 @@ struct BackgroundWorker {
 
 impl Drop for BackgroundWorker {
     fn drop(&mut self) {
-        if let Ok(text) = std::fs::read_to_string(&self.pid_file) {
-            if let Ok(pid) = text.trim().parse::<i32>() {
-                let _ = nix::sys::signal::kill(
-                    nix::unistd::Pid::from_raw(pid),
-                    nix::sys::signal::Signal::SIGKILL,
-                );
-            }
+        if let Ok(text) = std::fs::read_to_string(&self.pid_file)
+            && let Ok(pid) = text.trim().parse::<i32>()
+        {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
         }
     }
 }
