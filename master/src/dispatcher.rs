@@ -89,12 +89,23 @@ pub enum DispatchError {
 #[derive(Debug, Clone)]
 pub struct DispatcherHandle {
     wake: Arc<Notify>,
+    /// Jobs changed by a user since the dispatcher last looked (priority, queue, frames).
+    changed_jobs: Arc<std::sync::Mutex<Vec<i64>>>,
 }
 
 impl DispatcherHandle {
     /// Ask for a dispatch round soon; wakes are coalesced.
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// Tell the dispatcher a job changed, so its next round reads it afresh.
+    pub fn job_changed(&self, job_id: i64) {
+        self.changed_jobs
+            .lock()
+            .expect("the changed-jobs lock is never poisoned")
+            .push(job_id);
+        self.wake();
     }
 }
 
@@ -221,6 +232,7 @@ pub struct Dispatcher {
     rates: HashMap<i64, DispatchRate>,
     /// Set at start and after a failed publication: publish unconfirmed dispatches first.
     recover: bool,
+    changed_jobs: Arc<std::sync::Mutex<Vec<i64>>>,
 }
 
 impl Dispatcher {
@@ -232,6 +244,7 @@ impl Dispatcher {
         margin: u32,
     ) -> (Self, DispatcherHandle) {
         let wake = Arc::new(Notify::new());
+        let changed_jobs = Arc::new(std::sync::Mutex::new(Vec::new()));
         let control = Control::new(publisher.clone());
         let dispatcher = Self {
             db,
@@ -246,8 +259,9 @@ impl Dispatcher {
             capacity_loaded: None,
             rates: HashMap::new(),
             recover: true,
+            changed_jobs: changed_jobs.clone(),
         };
-        (dispatcher, DispatcherHandle { wake })
+        (dispatcher, DispatcherHandle { wake, changed_jobs })
     }
 
     /// Dispatch whenever woken (and at least every second) until shutdown.
@@ -282,6 +296,15 @@ impl Dispatcher {
     /// One round: republish unconfirmed dispatches if needed, then top up every class window.
     /// Returns how many tasks were published.
     pub async fn run_once(&mut self) -> Result<usize, DispatchError> {
+        let changed: Vec<i64> = std::mem::take(
+            &mut *self
+                .changed_jobs
+                .lock()
+                .expect("the changed-jobs lock is never poisoned"),
+        );
+        for job_id in changed {
+            self.jobs.remove(&job_id);
+        }
         let mut published = 0;
         if self.recover {
             published += self.republish_unconfirmed().await?;

@@ -178,8 +178,9 @@ impl TaskCounts {
     /// The job state these counts imply.
     ///
     /// A running task makes the job running; waiting tasks (queued, or published but not started)
-    /// keep it queued until something has run; a job with nothing left to run is failed if any
-    /// task failed, cancelled if any was cancelled, else done.
+    /// keep it queued until something has run; a job with nothing left to run is paused if any
+    /// task is paused, cancelled if any was cancelled (a user's decision wins), failed if any
+    /// failed, else done.
     #[must_use]
     pub const fn job_state(&self) -> JobState {
         let started = self.done + self.failed + self.cancelled > 0;
@@ -193,10 +194,10 @@ impl TaskCounts {
             }
         } else if self.paused > 0 {
             JobState::Paused
-        } else if self.failed > 0 {
-            JobState::Failed
         } else if self.cancelled > 0 {
             JobState::Cancelled
+        } else if self.failed > 0 {
+            JobState::Failed
         } else {
             JobState::Done
         }

@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`.
 
 mod agents;
+mod control;
 pub mod error;
 mod extract;
 mod jobs;
@@ -28,7 +29,22 @@ pub struct AppState {
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     Router::new()
         .route("/api/v1/jobs", get(jobs::list).post(jobs::submit))
-        .route("/api/v1/jobs/{job_id}", get(jobs::get))
+        .route(
+            "/api/v1/jobs/{job_id}",
+            get(jobs::get).patch(control::patch).delete(control::delete),
+        )
+        .route("/api/v1/jobs/{job_id}/pause", post(control::pause))
+        .route("/api/v1/jobs/{job_id}/resume", post(control::resume))
+        .route("/api/v1/jobs/{job_id}/cancel", post(control::cancel))
+        .route("/api/v1/jobs/{job_id}/rerun", post(control::rerun))
+        .route(
+            "/api/v1/jobs/{job_id}/rerun_failed",
+            post(control::rerun_failed),
+        )
+        .route(
+            "/api/v1/jobs/{job_id}/tasks/{task_id}/rerun",
+            post(control::rerun_task),
+        )
         .route("/api/v1/jobs/{job_id}/tasks", get(jobs::list_tasks))
         .route("/api/v1/jobs/{job_id}/tasks/{task_id}", get(jobs::get_task))
         .route(

@@ -1,6 +1,7 @@
 //! A small HTTP client for the master's REST API.
 
-use reqwest::{Method, StatusCode};
+pub use reqwest::Method;
+use reqwest::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -98,6 +99,22 @@ impl ApiClient {
             .text()
             .await
             .map_err(ClientError::Decode)
+    }
+
+    /// Call with any method and an optional JSON body; the JSON answer, or `null` when empty.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, ClientError> {
+        let text = self
+            .send(method, path, body)
+            .await?
+            .text()
+            .await
+            .map_err(ClientError::Decode)?;
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     /// POST a JSON body and read a JSON answer.

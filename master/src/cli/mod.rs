@@ -76,6 +76,60 @@ pub enum CliCommand {
     },
     /// List agents.
     Agents,
+    /// Hold a job's waiting tasks; running ones finish.
+    Pause {
+        /// Job id.
+        job_id: i64,
+    },
+    /// Let a paused job's tasks run again.
+    Resume {
+        /// Job id.
+        job_id: i64,
+    },
+    /// Cancel a job; its running tasks are stopped.
+    Cancel {
+        /// Job id.
+        job_id: i64,
+    },
+    /// Run every task of a job again.
+    Rerun {
+        /// Job id.
+        job_id: i64,
+    },
+    /// Run a job's failed and cancelled tasks again.
+    RerunFailed {
+        /// Job id.
+        job_id: i64,
+    },
+    /// Run one task again.
+    RerunTask {
+        /// Job id.
+        job_id: i64,
+        /// Task id.
+        task_id: i64,
+    },
+    /// Change a job: priority, weight, queue, title.
+    Set {
+        /// Job id.
+        job_id: i64,
+        /// New priority, -1000 to 1000.
+        #[arg(long, allow_hyphen_values = true)]
+        priority: Option<i32>,
+        /// New weight.
+        #[arg(long)]
+        weight: Option<i32>,
+        /// Move to this job queue.
+        #[arg(long)]
+        queue: Option<String>,
+        /// New title.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Delete a job, its tasks and logs; running tasks are stopped.
+    Delete {
+        /// Job id.
+        job_id: i64,
+    },
 }
 
 /// Options of `warren submit`.
@@ -460,7 +514,97 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 );
             }
         }
+        CliCommand::Pause { job_id } => {
+            return job_action(&client, cli.json, job_id, "pause").await;
+        }
+        CliCommand::Resume { job_id } => {
+            return job_action(&client, cli.json, job_id, "resume").await;
+        }
+        CliCommand::Cancel { job_id } => {
+            return job_action(&client, cli.json, job_id, "cancel").await;
+        }
+        CliCommand::Rerun { job_id } => {
+            return job_action(&client, cli.json, job_id, "rerun").await;
+        }
+        CliCommand::RerunFailed { job_id } => {
+            return job_action(&client, cli.json, job_id, "rerun_failed").await;
+        }
+        CliCommand::RerunTask { job_id, task_id } => {
+            return job_action(&client, cli.json, job_id, &format!("tasks/{task_id}/rerun")).await;
+        }
+        CliCommand::Set {
+            job_id,
+            priority,
+            weight,
+            queue,
+            title,
+        } => {
+            let mut body = serde_json::Map::new();
+            if let Some(priority) = priority {
+                body.insert("priority".to_owned(), json!(priority));
+            }
+            if let Some(weight) = weight {
+                body.insert("weight".to_owned(), json!(weight));
+            }
+            if let Some(queue) = queue {
+                body.insert("queue".to_owned(), json!(queue));
+            }
+            if let Some(title) = title {
+                body.insert("title".to_owned(), json!(title));
+            }
+            if body.is_empty() {
+                bail!("nothing to change: give --priority, --weight, --queue or --title");
+            }
+            let job = client
+                .call(
+                    client::Method::PATCH,
+                    &format!("/api/v1/jobs/{job_id}"),
+                    Some(&Value::Object(body)),
+                )
+                .await?;
+            print_job_line(cli.json, &job);
+        }
+        CliCommand::Delete { job_id } => {
+            client
+                .call(
+                    client::Method::DELETE,
+                    &format!("/api/v1/jobs/{job_id}"),
+                    None,
+                )
+                .await?;
+            println!("deleted job {job_id}");
+        }
     }
+    Ok(0)
+}
+
+fn print_job_line(json: bool, job: &Value) {
+    if json {
+        println!("{job}");
+    } else {
+        print_table(
+            &[
+                "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
+            ],
+            &[job_row(job)],
+        );
+    }
+}
+
+async fn job_action(
+    client: &ApiClient,
+    json: bool,
+    job_id: i64,
+    action: &str,
+) -> anyhow::Result<i32> {
+    let job = client
+        .call(
+            client::Method::POST,
+            &format!("/api/v1/jobs/{job_id}/{action}"),
+            None,
+        )
+        .await?;
+    print_job_line(json, &job);
     Ok(0)
 }
 

@@ -449,3 +449,65 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
         })
         .collect())
 }
+
+/// The queue and class a job moves to when it changes queue.
+pub async fn move_target(
+    connection: &impl ConnectionTrait,
+    job: &job::Model,
+    queue: &str,
+) -> Result<(i64, i64)> {
+    let queue_row = job_queue::Entity::find()
+        .filter(job_queue::Column::Name.eq(queue))
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::invalid("queue", format!("unknown job queue `{queue}`")))?;
+    let requirements: Requirements = serde_json::from_str(&job.requirements)
+        .map_err(|error| StoreError::Corrupt(format!("requirements of job {}: {error}", job.id)))?;
+    let class =
+        classes::get_or_create(connection, queue_row.id, &queue_row.name, &requirements).await?;
+    Ok((queue_row.id, class.id))
+}
+
+/// Replace a job's tasks with the batches of a new frame range; refused once any task has run.
+pub async fn replace_frames(
+    connection: &impl ConnectionTrait,
+    job_id: i64,
+    frames: &FrameRange,
+    batch: i64,
+) -> Result<()> {
+    let backend = connection.get_database_backend();
+    let row = connection
+        .query_one_raw(sql(
+            backend,
+            "SELECT COUNT(*) AS started FROM tasks WHERE job_id = ? AND (time_started IS NOT NULL OR state IN ('running', 'done', 'failed'))",
+            vec![job_id.into()],
+        ))
+        .await?;
+    let started: i64 = match row {
+        Some(row) => row.try_get("", "started")?,
+        None => 0,
+    };
+    if started > 0 {
+        return Err(StoreError::Conflict(format!(
+            "the frame range of job {job_id} can change only while none of its tasks has run ({started} have)"
+        )));
+    }
+    connection
+        .execute_raw(sql(
+            backend,
+            "DELETE FROM tasks WHERE job_id = ?",
+            vec![job_id.into()],
+        ))
+        .await?;
+    insert_tasks(connection, job_id, frames, batch).await?;
+    let n_tasks = frames.batch_count(batch) as i64;
+    connection
+        .execute_raw(sql(
+            backend,
+            "UPDATE jobs SET n_tasks = ?, n_queued = ?, n_dispatched = 0, n_running = 0, n_done = 0, n_failed = 0, \
+             n_paused = 0, n_cancelled = 0, state = 'queued', time_started = NULL, time_finished = NULL WHERE id = ?",
+            vec![n_tasks.into(), n_tasks.into(), job_id.into()],
+        ))
+        .await?;
+    Ok(())
+}

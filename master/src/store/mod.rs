@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod classes;
+pub mod control;
 pub mod counters;
 pub mod jobs;
 pub mod logs;

@@ -50,6 +50,15 @@ pub async fn get(
     job_id: i64,
     task_id: i64,
 ) -> Result<task::Model> {
+    get_in(connection, job_id, task_id).await
+}
+
+/// One task of one job, inside a transaction or on a connection.
+pub async fn get_in(
+    connection: &impl sea_orm::ConnectionTrait,
+    job_id: i64,
+    task_id: i64,
+) -> Result<task::Model> {
     task::Entity::find_by_id(task_id)
         .filter(task::Column::JobId.eq(job_id))
         .one(connection)

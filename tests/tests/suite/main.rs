@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod control;
 mod foundation;
 mod routing;
 mod tidy;

@@ -1,0 +1,264 @@
+//! Job control endpoints: pause, resume, cancel, rerun (job, failed tasks, one task), change and
+//! delete a job.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::{ActiveModelTrait, ActiveValue, EntityTrait};
+use serde::Deserialize;
+use warren_shared::message::Cancel;
+use warren_shared::{FrameRange, Message};
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{ApiJson, ApiPath};
+use super::jobs::{JobView, job_json};
+use crate::db::begin_write;
+use crate::entities::job;
+use crate::store::control::{Action, StoppedAttempt};
+use crate::store::{self, StoreError};
+
+fn internal(error: sea_orm::DbErr) -> ApiError {
+    ApiError::Internal(error.into())
+}
+
+/// Tell workers to stop attempts they no longer hold.
+async fn stop_attempts(state: &AppState, stopped: Vec<StoppedAttempt>, reason: &str) {
+    let messages = stopped
+        .into_iter()
+        .filter_map(|stopped| {
+            let agent = uuid::Uuid::parse_str(&stopped.agent_id).ok()?;
+            let cancel = Message::Cancel(Cancel {
+                task_id: stopped.attempt.task_id,
+                attempt: stopped.attempt.attempt,
+                reason: reason.to_owned(),
+            });
+            Some(state.control.to_agent(agent, &cancel))
+        })
+        .collect();
+    state.control.send(messages).await;
+}
+
+async fn job_view(state: &AppState, job_id: i64) -> Result<Json<JobView>, ApiError> {
+    let record = store::jobs::get(&state.db, job_id).await?;
+    let capabilities = store::agents::online_capabilities(&state.db).await?;
+    Ok(Json(job_json(&record, &capabilities)))
+}
+
+async fn act(
+    state: AppState,
+    job_id: i64,
+    task_id: Option<i64>,
+    action: Action,
+) -> Result<Json<JobView>, ApiError> {
+    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    if job::Entity::find_by_id(job_id)
+        .one(&transaction)
+        .await
+        .map_err(internal)?
+        .is_none()
+    {
+        return Err(ApiError::NotFound(format!("job {job_id} not found")));
+    }
+    if let Some(task_id) = task_id {
+        store::tasks::get_in(&transaction, job_id, task_id).await?;
+    }
+    let stopped = store::control::apply(&transaction, job_id, task_id, action).await?;
+    transaction.commit().await.map_err(internal)?;
+    let reason = match action {
+        Action::Cancel => "the job was cancelled",
+        _ => "the task is being run again",
+    };
+    tracing::info!(
+        job_id,
+        ?task_id,
+        ?action,
+        stopped = stopped.len(),
+        "job control"
+    );
+    stop_attempts(&state, stopped, reason).await;
+    state.dispatcher.wake();
+    job_view(&state, job_id).await
+}
+
+/// `POST /api/v1/jobs/{id}/pause`: queued tasks wait, running ones finish.
+pub async fn pause(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<Json<JobView>, ApiError> {
+    act(state, job_id, None, Action::Pause).await
+}
+
+/// `POST /api/v1/jobs/{id}/resume`.
+pub async fn resume(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<Json<JobView>, ApiError> {
+    act(state, job_id, None, Action::Resume).await
+}
+
+/// `POST /api/v1/jobs/{id}/cancel`: everything unfinished is cancelled; running processes are
+/// stopped (SIGTERM to the process group, SIGKILL after the worker's grace period).
+pub async fn cancel(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<Json<JobView>, ApiError> {
+    act(state, job_id, None, Action::Cancel).await
+}
+
+/// `POST /api/v1/jobs/{id}/rerun`: every task runs again.
+pub async fn rerun(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<Json<JobView>, ApiError> {
+    act(state, job_id, None, Action::Rerun).await
+}
+
+/// `POST /api/v1/jobs/{id}/rerun_failed`: failed and cancelled tasks run again.
+pub async fn rerun_failed(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<Json<JobView>, ApiError> {
+    act(state, job_id, None, Action::RerunFailed).await
+}
+
+/// `POST /api/v1/jobs/{id}/tasks/{task_id}/rerun`.
+pub async fn rerun_task(
+    State(state): State<AppState>,
+    ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
+) -> Result<Json<JobView>, ApiError> {
+    act(state, job_id, Some(task_id), Action::Rerun).await
+}
+
+/// `DELETE /api/v1/jobs/{id}`: stop its running tasks, then remove the job, its tasks and logs.
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let stopped = store::control::delete(&transaction, job_id).await?;
+    transaction.commit().await.map_err(internal)?;
+    stop_attempts(&state, stopped, "the job was deleted").await;
+    state.dispatcher.job_changed(job_id);
+    tracing::info!(job_id, "job deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The body of `PATCH /api/v1/jobs/{id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobPatch {
+    title: Option<String>,
+    priority: Option<i32>,
+    weight: Option<i32>,
+    notes: Option<String>,
+    hidden: Option<bool>,
+    queue: Option<String>,
+    minimum_agents: Option<i32>,
+    maximum_agents: Option<i32>,
+    start: Option<i64>,
+    end: Option<i64>,
+    by: Option<i64>,
+    batch: Option<i64>,
+}
+
+/// `PATCH /api/v1/jobs/{id}`: title, priority, weight, notes, hidden, queue, minimum and maximum
+/// agents; the frame range (`start`, `end`, `by`, `batch`) while no task of the job has run.
+/// Changes apply from the next dispatch round.
+pub async fn patch(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+    ApiJson(patch): ApiJson<JobPatch>,
+) -> Result<Json<JobView>, ApiError> {
+    if let Some(priority) = patch.priority
+        && !(-1000..=1000).contains(&priority)
+    {
+        return Err(ApiError::invalid(
+            "priority",
+            format!("`priority` must be between -1000 and 1000, got {priority}"),
+        ));
+    }
+    if patch.weight.is_some_and(|weight| weight < 1) {
+        return Err(ApiError::invalid("weight", "`weight` must be at least 1"));
+    }
+    for (field, value) in [
+        ("minimum_agents", patch.minimum_agents),
+        ("maximum_agents", patch.maximum_agents),
+    ] {
+        if value.is_some_and(|value| value < 0) {
+            return Err(ApiError::invalid(
+                field,
+                format!("`{field}` must not be negative"),
+            ));
+        }
+    }
+    if let Some(title) = &patch.title
+        && (title.trim().is_empty() || title.len() > 512)
+    {
+        return Err(ApiError::invalid(
+            "title",
+            "`title` must be 1 to 512 characters",
+        ));
+    }
+    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let row = job::Entity::find_by_id(job_id)
+        .one(&transaction)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| ApiError::NotFound(format!("job {job_id} not found")))?;
+    let mut active: job::ActiveModel = row.clone().into();
+    if let Some(title) = patch.title {
+        active.title = ActiveValue::Set(title.trim().to_owned());
+    }
+    if let Some(priority) = patch.priority {
+        active.priority = ActiveValue::Set(priority);
+    }
+    if let Some(weight) = patch.weight {
+        active.weight = ActiveValue::Set(weight);
+    }
+    if let Some(notes) = patch.notes {
+        active.notes = ActiveValue::Set(notes);
+    }
+    if let Some(hidden) = patch.hidden {
+        active.hidden = ActiveValue::Set(hidden);
+    }
+    if let Some(minimum) = patch.minimum_agents {
+        active.minimum_agents = ActiveValue::Set(Some(minimum));
+    }
+    if let Some(maximum) = patch.maximum_agents {
+        active.maximum_agents = ActiveValue::Set(Some(maximum));
+    }
+    if let Some(queue) = &patch.queue {
+        warren_broker::validate_queue_name(queue)
+            .map_err(|error| ApiError::invalid("queue", error))?;
+        let (queue_id, class_id) = store::jobs::move_target(&transaction, &row, queue).await?;
+        active.queue_id = ActiveValue::Set(queue_id);
+        active.class_id = ActiveValue::Set(class_id);
+    }
+    if patch.start.is_some() || patch.end.is_some() || patch.by.is_some() || patch.batch.is_some() {
+        let frames = FrameRange::new(
+            patch.start.unwrap_or(row.frame_start),
+            patch.end.unwrap_or(row.frame_end),
+            patch.by.unwrap_or(row.frame_by),
+        )
+        .map_err(|error| ApiError::invalid("end", error))?;
+        let batch = patch.batch.unwrap_or(row.batch);
+        if batch < 1 {
+            return Err(ApiError::invalid("batch", "`batch` must be at least 1"));
+        }
+        store::jobs::replace_frames(&transaction, job_id, &frames, batch)
+            .await
+            .map_err(|error| match error {
+                StoreError::Conflict(message) => ApiError::Conflict(message),
+                other => other.into(),
+            })?;
+        active.frame_start = ActiveValue::Set(frames.start());
+        active.frame_end = ActiveValue::Set(frames.end());
+        active.frame_by = ActiveValue::Set(frames.by());
+        active.batch = ActiveValue::Set(batch);
+    }
+    active.update(&transaction).await.map_err(internal)?;
+    transaction.commit().await.map_err(internal)?;
+    state.dispatcher.job_changed(job_id);
+    job_view(&state, job_id).await
+}

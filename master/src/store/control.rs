@@ -1,0 +1,178 @@
+//! Job control: pause, resume, cancel, rerun and delete, as task-state transitions that keep each
+//! job's counters in step. Running attempts that must stop are returned so the caller can tell
+//! their workers.
+
+use sea_orm::{ConnectionTrait, DatabaseTransaction};
+use warren_shared::{AttemptRef, TaskId, TaskState};
+
+use super::counters::CountDeltas;
+use super::{Result, StoreError};
+use crate::db::sql;
+
+/// A running attempt that a transition took away from its worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoppedAttempt {
+    /// The attempt.
+    pub attempt: AttemptRef,
+    /// The worker running it.
+    pub agent_id: String,
+}
+
+/// What to do with a job's tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Queued and published tasks wait; running ones finish.
+    Pause,
+    /// Paused tasks wait to be dispatched again.
+    Resume,
+    /// Everything not finished is cancelled; running attempts are stopped.
+    Cancel,
+    /// Every task runs again from scratch; running attempts are stopped.
+    Rerun,
+    /// Failed and cancelled tasks run again.
+    RerunFailed,
+}
+
+impl Action {
+    /// The states the action moves tasks out of, and the state it moves them to.
+    #[must_use]
+    pub const fn transition(self) -> (&'static [TaskState], TaskState) {
+        match self {
+            Self::Pause => (
+                &[TaskState::Queued, TaskState::Dispatched],
+                TaskState::Paused,
+            ),
+            Self::Resume => (&[TaskState::Paused], TaskState::Queued),
+            Self::Cancel => (
+                &[
+                    TaskState::Queued,
+                    TaskState::Dispatched,
+                    TaskState::Paused,
+                    TaskState::Running,
+                ],
+                TaskState::Cancelled,
+            ),
+            Self::Rerun => (
+                &[
+                    TaskState::Queued,
+                    TaskState::Dispatched,
+                    TaskState::Paused,
+                    TaskState::Running,
+                    TaskState::Done,
+                    TaskState::Failed,
+                    TaskState::Cancelled,
+                ],
+                TaskState::Queued,
+            ),
+            Self::RerunFailed => (
+                &[TaskState::Failed, TaskState::Cancelled],
+                TaskState::Queued,
+            ),
+        }
+    }
+}
+
+/// Apply `action` to a job's tasks (or to one task when `task_id` is given). Returns the running
+/// attempts that were stopped.
+pub async fn apply(
+    transaction: &DatabaseTransaction,
+    job_id: i64,
+    task_id: Option<i64>,
+    action: Action,
+) -> Result<Vec<StoppedAttempt>> {
+    let backend = transaction.get_database_backend();
+    let (from_states, to_state) = action.transition();
+    let mut deltas = CountDeltas::default();
+    let mut stopped = Vec::new();
+    let resets = matches!(action, Action::Rerun | Action::RerunFailed);
+    for from_state in from_states {
+        if *from_state == to_state {
+            continue;
+        }
+        let mut text = format!(
+            "UPDATE tasks SET state = ?{} WHERE job_id = ? AND state = ?",
+            if resets {
+                ", failures = 0, progress = 0, exit_code = NULL, time_finished = NULL"
+            } else {
+                ""
+            }
+        );
+        let mut values = vec![
+            to_state.as_str().into(),
+            job_id.into(),
+            from_state.as_str().into(),
+        ];
+        if let Some(task_id) = task_id {
+            text.push_str(" AND id = ?");
+            values.push(task_id.into());
+        }
+        text.push_str(" RETURNING id, attempts, agent_id");
+        let rows = transaction
+            .query_all_raw(sql(backend, &text, values))
+            .await?;
+        for row in &rows {
+            if *from_state == TaskState::Running {
+                let agent_id: Option<String> = row.try_get("", "agent_id")?;
+                let attempts: i32 = row.try_get("", "attempts")?;
+                if let Some(agent_id) = agent_id {
+                    stopped.push(StoppedAttempt {
+                        attempt: AttemptRef {
+                            task_id: TaskId(row.try_get("", "id")?),
+                            attempt: attempts.max(0) as u32,
+                        },
+                        agent_id,
+                    });
+                }
+            }
+        }
+        deltas.moved_many(job_id, *from_state, to_state, rows.len() as i64);
+    }
+    if resets {
+        transaction
+            .execute_raw(sql(
+                backend,
+                "UPDATE jobs SET time_finished = NULL WHERE id = ?",
+                vec![job_id.into()],
+            ))
+            .await?;
+    }
+    deltas.apply(transaction).await?;
+    Ok(stopped)
+}
+
+/// Delete a job and everything of it; returns its running attempts so they can be stopped.
+pub async fn delete(transaction: &DatabaseTransaction, job_id: i64) -> Result<Vec<StoppedAttempt>> {
+    let backend = transaction.get_database_backend();
+    let rows = transaction
+        .query_all_raw(sql(
+            backend,
+            "SELECT id, attempts, agent_id FROM tasks WHERE job_id = ? AND state = 'running'",
+            vec![job_id.into()],
+        ))
+        .await?;
+    let mut stopped = Vec::new();
+    for row in &rows {
+        let agent_id: Option<String> = row.try_get("", "agent_id")?;
+        let attempts: i32 = row.try_get("", "attempts")?;
+        if let Some(agent_id) = agent_id {
+            stopped.push(StoppedAttempt {
+                attempt: AttemptRef {
+                    task_id: TaskId(row.try_get("", "id")?),
+                    attempt: attempts.max(0) as u32,
+                },
+                agent_id,
+            });
+        }
+    }
+    let deleted = transaction
+        .execute_raw(sql(
+            backend,
+            "DELETE FROM jobs WHERE id = ?",
+            vec![job_id.into()],
+        ))
+        .await?;
+    if deleted.rows_affected() == 0 {
+        return Err(StoreError::NotFound(format!("job {job_id} not found")));
+    }
+    Ok(stopped)
+}
