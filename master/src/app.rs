@@ -63,6 +63,7 @@ impl App {
         let publisher = Arc::new(Publisher::new(broker.clone()));
         let (dispatcher, dispatcher_handle) =
             Dispatcher::new(db.clone(), publisher.clone(), config.dispatch_margin);
+        let dispatcher = dispatcher.with_agent_failure_limit(config.agent_job_failure_limit);
         let control = crate::control::Control::new(publisher.clone());
         let ingester = Ingester::new(db.clone(), publisher, dispatcher_handle.clone());
         let listener = TcpListener::bind(config.listen)

@@ -68,6 +68,10 @@ pub struct ServeConfig {
     #[arg(long, env = "WARREN_DISPATCH_MARGIN", default_value_t = 32)]
     pub dispatch_margin: u32,
 
+    /// Failed tasks of one job in a row after which an agent no longer gets that job (0: never).
+    #[arg(long, env = "WARREN_AGENT_JOB_FAILURE_LIMIT", default_value_t = 3)]
+    pub agent_job_failure_limit: u32,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "WARREN_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,

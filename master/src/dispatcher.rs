@@ -7,7 +7,7 @@
 //! broker confirms, is the outbox: after a crash or a broker failure, dispatched tasks whose
 //! publication was never confirmed are published again with the same attempt number.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,14 +17,15 @@ use time::OffsetDateTime;
 use tokio::sync::Notify;
 use warren_broker::{Outgoing, Publisher, Shutdown, Topology, error_chain, reconnect_backoff};
 use warren_shared::{
-    FrameBatch, Message, Requirements, Subscribe, TaskAssignment, TaskId, TaskState,
+    AgentId, FrameBatch, Message, Requirements, Subscribe, TaskAssignment, TaskId, TaskState,
 };
 
 use crate::control::Control;
-use crate::db::{backend_of, begin_write, now_us, sql};
+use crate::db::{backend_of, begin_write, now_us, placeholders, sql};
 use crate::jobtype::{JobTypeSpec, expand_commands};
 use crate::store::classes::{self, TaskClass};
 use crate::store::counters::CountDeltas;
+use crate::store::scheduling;
 
 /// Most tasks claimed per class per round.
 const MAX_CLAIM: i64 = 2_000;
@@ -122,9 +123,13 @@ struct JobInfo {
     cpus: i64,
     ram_mb: i64,
     ram_max_mb: Option<i64>,
+    ram_warning_mb: Option<i64>,
     timeout_secs: Option<u64>,
     message_priority: u8,
     by: i64,
+    run_as_user: Option<String>,
+    run_as_group: Option<String>,
+    frame_parent_id: Option<i64>,
 }
 
 /// The columns of a job the dispatcher reads.
@@ -134,9 +139,13 @@ struct JobRow {
     environ: String,
     class_id: i64,
     ram_max: Option<i64>,
+    ram_warning: Option<i64>,
     timeout_secs: Option<i64>,
     priority: i32,
     frame_by: i64,
+    user: Option<String>,
+    run_group: Option<String>,
+    frame_parent_id: Option<i64>,
 }
 
 /// A task claimed for dispatch, with the attempt it was given.
@@ -148,27 +157,36 @@ struct ClaimedTask {
     frame_first: i64,
     frame_last: i64,
     attempt: i32,
+    tile: Option<i32>,
+    failures: i32,
 }
 
 /// Claim a job's first queued tasks. The outer `state` test re-checks each row under concurrent
 /// writers; on SQLite it is written `+state` so the planner looks the few ids up by primary key
 /// instead of walking the state index over every queued task.
-fn claim_sql(backend: sea_orm::DbBackend) -> &'static str {
-    match backend {
-        sea_orm::DbBackend::Sqlite => {
-            "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
-             progress = 0, time_dispatched = ? WHERE +state = 'queued' AND id IN \
-             (SELECT id FROM tasks WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?) \
-             RETURNING id, job_id, idx, frame_first, frame_last, attempts"
-        }
-        _ => {
-            "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
-             progress = 0, time_dispatched = ? WHERE state = 'queued' AND id IN \
-             (SELECT id FROM tasks WHERE job_id = ? AND state = 'queued' ORDER BY idx LIMIT ?) \
-             RETURNING id, job_id, idx, frame_first, frame_last, attempts"
-        }
-    }
+fn claim_sql(backend: sea_orm::DbBackend, frame_gated: bool) -> String {
+    let state_test = match backend {
+        sea_orm::DbBackend::Sqlite => "+state",
+        _ => "state",
+    };
+    // A frame-gated job's task waits until the parent's tasks holding its frames are done.
+    let gate = if frame_gated {
+        " AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= c.frame_last \
+         AND p.frame_last >= c.frame_first AND p.state <> 'done')"
+    } else {
+        ""
+    };
+    format!(
+        "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
+         progress = 0, time_dispatched = ?, not_before = NULL WHERE {state_test} = 'queued' AND id IN \
+         (SELECT c.id FROM tasks c WHERE c.job_id = ? AND c.state = 'queued' \
+         AND (c.not_before IS NULL OR c.not_before <= ?){gate} ORDER BY c.idx LIMIT ?) \
+         RETURNING {CLAIMED_COLUMNS}"
+    )
 }
+
+/// The columns a claimed task is read from.
+const CLAIMED_COLUMNS: &str = "id, job_id, idx, frame_first, frame_last, attempts, tile, failures";
 
 impl ClaimedTask {
     fn from_row(row: &sea_orm::QueryResult) -> Result<Self, sea_orm::DbErr> {
@@ -179,6 +197,8 @@ impl ClaimedTask {
             frame_first: row.try_get("", "frame_first")?,
             frame_last: row.try_get("", "frame_last")?,
             attempt: row.try_get("", "attempts")?,
+            tile: row.try_get("", "tile")?,
+            failures: row.try_get("", "failures")?,
         })
     }
 }
@@ -223,11 +243,14 @@ pub struct Dispatcher {
     control: Control,
     wake: Arc<Notify>,
     margin: i64,
+    /// Failed tasks of one job in a row after which an agent no longer gets that job; 0 never.
+    agent_failure_limit: i32,
     /// Classes whose exchange, queue and binding this process declared, and announced.
     declared_classes: HashSet<i64>,
     classes: HashMap<i64, TaskClass>,
     jobs: HashMap<i64, Arc<JobInfo>>,
-    capacity: Vec<warren_shared::AgentCapabilities>,
+    /// Online, enabled agents: id and capabilities.
+    capacity: Vec<(String, warren_shared::AgentCapabilities)>,
     capacity_loaded: Option<Instant>,
     rates: HashMap<i64, DispatchRate>,
     /// Set at start and after a failed publication: publish unconfirmed dispatches first.
@@ -252,6 +275,7 @@ impl Dispatcher {
             control,
             wake: wake.clone(),
             margin: i64::from(margin),
+            agent_failure_limit: 3,
             declared_classes: HashSet::new(),
             classes: HashMap::new(),
             jobs: HashMap::new(),
@@ -262,6 +286,14 @@ impl Dispatcher {
             changed_jobs: changed_jobs.clone(),
         };
         (dispatcher, DispatcherHandle { wake, changed_jobs })
+    }
+
+    /// Stop giving a job to an agent after it failed this many of the job's tasks in a row
+    /// (0: never).
+    #[must_use]
+    pub fn with_agent_failure_limit(mut self, limit: u32) -> Self {
+        self.agent_failure_limit = i32::try_from(limit).unwrap_or(i32::MAX);
+        self
     }
 
     /// Dispatch whenever woken (and at least every second) until shutdown.
@@ -293,8 +325,8 @@ impl Dispatcher {
         tracing::debug!("dispatcher stopped");
     }
 
-    /// One round: republish unconfirmed dispatches if needed, then top up every class window.
-    /// Returns how many tasks were published.
+    /// One round: republish unconfirmed dispatches if needed, then fill every class window
+    /// with the tasks fair share picks. Returns how many tasks were published.
     pub async fn run_once(&mut self) -> Result<usize, DispatchError> {
         let changed: Vec<i64> = std::mem::take(
             &mut *self
@@ -310,55 +342,59 @@ impl Dispatcher {
             published += self.republish_unconfirmed().await?;
             self.recover = false;
         }
-        let demand = self.demand().await?;
-        if demand.is_empty() {
+        let with_limits = scheduling::any_limits(&self.db).await?;
+        let (mut snapshot, class_dispatched) = scheduling::snapshot(&self.db, with_limits).await?;
+        if snapshot.jobs.is_empty() {
             return Ok(published);
         }
         self.refresh_capacity().await?;
-        for (class_id, _queued, dispatched) in demand {
+        let class_ids: BTreeSet<i64> = snapshot.jobs.iter().map(|job| job.class_id).collect();
+        for class_id in class_ids {
             let class = self.class(class_id).await?;
             let class_slots: i64 = self
                 .capacity
                 .iter()
-                .map(|agent| slots(&class.requirements, agent))
+                .map(|(_, agent)| slots(&class.requirements, agent))
                 .sum();
             let rate = self.rates.entry(class_id).or_default().per_second();
-            let deficit = (window(class_slots, self.margin, rate) - dispatched).min(MAX_CLAIM);
-            if deficit <= 0 {
-                continue;
+            let dispatched = class_dispatched.get(&class_id).copied().unwrap_or(0);
+            let room = (window(class_slots, self.margin, rate) - dispatched).min(MAX_CLAIM);
+            snapshot.class_room.insert(class_id, room.max(0));
+        }
+        // Jobs may yield fewer tasks than granted (frame dependencies, declined tasks waiting
+        // out their pause); those are dropped and the rest shared again.
+        for _ in 0..3 {
+            let grants = crate::scheduler::allocate(&snapshot);
+            if grants.is_empty() {
+                break;
             }
-            let claimed = self.claim(class_id, deficit).await?;
-            if claimed.is_empty() {
-                continue;
+            let (claimed, short) = self.claim(&grants).await?;
+            for task in &claimed {
+                let class_id = self.job_info(task.job_id).await?.class.id;
+                self.rates.entry(class_id).or_default().record(1);
+                if let Some(room) = snapshot.class_room.get_mut(&class_id) {
+                    *room -= 1;
+                }
+                if let Some(job) = snapshot.jobs.iter_mut().find(|job| job.id == task.job_id) {
+                    job.active += 1;
+                    job.queued -= 1;
+                    for limit in &job.limits {
+                        if let Some(room) = snapshot.limit_room.get_mut(*limit) {
+                            *room -= 1;
+                        }
+                    }
+                    *snapshot.queue_active.entry(job.queue_id).or_default() += 1;
+                }
             }
-            self.rates
-                .entry(class_id)
-                .or_default()
-                .record(claimed.len() as i64);
-            published += self.publish(&claimed).await?;
+            if !claimed.is_empty() {
+                published += self.publish(&claimed).await?;
+            }
+            if short.is_empty() {
+                break;
+            }
+            snapshot.jobs.retain(|job| !short.contains(&job.id));
         }
         Ok(published)
-    }
-
-    /// Per class: tasks queued and tasks dispatched, for classes with queued tasks.
-    async fn demand(&self) -> Result<Vec<(i64, i64, i64)>, DispatchError> {
-        let backend = backend_of(&self.db);
-        let rows = self
-            .db
-            .query_all_raw(Statement::from_string(
-                backend,
-                "SELECT class_id, CAST(SUM(n_queued) AS BIGINT) AS queued, CAST(SUM(n_dispatched) AS BIGINT) AS dispatched FROM jobs \
-                 WHERE state IN ('queued', 'running') GROUP BY class_id HAVING SUM(n_queued) > 0",
-            ))
-            .await?;
-        let mut demand = Vec::with_capacity(rows.len());
-        for row in rows {
-            let class_id: i64 = row.try_get("", "class_id")?;
-            let queued: i64 = row.try_get::<Option<i64>>("", "queued")?.unwrap_or(0);
-            let dispatched: i64 = row.try_get::<Option<i64>>("", "dispatched")?.unwrap_or(0);
-            demand.push((class_id, queued, dispatched));
-        }
-        Ok(demand)
     }
 
     async fn refresh_capacity(&mut self) -> Result<(), DispatchError> {
@@ -368,7 +404,7 @@ impl Dispatcher {
         {
             return Ok(());
         }
-        self.capacity = crate::store::agents::online_capabilities(&self.db).await?;
+        self.capacity = crate::store::agents::online_agents(&self.db).await?;
         self.capacity_loaded = Some(Instant::now());
         Ok(())
     }
@@ -387,34 +423,35 @@ impl Dispatcher {
         Ok(class)
     }
 
-    /// Move up to `limit` queued tasks of a class to `dispatched`, highest job priority first.
-    async fn claim(&self, class_id: i64, limit: i64) -> Result<Vec<ClaimedTask>, DispatchError> {
+    /// Move the granted number of each job's queued tasks to `dispatched`, in one transaction.
+    /// Also returns the jobs that yielded fewer tasks than granted.
+    async fn claim(
+        &mut self,
+        grants: &[(i64, i64)],
+    ) -> Result<(Vec<ClaimedTask>, HashSet<i64>), DispatchError> {
+        let mut gated = HashMap::new();
+        for (job_id, _) in grants {
+            gated.insert(*job_id, self.job_info(*job_id).await?.frame_parent_id);
+        }
         let transaction = begin_write(&self.db).await?;
         let backend = backend_of(&transaction);
-        let jobs = transaction
-            .query_all_raw(sql(
-                backend,
-                "SELECT id FROM jobs WHERE class_id = ? AND state IN ('queued', 'running') AND n_queued > 0 \
-                 ORDER BY priority DESC, id ASC LIMIT 200",
-                vec![class_id.into()],
-            ))
-            .await?;
         let now = now_us();
         let mut claimed: Vec<ClaimedTask> = Vec::new();
+        let mut short = HashSet::new();
         let mut deltas = CountDeltas::default();
-        for job_row in jobs {
-            let remaining = limit - claimed.len() as i64;
-            if remaining <= 0 {
-                break;
+        for (job_id, count) in grants {
+            let parent = gated.get(job_id).copied().flatten();
+            let mut values: Vec<sea_orm::Value> = vec![now.into(), (*job_id).into(), now.into()];
+            if let Some(parent) = parent {
+                values.push(parent.into());
             }
-            let job_id: i64 = job_row.try_get("", "id")?;
+            values.push((*count).into());
             let rows = transaction
-                .query_all_raw(sql(
-                    backend,
-                    claim_sql(backend),
-                    vec![now.into(), job_id.into(), remaining.into()],
-                ))
+                .query_all_raw(sql(backend, &claim_sql(backend, parent.is_some()), values))
                 .await?;
+            if (rows.len() as i64) < *count {
+                short.insert(*job_id);
+            }
             for row in rows {
                 let task = ClaimedTask::from_row(&row)?;
                 deltas.moved(task.job_id, TaskState::Queued, TaskState::Dispatched);
@@ -425,8 +462,7 @@ impl Dispatcher {
             deltas.apply(&transaction).await?;
         }
         transaction.commit().await?;
-        claimed.sort_by_key(|task| (task.job_id, task.idx));
-        Ok(claimed)
+        Ok((claimed, short))
     }
 
     /// Publish dispatched tasks whose publication was never confirmed.
@@ -435,8 +471,9 @@ impl Dispatcher {
             .db
             .query_all_raw(Statement::from_string(
                 backend_of(&self.db),
-                "SELECT id, job_id, idx, frame_first, frame_last, attempts FROM tasks \
-                 WHERE state = 'dispatched' AND published = false ORDER BY job_id, idx",
+                format!(
+                    "SELECT {CLAIMED_COLUMNS} FROM tasks WHERE state = 'dispatched' AND published = false ORDER BY job_id, idx"
+                ),
             ))
             .await?;
         let tasks = rows
@@ -456,8 +493,99 @@ impl Dispatcher {
         Ok(published)
     }
 
+    /// Agents each task should avoid: those it failed on and those that failed too many of its
+    /// job's tasks in a row, but only while some other online agent could run it.
+    async fn avoid_lists(
+        &mut self,
+        claimed: &[ClaimedTask],
+    ) -> Result<HashMap<i64, Vec<AgentId>>, DispatchError> {
+        let backend = backend_of(&self.db);
+        let mut avoid: HashMap<i64, BTreeSet<String>> = HashMap::new();
+        let retried: Vec<i64> = claimed
+            .iter()
+            .filter(|task| task.failures > 0)
+            .map(|task| task.id)
+            .collect();
+        if !retried.is_empty() {
+            let rows = self
+                .db
+                .query_all_raw(sql(
+                    backend,
+                    &format!(
+                        "SELECT task_id, agent_id FROM task_failed_agents WHERE task_id IN ({})",
+                        placeholders(backend, 1, retried.len())
+                    ),
+                    retried.iter().map(|id| (*id).into()).collect(),
+                ))
+                .await?;
+            for row in rows {
+                avoid
+                    .entry(row.try_get("", "task_id")?)
+                    .or_default()
+                    .insert(row.try_get("", "agent_id")?);
+            }
+        }
+        if self.agent_failure_limit > 0 {
+            let job_ids: BTreeSet<i64> = claimed.iter().map(|task| task.job_id).collect();
+            let job_ids: Vec<i64> = job_ids.into_iter().collect();
+            let mut values: Vec<sea_orm::Value> = vec![self.agent_failure_limit.into()];
+            values.extend(job_ids.iter().map(|id| sea_orm::Value::from(*id)));
+            let rows = self
+                .db
+                .query_all_raw(sql(
+                    backend,
+                    &format!(
+                        "SELECT job_id, agent_id FROM job_agent_failures WHERE consecutive >= ? AND job_id IN ({})",
+                        placeholders(backend, 2, job_ids.len())
+                    ),
+                    values,
+                ))
+                .await?;
+            let mut banned: HashMap<i64, Vec<String>> = HashMap::new();
+            for row in rows {
+                banned
+                    .entry(row.try_get("", "job_id")?)
+                    .or_default()
+                    .push(row.try_get("", "agent_id")?);
+            }
+            for task in claimed {
+                if let Some(agents) = banned.get(&task.job_id) {
+                    avoid
+                        .entry(task.id)
+                        .or_default()
+                        .extend(agents.iter().cloned());
+                }
+            }
+        }
+        if avoid.is_empty() {
+            return Ok(HashMap::new());
+        }
+        self.refresh_capacity().await?;
+        let mut lists = HashMap::new();
+        for task in claimed {
+            let Some(agents) = avoid.remove(&task.id) else {
+                continue;
+            };
+            let class = self.job_info(task.job_id).await?.class.clone();
+            let other_exists = self.capacity.iter().any(|(agent_id, capabilities)| {
+                !agents.contains(agent_id) && slots(&class.requirements, capabilities) > 0
+            });
+            if other_exists {
+                lists.insert(
+                    task.id,
+                    agents
+                        .iter()
+                        .filter_map(|agent| agent.parse::<uuid::Uuid>().ok().map(AgentId))
+                        .collect(),
+                );
+            }
+        }
+        Ok(lists)
+    }
+
     /// Publish claimed tasks and record the broker's confirmation.
     async fn publish(&mut self, claimed: &[ClaimedTask]) -> Result<usize, DispatchError> {
+        let mut avoid = self.avoid_lists(claimed).await?;
         let mut messages = Vec::with_capacity(claimed.len());
         let mut published_ids = Vec::with_capacity(claimed.len());
         let now = OffsetDateTime::now_utc();
@@ -470,7 +598,7 @@ impl Dispatcher {
                 last: task.frame_last,
                 by: info.by,
             };
-            let commands = match expand_commands(&info.argv, &info.data, &batch) {
+            let commands = match expand_commands(&info.argv, &info.data, &batch, task.tile) {
                 Ok(commands) => commands,
                 Err(error) => {
                     tracing::error!(task_id = task.id, job_id = task.job_id, error = %error, "task cannot be expanded; it will fail when started");
@@ -493,6 +621,10 @@ impl Dispatcher {
                 ram_max_mb: info.ram_max_mb,
                 timeout_secs: info.timeout_secs,
                 success_exit_codes: info.success_codes.clone(),
+                ram_warning_mb: info.ram_warning_mb,
+                avoid_agents: avoid.remove(&task.id).unwrap_or_default(),
+                run_as_user: info.run_as_user.clone(),
+                run_as_group: info.run_as_group.clone(),
                 published_at: now,
             };
             let names = self.publisher.broker().names();
@@ -563,7 +695,8 @@ impl Dispatcher {
             .db
             .query_one_raw(sql(
                 backend_of(&self.db),
-                "SELECT j.title, j.data, j.environ, j.class_id, j.ram_max, j.timeout_secs, j.priority, j.frame_by, v.spec \
+                "SELECT j.title, j.data, j.environ, j.class_id, j.ram_max, j.ram_warning, j.timeout_secs, j.priority, j.frame_by, \
+                 j.user, j.run_group, j.frame_parent_id, v.spec \
                  FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
                 vec![job_id.into()],
             ))
@@ -575,9 +708,13 @@ impl Dispatcher {
             environ: row.try_get("", "environ")?,
             class_id: row.try_get("", "class_id")?,
             ram_max: row.try_get("", "ram_max")?,
+            ram_warning: row.try_get("", "ram_warning")?,
             timeout_secs: row.try_get("", "timeout_secs")?,
             priority: row.try_get("", "priority")?,
             frame_by: row.try_get("", "frame_by")?,
+            user: row.try_get("", "user")?,
+            run_group: row.try_get("", "run_group")?,
+            frame_parent_id: row.try_get("", "frame_parent_id")?,
         };
         let spec_text: String = row.try_get("", "spec")?;
         let spec = JobTypeSpec::parse(&spec_text)
@@ -599,9 +736,13 @@ impl Dispatcher {
             cpus: class.requirements.cpus,
             ram_mb: class.requirements.ram_mb,
             ram_max_mb: job.ram_max,
+            ram_warning_mb: job.ram_warning,
             timeout_secs: job.timeout_secs.and_then(|secs| u64::try_from(secs).ok()),
             message_priority: message_priority(job.priority),
             by: job.frame_by,
+            run_as_user: job.user,
+            run_as_group: job.run_group,
+            frame_parent_id: job.frame_parent_id,
             class,
         });
         if self.jobs.len() > 10_000 {

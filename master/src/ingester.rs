@@ -21,7 +21,7 @@ use warren_broker::lapin::{Channel, Consumer};
 use warren_broker::{DeadLetter, Outgoing, Publisher, Shutdown, error_chain, reconnect_backoff};
 use warren_shared::{
     AgentState, AttemptRef, Bye, Cancel, Envelope, Heartbeat, Hello, LogChunk, Message,
-    TaskFinished, TaskProgress, TaskStarted, TaskState,
+    TaskDeclined, TaskFinished, TaskProgress, TaskStarted, TaskState,
 };
 
 use crate::control::Control;
@@ -37,6 +37,8 @@ const MAX_BATCH: usize = 2_000;
 const PREFETCH: u16 = 4_000;
 /// Largest dead-letter payload kept in the database.
 const MAX_STORED_PAYLOAD: usize = 64 * 1024;
+/// How long a declined task waits before it is dispatched again, in microseconds.
+const DECLINE_HOLD_US: i64 = 1_000_000;
 
 /// Counters the ingester keeps for metrics and tests.
 #[derive(Debug, Default)]
@@ -373,6 +375,9 @@ impl Ingester {
             Message::TaskFinished(finished) => {
                 self.task_finished(transaction, finished, effects, deltas)
                     .await
+            }
+            Message::TaskDeclined(declined) => {
+                task_declined(transaction, declined, effects, deltas).await
             }
             Message::Bye(bye) => bye_event(transaction, bye, effects, deltas).await,
             _ => Ok(()),
@@ -732,11 +737,12 @@ impl Ingester {
         } else {
             Some(agent_text.clone())
         };
+        let peak_rss_mb = finished.peak_rss_mb.and_then(|mb| i64::try_from(mb).ok());
         transaction
             .execute_raw(sql(
                 backend,
-                "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, agent_id = ?, time_finished = ? \
-                 WHERE id = ? AND attempts = ? AND state = 'running'",
+                "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, agent_id = ?, time_finished = ?, \
+                 peak_rss_mb = ?, ram_warned = (ram_warned OR ?) WHERE id = ? AND attempts = ? AND state = 'running'",
                 vec![
                     new_state.as_str().into(),
                     new_failures.into(),
@@ -745,11 +751,15 @@ impl Ingester {
                     progress.into(),
                     agent_after.into(),
                     now.into(),
+                    peak_rss_mb.into(),
+                    finished.ram_warned.into(),
                     finished.task_id.0.into(),
                     attempt.into(),
                 ],
             ))
             .await?;
+        record_attempt(transaction, finished, error.as_deref(), now).await?;
+        record_agent_outcome(transaction, finished, job_id).await?;
         deltas.moved(job_id, TaskState::Running, new_state);
         effects.wake_dispatcher = true;
         if let Some(error) = error {
@@ -898,6 +908,113 @@ async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Resul
                 ],
             ))
             .await?;
+    }
+    Ok(())
+}
+
+/// Keep each finished attempt's outcome, so earlier errors stay visible after a retry.
+async fn record_attempt(
+    transaction: &DatabaseTransaction,
+    finished: &TaskFinished,
+    error: Option<&str>,
+    finished_at: i64,
+) -> Result<(), DbErr> {
+    let backend = backend_of(transaction);
+    let attempt = i32::try_from(finished.attempt).unwrap_or(i32::MAX);
+    let outcome = if finished.success { "done" } else { "failed" };
+    transaction
+        .execute_raw(sql(
+            backend,
+            "INSERT INTO task_attempts (task_id, attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished) \
+             SELECT id, ?, ?, ?, ?, ?, ?, time_started, ? FROM tasks WHERE id = ? \
+             ON CONFLICT (task_id, attempt) DO NOTHING",
+            vec![
+                attempt.into(),
+                finished.agent_id.to_string().into(),
+                outcome.into(),
+                finished.outcome.exit_code().into(),
+                error.map(str::to_owned).into(),
+                finished
+                    .peak_rss_mb
+                    .and_then(|mb| i64::try_from(mb).ok())
+                    .into(),
+                finished_at.into(),
+                finished.task_id.0.into(),
+            ],
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Remember the agents a task failed on, and each agent's run of failures within a job.
+async fn record_agent_outcome(
+    transaction: &DatabaseTransaction,
+    finished: &TaskFinished,
+    job_id: i64,
+) -> Result<(), DbErr> {
+    let backend = backend_of(transaction);
+    let agent = finished.agent_id.to_string();
+    if finished.success {
+        transaction
+            .execute_raw(sql(
+                backend,
+                "DELETE FROM job_agent_failures WHERE job_id = ? AND agent_id = ?",
+                vec![job_id.into(), agent.into()],
+            ))
+            .await?;
+        return Ok(());
+    }
+    transaction
+        .execute_raw(sql(
+            backend,
+            "INSERT INTO task_failed_agents (task_id, agent_id) VALUES (?, ?) ON CONFLICT (task_id, agent_id) DO NOTHING",
+            vec![finished.task_id.0.into(), agent.clone().into()],
+        ))
+        .await?;
+    transaction
+        .execute_raw(sql(
+            backend,
+            "INSERT INTO job_agent_failures (job_id, agent_id, consecutive) VALUES (?, ?, 1) \
+             ON CONFLICT (job_id, agent_id) DO UPDATE SET consecutive = job_agent_failures.consecutive + 1",
+            vec![job_id.into(), agent.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
+/// A worker gave an attempt back unstarted: queue the task again, held back for a moment so
+/// the same worker does not take it straight back while the others are busy.
+async fn task_declined(
+    transaction: &DatabaseTransaction,
+    declined: &TaskDeclined,
+    effects: &mut Effects,
+    deltas: &mut CountDeltas,
+) -> Result<(), DbErr> {
+    let backend = backend_of(transaction);
+    let attempt = i32::try_from(declined.attempt).unwrap_or(i32::MAX);
+    let rows = transaction
+        .query_all_raw(sql(
+            backend,
+            "UPDATE tasks SET state = 'queued', published = false, not_before = ? \
+             WHERE id = ? AND attempts = ? AND state = 'dispatched' RETURNING job_id",
+            vec![
+                (now_us() + DECLINE_HOLD_US).into(),
+                declined.task_id.0.into(),
+                attempt.into(),
+            ],
+        ))
+        .await?;
+    if rows.is_empty() {
+        effects.stale_events += 1;
+    }
+    for row in rows {
+        deltas.moved(
+            row.try_get("", "job_id")?,
+            TaskState::Dispatched,
+            TaskState::Queued,
+        );
+        effects.wake_dispatcher = true;
+        tracing::debug!(task_id = %declined.task_id, agent_id = %declined.agent_id, reason = %declined.reason, "task declined");
     }
     Ok(())
 }

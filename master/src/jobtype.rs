@@ -1,5 +1,5 @@
 //! Job types: the declarative spec stored per version, and the expansion of argv templates
-//! (`{frame}`, `{start}`, `{end}`, `{by}`, `{data.key}`) into the commands of one task.
+//! (`{frame}`, `{start}`, `{end}`, `{by}`, `{tile}`, `{data.key}`) into the commands of one task.
 //!
 //! Commands are argv vectors executed without a shell, so nothing in job data can inject
 //! shell syntax.
@@ -45,6 +45,9 @@ pub struct JobTypeSpec {
     /// Largest batch the job type accepts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_batch: Option<i64>,
+    /// Limits (licences) every task of the job type holds while it runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub limits: Vec<String>,
 }
 
 impl JobTypeSpec {
@@ -86,6 +89,7 @@ impl JobTypeSpec {
 /// Values available to templates for one task.
 struct TemplateValues<'a> {
     frame: Option<i64>,
+    tile: Option<i32>,
     batch: &'a FrameBatch,
     data: &'a Value,
 }
@@ -115,6 +119,7 @@ pub fn expand_commands(
     argv: &[String],
     data: &Value,
     batch: &FrameBatch,
+    tile: Option<i32>,
 ) -> Result<Vec<CommandSpec>, TemplateError> {
     if runs_per_frame(argv) {
         batch
@@ -122,6 +127,7 @@ pub fn expand_commands(
             .map(|frame| {
                 let values = TemplateValues {
                     frame: Some(frame),
+                    tile,
                     batch,
                     data,
                 };
@@ -134,6 +140,7 @@ pub fn expand_commands(
     } else {
         let values = TemplateValues {
             frame: None,
+            tile,
             batch,
             data,
         };
@@ -159,7 +166,7 @@ fn placeholders(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn is_placeholder(name: &str) -> bool {
-    matches!(name, "frame" | "start" | "end" | "by")
+    matches!(name, "frame" | "start" | "end" | "by" | "tile")
         || name.strip_prefix("data.").is_some_and(|key| {
             !key.is_empty()
                 && key
@@ -199,6 +206,7 @@ fn value_of(name: &str, values: &TemplateValues<'_>) -> Result<String, TemplateE
         "start" => values.batch.first.to_string(),
         "end" => values.batch.last.to_string(),
         "by" => values.batch.by.to_string(),
+        "tile" => values.tile.unwrap_or(0).to_string(),
         _ => {
             let key = name.strip_prefix("data.").unwrap_or(name);
             match values.data.get(key) {
@@ -227,7 +235,7 @@ mod tests {
             last: 6,
             by: 1,
         };
-        let commands = expand_commands(&argv(&["echo", "frame-{frame}"]), &json!({}), &batch)
+        let commands = expand_commands(&argv(&["echo", "frame-{frame}"]), &json!({}), &batch, None)
             .expect("valid template");
         let argvs: Vec<Vec<String>> = commands
             .iter()
@@ -272,7 +280,7 @@ mod tests {
             "{literal}",
             "{",
         ]);
-        let commands = expand_commands(&template, &data, &batch).expect("valid template");
+        let commands = expand_commands(&template, &data, &batch, None).expect("valid template");
         assert_eq!(commands.len(), 1);
         assert_eq!(
             commands[0].argv,

@@ -13,6 +13,7 @@ pub mod ingester;
 pub mod jobtype;
 pub mod leases;
 pub mod logging;
+pub mod scheduler;
 pub mod store;
 
 pub use app::App;

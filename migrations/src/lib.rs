@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_core_schema;
 mod m20261123_000002_index_tasks_by_job_and_index;
 mod m20261123_000003_add_agent_tag_overrides;
+mod m20261123_000004_add_scheduling;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_core_schema::Migration),
             Box::new(m20261123_000002_index_tasks_by_job_and_index::Migration),
             Box::new(m20261123_000003_add_agent_tag_overrides::Migration),
+            Box::new(m20261123_000004_add_scheduling::Migration),
         ]
     }
 }

@@ -14,7 +14,7 @@ pub use ids::{AgentId, JobId, TaskId};
 pub use message::{
     AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, DiskInfo, Envelope,
     EventBatch, Heartbeat, Hello, LogChunk, LogLine, LogStream, Message, Subscribe, TaskAssignment,
-    TaskFinished, TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
+    TaskDeclined, TaskFinished, TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
 };
 pub use requirements::{
     AgentCapabilities, ClassKey, Requirements, RequirementsError, SoftwareRequirement, Version,

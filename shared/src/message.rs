@@ -104,6 +104,9 @@ pub enum Message {
     LogChunk(LogChunk),
     /// Worker → master: an attempt ended.
     TaskFinished(TaskFinished),
+    /// Worker → master: the worker gave an attempt back without starting it (it is told to
+    /// avoid the task, e.g. because the task failed there before).
+    TaskDeclined(TaskDeclined),
     /// Worker → master: the worker is going away.
     Bye(Bye),
     /// Worker → master: several events in order, sent as one message when they queue up.
@@ -132,6 +135,7 @@ impl Message {
                 | Self::TaskProgress(_)
                 | Self::LogChunk(_)
                 | Self::TaskFinished(_)
+                | Self::TaskDeclined(_)
                 | Self::Bye(_)
         )
     }
@@ -147,6 +151,7 @@ impl Message {
             Self::TaskProgress(_) => "TaskProgress",
             Self::LogChunk(_) => "LogChunk",
             Self::TaskFinished(_) => "TaskFinished",
+            Self::TaskDeclined(_) => "TaskDeclined",
             Self::Bye(_) => "Bye",
             Self::EventBatch(_) => "EventBatch",
             Self::Cancel(_) => "Cancel",
@@ -214,6 +219,19 @@ pub struct TaskAssignment {
     pub timeout_secs: Option<u64>,
     /// Exit codes that count as success.
     pub success_exit_codes: Vec<i32>,
+    /// Flag the task when its resident memory goes above this many MB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ram_warning_mb: Option<i64>,
+    /// Agents that must not run this attempt (the task failed there, or the agent failed too
+    /// many tasks of the job in a row); one of them gives it back with `TaskDeclined`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub avoid_agents: Vec<AgentId>,
+    /// User to run the processes as, when the worker runs as root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as_user: Option<String>,
+    /// Group to run the processes as, when the worker runs as root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as_group: Option<String>,
     /// When the master published this attempt.
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
@@ -421,9 +439,12 @@ impl std::fmt::Display for TaskOutcome {
             Self::Exited { code } => write!(formatter, "exited with code {code}"),
             Self::Signalled { signal } => write!(formatter, "killed by signal {signal}"),
             Self::SpawnFailed { error } => write!(formatter, "could not start: {error}"),
-            Self::TimedOut => formatter.write_str("timed out"),
+            Self::TimedOut => formatter.write_str("killed: it ran past the job's timeout"),
             Self::RamExceeded { ram_mb } => {
-                write!(formatter, "used {ram_mb} MB of RAM, more than its maximum")
+                write!(
+                    formatter,
+                    "killed: its processes used {ram_mb} MB of RAM, more than the job's ram_max"
+                )
             }
             Self::Cancelled => formatter.write_str("cancelled"),
             Self::OutputError { error } => {
@@ -466,9 +487,25 @@ pub struct TaskFinished {
     /// Peak resident memory in MB, when measured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub peak_rss_mb: Option<u64>,
+    /// Whether resident memory went above the task's `ram_warning_mb`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ram_warned: bool,
     /// When it ended, by the worker's clock.
     #[serde(with = "time::serde::rfc3339")]
     pub finished_at: OffsetDateTime,
+}
+
+/// A worker giving an attempt back unstarted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskDeclined {
+    /// The worker.
+    pub agent_id: AgentId,
+    /// The task.
+    pub task_id: TaskId,
+    /// The attempt.
+    pub attempt: u32,
+    /// Why.
+    pub reason: String,
 }
 
 /// A worker leaving.

@@ -50,6 +50,8 @@ pub struct FarmOptions {
     pub lease_timeout_secs: u64,
     /// `RUST_LOG` for the processes; `WARREN_TEST_LOG` or a debug filter when `None`.
     pub log_filter: Option<String>,
+    /// Let workers running as root run tasks as root (tests run as whoever runs them).
+    pub allow_root_tasks: bool,
 }
 
 impl Default for FarmOptions {
@@ -62,6 +64,7 @@ impl Default for FarmOptions {
             heartbeat_secs: 1.0,
             lease_timeout_secs: 30,
             log_filter: None,
+            allow_root_tasks: true,
         }
     }
 }
@@ -390,6 +393,11 @@ impl TestFarm {
             .arg(self.options.heartbeat_secs.to_string())
             .arg("--kill-grace-secs")
             .arg("2")
+            .args(
+                self.options
+                    .allow_root_tasks
+                    .then_some("--allow-root-tasks"),
+            )
             .args(&self.options.worker_args)
             .args(extra_args)
             .stdout(Stdio::null());

@@ -15,7 +15,7 @@ use warren_broker::{
 };
 use warren_shared::{
     AgentCapabilities, AgentId, AttemptRef, Bye, ClassSubscription, DiskInfo, Envelope, Heartbeat,
-    Hello, Message, Version,
+    Hello, Message, TaskDeclined, Version,
 };
 
 use crate::capacity::{Capacity, Need};
@@ -199,6 +199,7 @@ impl Worker {
             log_flush_lines: self.settings.log_flush_lines,
             log_flush: self.settings.log_flush,
             kill_grace: self.settings.kill_grace,
+            allow_root_tasks: self.settings.allow_root_tasks,
         });
         let mut state = State {
             capacity: Capacity::new(u64::from(self.capabilities.cpus), self.capabilities.ram_mb),
@@ -460,6 +461,28 @@ impl Worker {
         };
         if state.units.contains_key(&attempt) {
             let _ = commands.send(ClassCommand::Ack(delivery_ref));
+            return;
+        }
+        if assignment.avoid_agents.contains(&context.agent_id) {
+            // Give it back through the master, which queues it for another agent; the delivery
+            // is acked only once the broker holds the decline.
+            tracing::info!(task_id = %assignment.task_id, attempt = assignment.attempt, "declining a task this agent is told to avoid");
+            let confirmed = context.events.send_confirmed(&Message::TaskDeclined(TaskDeclined {
+                agent_id: context.agent_id,
+                task_id: assignment.task_id,
+                attempt: assignment.attempt,
+                reason: "the task failed on this agent before, or this agent failed too many of the job's tasks in a row".to_owned(),
+            }));
+            tokio::spawn(async move {
+                if confirmed.await.is_ok() {
+                    let _ = commands.send(ClassCommand::Ack(delivery_ref));
+                } else {
+                    let _ = commands.send(ClassCommand::Reject {
+                        delivery: delivery_ref,
+                        requeue: true,
+                    });
+                }
+            });
             return;
         }
         let need = Need {

@@ -115,6 +115,11 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_KILL_GRACE", default_value_t = 10.0)]
     pub kill_grace_secs: f64,
 
+    /// When the worker runs as root, allow tasks to run as root too (tasks of jobs without a
+    /// user, or whose user is root). Off by default.
+    #[arg(long, env = "WARREN_ALLOW_ROOT_TASKS")]
+    pub allow_root_tasks: bool,
+
     /// Delete unused queues after this many milliseconds (for throw-away farms such as tests).
     #[arg(long, env = "WARREN_QUEUE_EXPIRES_MS", hide = true)]
     pub queue_expires_ms: Option<u32>,
@@ -140,6 +145,8 @@ pub struct ConfigFile {
     pub ram_allocation: Option<f64>,
     /// Host name to report.
     pub hostname: Option<String>,
+    /// Allow tasks to run as root when the worker runs as root.
+    pub allow_root_tasks: Option<bool>,
     /// Software to look for.
     #[serde(default)]
     pub software: Vec<SoftwareCheckConfig>,
@@ -238,6 +245,8 @@ pub struct Settings {
     pub log_flush: Duration,
     /// SIGTERM-to-SIGKILL grace.
     pub kill_grace: Duration,
+    /// Allow tasks to run as root when the worker runs as root.
+    pub allow_root_tasks: bool,
     /// Queue expiry for throw-away farms.
     pub queue_expires_ms: Option<u32>,
     /// Software checks.
@@ -334,6 +343,7 @@ impl WorkerConfig {
             log_flush_lines: self.log_flush_lines.max(1),
             log_flush: Duration::from_millis(self.log_flush_ms),
             kill_grace: Duration::from_secs_f64(self.kill_grace_secs.clamp(0.0, 3600.0)),
+            allow_root_tasks: self.allow_root_tasks || file.allow_root_tasks.unwrap_or(false),
             queue_expires_ms: self.queue_expires_ms,
             software,
         })

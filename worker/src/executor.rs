@@ -44,6 +44,8 @@ pub struct UnitContext {
     pub log_flush: Duration,
     /// SIGTERM-to-SIGKILL grace when a task is stopped.
     pub kill_grace: Duration,
+    /// Whether a task may run as root when the worker runs as root.
+    pub allow_root_tasks: bool,
 }
 
 /// Requests the worker loop sends a unit.
@@ -71,6 +73,45 @@ pub enum UnitReport {
 enum StopReason {
     Cancelled,
     TimedOut,
+    RamExceeded { ram_mb: u64 },
+}
+
+/// How often a running task's resident memory is measured.
+const MEMORY_SAMPLE_EVERY: Duration = Duration::from_millis(250);
+
+/// The limits an attempt runs under (deadline, memory) and what was measured of it.
+#[derive(Debug, Default)]
+struct Limits {
+    deadline: Option<Instant>,
+    max_mb: Option<u64>,
+    warning_mb: Option<u64>,
+    peak_mb: Option<u64>,
+    warned: bool,
+}
+
+impl Limits {
+    fn new(assignment: &TaskAssignment, deadline: Option<Instant>) -> Self {
+        let positive = |mb: Option<i64>| {
+            mb.and_then(|mb| u64::try_from(mb).ok())
+                .filter(|mb| *mb > 0)
+        };
+        Self {
+            deadline,
+            max_mb: positive(assignment.ram_max_mb),
+            warning_mb: positive(assignment.ram_warning_mb),
+            peak_mb: None,
+            warned: false,
+        }
+    }
+
+    /// Record a sample; true when it passes the maximum.
+    fn sample(&mut self, rss_mb: u64) -> bool {
+        self.peak_mb = Some(self.peak_mb.map_or(rss_mb, |peak| peak.max(rss_mb)));
+        if self.warning_mb.is_some_and(|warning| rss_mb > warning) {
+            self.warned = true;
+        }
+        self.max_mb.is_some_and(|max| rss_mb > max)
+    }
 }
 
 /// How one process ended.
@@ -158,7 +199,11 @@ fn signal_group(pid: u32, signal: Signal) {
     }
 }
 
-fn spawn(command: &CommandSpec, assignment: &TaskAssignment) -> std::io::Result<Child> {
+fn spawn(
+    command: &CommandSpec,
+    assignment: &TaskAssignment,
+    run_as: Option<crate::users::RunAs>,
+) -> std::io::Result<Child> {
     let Some((program, arguments)) = command.argv.split_first() else {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
@@ -182,6 +227,15 @@ fn spawn(command: &CommandSpec, assignment: &TaskAssignment) -> std::io::Result<
     }
     if let Some(cwd) = &assignment.cwd {
         process.current_dir(cwd);
+    }
+    if let Some(run_as) = run_as {
+        process.uid(run_as.uid).gid(run_as.gid);
+        if let Some(home) = run_as.home {
+            process.env("HOME", home);
+        }
+        if let Some(user) = &assignment.run_as_user {
+            process.env("USER", user).env("LOGNAME", user);
+        }
     }
     process.spawn()
 }
@@ -208,13 +262,28 @@ pub async fn run_unit(
     let mut requests_open = true;
     let n_commands = assignment.commands.len();
 
+    let mut memory = Limits::new(&assignment, deadline);
+    let run_as = match crate::users::resolve(
+        assignment.run_as_user.as_deref(),
+        assignment.run_as_group.as_deref(),
+        context.allow_root_tasks,
+    ) {
+        Ok(run_as) => run_as,
+        Err(refusal) => {
+            outcome = Some(TaskOutcome::SpawnFailed { error: refusal });
+            None
+        }
+    };
     if n_commands == 0 {
         outcome = Some(TaskOutcome::SpawnFailed {
             error: "the task has no command".to_owned(),
         });
     }
     for (command_idx, command) in assignment.commands.iter().enumerate() {
-        let mut child = match spawn(command, &assignment) {
+        if outcome.is_some() {
+            break;
+        }
+        let mut child = match spawn(command, &assignment, run_as.clone()) {
             Ok(child) => child,
             Err(spawn_error) => {
                 let program = command.argv.first().cloned().unwrap_or_default();
@@ -236,7 +305,7 @@ pub async fn run_unit(
             &mut logs,
             &mut requests,
             &mut requests_open,
-            deadline,
+            &mut memory,
         )
         .await;
         if let Some(output_error) = end.output_error {
@@ -252,6 +321,10 @@ pub async fn run_unit(
             }
             Some(StopReason::TimedOut) => {
                 outcome = Some(TaskOutcome::TimedOut);
+                break;
+            }
+            Some(StopReason::RamExceeded { ram_mb }) => {
+                outcome = Some(TaskOutcome::RamExceeded { ram_mb });
                 break;
             }
             None => {}
@@ -303,7 +376,8 @@ pub async fn run_unit(
         success,
         error,
         duration_ms: started.elapsed().as_millis() as u64,
-        peak_rss_mb: None,
+        peak_rss_mb: memory.peak_mb,
+        ram_warned: memory.warned,
         finished_at: OffsetDateTime::now_utc(),
     }));
     let _ = reports.send(UnitReport::Finished(attempt));
@@ -346,8 +420,10 @@ async fn supervise(
     logs: &mut LogBatcher,
     requests: &mut mpsc::UnboundedReceiver<UnitRequest>,
     requests_open: &mut bool,
-    deadline: Option<Instant>,
+    memory: &mut Limits,
 ) -> ProcessEnd {
+    let deadline = memory.deadline;
+    let mut next_sample = Instant::now() + MEMORY_SAMPLE_EVERY;
     let mut stdout = child.stdout.take().map(LineReader::new);
     let mut stderr = child.stderr.take().map(LineReader::new);
     let mut status = None;
@@ -390,6 +466,18 @@ async fn supervise(
                 stop = Some(StopReason::TimedOut);
                 if let Some(pid) = pid { signal_group(pid, Signal::SIGTERM); }
                 kill_at = Some(Instant::now() + context.kill_grace);
+            }
+            () = tokio::time::sleep_until(next_sample), if pid.is_some() && status.is_none() && stop.is_none() => {
+                next_sample = Instant::now() + MEMORY_SAMPLE_EVERY;
+                let group = pid.expect("branch enabled only with a pid");
+                if let Some(rss_mb) = crate::memory::group_rss_mb(group)
+                    && memory.sample(rss_mb)
+                {
+                    tracing::info!(pid = group, rss_mb, "a task passed its ram_max; killing it");
+                    stop = Some(StopReason::RamExceeded { ram_mb: rss_mb });
+                    signal_group(group, Signal::SIGKILL);
+                    kill_at = Some(Instant::now() + context.kill_grace);
+                }
             }
             () = tokio::time::sleep_until(kill_at.unwrap_or(far_future)), if kill_at.is_some() && status.is_none() => {
                 if let Some(pid) = pid { signal_group(pid, Signal::SIGKILL); }

@@ -11,7 +11,9 @@ pub mod events;
 pub mod executor;
 pub mod identity;
 pub mod lines;
+pub mod memory;
 pub mod probe;
 pub mod software;
+pub mod users;
 
 pub use app::Worker;

@@ -12,7 +12,7 @@ use warren_shared::{FrameRange, Message};
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
-use super::jobs::{JobView, job_json};
+use super::jobs::JobView;
 use crate::db::begin_write;
 use crate::entities::job;
 use crate::store::control::{Action, StoppedAttempt};
@@ -42,7 +42,9 @@ async fn stop_attempts(state: &AppState, stopped: Vec<StoppedAttempt>, reason: &
 async fn job_view(state: &AppState, job_id: i64) -> Result<Json<JobView>, ApiError> {
     let record = store::jobs::get(&state.db, job_id).await?;
     let capabilities = store::agents::online_capabilities(&state.db).await?;
-    Ok(Json(job_json(&record, &capabilities)))
+    Ok(Json(
+        super::jobs::job_view(state, &record, &capabilities).await?,
+    ))
 }
 
 async fn act(
@@ -160,6 +162,8 @@ pub struct JobPatch {
     end: Option<i64>,
     by: Option<i64>,
     batch: Option<i64>,
+    parents: Option<Vec<i64>>,
+    autodelete_time: Option<i64>,
 }
 
 /// `PATCH /api/v1/jobs/{id}`: title, priority, weight, notes, hidden, queue, minimum and maximum
@@ -256,6 +260,18 @@ pub async fn patch(
         active.frame_end = ActiveValue::Set(frames.end());
         active.frame_by = ActiveValue::Set(frames.by());
         active.batch = ActiveValue::Set(batch);
+    }
+    if let Some(autodelete) = patch.autodelete_time {
+        if autodelete < 1 {
+            return Err(ApiError::invalid(
+                "autodelete_time",
+                "`autodelete_time` must be positive",
+            ));
+        }
+        active.autodelete_secs = ActiveValue::Set(Some(autodelete));
+    }
+    if let Some(parents) = patch.parents {
+        store::jobs::set_parents(&transaction, job_id, &parents).await?;
     }
     active.update(&transaction).await.map_err(internal)?;
     transaction.commit().await.map_err(internal)?;

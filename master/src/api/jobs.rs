@@ -18,7 +18,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::db::rfc3339;
 use crate::entities::task;
 use crate::store::jobs::{self, JobFilter, JobRecord, NewJob};
-use crate::store::{logs, tasks};
+use crate::store::{logs, scheduling, tasks};
 
 const DEFAULT_PAGE: u64 = 100;
 const MAX_PAGE: u64 = 10_000;
@@ -131,6 +131,31 @@ pub struct JobSubmission {
     minimum_agents: Option<i32>,
     #[serde(default)]
     maximum_agents: Option<i32>,
+    #[serde(default)]
+    parents: Vec<i64>,
+    #[serde(default)]
+    depends_on: Option<DependsOn>,
+    #[serde(default)]
+    num_tiles: Option<i32>,
+    #[serde(default)]
+    run_as_group: Option<String>,
+    #[serde(default)]
+    group: Option<i64>,
+    #[serde(default)]
+    limits: Vec<String>,
+}
+
+/// A frame-on-frame dependency: `{"job": 12, "mode": "frame"}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DependsOn {
+    job: i64,
+    #[serde(default = "default_depends_mode")]
+    mode: String,
+}
+
+fn default_depends_mode() -> String {
+    "frame".to_owned()
 }
 
 impl JobSubmission {
@@ -257,6 +282,49 @@ impl JobSubmission {
         }
         warren_broker::validate_queue_name(&self.queue)
             .map_err(|error| ApiError::invalid("queue", error))?;
+        for (field, value) in [
+            ("minimum_agents", self.minimum_agents),
+            ("maximum_agents", self.maximum_agents),
+        ] {
+            if value.is_some_and(|value| value < 0) {
+                return Err(ApiError::invalid(
+                    field,
+                    format!("`{field}` must not be negative"),
+                ));
+            }
+        }
+        if let Some(tiles) = self.num_tiles
+            && !(1..=10_000).contains(&tiles)
+        {
+            return Err(ApiError::invalid(
+                "num_tiles",
+                format!("`num_tiles` must be between 1 and 10000, got {tiles}"),
+            ));
+        }
+        let mut parents = self.parents;
+        parents.sort_unstable();
+        parents.dedup();
+        let frame_parent = match self.depends_on {
+            None => None,
+            Some(DependsOn { job, mode }) => match mode.as_str() {
+                "frame" => Some(job),
+                "job" => {
+                    if !parents.contains(&job) {
+                        parents.push(job);
+                    }
+                    None
+                }
+                other => {
+                    return Err(ApiError::invalid(
+                        "depends_on",
+                        format!("unknown dependency mode `{other}`: use `frame` or `job`"),
+                    ));
+                }
+            },
+        };
+        for name in &self.limits {
+            validate_limit_name(name).map_err(|error| ApiError::invalid("limits", error))?;
+        }
         Ok(NewJob {
             title,
             jobtype: self.jobtype,
@@ -281,8 +349,29 @@ impl JobSubmission {
             hidden: self.hidden,
             minimum_agents: self.minimum_agents,
             maximum_agents: self.maximum_agents,
+            parents,
+            frame_parent,
+            num_tiles: self.num_tiles,
+            run_group: self.run_as_group,
+            group_id: self.group,
+            limits: self.limits,
         })
     }
+}
+
+/// A limit name: 1 to 64 letters, digits, `-`, `_` or `.`.
+pub fn validate_limit_name(name: &str) -> Result<(), String> {
+    if name.is_empty()
+        || name.len() > 64
+        || !name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+    {
+        return Err(format!(
+            "invalid limit name `{name}`: use 1 to 64 letters, digits, `-`, `_` or `.`"
+        ));
+    }
+    Ok(())
 }
 
 /// Per-state task counts of a job.
@@ -338,7 +427,14 @@ pub struct JobView {
     time_finished: Option<String>,
     progress: f64,
     tasks: TaskCountsView,
-    /// Why queued tasks cannot run, when no online, enabled agent satisfies the job's class.
+    parents: Vec<i64>,
+    depends_on: Option<Value>,
+    num_tiles: Option<i32>,
+    run_as_group: Option<String>,
+    group: Option<i64>,
+    limits: Vec<String>,
+    /// Why waiting tasks do not run: a paused job, a parent, a limit, a maximum, no eligible
+    /// agent (and which requirement), or higher-priority work.
     blocked_reason: Option<String>,
 }
 
@@ -472,8 +568,34 @@ pub fn job_json(record: &JobRecord, capabilities: &[warren_shared::AgentCapabili
             paused: job.n_paused,
             cancelled: job.n_cancelled,
         },
+        parents: record.parents.clone(),
+        depends_on: job
+            .frame_parent_id
+            .map(|parent| json!({"job": parent, "mode": "frame"})),
+        num_tiles: job.num_tiles,
+        run_as_group: job.run_group.clone(),
+        group: job.group_id,
+        limits: record.limits.clone(),
         blocked_reason: blocked_reason(record, capabilities),
     }
+}
+
+/// A job as the API shows it, with the full answer to "why isn't it running?" (which needs
+/// the database: parents, limits, maximums).
+pub async fn job_view(
+    state: &AppState,
+    record: &JobRecord,
+    capabilities: &[warren_shared::AgentCapabilities],
+) -> Result<JobView, ApiError> {
+    let mut view = job_json(record, capabilities);
+    if view.blocked_reason.is_none() {
+        view.blocked_reason = scheduling::hold_reason(&state.db, &record.job).await?;
+    } else if let Some(reason) = scheduling::hold_reason(&state.db, &record.job).await?
+        && (reason.starts_with("waiting for parent") || reason == "the job is paused")
+    {
+        view.blocked_reason = Some(reason);
+    }
+    Ok(view)
 }
 
 async fn capabilities(state: &AppState) -> Result<Vec<warren_shared::AgentCapabilities>, ApiError> {
@@ -567,7 +689,7 @@ pub async fn get(
 ) -> Result<Json<JobView>, ApiError> {
     let record = jobs::get(&state.db, job_id).await?;
     let capabilities = capabilities(&state).await?;
-    Ok(Json(job_json(&record, &capabilities)))
+    Ok(Json(job_view(&state, &record, &capabilities).await?))
 }
 
 fn task_json(task: &task::Model, by: i64) -> Value {
@@ -594,6 +716,9 @@ fn task_json(task: &task::Model, by: i64) -> Value {
         "time_dispatched": task.time_dispatched.map(rfc3339),
         "time_started": task.time_started.map(rfc3339),
         "time_finished": task.time_finished.map(rfc3339),
+        "tile": task.tile,
+        "ram_warning": task.ram_warned,
+        "peak_rss_mb": task.peak_rss_mb,
     })
 }
 

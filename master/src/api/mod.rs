@@ -5,10 +5,11 @@ mod control;
 pub mod error;
 mod extract;
 mod jobs;
+mod scheduling;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use sea_orm::DatabaseConnection;
 
 use crate::dispatcher::DispatcherHandle;
@@ -45,6 +46,38 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             "/api/v1/jobs/{job_id}/tasks/{task_id}/rerun",
             post(control::rerun_task),
         )
+        .route(
+            "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents",
+            get(scheduling::failed_on_agents).delete(scheduling::clear_failed_on_agents),
+        )
+        .route(
+            "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents/{agent_id}",
+            delete(scheduling::clear_failed_on_agent),
+        )
+        .route(
+            "/api/v1/jobs/{job_id}/tasks/{task_id}/attempts",
+            get(scheduling::attempts),
+        )
+        .route(
+            "/api/v1/jobqueues",
+            get(scheduling::list_queues).post(scheduling::create_queue),
+        )
+        .route(
+            "/api/v1/jobqueues/{queue}",
+            get(scheduling::get_queue)
+                .patch(scheduling::patch_queue)
+                .delete(scheduling::delete_queue),
+        )
+        .route(
+            "/api/v1/limits",
+            get(scheduling::list_limits).put(scheduling::put_limits),
+        )
+        .route("/api/v1/limits/{name}", delete(scheduling::delete_limit))
+        .route(
+            "/api/v1/jobgroups",
+            get(scheduling::list_groups).post(scheduling::create_group),
+        )
+        .route("/api/v1/jobgroups/{group_id}", get(scheduling::get_group))
         .route("/api/v1/jobs/{job_id}/tasks", get(jobs::list_tasks))
         .route("/api/v1/jobs/{job_id}/tasks/{task_id}", get(jobs::get_task))
         .route(
@@ -68,7 +101,41 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            refuse_oversized(max_body_bytes, request, next)
+        }))
         .with_state(state)
+}
+
+/// Most bytes of a refused body read and thrown away so the client sees the answer.
+const MAX_DRAINED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Answer 413 to a body whose declared length is over the limit. The body is read and discarded
+/// first (up to [`MAX_DRAINED_BYTES`]): a server that answers and closes while the client is
+/// still sending leaves most HTTP clients with a broken pipe instead of the error.
+async fn refuse_oversized(
+    max_body_bytes: usize,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use futures_util::StreamExt;
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    let Some(declared) = declared.filter(|length| *length > max_body_bytes as u64) else {
+        return next.run(request).await;
+    };
+    if declared <= MAX_DRAINED_BYTES {
+        let mut body = request.into_body().into_data_stream();
+        while let Some(Ok(_)) = body.next().await {}
+    }
+    ApiError::PayloadTooLarge(format!(
+        "request body is too large: {declared} bytes, the limit is {max_body_bytes}"
+    ))
+    .into_response()
 }
 
 async fn health() -> axum::Json<serde_json::Value> {

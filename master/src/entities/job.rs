@@ -85,6 +85,16 @@ pub struct Model {
     pub n_paused: i64,
     /// Tasks cancelled.
     pub n_cancelled: i64,
+    /// Job whose frames gate this job's frames (frame-on-frame dependency).
+    pub frame_parent_id: Option<i64>,
+    /// Tiles per frame batch; `None` for untiled jobs.
+    pub num_tiles: Option<i32>,
+    /// Group the task runs as when the worker runs as root.
+    pub run_group: Option<String>,
+    /// Job group.
+    pub group_id: Option<i64>,
+    /// The end state users were last notified of.
+    pub notified_state: Option<String>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

@@ -39,6 +39,14 @@ pub struct Model {
     pub time_started: Option<i64>,
     /// When the task last finished.
     pub time_finished: Option<i64>,
+    /// Not dispatched again before this time (after an agent declined it).
+    pub not_before: Option<i64>,
+    /// Tile index, for tiled jobs.
+    pub tile: Option<i32>,
+    /// Whether an attempt passed the job's `ram_warning`.
+    pub ram_warned: bool,
+    /// Peak RSS of the last finished attempt, MB.
+    pub peak_rss_mb: Option<i64>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

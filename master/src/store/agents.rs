@@ -124,6 +124,17 @@ pub async fn set_tags(
 pub async fn online_capabilities(
     connection: &impl ConnectionTrait,
 ) -> Result<Vec<AgentCapabilities>> {
+    Ok(online_agents(connection)
+        .await?
+        .into_iter()
+        .map(|(_, capabilities)| capabilities)
+        .collect())
+}
+
+/// Every online, enabled agent's id and capabilities.
+pub async fn online_agents(
+    connection: &impl ConnectionTrait,
+) -> Result<Vec<(String, AgentCapabilities)>> {
     let rows = agent::Entity::find()
         .filter(
             agent::Column::State.is_in([AgentState::Online.as_str(), AgentState::Running.as_str()]),
@@ -134,15 +145,18 @@ pub async fn online_capabilities(
     let mut tags = tags_of(connection, rows.iter().map(|row| row.id.clone()).collect()).await?;
     Ok(rows
         .into_iter()
-        .map(|row| AgentCapabilities {
-            tags: tags
-                .remove(&row.id)
-                .unwrap_or_default()
-                .into_iter()
-                .collect(),
-            software: serde_json::from_str(&row.software).unwrap_or_default(),
-            cpus: Ord::max(row.cpus, 0) as u32,
-            ram_mb: Ord::max(row.ram, 0) as u64,
+        .map(|row| {
+            let capabilities = AgentCapabilities {
+                tags: tags
+                    .remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .collect(),
+                software: serde_json::from_str(&row.software).unwrap_or_default(),
+                cpus: Ord::max(row.cpus, 0) as u32,
+                ram_mb: Ord::max(row.ram, 0) as u64,
+            };
+            (row.id, capabilities)
         })
         .collect())
 }

@@ -164,6 +164,20 @@ pub async fn delete(transaction: &DatabaseTransaction, job_id: i64) -> Result<Ve
             });
         }
     }
+    // Tables without foreign keys to jobs. A deleted parent no longer holds its children back.
+    for statement in [
+        "DELETE FROM task_attempts WHERE task_id IN (SELECT id FROM tasks WHERE job_id = ?)",
+        "DELETE FROM task_failed_agents WHERE task_id IN (SELECT id FROM tasks WHERE job_id = ?)",
+        "DELETE FROM job_agent_failures WHERE job_id = ?",
+        "DELETE FROM job_limits WHERE job_id = ?",
+        "DELETE FROM job_parents WHERE job_id = ?",
+        "DELETE FROM job_parents WHERE parent_id = ?",
+        "UPDATE jobs SET frame_parent_id = NULL WHERE frame_parent_id = ?",
+    ] {
+        transaction
+            .execute_raw(sql(backend, statement, vec![job_id.into()]))
+            .await?;
+    }
     let deleted = transaction
         .execute_raw(sql(
             backend,

@@ -13,7 +13,7 @@ use warren_shared::{FrameRange, JobState, Requirements, TaskState};
 
 use super::classes::{self, TaskClass};
 use super::{Result, StoreError};
-use crate::db::{begin_write, now_us, sql};
+use crate::db::{begin_write, now_us, placeholders, sql};
 use crate::entities::{job, job_queue, job_tag, job_type, job_type_version, tag, task_class};
 use crate::jobtype::JobTypeSpec;
 
@@ -69,6 +69,18 @@ pub struct NewJob {
     pub minimum_agents: Option<i32>,
     /// Agents never to exceed.
     pub maximum_agents: Option<i32>,
+    /// Jobs that must be done before this one starts.
+    pub parents: Vec<i64>,
+    /// Job whose frame N must be done before this job's frame N starts.
+    pub frame_parent: Option<i64>,
+    /// Tasks per frame batch, one per tile; `None` for untiled jobs.
+    pub num_tiles: Option<i32>,
+    /// Group to run as (with `user`) when the worker runs as root.
+    pub run_group: Option<String>,
+    /// Job group.
+    pub group_id: Option<i64>,
+    /// Names of the limits each task holds while it runs.
+    pub limits: Vec<String>,
 }
 
 /// A job with the names its ids stand for.
@@ -86,6 +98,10 @@ pub struct JobRecord {
     pub class_key: String,
     /// Tags.
     pub tags: Vec<String>,
+    /// Jobs that must be done before this one starts.
+    pub parents: Vec<i64>,
+    /// Limits its tasks hold.
+    pub limits: Vec<String>,
 }
 
 /// What `create` made.
@@ -206,7 +222,9 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
     )
     .await?;
 
-    let n_tasks = new_job.frames.batch_count(new_job.batch) as i64;
+    check_references(&transaction, new_job).await?;
+    let limit_ids = limit_ids(&transaction, &new_job.limits, &spec.limits).await?;
+    let n_tasks = task_count(&new_job.frames, new_job.batch, new_job.num_tiles);
     let now = now_us();
     let job_row = job::ActiveModel {
         id: ActiveValue::NotSet,
@@ -254,6 +272,11 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
         n_failed: ActiveValue::Set(0),
         n_paused: ActiveValue::Set(0),
         n_cancelled: ActiveValue::Set(0),
+        frame_parent_id: ActiveValue::Set(new_job.frame_parent),
+        num_tiles: ActiveValue::Set(new_job.num_tiles),
+        run_group: ActiveValue::Set(new_job.run_group.clone()),
+        group_id: ActiveValue::Set(new_job.group_id),
+        notified_state: ActiveValue::Set(None),
     }
     .insert(&transaction)
     .await?;
@@ -270,7 +293,32 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
         transaction.execute(&insert).await?;
     }
 
-    insert_tasks(&transaction, job_row.id, &new_job.frames, new_job.batch).await?;
+    for parent in &new_job.parents {
+        transaction
+            .execute_raw(sql(
+                transaction.get_database_backend(),
+                "INSERT INTO job_parents (job_id, parent_id) VALUES (?, ?)",
+                vec![job_row.id.into(), (*parent).into()],
+            ))
+            .await?;
+    }
+    for limit_id in limit_ids {
+        transaction
+            .execute_raw(sql(
+                transaction.get_database_backend(),
+                "INSERT INTO job_limits (job_id, limit_id) VALUES (?, ?)",
+                vec![job_row.id.into(), limit_id.into()],
+            ))
+            .await?;
+    }
+    insert_tasks(
+        &transaction,
+        job_row.id,
+        &new_job.frames,
+        new_job.batch,
+        new_job.num_tiles,
+    )
+    .await?;
     transaction.commit().await?;
 
     let record = JobRecord {
@@ -280,8 +328,88 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
         jobtype_version: target.version,
         class_key: class.key.to_string(),
         tags: new_job.tags.iter().cloned().collect(),
+        parents: new_job.parents.clone(),
+        limits: {
+            let mut names: Vec<String> =
+                new_job.limits.iter().chain(&spec.limits).cloned().collect();
+            names.sort();
+            names.dedup();
+            names
+        },
     };
     Ok(Created { record, class })
+}
+
+/// Tasks a job has: one per frame batch, times its tiles.
+#[must_use]
+pub fn task_count(frames: &FrameRange, batch: i64, num_tiles: Option<i32>) -> i64 {
+    frames.batch_count(batch) as i64 * i64::from(Ord::max(num_tiles.unwrap_or(1), 1))
+}
+
+/// Every parent, frame parent and group a submission names must exist.
+async fn check_references(connection: &impl ConnectionTrait, new_job: &NewJob) -> Result<()> {
+    let backend = connection.get_database_backend();
+    let mut wanted: Vec<(&'static str, i64)> = new_job
+        .parents
+        .iter()
+        .map(|parent| ("parents", *parent))
+        .collect();
+    if let Some(parent) = new_job.frame_parent {
+        wanted.push(("depends_on", parent));
+    }
+    for (field, job_id) in wanted {
+        let found = connection
+            .query_one_raw(sql(
+                backend,
+                "SELECT id FROM jobs WHERE id = ?",
+                vec![job_id.into()],
+            ))
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::invalid(
+                field,
+                format!("unknown parent job {job_id}"),
+            ));
+        }
+    }
+    if let Some(group_id) = new_job.group_id {
+        let found = connection
+            .query_one_raw(sql(
+                backend,
+                "SELECT id FROM job_groups WHERE id = ?",
+                vec![group_id.into()],
+            ))
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::invalid(
+                "group",
+                format!("unknown job group {group_id}"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Ids of the named limits (the job's and its job type's); unknown names are refused.
+async fn limit_ids(
+    connection: &impl ConnectionTrait,
+    job_limits: &[String],
+    jobtype_limits: &[String],
+) -> Result<Vec<i64>> {
+    let names: BTreeSet<&String> = job_limits.iter().chain(jobtype_limits).collect();
+    let mut ids = Vec::with_capacity(names.len());
+    for name in names {
+        let row = connection
+            .query_one_raw(sql(
+                connection.get_database_backend(),
+                "SELECT id FROM limits WHERE name = ?",
+                vec![name.as_str().into()],
+            ))
+            .await?
+            .ok_or_else(|| StoreError::invalid("limits", format!("unknown limit `{name}`")))?;
+        ids.push(row.try_get("", "id")?);
+    }
+    Ok(ids)
 }
 
 /// Insert the job's tasks in multi-row statements. Every value is an integer computed here, so
@@ -291,6 +419,7 @@ async fn insert_tasks(
     job_id: i64,
     frames: &FrameRange,
     batch: i64,
+    num_tiles: Option<i32>,
 ) -> Result<()> {
     let queued = TaskState::Queued.as_str();
     let mut statement = String::new();
@@ -298,23 +427,32 @@ async fn insert_tasks(
     let batches = frames
         .batches(batch)
         .map_err(|error| StoreError::invalid("batch", error))?;
+    let tiles: Vec<Option<i32>> = match num_tiles {
+        Some(count) if count > 0 => (0..count).map(Some).collect(),
+        _ => vec![None],
+    };
+    let mut idx: i64 = 0;
     for frame_batch in batches {
-        if rows_in_statement == 0 {
-            statement.clear();
-            statement.push_str(
-                "INSERT INTO tasks (job_id, idx, frame_first, frame_last, state) VALUES ",
-            );
-        } else {
-            statement.push(',');
-        }
-        statement.push_str(&format!(
-            "({job_id},{},{},{},'{queued}')",
-            frame_batch.index, frame_batch.first, frame_batch.last
-        ));
-        rows_in_statement += 1;
-        if rows_in_statement == TASKS_PER_INSERT {
-            connection.execute_unprepared(&statement).await?;
-            rows_in_statement = 0;
+        for tile in &tiles {
+            if rows_in_statement == 0 {
+                statement.clear();
+                statement.push_str(
+                    "INSERT INTO tasks (job_id, idx, frame_first, frame_last, state, tile) VALUES ",
+                );
+            } else {
+                statement.push(',');
+            }
+            let tile = tile.map_or_else(|| "NULL".to_owned(), |tile| tile.to_string());
+            statement.push_str(&format!(
+                "({job_id},{idx},{},{},'{queued}',{tile})",
+                frame_batch.first, frame_batch.last
+            ));
+            idx += 1;
+            rows_in_statement += 1;
+            if rows_in_statement == TASKS_PER_INSERT {
+                connection.execute_unprepared(&statement).await?;
+                rows_in_statement = 0;
+            }
         }
     }
     if rows_in_statement > 0 {
@@ -417,7 +555,9 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
                     Expr::col((tag::Entity, tag::Column::Id))
                         .equals((job_tag::Entity, job_tag::Column::TagId)),
                 )
-                .and_where(Expr::col((job_tag::Entity, job_tag::Column::JobId)).is_in(job_ids))
+                .and_where(
+                    Expr::col((job_tag::Entity, job_tag::Column::JobId)).is_in(job_ids.clone()),
+                )
                 .to_owned(),
         )
         .await?;
@@ -426,6 +566,40 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
         let job_id: i64 = row.try_get("", "job_id")?;
         let name: String = row.try_get("", "name")?;
         tags.entry(job_id).or_default().push(name);
+    }
+    let backend = connection.get_database_backend();
+    let id_list = placeholders(backend, 1, job_ids.len());
+    let id_values: Vec<sea_orm::Value> = job_ids.iter().map(|id| (*id).into()).collect();
+    let mut parents: HashMap<i64, Vec<i64>> = HashMap::new();
+    for row in connection
+        .query_all_raw(sql(
+            backend,
+            &format!("SELECT job_id, parent_id FROM job_parents WHERE job_id IN ({id_list}) ORDER BY parent_id"),
+            id_values.clone(),
+        ))
+        .await?
+    {
+        parents
+            .entry(row.try_get("", "job_id")?)
+            .or_default()
+            .push(row.try_get("", "parent_id")?);
+    }
+    let mut limits: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in connection
+        .query_all_raw(sql(
+            backend,
+            &format!(
+                "SELECT jl.job_id, l.name FROM job_limits jl JOIN limits l ON l.id = jl.limit_id \
+                 WHERE jl.job_id IN ({id_list}) ORDER BY l.name"
+            ),
+            id_values,
+        ))
+        .await?
+    {
+        limits
+            .entry(row.try_get("", "job_id")?)
+            .or_default()
+            .push(row.try_get("", "name")?);
     }
     Ok(rows
         .into_iter()
@@ -444,10 +618,97 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
                     job_tags.sort();
                     job_tags
                 },
+                parents: parents.remove(&row.id).unwrap_or_default(),
+                limits: limits.remove(&row.id).unwrap_or_default(),
                 job: row,
             }
         })
         .collect())
+}
+
+/// Replace a job's parents. Unknown parents and dependency cycles are refused.
+pub async fn set_parents(
+    connection: &impl ConnectionTrait,
+    job_id: i64,
+    parents: &[i64],
+) -> Result<()> {
+    let backend = connection.get_database_backend();
+    let mut parents: Vec<i64> = parents.to_vec();
+    parents.sort_unstable();
+    parents.dedup();
+    for parent in &parents {
+        if *parent == job_id {
+            return Err(StoreError::invalid(
+                "parents",
+                "a job cannot depend on itself",
+            ));
+        }
+        if connection
+            .query_one_raw(sql(
+                backend,
+                "SELECT id FROM jobs WHERE id = ?",
+                vec![(*parent).into()],
+            ))
+            .await?
+            .is_none()
+        {
+            return Err(StoreError::invalid(
+                "parents",
+                format!("unknown parent job {parent}"),
+            ));
+        }
+        if depends_on(connection, *parent, job_id).await? {
+            return Err(StoreError::invalid(
+                "parents",
+                format!("job {parent} already depends on job {job_id}: that would be a cycle"),
+            ));
+        }
+    }
+    connection
+        .execute_raw(sql(
+            backend,
+            "DELETE FROM job_parents WHERE job_id = ?",
+            vec![job_id.into()],
+        ))
+        .await?;
+    for parent in parents {
+        connection
+            .execute_raw(sql(
+                backend,
+                "INSERT INTO job_parents (job_id, parent_id) VALUES (?, ?)",
+                vec![job_id.into(), parent.into()],
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Whether `job_id` depends on `ancestor`, directly or through other jobs (job or frame
+/// dependencies).
+async fn depends_on(connection: &impl ConnectionTrait, job_id: i64, ancestor: i64) -> Result<bool> {
+    let backend = connection.get_database_backend();
+    let mut seen = BTreeSet::new();
+    let mut frontier = vec![job_id];
+    while let Some(current) = frontier.pop() {
+        if current == ancestor {
+            return Ok(true);
+        }
+        if !seen.insert(current) {
+            continue;
+        }
+        for row in connection
+            .query_all_raw(sql(
+                backend,
+                "SELECT parent_id FROM job_parents WHERE job_id = ? \
+                 UNION SELECT frame_parent_id FROM jobs WHERE id = ? AND frame_parent_id IS NOT NULL",
+                vec![current.into(), current.into()],
+            ))
+            .await?
+        {
+            frontier.push(row.try_get("", "parent_id")?);
+        }
+    }
+    Ok(false)
 }
 
 /// The queue and class a job moves to when it changes queue.
@@ -499,8 +760,18 @@ pub async fn replace_frames(
             vec![job_id.into()],
         ))
         .await?;
-    insert_tasks(connection, job_id, frames, batch).await?;
-    let n_tasks = frames.batch_count(batch) as i64;
+    let num_tiles = connection
+        .query_one_raw(sql(
+            backend,
+            "SELECT num_tiles FROM jobs WHERE id = ?",
+            vec![job_id.into()],
+        ))
+        .await?
+        .map(|row| row.try_get::<Option<i32>>("", "num_tiles"))
+        .transpose()?
+        .flatten();
+    insert_tasks(connection, job_id, frames, batch, num_tiles).await?;
+    let n_tasks = task_count(frames, batch, num_tiles);
     connection
         .execute_raw(sql(
             backend,

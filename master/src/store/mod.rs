@@ -7,6 +7,7 @@ pub mod control;
 pub mod counters;
 pub mod jobs;
 pub mod logs;
+pub mod scheduling;
 pub mod tasks;
 
 use sea_orm::DbErr;

@@ -463,6 +463,7 @@ async fn worker_start_status_and_stop_manage_a_background_worker() -> anyhow::Re
     };
     let started = worker(&[
         "start",
+        "--allow-root-tasks",
         "--hostname",
         "test-node-background",
         "--heartbeat-interval-secs",

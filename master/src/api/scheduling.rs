@@ -1,0 +1,670 @@
+//! Scheduling endpoints: the job queue tree, limits (licences), job groups, the agents a task
+//! failed on, and a task's attempts.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::{ConnectionTrait, Statement};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::{ApiJson, ApiPath};
+use crate::db::{backend_of, begin_write, now_us, rfc3339, sql};
+use crate::store::scheduling::limit_use;
+
+fn internal(error: sea_orm::DbErr) -> ApiError {
+    ApiError::Internal(error.into())
+}
+
+fn check_share(
+    priority: Option<i32>,
+    weight: Option<i32>,
+    minimum: Option<i32>,
+    maximum: Option<i32>,
+) -> Result<(), ApiError> {
+    if let Some(priority) = priority
+        && !(-1000..=1000).contains(&priority)
+    {
+        return Err(ApiError::invalid(
+            "priority",
+            format!("`priority` must be between -1000 and 1000, got {priority}"),
+        ));
+    }
+    if weight.is_some_and(|weight| weight < 1) {
+        return Err(ApiError::invalid("weight", "`weight` must be at least 1"));
+    }
+    for (field, value) in [("minimum_agents", minimum), ("maximum_agents", maximum)] {
+        if value.is_some_and(|value| value < 0) {
+            return Err(ApiError::invalid(
+                field,
+                format!("`{field}` must not be negative"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A job queue with its place in the tree and what it holds now.
+async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<Value>, ApiError> {
+    let backend = backend_of(connection);
+    let rows = connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT q.id, q.parent_id, q.name, q.priority, q.weight, q.minimum_agents, q.maximum_agents, q.time_created, \
+             (SELECT COUNT(*) FROM jobs j WHERE j.queue_id = q.id) AS n_jobs, \
+             (SELECT CAST(COALESCE(SUM(j.n_dispatched + j.n_running), 0) AS BIGINT) FROM jobs j \
+              WHERE j.queue_id = q.id AND j.state IN ('queued', 'running')) AS active \
+             FROM job_queues q ORDER BY q.name",
+        ))
+        .await
+        .map_err(internal)?;
+    let mut names: BTreeMap<i64, String> = BTreeMap::new();
+    for row in &rows {
+        names.insert(
+            row.try_get("", "id").map_err(internal)?,
+            row.try_get("", "name").map_err(internal)?,
+        );
+    }
+    let mut queues = Vec::with_capacity(rows.len());
+    for row in rows {
+        let parent_id: Option<i64> = row.try_get("", "parent_id").map_err(internal)?;
+        let time_created: i64 = row.try_get("", "time_created").map_err(internal)?;
+        queues.push(json!({
+            "id": row.try_get::<i64>("", "id").map_err(internal)?,
+            "name": row.try_get::<String>("", "name").map_err(internal)?,
+            "parent_id": parent_id,
+            "parent": parent_id.and_then(|id| names.get(&id).cloned()),
+            "priority": row.try_get::<i32>("", "priority").map_err(internal)?,
+            "weight": row.try_get::<i32>("", "weight").map_err(internal)?,
+            "minimum_agents": row.try_get::<Option<i32>>("", "minimum_agents").map_err(internal)?,
+            "maximum_agents": row.try_get::<Option<i32>>("", "maximum_agents").map_err(internal)?,
+            "jobs": row.try_get::<i64>("", "n_jobs").map_err(internal)?,
+            "active_tasks": row.try_get::<i64>("", "active").map_err(internal)?,
+            "time_created": rfc3339(time_created),
+        }));
+    }
+    Ok(queues)
+}
+
+/// A queue by id or name.
+async fn find_queue(connection: &impl ConnectionTrait, key: &str) -> Result<Value, ApiError> {
+    queue_rows(connection)
+        .await?
+        .into_iter()
+        .find(|queue| {
+            queue["name"].as_str() == Some(key)
+                || queue["id"].as_i64().map(|id| id.to_string()).as_deref() == Some(key)
+        })
+        .ok_or_else(|| ApiError::NotFound(format!("job queue `{key}` not found")))
+}
+
+/// `GET /api/v1/jobqueues`.
+pub async fn list_queues(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "jobqueues": queue_rows(&state.db).await? })))
+}
+
+/// `GET /api/v1/jobqueues/{queue}` (id or name).
+pub async fn get_queue(
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(find_queue(&state.db, &key).await?))
+}
+
+/// The body of `POST /api/v1/jobqueues`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewQueue {
+    name: String,
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default)]
+    priority: i32,
+    #[serde(default = "default_weight")]
+    weight: i32,
+    #[serde(default)]
+    minimum_agents: Option<i32>,
+    #[serde(default)]
+    maximum_agents: Option<i32>,
+}
+
+const fn default_weight() -> i32 {
+    10
+}
+
+/// `POST /api/v1/jobqueues`: a new queue, under `parent` (default `root`).
+pub async fn create_queue(
+    State(state): State<AppState>,
+    ApiJson(queue): ApiJson<NewQueue>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    warren_broker::validate_queue_name(&queue.name)
+        .map_err(|error| ApiError::invalid("name", error))?;
+    check_share(
+        Some(queue.priority),
+        Some(queue.weight),
+        queue.minimum_agents,
+        queue.maximum_agents,
+    )?;
+    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let parent_name = queue.parent.unwrap_or_else(|| "root".to_owned());
+    let parent = find_queue(&transaction, &parent_name).await.map_err(|_| {
+        ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
+    })?;
+    let backend = backend_of(&transaction);
+    let exists = transaction
+        .query_one_raw(sql(
+            backend,
+            "SELECT id FROM job_queues WHERE name = ?",
+            vec![queue.name.as_str().into()],
+        ))
+        .await
+        .map_err(internal)?;
+    if exists.is_some() {
+        return Err(ApiError::Conflict(format!(
+            "job queue `{}` already exists",
+            queue.name
+        )));
+    }
+    transaction
+        .execute_raw(sql(
+            backend,
+            "INSERT INTO job_queues (parent_id, name, priority, weight, minimum_agents, maximum_agents, time_created) \
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                parent["id"].as_i64().into(),
+                queue.name.as_str().into(),
+                queue.priority.into(),
+                queue.weight.into(),
+                queue.minimum_agents.into(),
+                queue.maximum_agents.into(),
+                now_us().into(),
+            ],
+        ))
+        .await
+        .map_err(internal)?;
+    let created = find_queue(&transaction, &queue.name).await?;
+    transaction.commit().await.map_err(internal)?;
+    state.dispatcher.wake();
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// The body of `PATCH /api/v1/jobqueues/{queue}`; `null` clears a minimum or maximum.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueuePatch {
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default)]
+    priority: Option<i32>,
+    #[serde(default)]
+    weight: Option<i32>,
+    #[serde(default, with = "double_option")]
+    minimum_agents: Option<Option<i32>>,
+    #[serde(default, with = "double_option")]
+    maximum_agents: Option<Option<i32>>,
+}
+
+/// Tells a missing field (`None`) from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+/// `PATCH /api/v1/jobqueues/{queue}`: priority, weight, minimum/maximum agents, parent. Takes
+/// effect on the next dispatch round.
+pub async fn patch_queue(
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+    ApiJson(patch): ApiJson<QueuePatch>,
+) -> Result<Json<Value>, ApiError> {
+    check_share(
+        patch.priority,
+        patch.weight,
+        patch.minimum_agents.flatten(),
+        patch.maximum_agents.flatten(),
+    )?;
+    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let queue = find_queue(&transaction, &key).await?;
+    let queue_id = queue["id"].as_i64().unwrap_or_default();
+    let backend = backend_of(&transaction);
+    let mut sets: Vec<(&str, sea_orm::Value)> = Vec::new();
+    if let Some(priority) = patch.priority {
+        sets.push(("priority", priority.into()));
+    }
+    if let Some(weight) = patch.weight {
+        sets.push(("weight", weight.into()));
+    }
+    if let Some(minimum) = patch.minimum_agents {
+        sets.push(("minimum_agents", minimum.into()));
+    }
+    if let Some(maximum) = patch.maximum_agents {
+        sets.push(("maximum_agents", maximum.into()));
+    }
+    if let Some(parent_name) = &patch.parent {
+        let parent = find_queue(&transaction, parent_name).await.map_err(|_| {
+            ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
+        })?;
+        let parent_id = parent["id"].as_i64().unwrap_or_default();
+        // The new parent must not be the queue itself or one of its descendants.
+        let all = queue_rows(&transaction).await?;
+        let mut current = Some(parent_id);
+        for _ in 0..=all.len() {
+            let Some(id) = current else { break };
+            if id == queue_id {
+                return Err(ApiError::invalid(
+                    "parent",
+                    format!("queue `{parent_name}` is inside `{key}`: that would be a cycle"),
+                ));
+            }
+            current = all
+                .iter()
+                .find(|queue| queue["id"].as_i64() == Some(id))
+                .and_then(|queue| queue["parent_id"].as_i64());
+        }
+        sets.push(("parent_id", parent_id.into()));
+    }
+    if !sets.is_empty() {
+        let assignments = sets
+            .iter()
+            .map(|(column, _)| format!("{column} = ?"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut values: Vec<sea_orm::Value> = sets.into_iter().map(|(_, value)| value).collect();
+        values.push(queue_id.into());
+        transaction
+            .execute_raw(sql(
+                backend,
+                &format!("UPDATE job_queues SET {assignments} WHERE id = ?"),
+                values,
+            ))
+            .await
+            .map_err(internal)?;
+    }
+    let updated = find_queue(&transaction, &key).await?;
+    transaction.commit().await.map_err(internal)?;
+    state.dispatcher.wake();
+    Ok(Json(updated))
+}
+
+/// `DELETE /api/v1/jobqueues/{queue}`: only an empty queue without sub-queues; never `root`.
+pub async fn delete_queue(
+    State(state): State<AppState>,
+    ApiPath(key): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let queue = find_queue(&transaction, &key).await?;
+    let queue_id = queue["id"].as_i64().unwrap_or_default();
+    if queue["name"] == "root" {
+        return Err(ApiError::Conflict(
+            "the `root` queue cannot be deleted".to_owned(),
+        ));
+    }
+    if queue["jobs"].as_i64().unwrap_or(0) > 0 {
+        return Err(ApiError::Conflict(format!(
+            "job queue `{key}` still holds {} jobs: move or delete them first",
+            queue["jobs"]
+        )));
+    }
+    let backend = backend_of(&transaction);
+    let children = transaction
+        .query_one_raw(sql(
+            backend,
+            "SELECT COUNT(*) AS n FROM job_queues WHERE parent_id = ?",
+            vec![queue_id.into()],
+        ))
+        .await
+        .map_err(internal)?
+        .map(|row| row.try_get::<i64>("", "n"))
+        .transpose()
+        .map_err(internal)?
+        .unwrap_or(0);
+    if children > 0 {
+        return Err(ApiError::Conflict(format!(
+            "job queue `{key}` has {children} sub-queues: delete or move them first"
+        )));
+    }
+    for statement in [
+        "DELETE FROM task_classes WHERE queue_id = ?",
+        "DELETE FROM job_queues WHERE id = ?",
+    ] {
+        transaction
+            .execute_raw(sql(backend, statement, vec![queue_id.into()]))
+            .await
+            .map_err(internal)?;
+    }
+    transaction.commit().await.map_err(internal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn limit_json(limit: &crate::store::scheduling::LimitUse) -> Value {
+    json!({
+        "name": limit.name,
+        "max": limit.max_count,
+        "per_host": limit.per_host,
+        "in_use": limit.in_use,
+    })
+}
+
+/// `GET /api/v1/limits`: every limit with its use.
+pub async fn list_limits(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let limits = limit_use(&state.db).await?;
+    Ok(Json(json!({
+        "limits": limits.iter().map(limit_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// One limit's setting: a count, or `{"max": n, "per_host": bool}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum LimitSetting {
+    /// Counted per task.
+    Count(i64),
+    /// Full form.
+    Full {
+        /// Units available.
+        max: i64,
+        /// Counted once per host.
+        #[serde(default)]
+        per_host: bool,
+    },
+}
+
+/// `PUT /api/v1/limits`: create or change the limits named in the body, e.g.
+/// `{"nuke": 20, "houdini": {"max": 5, "per_host": true}}`. Others are left alone.
+pub async fn put_limits(
+    State(state): State<AppState>,
+    ApiJson(limits): ApiJson<BTreeMap<String, LimitSetting>>,
+) -> Result<Json<Value>, ApiError> {
+    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let backend = backend_of(&transaction);
+    for (name, setting) in &limits {
+        super::jobs::validate_limit_name(name)
+            .map_err(|error| ApiError::invalid("limits", error))?;
+        let (max, per_host) = match setting {
+            LimitSetting::Count(max) => (*max, false),
+            LimitSetting::Full { max, per_host } => (*max, *per_host),
+        };
+        if !(0..=1_000_000).contains(&max) {
+            return Err(ApiError::invalid(
+                "limits",
+                format!("limit `{name}` must be between 0 and 1000000, got {max}"),
+            ));
+        }
+        let max = max as i32;
+        let updated = transaction
+            .execute_raw(sql(
+                backend,
+                "UPDATE limits SET max_count = ?, per_host = ? WHERE name = ?",
+                vec![max.into(), per_host.into(), name.as_str().into()],
+            ))
+            .await
+            .map_err(internal)?;
+        if updated.rows_affected() == 0 {
+            transaction
+                .execute_raw(sql(
+                    backend,
+                    "INSERT INTO limits (name, max_count, per_host, time_created) VALUES (?, ?, ?, ?)",
+                    vec![name.as_str().into(), max.into(), per_host.into(), now_us().into()],
+                ))
+                .await
+                .map_err(internal)?;
+        }
+    }
+    transaction.commit().await.map_err(internal)?;
+    state.dispatcher.wake();
+    list_limits(State(state)).await
+}
+
+/// `DELETE /api/v1/limits/{name}`: jobs that held it no longer do.
+pub async fn delete_limit(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let backend = backend_of(&transaction);
+    let row = transaction
+        .query_one_raw(sql(
+            backend,
+            "SELECT id FROM limits WHERE name = ?",
+            vec![name.as_str().into()],
+        ))
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| ApiError::NotFound(format!("limit `{name}` not found")))?;
+    let limit_id: i64 = row.try_get("", "id").map_err(internal)?;
+    for statement in [
+        "DELETE FROM job_limits WHERE limit_id = ?",
+        "DELETE FROM limits WHERE id = ?",
+    ] {
+        transaction
+            .execute_raw(sql(backend, statement, vec![limit_id.into()]))
+            .await
+            .map_err(internal)?;
+    }
+    transaction.commit().await.map_err(internal)?;
+    state.dispatcher.wake();
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The body of `POST /api/v1/jobgroups`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewGroup {
+    title: String,
+    #[serde(default)]
+    user: Option<String>,
+}
+
+async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<Value, ApiError> {
+    let backend = backend_of(connection);
+    let row = connection
+        .query_one_raw(sql(
+            backend,
+            "SELECT g.id, g.title, g.owner, g.time_created, \
+             (SELECT COUNT(*) FROM jobs j WHERE j.group_id = g.id) AS n_jobs \
+             FROM job_groups g WHERE g.id = ?",
+            vec![group_id.into()],
+        ))
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| ApiError::NotFound(format!("job group {group_id} not found")))?;
+    let jobs = connection
+        .query_all_raw(sql(
+            backend,
+            "SELECT id, title, state FROM jobs WHERE group_id = ? ORDER BY id",
+            vec![group_id.into()],
+        ))
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|job| {
+            Ok(json!({
+                "id": job.try_get::<i64>("", "id")?,
+                "title": job.try_get::<String>("", "title")?,
+                "state": job.try_get::<String>("", "state")?,
+            }))
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
+        .map_err(internal)?;
+    Ok(json!({
+        "id": row.try_get::<i64>("", "id").map_err(internal)?,
+        "title": row.try_get::<String>("", "title").map_err(internal)?,
+        "user": row.try_get::<Option<String>>("", "owner").map_err(internal)?,
+        "time_created": rfc3339(row.try_get::<i64>("", "time_created").map_err(internal)?),
+        "jobs": jobs,
+    }))
+}
+
+/// `POST /api/v1/jobgroups`: a group that jobs join with `"group": id`.
+pub async fn create_group(
+    State(state): State<AppState>,
+    ApiJson(group): ApiJson<NewGroup>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let title = group.title.trim();
+    if title.is_empty() || title.len() > 255 {
+        return Err(ApiError::invalid(
+            "title",
+            "`title` must be 1 to 255 characters",
+        ));
+    }
+    let backend = backend_of(&state.db);
+    let row = state
+        .db
+        .query_one_raw(sql(
+            backend,
+            "INSERT INTO job_groups (title, owner, time_created) VALUES (?, ?, ?) RETURNING id",
+            vec![title.into(), group.user.into(), now_us().into()],
+        ))
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the insert returned no id")))?;
+    let group_id: i64 = row.try_get("", "id").map_err(internal)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(group_json(&state.db, group_id).await?),
+    ))
+}
+
+/// `GET /api/v1/jobgroups`.
+pub async fn list_groups(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = state
+        .db
+        .query_all_raw(Statement::from_string(
+            backend_of(&state.db),
+            "SELECT id FROM job_groups ORDER BY id DESC LIMIT 1000",
+        ))
+        .await
+        .map_err(internal)?;
+    let mut groups = Vec::with_capacity(rows.len());
+    for row in rows {
+        groups.push(group_json(&state.db, row.try_get("", "id").map_err(internal)?).await?);
+    }
+    Ok(Json(json!({ "jobgroups": groups })))
+}
+
+/// `GET /api/v1/jobgroups/{id}`.
+pub async fn get_group(
+    State(state): State<AppState>,
+    ApiPath(group_id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(group_json(&state.db, group_id).await?))
+}
+
+/// `GET /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents`: agents the task failed on; it is
+/// not retried there while another eligible agent is online.
+pub async fn failed_on_agents(
+    State(state): State<AppState>,
+    ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
+) -> Result<Json<Value>, ApiError> {
+    crate::store::tasks::get(&state.db, job_id, task_id).await?;
+    let rows = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            "SELECT f.agent_id, a.hostname FROM task_failed_agents f LEFT JOIN agents a ON a.id = f.agent_id \
+             WHERE f.task_id = ? ORDER BY f.agent_id",
+            vec![task_id.into()],
+        ))
+        .await
+        .map_err(internal)?;
+    let agents = rows
+        .into_iter()
+        .map(|row| {
+            Ok(json!({
+                "id": row.try_get::<String>("", "agent_id")?,
+                "hostname": row.try_get::<Option<String>>("", "hostname")?,
+            }))
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
+        .map_err(internal)?;
+    Ok(Json(json!({ "failed_on_agents": agents })))
+}
+
+/// `DELETE /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents[/{agent_id}]`: forget them, so
+/// the task may run there again.
+pub async fn clear_failed_on_agents(
+    State(state): State<AppState>,
+    ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
+) -> Result<StatusCode, ApiError> {
+    crate::store::tasks::get(&state.db, job_id, task_id).await?;
+    state
+        .db
+        .execute_raw(sql(
+            backend_of(&state.db),
+            "DELETE FROM task_failed_agents WHERE task_id = ?",
+            vec![task_id.into()],
+        ))
+        .await
+        .map_err(internal)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents/{agent_id}`.
+pub async fn clear_failed_on_agent(
+    State(state): State<AppState>,
+    ApiPath((job_id, task_id, agent_id)): ApiPath<(i64, i64, String)>,
+) -> Result<StatusCode, ApiError> {
+    crate::store::tasks::get(&state.db, job_id, task_id).await?;
+    let deleted = state
+        .db
+        .execute_raw(sql(
+            backend_of(&state.db),
+            "DELETE FROM task_failed_agents WHERE task_id = ? AND agent_id = ?",
+            vec![task_id.into(), agent_id.as_str().into()],
+        ))
+        .await
+        .map_err(internal)?;
+    if deleted.rows_affected() == 0 {
+        return Err(ApiError::NotFound(format!(
+            "task {task_id} did not fail on agent {agent_id}"
+        )));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/jobs/{id}/tasks/{task_id}/attempts`: every finished attempt with its agent,
+/// outcome, exit code, error and peak memory.
+pub async fn attempts(
+    State(state): State<AppState>,
+    ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
+) -> Result<Json<Value>, ApiError> {
+    crate::store::tasks::get(&state.db, job_id, task_id).await?;
+    let rows = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            "SELECT attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished \
+             FROM task_attempts WHERE task_id = ? ORDER BY attempt",
+            vec![task_id.into()],
+        ))
+        .await
+        .map_err(internal)?;
+    let attempts = rows
+        .into_iter()
+        .map(|row| {
+            Ok(json!({
+                "attempt": row.try_get::<i32>("", "attempt")?,
+                "agent_id": row.try_get::<Option<String>>("", "agent_id")?,
+                "state": row.try_get::<String>("", "state")?,
+                "exit_code": row.try_get::<Option<i32>>("", "exit_code")?,
+                "error": row.try_get::<Option<String>>("", "error")?,
+                "peak_rss_mb": row.try_get::<Option<i64>>("", "peak_rss_mb")?,
+                "time_started": row.try_get::<Option<i64>>("", "time_started")?.map(rfc3339),
+                "time_finished": row.try_get::<Option<i64>>("", "time_finished")?.map(rfc3339),
+            }))
+        })
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
+        .map_err(internal)?;
+    Ok(Json(json!({ "attempts": attempts })))
+}

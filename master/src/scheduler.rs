@@ -1,0 +1,431 @@
+//! Fair share: which jobs get the next dispatch slots.
+//!
+//! Job queues form a tree; jobs hang off queues. At every level, siblings (child queues and
+//! jobs) compete for each slot in this order:
+//!
+//! 1. a sibling below its `minimum_agents` comes first;
+//! 2. a sibling at its `maximum_agents` is skipped;
+//! 3. higher priority wins;
+//! 4. among equal priorities, the sibling holding the fewest slots per unit of weight wins,
+//!    so slots split in proportion to weight;
+//! 5. ties go to the older (lower id).
+//!
+//! Slots are tasks dispatched or running ("active"), so tasks waiting in RabbitMQ count toward
+//! a job's share and its maximum. The allocation is pure: the dispatcher loads a [`Snapshot`],
+//! asks [`allocate`] how many tasks of each job to dispatch, and claims them.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// A job queue.
+#[derive(Debug, Clone)]
+pub struct QueueNode {
+    /// Queue id.
+    pub id: i64,
+    /// Parent queue; `None` for a top-level queue.
+    pub parent_id: Option<i64>,
+    /// Priority among siblings.
+    pub priority: i32,
+    /// Weight among siblings of equal priority.
+    pub weight: i32,
+    /// Slots reserved before siblings are served.
+    pub minimum: Option<i32>,
+    /// Slots never exceeded.
+    pub maximum: Option<i32>,
+}
+
+/// A job with tasks waiting to be dispatched.
+#[derive(Debug, Clone)]
+pub struct JobDemand {
+    /// Job id.
+    pub id: i64,
+    /// Its queue.
+    pub queue_id: i64,
+    /// Its requirement class.
+    pub class_id: i64,
+    /// Priority among siblings.
+    pub priority: i32,
+    /// Weight among siblings of equal priority.
+    pub weight: i32,
+    /// Slots reserved before siblings are served.
+    pub minimum: Option<i32>,
+    /// Slots never exceeded.
+    pub maximum: Option<i32>,
+    /// Tasks dispatched or running.
+    pub active: i64,
+    /// Tasks waiting to be dispatched.
+    pub queued: i64,
+    /// Indexes into [`Snapshot::limit_room`] of the limits each task holds.
+    pub limits: Vec<usize>,
+}
+
+/// Everything the allocation looks at.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    /// All job queues.
+    pub queues: Vec<QueueNode>,
+    /// Active tasks of every job (with or without waiting tasks) per queue, not counting
+    /// sub-queues.
+    pub queue_active: HashMap<i64, i64>,
+    /// Jobs with waiting tasks.
+    pub jobs: Vec<JobDemand>,
+    /// Tasks each class's queue in RabbitMQ may take now.
+    pub class_room: HashMap<i64, i64>,
+    /// Free units of each limit.
+    pub limit_room: Vec<i64>,
+}
+
+/// A sibling's standing in the competition for the next slot.
+#[derive(Debug, Clone, Copy)]
+struct Standing {
+    id: i64,
+    priority: i32,
+    weight: i64,
+    active: i64,
+    below_minimum: bool,
+}
+
+/// `Less` when `a` should get the slot before `b`.
+fn compare(a: &Standing, b: &Standing) -> Ordering {
+    b.below_minimum
+        .cmp(&a.below_minimum)
+        .then(b.priority.cmp(&a.priority))
+        .then(
+            (i128::from(a.active) * i128::from(b.weight))
+                .cmp(&(i128::from(b.active) * i128::from(a.weight))),
+        )
+        .then(a.id.cmp(&b.id))
+}
+
+fn at_maximum(active: i64, maximum: Option<i32>) -> bool {
+    maximum.is_some_and(|maximum| active >= i64::from(maximum))
+}
+
+fn below_minimum(active: i64, minimum: Option<i32>) -> bool {
+    minimum.is_some_and(|minimum| active < i64::from(minimum))
+}
+
+/// The state of one allocation.
+struct Allocation<'a> {
+    snapshot: &'a Snapshot,
+    queue_index: HashMap<i64, usize>,
+    child_queues: HashMap<Option<i64>, Vec<usize>>,
+    queue_jobs: HashMap<i64, Vec<usize>>,
+    /// Active slots of each queue's subtree.
+    subtree_active: Vec<i64>,
+    job_active: Vec<i64>,
+    job_left: Vec<i64>,
+    class_room: HashMap<i64, i64>,
+    limit_room: Vec<i64>,
+    granted: Vec<i64>,
+}
+
+impl<'a> Allocation<'a> {
+    fn new(snapshot: &'a Snapshot) -> Self {
+        let queue_index: HashMap<i64, usize> = snapshot
+            .queues
+            .iter()
+            .enumerate()
+            .map(|(index, queue)| (queue.id, index))
+            .collect();
+        let mut child_queues: HashMap<Option<i64>, Vec<usize>> = HashMap::new();
+        for (index, queue) in snapshot.queues.iter().enumerate() {
+            // A queue whose parent is missing is treated as top-level.
+            let parent = queue.parent_id.filter(|id| queue_index.contains_key(id));
+            child_queues.entry(parent).or_default().push(index);
+        }
+        let mut queue_jobs: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (index, job) in snapshot.jobs.iter().enumerate() {
+            queue_jobs.entry(job.queue_id).or_default().push(index);
+        }
+        let mut allocation = Self {
+            snapshot,
+            queue_index,
+            child_queues,
+            queue_jobs,
+            subtree_active: vec![0; snapshot.queues.len()],
+            job_active: snapshot.jobs.iter().map(|job| job.active).collect(),
+            job_left: snapshot.jobs.iter().map(|job| job.queued).collect(),
+            class_room: snapshot.class_room.clone(),
+            limit_room: snapshot.limit_room.clone(),
+            granted: vec![0; snapshot.jobs.len()],
+        };
+        for (queue_id, active) in &snapshot.queue_active {
+            allocation.add_active(Some(*queue_id), *active);
+        }
+        allocation
+    }
+
+    /// Add slots to a queue and its ancestors.
+    fn add_active(&mut self, mut queue_id: Option<i64>, count: i64) {
+        let mut steps = 0;
+        while let Some(id) = queue_id {
+            let Some(&index) = self.queue_index.get(&id) else {
+                break;
+            };
+            self.subtree_active[index] += count;
+            queue_id = self.snapshot.queues[index].parent_id;
+            steps += 1;
+            if steps > self.snapshot.queues.len() {
+                break; // a cycle in stored data; never loop forever
+            }
+        }
+    }
+
+    fn job_can_take(&self, index: usize) -> bool {
+        let job = &self.snapshot.jobs[index];
+        self.job_left[index] > 0
+            && !at_maximum(self.job_active[index], job.maximum)
+            && self
+                .class_room
+                .get(&job.class_id)
+                .is_some_and(|room| *room > 0)
+            && job
+                .limits
+                .iter()
+                .all(|limit| self.limit_room.get(*limit).is_some_and(|room| *room > 0))
+    }
+
+    /// The job that gets the next slot under `parent`, if any can take one.
+    fn pick(&self, parent: Option<i64>, depth: usize) -> Option<usize> {
+        if depth > self.snapshot.queues.len() + 1 {
+            return None;
+        }
+        let mut best: Option<(Standing, usize)> = None;
+        let mut consider = |standing: Standing, job: usize| {
+            if best
+                .as_ref()
+                .is_none_or(|(current, _)| compare(&standing, current) == Ordering::Less)
+            {
+                best = Some((standing, job));
+            }
+        };
+        for &queue in self.child_queues.get(&parent).into_iter().flatten() {
+            let node = &self.snapshot.queues[queue];
+            let active = self.subtree_active[queue];
+            if at_maximum(active, node.maximum) {
+                continue;
+            }
+            if let Some(job) = self.pick(Some(node.id), depth + 1) {
+                consider(
+                    Standing {
+                        // Queues and jobs share one id space only for tie-breaking.
+                        id: node.id,
+                        priority: node.priority,
+                        weight: i64::from(node.weight.max(1)),
+                        active,
+                        below_minimum: below_minimum(active, node.minimum),
+                    },
+                    job,
+                );
+            }
+        }
+        if let Some(queue_id) = parent {
+            for &job in self.queue_jobs.get(&queue_id).into_iter().flatten() {
+                if !self.job_can_take(job) {
+                    continue;
+                }
+                let demand = &self.snapshot.jobs[job];
+                consider(
+                    Standing {
+                        id: demand.id,
+                        priority: demand.priority,
+                        weight: i64::from(demand.weight.max(1)),
+                        active: self.job_active[job],
+                        below_minimum: below_minimum(self.job_active[job], demand.minimum),
+                    },
+                    job,
+                );
+            }
+        }
+        best.map(|(_, job)| job)
+    }
+
+    fn grant(&mut self, index: usize) {
+        let job = &self.snapshot.jobs[index];
+        self.granted[index] += 1;
+        self.job_active[index] += 1;
+        self.job_left[index] -= 1;
+        if let Some(room) = self.class_room.get_mut(&job.class_id) {
+            *room -= 1;
+        }
+        for &limit in &job.limits {
+            if let Some(room) = self.limit_room.get_mut(limit) {
+                *room -= 1;
+            }
+        }
+        self.add_active(Some(job.queue_id), 1);
+    }
+}
+
+/// How many tasks of each job to dispatch now, in the order they were granted (so the first
+/// jobs listed are the ones that should reach workers first).
+#[must_use]
+pub fn allocate(snapshot: &Snapshot) -> Vec<(i64, i64)> {
+    let mut allocation = Allocation::new(snapshot);
+    let mut order: Vec<usize> = Vec::new();
+    // Every grant uses up one unit of some class's room, so this ends.
+    let budget: i64 = snapshot.class_room.values().map(|room| room.max(&0)).sum();
+    for _ in 0..budget {
+        let Some(job) = allocation.pick(None, 0) else {
+            break;
+        };
+        if allocation.granted[job] == 0 {
+            order.push(job);
+        }
+        allocation.grant(job);
+    }
+    order
+        .into_iter()
+        .map(|job| (snapshot.jobs[job].id, allocation.granted[job]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn queue(id: i64, parent_id: Option<i64>, priority: i32, weight: i32) -> QueueNode {
+        QueueNode {
+            id,
+            parent_id,
+            priority,
+            weight,
+            minimum: None,
+            maximum: None,
+        }
+    }
+
+    fn job(id: i64, queue_id: i64, priority: i32, weight: i32, queued: i64) -> JobDemand {
+        JobDemand {
+            id,
+            queue_id,
+            class_id: 1,
+            priority,
+            weight,
+            minimum: None,
+            maximum: None,
+            active: 0,
+            queued,
+            limits: Vec::new(),
+        }
+    }
+
+    fn snapshot(queues: Vec<QueueNode>, jobs: Vec<JobDemand>, room: i64) -> Snapshot {
+        Snapshot {
+            queues,
+            queue_active: HashMap::new(),
+            jobs,
+            class_room: HashMap::from([(1, room)]),
+            limit_room: Vec::new(),
+        }
+    }
+
+    fn granted(result: &[(i64, i64)], job_id: i64) -> i64 {
+        result
+            .iter()
+            .find(|(id, _)| *id == job_id)
+            .map_or(0, |(_, count)| *count)
+    }
+
+    #[test]
+    fn equal_priorities_share_in_proportion_to_weight() {
+        let snapshot = snapshot(
+            vec![queue(1, None, 0, 10)],
+            vec![job(10, 1, 0, 1, 100), job(11, 1, 0, 3, 100)],
+            40,
+        );
+        let result = allocate(&snapshot);
+        assert_eq!(granted(&result, 10), 10);
+        assert_eq!(granted(&result, 11), 30);
+    }
+
+    #[test]
+    fn higher_priority_takes_every_slot_it_can_use() {
+        let snapshot = snapshot(
+            vec![queue(1, None, 0, 10)],
+            vec![job(10, 1, 0, 10, 100), job(11, 1, 1000, 1, 5)],
+            8,
+        );
+        let result = allocate(&snapshot);
+        assert_eq!(result[0], (11, 5));
+        assert_eq!(granted(&result, 10), 3);
+    }
+
+    #[test]
+    fn minimum_is_served_first_and_maximum_never_exceeded() {
+        let mut low = job(10, 1, 0, 1, 100);
+        low.minimum = Some(3);
+        let mut high = job(11, 1, 100, 1, 100);
+        high.maximum = Some(4);
+        let snapshot = snapshot(vec![queue(1, None, 0, 10)], vec![low, high], 10);
+        let result = allocate(&snapshot);
+        // The low-priority job's minimum first, then the urgent job up to its maximum, then the rest.
+        assert_eq!(result[0], (10, 6));
+        assert_eq!(granted(&result, 11), 4);
+        let mut capped = job(12, 1, 0, 1, 100);
+        capped.maximum = Some(2);
+        capped.active = 1;
+        let snapshot2 = Snapshot {
+            jobs: vec![capped],
+            ..snapshot
+        };
+        assert_eq!(granted(&allocate(&snapshot2), 12), 1);
+    }
+
+    #[test]
+    fn sibling_queues_share_by_weight_whatever_their_job_counts() {
+        let snapshot = snapshot(
+            vec![
+                queue(1, None, 0, 10),
+                queue(2, Some(1), 0, 1),
+                queue(3, Some(1), 0, 1),
+            ],
+            vec![
+                job(10, 2, 0, 10, 100),
+                job(11, 2, 0, 10, 100),
+                job(12, 2, 0, 10, 100),
+                job(13, 3, 0, 10, 100),
+            ],
+            20,
+        );
+        let result = allocate(&snapshot);
+        assert_eq!(granted(&result, 13), 10);
+        assert_eq!(
+            granted(&result, 10) + granted(&result, 11) + granted(&result, 12),
+            10
+        );
+    }
+
+    #[test]
+    fn busy_queues_get_less_until_shares_even_out() {
+        let mut snapshot = snapshot(
+            vec![queue(1, None, 0, 1), queue(2, None, 0, 1)],
+            vec![job(10, 1, 0, 1, 100), job(11, 2, 0, 1, 100)],
+            4,
+        );
+        snapshot.queue_active.insert(1, 6);
+        snapshot.jobs[0].active = 6;
+        let result = allocate(&snapshot);
+        assert_eq!(granted(&result, 11), 4);
+    }
+
+    #[test]
+    fn limits_and_class_room_bound_the_grants() {
+        let mut a = job(10, 1, 0, 1, 100);
+        a.limits = vec![0];
+        let mut b = job(11, 1, 0, 1, 100);
+        b.limits = vec![0];
+        b.class_id = 2;
+        let mut snapshot = snapshot(vec![queue(1, None, 0, 10)], vec![a, b], 10);
+        snapshot.class_room.insert(2, 10);
+        snapshot.limit_room = vec![3];
+        let result = allocate(&snapshot);
+        assert_eq!(granted(&result, 10) + granted(&result, 11), 3);
+        snapshot.limit_room = vec![100];
+        snapshot.class_room.insert(2, 1);
+        let result = allocate(&snapshot);
+        assert_eq!(granted(&result, 11), 1);
+        assert_eq!(granted(&result, 10), 10);
+    }
+}

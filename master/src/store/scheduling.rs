@@ -1,0 +1,357 @@
+//! What the scheduler reads (queues, jobs with waiting tasks, limits) and why a job waits.
+
+use std::collections::HashMap;
+
+use sea_orm::{ConnectionTrait, Statement};
+
+use super::Result;
+use crate::db::{backend_of, sql};
+use crate::scheduler::{JobDemand, QueueNode, Snapshot};
+
+/// Most jobs with waiting tasks considered per round, highest priority first.
+const MAX_CANDIDATES: i64 = 1_000;
+
+/// Jobs whose parents are not all done are not candidates.
+const PARENTS_DONE: &str = "NOT EXISTS (SELECT 1 FROM job_parents p JOIN jobs pj ON pj.id = p.parent_id \
+     WHERE p.job_id = j.id AND pj.state <> 'done')";
+
+/// A limit and how much of it is in use.
+#[derive(Debug, Clone)]
+pub struct LimitUse {
+    /// Limit id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Units available farm-wide.
+    pub max_count: i64,
+    /// Counted once per host instead of once per task.
+    pub per_host: bool,
+    /// Units held now by dispatched and running tasks.
+    pub in_use: i64,
+}
+
+/// Every limit with its use. Dispatched tasks hold a unit (they may start at any moment); on a
+/// per-host limit each running host counts once and each dispatched task once.
+pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse>> {
+    let backend = backend_of(connection);
+    let rows = connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT l.id, l.name, l.max_count, l.per_host, \
+             (SELECT CAST(COALESCE(SUM(j.n_dispatched + j.n_running), 0) AS BIGINT) FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
+              WHERE jl.limit_id = l.id AND j.state IN ('queued', 'running')) AS per_task, \
+             (SELECT CAST(COALESCE(SUM(j.n_dispatched), 0) AS BIGINT) FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
+              WHERE jl.limit_id = l.id AND j.state IN ('queued', 'running')) AS dispatched, \
+             (SELECT COUNT(DISTINCT t.agent_id) FROM job_limits jl JOIN tasks t ON t.job_id = jl.job_id \
+              WHERE jl.limit_id = l.id AND t.state = 'running') AS hosts \
+             FROM limits l ORDER BY l.name",
+        ))
+        .await?;
+    let mut limits = Vec::with_capacity(rows.len());
+    for row in rows {
+        let per_host: bool = row.try_get("", "per_host")?;
+        let per_task: i64 = row.try_get("", "per_task")?;
+        let dispatched: i64 = row.try_get("", "dispatched")?;
+        let hosts: i64 = row.try_get("", "hosts")?;
+        let max_count: i32 = row.try_get("", "max_count")?;
+        limits.push(LimitUse {
+            id: row.try_get("", "id")?,
+            name: row.try_get("", "name")?,
+            max_count: i64::from(max_count),
+            per_host,
+            in_use: if per_host {
+                hosts + dispatched
+            } else {
+                per_task
+            },
+        });
+    }
+    Ok(limits)
+}
+
+/// Whether any limit exists; the dispatcher skips limit queries on farms without them.
+pub async fn any_limits(connection: &impl ConnectionTrait) -> Result<bool> {
+    let row = connection
+        .query_one_raw(Statement::from_string(
+            backend_of(connection),
+            "SELECT COUNT(*) AS n FROM limits",
+        ))
+        .await?;
+    Ok(match row {
+        Some(row) => row.try_get::<i64>("", "n")? > 0,
+        None => false,
+    })
+}
+
+/// Load what the allocation needs: queues, active slots per queue and class, and the jobs with
+/// waiting tasks whose parents are done. `class_room` is left for the caller to fill; the
+/// second value is the number of dispatched tasks per class.
+pub async fn snapshot(
+    connection: &impl ConnectionTrait,
+    with_limits: bool,
+) -> Result<(Snapshot, HashMap<i64, i64>)> {
+    let backend = backend_of(connection);
+    let mut snapshot = Snapshot::default();
+    for row in connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT id, parent_id, priority, weight, minimum_agents, maximum_agents FROM job_queues",
+        ))
+        .await?
+    {
+        snapshot.queues.push(QueueNode {
+            id: row.try_get("", "id")?,
+            parent_id: row.try_get("", "parent_id")?,
+            priority: row.try_get("", "priority")?,
+            weight: row.try_get("", "weight")?,
+            minimum: row.try_get("", "minimum_agents")?,
+            maximum: row.try_get("", "maximum_agents")?,
+        });
+    }
+    let mut class_dispatched: HashMap<i64, i64> = HashMap::new();
+    for row in connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT queue_id, class_id, CAST(SUM(n_dispatched) AS BIGINT) AS dispatched, \
+             CAST(SUM(n_dispatched + n_running) AS BIGINT) AS active FROM jobs \
+             WHERE state IN ('queued', 'running') GROUP BY queue_id, class_id",
+        ))
+        .await?
+    {
+        let queue_id: i64 = row.try_get("", "queue_id")?;
+        let class_id: i64 = row.try_get("", "class_id")?;
+        let dispatched: i64 = row.try_get::<Option<i64>>("", "dispatched")?.unwrap_or(0);
+        let active: i64 = row.try_get::<Option<i64>>("", "active")?.unwrap_or(0);
+        *snapshot.queue_active.entry(queue_id).or_default() += active;
+        *class_dispatched.entry(class_id).or_default() += dispatched;
+    }
+    let rows = connection
+        .query_all_raw(sql(
+            backend,
+            &format!(
+                "SELECT j.id, j.queue_id, j.class_id, j.priority, j.weight, j.minimum_agents, j.maximum_agents, \
+                 j.n_queued, j.n_dispatched + j.n_running AS active FROM jobs j \
+                 WHERE j.state IN ('queued', 'running') AND j.n_queued > 0 AND {PARENTS_DONE} \
+                 ORDER BY j.priority DESC, j.id LIMIT ?"
+            ),
+            vec![MAX_CANDIDATES.into()],
+        ))
+        .await?;
+    let mut job_index: HashMap<i64, usize> = HashMap::new();
+    for row in rows {
+        let id: i64 = row.try_get("", "id")?;
+        job_index.insert(id, snapshot.jobs.len());
+        snapshot.jobs.push(JobDemand {
+            id,
+            queue_id: row.try_get("", "queue_id")?,
+            class_id: row.try_get("", "class_id")?,
+            priority: row.try_get("", "priority")?,
+            weight: row.try_get("", "weight")?,
+            minimum: row.try_get("", "minimum_agents")?,
+            maximum: row.try_get("", "maximum_agents")?,
+            active: row.try_get("", "active")?,
+            queued: row.try_get("", "n_queued")?,
+            limits: Vec::new(),
+        });
+    }
+    if with_limits && !snapshot.jobs.is_empty() {
+        let limits = limit_use(connection).await?;
+        let limit_index: HashMap<i64, usize> = limits
+            .iter()
+            .enumerate()
+            .map(|(index, limit)| (limit.id, index))
+            .collect();
+        snapshot.limit_room = limits
+            .iter()
+            .map(|limit| (limit.max_count - limit.in_use).max(0))
+            .collect();
+        for row in connection
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT jl.job_id, jl.limit_id FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
+                 WHERE j.state IN ('queued', 'running') AND j.n_queued > 0",
+            ))
+            .await?
+        {
+            let job_id: i64 = row.try_get("", "job_id")?;
+            let limit_id: i64 = row.try_get("", "limit_id")?;
+            if let (Some(job), Some(limit)) = (job_index.get(&job_id), limit_index.get(&limit_id)) {
+                snapshot.jobs[*job].limits.push(*limit);
+            }
+        }
+    }
+    Ok((snapshot, class_dispatched))
+}
+
+/// Why a job's waiting tasks are not dispatched, besides having no eligible agent (which the
+/// API works out from agent capabilities): a paused job, parents, frame dependencies, its or its
+/// queue's maximum, a full limit; or simply higher-priority work. `None` when nothing waits.
+pub async fn hold_reason(
+    connection: &impl ConnectionTrait,
+    job: &crate::entities::job::Model,
+) -> Result<Option<String>> {
+    let backend = backend_of(connection);
+    if job.n_queued == 0 {
+        if job.n_paused > 0 && job.n_dispatched + job.n_running == 0 {
+            return Ok(Some("the job is paused".to_owned()));
+        }
+        return Ok(None);
+    }
+    let parents = connection
+        .query_all_raw(sql(
+            backend,
+            "SELECT pj.id, pj.title, pj.state FROM job_parents p JOIN jobs pj ON pj.id = p.parent_id \
+             WHERE p.job_id = ? AND pj.state <> 'done' ORDER BY pj.id",
+            vec![job.id.into()],
+        ))
+        .await?;
+    if let Some(row) = parents.first() {
+        let id: i64 = row.try_get("", "id")?;
+        let title: String = row.try_get("", "title")?;
+        let state: String = row.try_get("", "state")?;
+        let more = if parents.len() > 1 {
+            format!(" (and {} more parents)", parents.len() - 1)
+        } else {
+            String::new()
+        };
+        return Ok(Some(if state == "failed" || state == "cancelled" {
+            format!(
+                "waiting for parent job {id} `{title}`, which is {state}; rerun it to let this job start{more}"
+            )
+        } else {
+            format!("waiting for parent job {id} `{title}` ({state}) to finish{more}")
+        }));
+    }
+    let active = job.n_dispatched + job.n_running;
+    if let Some(maximum) = job.maximum_agents
+        && active >= i64::from(maximum)
+    {
+        return Ok(Some(format!(
+            "the job's maximum agents is reached ({active} of {maximum})"
+        )));
+    }
+    let limits = limit_use(connection).await?;
+    let held = connection
+        .query_all_raw(sql(
+            backend,
+            "SELECT limit_id FROM job_limits WHERE job_id = ?",
+            vec![job.id.into()],
+        ))
+        .await?;
+    for row in held {
+        let limit_id: i64 = row.try_get("", "limit_id")?;
+        if let Some(limit) = limits.iter().find(|limit| limit.id == limit_id)
+            && limit.in_use >= limit.max_count
+        {
+            return Ok(Some(format!(
+                "limit `{}` is full ({} of {} in use)",
+                limit.name, limit.in_use, limit.max_count
+            )));
+        }
+    }
+    if let Some(queue) = queue_at_maximum(connection, job.queue_id).await? {
+        return Ok(Some(queue));
+    }
+    if let Some(parent_id) = job.frame_parent_id {
+        let row = connection
+            .query_one_raw(sql(
+                backend,
+                "SELECT COUNT(*) AS waiting FROM tasks t WHERE t.job_id = ? AND t.state = 'queued' AND EXISTS \
+                 (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= t.frame_last \
+                  AND p.frame_last >= t.frame_first AND p.state <> 'done')",
+                vec![job.id.into(), parent_id.into()],
+            ))
+            .await?;
+        let waiting: i64 = match row {
+            Some(row) => row.try_get("", "waiting")?,
+            None => 0,
+        };
+        if waiting == job.n_queued {
+            return Ok(Some(format!(
+                "its frames wait for the same frames of job {parent_id} to be done"
+            )));
+        }
+    }
+    Ok(Some(if active > 0 {
+        "waiting for free slots: the farm is busy with this job and work of equal or higher priority"
+            .to_owned()
+    } else {
+        "waiting for free slots behind higher-priority or earlier work".to_owned()
+    }))
+}
+
+/// The first queue on the way from `queue_id` to the top that is at its maximum agents.
+async fn queue_at_maximum(
+    connection: &impl ConnectionTrait,
+    queue_id: i64,
+) -> Result<Option<String>> {
+    let backend = backend_of(connection);
+    let mut queues: HashMap<i64, (Option<i64>, String, Option<i32>)> = HashMap::new();
+    for row in connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT id, parent_id, name, maximum_agents FROM job_queues",
+        ))
+        .await?
+    {
+        queues.insert(
+            row.try_get("", "id")?,
+            (
+                row.try_get("", "parent_id")?,
+                row.try_get("", "name")?,
+                row.try_get("", "maximum_agents")?,
+            ),
+        );
+    }
+    if queues.values().all(|(_, _, maximum)| maximum.is_none()) {
+        return Ok(None);
+    }
+    let mut active: HashMap<i64, i64> = HashMap::new();
+    for row in connection
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT queue_id, CAST(SUM(n_dispatched + n_running) AS BIGINT) AS active FROM jobs \
+             WHERE state IN ('queued', 'running') GROUP BY queue_id",
+        ))
+        .await?
+    {
+        active.insert(
+            row.try_get("", "queue_id")?,
+            row.try_get::<Option<i64>>("", "active")?.unwrap_or(0),
+        );
+    }
+    let subtree = |root: i64| -> i64 {
+        active
+            .iter()
+            .filter(|(queue, _)| {
+                let mut current = Some(**queue);
+                for _ in 0..=queues.len() {
+                    match current {
+                        Some(id) if id == root => return true,
+                        Some(id) => current = queues.get(&id).and_then(|(parent, _, _)| *parent),
+                        None => return false,
+                    }
+                }
+                false
+            })
+            .map(|(_, count)| *count)
+            .sum()
+    };
+    let mut current = Some(queue_id);
+    for _ in 0..=queues.len() {
+        let Some(id) = current else { break };
+        let Some((parent, name, maximum)) = queues.get(&id) else {
+            break;
+        };
+        if let Some(maximum) = maximum {
+            let used = subtree(id);
+            if used >= i64::from(*maximum) {
+                return Ok(Some(format!(
+                    "job queue `{name}` is at its maximum agents ({used} of {maximum})"
+                )));
+            }
+        }
+        current = *parent;
+    }
+    Ok(None)
+}
