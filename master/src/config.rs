@@ -64,8 +64,10 @@ pub struct ServeConfig {
     #[arg(long, env = "WARREN_LEASE_TIMEOUT", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
     pub lease_timeout_secs: u64,
 
-    /// Ready tasks kept in each class queue beyond what eligible workers can take at once.
-    #[arg(long, env = "WARREN_DISPATCH_MARGIN", default_value_t = 32)]
+    /// Ready tasks kept in each class queue beyond what eligible workers can take at once
+    /// (short tasks get more, sized by how fast they are consumed). Every waiting task is
+    /// dispatched by the fair share of its moment, so a large margin slows weight changes.
+    #[arg(long, env = "WARREN_DISPATCH_MARGIN", default_value_t = 0)]
     pub dispatch_margin: u32,
 
     /// Failed tasks of one job in a row after which an agent no longer gets that job (0: never).

@@ -61,11 +61,24 @@ impl DispatchRate {
     }
 }
 
+/// Tasks whose slots turn over faster than this (on average) get extra tasks waiting in
+/// RabbitMQ; slower ones do not need them, and every waiting task blurs fair share.
+const SHORT_TASK: Duration = Duration::from_millis(500);
+
 /// The number of tasks of a class to keep dispatched but not started: what its eligible workers
-/// can take at once, plus the larger of the margin and what they consume in [`RATE_HORIZON`].
+/// can take at once, plus the larger of the margin and, for short tasks, what the workers
+/// consume in [`RATE_HORIZON`]. Nothing when no online agent can run the class.
 #[must_use]
 pub fn window(slots: i64, margin: i64, rate_per_second: f64) -> i64 {
-    let by_rate = (rate_per_second * RATE_HORIZON.as_secs_f64()).ceil() as i64;
+    if slots <= 0 {
+        return 0;
+    }
+    let turnover = slots as f64 / rate_per_second.max(f64::MIN_POSITIVE);
+    let by_rate = if turnover < SHORT_TASK.as_secs_f64() {
+        (rate_per_second * RATE_HORIZON.as_secs_f64()).ceil() as i64
+    } else {
+        0
+    };
     slots + margin.max(by_rate)
 }
 
@@ -351,6 +364,9 @@ impl Dispatcher {
         let class_ids: BTreeSet<i64> = snapshot.jobs.iter().map(|job| job.class_id).collect();
         for class_id in class_ids {
             let class = self.class(class_id).await?;
+            // Declared as soon as it has work, so it shows in RabbitMQ and workers learn of it
+            // even while none of them qualifies.
+            self.ensure_class(&class).await?;
             let class_slots: i64 = self
                 .capacity
                 .iter()
@@ -364,12 +380,21 @@ impl Dispatcher {
         // Jobs may yield fewer tasks than granted (frame dependencies, declined tasks waiting
         // out their pause); those are dropped and the rest shared again.
         for _ in 0..3 {
-            let grants = crate::scheduler::allocate(&snapshot);
-            if grants.is_empty() {
+            let sequence = crate::scheduler::allocate(&snapshot);
+            if sequence.is_empty() {
                 break;
             }
+            let grants = crate::scheduler::counts(&sequence);
             let (claimed, short) = self.claim(&grants).await?;
-            for task in &claimed {
+            let mut by_job: HashMap<i64, std::collections::VecDeque<ClaimedTask>> = HashMap::new();
+            for task in claimed {
+                by_job.entry(task.job_id).or_default().push_back(task);
+            }
+            let ordered: Vec<ClaimedTask> = sequence
+                .iter()
+                .filter_map(|job_id| by_job.get_mut(job_id).and_then(|tasks| tasks.pop_front()))
+                .collect();
+            for task in &ordered {
                 let class_id = self.job_info(task.job_id).await?.class.id;
                 self.rates.entry(class_id).or_default().record(1);
                 if let Some(room) = snapshot.class_room.get_mut(&class_id) {
@@ -386,8 +411,8 @@ impl Dispatcher {
                     *snapshot.queue_active.entry(job.queue_id).or_default() += 1;
                 }
             }
-            if !claimed.is_empty() {
-                published += self.publish(&claimed).await?;
+            if !ordered.is_empty() {
+                published += self.publish(&ordered).await?;
             }
             if short.is_empty() {
                 break;
@@ -398,9 +423,11 @@ impl Dispatcher {
     }
 
     async fn refresh_capacity(&mut self) -> Result<(), DispatchError> {
-        if self
-            .capacity_loaded
-            .is_some_and(|loaded| loaded.elapsed() < CAPACITY_TTL)
+        // An empty farm is looked at every round, so the first worker gets work at once.
+        if !self.capacity.is_empty()
+            && self
+                .capacity_loaded
+                .is_some_and(|loaded| loaded.elapsed() < CAPACITY_TTL)
         {
             return Ok(());
         }
@@ -462,6 +489,7 @@ impl Dispatcher {
             deltas.apply(&transaction).await?;
         }
         transaction.commit().await?;
+        claimed.sort_by_key(|task| (task.job_id, task.idx));
         Ok((claimed, short))
     }
 
@@ -769,10 +797,13 @@ mod tests {
 
     #[test]
     fn windows_grow_with_consumption_and_stay_small_for_slow_classes() {
-        assert_eq!(window(4, 32, 0.0), 36);
-        assert_eq!(window(4, 32, 10.0), 36);
-        assert_eq!(window(4, 32, 2000.0), 604);
-        assert_eq!(window(0, 32, 0.0), 32);
+        assert_eq!(window(4, 0, 0.0), 4);
+        assert_eq!(window(4, 2, 0.0), 6);
+        // Four slots turning over every 0.8 s: no extra tasks.
+        assert_eq!(window(4, 0, 5.0), 4);
+        // Two thousand tasks a second: what they consume in 300 ms waits in the queue.
+        assert_eq!(window(4, 0, 2000.0), 604);
+        assert_eq!(window(0, 32, 100.0), 0);
     }
 
     #[test]

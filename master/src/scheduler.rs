@@ -258,27 +258,36 @@ impl<'a> Allocation<'a> {
     }
 }
 
-/// How many tasks of each job to dispatch now, in the order they were granted (so the first
-/// jobs listed are the ones that should reach workers first).
+/// The jobs that get the next slots, one entry per task, in the order the slots were granted.
+/// Publishing in this order keeps the tasks waiting in RabbitMQ interleaved by share, so the
+/// order workers take them in is fair too.
 #[must_use]
-pub fn allocate(snapshot: &Snapshot) -> Vec<(i64, i64)> {
+pub fn allocate(snapshot: &Snapshot) -> Vec<i64> {
     let mut allocation = Allocation::new(snapshot);
-    let mut order: Vec<usize> = Vec::new();
+    let mut sequence = Vec::new();
     // Every grant uses up one unit of some class's room, so this ends.
     let budget: i64 = snapshot.class_room.values().map(|room| room.max(&0)).sum();
     for _ in 0..budget {
         let Some(job) = allocation.pick(None, 0) else {
             break;
         };
-        if allocation.granted[job] == 0 {
-            order.push(job);
-        }
         allocation.grant(job);
+        sequence.push(snapshot.jobs[job].id);
     }
-    order
-        .into_iter()
-        .map(|job| (snapshot.jobs[job].id, allocation.granted[job]))
-        .collect()
+    sequence
+}
+
+/// Tasks per job in a grant sequence, in order of each job's first grant.
+#[must_use]
+pub fn counts(sequence: &[i64]) -> Vec<(i64, i64)> {
+    let mut counts: Vec<(i64, i64)> = Vec::new();
+    for job_id in sequence {
+        match counts.iter_mut().find(|(id, _)| id == job_id) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((*job_id, 1)),
+        }
+    }
+    counts
 }
 
 #[cfg(test)]
@@ -321,11 +330,8 @@ mod tests {
         }
     }
 
-    fn granted(result: &[(i64, i64)], job_id: i64) -> i64 {
-        result
-            .iter()
-            .find(|(id, _)| *id == job_id)
-            .map_or(0, |(_, count)| *count)
+    fn granted(sequence: &[i64], job_id: i64) -> i64 {
+        sequence.iter().filter(|id| **id == job_id).count() as i64
     }
 
     #[test]
@@ -338,6 +344,10 @@ mod tests {
         let result = allocate(&snapshot);
         assert_eq!(granted(&result, 10), 10);
         assert_eq!(granted(&result, 11), 30);
+        // Interleaved: every run of four grants holds one of the light job's.
+        for run in result.chunks(4) {
+            assert_eq!(granted(run, 10), 1, "{run:?}");
+        }
     }
 
     #[test]
@@ -348,7 +358,7 @@ mod tests {
             8,
         );
         let result = allocate(&snapshot);
-        assert_eq!(result[0], (11, 5));
+        assert_eq!(result[..5], [11; 5]);
         assert_eq!(granted(&result, 10), 3);
     }
 
@@ -361,8 +371,8 @@ mod tests {
         let snapshot = snapshot(vec![queue(1, None, 0, 10)], vec![low, high], 10);
         let result = allocate(&snapshot);
         // The low-priority job's minimum first, then the urgent job up to its maximum, then the rest.
-        assert_eq!(result[0], (10, 6));
-        assert_eq!(granted(&result, 11), 4);
+        assert_eq!(result, [10, 10, 10, 11, 11, 11, 11, 10, 10, 10]);
+        assert_eq!(counts(&result), [(10, 6), (11, 4)]);
         let mut capped = job(12, 1, 0, 1, 100);
         capped.maximum = Some(2);
         capped.active = 1;

@@ -203,6 +203,7 @@ fn spawn(
     command: &CommandSpec,
     assignment: &TaskAssignment,
     run_as: Option<crate::users::RunAs>,
+    agent_id: AgentId,
 ) -> std::io::Result<Child> {
     let Some((program, arguments)) = command.argv.split_first() else {
         return Err(std::io::Error::new(
@@ -217,6 +218,7 @@ fn spawn(
         .env("WARREN_TASK_ID", assignment.task_id.to_string())
         .env("WARREN_JOB_ID", assignment.job_id.to_string())
         .env("WARREN_ATTEMPT", assignment.attempt.to_string())
+        .env("WARREN_AGENT_ID", agent_id.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -283,7 +285,7 @@ pub async fn run_unit(
         if outcome.is_some() {
             break;
         }
-        let mut child = match spawn(command, &assignment, run_as.clone()) {
+        let mut child = match spawn(command, &assignment, run_as.clone(), context.agent_id) {
             Ok(child) => child,
             Err(spawn_error) => {
                 let program = command.argv.first().cloned().unwrap_or_default();

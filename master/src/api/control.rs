@@ -164,6 +164,7 @@ pub struct JobPatch {
     batch: Option<i64>,
     parents: Option<Vec<i64>>,
     autodelete_time: Option<i64>,
+    data: Option<serde_json::Value>,
 }
 
 /// `PATCH /api/v1/jobs/{id}`: title, priority, weight, notes, hidden, queue, minimum and maximum
@@ -269,6 +270,10 @@ pub async fn patch(
             ));
         }
         active.autodelete_secs = ActiveValue::Set(Some(autodelete));
+    }
+    if let Some(data) = patch.data {
+        store::jobs::check_data(&transaction, row.job_type_version_id, &data).await?;
+        active.data = ActiveValue::Set(data.to_string());
     }
     if let Some(parents) = patch.parents {
         store::jobs::set_parents(&transaction, job_id, &parents).await?;

@@ -626,6 +626,29 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
         .collect())
 }
 
+/// Check new job type data of a job against its job type version (from the next attempt on,
+/// tasks run with it).
+pub async fn check_data(
+    connection: &impl ConnectionTrait,
+    version_id: i64,
+    data: &Value,
+) -> Result<()> {
+    if !data.is_object() {
+        return Err(StoreError::invalid("data", "`data` must be a JSON object"));
+    }
+    let version = job_type_version::Entity::find_by_id(version_id)
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("job type version {version_id} is missing")))?;
+    let spec = JobTypeSpec::parse(&version.spec)
+        .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let argv = spec
+        .argv_template(data)
+        .map_err(|error| StoreError::invalid("data", error))?;
+    crate::jobtype::validate_template(&argv, data)
+        .map_err(|error| StoreError::invalid("data", error))
+}
+
 /// Replace a job's parents. Unknown parents and dependency cycles are refused.
 pub async fn set_parents(
     connection: &impl ConnectionTrait,

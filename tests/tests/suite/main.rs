@@ -6,6 +6,7 @@ mod cli;
 mod control;
 mod foundation;
 mod routing;
+mod scheduling;
 mod tidy;
 
 /// The PostgreSQL variant of a test runs when `WARREN_TEST_DATABASE_URL` names a server

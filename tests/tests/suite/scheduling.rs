@@ -1,0 +1,750 @@
+//! Scheduling: fair share by weight, priority, minimum and maximum agents, dependencies,
+//! retries and blacklisting, timeouts and memory limits, licences, and why a job waits.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use warren_tests::{FarmOptions, TestFarm, bin_path, eventually};
+
+const JOB_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Seconds since the epoch of an RFC 3339 time in a task's JSON.
+fn seconds(task: &Value, field: &str) -> anyhow::Result<f64> {
+    let text = task[field]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("task has no {field}: {task}"))?;
+    let moment = OffsetDateTime::parse(text, &Rfc3339)?;
+    Ok(moment.unix_timestamp_nanos() as f64 / 1e9)
+}
+
+/// `(start, finish)` of every task of a job, in seconds.
+async fn intervals(farm: &TestFarm, job_id: i64) -> anyhow::Result<Vec<(f64, f64)>> {
+    let mut spans = Vec::new();
+    for task in farm.tasks(job_id).await? {
+        spans.push((
+            seconds(&task, "time_started")?,
+            seconds(&task, "time_finished")?,
+        ));
+    }
+    Ok(spans)
+}
+
+/// The most tasks of `spans` running at one moment.
+fn max_concurrency(spans: &[(f64, f64)]) -> usize {
+    let mut edges: Vec<(f64, i32)> = spans
+        .iter()
+        .flat_map(|(start, end)| [(*start, 1), (*end, -1)])
+        .collect();
+    // At equal times, ends come before starts.
+    edges.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut running = 0;
+    let mut most = 0;
+    for (_, change) in edges {
+        running += change;
+        most = most.max(running);
+    }
+    most as usize
+}
+
+/// Task-seconds of `spans` that fall between `from` and `to`.
+fn busy_between(spans: &[(f64, f64)], from: f64, to: f64) -> f64 {
+    spans
+        .iter()
+        .map(|(start, end)| (end.min(to) - start.max(from)).max(0.0))
+        .sum()
+}
+
+fn sleep_job(title: &str, seconds: f64, tasks: i64) -> Value {
+    TestFarm::command_job(title, &["sleep", &seconds.to_string()], 1, tasks, 1)
+}
+
+fn with(mut job: Value, fields: Value) -> Value {
+    if let (Some(job), Some(fields)) = (job.as_object_mut(), fields.as_object()) {
+        for (key, value) in fields {
+            job.insert(key.clone(), value.clone());
+        }
+    }
+    job
+}
+
+/// A farm with no workers yet, whose dispatcher keeps no spare tasks in RabbitMQ.
+async fn tight_farm() -> anyhow::Result<TestFarm> {
+    TestFarm::spawn(FarmOptions {
+        workers: 0,
+        master_args: vec!["--dispatch-margin".to_owned(), "0".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await
+}
+
+async fn submit_id(farm: &TestFarm, job: &Value) -> anyhow::Result<i64> {
+    let job = farm.submit_job(job).await?;
+    job["id"]
+        .as_i64()
+        .ok_or_else(|| anyhow::anyhow!("no id in {job}"))
+}
+
+async fn done(farm: &TestFarm, job_id: i64) -> anyhow::Result<Value> {
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed", "cancelled"], JOB_TIMEOUT)
+        .await?;
+    anyhow::ensure!(job["state"] == "done", "job {job_id} ended {}", job);
+    Ok(job)
+}
+
+#[tokio::test]
+async fn weights_1_and_3_share_a_saturated_farm_1_to_3() -> anyhow::Result<()> {
+    // The default dispatch margin: tasks wait in RabbitMQ, interleaved by share.
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let light = submit_id(
+        &farm,
+        &with(sleep_job("weight 1", 0.5, 12), json!({"weight": 1})),
+    )
+    .await?;
+    let heavy = submit_id(
+        &farm,
+        &with(sleep_job("weight 3", 0.5, 36), json!({"weight": 3})),
+    )
+    .await?;
+    farm.start_worker(&["--cpus", "4"]).await?;
+    done(&farm, light).await?;
+    done(&farm, heavy).await?;
+    let light_spans = intervals(&farm, light).await?;
+    let heavy_spans = intervals(&farm, heavy).await?;
+    // While both jobs still had tasks to start, the farm was contended.
+    let from = light_spans
+        .iter()
+        .chain(&heavy_spans)
+        .map(|span| span.0)
+        .fold(f64::MAX, f64::min);
+    let last_start = |spans: &[(f64, f64)]| spans.iter().map(|span| span.0).fold(0.0, f64::max);
+    let to = last_start(&light_spans).min(last_start(&heavy_spans));
+    let light_busy = busy_between(&light_spans, from, to);
+    let heavy_busy = busy_between(&heavy_spans, from, to);
+    let ratio = light_busy / heavy_busy;
+    println!(
+        "running slots weight 1 : weight 3 = {light_busy:.2} : {heavy_busy:.2} (ratio {ratio:.3})"
+    );
+    assert!(
+        (1.0 / 3.0 * 0.9..=1.0 / 3.0 * 1.1).contains(&ratio),
+        "weights 1 and 3 should hold slots 1:3 within 10%, got {ratio:.3}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_urgent_job_submitted_late_starts_before_the_queued_tasks_of_a_normal_one()
+-> anyhow::Result<()> {
+    let mut farm = tight_farm().await?;
+    farm.start_worker(&["--cpus", "2"]).await?;
+    farm.wait_for_online_agents(1).await?;
+    let normal = submit_id(&farm, &sleep_job("normal", 0.4, 16)).await?;
+    eventually("the normal job to run", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{normal}")).await?;
+        Ok((job["tasks"]["running"].as_i64() == Some(2)).then_some(()))
+    })
+    .await?;
+    let urgent = submit_id(
+        &farm,
+        &with(sleep_job("urgent", 0.1, 2), json!({"priority": 1000})),
+    )
+    .await?;
+    let waiting: Vec<i64> = farm
+        .tasks(normal)
+        .await?
+        .iter()
+        .filter(|task| task["state"] == "queued")
+        .filter_map(|task| task["id"].as_i64())
+        .collect();
+    assert!(!waiting.is_empty(), "some normal tasks still wait");
+    done(&farm, urgent).await?;
+    done(&farm, normal).await?;
+    let urgent_last_start = farm
+        .tasks(urgent)
+        .await?
+        .iter()
+        .map(|task| seconds(task, "time_started"))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
+        .fold(0.0, f64::max);
+    for task in farm.tasks(normal).await? {
+        if waiting.contains(&task["id"].as_i64().unwrap_or_default()) {
+            assert!(
+                seconds(&task, "time_started")? >= urgent_last_start,
+                "normal task {} started before the urgent job's tasks",
+                task["id"]
+            );
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn minimum_agents_are_reserved_and_maximum_agents_never_exceeded() -> anyhow::Result<()> {
+    let mut farm = tight_farm().await?;
+    let capped = submit_id(
+        &farm,
+        &with(
+            sleep_job("capped", 0.4, 8),
+            json!({"priority": 100, "maximum_agents": 2}),
+        ),
+    )
+    .await?;
+    let reserved = submit_id(
+        &farm,
+        &with(
+            sleep_job("reserved", 0.4, 4),
+            json!({"priority": -100, "minimum_agents": 1}),
+        ),
+    )
+    .await?;
+    let filler = submit_id(&farm, &sleep_job("filler", 0.4, 12)).await?;
+    farm.start_worker(&["--cpus", "4"]).await?;
+    for job in [capped, reserved, filler] {
+        done(&farm, job).await?;
+    }
+    let capped_spans = intervals(&farm, capped).await?;
+    let reserved_spans = intervals(&farm, reserved).await?;
+    let filler_spans = intervals(&farm, filler).await?;
+    assert_eq!(
+        max_concurrency(&capped_spans),
+        2,
+        "the capped job runs two at a time, never more"
+    );
+    // The lowest-priority job got its reserved slot in the first wave, ahead of the filler.
+    let first_finish = capped_spans
+        .iter()
+        .chain(&filler_spans)
+        .map(|span| span.1)
+        .fold(f64::MAX, f64::min);
+    let reserved_first_start = reserved_spans
+        .iter()
+        .map(|span| span.0)
+        .fold(f64::MAX, f64::min);
+    assert!(
+        reserved_first_start < first_finish,
+        "the job with minimum_agents 1 started before any other task finished"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused()
+-> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        worker_args: vec!["--cpus".to_owned(), "4".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let parent = submit_id(&farm, &sleep_job("parent", 0.3, 3)).await?;
+    let child = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("child", &["true"], 1, 2, 1),
+            json!({"parents": [parent]}),
+        ),
+    )
+    .await?;
+    // Frame N of the renders sleeps N seconds; frame N of the comp may start once it is done.
+    let renders = submit_id(
+        &farm,
+        &TestFarm::command_job("renders", &["sleep", "{frame}"], 1, 3, 1),
+    )
+    .await?;
+    let comp = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("comp", &["true"], 1, 3, 1),
+            json!({"depends_on": {"job": renders, "mode": "frame"}}),
+        ),
+    )
+    .await?;
+    let waiting = farm.get_json(&format!("/api/v1/jobs/{child}")).await?;
+    if waiting["state"] == "queued" && waiting["tasks"]["queued"].as_i64() > Some(0) {
+        let reason = waiting["blocked_reason"].as_str().unwrap_or_default();
+        if farm.get_json(&format!("/api/v1/jobs/{parent}")).await?["state"] != "done" {
+            assert!(
+                reason.contains(&format!("parent job {parent}")),
+                "the child says it waits for its parent: {reason}"
+            );
+        }
+    }
+    for job in [parent, child, renders, comp] {
+        done(&farm, job).await?;
+    }
+    let parent_end = intervals(&farm, parent)
+        .await?
+        .iter()
+        .map(|span| span.1)
+        .fold(0.0, f64::max);
+    for (start, _) in intervals(&farm, child).await? {
+        assert!(
+            start >= parent_end,
+            "a child task started before its parent finished"
+        );
+    }
+    let render_tasks = farm.tasks(renders).await?;
+    let comp_tasks = farm.tasks(comp).await?;
+    let render_last_end = render_tasks
+        .iter()
+        .map(|task| seconds(task, "time_finished"))
+        .collect::<anyhow::Result<Vec<_>>>()?
+        .into_iter()
+        .fold(0.0, f64::max);
+    for (render, comp) in render_tasks.iter().zip(&comp_tasks) {
+        assert_eq!(render["frames"], comp["frames"]);
+        assert!(
+            seconds(comp, "time_started")? >= seconds(render, "time_finished")?,
+            "comp frame {} started before its render",
+            comp["frames"]
+        );
+    }
+    assert!(
+        seconds(&comp_tasks[0], "time_started")? < render_last_end,
+        "comp frame 1 ran while later renders were still going"
+    );
+
+    let (status, body) = farm
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/jobs/{parent}"),
+            Some(&json!({"parents": [child]})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"].as_str().unwrap_or_default().contains("cycle"),
+        "{body}"
+    );
+    let (status, body) = farm
+        .post_raw(
+            "/api/v1/jobs",
+            "application/json",
+            serde_json::to_vec(&with(
+                TestFarm::command_job("orphan", &["true"], 1, 1, 1),
+                json!({"parents": [987_654]}),
+            ))?,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("987654"),
+        "{body}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_child_of_a_failed_parent_waits_and_says_so() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let parent = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("broken parent", &["false"], 1, 1, 1),
+            json!({"requeue": 0}),
+        ),
+    )
+    .await?;
+    let child = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("child", &["true"], 1, 1, 1),
+            json!({"parents": [parent]}),
+        ),
+    )
+    .await?;
+    farm.wait_for_job_state(parent, &["failed"], JOB_TIMEOUT)
+        .await?;
+    let job = farm.get_json(&format!("/api/v1/jobs/{child}")).await?;
+    assert_eq!(job["state"], "queued");
+    let reason = job["blocked_reason"].as_str().unwrap_or_default();
+    assert!(
+        reason.contains(&format!("parent job {parent}")) && reason.contains("failed"),
+        "{reason}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_task_that_failed_on_one_agent_is_retried_on_another() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.start_worker(&["--cpus", "1"]).await?;
+    farm.start_worker(&["--cpus", "1", "--tag", "second"])
+        .await?;
+    farm.wait_for_online_agents(2).await?;
+    let first = farm.agent_id_of(0).await?;
+    let second = farm.agent_id_of(1).await?;
+    // Keep the second worker busy so the task first lands on the first one, where it fails.
+    let blocker = submit_id(
+        &farm,
+        &with(
+            sleep_job("blocker", 2.0, 1),
+            json!({"tag_requirements": ["second"]}),
+        ),
+    )
+    .await?;
+    eventually("the blocker to run", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{blocker}")).await?;
+        Ok((job["tasks"]["running"].as_i64() == Some(1)).then_some(()))
+    })
+    .await?;
+    let script = format!("test \"$WARREN_AGENT_ID\" != {first}");
+    let picky = submit_id(
+        &farm,
+        &TestFarm::command_job("fails on the first agent", &["sh", "-c", &script], 1, 1, 1),
+    )
+    .await?;
+    let job = done(&farm, picky).await?;
+    assert_eq!(job["state"], "done");
+    let task = &farm.tasks(picky).await?[0];
+    assert_eq!(task["failures"], 1, "{task}");
+    assert_eq!(task["agent_id"], second.as_str(), "{task}");
+    let task_id = task["id"].as_i64().unwrap_or_default();
+    let failed_on = farm
+        .get_json(&format!(
+            "/api/v1/jobs/{picky}/tasks/{task_id}/failed_on_agents"
+        ))
+        .await?;
+    assert_eq!(failed_on["failed_on_agents"][0]["id"], first.as_str());
+    let attempts = farm
+        .get_json(&format!("/api/v1/jobs/{picky}/tasks/{task_id}/attempts"))
+        .await?;
+    let attempts = attempts["attempts"].as_array().cloned().unwrap_or_default();
+    let failed = attempts
+        .iter()
+        .find(|attempt| attempt["state"] == "failed")
+        .ok_or_else(|| anyhow::anyhow!("no failed attempt in {attempts:?}"))?;
+    assert_eq!(failed["agent_id"], first.as_str());
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("exited with code 1")
+    );
+    let (status, _) = farm
+        .send_json(
+            Method::DELETE,
+            &format!("/api/v1/jobs/{picky}/tasks/{task_id}/failed_on_agents"),
+            None,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let failed_on = farm
+        .get_json(&format!(
+            "/api/v1/jobs/{picky}/tasks/{task_id}/failed_on_agents"
+        ))
+        .await?;
+    assert_eq!(failed_on["failed_on_agents"], json!([]));
+    Ok(())
+}
+
+#[tokio::test]
+async fn requeue_0_fails_at_once_and_minus_1_retries_until_the_command_is_fixed()
+-> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let never = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("never retried", &["false"], 1, 1, 1),
+            json!({"requeue": 0}),
+        ),
+    )
+    .await?;
+    farm.wait_for_job_state(never, &["failed"], JOB_TIMEOUT)
+        .await?;
+    let task = &farm.tasks(never).await?[0];
+    assert_eq!(
+        (task["attempts"].as_i64(), task["failures"].as_i64()),
+        (Some(1), Some(1))
+    );
+
+    let forever = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("retried forever", &["false"], 1, 1, 1),
+            json!({"requeue": -1}),
+        ),
+    )
+    .await?;
+    eventually("three failed attempts", JOB_TIMEOUT, || async {
+        let task = &farm.tasks(forever).await?[0];
+        Ok((task["failures"].as_i64() >= Some(3)).then_some(()))
+    })
+    .await?;
+    let job = farm.get_json(&format!("/api/v1/jobs/{forever}")).await?;
+    assert_ne!(job["state"], "failed", "a job with requeue -1 never fails");
+    let (status, body) = farm
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/jobs/{forever}"),
+            Some(&json!({"data": {"argv": ["true"]}})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = farm
+        .send_json(Method::POST, &format!("/api/v1/jobs/{forever}/rerun"), None)
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    done(&farm, forever).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn timeout_and_ram_max_kill_a_task_and_say_why() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let slow = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("too slow", &["sleep", "60"], 1, 1, 1),
+            json!({"timeout": 1, "requeue": 0}),
+        ),
+    )
+    .await?;
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy();
+    let hungry = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job(
+                "too hungry",
+                &[&fakerender, "--ram", "300", "--duration", "60"],
+                1,
+                1,
+                1,
+            ),
+            json!({"ram_max": 100, "ram_warning": 50, "requeue": 0}),
+        ),
+    )
+    .await?;
+    let modest = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job(
+                "warned",
+                &[&fakerender, "--ram", "120", "--duration", "1.5"],
+                1,
+                1,
+                1,
+            ),
+            json!({"ram_max": 1000, "ram_warning": 60, "requeue": 0}),
+        ),
+    )
+    .await?;
+    for (job, expected) in [(slow, "timeout"), (hungry, "ram_max")] {
+        farm.wait_for_job_state(job, &["failed"], JOB_TIMEOUT)
+            .await?;
+        let task = &farm.tasks(job).await?[0];
+        let error = task["last_error"].as_str().unwrap_or_default();
+        assert!(error.contains(expected), "job {job}: {error}");
+    }
+    let hungry_task = &farm.tasks(hungry).await?[0];
+    assert!(
+        hungry_task["peak_rss_mb"].as_i64() > Some(100),
+        "{hungry_task}"
+    );
+    done(&farm, modest).await?;
+    let modest_task = &farm.tasks(modest).await?[0];
+    assert_eq!(modest_task["ram_warning"], true, "{modest_task}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back()
+-> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        lease_timeout_secs: 3,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let (status, body) = farm
+        .send_json(
+            Method::PUT,
+            "/api/v1/limits",
+            Some(&json!({"nuke": 2, "katana": 1})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let a = submit_id(
+        &farm,
+        &with(sleep_job("comp a", 0.3, 5), json!({"limits": ["nuke"]})),
+    )
+    .await?;
+    let b = submit_id(
+        &farm,
+        &with(sleep_job("comp b", 0.3, 5), json!({"limits": ["nuke"]})),
+    )
+    .await?;
+    farm.start_worker(&["--cpus", "8"]).await?;
+    done(&farm, a).await?;
+    done(&farm, b).await?;
+    let mut spans = intervals(&farm, a).await?;
+    spans.extend(intervals(&farm, b).await?);
+    assert_eq!(
+        max_concurrency(&spans),
+        2,
+        "two licences, two tasks at a time"
+    );
+
+    let (status, body) = farm
+        .post_raw(
+            "/api/v1/jobs",
+            "application/json",
+            serde_json::to_vec(&with(
+                sleep_job("unknown", 0.1, 1),
+                json!({"limits": ["maya"]}),
+            ))?,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+
+    // One licence held by a task on a worker that dies comes back and the other task runs.
+    let held = submit_id(
+        &farm,
+        &with(sleep_job("held", 60.0, 2), json!({"limits": ["katana"]})),
+    )
+    .await?;
+    let first_agent = eventually("a katana task to run", JOB_TIMEOUT, || async {
+        let tasks = farm.tasks(held).await?;
+        Ok(tasks
+            .iter()
+            .find(|task| task["state"] == "running")
+            .and_then(|task| task["agent_id"].as_str().map(str::to_owned)))
+    })
+    .await?;
+    let job = farm.get_json(&format!("/api/v1/jobs/{held}")).await?;
+    assert_eq!(job["tasks"]["running"], 1);
+    assert!(
+        job["blocked_reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("limit `katana` is full"),
+        "{job}"
+    );
+    farm.worker(0)?.kill().await?;
+    farm.start_worker(&["--cpus", "8"]).await?;
+    eventually(
+        "the katana task to run on the new worker",
+        JOB_TIMEOUT,
+        || async {
+            let tasks = farm.tasks(held).await?;
+            Ok(tasks
+                .iter()
+                .any(|task| {
+                    task["state"] == "running"
+                        && task["agent_id"].as_str() != Some(first_agent.as_str())
+                })
+                .then_some(()))
+        },
+    )
+    .await?;
+    let limits = farm.get_json("/api/v1/limits").await?;
+    let katana: BTreeMap<String, Value> = limits["limits"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|limit| Some((limit["name"].as_str()?.to_owned(), limit.clone())))
+        .collect();
+    assert_eq!(katana["katana"]["in_use"], 1, "{limits}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn job_queues_form_a_tree_and_jobs_move_between_them() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let (status, body) = farm
+        .send_json(
+            Method::POST,
+            "/api/v1/jobqueues",
+            Some(&json!({"name": "lighting", "priority": 10, "weight": 3, "maximum_agents": 8})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["parent"], "root");
+    let (status, body) = farm
+        .send_json(
+            Method::POST,
+            "/api/v1/jobqueues",
+            Some(&json!({"name": "lighting-hero", "parent": "lighting"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = farm
+        .send_json(
+            Method::PATCH,
+            "/api/v1/jobqueues/lighting",
+            Some(&json!({"parent": "lighting-hero"})),
+        )
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a queue cannot move under its child: {body}"
+    );
+    let (status, body) = farm
+        .send_json(
+            Method::PATCH,
+            "/api/v1/jobqueues/lighting",
+            Some(&json!({"weight": 5, "maximum_agents": null})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        (body["weight"].as_i64(), body["maximum_agents"].is_null()),
+        (Some(5), true)
+    );
+    let job = submit_id(
+        &farm,
+        &with(sleep_job("shot", 0.1, 1), json!({"queue": "lighting-hero"})),
+    )
+    .await?;
+    let (status, body) = farm
+        .send_json(Method::DELETE, "/api/v1/jobqueues/lighting-hero", None)
+        .await?;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a queue holding jobs stays: {body}"
+    );
+    let (status, body) = farm
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/jobs/{job}"),
+            Some(&json!({"queue": "lighting"})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["queue"], "lighting");
+    let (status, _) = farm
+        .send_json(Method::DELETE, "/api/v1/jobqueues/lighting-hero", None)
+        .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let queues = farm.get_json("/api/v1/jobqueues").await?;
+    let names: Vec<&str> = queues["jobqueues"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|queue| queue["name"].as_str())
+        .collect();
+    assert_eq!(names, ["lighting", "root"]);
+    Ok(())
+}
