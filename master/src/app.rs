@@ -28,6 +28,7 @@ pub struct App {
     dispatcher_handle: DispatcherHandle,
     ingester: Ingester,
     control: crate::control::Control,
+    mailer: Option<crate::notify::Mailer>,
 }
 
 impl App {
@@ -70,7 +71,20 @@ impl App {
             .await
             .with_context(|| format!("failed to listen on {}", config.listen))?;
         let local_addr = listener.local_addr()?;
+        let mailer = match &config.smtp_url {
+            Some(url) => Some(crate::notify::Mailer::new(
+                url,
+                &config.smtp_from,
+                config
+                    .public_url
+                    .as_deref()
+                    .unwrap_or(&format!("http://{local_addr}")),
+                config.mail_domain.clone(),
+            )?),
+            None => None,
+        };
         Ok(Self {
+            mailer,
             config,
             db,
             listener,
@@ -100,6 +114,11 @@ impl App {
         let (loops_trigger, loops_shutdown) = shutdown_channel();
         let dispatcher = tokio::spawn(self.dispatcher.run(loops_shutdown.clone()));
         let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
+        let housekeeping = tokio::spawn(crate::notify::run(
+            self.db.clone(),
+            self.mailer.clone(),
+            loops_shutdown.clone(),
+        ));
         let leases = tokio::spawn(leases::run(
             self.db.clone(),
             self.dispatcher_handle.clone(),
@@ -111,6 +130,7 @@ impl App {
             db: self.db.clone(),
             dispatcher: self.dispatcher_handle.clone(),
             control: self.control.clone(),
+            mailer: self.mailer.clone(),
         };
         let router = api::router(state, self.config.max_body_bytes);
         let mut server_shutdown = shutdown.clone();
@@ -122,7 +142,7 @@ impl App {
         loops_trigger.trigger();
         let grace = self.config.shutdown_grace();
         let stopped = tokio::time::timeout(grace, async {
-            let _ = tokio::join!(dispatcher, ingester, leases);
+            let _ = tokio::join!(dispatcher, ingester, leases, housekeeping);
         })
         .await;
         if stopped.is_err() {

@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the master: migrate the database, then serve the API, dispatch and ingest.
-    Serve(ServeConfig),
+    Serve(Box<ServeConfig>),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
 }
@@ -73,6 +73,23 @@ pub struct ServeConfig {
     /// Failed tasks of one job in a row after which an agent no longer gets that job (0: never).
     #[arg(long, env = "WARREN_AGENT_JOB_FAILURE_LIMIT", default_value_t = 3)]
     pub agent_job_failure_limit: u32,
+
+    /// SMTP server for job emails, `smtp://[user:password@]host[:port]`; no email without it.
+    #[arg(long, env = "WARREN_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of job emails.
+    #[arg(long, env = "WARREN_SMTP_FROM", default_value = "warren@localhost")]
+    pub smtp_from: String,
+
+    /// Domain appended to notified users that are names, not addresses.
+    #[arg(long, env = "WARREN_MAIL_DOMAIN")]
+    pub mail_domain: Option<String>,
+
+    /// The master's address as users reach it, for links in emails (default: the listen
+    /// address).
+    #[arg(long, env = "WARREN_PUBLIC_URL")]
+    pub public_url: Option<String>,
 
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "WARREN_MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]

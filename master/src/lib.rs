@@ -13,6 +13,7 @@ pub mod ingester;
 pub mod jobtype;
 pub mod leases;
 pub mod logging;
+pub mod notify;
 pub mod scheduler;
 pub mod store;
 

@@ -3,5 +3,7 @@
 //! under a namespace of their own, and offers helpers that read like user actions.
 
 pub mod farm;
+pub mod smtp;
 
 pub use farm::{DatabaseKind, FarmOptions, Process, TestFarm, bin_path, eventually};
+pub use smtp::{ReceivedMail, SmtpSink};

@@ -137,10 +137,19 @@ pub async fn delete(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
+    let record = store::jobs::get(&state.db, job_id).await?;
     let transaction = begin_write(&state.db).await.map_err(internal)?;
     let stopped = store::control::delete(&transaction, job_id).await?;
     transaction.commit().await.map_err(internal)?;
     stop_attempts(&state, stopped, "the job was deleted").await;
+    if let Some(mailer) = state.mailer.clone() {
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            if let Err(error) = mailer.job_event(&db, &record.job, "deleted").await {
+                tracing::warn!(job_id, error = %error, "cannot email a job's users");
+            }
+        });
+    }
     state.dispatcher.job_changed(job_id);
     tracing::info!(job_id, "job deleted");
     Ok(StatusCode::NO_CONTENT)

@@ -24,6 +24,8 @@ pub struct AppState {
     pub dispatcher: DispatcherHandle,
     /// Sends control messages to workers.
     pub control: crate::control::Control,
+    /// Emails job events, when SMTP is configured.
+    pub mailer: Option<crate::notify::Mailer>,
 }
 
 /// The API router.

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Command::Serve(config) => serve(config).await,
+            Command::Serve(config) => serve(*config).await,
             Command::Migrate(database) => {
                 let connection = db::connect(&database.database_url).await?;
                 db::migrate(&connection).await?;

@@ -403,6 +403,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 ] {
                     println!("{key:>15}: {}", text(&job, key));
                 }
+                for (key, label) in [
+                    ("weight", "weight"),
+                    ("parents", "parents"),
+                    ("limits", "limits"),
+                    ("blocked_reason", "waiting because"),
+                ] {
+                    let value = &job[key];
+                    let empty = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
+                    if !empty {
+                        println!("{label:>15}: {}", text(&job, key));
+                    }
+                }
             }
         }
         CliCommand::Tasks { job_id, state } => {

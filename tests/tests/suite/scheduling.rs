@@ -373,6 +373,18 @@ async fn a_child_of_a_failed_parent_waits_and_says_so() -> anyhow::Result<()> {
         reason.contains(&format!("parent job {parent}")) && reason.contains("failed"),
         "{reason}"
     );
+    let shown = tokio::process::Command::new(bin_path("warren")?)
+        .arg("--master")
+        .arg(&farm.base_url)
+        .args(["job", &child.to_string()])
+        .env_remove("WARREN_MASTER")
+        .output()
+        .await?;
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("waiting because") && shown.contains(&format!("parent job {parent}")),
+        "{shown}"
+    );
     Ok(())
 }
 
@@ -746,5 +758,83 @@ async fn job_queues_form_a_tree_and_jobs_move_between_them() -> anyhow::Result<(
         .filter_map(|queue| queue["name"].as_str())
         .collect();
     assert_eq!(names, ["lighting", "root"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves()
+-> anyhow::Result<()> {
+    let smtp = warren_tests::SmtpSink::start().await?;
+    let farm = TestFarm::spawn(FarmOptions {
+        master_args: vec![
+            "--smtp-url".to_owned(),
+            smtp.url.clone(),
+            "--smtp-from".to_owned(),
+            "farm@studio.test".to_owned(),
+        ],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let job = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("shot 42 lighting", &["true"], 1, 2, 1),
+            json!({"notified_users": ["lead@studio.test"]}),
+        ),
+    )
+    .await?;
+    done(&farm, job).await?;
+    let mail = eventually("the email about the finished job", JOB_TIMEOUT, || async {
+        Ok(smtp.received().into_iter().next())
+    })
+    .await?;
+    let subject = mail.subject().unwrap_or_default().to_owned();
+    assert!(subject.contains("shot 42 lighting"), "{subject}");
+    assert!(subject.contains("done"), "{subject}");
+    assert!(
+        mail.to.iter().any(|to| to.contains("lead@studio.test")),
+        "{mail:?}"
+    );
+    assert!(
+        mail.data.contains(&format!("/api/v1/jobs/{job}")),
+        "{}",
+        mail.data
+    );
+
+    let failing = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("shot 43 comp", &["false"], 1, 1, 1),
+            json!({"notified_users": ["lead@studio.test"], "requeue": 0, "autodelete_time": 1}),
+        ),
+    )
+    .await?;
+    let failed_mail = eventually("the email about the failed job", JOB_TIMEOUT, || async {
+        Ok(smtp.received().into_iter().find(|mail| {
+            mail.subject()
+                .is_some_and(|subject| subject.contains("shot 43"))
+        }))
+    })
+    .await?;
+    assert!(failed_mail.subject().unwrap_or_default().contains("failed"));
+    assert!(
+        failed_mail.data.contains("exited with code 1"),
+        "{}",
+        failed_mail.data
+    );
+    eventually("the failed job to delete itself", JOB_TIMEOUT, || async {
+        let (status, _) = farm
+            .send_json(Method::GET, &format!("/api/v1/jobs/{failing}"), None)
+            .await?;
+        Ok((status == StatusCode::NOT_FOUND).then_some(()))
+    })
+    .await?;
+    eventually("the email about the deleted job", JOB_TIMEOUT, || async {
+        Ok(smtp.received().into_iter().find(|mail| {
+            mail.subject()
+                .is_some_and(|subject| subject.contains("shot 43") && subject.contains("deleted"))
+        }))
+    })
+    .await?;
     Ok(())
 }

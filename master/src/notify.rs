@@ -1,0 +1,269 @@
+//! Housekeeping after jobs end: email to a job's notified users when it is done, failed or
+//! deleted (over SMTP, when one is configured), and deleting jobs whose `autodelete_time` has
+//! passed. A job's `notified_state` records the end state its users were told of, so each
+//! email goes out once, also across restarts.
+
+use std::time::Duration;
+
+use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, Message};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use warren_broker::Shutdown;
+
+use crate::db::{backend_of, begin_write, now_us, rfc3339, sql};
+use crate::entities::job;
+use crate::store;
+
+/// How often ended jobs are looked at.
+const SWEEP_EVERY: Duration = Duration::from_secs(1);
+/// Failed tasks listed in one email.
+const MAX_LISTED_FAILURES: usize = 20;
+
+/// Errors of the mail settings.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The SMTP URL is not `smtp://[user:password@]host[:port]`.
+    #[error("invalid SMTP URL `{0}`: use smtp://[user:password@]host[:port]")]
+    BadUrl(String),
+    /// The sender is not an email address.
+    #[error("invalid sender address `{0}`")]
+    BadSender(String),
+}
+
+/// Sends job emails over SMTP.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+    /// Where links in emails point.
+    public_url: String,
+    /// Appended to notified users that are names rather than addresses.
+    domain: Option<String>,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Mailer")
+            .field("from", &self.from.to_string())
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Mailer {
+    /// A mailer for `smtp://[user:password@]host[:port]` (plain SMTP; port 25 by default).
+    pub fn new(
+        url: &str,
+        from: &str,
+        public_url: &str,
+        domain: Option<String>,
+    ) -> Result<Self, MailError> {
+        let rest = url
+            .strip_prefix("smtp://")
+            .ok_or_else(|| MailError::BadUrl(redact(url)))?
+            .trim_end_matches('/');
+        let (credentials, address) = match rest.rsplit_once('@') {
+            Some((userinfo, address)) => {
+                let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+                (
+                    Some(Credentials::new(user.to_owned(), password.to_owned())),
+                    address,
+                )
+            }
+            None => (None, rest),
+        };
+        let (host, port) = match address.rsplit_once(':') {
+            Some((host, port)) => (
+                host,
+                port.parse::<u16>()
+                    .map_err(|_| MailError::BadUrl(redact(url)))?,
+            ),
+            None => (address, 25),
+        };
+        if host.is_empty() {
+            return Err(MailError::BadUrl(redact(url)));
+        }
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(port)
+            .timeout(Some(Duration::from_secs(10)));
+        if let Some(credentials) = credentials {
+            builder = builder.credentials(credentials);
+        }
+        Ok(Self {
+            transport: builder.build(),
+            from: from
+                .parse()
+                .map_err(|_| MailError::BadSender(from.to_owned()))?,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            domain,
+        })
+    }
+
+    fn recipients(&self, notified_users: &str) -> Vec<Mailbox> {
+        let users: Vec<String> = serde_json::from_str(notified_users).unwrap_or_default();
+        users
+            .iter()
+            .filter_map(|user| {
+                let address = if user.contains('@') {
+                    user.clone()
+                } else {
+                    format!("{user}@{}", self.domain.as_deref()?)
+                };
+                match address.parse::<Mailbox>() {
+                    Ok(mailbox) => Some(mailbox),
+                    Err(_) => {
+                        tracing::warn!(user, "cannot email a notified user: not an address");
+                        None
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Email a job's notified users that it ended in `event` (`done`, `failed`, `deleted`).
+    pub async fn job_event(
+        &self,
+        db: &DatabaseConnection,
+        job: &job::Model,
+        event: &str,
+    ) -> anyhow::Result<()> {
+        let recipients = self.recipients(&job.notified_users);
+        if recipients.is_empty() {
+            return Ok(());
+        }
+        let body = self.body(db, job, event).await?;
+        let subject = format!("[Warren] job {} \"{}\" {event}", job.id, job.title);
+        let mut builder = Message::builder()
+            .from(self.from.clone())
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN);
+        for recipient in recipients {
+            builder = builder.to(recipient);
+        }
+        let message = builder.body(body)?;
+        self.transport.send(message).await?;
+        tracing::info!(job_id = job.id, event, "notified users by email");
+        Ok(())
+    }
+
+    async fn body(
+        &self,
+        db: &DatabaseConnection,
+        job: &job::Model,
+        event: &str,
+    ) -> anyhow::Result<String> {
+        let link = format!("{}/api/v1/jobs/{}", self.public_url, job.id);
+        let mut text = format!(
+            "Job {id} \"{title}\" is {event}.\n\n\
+             Submitted: {submitted}\nStarted:   {started}\nFinished:  {finished}\n\
+             Tasks: {total} ({done} done, {failed} failed, {cancelled} cancelled)\n\nJob: {link}\n",
+            id = job.id,
+            title = job.title,
+            submitted = rfc3339(job.time_submitted),
+            started = job.time_started.map_or_else(|| "-".to_owned(), rfc3339),
+            finished = job.time_finished.map_or_else(|| "-".to_owned(), rfc3339),
+            total = job.n_tasks,
+            done = job.n_done,
+            failed = job.n_failed,
+            cancelled = job.n_cancelled,
+        );
+        if job.n_failed > 0 && event != "deleted" {
+            text.push_str("\nFailed tasks:\n");
+            let rows = db
+                .query_all_raw(sql(
+                    backend_of(db),
+                    "SELECT id, frame_first, frame_last, last_error FROM tasks WHERE job_id = ? AND state = 'failed' ORDER BY idx LIMIT ?",
+                    vec![job.id.into(), (MAX_LISTED_FAILURES as i64).into()],
+                ))
+                .await?;
+            for row in rows {
+                let task_id: i64 = row.try_get("", "id")?;
+                let first: i64 = row.try_get("", "frame_first")?;
+                let last: i64 = row.try_get("", "frame_last")?;
+                let error: Option<String> = row.try_get("", "last_error")?;
+                text.push_str(&format!(
+                    "- task {task_id}, frames {first}-{last}: {}\n  log: {link}/tasks/{task_id}/log\n",
+                    error.unwrap_or_default()
+                ));
+            }
+        }
+        Ok(text)
+    }
+}
+
+/// An SMTP URL with its credentials hidden, for errors.
+fn redact(url: &str) -> String {
+    match url.rsplit_once('@') {
+        Some((_, host)) => format!("smtp://***@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+/// Email ended jobs' users and delete jobs past their autodelete time, until shutdown.
+pub async fn run(db: DatabaseConnection, mailer: Option<Mailer>, mut shutdown: Shutdown) {
+    loop {
+        if let Err(error) = sweep(&db, mailer.as_ref()).await {
+            tracing::warn!(error = %error, "job housekeeping failed");
+        }
+        tokio::select! {
+            () = shutdown.wait() => break,
+            () = tokio::time::sleep(SWEEP_EVERY) => {}
+        }
+    }
+}
+
+async fn sweep(db: &DatabaseConnection, mailer: Option<&Mailer>) -> anyhow::Result<()> {
+    if let Some(mailer) = mailer {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                backend_of(db),
+                "SELECT id FROM jobs WHERE state IN ('done', 'failed') AND notified_users <> '[]' \
+                 AND (notified_state IS NULL OR notified_state <> state) LIMIT 100",
+            ))
+            .await?;
+        for row in rows {
+            let job_id: i64 = row.try_get("", "id")?;
+            let Ok(record) = store::jobs::get(db, job_id).await else {
+                continue;
+            };
+            let job = record.job;
+            // Mark first: a failed send is logged, not retried forever.
+            db.execute_raw(sql(
+                backend_of(db),
+                "UPDATE jobs SET notified_state = ? WHERE id = ?",
+                vec![job.state.as_str().into(), job_id.into()],
+            ))
+            .await?;
+            if let Err(error) = mailer.job_event(db, &job, &job.state).await {
+                tracing::warn!(job_id, error = %error, "cannot email a job's users");
+            }
+        }
+    }
+    let rows = db
+        .query_all_raw(sql(
+            backend_of(db),
+            "SELECT id FROM jobs WHERE autodelete_secs IS NOT NULL AND time_finished IS NOT NULL \
+             AND state IN ('done', 'failed', 'cancelled') AND time_finished + autodelete_secs * 1000000 <= ? LIMIT 100",
+            vec![now_us().into()],
+        ))
+        .await?;
+    for row in rows {
+        let job_id: i64 = row.try_get("", "id")?;
+        let Ok(record) = store::jobs::get(db, job_id).await else {
+            continue;
+        };
+        let transaction = begin_write(db).await?;
+        store::control::delete(&transaction, job_id).await?;
+        transaction.commit().await?;
+        tracing::info!(job_id, "deleted a job past its autodelete time");
+        if let Some(mailer) = mailer
+            && let Err(error) = mailer.job_event(db, &record.job, "deleted").await
+        {
+            tracing::warn!(job_id, error = %error, "cannot email a job's users");
+        }
+    }
+    Ok(())
+}
