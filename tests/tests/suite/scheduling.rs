@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
-use warren_tests::{FarmOptions, TestFarm, bin_path, eventually};
+use warren_tests::{DatabaseKind, FarmOptions, TestFarm, bin_path, eventually};
 
 const JOB_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -237,9 +237,29 @@ async fn minimum_agents_are_reserved_and_maximum_agents_never_exceeded() -> anyh
 }
 
 #[tokio::test]
-async fn children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused()
--> anyhow::Result<()> {
+async fn children_wait_for_parents_and_frames_for_frames() -> anyhow::Result<()> {
+    children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
+        DatabaseKind::Sqlite,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn children_wait_for_parents_and_frames_for_frames_with_postgresql() -> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
+        DatabaseKind::Postgres,
+    )
+    .await
+}
+
+async fn children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
+    database: DatabaseKind,
+) -> anyhow::Result<()> {
     let farm = TestFarm::spawn(FarmOptions {
+        database,
         worker_args: vec!["--cpus".to_owned(), "4".to_owned()],
         ..FarmOptions::default()
     })
@@ -390,7 +410,23 @@ async fn a_child_of_a_failed_parent_waits_and_says_so() -> anyhow::Result<()> {
 
 #[tokio::test]
 async fn a_task_that_failed_on_one_agent_is_retried_on_another() -> anyhow::Result<()> {
+    a_task_that_failed_on_one_agent_is_retried_on_another_on(DatabaseKind::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_task_that_failed_on_one_agent_is_retried_on_another_with_postgresql()
+-> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    a_task_that_failed_on_one_agent_is_retried_on_another_on(DatabaseKind::Postgres).await
+}
+
+async fn a_task_that_failed_on_one_agent_is_retried_on_another_on(
+    database: DatabaseKind,
+) -> anyhow::Result<()> {
     let mut farm = TestFarm::spawn(FarmOptions {
+        database,
         workers: 0,
         ..FarmOptions::default()
     })
@@ -578,7 +614,28 @@ async fn timeout_and_ram_max_kill_a_task_and_say_why() -> anyhow::Result<()> {
 #[tokio::test]
 async fn two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back()
 -> anyhow::Result<()> {
+    two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on(
+        DatabaseKind::Sqlite,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn licences_are_counted_and_given_back_with_postgresql() -> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on(
+        DatabaseKind::Postgres,
+    )
+    .await
+}
+
+async fn two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on(
+    database: DatabaseKind,
+) -> anyhow::Result<()> {
     let mut farm = TestFarm::spawn(FarmOptions {
+        database,
         workers: 0,
         lease_timeout_secs: 3,
         ..FarmOptions::default()
@@ -764,8 +821,29 @@ async fn job_queues_form_a_tree_and_jobs_move_between_them() -> anyhow::Result<(
 #[tokio::test]
 async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves()
 -> anyhow::Result<()> {
+    users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on(
+        DatabaseKind::Sqlite,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn job_emails_and_autodelete_with_postgresql() -> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on(
+        DatabaseKind::Postgres,
+    )
+    .await
+}
+
+async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on(
+    database: DatabaseKind,
+) -> anyhow::Result<()> {
     let smtp = warren_tests::SmtpSink::start().await?;
     let farm = TestFarm::spawn(FarmOptions {
+        database,
         master_args: vec![
             "--smtp-url".to_owned(),
             smtp.url.clone(),
