@@ -916,3 +916,153 @@ async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themsel
     .await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn an_agent_that_keeps_failing_a_job_stops_getting_it() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.start_worker(&["--cpus", "1"]).await?;
+    farm.start_worker(&["--cpus", "1"]).await?;
+    farm.wait_for_online_agents(2).await?;
+    let broken = farm.agent_id_of(0).await?;
+    let script = format!("test \"$WARREN_AGENT_ID\" != {broken} && sleep 0.2");
+    let job = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("fails on one host", &["sh", "-c", &script], 1, 12, 1),
+            json!({"requeue": 12}),
+        ),
+    )
+    .await?;
+    done(&farm, job).await?;
+    let mut failures_on_broken = 0;
+    for task in farm.tasks(job).await? {
+        let task_id = task["id"].as_i64().unwrap_or_default();
+        let attempts = farm
+            .get_json(&format!("/api/v1/jobs/{job}/tasks/{task_id}/attempts"))
+            .await?;
+        failures_on_broken += attempts["attempts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|attempt| {
+                attempt["state"] == "failed" && attempt["agent_id"] == broken.as_str()
+            })
+            .count();
+        assert_eq!(task["agent_id"], farm.agent_id_of(1).await?.as_str());
+    }
+    // Three failures in a row ban the agent from the job; one more may already be on its way.
+    assert!(
+        (3..=4).contains(&failures_on_broken),
+        "the failing agent failed {failures_on_broken} tasks of the job"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn tiled_jobs_run_one_task_per_tile() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let job = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("tiles", &["echo", "frame {frame} tile {tile}"], 1, 2, 1),
+            json!({"num_tiles": 3}),
+        ),
+    )
+    .await?;
+    let view = done(&farm, job).await?;
+    assert_eq!(view["tasks"]["total"], 6);
+    let mut seen = Vec::new();
+    for task in farm.tasks(job).await? {
+        let task_id = task["id"].as_i64().unwrap_or_default();
+        let log = farm.task_log(job, task_id).await?;
+        seen.push(log.trim().to_owned());
+        assert!(
+            log.contains(&format!("tile {}", task["tile"])),
+            "{task} {log}"
+        );
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "frame 1 tile 0",
+            "frame 1 tile 1",
+            "frame 1 tile 2",
+            "frame 2 tile 0",
+            "frame 2 tile 1",
+            "frame 2 tile 2"
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_root_worker_runs_tasks_as_the_jobs_user_and_refuses_root() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        allow_root_tasks: false,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let as_nobody = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("as nobody", &["id", "-u"], 1, 1, 1),
+            json!({"user": "nobody", "requeue": 0}),
+        ),
+    )
+    .await?;
+    let as_root = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("as root", &["id", "-u"], 1, 1, 1),
+            json!({"requeue": 0}),
+        ),
+    )
+    .await?;
+    let root_worker = std::fs::read_to_string("/proc/self/status")?
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))
+        .and_then(|ids| ids.split_whitespace().nth(1).map(|uid| uid == "0"))
+        .unwrap_or(false);
+    let nobody_job = farm
+        .wait_for_job_state(as_nobody, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    let root_job = farm
+        .wait_for_job_state(as_root, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    let task = &farm.tasks(as_nobody).await?[0];
+    let log = farm
+        .task_log(as_nobody, task["id"].as_i64().unwrap_or_default())
+        .await?;
+    if root_worker {
+        assert_eq!(nobody_job["state"], "done", "{task}");
+        let nobody_uid = std::fs::read_to_string("/etc/passwd")?
+            .lines()
+            .find_map(|line| {
+                let fields: Vec<&str> = line.split(':').collect();
+                (fields.first() == Some(&"nobody"))
+                    .then(|| fields.get(2).map(|uid| (*uid).to_owned()))
+            })
+            .flatten()
+            .unwrap_or_default();
+        assert_eq!(log.trim(), nobody_uid);
+        assert_eq!(root_job["state"], "failed");
+        let refused = &farm.tasks(as_root).await?[0];
+        assert!(
+            refused["last_error"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("allow_root_tasks"),
+            "{refused}"
+        );
+    } else {
+        // A worker that is not root runs every task as itself.
+        assert_eq!(nobody_job["state"], "done");
+        assert_eq!(root_job["state"], "done");
+    }
+    Ok(())
+}
