@@ -21,6 +21,23 @@ pub enum Command {
     Serve(Box<ServeConfig>),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Report impossible states in the database (and fix them with `--repair`); exits 1 when
+    /// something is left unfixed.
+    Check(CheckArgs),
+}
+
+/// Options of `warren-master check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Where the database is.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Fix what can be fixed: queue lost tasks again, recount jobs.
+    #[arg(long)]
+    pub repair: bool,
+    /// Tasks on agents silent longer than this many seconds count as lost.
+    #[arg(long, env = "WARREN_LEASE_TIMEOUT", default_value_t = 120)]
+    pub lease_timeout_secs: u64,
 }
 
 /// Where the database is.

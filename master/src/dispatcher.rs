@@ -103,6 +103,8 @@ pub enum DispatchError {
 #[derive(Debug, Clone)]
 pub struct DispatcherHandle {
     wake: Arc<Notify>,
+    /// Set when job queues or limits change, so the next round reads them afresh.
+    settings_changed: Arc<std::sync::atomic::AtomicBool>,
     /// Jobs changed by a user since the dispatcher last looked (priority, queue, frames).
     changed_jobs: Arc<std::sync::Mutex<Vec<i64>>>,
 }
@@ -111,6 +113,13 @@ impl DispatcherHandle {
     /// Ask for a dispatch round soon; wakes are coalesced.
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// Tell the dispatcher job queues or limits changed.
+    pub fn settings_changed(&self) {
+        self.settings_changed
+            .store(true, std::sync::atomic::Ordering::Release);
+        self.wake();
     }
 
     /// Tell the dispatcher a job changed, so its next round reads it afresh.
@@ -269,6 +278,9 @@ pub struct Dispatcher {
     /// Set at start and after a failed publication: publish unconfirmed dispatches first.
     recover: bool,
     changed_jobs: Arc<std::sync::Mutex<Vec<i64>>>,
+    settings_changed: Arc<std::sync::atomic::AtomicBool>,
+    /// Job queues and whether any limit exists, with when they were read.
+    settings: Option<(Instant, Vec<crate::scheduler::QueueNode>, bool)>,
 }
 
 impl Dispatcher {
@@ -281,6 +293,7 @@ impl Dispatcher {
     ) -> (Self, DispatcherHandle) {
         let wake = Arc::new(Notify::new());
         let changed_jobs = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let settings_changed = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let control = Control::new(publisher.clone());
         let dispatcher = Self {
             db,
@@ -297,8 +310,17 @@ impl Dispatcher {
             rates: HashMap::new(),
             recover: true,
             changed_jobs: changed_jobs.clone(),
+            settings_changed: settings_changed.clone(),
+            settings: None,
         };
-        (dispatcher, DispatcherHandle { wake, changed_jobs })
+        (
+            dispatcher,
+            DispatcherHandle {
+                wake,
+                changed_jobs,
+                settings_changed,
+            },
+        )
     }
 
     /// Stop giving a job to an agent after it failed this many of the job's tasks in a row
@@ -355,8 +377,9 @@ impl Dispatcher {
             published += self.republish_unconfirmed().await?;
             self.recover = false;
         }
-        let with_limits = scheduling::any_limits(&self.db).await?;
-        let (mut snapshot, class_dispatched) = scheduling::snapshot(&self.db, with_limits).await?;
+        let (queues, with_limits) = self.settings().await?;
+        let (mut snapshot, class_dispatched) =
+            scheduling::snapshot(&self.db, queues, with_limits).await?;
         if snapshot.jobs.is_empty() {
             return Ok(published);
         }
@@ -420,6 +443,27 @@ impl Dispatcher {
             snapshot.jobs.retain(|job| !short.contains(&job.id));
         }
         Ok(published)
+    }
+
+    /// Job queues and whether limits exist: read again when the API changed them, and at
+    /// least every [`CAPACITY_TTL`] (another master process may share the database).
+    async fn settings(
+        &mut self,
+    ) -> Result<(Vec<crate::scheduler::QueueNode>, bool), DispatchError> {
+        let changed = self
+            .settings_changed
+            .swap(false, std::sync::atomic::Ordering::AcqRel);
+        match &self.settings {
+            Some((loaded, queues, with_limits)) if !changed && loaded.elapsed() < CAPACITY_TTL => {
+                Ok((queues.clone(), *with_limits))
+            }
+            _ => {
+                let queues = scheduling::queues(&self.db).await?;
+                let with_limits = scheduling::any_limits(&self.db).await?;
+                self.settings = Some((Instant::now(), queues.clone(), with_limits));
+                Ok((queues, with_limits))
+            }
+        }
     }
 
     async fn refresh_capacity(&mut self) -> Result<(), DispatchError> {

@@ -13,7 +13,9 @@ use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
 use sea_orm::sea_query::{OnConflict, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
+};
 use warren_broker::lapin::message::Delivery;
 use warren_broker::lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicQosOptions};
 use warren_broker::lapin::types::FieldTable;
@@ -73,6 +75,8 @@ struct Effects {
     subscribe_agents: BTreeSet<uuid::Uuid>,
     wake_dispatcher: bool,
     stale_events: u64,
+    /// `(job, agent)` failure streaks ended by a success, forgotten once committed.
+    ended_streaks: Vec<(i64, String)>,
 }
 
 impl Effects {
@@ -106,6 +110,9 @@ pub struct Ingester {
     control: Control,
     dispatcher: DispatcherHandle,
     stats: Arc<IngestStats>,
+    /// `(job, agent)` pairs that may have a row in `job_agent_failures`; a success clears the
+    /// row only when the pair is here, so the common case costs no statement.
+    streaks: std::sync::Mutex<Option<BTreeSet<(i64, String)>>>,
 }
 
 impl Ingester {
@@ -123,6 +130,7 @@ impl Ingester {
             control,
             dispatcher,
             stats: Arc::new(IngestStats::default()),
+            streaks: std::sync::Mutex::new(None),
         }
     }
 
@@ -239,6 +247,17 @@ impl Ingester {
         self.stats.dead_letters.fetch_add(dead, Ordering::Relaxed);
         if effects.wake_dispatcher {
             self.dispatcher.wake();
+        }
+        if !effects.ended_streaks.is_empty()
+            && let Some(streaks) = self
+                .streaks
+                .lock()
+                .expect("the streaks lock is never poisoned")
+                .as_mut()
+        {
+            for pair in &effects.ended_streaks {
+                streaks.remove(pair);
+            }
         }
         self.after_commit(effects).await;
         Ok(())
@@ -508,6 +527,13 @@ impl Ingester {
             }
         }
         for task_id in lost {
+            crate::leases::record_lost_attempts(
+                transaction,
+                &agent_id,
+                Some(task_id),
+                "worker lost: it restarted without this task",
+            )
+            .await?;
             let rows = transaction
                 .query_all_raw(sql(
                     backend,
@@ -758,12 +784,93 @@ impl Ingester {
                 ],
             ))
             .await?;
-        record_attempt(transaction, finished, error.as_deref(), now).await?;
-        record_agent_outcome(transaction, finished, job_id).await?;
+        if !finished.success {
+            record_attempt(transaction, finished, error.as_deref(), now).await?;
+        }
+        self.record_agent_outcome(transaction, finished, job_id, effects)
+            .await?;
         deltas.moved(job_id, TaskState::Running, new_state);
         effects.wake_dispatcher = true;
         if let Some(error) = error {
             tracing::info!(task_id = %finished.task_id, job_id, attempt, error, next_state = %new_state, "task attempt failed");
+        }
+        Ok(())
+    }
+
+    /// Remember the agents a task failed on, and each agent's run of failures within a job.
+    async fn record_agent_outcome(
+        &self,
+        transaction: &DatabaseTransaction,
+        finished: &TaskFinished,
+        job_id: i64,
+        effects: &mut Effects,
+    ) -> Result<(), DbErr> {
+        let backend = backend_of(transaction);
+        let agent = finished.agent_id.to_string();
+        let loaded = self
+            .streaks
+            .lock()
+            .expect("the streaks lock is never poisoned")
+            .is_some();
+        if !loaded {
+            let mut pairs = BTreeSet::new();
+            for row in transaction
+                .query_all_raw(Statement::from_string(
+                    backend,
+                    "SELECT job_id, agent_id FROM job_agent_failures",
+                ))
+                .await?
+            {
+                pairs.insert((row.try_get("", "job_id")?, row.try_get("", "agent_id")?));
+            }
+            *self
+                .streaks
+                .lock()
+                .expect("the streaks lock is never poisoned") = Some(pairs);
+        }
+        let pair = (job_id, agent.clone());
+        let on_a_streak = self
+            .streaks
+            .lock()
+            .expect("the streaks lock is never poisoned")
+            .as_ref()
+            .is_none_or(|pairs| pairs.contains(&pair));
+        if finished.success {
+            if on_a_streak {
+                transaction
+                    .execute_raw(sql(
+                        backend,
+                        "DELETE FROM job_agent_failures WHERE job_id = ? AND agent_id = ?",
+                        vec![job_id.into(), agent.into()],
+                    ))
+                    .await?;
+                effects.ended_streaks.push(pair);
+            }
+            return Ok(());
+        }
+        transaction
+            .execute_raw(sql(
+                backend,
+                "INSERT INTO task_failed_agents (task_id, agent_id) VALUES (?, ?) ON CONFLICT (task_id, agent_id) DO NOTHING",
+                vec![finished.task_id.0.into(), agent.clone().into()],
+            ))
+            .await?;
+        transaction
+            .execute_raw(sql(
+                backend,
+                "INSERT INTO job_agent_failures (job_id, agent_id, consecutive) VALUES (?, ?, 1) \
+                 ON CONFLICT (job_id, agent_id) DO UPDATE SET consecutive = job_agent_failures.consecutive + 1",
+                vec![job_id.into(), agent.into()],
+            ))
+            .await?;
+        // Added before commit: at worst a later success deletes a row that is not there.
+        if let Some(streaks) = self
+            .streaks
+            .lock()
+            .expect("the streaks lock is never poisoned")
+            .as_mut()
+        {
+            streaks.insert(pair);
         }
         Ok(())
     }
@@ -941,42 +1048,6 @@ async fn record_attempt(
                 finished_at.into(),
                 finished.task_id.0.into(),
             ],
-        ))
-        .await?;
-    Ok(())
-}
-
-/// Remember the agents a task failed on, and each agent's run of failures within a job.
-async fn record_agent_outcome(
-    transaction: &DatabaseTransaction,
-    finished: &TaskFinished,
-    job_id: i64,
-) -> Result<(), DbErr> {
-    let backend = backend_of(transaction);
-    let agent = finished.agent_id.to_string();
-    if finished.success {
-        transaction
-            .execute_raw(sql(
-                backend,
-                "DELETE FROM job_agent_failures WHERE job_id = ? AND agent_id = ?",
-                vec![job_id.into(), agent.into()],
-            ))
-            .await?;
-        return Ok(());
-    }
-    transaction
-        .execute_raw(sql(
-            backend,
-            "INSERT INTO task_failed_agents (task_id, agent_id) VALUES (?, ?) ON CONFLICT (task_id, agent_id) DO NOTHING",
-            vec![finished.task_id.0.into(), agent.clone().into()],
-        ))
-        .await?;
-    transaction
-        .execute_raw(sql(
-            backend,
-            "INSERT INTO job_agent_failures (job_id, agent_id, consecutive) VALUES (?, ?, 1) \
-             ON CONFLICT (job_id, agent_id) DO UPDATE SET consecutive = job_agent_failures.consecutive + 1",
-            vec![job_id.into(), agent.into()],
         ))
         .await?;
     Ok(())

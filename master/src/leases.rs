@@ -11,6 +11,31 @@ use crate::db::{backend_of, begin_write, now_us, placeholder};
 use crate::dispatcher::DispatcherHandle;
 use crate::store::counters::CountDeltas;
 
+/// Record the running attempts of `agent_id` (only `task_id`'s, when given) as lost, in the
+/// attempt history, before they are queued again.
+pub async fn record_lost_attempts(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+    task_id: Option<i64>,
+    reason: &str,
+) -> Result<(), DbErr> {
+    let backend = backend_of(connection);
+    let mut values: Vec<sea_orm::Value> = vec![reason.into(), now_us().into(), agent_id.into()];
+    let mut text = String::from(
+        "INSERT INTO task_attempts (task_id, attempt, agent_id, state, error, time_started, time_finished) \
+         SELECT id, attempts, agent_id, 'lost', ?, time_started, ? FROM tasks WHERE agent_id = ? AND state = 'running'",
+    );
+    if let Some(task_id) = task_id {
+        text.push_str(" AND id = ?");
+        values.push(task_id.into());
+    }
+    text.push_str(" ON CONFLICT (task_id, attempt) DO NOTHING");
+    connection
+        .execute_raw(crate::db::sql(backend, &text, values))
+        .await?;
+    Ok(())
+}
+
 /// Queue again the tasks `agent_id` is running; returns how many.
 pub async fn release_agent_tasks(
     connection: &impl ConnectionTrait,
@@ -19,6 +44,7 @@ pub async fn release_agent_tasks(
     deltas: &mut CountDeltas,
 ) -> Result<usize, DbErr> {
     let backend = backend_of(connection);
+    record_lost_attempts(connection, agent_id, None, reason).await?;
     let rows = connection
         .query_all_raw(Statement::from_sql_and_values(
             backend,

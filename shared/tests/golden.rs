@@ -22,6 +22,7 @@ fn every_message_kind_round_trips_through_its_fixture() {
         ("task_progress.json", "TaskProgress"),
         ("log_chunk.json", "LogChunk"),
         ("task_finished.json", "TaskFinished"),
+        ("task_declined.json", "TaskDeclined"),
         ("bye.json", "Bye"),
         ("cancel.json", "Cancel"),
         ("drain.json", "Drain"),

@@ -188,7 +188,7 @@ pub async fn create_queue(
         .map_err(internal)?;
     let created = find_queue(&transaction, &queue.name).await?;
     transaction.commit().await.map_err(internal)?;
-    state.dispatcher.wake();
+    state.dispatcher.settings_changed();
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -293,7 +293,7 @@ pub async fn patch_queue(
     }
     let updated = find_queue(&transaction, &key).await?;
     transaction.commit().await.map_err(internal)?;
-    state.dispatcher.wake();
+    state.dispatcher.settings_changed();
     Ok(Json(updated))
 }
 
@@ -422,7 +422,7 @@ pub async fn put_limits(
         }
     }
     transaction.commit().await.map_err(internal)?;
-    state.dispatcher.wake();
+    state.dispatcher.settings_changed();
     list_limits(State(state)).await
 }
 
@@ -453,7 +453,7 @@ pub async fn delete_limit(
             .map_err(internal)?;
     }
     transaction.commit().await.map_err(internal)?;
-    state.dispatcher.wake();
+    state.dispatcher.settings_changed();
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -639,7 +639,7 @@ pub async fn attempts(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
 ) -> Result<Json<Value>, ApiError> {
-    crate::store::tasks::get(&state.db, job_id, task_id).await?;
+    let task = crate::store::tasks::get(&state.db, job_id, task_id).await?;
     let rows = state
         .db
         .query_all_raw(sql(
@@ -664,7 +664,24 @@ pub async fn attempts(
                 "time_finished": row.try_get::<Option<i64>>("", "time_finished")?.map(rfc3339),
             }))
         })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
+        .collect::<Result<Vec<Value>, sea_orm::DbErr>>()
         .map_err(internal)?;
+    let mut attempts = attempts;
+    // Failed and lost attempts are recorded as they end; the current one is the task itself.
+    let current_recorded = attempts
+        .iter()
+        .any(|attempt| attempt["attempt"].as_i64() == Some(i64::from(task.attempts)));
+    if !current_recorded && matches!(task.state.as_str(), "running" | "done") {
+        attempts.push(json!({
+            "attempt": task.attempts,
+            "agent_id": task.agent_id,
+            "state": task.state,
+            "exit_code": task.exit_code,
+            "error": Value::Null,
+            "peak_rss_mb": task.peak_rss_mb,
+            "time_started": task.time_started.map(rfc3339),
+            "time_finished": task.time_finished.map(rfc3339),
+        }));
+    }
     Ok(Json(json!({ "attempts": attempts })))
 }

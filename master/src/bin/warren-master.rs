@@ -39,6 +39,30 @@ fn main() -> ExitCode {
                 println!("migrations applied");
                 Ok(())
             }
+            Command::Check(args) => {
+                let connection = db::connect(&args.database.database_url).await?;
+                db::migrate(&connection).await?;
+                let findings = warren_master::check::run(
+                    &connection,
+                    std::time::Duration::from_secs(args.lease_timeout_secs),
+                    args.repair,
+                )
+                .await?;
+                for finding in &findings {
+                    let mark = if finding.repaired { " (repaired)" } else { "" };
+                    println!("{}: {}{mark}", finding.kind, finding.detail);
+                }
+                let left = findings.iter().filter(|finding| !finding.repaired).count();
+                println!(
+                    "{} problems found, {} repaired, {left} left",
+                    findings.len(),
+                    findings.len() - left
+                );
+                if left > 0 {
+                    anyhow::bail!("{left} problems are left");
+                }
+                Ok(())
+            }
         }
     });
     match result {

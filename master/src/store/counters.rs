@@ -30,6 +30,12 @@ impl CountDeltas {
         *counts.get_mut(to) += count;
     }
 
+    /// Correct a job's count of `state` by `count` (repairs); with 0 it only makes `apply`
+    /// re-derive the job's state.
+    pub fn correct(&mut self, job_id: i64, state: TaskState, count: i64) {
+        *self.by_job.entry(job_id).or_default().get_mut(state) += count;
+    }
+
     /// Whether nothing moved.
     #[must_use]
     pub fn is_empty(&self) -> bool {

@@ -83,23 +83,17 @@ pub async fn any_limits(connection: &impl ConnectionTrait) -> Result<bool> {
     })
 }
 
-/// Load what the allocation needs: queues, active slots per queue and class, and the jobs with
-/// waiting tasks whose parents are done. `class_room` is left for the caller to fill; the
-/// second value is the number of dispatched tasks per class.
-pub async fn snapshot(
-    connection: &impl ConnectionTrait,
-    with_limits: bool,
-) -> Result<(Snapshot, HashMap<i64, i64>)> {
-    let backend = backend_of(connection);
-    let mut snapshot = Snapshot::default();
+/// Every job queue.
+pub async fn queues(connection: &impl ConnectionTrait) -> Result<Vec<QueueNode>> {
+    let mut queues = Vec::new();
     for row in connection
         .query_all_raw(Statement::from_string(
-            backend,
+            backend_of(connection),
             "SELECT id, parent_id, priority, weight, minimum_agents, maximum_agents FROM job_queues",
         ))
         .await?
     {
-        snapshot.queues.push(QueueNode {
+        queues.push(QueueNode {
             id: row.try_get("", "id")?,
             parent_id: row.try_get("", "parent_id")?,
             priority: row.try_get("", "priority")?,
@@ -108,6 +102,22 @@ pub async fn snapshot(
             maximum: row.try_get("", "maximum_agents")?,
         });
     }
+    Ok(queues)
+}
+
+/// Load what the allocation needs besides the queues: active slots per queue and class, and
+/// the jobs with waiting tasks whose parents are done. `class_room` is left for the caller to
+/// fill; the second value is the number of dispatched tasks per class.
+pub async fn snapshot(
+    connection: &impl ConnectionTrait,
+    queues: Vec<QueueNode>,
+    with_limits: bool,
+) -> Result<(Snapshot, HashMap<i64, i64>)> {
+    let backend = backend_of(connection);
+    let mut snapshot = Snapshot {
+        queues,
+        ..Snapshot::default()
+    };
     let mut class_dispatched: HashMap<i64, i64> = HashMap::new();
     for row in connection
         .query_all_raw(Statement::from_string(

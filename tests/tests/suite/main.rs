@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod control;
 mod foundation;
+mod reliability;
 mod routing;
 mod scheduling;
 mod tidy;

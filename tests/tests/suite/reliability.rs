@@ -1,0 +1,313 @@
+//! Reliability: workers and the master killed mid-run, late, duplicate and out-of-order events.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use warren_tests::{FarmOptions, TestFarm, bin_path, eventually};
+
+const JOB_TIMEOUT: Duration = Duration::from_secs(120);
+
+async fn attempts(farm: &TestFarm, job_id: i64, task_id: i64) -> anyhow::Result<Vec<Value>> {
+    let answer = farm
+        .get_json(&format!("/api/v1/jobs/{job_id}/tasks/{task_id}/attempts"))
+        .await?;
+    Ok(answer["attempts"].as_array().cloned().unwrap_or_default())
+}
+
+fn event(kind: &str, fields: Value) -> Vec<u8> {
+    let mut message = json!({"v": 1, "kind": kind});
+    if let (Some(message), Some(fields)) = (message.as_object_mut(), fields.as_object()) {
+        message.extend(fields.clone());
+    }
+    serde_json::to_vec(&message).expect("JSON encodes")
+}
+
+/// Lines `1..=count` as `warren-fakerender --lines` prints them, checked in order.
+fn assert_complete_log(log: &str, count: usize) {
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), count, "log has every line once:\n{log}");
+}
+
+#[tokio::test]
+async fn a_killed_workers_task_runs_again_elsewhere_and_its_late_events_are_ignored()
+-> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        lease_timeout_secs: 3,
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.start_worker(&["--cpus", "1"]).await?;
+    farm.wait_for_online_agents(1).await?;
+    let doomed = farm.agent_id_of(0).await?;
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "survives a crash",
+            &["sh", "-c", "echo start; sleep 2; echo end"],
+            1,
+            1,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    let task = eventually("the task to run", JOB_TIMEOUT, || async {
+        let tasks = farm.tasks(job_id).await?;
+        Ok(tasks.into_iter().find(|task| task["state"] == "running"))
+    })
+    .await?;
+    let task_id = task["id"].as_i64().unwrap_or_default();
+    farm.worker(0)?.kill().await?;
+    farm.start_worker(&["--cpus", "1"]).await?;
+    let done = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(done["state"], "done");
+    let history = attempts(&farm, job_id, task_id).await?;
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert_eq!(
+        (&history[0]["state"], &history[0]["agent_id"]),
+        (&json!("lost"), &json!(doomed))
+    );
+    assert_eq!(history[1]["state"], "done");
+    assert_ne!(history[1]["agent_id"], json!(doomed));
+
+    // The dead worker's events for its attempt arrive late: they change nothing.
+    let before = farm.tasks(job_id).await?;
+    let log_before = farm.task_log(job_id, task_id).await?;
+    for payload in [
+        event(
+            "TaskStarted",
+            json!({"agent_id": doomed, "task_id": task_id, "attempt": 1, "started_at": "2026-01-01T00:00:00Z"}),
+        ),
+        event(
+            "LogChunk",
+            json!({"agent_id": doomed, "task_id": task_id, "attempt": 2, "seq": 0, "first_line": 1,
+                   "lines": [{"t": 0, "s": "stdout", "m": "forged"}]}),
+        ),
+        event(
+            "TaskFinished",
+            json!({"agent_id": doomed, "task_id": task_id, "attempt": 1, "outcome": {"type": "exited", "code": 7},
+                   "success": false, "duration_ms": 1, "finished_at": "2026-01-01T00:00:01Z"}),
+        ),
+    ] {
+        farm.publish_raw_event(&payload).await?;
+    }
+    // A marker event behind them: once its effect is visible, the late ones were processed.
+    let marker = farm
+        .submit_job(&TestFarm::command_job("marker", &["true"], 1, 1, 1))
+        .await?;
+    farm.wait_for_job_state(
+        marker["id"].as_i64().unwrap_or_default(),
+        &["done"],
+        JOB_TIMEOUT,
+    )
+    .await?;
+    assert_eq!(farm.tasks(job_id).await?, before);
+    assert_eq!(farm.task_log(job_id, task_id).await?, log_before);
+    assert!(farm.take_dead_letters().await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_master_killed_mid_run_restarts_and_every_task_is_done_once_with_its_whole_log()
+-> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 2,
+        worker_args: vec!["--cpus".to_owned(), "2".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let mut jobs = Vec::new();
+    for index in 0..3 {
+        let job = farm
+            .submit_job(&TestFarm::command_job(
+                &format!("batch {index}"),
+                &[&fakerender, "--lines", "200", "--duration", "0.3"],
+                1,
+                12,
+                1,
+            ))
+            .await?;
+        jobs.push(job["id"].as_i64().unwrap_or_default());
+    }
+    eventually("some tasks to finish", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{}", jobs[0])).await?;
+        Ok((job["tasks"]["done"].as_i64() >= Some(2)).then_some(()))
+    })
+    .await?;
+    farm.master()?.kill().await?;
+    farm.start_master().await?;
+    for job_id in &jobs {
+        let job = farm
+            .wait_for_job_state(*job_id, &["done", "failed"], JOB_TIMEOUT)
+            .await?;
+        assert_eq!(job["state"], "done", "{job}");
+        for task in farm.tasks(*job_id).await? {
+            let task_id = task["id"].as_i64().unwrap_or_default();
+            let done_attempts = attempts(&farm, *job_id, task_id)
+                .await?
+                .into_iter()
+                .filter(|attempt| attempt["state"] == "done")
+                .count();
+            assert_eq!(done_attempts, 1, "task {task_id} done exactly once");
+            assert_complete_log(&farm.task_log(*job_id, task_id).await?, 200);
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn duplicate_and_reordered_events_change_nothing() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let agent = farm.agent_id_of(0).await?;
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "echo",
+            &["sh", "-c", "echo one; echo two"],
+            1,
+            1,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    let done = farm
+        .wait_for_job_state(job_id, &["done"], JOB_TIMEOUT)
+        .await?;
+    let tasks_before = farm.tasks(job_id).await?;
+    let task_id = tasks_before[0]["id"].as_i64().unwrap_or_default();
+    let log_before = farm.task_log(job_id, task_id).await?;
+    assert_eq!(log_before.lines().collect::<Vec<_>>(), ["one", "two"]);
+    let finished = event(
+        "TaskFinished",
+        json!({"agent_id": agent, "task_id": task_id, "attempt": 1, "outcome": {"type": "exited", "code": 0},
+               "success": true, "duration_ms": 5, "finished_at": "2026-01-01T00:00:01Z"}),
+    );
+    let started = event(
+        "TaskStarted",
+        json!({"agent_id": agent, "task_id": task_id, "attempt": 1, "started_at": "2026-01-01T00:00:00Z"}),
+    );
+    let chunk = event(
+        "LogChunk",
+        json!({"agent_id": agent, "task_id": task_id, "attempt": 1, "seq": 0, "first_line": 1,
+               "lines": [{"t": 0, "s": "stdout", "m": "one"}, {"t": 1, "s": "stdout", "m": "two"}]}),
+    );
+    // Finished before started, each twice, and the first chunk again.
+    for payload in [&finished, &started, &chunk, &finished, &started, &chunk] {
+        farm.publish_raw_event(payload).await?;
+    }
+    let marker = farm
+        .submit_job(&TestFarm::command_job("marker", &["true"], 1, 1, 1))
+        .await?;
+    farm.wait_for_job_state(
+        marker["id"].as_i64().unwrap_or_default(),
+        &["done"],
+        JOB_TIMEOUT,
+    )
+    .await?;
+    assert_eq!(farm.tasks(job_id).await?, tasks_before);
+    assert_eq!(farm.task_log(job_id, task_id).await?, log_before);
+    let after = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+    assert_eq!(after["tasks"], done["tasks"]);
+    assert!(farm.take_dead_letters().await?.is_empty());
+    Ok(())
+}
+
+async fn check(farm: &TestFarm, repair: bool) -> anyhow::Result<(bool, String)> {
+    let mut command = tokio::process::Command::new(bin_path("warren-master")?);
+    command
+        .args(["check", "--lease-timeout-secs", "30", "--database-url"])
+        .arg(farm.database_url())
+        .env("RUST_LOG", "warn");
+    if repair {
+        command.arg("--repair");
+    }
+    let output = command.output().await?;
+    Ok((
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    ))
+}
+
+#[tokio::test]
+async fn check_finds_impossible_states_and_repair_fixes_what_it_can() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        worker_args: vec!["--log-flush-lines".to_owned(), "100".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "three tasks",
+            &[&fakerender, "--lines", "300"],
+            1,
+            3,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    farm.wait_for_job_state(job_id, &["done"], JOB_TIMEOUT)
+        .await?;
+    let (clean, report) = check(&farm, false).await?;
+    assert!(clean, "a healthy farm checks clean:\n{report}");
+    let tasks = farm.tasks(job_id).await?;
+    let ids: Vec<i64> = tasks
+        .iter()
+        .filter_map(|task| task["id"].as_i64())
+        .collect();
+    farm.master()?.stop(Duration::from_secs(30)).await?;
+
+    // Break things as a crash or a bug could: a task running on an agent that does not exist
+    // (counted as running), cancelled tasks counted that do not exist, a log chunk missing.
+    let db = sea_orm::Database::connect(farm.database_url()).await?;
+    use sea_orm::ConnectionTrait;
+    for statement in [
+        format!(
+            "UPDATE tasks SET state = 'running', agent_id = '00000000-0000-4000-8000-000000000000' WHERE id = {}",
+            ids[0]
+        ),
+        format!(
+            "UPDATE jobs SET n_done = n_done - 1, n_running = 1, n_cancelled = 5 WHERE id = {job_id}"
+        ),
+        format!(
+            "DELETE FROM log_chunks WHERE task_id = {} AND seq = 1",
+            ids[1]
+        ),
+    ] {
+        db.execute_unprepared(&statement).await?;
+    }
+    db.close().await?;
+
+    let (clean, report) = check(&farm, false).await?;
+    assert!(!clean);
+    assert!(
+        report.contains(&format!("lost-task: task {}", ids[0])),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("log-gap: task {}", ids[1])),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("job-counts: job {job_id}")),
+        "{report}"
+    );
+    let (clean, report) = check(&farm, true).await?;
+    assert!(!clean, "a lost log chunk cannot be repaired:\n{report}");
+    assert!(report.contains("(repaired)"), "{report}");
+    let (_, report) = check(&farm, false).await?;
+    assert!(!report.contains("lost-task"), "{report}");
+    assert!(!report.contains("job-"), "{report}");
+    assert!(report.contains("log-gap"), "{report}");
+
+    // The repaired task is queued again and runs when the master is back.
+    farm.start_master().await?;
+    let job = farm
+        .wait_for_job_state(job_id, &["done"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["tasks"]["done"], 3);
+    Ok(())
+}
