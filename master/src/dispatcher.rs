@@ -115,7 +115,8 @@ impl DispatcherHandle {
         self.wake.notify_one();
     }
 
-    /// Tell the dispatcher job queues or limits changed.
+    /// Tell the dispatcher job queues or limits changed, or a task failed (which may ban an
+    /// agent from a job).
     pub fn settings_changed(&self) {
         self.settings_changed
             .store(true, std::sync::atomic::Ordering::Release);
@@ -281,6 +282,8 @@ pub struct Dispatcher {
     settings_changed: Arc<std::sync::atomic::AtomicBool>,
     /// Job queues and whether any limit exists, with when they were read.
     settings: Option<(Instant, Vec<crate::scheduler::QueueNode>, bool)>,
+    /// Agents banned from jobs (failure streaks at the limit), with when they were read.
+    banned: Option<(Instant, HashMap<i64, Vec<String>>)>,
 }
 
 impl Dispatcher {
@@ -312,6 +315,7 @@ impl Dispatcher {
             changed_jobs: changed_jobs.clone(),
             settings_changed: settings_changed.clone(),
             settings: None,
+            banned: None,
         };
         (
             dispatcher,
@@ -453,6 +457,9 @@ impl Dispatcher {
         let changed = self
             .settings_changed
             .swap(false, std::sync::atomic::Ordering::AcqRel);
+        if changed {
+            self.banned = None;
+        }
         match &self.settings {
             Some((loaded, queues, with_limits)) if !changed && loaded.elapsed() < CAPACITY_TTL => {
                 Ok((queues.clone(), *with_limits))
@@ -598,28 +605,7 @@ impl Dispatcher {
             }
         }
         if self.agent_failure_limit > 0 {
-            let job_ids: BTreeSet<i64> = claimed.iter().map(|task| task.job_id).collect();
-            let job_ids: Vec<i64> = job_ids.into_iter().collect();
-            let mut values: Vec<sea_orm::Value> = vec![self.agent_failure_limit.into()];
-            values.extend(job_ids.iter().map(|id| sea_orm::Value::from(*id)));
-            let rows = self
-                .db
-                .query_all_raw(sql(
-                    backend,
-                    &format!(
-                        "SELECT job_id, agent_id FROM job_agent_failures WHERE consecutive >= ? AND job_id IN ({})",
-                        placeholders(backend, 2, job_ids.len())
-                    ),
-                    values,
-                ))
-                .await?;
-            let mut banned: HashMap<i64, Vec<String>> = HashMap::new();
-            for row in rows {
-                banned
-                    .entry(row.try_get("", "job_id")?)
-                    .or_default()
-                    .push(row.try_get("", "agent_id")?);
-            }
+            let banned = self.banned_agents().await?;
             for task in claimed {
                 if let Some(agents) = banned.get(&task.job_id) {
                     avoid
@@ -653,6 +639,33 @@ impl Dispatcher {
             }
         }
         Ok(lists)
+    }
+
+    /// Agents that failed `agent_failure_limit` tasks of a job in a row, by job; read at most
+    /// every [`CAPACITY_TTL`], so a ban applies within that long.
+    async fn banned_agents(&mut self) -> Result<HashMap<i64, Vec<String>>, DispatchError> {
+        if let Some((loaded, banned)) = &self.banned
+            && loaded.elapsed() < CAPACITY_TTL
+        {
+            return Ok(banned.clone());
+        }
+        let rows = self
+            .db
+            .query_all_raw(sql(
+                backend_of(&self.db),
+                "SELECT job_id, agent_id FROM job_agent_failures WHERE consecutive >= ?",
+                vec![self.agent_failure_limit.into()],
+            ))
+            .await?;
+        let mut banned: HashMap<i64, Vec<String>> = HashMap::new();
+        for row in rows {
+            banned
+                .entry(row.try_get("", "job_id")?)
+                .or_default()
+                .push(row.try_get("", "agent_id")?);
+        }
+        self.banned = Some((Instant::now(), banned.clone()));
+        Ok(banned)
     }
 
     /// Publish claimed tasks and record the broker's confirmation.

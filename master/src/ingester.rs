@@ -77,6 +77,8 @@ struct Effects {
     stale_events: u64,
     /// `(job, agent)` failure streaks ended by a success, forgotten once committed.
     ended_streaks: Vec<(i64, String)>,
+    /// A task attempt failed: the dispatcher re-reads which agents are banned from which jobs.
+    failures: bool,
 }
 
 impl Effects {
@@ -245,6 +247,9 @@ impl Ingester {
             .filter(|items| matches!(items.as_slice(), [Decoded::Invalid(_)]))
             .count() as u64;
         self.stats.dead_letters.fetch_add(dead, Ordering::Relaxed);
+        if effects.failures {
+            self.dispatcher.settings_changed();
+        }
         if effects.wake_dispatcher {
             self.dispatcher.wake();
         }
@@ -863,6 +868,7 @@ impl Ingester {
                 vec![job_id.into(), agent.into()],
             ))
             .await?;
+        effects.failures = true;
         // Added before commit: at worst a later success deletes a row that is not there.
         if let Some(streaks) = self
             .streaks

@@ -240,7 +240,6 @@ pub async fn hold_reason(
             "the job's maximum agents is reached ({active} of {maximum})"
         )));
     }
-    let limits = limit_use(connection).await?;
     let held = connection
         .query_all_raw(sql(
             backend,
@@ -248,15 +247,18 @@ pub async fn hold_reason(
             vec![job.id.into()],
         ))
         .await?;
-    for row in held {
-        let limit_id: i64 = row.try_get("", "limit_id")?;
-        if let Some(limit) = limits.iter().find(|limit| limit.id == limit_id)
-            && limit.in_use >= limit.max_count
-        {
-            return Ok(Some(format!(
-                "limit `{}` is full ({} of {} in use)",
-                limit.name, limit.in_use, limit.max_count
-            )));
+    if !held.is_empty() {
+        let limits = limit_use(connection).await?;
+        for row in held {
+            let limit_id: i64 = row.try_get("", "limit_id")?;
+            if let Some(limit) = limits.iter().find(|limit| limit.id == limit_id)
+                && limit.in_use >= limit.max_count
+            {
+                return Ok(Some(format!(
+                    "limit `{}` is full ({} of {} in use)",
+                    limit.name, limit.in_use, limit.max_count
+                )));
+            }
         }
     }
     if let Some(queue) = queue_at_maximum(connection, job.queue_id).await? {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 use warren_tests::{FarmOptions, TestFarm, eventually};
 
@@ -251,5 +251,123 @@ async fn a_malformed_event_is_dead_lettered_and_the_ingester_keeps_going() -> an
         job["state"], "done",
         "events are still ingested after the bad ones"
     );
+    Ok(())
+}
+
+/// Every kind of malformed request, on every kind of endpoint: a 4xx with a JSON error, never
+/// a 500, and the master keeps answering.
+#[tokio::test]
+async fn a_sweep_of_bad_requests_gets_4xx_json_errors_and_never_a_500() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let job = farm
+        .submit_job(&TestFarm::command_job("target", &["true"], 1, 1, 1))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let posts: Vec<(&str, Vec<u8>)> = vec![
+        ("/api/v1/jobs", deep.clone().into_bytes()),
+        ("/api/v1/jobs", br#"{"title": "x", "start": 1e300, "end": 2}"#.to_vec()),
+        ("/api/v1/jobs", br#"{"title": "x", "start": -9223372036854775808, "end": 9223372036854775807, "batch": 1}"#.to_vec()),
+        ("/api/v1/jobs", br#"{"title": "x", "start": 1, "end": 2, "cpus": 99999999999999999999}"#.to_vec()),
+        ("/api/v1/jobs", br#"{"title": "x", "start": 1, "end": 2, "surprise": true}"#.to_vec()),
+        ("/api/v1/jobs", br#"{"title": "x", "start": 1, "end": 2, "parents": [-1]}"#.to_vec()),
+        ("/api/v1/jobs", br#"{"title": "x", "start": 1, "end": 2, "depends_on": {"job": 1, "mode": "sideways"}}"#.to_vec()),
+        ("/api/v1/jobs", br#"{"title": "x", "start": 1, "end": 2, "num_tiles": 0}"#.to_vec()),
+        ("/api/v1/jobs", br#"{"title": "\u0000", "start": 1, "end": 2}"#.to_vec()),
+        ("/api/v1/jobqueues", br#"{"name": "../etc"}"#.to_vec()),
+        ("/api/v1/jobqueues", br#"{"name": "q", "parent": "nope"}"#.to_vec()),
+        ("/api/v1/jobqueues", br#"{"name": "q", "weight": 0}"#.to_vec()),
+        ("/api/v1/jobgroups", br#"{"title": ""}"#.to_vec()),
+    ];
+    for (path, body) in posts {
+        let (status, answer) = farm
+            .post_raw(path, "application/json", body.clone())
+            .await?;
+        assert!(
+            status.is_client_error(),
+            "POST {path} {}: {status} {answer}",
+            String::from_utf8_lossy(&body[..body.len().min(80)])
+        );
+        assert!(answer["error"].is_string(), "POST {path}: {answer}");
+    }
+    let gets = [
+        "/api/v1/agents/not-a-uuid".to_owned(),
+        "/api/v1/agents/00000000-0000-0000-0000-000000000000".to_owned(),
+        "/api/v1/jobs/-1".to_owned(),
+        "/api/v1/jobs/99999999999999999999".to_owned(),
+        "/api/v1/jobs/abc".to_owned(),
+        format!("/api/v1/jobs/{job_id}/tasks/..%2F..%2Fetc%2Fpasswd/log"),
+        format!("/api/v1/jobs/{job_id}/tasks/1/log?attempt=-5"),
+        format!("/api/v1/jobs/{job_id}/tasks/1/log?format=../../x"),
+        format!("/api/v1/jobs/{job_id}/tasks?limit=0"),
+        format!("/api/v1/jobs/{job_id}/tasks?state=exploded"),
+        "/api/v1/jobs?limit=100000000".to_owned(),
+        "/api/v1/jobqueues/does-not-exist".to_owned(),
+        "/api/v1/jobgroups/0".to_owned(),
+        "/api/v1/nothing/here".to_owned(),
+    ];
+    for path in gets {
+        let (status, answer) = farm.send_json(Method::GET, &path, None).await?;
+        assert!(status.is_client_error(), "GET {path}: {status} {answer}");
+        assert!(answer["error"].is_string(), "GET {path}: {answer}");
+    }
+    for (method, path, body) in [
+        (
+            Method::PATCH,
+            format!("/api/v1/jobs/{job_id}"),
+            json!({"priority": 5000}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/jobs/{job_id}"),
+            json!({"parents": [job_id]}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/jobs/{job_id}"),
+            json!({"data": "not an object"}),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/jobs/{job_id}"),
+            json!({"title": 7}),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/limits".to_owned(),
+            json!({"nuke": -3}),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/limits".to_owned(),
+            json!({"bad name": 3}),
+        ),
+        (Method::PUT, "/api/v1/limits".to_owned(), json!([1, 2])),
+        (
+            Method::DELETE,
+            "/api/v1/limits/none".to_owned(),
+            json!(null),
+        ),
+        (
+            Method::DELETE,
+            "/api/v1/jobqueues/root".to_owned(),
+            json!(null),
+        ),
+    ] {
+        let (status, answer) = farm.send_json(method.clone(), &path, Some(&body)).await?;
+        assert!(
+            status.is_client_error(),
+            "{method} {path} {body}: {status} {answer}"
+        );
+        assert!(answer["error"].is_string(), "{method} {path}: {answer}");
+    }
+    // Still healthy, and the job untouched.
+    let after = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+    assert_eq!(after["priority"], 0);
+    assert_eq!(after["title"], "target");
     Ok(())
 }
