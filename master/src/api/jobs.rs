@@ -589,8 +589,8 @@ pub async fn job_view(
 ) -> Result<JobView, ApiError> {
     let mut view = job_json(record, capabilities);
     if view.blocked_reason.is_none() {
-        view.blocked_reason = scheduling::hold_reason(&state.db, &record.job).await?;
-    } else if let Some(reason) = scheduling::hold_reason(&state.db, &record.job).await?
+        view.blocked_reason = scheduling::hold_reason(&state.db, record).await?;
+    } else if let Some(reason) = scheduling::hold_reason(&state.db, record).await?
         && (reason.starts_with("waiting for parent") || reason == "the job is paused")
     {
         view.blocked_reason = Some(reason);

@@ -570,36 +570,31 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
     let backend = connection.get_database_backend();
     let id_list = placeholders(backend, 1, job_ids.len());
     let id_values: Vec<sea_orm::Value> = job_ids.iter().map(|id| (*id).into()).collect();
+    // Parents and limits in one round trip.
     let mut parents: HashMap<i64, Vec<i64>> = HashMap::new();
-    for row in connection
-        .query_all_raw(sql(
-            backend,
-            &format!("SELECT job_id, parent_id FROM job_parents WHERE job_id IN ({id_list}) ORDER BY parent_id"),
-            id_values.clone(),
-        ))
-        .await?
-    {
-        parents
-            .entry(row.try_get("", "job_id")?)
-            .or_default()
-            .push(row.try_get("", "parent_id")?);
-    }
     let mut limits: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut values = id_values.clone();
+    values.extend(id_values);
     for row in connection
         .query_all_raw(sql(
             backend,
             &format!(
-                "SELECT jl.job_id, l.name FROM job_limits jl JOIN limits l ON l.id = jl.limit_id \
-                 WHERE jl.job_id IN ({id_list}) ORDER BY l.name"
+                "SELECT job_id, parent_id, NULL AS name FROM job_parents WHERE job_id IN ({id_list}) \
+                 UNION ALL SELECT jl.job_id, NULL, l.name FROM job_limits jl JOIN limits l ON l.id = jl.limit_id \
+                 WHERE jl.job_id IN ({}) ORDER BY 1, 2, 3",
+                placeholders(backend, job_ids.len() + 1, job_ids.len())
             ),
-            id_values,
+            values,
         ))
         .await?
     {
-        limits
-            .entry(row.try_get("", "job_id")?)
-            .or_default()
-            .push(row.try_get("", "name")?);
+        let job_id: i64 = row.try_get("", "job_id")?;
+        if let Some(parent) = row.try_get::<Option<i64>>("", "parent_id")? {
+            parents.entry(job_id).or_default().push(parent);
+        }
+        if let Some(name) = row.try_get::<Option<String>>("", "name")? {
+            limits.entry(job_id).or_default().push(name);
+        }
     }
     Ok(rows
         .into_iter()

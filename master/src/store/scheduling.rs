@@ -198,8 +198,9 @@ pub async fn snapshot(
 /// queue's maximum, a full limit; or simply higher-priority work. `None` when nothing waits.
 pub async fn hold_reason(
     connection: &impl ConnectionTrait,
-    job: &crate::entities::job::Model,
+    record: &super::jobs::JobRecord,
 ) -> Result<Option<String>> {
+    let job = &record.job;
     let backend = backend_of(connection);
     if job.n_queued == 0 {
         if job.n_paused > 0 && job.n_dispatched + job.n_running == 0 {
@@ -207,14 +208,18 @@ pub async fn hold_reason(
         }
         return Ok(None);
     }
-    let parents = connection
-        .query_all_raw(sql(
-            backend,
-            "SELECT pj.id, pj.title, pj.state FROM job_parents p JOIN jobs pj ON pj.id = p.parent_id \
-             WHERE p.job_id = ? AND pj.state <> 'done' ORDER BY pj.id",
-            vec![job.id.into()],
-        ))
-        .await?;
+    let parents = if record.parents.is_empty() {
+        Vec::new()
+    } else {
+        connection
+            .query_all_raw(sql(
+                backend,
+                "SELECT pj.id, pj.title, pj.state FROM job_parents p JOIN jobs pj ON pj.id = p.parent_id \
+                 WHERE p.job_id = ? AND pj.state <> 'done' ORDER BY pj.id",
+                vec![job.id.into()],
+            ))
+            .await?
+    };
     if let Some(row) = parents.first() {
         let id: i64 = row.try_get("", "id")?;
         let title: String = row.try_get("", "title")?;
@@ -240,18 +245,10 @@ pub async fn hold_reason(
             "the job's maximum agents is reached ({active} of {maximum})"
         )));
     }
-    let held = connection
-        .query_all_raw(sql(
-            backend,
-            "SELECT limit_id FROM job_limits WHERE job_id = ?",
-            vec![job.id.into()],
-        ))
-        .await?;
-    if !held.is_empty() {
+    if !record.limits.is_empty() {
         let limits = limit_use(connection).await?;
-        for row in held {
-            let limit_id: i64 = row.try_get("", "limit_id")?;
-            if let Some(limit) = limits.iter().find(|limit| limit.id == limit_id)
+        for name in &record.limits {
+            if let Some(limit) = limits.iter().find(|limit| &limit.name == name)
                 && limit.in_use >= limit.max_count
             {
                 return Ok(Some(format!(
