@@ -115,8 +115,8 @@ impl DispatcherHandle {
         self.wake.notify_one();
     }
 
-    /// Tell the dispatcher job queues or limits changed, or a task failed (which may ban an
-    /// agent from a job).
+    /// Tell the dispatcher job queues, limits or agents changed, or a task failed (which may
+    /// ban an agent from a job): its next round reads them afresh.
     pub fn settings_changed(&self) {
         self.settings_changed
             .store(true, std::sync::atomic::Ordering::Release);
@@ -459,6 +459,7 @@ impl Dispatcher {
             .swap(false, std::sync::atomic::Ordering::AcqRel);
         if changed {
             self.banned = None;
+            self.capacity_loaded = None;
         }
         match &self.settings {
             Some((loaded, queues, with_limits)) if !changed && loaded.elapsed() < CAPACITY_TTL => {

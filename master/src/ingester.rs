@@ -77,7 +77,8 @@ struct Effects {
     stale_events: u64,
     /// `(job, agent)` failure streaks ended by a success, forgotten once committed.
     ended_streaks: Vec<(i64, String)>,
-    /// A task attempt failed: the dispatcher re-reads which agents are banned from which jobs.
+    /// A task attempt failed, or an agent came or left: the dispatcher re-reads bans and
+    /// agent capacity.
     failures: bool,
 }
 
@@ -560,6 +561,7 @@ impl Ingester {
             .await?;
         effects.subscribe_agents.insert(hello.agent_id.0);
         effects.wake_dispatcher = true;
+        effects.failures = true;
         tracing::info!(agent_id = %hello.agent_id, hostname = %hello.hostname, cpus = hello.cpus, ram_mb = hello.ram_mb, "agent said hello");
         Ok(())
     }
@@ -1117,9 +1119,8 @@ async fn bye_event(
         deltas,
     )
     .await?;
-    if released > 0 {
-        effects.wake_dispatcher = true;
-    }
+    effects.wake_dispatcher = true;
+    effects.failures = true;
     tracing::info!(agent_id, reason = %bye.reason, released, "agent said goodbye");
     Ok(())
 }

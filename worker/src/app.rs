@@ -221,8 +221,17 @@ impl Worker {
             }
             tokio::select! {
                 () = shutdown.wait(), if !state.stopping => {
-                    tracing::info!(running = state.units.len(), "stopping: taking no new work, waiting for running tasks");
                     state.stopping = true;
+                    if self.settings.requeue_on_stop {
+                        tracing::info!(running = state.units.len(), "stopping: handing running tasks back to the master");
+                        for unit in state.units.values() {
+                            let _ = unit.requests.send(UnitRequest::HandBack {
+                                reason: "the worker is stopping (--requeue-on-stop)".to_owned(),
+                            });
+                        }
+                    } else {
+                        tracing::info!(running = state.units.len(), "stopping: taking no new work, waiting for running tasks");
+                    }
                     self.update_prefetch(&mut state);
                 }
                 Some(input) = control_rx.recv() => match input {

@@ -120,6 +120,11 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_ALLOW_ROOT_TASKS")]
     pub allow_root_tasks: bool,
 
+    /// On SIGTERM, stop running tasks and hand them back to be run again elsewhere, instead of
+    /// letting them finish.
+    #[arg(long, env = "WARREN_REQUEUE_ON_STOP")]
+    pub requeue_on_stop: bool,
+
     /// Delete unused queues after this many milliseconds (for throw-away farms such as tests).
     #[arg(long, env = "WARREN_QUEUE_EXPIRES_MS", hide = true)]
     pub queue_expires_ms: Option<u32>,
@@ -147,6 +152,8 @@ pub struct ConfigFile {
     pub hostname: Option<String>,
     /// Allow tasks to run as root when the worker runs as root.
     pub allow_root_tasks: Option<bool>,
+    /// Hand running tasks back on SIGTERM instead of letting them finish.
+    pub requeue_on_stop: Option<bool>,
     /// Software to look for.
     #[serde(default)]
     pub software: Vec<SoftwareCheckConfig>,
@@ -247,6 +254,8 @@ pub struct Settings {
     pub kill_grace: Duration,
     /// Allow tasks to run as root when the worker runs as root.
     pub allow_root_tasks: bool,
+    /// Hand running tasks back on SIGTERM.
+    pub requeue_on_stop: bool,
     /// Queue expiry for throw-away farms.
     pub queue_expires_ms: Option<u32>,
     /// Software checks.
@@ -344,6 +353,7 @@ impl WorkerConfig {
             log_flush: Duration::from_millis(self.log_flush_ms),
             kill_grace: Duration::from_secs_f64(self.kill_grace_secs.clamp(0.0, 3600.0)),
             allow_root_tasks: self.allow_root_tasks || file.allow_root_tasks.unwrap_or(false),
+            requeue_on_stop: self.requeue_on_stop || file.requeue_on_stop.unwrap_or(false),
             queue_expires_ms: self.queue_expires_ms,
             software,
         })

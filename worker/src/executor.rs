@@ -56,6 +56,12 @@ pub enum UnitRequest {
         /// Why, for the log.
         reason: String,
     },
+    /// Stop the attempt and report nothing: the worker is leaving and the master queues the
+    /// task again when it says goodbye.
+    HandBack {
+        /// Why, for the log.
+        reason: String,
+    },
 }
 
 /// What a unit tells the worker loop.
@@ -72,6 +78,7 @@ pub enum UnitReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum StopReason {
     Cancelled,
+    HandedBack,
     TimedOut,
     RamExceeded { ram_mb: u64 },
 }
@@ -265,6 +272,7 @@ pub async fn run_unit(
     let n_commands = assignment.commands.len();
 
     let mut memory = Limits::new(&assignment, deadline);
+    let mut handed_back = false;
     let run_as = match crate::users::resolve(
         assignment.run_as_user.as_deref(),
         assignment.run_as_group.as_deref(),
@@ -321,6 +329,11 @@ pub async fn run_unit(
                 outcome = Some(TaskOutcome::Cancelled);
                 break;
             }
+            Some(StopReason::HandedBack) => {
+                handed_back = true;
+                outcome = Some(TaskOutcome::Cancelled);
+                break;
+            }
             Some(StopReason::TimedOut) => {
                 outcome = Some(TaskOutcome::TimedOut);
                 break;
@@ -369,6 +382,11 @@ pub async fn run_unit(
     let success = matches!(outcome, TaskOutcome::Exited { code } if assignment.success_exit_codes.contains(&code));
     if !success {
         error = Some(outcome.to_string());
+    }
+    if handed_back {
+        // The worker's goodbye gives the task back; a TaskFinished would count as a failure.
+        let _ = reports.send(UnitReport::Finished(attempt));
+        return;
     }
     context.events.send(&Message::TaskFinished(TaskFinished {
         agent_id: context.agent_id,
@@ -459,6 +477,12 @@ async fn supervise(
                 Some(UnitRequest::Cancel { reason }) => {
                     tracing::info!(?pid, reason, "stopping a task");
                     stop = Some(StopReason::Cancelled);
+                    if let Some(pid) = pid { signal_group(pid, Signal::SIGTERM); }
+                    kill_at = Some(Instant::now() + context.kill_grace);
+                }
+                Some(UnitRequest::HandBack { reason }) => {
+                    tracing::info!(?pid, reason, "stopping a task to hand it back");
+                    stop = Some(StopReason::HandedBack);
                     if let Some(pid) = pid { signal_group(pid, Signal::SIGTERM); }
                     kill_at = Some(Instant::now() + context.kill_grace);
                 }

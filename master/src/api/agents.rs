@@ -278,7 +278,7 @@ pub async fn patch(
         tracing::info!(agent_id = %id, disabled, "agent enabled or disabled");
     }
     state.control.send(messages).await;
-    state.dispatcher.wake();
+    state.dispatcher.settings_changed();
     Ok(Json(agent_json(&agents::get(&state.db, &id).await?)))
 }
 
@@ -309,7 +309,7 @@ pub async fn delete(
         .commit()
         .await
         .map_err(|error| ApiError::Internal(error.into()))?;
-    state.dispatcher.wake();
+    state.dispatcher.settings_changed();
     tracing::info!(agent_id = %id, "agent deleted");
     Ok(StatusCode::NO_CONTENT)
 }

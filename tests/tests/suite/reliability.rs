@@ -214,6 +214,14 @@ async fn duplicate_and_reordered_events_change_nothing() -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn running_on(farm: &TestFarm, job_id: i64) -> anyhow::Result<Value> {
+    eventually("the task to run", JOB_TIMEOUT, || async {
+        let tasks = farm.tasks(job_id).await?;
+        Ok(tasks.into_iter().find(|task| task["state"] == "running"))
+    })
+    .await
+}
+
 async fn check(farm: &TestFarm, repair: bool) -> anyhow::Result<(bool, String)> {
     let mut command = tokio::process::Command::new(bin_path("warren-master")?);
     command
@@ -309,5 +317,74 @@ async fn check_finds_impossible_states_and_repair_fixes_what_it_can() -> anyhow:
         .wait_for_job_state(job_id, &["done"], JOB_TIMEOUT)
         .await?;
     assert_eq!(job["tasks"]["done"], 3);
+    Ok(())
+}
+
+#[tokio::test]
+async fn sigterm_lets_running_tasks_finish_or_hands_them_back_with_requeue_on_stop()
+-> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.start_worker(&["--cpus", "1"]).await?;
+    farm.wait_for_online_agents(1).await?;
+    let first = farm.agent_id_of(0).await?;
+
+    // A plain SIGTERM: the running task finishes on the same worker, then the worker exits.
+    let finishing = farm
+        .submit_job(&TestFarm::command_job(
+            "finishes",
+            &["sleep", "1.5"],
+            1,
+            1,
+            1,
+        ))
+        .await?;
+    let finishing_id = finishing["id"].as_i64().unwrap_or_default();
+    running_on(&farm, finishing_id).await?;
+    let status = farm.worker(0)?.stop(Duration::from_secs(30)).await?;
+    assert!(status.success(), "{status:?}");
+    let job = farm
+        .wait_for_job_state(finishing_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done");
+    assert_eq!(farm.tasks(finishing_id).await?[0]["agent_id"], json!(first));
+
+    // With --requeue-on-stop the task is stopped at once and runs again elsewhere, not failed.
+    farm.start_worker(&["--cpus", "1", "--requeue-on-stop"])
+        .await?;
+    let leaving = farm.agent_id_of(1).await?;
+    let handed = farm
+        .submit_job(&TestFarm::command_job(
+            "handed back",
+            &["sleep", "600"],
+            1,
+            1,
+            1,
+        ))
+        .await?;
+    let handed_id = handed["id"].as_i64().unwrap_or_default();
+    let task = running_on(&farm, handed_id).await?;
+    assert_eq!(task["agent_id"], json!(leaving));
+    let status = farm.worker(1)?.stop(Duration::from_secs(30)).await?;
+    assert!(status.success(), "{status:?}");
+    let task_id = task["id"].as_i64().unwrap_or_default();
+    // Queued again (and perhaps already published for the next worker).
+    let requeued = eventually("the task to be queued again", JOB_TIMEOUT, || async {
+        let tasks = farm.tasks(handed_id).await?;
+        Ok(tasks
+            .into_iter()
+            .find(|task| task["state"] == "queued" || task["state"] == "dispatched"))
+    })
+    .await?;
+    assert_eq!(requeued["failures"], 0, "{requeued}");
+    let history = attempts(&farm, handed_id, task_id).await?;
+    assert_eq!(history[0]["state"], "lost", "{history:?}");
+    farm.start_worker(&["--cpus", "1"]).await?;
+    let rerun = running_on(&farm, handed_id).await?;
+    assert_eq!(rerun["attempts"], 2);
+    assert_ne!(rerun["agent_id"], json!(leaving));
     Ok(())
 }
