@@ -96,7 +96,7 @@ impl FrameRange {
     pub fn frames(&self) -> impl Iterator<Item = i64> + '_ {
         let by = self.by;
         let count = self.count();
-        (0..count).map(move |frame_idx| self.start + frame_idx as i64 * by)
+        (0..count).map(move |frame_idx| nth_frame(self.start, frame_idx, by))
     }
 
     /// Split the range into consecutive batches of at most `batch` frames.
@@ -117,8 +117,8 @@ impl FrameRange {
             let n_frames = batch.min(count - first_idx);
             FrameBatch {
                 index: batch_idx as i64,
-                first: start + first_idx as i64 * by,
-                last: start + (first_idx + n_frames - 1) as i64 * by,
+                first: nth_frame(start, first_idx, by),
+                last: nth_frame(start, first_idx + n_frames - 1, by),
                 by,
             }
         }))
@@ -168,8 +168,15 @@ impl FrameBatch {
     /// The batch's frames in order.
     pub fn frames(&self) -> impl Iterator<Item = i64> + '_ {
         let count = self.len();
-        (0..count).map(move |frame_idx| self.first + frame_idx as i64 * self.by)
+        (0..count).map(move |frame_idx| nth_frame(self.first, frame_idx, self.by))
     }
+}
+
+/// `start + n * by`, computed wide: the product alone may not fit an `i64` even when the frame,
+/// which lies between a range's bounds, does.
+fn nth_frame(start: i64, n: u64, by: i64) -> i64 {
+    let frame = i128::from(start) + i128::from(n) * i128::from(by);
+    i64::try_from(frame).unwrap_or(if frame < 0 { i64::MIN } else { i64::MAX })
 }
 
 #[cfg(test)]

@@ -388,3 +388,84 @@ async fn sigterm_lets_running_tasks_finish_or_hands_them_back_with_requeue_on_st
     assert_ne!(rerun["agent_id"], json!(leaving));
     Ok(())
 }
+
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next())
+            != Some("Z")
+    })
+}
+
+#[tokio::test]
+async fn a_worker_cut_off_past_its_lease_stops_its_stale_attempt_when_it_comes_back()
+-> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        lease_timeout_secs: 3,
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.start_worker(&["--cpus", "1"]).await?;
+    farm.wait_for_online_agents(1).await?;
+    let cut_off = farm.agent_id_of(0).await?;
+    let pids = farm.dir().join("pids");
+    std::fs::create_dir_all(&pids)?;
+    // The first attempt would run for a minute; later ones finish at once.
+    let script = format!(
+        "echo $$ > {}/attempt-$WARREN_ATTEMPT; if [ \"$WARREN_ATTEMPT\" = 1 ]; then exec sleep 60; fi",
+        pids.display()
+    );
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "partitioned",
+            &["sh", "-c", &script],
+            1,
+            1,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    let task = running_on(&farm, job_id).await?;
+    let task_id = task["id"].as_i64().unwrap_or_default();
+    let stale_pid: i32 = eventually("the first attempt's pid", JOB_TIMEOUT, || async {
+        Ok(std::fs::read_to_string(pids.join("attempt-1"))
+            .ok()
+            .and_then(|text| text.trim().parse().ok()))
+    })
+    .await?;
+
+    // Cut the worker off: frozen, it sends nothing, and its lease runs out.
+    farm.worker(0)?.signal(nix::sys::signal::Signal::SIGSTOP)?;
+    farm.start_worker(&["--cpus", "1"]).await?;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done");
+    assert!(
+        alive(stale_pid),
+        "the stale attempt still runs while its worker is cut off"
+    );
+
+    // Back again: the master tells it the attempt is no longer its own, and it stops it.
+    farm.worker(0)?.signal(nix::sys::signal::Signal::SIGCONT)?;
+    eventually("the stale attempt to be stopped", JOB_TIMEOUT, || async {
+        Ok((!alive(stale_pid)).then_some(()))
+    })
+    .await?;
+    let task = &farm.tasks(job_id).await?[0];
+    assert_eq!(
+        (task["state"].as_str(), task["failures"].as_i64()),
+        (Some("done"), Some(0))
+    );
+    let history = attempts(&farm, job_id, task_id).await?;
+    let done: Vec<&Value> = history
+        .iter()
+        .filter(|attempt| attempt["state"] == "done")
+        .collect();
+    assert_eq!(done.len(), 1, "done exactly once: {history:?}");
+    assert_ne!(done[0]["agent_id"], json!(cut_off));
+    assert_eq!(history[0]["state"], "lost");
+    Ok(())
+}
