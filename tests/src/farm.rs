@@ -52,6 +52,8 @@ pub struct FarmOptions {
     pub log_filter: Option<String>,
     /// Let workers running as root run tasks as root (tests run as whoever runs them).
     pub allow_root_tasks: bool,
+    /// A broker of the test's own (e.g. a [`crate::PrivateRabbit`]) instead of the shared one.
+    pub amqp_url: Option<String>,
 }
 
 impl Default for FarmOptions {
@@ -65,6 +67,7 @@ impl Default for FarmOptions {
             lease_timeout_secs: 30,
             log_filter: None,
             allow_root_tasks: true,
+            amqp_url: None,
         }
     }
 }
@@ -267,8 +270,9 @@ impl TestFarm {
                 }
             }
         };
-        let amqp_url =
-            std::env::var("WARREN_TEST_AMQP_URL").unwrap_or_else(|_| DEFAULT_AMQP_URL.to_owned());
+        let amqp_url = options.amqp_url.clone().unwrap_or_else(|| {
+            std::env::var("WARREN_TEST_AMQP_URL").unwrap_or_else(|_| DEFAULT_AMQP_URL.to_owned())
+        });
         let mut farm = Self {
             namespace,
             amqp_url,

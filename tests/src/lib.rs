@@ -3,7 +3,9 @@
 //! under a namespace of their own, and offers helpers that read like user actions.
 
 pub mod farm;
+pub mod rabbit;
 pub mod smtp;
 
 pub use farm::{DatabaseKind, FarmOptions, Process, TestFarm, bin_path, eventually};
+pub use rabbit::PrivateRabbit;
 pub use smtp::{ReceivedMail, SmtpSink};

@@ -469,3 +469,87 @@ async fn a_worker_cut_off_past_its_lease_stops_its_stale_attempt_when_it_comes_b
     assert_eq!(history[0]["state"], "lost");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_broker_restart_mid_run_loses_nothing_and_a_running_task_finishes_once_where_it_ran()
+-> anyhow::Result<()> {
+    let rabbit = warren_tests::PrivateRabbit::start().await?;
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 2,
+        worker_args: vec!["--cpus".to_owned(), "2".to_owned()],
+        lease_timeout_secs: 120,
+        amqp_url: Some(rabbit.amqp_url.clone()),
+        ..FarmOptions::default()
+    })
+    .await?;
+    let marker = farm.dir().join("long-task-ended");
+    let script = format!(
+        "echo before; sleep 1; while [ ! -e {0}.go ]; do sleep 0.1; done; echo after; touch {0}",
+        marker.display()
+    );
+    let long = farm
+        .submit_job(&TestFarm::command_job(
+            "spans the restart",
+            &["sh", "-c", &script],
+            1,
+            1,
+            1,
+        ))
+        .await?;
+    let long_id = long["id"].as_i64().unwrap_or_default();
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let many = farm
+        .submit_job(&TestFarm::command_job(
+            "many",
+            &[&fakerender, "--lines", "50", "--duration", "0.2"],
+            1,
+            30,
+            1,
+        ))
+        .await?;
+    let many_id = many["id"].as_i64().unwrap_or_default();
+    let running = running_on(&farm, long_id).await?;
+    let holder = running["agent_id"].clone();
+    eventually("some tasks to finish", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{many_id}")).await?;
+        Ok((job["tasks"]["done"].as_i64() >= Some(3)).then_some(()))
+    })
+    .await?;
+
+    rabbit.stop_app().await?;
+    // While the broker is away the long task ends; its events wait on the worker.
+    std::fs::write(format!("{}.go", marker.display()), b"")?;
+    eventually("the long task's process to end", JOB_TIMEOUT, || async {
+        Ok(marker.exists().then_some(()))
+    })
+    .await?;
+    let during = farm.get_json(&format!("/api/v1/jobs/{long_id}")).await?;
+    assert_eq!(
+        during["state"], "running",
+        "the API answers while the broker is away"
+    );
+    rabbit.start_app().await?;
+
+    for job_id in [long_id, many_id] {
+        let job = farm
+            .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+            .await?;
+        assert_eq!(job["state"], "done", "{job}");
+    }
+    let task = &farm.tasks(long_id).await?[0];
+    assert_eq!(task["attempts"], 1, "the long task ran once: {task}");
+    assert_eq!(task["agent_id"], holder, "on the worker that started it");
+    let log = farm
+        .task_log(long_id, task["id"].as_i64().unwrap_or_default())
+        .await?;
+    assert_eq!(log.lines().collect::<Vec<_>>(), ["before", "after"]);
+    for task in farm.tasks(many_id).await? {
+        assert_eq!(task["failures"], 0, "{task}");
+        let log = farm
+            .task_log(many_id, task["id"].as_i64().unwrap_or_default())
+            .await?;
+        assert_complete_log(&log, 50);
+    }
+    Ok(())
+}

@@ -1,0 +1,158 @@
+//! A RabbitMQ node of a test's own, so a test can stop and restart its broker without touching
+//! the shared one or other tests. It runs Debian's `rabbitmq-server` under its own node name,
+//! ports and data directory (owned by the `rabbitmq` user, as the server needs).
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::eventually;
+
+/// A private RabbitMQ node; stopped when dropped.
+#[derive(Debug)]
+pub struct PrivateRabbit {
+    node: String,
+    /// `amqp://guest:guest@127.0.0.1:<port>/%2f`.
+    pub amqp_url: String,
+    dir: tempfile::TempDir,
+    child: tokio::process::Child,
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+async fn rabbitmqctl(node: &str, args: &[&str]) -> anyhow::Result<()> {
+    let output = tokio::process::Command::new("rabbitmqctl")
+        .arg("-n")
+        .arg(node)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .context("cannot run rabbitmqctl")?;
+    if !output.status.success() {
+        bail!(
+            "rabbitmqctl {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
+impl PrivateRabbit {
+    /// Start a node and wait until it accepts AMQP connections.
+    pub async fn start() -> anyhow::Result<Self> {
+        let dir = tempfile::Builder::new()
+            .prefix("warren-rabbit-")
+            .tempdir_in("/tmp")?;
+        let port = free_port()?;
+        let dist_port = free_port()?;
+        let node = format!(
+            "warren-test-{}@localhost",
+            &uuid::Uuid::new_v4().simple().to_string()[..10]
+        );
+        std::fs::create_dir_all(dir.path().join("mnesia"))?;
+        std::fs::create_dir_all(dir.path().join("log"))?;
+        std::fs::write(
+            dir.path().join("rabbitmq.conf"),
+            format!("listeners.tcp.local = 127.0.0.1:{port}\nloopback_users = none\n"),
+        )?;
+        std::fs::write(dir.path().join("enabled_plugins"), "[].\n")?;
+        let chown = std::process::Command::new("chown")
+            .args(["-R", "rabbitmq:rabbitmq"])
+            .arg(dir.path())
+            .status()
+            .context("cannot run chown")?;
+        if !chown.success() {
+            bail!("cannot give {} to the rabbitmq user", dir.path().display());
+        }
+        let path = |name: &str| dir.path().join(name);
+        let child = tokio::process::Command::new("rabbitmq-server")
+            .current_dir("/tmp")
+            .env("RABBITMQ_NODENAME", &node)
+            .env("RABBITMQ_DIST_PORT", dist_port.to_string())
+            .env("RABBITMQ_MNESIA_BASE", path("mnesia"))
+            .env("RABBITMQ_LOG_BASE", path("log"))
+            .env("RABBITMQ_ENABLED_PLUGINS_FILE", path("enabled_plugins"))
+            .env("RABBITMQ_CONFIG_FILE", path("rabbitmq.conf"))
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(path("server.out"))?)
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start rabbitmq-server")?;
+        let rabbit = Self {
+            node,
+            amqp_url: format!("amqp://guest:guest@127.0.0.1:{port}/%2f"),
+            dir,
+            child,
+        };
+        rabbit.wait_until_ready().await?;
+        Ok(rabbit)
+    }
+
+    async fn wait_until_ready(&self) -> anyhow::Result<()> {
+        let url = self.amqp_url.clone();
+        let ready = eventually(
+            "the private RabbitMQ node to accept connections",
+            Duration::from_secs(90),
+            || {
+                let url = url.clone();
+                async move {
+                    match lapin::Connection::connect(&url, lapin::ConnectionProperties::default())
+                        .await
+                    {
+                        Ok(connection) => {
+                            let _ = connection.close(200, "ready".into()).await;
+                            Ok(Some(()))
+                        }
+                        Err(_) => Ok(None),
+                    }
+                }
+            },
+        )
+        .await;
+        if ready.is_err() {
+            let out =
+                std::fs::read_to_string(self.dir.path().join("server.out")).unwrap_or_default();
+            bail!("the private RabbitMQ node did not start:\n{out}");
+        }
+        Ok(())
+    }
+
+    /// Stop the broker application (connections drop; the node stays up to be started again).
+    pub async fn stop_app(&self) -> anyhow::Result<()> {
+        rabbitmqctl(&self.node, &["stop_app"]).await
+    }
+
+    /// Start the broker application again and wait until it accepts connections.
+    pub async fn start_app(&self) -> anyhow::Result<()> {
+        rabbitmqctl(&self.node, &["start_app"]).await?;
+        self.wait_until_ready().await
+    }
+
+    /// The node's data directory.
+    #[must_use]
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for PrivateRabbit {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("rabbitmqctl")
+            .arg("-n")
+            .arg(&self.node)
+            .arg("stop")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.start_kill();
+    }
+}
