@@ -32,7 +32,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                     .foreign_keys(true)
             });
     } else {
-        options.max_connections(16).min_connections(1);
+        // A short wait for a connection, so requests get a 503 soon while the server is down.
+        options
+            .max_connections(16)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(5));
     }
     Database::connect(options).await
 }
@@ -102,6 +106,28 @@ pub fn is_transient(error: &DbErr) -> bool {
         "connection",
         "pool timed out",
         "busy",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+        || is_unavailable(error)
+}
+
+/// Whether a database error means the database cannot be reached (down, restarting, no
+/// connection to be had), as opposed to a problem with the statement.
+#[must_use]
+pub fn is_unavailable(error: &DbErr) -> bool {
+    let text = error.to_string().to_ascii_lowercase();
+    [
+        "pool timed out",
+        "error communicating",
+        "connection refused",
+        "connection reset",
+        "broken pipe",
+        "shutting down",
+        "terminating connection",
+        "connection closed",
+        "starting up",
+        "unexpected eof",
     ]
     .iter()
     .any(|needle| text.contains(needle))

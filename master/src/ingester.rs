@@ -329,6 +329,8 @@ impl Ingester {
             effects.subscribe_agents.extend(one.subscribe_agents);
             effects.wake_dispatcher |= one.wake_dispatcher;
             effects.stale_events += one.stale_events;
+            effects.failures |= one.failures;
+            effects.ended_streaks.extend(one.ended_streaks);
         }
         Ok(effects)
     }

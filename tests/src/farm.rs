@@ -54,6 +54,9 @@ pub struct FarmOptions {
     pub allow_root_tasks: bool,
     /// A broker of the test's own (e.g. a [`crate::PrivateRabbit`]) instead of the shared one.
     pub amqp_url: Option<String>,
+    /// A PostgreSQL server of the test's own (e.g. a [`crate::PrivatePostgres`]) to create the
+    /// database on, instead of `WARREN_TEST_DATABASE_URL`.
+    pub postgres_admin_url: Option<String>,
 }
 
 impl Default for FarmOptions {
@@ -68,6 +71,7 @@ impl Default for FarmOptions {
             log_filter: None,
             allow_root_tasks: true,
             amqp_url: None,
+            postgres_admin_url: None,
         }
     }
 }
@@ -251,8 +255,11 @@ impl TestFarm {
                 ),
             },
             DatabaseKind::Postgres => {
-                let admin_url = std::env::var("WARREN_TEST_DATABASE_URL")
-                    .context("WARREN_TEST_DATABASE_URL is not set")?;
+                let admin_url = match &options.postgres_admin_url {
+                    Some(url) => url.clone(),
+                    None => std::env::var("WARREN_TEST_DATABASE_URL")
+                        .context("WARREN_TEST_DATABASE_URL is not set")?,
+                };
                 let name = format!("warren_{}", namespace.replace('-', "_"));
                 let admin = Database::connect(&admin_url)
                     .await

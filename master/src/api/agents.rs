@@ -160,7 +160,7 @@ pub async fn tasks(
         .limit(1000)
         .all(&state.db)
         .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+        .map_err(ApiError::from)?;
     let items: Vec<Value> = rows
         .iter()
         .map(|task| {
@@ -228,9 +228,7 @@ pub async fn patch(
             "`notes` must be text of at most 64 KiB",
         ));
     }
-    let transaction = begin_write(&state.db)
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let record = agents::get(&transaction, &id).await?;
     let mut row: agent::ActiveModel = record.agent.clone().into();
     if let Some(notes) = &patch.notes {
@@ -246,18 +244,13 @@ pub async fn patch(
             ));
             agents::set_tags(&transaction, &id, tags)
                 .await
-                .map_err(|error| ApiError::Internal(error.into()))?;
+                .map_err(ApiError::from)?;
         }
         Some(None) => row.tags_override = ActiveValue::Set(None),
         None => {}
     }
-    row.update(&transaction)
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
-    transaction
-        .commit()
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+    row.update(&transaction).await.map_err(ApiError::from)?;
+    transaction.commit().await.map_err(ApiError::from)?;
 
     let mut messages = Vec::new();
     match &tags {
@@ -289,26 +282,18 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = agent_id(&id)?;
-    let transaction = begin_write(&state.db)
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     agents::get(&transaction, &id).await?;
     let mut deltas = CountDeltas::default();
     crate::leases::release_agent_tasks(&transaction, &id, "the agent was deleted", &mut deltas)
         .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
-    deltas
-        .apply(&transaction)
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+        .map_err(ApiError::from)?;
+    deltas.apply(&transaction).await.map_err(ApiError::from)?;
     agent::Entity::delete_by_id(id.clone())
         .exec(&transaction)
         .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
-    transaction
-        .commit()
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+        .map_err(ApiError::from)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
     tracing::info!(agent_id = %id, "agent deleted");
     Ok(StatusCode::NO_CONTENT)
@@ -339,13 +324,13 @@ pub async fn dead_letters(State(state): State<AppState>) -> Result<Json<Value>, 
     let count = dead_letter::Entity::find()
         .count(&state.db)
         .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+        .map_err(ApiError::from)?;
     let rows = dead_letter::Entity::find()
         .order_by_desc(dead_letter::Column::Id)
         .limit(100)
         .all(&state.db)
         .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
+        .map_err(ApiError::from)?;
     let items: Vec<Value> = rows
         .iter()
         .map(|row| {

@@ -18,10 +18,6 @@ use crate::entities::job;
 use crate::store::control::{Action, StoppedAttempt};
 use crate::store::{self, StoreError};
 
-fn internal(error: sea_orm::DbErr) -> ApiError {
-    ApiError::Internal(error.into())
-}
-
 /// Tell workers to stop attempts they no longer hold.
 async fn stop_attempts(state: &AppState, stopped: Vec<StoppedAttempt>, reason: &str) {
     let messages = stopped
@@ -53,11 +49,11 @@ async fn act(
     task_id: Option<i64>,
     action: Action,
 ) -> Result<Json<JobView>, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     if job::Entity::find_by_id(job_id)
         .one(&transaction)
         .await
-        .map_err(internal)?
+        .map_err(ApiError::from)?
         .is_none()
     {
         return Err(ApiError::NotFound(format!("job {job_id} not found")));
@@ -66,7 +62,7 @@ async fn act(
         store::tasks::get_in(&transaction, job_id, task_id).await?;
     }
     let stopped = store::control::apply(&transaction, job_id, task_id, action).await?;
-    transaction.commit().await.map_err(internal)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     let reason = match action {
         Action::Cancel => "the job was cancelled",
         _ => "the task is being run again",
@@ -138,9 +134,9 @@ pub async fn delete(
     ApiPath(job_id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     let record = store::jobs::get(&state.db, job_id).await?;
-    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let stopped = store::control::delete(&transaction, job_id).await?;
-    transaction.commit().await.map_err(internal)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     stop_attempts(&state, stopped, "the job was deleted").await;
     if let Some(mailer) = state.mailer.clone() {
         let db = state.db.clone();
@@ -214,11 +210,11 @@ pub async fn patch(
             "`title` must be 1 to 512 characters",
         ));
     }
-    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let row = job::Entity::find_by_id(job_id)
         .one(&transaction)
         .await
-        .map_err(internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(|| ApiError::NotFound(format!("job {job_id} not found")))?;
     let mut active: job::ActiveModel = row.clone().into();
     if let Some(title) = patch.title {
@@ -287,8 +283,8 @@ pub async fn patch(
     if let Some(parents) = patch.parents {
         store::jobs::set_parents(&transaction, job_id, &parents).await?;
     }
-    active.update(&transaction).await.map_err(internal)?;
-    transaction.commit().await.map_err(internal)?;
+    active.update(&transaction).await.map_err(ApiError::from)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.job_changed(job_id);
     job_view(&state, job_id).await
 }

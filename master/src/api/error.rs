@@ -35,6 +35,9 @@ pub enum ApiError {
         /// The field concerned, when one is.
         field: Option<&'static str>,
     },
+    /// The database cannot be reached now; try again later.
+    #[error("{0}")]
+    Unavailable(String),
     /// Something failed on the master's side; details are logged, not returned.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -57,6 +60,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -67,6 +71,9 @@ impl IntoResponse for ApiError {
         let status = self.status();
         if let Self::Internal(error) = &self {
             tracing::error!(error = %error_chain(error.as_ref()), "request failed");
+        }
+        if let Self::Unavailable(message) = &self {
+            tracing::warn!(error = %message, "request refused: the database is unavailable");
         }
         let body = match &self {
             Self::Unprocessable {
@@ -119,7 +126,20 @@ impl From<StoreError> for ApiError {
                 field: Some(field),
             },
             StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::Db(error) => error.into(),
             other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        if crate::db::is_unavailable(&error) {
+            Self::Unavailable(
+                "the database is unavailable; nothing was changed, try again shortly".to_owned(),
+            )
+        } else {
+            Self::Internal(error.into())
         }
     }
 }

@@ -16,10 +16,6 @@ use super::extract::{ApiJson, ApiPath};
 use crate::db::{backend_of, begin_write, now_us, rfc3339, sql};
 use crate::store::scheduling::limit_use;
 
-fn internal(error: sea_orm::DbErr) -> ApiError {
-    ApiError::Internal(error.into())
-}
-
 fn check_share(
     priority: Option<i32>,
     weight: Option<i32>,
@@ -61,29 +57,29 @@ async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<Value>, Api
              FROM job_queues q ORDER BY q.name",
         ))
         .await
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     let mut names: BTreeMap<i64, String> = BTreeMap::new();
     for row in &rows {
         names.insert(
-            row.try_get("", "id").map_err(internal)?,
-            row.try_get("", "name").map_err(internal)?,
+            row.try_get("", "id").map_err(ApiError::from)?,
+            row.try_get("", "name").map_err(ApiError::from)?,
         );
     }
     let mut queues = Vec::with_capacity(rows.len());
     for row in rows {
-        let parent_id: Option<i64> = row.try_get("", "parent_id").map_err(internal)?;
-        let time_created: i64 = row.try_get("", "time_created").map_err(internal)?;
+        let parent_id: Option<i64> = row.try_get("", "parent_id").map_err(ApiError::from)?;
+        let time_created: i64 = row.try_get("", "time_created").map_err(ApiError::from)?;
         queues.push(json!({
-            "id": row.try_get::<i64>("", "id").map_err(internal)?,
-            "name": row.try_get::<String>("", "name").map_err(internal)?,
+            "id": row.try_get::<i64>("", "id").map_err(ApiError::from)?,
+            "name": row.try_get::<String>("", "name").map_err(ApiError::from)?,
             "parent_id": parent_id,
             "parent": parent_id.and_then(|id| names.get(&id).cloned()),
-            "priority": row.try_get::<i32>("", "priority").map_err(internal)?,
-            "weight": row.try_get::<i32>("", "weight").map_err(internal)?,
-            "minimum_agents": row.try_get::<Option<i32>>("", "minimum_agents").map_err(internal)?,
-            "maximum_agents": row.try_get::<Option<i32>>("", "maximum_agents").map_err(internal)?,
-            "jobs": row.try_get::<i64>("", "n_jobs").map_err(internal)?,
-            "active_tasks": row.try_get::<i64>("", "active").map_err(internal)?,
+            "priority": row.try_get::<i32>("", "priority").map_err(ApiError::from)?,
+            "weight": row.try_get::<i32>("", "weight").map_err(ApiError::from)?,
+            "minimum_agents": row.try_get::<Option<i32>>("", "minimum_agents").map_err(ApiError::from)?,
+            "maximum_agents": row.try_get::<Option<i32>>("", "maximum_agents").map_err(ApiError::from)?,
+            "jobs": row.try_get::<i64>("", "n_jobs").map_err(ApiError::from)?,
+            "active_tasks": row.try_get::<i64>("", "active").map_err(ApiError::from)?,
             "time_created": rfc3339(time_created),
         }));
     }
@@ -149,7 +145,7 @@ pub async fn create_queue(
         queue.minimum_agents,
         queue.maximum_agents,
     )?;
-    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let parent_name = queue.parent.unwrap_or_else(|| "root".to_owned());
     let parent = find_queue(&transaction, &parent_name).await.map_err(|_| {
         ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
@@ -162,7 +158,7 @@ pub async fn create_queue(
             vec![queue.name.as_str().into()],
         ))
         .await
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     if exists.is_some() {
         return Err(ApiError::Conflict(format!(
             "job queue `{}` already exists",
@@ -185,9 +181,9 @@ pub async fn create_queue(
             ],
         ))
         .await
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     let created = find_queue(&transaction, &queue.name).await?;
-    transaction.commit().await.map_err(internal)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -234,7 +230,7 @@ pub async fn patch_queue(
         patch.minimum_agents.flatten(),
         patch.maximum_agents.flatten(),
     )?;
-    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let queue = find_queue(&transaction, &key).await?;
     let queue_id = queue["id"].as_i64().unwrap_or_default();
     let backend = backend_of(&transaction);
@@ -289,10 +285,10 @@ pub async fn patch_queue(
                 values,
             ))
             .await
-            .map_err(internal)?;
+            .map_err(ApiError::from)?;
     }
     let updated = find_queue(&transaction, &key).await?;
-    transaction.commit().await.map_err(internal)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
     Ok(Json(updated))
 }
@@ -302,7 +298,7 @@ pub async fn delete_queue(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let queue = find_queue(&transaction, &key).await?;
     let queue_id = queue["id"].as_i64().unwrap_or_default();
     if queue["name"] == "root" {
@@ -324,10 +320,10 @@ pub async fn delete_queue(
             vec![queue_id.into()],
         ))
         .await
-        .map_err(internal)?
+        .map_err(ApiError::from)?
         .map(|row| row.try_get::<i64>("", "n"))
         .transpose()
-        .map_err(internal)?
+        .map_err(ApiError::from)?
         .unwrap_or(0);
     if children > 0 {
         return Err(ApiError::Conflict(format!(
@@ -341,9 +337,9 @@ pub async fn delete_queue(
         transaction
             .execute_raw(sql(backend, statement, vec![queue_id.into()]))
             .await
-            .map_err(internal)?;
+            .map_err(ApiError::from)?;
     }
-    transaction.commit().await.map_err(internal)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -386,7 +382,7 @@ pub async fn put_limits(
     State(state): State<AppState>,
     ApiJson(limits): ApiJson<BTreeMap<String, LimitSetting>>,
 ) -> Result<Json<Value>, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let backend = backend_of(&transaction);
     for (name, setting) in &limits {
         super::jobs::validate_limit_name(name)
@@ -409,7 +405,7 @@ pub async fn put_limits(
                 vec![max.into(), per_host.into(), name.as_str().into()],
             ))
             .await
-            .map_err(internal)?;
+            .map_err(ApiError::from)?;
         if updated.rows_affected() == 0 {
             transaction
                 .execute_raw(sql(
@@ -418,10 +414,10 @@ pub async fn put_limits(
                     vec![name.as_str().into(), max.into(), per_host.into(), now_us().into()],
                 ))
                 .await
-                .map_err(internal)?;
+                .map_err(ApiError::from)?;
         }
     }
-    transaction.commit().await.map_err(internal)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
     list_limits(State(state)).await
 }
@@ -431,7 +427,7 @@ pub async fn delete_limit(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(internal)?;
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let backend = backend_of(&transaction);
     let row = transaction
         .query_one_raw(sql(
@@ -440,9 +436,9 @@ pub async fn delete_limit(
             vec![name.as_str().into()],
         ))
         .await
-        .map_err(internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(|| ApiError::NotFound(format!("limit `{name}` not found")))?;
-    let limit_id: i64 = row.try_get("", "id").map_err(internal)?;
+    let limit_id: i64 = row.try_get("", "id").map_err(ApiError::from)?;
     for statement in [
         "DELETE FROM job_limits WHERE limit_id = ?",
         "DELETE FROM limits WHERE id = ?",
@@ -450,9 +446,9 @@ pub async fn delete_limit(
         transaction
             .execute_raw(sql(backend, statement, vec![limit_id.into()]))
             .await
-            .map_err(internal)?;
+            .map_err(ApiError::from)?;
     }
-    transaction.commit().await.map_err(internal)?;
+    transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
     Ok(StatusCode::NO_CONTENT)
 }
@@ -477,7 +473,7 @@ async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<
             vec![group_id.into()],
         ))
         .await
-        .map_err(internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(|| ApiError::NotFound(format!("job group {group_id} not found")))?;
     let jobs = connection
         .query_all_raw(sql(
@@ -486,7 +482,7 @@ async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<
             vec![group_id.into()],
         ))
         .await
-        .map_err(internal)?
+        .map_err(ApiError::from)?
         .into_iter()
         .map(|job| {
             Ok(json!({
@@ -496,12 +492,12 @@ async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<
             }))
         })
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     Ok(json!({
-        "id": row.try_get::<i64>("", "id").map_err(internal)?,
-        "title": row.try_get::<String>("", "title").map_err(internal)?,
-        "user": row.try_get::<Option<String>>("", "owner").map_err(internal)?,
-        "time_created": rfc3339(row.try_get::<i64>("", "time_created").map_err(internal)?),
+        "id": row.try_get::<i64>("", "id").map_err(ApiError::from)?,
+        "title": row.try_get::<String>("", "title").map_err(ApiError::from)?,
+        "user": row.try_get::<Option<String>>("", "owner").map_err(ApiError::from)?,
+        "time_created": rfc3339(row.try_get::<i64>("", "time_created").map_err(ApiError::from)?),
         "jobs": jobs,
     }))
 }
@@ -527,9 +523,9 @@ pub async fn create_group(
             vec![title.into(), group.user.into(), now_us().into()],
         ))
         .await
-        .map_err(internal)?
+        .map_err(ApiError::from)?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the insert returned no id")))?;
-    let group_id: i64 = row.try_get("", "id").map_err(internal)?;
+    let group_id: i64 = row.try_get("", "id").map_err(ApiError::from)?;
     Ok((
         StatusCode::CREATED,
         Json(group_json(&state.db, group_id).await?),
@@ -545,10 +541,10 @@ pub async fn list_groups(State(state): State<AppState>) -> Result<Json<Value>, A
             "SELECT id FROM job_groups ORDER BY id DESC LIMIT 1000",
         ))
         .await
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     let mut groups = Vec::with_capacity(rows.len());
     for row in rows {
-        groups.push(group_json(&state.db, row.try_get("", "id").map_err(internal)?).await?);
+        groups.push(group_json(&state.db, row.try_get("", "id").map_err(ApiError::from)?).await?);
     }
     Ok(Json(json!({ "jobgroups": groups })))
 }
@@ -577,7 +573,7 @@ pub async fn failed_on_agents(
             vec![task_id.into()],
         ))
         .await
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     let agents = rows
         .into_iter()
         .map(|row| {
@@ -587,7 +583,7 @@ pub async fn failed_on_agents(
             }))
         })
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     Ok(Json(json!({ "failed_on_agents": agents })))
 }
 
@@ -606,7 +602,7 @@ pub async fn clear_failed_on_agents(
             vec![task_id.into()],
         ))
         .await
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -624,7 +620,7 @@ pub async fn clear_failed_on_agent(
             vec![task_id.into(), agent_id.as_str().into()],
         ))
         .await
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     if deleted.rows_affected() == 0 {
         return Err(ApiError::NotFound(format!(
             "task {task_id} did not fail on agent {agent_id}"
@@ -649,7 +645,7 @@ pub async fn attempts(
             vec![task_id.into()],
         ))
         .await
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     let attempts = rows
         .into_iter()
         .map(|row| {
@@ -665,7 +661,7 @@ pub async fn attempts(
             }))
         })
         .collect::<Result<Vec<Value>, sea_orm::DbErr>>()
-        .map_err(internal)?;
+        .map_err(ApiError::from)?;
     let mut attempts = attempts;
     // Failed and lost attempts are recorded as they end; the current one is the task itself.
     let current_recorded = attempts

@@ -553,3 +553,76 @@ async fn a_broker_restart_mid_run_loses_nothing_and_a_running_task_finishes_once
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_database_outage_gets_503_for_writes_and_ingestion_resumes_with_nothing_lost()
+-> anyhow::Result<()> {
+    let postgres = warren_tests::PrivatePostgres::start()?;
+    let farm = TestFarm::spawn(FarmOptions {
+        database: warren_tests::DatabaseKind::Postgres,
+        postgres_admin_url: Some(postgres.admin_url.clone()),
+        worker_args: vec!["--cpus".to_owned(), "2".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "through an outage",
+            &[&fakerender, "--lines", "50", "--duration", "0.4"],
+            1,
+            12,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    eventually("some tasks to finish", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+        Ok((job["tasks"]["done"].as_i64() >= Some(2)).then_some(()))
+    })
+    .await?;
+
+    postgres.stop()?;
+    let (status, answer) = farm
+        .post_raw(
+            "/api/v1/jobs",
+            "application/json",
+            serde_json::to_vec(&TestFarm::command_job("refused", &["true"], 1, 1, 1))?,
+        )
+        .await?;
+    assert_eq!(status, reqwest::StatusCode::SERVICE_UNAVAILABLE, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("database"),
+        "{answer}"
+    );
+    postgres.restart()?;
+
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    for task in farm.tasks(job_id).await? {
+        let log = farm
+            .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+            .await?;
+        assert_complete_log(&log, 50);
+    }
+    assert!(
+        farm.take_dead_letters().await?.is_empty(),
+        "no event was given up on"
+    );
+    let accepted = farm
+        .submit_job(&TestFarm::command_job("after", &["true"], 1, 1, 1))
+        .await?;
+    farm.wait_for_job_state(
+        accepted["id"].as_i64().unwrap_or_default(),
+        &["done"],
+        JOB_TIMEOUT,
+    )
+    .await?;
+    Ok(())
+}
