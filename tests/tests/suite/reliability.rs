@@ -22,10 +22,19 @@ fn event(kind: &str, fields: Value) -> Vec<u8> {
     serde_json::to_vec(&message).expect("JSON encodes")
 }
 
-/// Lines `1..=count` as `warren-fakerender --lines` prints them, checked in order.
+/// The lines `progress 0 ..` to `progress count-1 ..` that `warren-fakerender --lines count`
+/// prints, each once and in order.
 fn assert_complete_log(log: &str, count: usize) {
-    let lines: Vec<&str> = log.lines().collect();
-    assert_eq!(lines.len(), count, "log has every line once:\n{log}");
+    let numbers: Vec<usize> = log
+        .lines()
+        .filter_map(|line| line.strip_prefix("progress "))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(
+        numbers,
+        (0..count).collect::<Vec<_>>(),
+        "the log holds every line once, in order:\n{log}"
+    );
 }
 
 #[tokio::test]
@@ -624,5 +633,130 @@ async fn a_database_outage_gets_503_for_writes_and_ingestion_resumes_with_nothin
         JOB_TIMEOUT,
     )
     .await?;
+    Ok(())
+}
+
+/// Tasks done across `jobs`.
+async fn done_tasks(farm: &TestFarm, jobs: &[i64]) -> anyhow::Result<i64> {
+    let mut done = 0;
+    for job_id in jobs {
+        let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+        done += job["tasks"]["done"].as_i64().unwrap_or(0);
+    }
+    Ok(done)
+}
+
+/// Seconds of chaos in the soak test: short in CI, longer with `WARREN_SOAK_SECS`.
+fn soak_seconds() -> u64 {
+    std::env::var("WARREN_SOAK_SECS")
+        .ok()
+        .and_then(|secs| secs.parse().ok())
+        .unwrap_or(20)
+}
+
+#[tokio::test]
+async fn soak_with_workers_killed_the_broker_restarted_and_the_master_killed() -> anyhow::Result<()>
+{
+    let rabbit = warren_tests::PrivateRabbit::start().await?;
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 3,
+        worker_args: vec!["--cpus".to_owned(), "2".to_owned()],
+        lease_timeout_secs: 4,
+        heartbeat_secs: 0.5,
+        amqp_url: Some(rabbit.amqp_url.clone()),
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let lines = 30;
+    let mut jobs = Vec::new();
+    for index in 0..6 {
+        let job = farm
+            .submit_job(&TestFarm::command_job(
+                &format!("soak {index}"),
+                &[
+                    &fakerender,
+                    "--lines",
+                    &lines.to_string(),
+                    "--duration",
+                    "0.3",
+                    "--jitter",
+                    "1",
+                ],
+                1,
+                25,
+                1,
+            ))
+            .await?;
+        jobs.push(job["id"].as_i64().unwrap_or_default());
+    }
+    let started = std::time::Instant::now();
+    let mut step = 0usize;
+    let mut live_workers: Vec<usize> = vec![0, 1, 2];
+    while started.elapsed() < Duration::from_secs(soak_seconds()) && step < 200 {
+        // Act only once the farm made progress since the last blow.
+        let before = done_tasks(&farm, &jobs).await?;
+        if before >= 150 {
+            break;
+        }
+        let progress = eventually("progress between blows", JOB_TIMEOUT, || async {
+            Ok((done_tasks(&farm, &jobs).await? > before).then_some(()))
+        })
+        .await;
+        if progress.is_err() {
+            farm.dump_logs();
+            for job_id in &jobs {
+                println!(
+                    "{}",
+                    farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?["tasks"]
+                );
+            }
+        }
+        progress?;
+        println!("blow {step} after {before} tasks done");
+        match step % 3 {
+            0 => {
+                let victim = live_workers.remove(0);
+                farm.worker(victim)?.kill().await?;
+                live_workers.push(farm.start_worker(&[]).await?);
+            }
+            1 => {
+                rabbit.stop_app().await?;
+                rabbit.start_app().await?;
+            }
+            _ => {
+                farm.master()?.kill().await?;
+                farm.start_master().await?;
+            }
+        }
+        step += 1;
+    }
+    println!(
+        "soak: {step} blows in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    for job_id in &jobs {
+        let job = farm
+            .wait_for_job_state(*job_id, &["done", "failed"], Duration::from_secs(300))
+            .await?;
+        assert_eq!(job["state"], "done", "{job}");
+        for task in farm.tasks(*job_id).await? {
+            assert_eq!(task["state"], "done", "{task}");
+            let task_id = task["id"].as_i64().unwrap_or_default();
+            let history = attempts(&farm, *job_id, task_id).await?;
+            let done = history
+                .iter()
+                .filter(|attempt| attempt["state"] == "done")
+                .count();
+            assert_eq!(done, 1, "task {task_id} done exactly once: {history:?}");
+            assert_complete_log(&farm.task_log(*job_id, task_id).await?, lines);
+        }
+    }
+    assert!(
+        farm.take_dead_letters().await?.is_empty(),
+        "nothing was dead-lettered"
+    );
     Ok(())
 }
