@@ -657,9 +657,21 @@ fn soak_seconds() -> u64 {
 #[tokio::test]
 async fn soak_with_workers_killed_the_broker_restarted_and_the_master_killed() -> anyhow::Result<()>
 {
+    soak(3, true, 25).await
+}
+
+#[tokio::test]
+async fn soak_with_a_lone_worker_through_broker_restarts_and_master_kills() -> anyhow::Result<()> {
+    soak(1, false, 8).await
+}
+
+/// Submit jobs and, while they run, deal blows in turn — kill a worker and start another
+/// (when `kill_workers`), restart RabbitMQ, kill and restart the master — each once the farm
+/// made progress since the last; then check every task was done exactly once, whole.
+async fn soak(workers: usize, kill_workers: bool, tasks_per_job: i64) -> anyhow::Result<()> {
     let rabbit = warren_tests::PrivateRabbit::start().await?;
     let mut farm = TestFarm::spawn(FarmOptions {
-        workers: 3,
+        workers,
         worker_args: vec!["--cpus".to_owned(), "2".to_owned()],
         lease_timeout_secs: 4,
         heartbeat_secs: 0.5,
@@ -685,19 +697,21 @@ async fn soak_with_workers_killed_the_broker_restarted_and_the_master_killed() -
                     "1",
                 ],
                 1,
-                25,
+                tasks_per_job,
                 1,
             ))
             .await?;
         jobs.push(job["id"].as_i64().unwrap_or_default());
     }
+    let total = 6 * tasks_per_job;
     let started = std::time::Instant::now();
     let mut step = 0usize;
-    let mut live_workers: Vec<usize> = vec![0, 1, 2];
+    let mut live_workers: Vec<usize> = (0..workers).collect();
+    let kinds = if kill_workers { 3 } else { 2 };
     while started.elapsed() < Duration::from_secs(soak_seconds()) && step < 200 {
         // Act only once the farm made progress since the last blow.
         let before = done_tasks(&farm, &jobs).await?;
-        if before >= 150 {
+        if before >= total {
             break;
         }
         let progress = eventually("progress between blows", JOB_TIMEOUT, || async {
@@ -715,7 +729,7 @@ async fn soak_with_workers_killed_the_broker_restarted_and_the_master_killed() -
         }
         progress?;
         println!("blow {step} after {before} tasks done");
-        match step % 3 {
+        match step % kinds + usize::from(!kill_workers) {
             0 => {
                 let victim = live_workers.remove(0);
                 farm.worker(victim)?.kill().await?;
