@@ -119,15 +119,7 @@ async fn job_counts(
     {
         let job_id: i64 = row.try_get("", "id")?;
         let stored_state: String = row.try_get("", "state")?;
-        let stored = TaskCounts {
-            queued: row.try_get("", "n_queued")?,
-            dispatched: row.try_get("", "n_dispatched")?,
-            running: row.try_get("", "n_running")?,
-            done: row.try_get("", "n_done")?,
-            failed: row.try_get("", "n_failed")?,
-            paused: row.try_get("", "n_paused")?,
-            cancelled: row.try_get("", "n_cancelled")?,
-        };
+        let stored = crate::store::counters::stored_counts(&row)?;
         let real = actual.get(&job_id).copied().unwrap_or_default();
         let mut deltas = CountDeltas::default();
         if stored != real {

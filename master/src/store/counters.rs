@@ -8,6 +8,19 @@ use warren_shared::{JobState, TaskCounts, TaskState};
 
 use crate::db::{backend_of, now_us, placeholders};
 
+/// A job row's stored counters (`n_queued` .. `n_cancelled`).
+pub fn stored_counts(row: &sea_orm::QueryResult) -> Result<TaskCounts, DbErr> {
+    Ok(TaskCounts {
+        queued: row.try_get("", "n_queued")?,
+        dispatched: row.try_get("", "n_dispatched")?,
+        running: row.try_get("", "n_running")?,
+        done: row.try_get("", "n_done")?,
+        failed: row.try_get("", "n_failed")?,
+        paused: row.try_get("", "n_paused")?,
+        cancelled: row.try_get("", "n_cancelled")?,
+    })
+}
+
 /// Signed per-state changes of task counts, by job.
 #[derive(Debug, Default, Clone)]
 pub struct CountDeltas {
@@ -85,15 +98,7 @@ impl CountDeltas {
             else {
                 continue;
             };
-            let counts = TaskCounts {
-                queued: row.try_get("", "n_queued")?,
-                dispatched: row.try_get("", "n_dispatched")?,
-                running: row.try_get("", "n_running")?,
-                done: row.try_get("", "n_done")?,
-                failed: row.try_get("", "n_failed")?,
-                paused: row.try_get("", "n_paused")?,
-                cancelled: row.try_get("", "n_cancelled")?,
-            };
+            let counts = stored_counts(&row)?;
             let old_state: String = row.try_get("", "state")?;
             let time_started: Option<i64> = row.try_get("", "time_started")?;
             let time_finished: Option<i64> = row.try_get("", "time_finished")?;
