@@ -26,13 +26,16 @@ struct Args {
     /// Single-task jobs in the latency measurement.
     #[arg(long, default_value_t = 200)]
     latency_jobs: usize,
-    /// Measurements to run (comma-separated): throughput, batch10, latency, scale, celery.
+    /// Measurements to run (comma-separated): throughput, batch10, latency, scale, logs, celery.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "throughput,batch10,latency,scale,celery"
+        default_value = "throughput,batch10,latency,scale,logs,celery"
     )]
     only: Vec<String>,
+    /// Lines each task prints in the log-ingestion measurement (100 bytes each, 4 tasks).
+    #[arg(long, default_value_t = 250_000)]
+    log_lines: i64,
     /// Frames per job in the submission-scale measurement.
     #[arg(long, default_value_t = 100_000)]
     scale_frames: i64,
@@ -140,6 +143,60 @@ async fn throughput_run(
     }
     let finished = parse_micros(&job["time_finished"])?;
     Ok(((finished - submitted_at) as f64 / 1e6, n_tasks))
+}
+
+/// Four tasks printing `lines` lines of 100 bytes as fast as they can, on two workers: MB of
+/// log text stored per second (submit to the job's end), and how long after the last task's
+/// process ended its last lines were stored (ms).
+async fn logs_run(database: DatabaseKind, lines: i64) -> anyhow::Result<(f64, f64, f64)> {
+    const LINE_BYTES: i64 = 100;
+    const TASKS: i64 = 4;
+    let mut farm = TestFarm::spawn(farm_options(database, 2)).await?;
+    let fakerender = warren_tests::bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let submitted_at = now_micros();
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "log ingestion",
+            &[
+                &fakerender,
+                "--spew",
+                "--lines",
+                &lines.to_string(),
+                "--line-bytes",
+                &LINE_BYTES.to_string(),
+            ],
+            1,
+            TASKS,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().context("a job id")?;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], Duration::from_secs(1800))
+        .await?;
+    if job["state"] != "done" {
+        bail!("the log job ended {}", job["state"]);
+    }
+    let finished = parse_micros(&job["time_finished"])?;
+    let mut last_process_end = 0;
+    for task in farm.tasks(job_id).await? {
+        last_process_end = last_process_end.max(parse_micros(&task["time_finished"])?);
+    }
+    let seconds = (finished - submitted_at) as f64 / 1e6;
+    let megabytes = (TASKS * lines * LINE_BYTES) as f64 / 1e6;
+    // The master's peak resident memory (VmHWM), to show ingestion keeps it bounded.
+    let master_pid = farm.master()?.pid().context("the master's pid")?;
+    let peak_kb: f64 = std::fs::read_to_string(format!("/proc/{master_pid}/status"))?
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .context("no VmHWM for the master")?;
+    Ok((
+        megabytes / seconds,
+        (finished - last_process_end) as f64 / 1e3,
+        peak_kb / 1024.0,
+    ))
 }
 
 /// Submit single-task jobs one at a time on an idle farm; submit → process start, in ms.
@@ -388,6 +445,37 @@ async fn main() -> anyhow::Result<()> {
         ));
         figures.push(Figure::new("warren dispatch latency p99", "ms", p99s));
         figures.push(Figure::new("warren dispatch latency max", "ms", maxes));
+    }
+    if wants("logs") {
+        let (mut rates, mut delays, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
+        for run in 0..args.runs {
+            let (rate, delay, peak) = logs_run(database, args.log_lines).await?;
+            eprintln!(
+                "logs run {}: {rate:.1} MB/s stored, last lines stored {delay:.0} ms after the process ended, master peak RSS {peak:.0} MB",
+                run + 1
+            );
+            rates.push(rate);
+            delays.push(delay);
+            peaks.push(peak);
+        }
+        figures.push(Figure::new(
+            &format!(
+                "warren log ingestion, 4 tasks x {} lines of 100 bytes",
+                args.log_lines
+            ),
+            "MB/s",
+            rates,
+        ));
+        figures.push(Figure::new(
+            "warren log delay: last process end -> its last lines stored",
+            "ms",
+            delays,
+        ));
+        figures.push(Figure::new(
+            "warren master peak RSS during log ingestion",
+            "MB",
+            peaks,
+        ));
     }
     if wants("scale") {
         let (mut accepts, mut p99s) = (Vec::new(), Vec::new());
