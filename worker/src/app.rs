@@ -141,7 +141,11 @@ impl Worker {
             Topology::common(&names, queue_defaults),
         )?;
         let publisher = Arc::new(Publisher::new(broker.clone()));
-        let (events, event_publisher) = event_queue(publisher.clone());
+        let (events, event_publisher) = event_queue(
+            publisher.clone(),
+            settings.dir.join("spill"),
+            settings.event_memory_kib,
+        );
         tracing::info!(%agent_id, hostname = %host.hostname, cpus, ram_mb, namespace = %names.namespace(), "worker ready");
         Ok(Self {
             settings,

@@ -125,6 +125,11 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_REQUEUE_ON_STOP")]
     pub requeue_on_stop: bool,
 
+    /// KiB of task output kept in memory while it waits for the broker; more is spilled to
+    /// files under `--dir`.
+    #[arg(long, env = "WARREN_EVENT_MEMORY_KIB", default_value_t = crate::events::DEFAULT_LOG_MEMORY_KIB)]
+    pub event_memory_kib: usize,
+
     /// Delete unused queues after this many milliseconds (for throw-away farms such as tests).
     #[arg(long, env = "WARREN_QUEUE_EXPIRES_MS", hide = true)]
     pub queue_expires_ms: Option<u32>,
@@ -256,6 +261,8 @@ pub struct Settings {
     pub allow_root_tasks: bool,
     /// Hand running tasks back on SIGTERM.
     pub requeue_on_stop: bool,
+    /// KiB of task output kept in memory while it waits for the broker.
+    pub event_memory_kib: usize,
     /// Queue expiry for throw-away farms.
     pub queue_expires_ms: Option<u32>,
     /// Software checks.
@@ -354,6 +361,7 @@ impl WorkerConfig {
             kill_grace: Duration::from_secs_f64(self.kill_grace_secs.clamp(0.0, 3600.0)),
             allow_root_tasks: self.allow_root_tasks || file.allow_root_tasks.unwrap_or(false),
             requeue_on_stop: self.requeue_on_stop || file.requeue_on_stop.unwrap_or(false),
+            event_memory_kib: self.event_memory_kib.max(64),
             queue_expires_ms: self.queue_expires_ms,
             software,
         })

@@ -2,8 +2,11 @@
 //!
 //! Events are published in the order they were queued, in batches, and retried (after a
 //! reconnect) until the broker confirms them, so a broker restart delays events but loses none.
-//! Log chunks hold permits of a byte budget until confirmed, which pushes back on tasks that
-//! print faster than the broker takes their output.
+//! Log chunks hold permits of a memory budget until confirmed; a chunk that finds the budget
+//! spent (the broker is away, or slower than the tasks print) is written to a spill file
+//! instead and keeps its place in the queue, so memory stays bounded, tasks never block on
+//! their output, and order is kept. Spill files are read back when their turn comes and
+//! deleted once the broker confirmed them.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -23,13 +26,15 @@ const MAX_IN_FLIGHT: usize = 1024;
 const MAX_EVENTS_PER_MESSAGE: usize = 256;
 /// Largest `EventBatch` payload, so log-heavy batches stay reasonable broker messages.
 const MAX_BATCH_BYTES: usize = 512 * 1024;
-/// Log bytes that may wait for the broker before tasks block on their output.
-const LOG_BUDGET_KIB: usize = 64 * 1024;
+/// Log bytes kept in memory while they wait for the broker (the rest is spilled to disk).
+pub const DEFAULT_LOG_MEMORY_KIB: usize = 64 * 1024;
 
 struct QueuedEvent {
     outgoing: Outgoing,
     confirmed: Option<oneshot::Sender<()>>,
     _permit: Option<OwnedSemaphorePermit>,
+    /// The spill file holding the payload (read back into `outgoing` when published).
+    spilled: Option<std::path::PathBuf>,
 }
 
 /// Queues events for the master.
@@ -38,6 +43,15 @@ pub struct EventSender {
     queue_tx: mpsc::UnboundedSender<QueuedEvent>,
     log_budget: Arc<Semaphore>,
     exchange: String,
+    spill: Arc<Spill>,
+    budget_kib: u32,
+}
+
+/// Where log chunks go when the memory budget is spent.
+#[derive(Debug)]
+struct Spill {
+    dir: std::path::PathBuf,
+    next: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for EventSender {
@@ -60,6 +74,7 @@ impl EventSender {
             outgoing,
             confirmed,
             _permit: permit,
+            spilled: None,
         });
     }
 
@@ -76,11 +91,41 @@ impl EventSender {
         confirmed_rx
     }
 
-    /// Queue a log chunk of about `bytes` bytes, waiting while too much output is unconfirmed.
+    /// Queue a log chunk of about `bytes` bytes: in memory while the budget lasts, else in a
+    /// spill file (waiting for memory only if the disk refuses it).
     pub async fn send_log(&self, message: &Message, bytes: usize) {
-        let kib = (bytes / 1024).clamp(1, LOG_BUDGET_KIB) as u32;
-        let permit = self.log_budget.clone().acquire_many_owned(kib).await.ok();
-        self.queue(message, None, permit);
+        let kib = ((bytes / 1024).max(1) as u32).min(self.budget_kib);
+        if let Ok(permit) = self.log_budget.clone().try_acquire_many_owned(kib) {
+            self.queue(message, None, Some(permit));
+            return;
+        }
+        let outgoing = Outgoing::new(self.exchange.clone(), EVENTS_KEY, message);
+        let seq = self
+            .spill
+            .next
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = self.spill.dir.join(format!("{seq:012}.event"));
+        let written = tokio::fs::create_dir_all(&self.spill.dir)
+            .await
+            .and(tokio::fs::write(&path, &outgoing.payload).await);
+        match written {
+            Ok(()) => {
+                let _ = self.queue_tx.send(QueuedEvent {
+                    outgoing: Outgoing {
+                        payload: Vec::new(),
+                        ..outgoing
+                    },
+                    confirmed: None,
+                    _permit: None,
+                    spilled: Some(path),
+                });
+            }
+            Err(error) => {
+                tracing::warn!(%error, path = %path.display(), "cannot spill a log chunk to disk; waiting for memory");
+                let permit = self.log_budget.clone().acquire_many_owned(kib).await.ok();
+                self.queue(message, None, permit);
+            }
+        }
     }
 }
 
@@ -102,10 +147,12 @@ impl Unit {
 /// Take the next message's worth of events from the front of `pending`. Several waiting events
 /// travel as one `EventBatch`, whose body splices the events' own encodings (each keeps its `v`).
 fn next_unit(pending: &mut VecDeque<QueuedEvent>) -> Option<Unit> {
+    load_spilled(pending);
     let first = pending.pop_front()?;
     let mut bytes = first.outgoing.payload.len();
     let mut events = vec![first];
     while events.len() < MAX_EVENTS_PER_MESSAGE {
+        load_spilled(pending);
         match pending.front() {
             Some(next) if bytes + next.outgoing.payload.len() < MAX_BATCH_BYTES => {
                 bytes += next.outgoing.payload.len() + 1;
@@ -139,26 +186,66 @@ fn next_unit(pending: &mut VecDeque<QueuedEvent>) -> Option<Unit> {
     Some(Unit { events, outgoing })
 }
 
+/// Read the payload of the event at the front of `pending` back from its spill file. A chunk
+/// whose file is gone cannot be sent: it is dropped, and `warren-master check` will show the
+/// gap in its log.
+fn load_spilled(pending: &mut VecDeque<QueuedEvent>) {
+    while let Some(front) = pending.front_mut() {
+        let Some(path) = front
+            .spilled
+            .as_ref()
+            .filter(|_| front.outgoing.payload.is_empty())
+        else {
+            return;
+        };
+        match std::fs::read(path) {
+            Ok(payload) => {
+                front.outgoing.payload = payload;
+                return;
+            }
+            Err(error) => {
+                tracing::error!(%error, path = %path.display(), "a spilled log chunk cannot be read back; it is lost");
+                pending.pop_front();
+            }
+        }
+    }
+}
+
 /// The publishing side of the event queue.
 pub struct EventPublisher {
     queue_rx: mpsc::UnboundedReceiver<QueuedEvent>,
     publisher: Arc<Publisher>,
+    /// Most payload bytes published and not yet confirmed.
+    max_in_flight_bytes: usize,
 }
 
-/// A connected sender and publisher.
+/// A connected sender and publisher. Log chunks beyond `memory_kib` KiB go to files in
+/// `spill_dir`; spill files left by an earlier run are removed (their attempts are over).
 #[must_use]
-pub fn event_queue(publisher: Arc<Publisher>) -> (EventSender, EventPublisher) {
+pub fn event_queue(
+    publisher: Arc<Publisher>,
+    spill_dir: std::path::PathBuf,
+    memory_kib: usize,
+) -> (EventSender, EventPublisher) {
     let (queue_tx, queue_rx) = mpsc::unbounded_channel();
     let exchange = publisher.broker().names().events_exchange();
+    let _ = std::fs::remove_dir_all(&spill_dir);
+    let budget_kib = u32::try_from(memory_kib.max(1)).unwrap_or(u32::MAX);
     (
         EventSender {
             queue_tx,
-            log_budget: Arc::new(Semaphore::new(LOG_BUDGET_KIB)),
+            log_budget: Arc::new(Semaphore::new(budget_kib as usize)),
             exchange,
+            spill: Arc::new(Spill {
+                dir: spill_dir,
+                next: std::sync::atomic::AtomicU64::new(0),
+            }),
+            budget_kib,
         },
         EventPublisher {
             queue_rx,
             publisher,
+            max_in_flight_bytes: (budget_kib as usize).saturating_mul(1024),
         },
     )
 }
@@ -180,10 +267,17 @@ impl EventPublisher {
         let far_future = tokio::time::Instant::now() + Duration::from_secs(365 * 24 * 3600);
         loop {
             let mut failure = None;
-            while in_flight.len() < MAX_IN_FLIGHT {
+            let mut in_flight_bytes: usize = in_flight
+                .iter()
+                .map(|(unit, _)| unit.outgoing.payload.len())
+                .sum();
+            while in_flight.len() < MAX_IN_FLIGHT
+                && (in_flight.is_empty() || in_flight_bytes < self.max_in_flight_bytes)
+            {
                 let Some(unit) = next_unit(&mut pending) else {
                     break;
                 };
+                in_flight_bytes += unit.outgoing.payload.len();
                 match self.publisher.start_publish(&unit.outgoing).await {
                     Ok(confirm) => in_flight.push_back((unit, confirm)),
                     Err(error) => {
@@ -244,6 +338,9 @@ impl EventPublisher {
                                 for event in unit.events {
                                     if let Some(confirmed) = event.confirmed {
                                         let _ = confirmed.send(());
+                                    }
+                                    if let Some(path) = event.spilled {
+                                        let _ = tokio::fs::remove_file(path).await;
                                     }
                                 }
                             }

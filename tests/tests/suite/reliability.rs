@@ -774,3 +774,71 @@ async fn soak(workers: usize, kill_workers: bool, tasks_per_job: i64) -> anyhow:
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn output_made_while_the_broker_is_away_spills_to_disk_and_arrives_whole()
+-> anyhow::Result<()> {
+    let rabbit = warren_tests::PrivateRabbit::start().await?;
+    let farm = TestFarm::spawn(FarmOptions {
+        worker_args: vec!["--event-memory-kib".to_owned(), "256".to_owned()],
+        amqp_url: Some(rabbit.amqp_url.clone()),
+        lease_timeout_secs: 120,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let go = farm.dir().join("go");
+    let ended = farm.dir().join("ended");
+    let lines = 40_000;
+    // Waits for the broker to be gone, prints 4 MB, and ends.
+    let script = format!(
+        "while [ ! -e {go} ]; do sleep 0.05; done; {fakerender} --spew --lines {lines} --line-bytes 100; touch {ended}",
+        go = go.display(),
+        ended = ended.display(),
+    );
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "spills",
+            &["sh", "-c", &script],
+            1,
+            1,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    running_on(&farm, job_id).await?;
+    rabbit.stop_app().await?;
+    std::fs::write(&go, b"")?;
+    eventually("the task's output to end", JOB_TIMEOUT, || async {
+        Ok(ended.exists().then_some(()))
+    })
+    .await?;
+    let spill = farm.dir().join("worker-0").join("spill");
+    let spilled = std::fs::read_dir(&spill).map_or(0, Iterator::count);
+    assert!(spilled > 0, "output beyond 256 KiB went to spill files");
+    rabbit.start_app().await?;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done");
+    let task = &farm.tasks(job_id).await?[0];
+    let log = farm
+        .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+        .await?;
+    let numbers: Vec<usize> = log
+        .lines()
+        .filter_map(|line| line.strip_prefix("spew"))
+        .filter_map(|rest| rest.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(
+        numbers,
+        (0..lines).collect::<Vec<_>>(),
+        "every line once, in order"
+    );
+    eventually("the spill files to be removed", JOB_TIMEOUT, || async {
+        Ok((std::fs::read_dir(&spill).map_or(0, Iterator::count) == 0).then_some(()))
+    })
+    .await?;
+    Ok(())
+}
