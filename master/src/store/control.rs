@@ -18,6 +18,24 @@ pub struct StoppedAttempt {
     pub agent_id: String,
 }
 
+impl StoppedAttempt {
+    /// The attempt in a row of `id, attempts, agent_id`; `None` when no agent holds it.
+    fn from_row(row: &sea_orm::QueryResult) -> Result<Option<Self>> {
+        let agent_id: Option<String> = row.try_get("", "agent_id")?;
+        let attempts: i32 = row.try_get("", "attempts")?;
+        Ok(match agent_id {
+            Some(agent_id) => Some(Self {
+                attempt: AttemptRef {
+                    task_id: TaskId(row.try_get("", "id")?),
+                    attempt: attempts.max(0) as u32,
+                },
+                agent_id,
+            }),
+            None => None,
+        })
+    }
+}
+
 /// What to do with a job's tasks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -110,19 +128,9 @@ pub async fn apply(
         let rows = transaction
             .query_all_raw(sql(backend, &text, values))
             .await?;
-        for row in &rows {
-            if *from_state == TaskState::Running {
-                let agent_id: Option<String> = row.try_get("", "agent_id")?;
-                let attempts: i32 = row.try_get("", "attempts")?;
-                if let Some(agent_id) = agent_id {
-                    stopped.push(StoppedAttempt {
-                        attempt: AttemptRef {
-                            task_id: TaskId(row.try_get("", "id")?),
-                            attempt: attempts.max(0) as u32,
-                        },
-                        agent_id,
-                    });
-                }
+        if *from_state == TaskState::Running {
+            for row in &rows {
+                stopped.extend(StoppedAttempt::from_row(row)?);
             }
         }
         deltas.moved_many(job_id, *from_state, to_state, rows.len() as i64);
@@ -152,17 +160,7 @@ pub async fn delete(transaction: &DatabaseTransaction, job_id: i64) -> Result<Ve
         .await?;
     let mut stopped = Vec::new();
     for row in &rows {
-        let agent_id: Option<String> = row.try_get("", "agent_id")?;
-        let attempts: i32 = row.try_get("", "attempts")?;
-        if let Some(agent_id) = agent_id {
-            stopped.push(StoppedAttempt {
-                attempt: AttemptRef {
-                    task_id: TaskId(row.try_get("", "id")?),
-                    attempt: attempts.max(0) as u32,
-                },
-                agent_id,
-            });
-        }
+        stopped.extend(StoppedAttempt::from_row(row)?);
     }
     // Tables without foreign keys to jobs. A deleted parent no longer holds its children back.
     for statement in [
