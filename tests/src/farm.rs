@@ -421,6 +421,55 @@ impl TestFarm {
         Ok(worker_idx)
     }
 
+    /// Start `warren-worker simulate` with `agents` simulated agents (each offering one CPU and
+    /// 4096 MB unless `extra_args` say otherwise) and wait until it runs them; returns its index
+    /// among the workers.
+    pub async fn start_simulated_agents(
+        &mut self,
+        agents: usize,
+        extra_args: &[&str],
+    ) -> anyhow::Result<usize> {
+        let worker_idx = self.workers.len();
+        let (mut command, log_path) =
+            self.command(&bin_path("warren-worker")?, &format!("worker-{worker_idx}"))?;
+        command
+            .arg("simulate")
+            .arg("--agents")
+            .arg(agents.to_string())
+            .arg("--dir")
+            .arg(self.dir.path().join(format!("worker-{worker_idx}")))
+            .arg("--heartbeat-interval-secs")
+            .arg(self.options.heartbeat_secs.to_string())
+            .args(extra_args);
+        let mut child = command.spawn().context("cannot start warren-worker simulate")?;
+        let stdout = child.stdout.take().context("the simulator has no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let mut process = Process {
+            name: format!("worker-{worker_idx}"),
+            log_path,
+            child,
+        };
+        let started = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await? {
+                if line.starts_with("warren-worker simulating") {
+                    return Ok::<_, anyhow::Error>(true);
+                }
+            }
+            Ok(false)
+        })
+        .await;
+        if !matches!(started, Ok(Ok(true))) {
+            let _ = process.kill().await;
+            bail!(
+                "warren-worker simulate did not start; its log ends with:\n{}",
+                process.log_tail(30)
+            );
+        }
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        self.workers.push(process);
+        Ok(worker_idx)
+    }
+
     /// A worker process.
     pub fn worker(&mut self, worker_idx: usize) -> anyhow::Result<&mut Process> {
         self.workers.get_mut(worker_idx).context("no such worker")

@@ -25,7 +25,7 @@ use crate::consumers::{
     run_control_consumer,
 };
 use crate::events::{EventPublisher, EventSender, event_queue};
-use crate::executor::{UnitContext, UnitReport, UnitRequest, run_unit};
+use crate::executor::{UnitContext, UnitReport, UnitRequest, run_simulated_unit, run_unit};
 use crate::probe::{HostInfo, Probe};
 use crate::{identity, probe, software};
 
@@ -33,6 +33,31 @@ use crate::{identity, probe, software};
 const MAX_PREFETCH: u64 = 1_000;
 /// How often free RAM is measured, so RAM taken by other programs shrinks what fits.
 const RAM_PROBE_PERIOD: Duration = Duration::from_secs(2);
+
+/// A simulated agent runs no processes: each task "runs" for `task` plus up to `jitter`, then
+/// reports success. It speaks the real protocol, for measuring the master with many agents.
+#[derive(Debug, Clone, Copy)]
+pub struct Simulation {
+    /// How long every task takes.
+    pub task: Duration,
+    /// Up to this much longer, varying by task.
+    pub jitter: Duration,
+}
+
+impl Simulation {
+    /// The simulated run time of `task_id`'s attempt.
+    fn duration(&self, task_id: i64, attempt: u32) -> Duration {
+        let jitter_ms = self.jitter.as_millis() as u64;
+        if jitter_ms == 0 {
+            return self.task;
+        }
+        // A cheap mix of the ids, so durations spread without a random number generator.
+        let mixed = (task_id as u64 ^ u64::from(attempt).rotate_left(32))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+        self.task + Duration::from_millis(mixed % (jitter_ms + 1))
+    }
+}
 
 /// A built worker, ready to run.
 pub struct Worker {
@@ -48,7 +73,9 @@ pub struct Worker {
     events: EventSender,
     /// Taken by `run`.
     event_publisher: Option<EventPublisher>,
-    probe: Probe,
+    /// The host's live figures; `None` for a simulated agent, which reports its reservations.
+    probe: Option<Probe>,
+    simulation: Option<Simulation>,
 }
 
 /// One class this worker has consumed.
@@ -111,7 +138,64 @@ impl Worker {
             )
         })?;
         let probe = Probe::new().context("cannot read the host's resources")?;
-        let mut host = probe.host_info();
+        let host = probe.host_info();
+        let broker = Self::broker(
+            &settings,
+            names,
+            format!("warren-worker {} {agent_id}", host.hostname),
+        )?;
+        Ok(Self::assemble(settings, agent_id, host, broker, Some(probe), None))
+    }
+
+    /// A simulated agent with a fresh id, on a broker handle it may share with other simulated
+    /// agents (see [`Worker::broker`]).
+    #[must_use]
+    pub fn simulated(
+        settings: Settings,
+        host: HostInfo,
+        broker: Broker,
+        simulation: Simulation,
+    ) -> Self {
+        Self::assemble(
+            settings,
+            AgentId::new_random(),
+            host,
+            broker,
+            None,
+            Some(simulation),
+        )
+    }
+
+    /// A broker handle for workers of these settings, connected lazily.
+    pub fn broker(
+        settings: &Settings,
+        names: Names,
+        connection_name: String,
+    ) -> anyhow::Result<Broker> {
+        let queue_defaults = QueueDefaults {
+            expires_ms: settings.queue_expires_ms,
+            ..QueueDefaults::default()
+        };
+        let topology = Topology::common(&names, queue_defaults);
+        Ok(Broker::new(
+            BrokerConfig {
+                url: settings.amqp_url.clone(),
+                names,
+                connection_name,
+                queue_defaults,
+            },
+            topology,
+        )?)
+    }
+
+    fn assemble(
+        settings: Settings,
+        agent_id: AgentId,
+        mut host: HostInfo,
+        broker: Broker,
+        probe: Option<Probe>,
+        simulation: Option<Simulation>,
+    ) -> Self {
         if let Some(hostname) = &settings.hostname {
             host.hostname = hostname.clone();
         }
@@ -127,32 +211,21 @@ impl Worker {
             cpus,
             ram_mb,
         };
-        let queue_defaults = QueueDefaults {
-            expires_ms: settings.queue_expires_ms,
-            ..QueueDefaults::default()
-        };
-        let broker = Broker::new(
-            BrokerConfig {
-                url: settings.amqp_url.clone(),
-                names: names.clone(),
-                connection_name: format!("warren-worker {} {agent_id}", host.hostname),
-                queue_defaults,
-            },
-            Topology::common(&names, queue_defaults),
-        )?;
         let publisher = Arc::new(Publisher::new(broker.clone()));
         let (events, event_publisher) = event_queue(
             publisher.clone(),
             settings.dir.join("spill"),
             settings.event_memory_kib,
         );
-        tracing::info!(%agent_id, hostname = %host.hostname, cpus, ram_mb, namespace = %names.namespace(), "worker ready");
-        Ok(Self {
+        if simulation.is_none() {
+            tracing::info!(%agent_id, hostname = %host.hostname, cpus, ram_mb, namespace = %broker.names().namespace(), "worker ready");
+        }
+        Self {
             settings,
             agent_id,
             host,
-            addresses: probe::addresses(),
-            disks: probe::disks(),
+            addresses: probe.as_ref().map(|_| probe::addresses()).unwrap_or_default(),
+            disks: probe.as_ref().map(|_| probe::disks()).unwrap_or_default(),
             gpus: Vec::new(),
             capabilities,
             broker,
@@ -160,7 +233,8 @@ impl Worker {
             events,
             event_publisher: Some(event_publisher),
             probe,
-        })
+            simulation,
+        }
     }
 
     /// This worker's agent id.
@@ -172,8 +246,10 @@ impl Worker {
     /// Run until `shutdown`; then take no new work, let running tasks finish, say goodbye and
     /// flush the remaining events.
     pub async fn run(mut self, mut shutdown: Shutdown) -> anyhow::Result<()> {
-        self.gpus = probe::gpus().await;
-        self.capabilities.software = software::discover(&self.settings.software).await;
+        if self.simulation.is_none() {
+            self.gpus = probe::gpus().await;
+            self.capabilities.software = software::discover(&self.settings.software).await;
+        }
         let (loops_trigger, loops_shutdown) = shutdown_channel();
         let (publisher_trigger, publisher_shutdown) = shutdown_channel();
         let event_publisher = self
@@ -250,8 +326,10 @@ impl Worker {
                     self.send_hello(&state);
                 }
                 _ = heartbeat.tick() => self.send_heartbeat(&state),
-                _ = ram_probe.tick() => {
-                    state.capacity.set_measured_free_ram(self.probe.free_ram_mb());
+                _ = ram_probe.tick(), if self.probe.is_some() => {
+                    if let Some(probe) = &mut self.probe {
+                        state.capacity.set_measured_free_ram(probe.free_ram_mb());
+                    }
                     self.update_prefetch(&mut state);
                 }
             }
@@ -280,6 +358,14 @@ impl Worker {
         running
     }
 
+    /// Free RAM as the host reports it, or what reservations leave on a simulated agent.
+    fn free_ram_mb(&mut self, state: &State) -> u64 {
+        match &mut self.probe {
+            Some(probe) => probe.free_ram_mb(),
+            None => state.capacity.free_ram_mb(),
+        }
+    }
+
     fn send_hello(&mut self, state: &State) {
         let hello = Hello {
             agent_id: self.agent_id,
@@ -290,7 +376,7 @@ impl Worker {
             cpu_name: self.host.cpu_name.clone(),
             cpus: self.capabilities.cpus,
             ram_mb: self.capabilities.ram_mb,
-            free_ram_mb: self.probe.free_ram_mb(),
+            free_ram_mb: self.free_ram_mb(state),
             tags: self.settings.tags.clone(),
             software: self.capabilities.software.clone(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -303,10 +389,14 @@ impl Worker {
     }
 
     fn send_heartbeat(&mut self, state: &State) {
+        let free_ram_mb = self.free_ram_mb(state);
         self.events.send(&Message::Heartbeat(Heartbeat {
             agent_id: self.agent_id,
-            free_ram_mb: self.probe.free_ram_mb(),
-            load: self.probe.load(),
+            free_ram_mb,
+            load: self
+                .probe
+                .as_ref()
+                .map_or(state.capacity.running() as f32, Probe::load),
             running: Self::running_attempts(state),
             sent_at: OffsetDateTime::now_utc(),
         }));
@@ -524,12 +614,26 @@ impl Worker {
             },
         );
         tracing::debug!(task_id = %assignment.task_id, attempt = assignment.attempt, job = %assignment.job_title, "starting task");
-        tokio::spawn(run_unit(
-            context.clone(),
-            assignment,
-            requests_rx,
-            reports_tx.clone(),
-        ));
+        match self.simulation {
+            None => {
+                tokio::spawn(run_unit(
+                    context.clone(),
+                    assignment,
+                    requests_rx,
+                    reports_tx.clone(),
+                ));
+            }
+            Some(simulation) => {
+                let duration = simulation.duration(assignment.task_id.0, assignment.attempt);
+                tokio::spawn(run_simulated_unit(
+                    context.clone(),
+                    assignment,
+                    duration,
+                    requests_rx,
+                    reports_tx.clone(),
+                ));
+            }
+        }
         self.update_prefetch(state);
     }
 

@@ -62,7 +62,8 @@ impl Capacity {
     }
 
     /// RAM free for new tasks: what reservations leave, and no more than the system has.
-    fn free_ram_mb(&self) -> u64 {
+    #[must_use]
+    pub fn free_ram_mb(&self) -> u64 {
         let by_reservations = self.ram_mb.saturating_sub(self.used_ram_mb);
         self.measured_free_ram_mb
             .map_or(by_reservations, |measured| by_reservations.min(measured))

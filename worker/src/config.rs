@@ -40,6 +40,9 @@ pub enum Command {
         #[arg(long)]
         no_wait: bool,
     },
+    /// Run many simulated agents in this process, for measuring the master: they speak the real
+    /// protocol (hello, heartbeats, class consumers, task events) but run no processes.
+    Simulate(SimulateArgs),
     /// Say whether a worker started with `start` is running.
     Status {
         /// The worker's directory.
@@ -50,6 +53,28 @@ pub enum Command {
         )]
         dir: PathBuf,
     },
+}
+
+/// Flags of `warren-worker simulate`; every simulated agent offers `--cpus` (default 1) and
+/// `--ram` (default 4096 MB) and is named `<hostname>-<n>` (default `sim-<n>`).
+#[derive(Debug, Clone, Args)]
+pub struct SimulateArgs {
+    /// Simulated agents.
+    #[arg(long, default_value_t = 100)]
+    pub agents: usize,
+    /// How long each simulated task runs, in milliseconds.
+    #[arg(long, default_value_t = 1000)]
+    pub task_ms: u64,
+    /// Up to this many milliseconds more, varying by task.
+    #[arg(long, default_value_t = 0)]
+    pub jitter_ms: u64,
+    /// Simulated agents sharing one broker connection pool (channels per connection are
+    /// limited, usually to 2047).
+    #[arg(long, default_value_t = 100)]
+    pub agents_per_pool: usize,
+    /// The worker settings every simulated agent uses.
+    #[command(flatten)]
+    pub config: WorkerConfig,
 }
 
 /// Flags and variables of a running worker; `None` means "not given here".

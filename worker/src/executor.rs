@@ -403,6 +403,60 @@ pub async fn run_unit(
     let _ = reports.send(UnitReport::Finished(attempt));
 }
 
+/// A simulated attempt: announced like a real one, "runs" for `duration` without a process, then
+/// succeeds (or ends cancelled, or is handed back) with the same events a real unit sends.
+pub async fn run_simulated_unit(
+    context: Arc<UnitContext>,
+    assignment: TaskAssignment,
+    duration: Duration,
+    mut requests: mpsc::UnboundedReceiver<UnitRequest>,
+    reports: mpsc::UnboundedSender<UnitReport>,
+) {
+    let attempt = AttemptRef {
+        task_id: assignment.task_id,
+        attempt: assignment.attempt,
+    };
+    let started = Instant::now();
+    announce(&context, &assignment, None, &reports);
+    let finish = tokio::time::sleep(duration);
+    tokio::pin!(finish);
+    let mut requests_open = true;
+    let mut stop = None;
+    while stop.is_none() {
+        tokio::select! {
+            () = &mut finish => break,
+            request = requests.recv(), if requests_open => match request {
+                Some(UnitRequest::Cancel { .. }) => stop = Some(StopReason::Cancelled),
+                Some(UnitRequest::HandBack { .. }) => stop = Some(StopReason::HandedBack),
+                None => requests_open = false,
+            },
+        }
+    }
+    if stop == Some(StopReason::HandedBack) {
+        let _ = reports.send(UnitReport::Finished(attempt));
+        return;
+    }
+    let outcome = if stop.is_some() {
+        TaskOutcome::Cancelled
+    } else {
+        TaskOutcome::Exited { code: 0 }
+    };
+    let success = matches!(outcome, TaskOutcome::Exited { code } if assignment.success_exit_codes.contains(&code));
+    context.events.send(&Message::TaskFinished(TaskFinished {
+        agent_id: context.agent_id,
+        task_id: assignment.task_id,
+        attempt: assignment.attempt,
+        error: (!success).then(|| outcome.to_string()),
+        outcome,
+        success,
+        duration_ms: started.elapsed().as_millis() as u64,
+        peak_rss_mb: None,
+        ram_warned: false,
+        finished_at: OffsetDateTime::now_utc(),
+    }));
+    let _ = reports.send(UnitReport::Finished(attempt));
+}
+
 /// Send `TaskStarted`; report the start once the broker confirmed it. The unit does not wait:
 /// the confirm gates only the delivery's ack, never the process.
 fn announce(

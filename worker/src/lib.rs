@@ -13,6 +13,7 @@ pub mod identity;
 pub mod lines;
 pub mod memory;
 pub mod probe;
+pub mod simulate;
 pub mod software;
 pub mod users;
 

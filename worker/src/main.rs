@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use warren_broker::shutdown_channel;
-use warren_worker::config::{Cli, Command, WorkerConfig};
-use warren_worker::{Worker, daemon};
+use warren_worker::config::{Cli, Command, SimulateArgs, WorkerConfig};
+use warren_worker::{Worker, daemon, simulate};
 
 /// Exit code for invalid configuration (sysexits `EX_USAGE`).
 const EXIT_CONFIG: u8 = 64;
@@ -49,6 +49,7 @@ fn main() -> ExitCode {
                 }
             };
         }
+        Some(Command::Simulate(args)) => return run_simulation(&args),
         Some(Command::Status { dir }) => {
             return if daemon::status(&dir) {
                 ExitCode::SUCCESS
@@ -60,14 +61,14 @@ fn main() -> ExitCode {
     run(&config)
 }
 
-fn run(config: &WorkerConfig) -> ExitCode {
-    let settings = match config.resolve() {
-        Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
-            return ExitCode::from(EXIT_CONFIG);
-        }
-    };
+fn settings(config: &WorkerConfig) -> Result<warren_worker::config::Settings, ExitCode> {
+    config.resolve().map_err(|error| {
+        eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
+        ExitCode::from(EXIT_CONFIG)
+    })
+}
+
+fn init_logging() {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,lapin=warn"));
     let _ = tracing_subscriber::fmt()
@@ -75,30 +76,19 @@ fn run(config: &WorkerConfig) -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
+        .map_err(|error| {
             eprintln!("warren-worker: cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let result = runtime.block_on(async {
-        let worker = Worker::build(settings)?;
-        println!("warren-worker {} running", worker.agent_id());
-        let (trigger, shutdown) = shutdown_channel();
-        tokio::spawn(async move {
-            wait_for_signal().await;
-            tracing::info!("stop requested");
-            trigger.trigger();
-            wait_for_signal().await;
-            tracing::warn!("second stop request: exiting now");
-            std::process::exit(130);
-        });
-        worker.run(shutdown).await
-    });
+            ExitCode::FAILURE
+        })
+}
+
+fn exit_code(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -106,6 +96,54 @@ fn run(config: &WorkerConfig) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A shutdown signal triggered by the first SIGINT or SIGTERM; the second exits at once.
+fn stop_on_signals() -> warren_broker::Shutdown {
+    let (trigger, shutdown) = shutdown_channel();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("stop requested");
+        trigger.trigger();
+        wait_for_signal().await;
+        tracing::warn!("second stop request: exiting now");
+        std::process::exit(130);
+    });
+    shutdown
+}
+
+fn run_simulation(args: &SimulateArgs) -> ExitCode {
+    let settings = match settings(&args.config) {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
+    init_logging();
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    exit_code(runtime.block_on(async {
+        let shutdown = stop_on_signals();
+        simulate::run(settings, args, shutdown).await
+    }))
+}
+
+fn run(config: &WorkerConfig) -> ExitCode {
+    let settings = match settings(config) {
+        Ok(settings) => settings,
+        Err(code) => return code,
+    };
+    init_logging();
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    exit_code(runtime.block_on(async {
+        let worker = Worker::build(settings)?;
+        println!("warren-worker {} running", worker.agent_id());
+        let shutdown = stop_on_signals();
+        worker.run(shutdown).await
+    }))
 }
 
 async fn wait_for_signal() {

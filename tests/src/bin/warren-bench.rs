@@ -26,13 +26,20 @@ struct Args {
     /// Single-task jobs in the latency measurement.
     #[arg(long, default_value_t = 200)]
     latency_jobs: usize,
-    /// Measurements to run (comma-separated): throughput, batch10, latency, scale, logs, celery.
+    /// Measurements to run (comma-separated): throughput, batch10, latency, scale, logs, agents,
+    /// celery.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "throughput,batch10,latency,scale,logs,celery"
+        default_value = "throughput,batch10,latency,scale,logs,agents,celery"
     )]
     only: Vec<String>,
+    /// Simulated agents in the many-agents measurement (one CPU each).
+    #[arg(long, default_value_t = 1000)]
+    agents: usize,
+    /// How long each simulated agent's task runs, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    agent_task_ms: u64,
     /// Lines each task prints in the log-ingestion measurement (100 bytes each, 4 tasks).
     #[arg(long, default_value_t = 250_000)]
     log_lines: i64,
@@ -185,18 +192,127 @@ async fn logs_run(database: DatabaseKind, lines: i64) -> anyhow::Result<(f64, f6
     }
     let seconds = (finished - submitted_at) as f64 / 1e6;
     let megabytes = (TASKS * lines * LINE_BYTES) as f64 / 1e6;
-    // The master's peak resident memory (VmHWM), to show ingestion keeps it bounded.
+    // The master's peak resident memory, to show ingestion keeps it bounded.
     let master_pid = farm.master()?.pid().context("the master's pid")?;
-    let peak_kb: f64 = std::fs::read_to_string(format!("/proc/{master_pid}/status"))?
-        .lines()
-        .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|value| value.split_whitespace().next()?.parse().ok())
-        .context("no VmHWM for the master")?;
     Ok((
         megabytes / seconds,
         (finished - last_process_end) as f64 / 1e3,
-        peak_kb / 1024.0,
+        peak_rss_mb(master_pid)?,
     ))
+}
+
+/// A process's peak resident memory (VmHWM) in MB.
+fn peak_rss_mb(pid: u32) -> anyhow::Result<f64> {
+    let peak_kb: f64 = std::fs::read_to_string(format!("/proc/{pid}/status"))?
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .with_context(|| format!("no VmHWM for process {pid}"))?;
+    Ok(peak_kb / 1024.0)
+}
+
+/// CPU seconds (user + system) a process has used so far.
+fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
+    // Linux reports them in clock ticks of USER_HZ, which is 100 on every architecture.
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest)
+        .context("a /proc stat line")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |idx: usize| -> anyhow::Result<f64> {
+        Ok(fields
+            .get(idx)
+            .context("a /proc stat field")?
+            .parse::<f64>()?)
+    };
+    Ok((ticks(11)? + ticks(12)?) / TICKS_PER_SECOND)
+}
+
+/// What the many-agents run measured.
+struct AgentsResult {
+    tasks_per_s: f64,
+    master_peak_rss_mb: f64,
+    master_cpu_percent: f64,
+    simulator_cpu_percent: f64,
+    online_at_end: usize,
+    register_s: f64,
+}
+
+/// `agents` simulated agents (one CPU each, 10 s heartbeats as real workers send) on one
+/// master: how fast they register, the dispatch rate over `tasks` tasks of `task_ms`, the
+/// master's peak RSS and CPU, and how many agents are still online at the end.
+async fn agents_run(
+    database: DatabaseKind,
+    agents: usize,
+    tasks: i64,
+    task_ms: u64,
+) -> anyhow::Result<AgentsResult> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        heartbeat_secs: 10.0,
+        lease_timeout_secs: 60,
+        ..farm_options(database, 0)
+    })
+    .await?;
+    let started = Instant::now();
+    let simulator = farm
+        .start_simulated_agents(agents, &["--task-ms", &task_ms.to_string()])
+        .await?;
+    warren_tests::eventually(
+        &format!("{agents} online agents"),
+        Duration::from_secs(300),
+        || async { Ok((online_agents(&farm).await? >= agents).then_some(())) },
+    )
+    .await?;
+    let register_s = started.elapsed().as_secs_f64();
+    let master_pid = farm.master()?.pid().context("the master's pid")?;
+    let simulator_pid = farm
+        .worker(simulator)?
+        .pid()
+        .context("the simulator's pid")?;
+    let (master_cpu, simulator_cpu) = (cpu_seconds(master_pid)?, cpu_seconds(simulator_pid)?);
+    let submitted_at = now_micros();
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "many agents",
+            &["/bin/true"],
+            1,
+            tasks,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().context("a job id")?;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], Duration::from_secs(1800))
+        .await?;
+    if job["state"] != "done" {
+        bail!("the many-agents job ended {}", job["state"]);
+    }
+    let seconds = (parse_micros(&job["time_finished"])? - submitted_at) as f64 / 1e6;
+    let master_cpu = cpu_seconds(master_pid)? - master_cpu;
+    let simulator_cpu = cpu_seconds(simulator_pid)? - simulator_cpu;
+    Ok(AgentsResult {
+        tasks_per_s: tasks as f64 / seconds,
+        master_peak_rss_mb: peak_rss_mb(master_pid)?,
+        master_cpu_percent: master_cpu / seconds * 100.0,
+        simulator_cpu_percent: simulator_cpu / seconds * 100.0,
+        online_at_end: online_agents(&farm).await?,
+        register_s,
+    })
+}
+
+async fn online_agents(farm: &TestFarm) -> anyhow::Result<usize> {
+    let answer = farm.get_json("/api/v1/agents").await?;
+    Ok(answer["agents"]
+        .as_array()
+        .map_or(0, |agents| {
+            agents
+                .iter()
+                .filter(|agent| matches!(agent["state"].as_str(), Some("online" | "running")))
+                .count()
+        }))
 }
 
 /// Submit single-task jobs one at a time on an idle farm; submit → process start, in ms.
@@ -475,6 +591,64 @@ async fn main() -> anyhow::Result<()> {
             "warren master peak RSS during log ingestion",
             "MB",
             peaks,
+        ));
+    }
+    if wants("agents") {
+        let (mut rates, mut peaks, mut cpus, mut sim_cpus, mut registers) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for run in 0..args.runs {
+            let result = agents_run(database, args.agents, args.tasks, args.agent_task_ms).await?;
+            eprintln!(
+                "agents run {}: {} agents online in {:.1} s, {:.1} tasks/s, master peak RSS {:.0} MB, master CPU {:.0}%, simulator CPU {:.0}%, {} online at the end",
+                run + 1,
+                args.agents,
+                result.register_s,
+                result.tasks_per_s,
+                result.master_peak_rss_mb,
+                result.master_cpu_percent,
+                result.simulator_cpu_percent,
+                result.online_at_end
+            );
+            if result.online_at_end < args.agents {
+                bail!(
+                    "only {} of {} simulated agents were online at the end",
+                    result.online_at_end,
+                    args.agents
+                );
+            }
+            rates.push(result.tasks_per_s);
+            peaks.push(result.master_peak_rss_mb);
+            cpus.push(result.master_cpu_percent);
+            sim_cpus.push(result.simulator_cpu_percent);
+            registers.push(result.register_s);
+        }
+        figures.push(Figure::new(
+            &format!(
+                "{} simulated agents: {} tasks of {} ms",
+                args.agents, args.tasks, args.agent_task_ms
+            ),
+            "tasks/s",
+            rates,
+        ));
+        figures.push(Figure::new(
+            &format!("{} simulated agents: all online after start", args.agents),
+            "s",
+            registers,
+        ));
+        figures.push(Figure::new(
+            &format!("{} simulated agents: master peak RSS", args.agents),
+            "MB",
+            peaks,
+        ));
+        figures.push(Figure::new(
+            &format!("{} simulated agents: master CPU during the run", args.agents),
+            "%",
+            cpus,
+        ));
+        figures.push(Figure::new(
+            &format!("{} simulated agents: simulator CPU (same host)", args.agents),
+            "%",
+            sim_cpus,
         ));
     }
     if wants("scale") {

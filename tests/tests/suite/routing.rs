@@ -511,3 +511,47 @@ async fn worker_start_status_and_stop_manage_a_background_worker() -> anyhow::Re
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn simulated_agents_speak_the_real_protocol_and_share_a_job() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.start_simulated_agents(40, &["--task-ms", "200", "--agents-per-pool", "16"])
+        .await?;
+    let agents = farm.wait_for_online_agents(40).await?;
+    let simulated: BTreeSet<String> = agents
+        .iter()
+        .filter(|agent| {
+            agent["hostname"]
+                .as_str()
+                .is_some_and(|name| name.starts_with("sim-"))
+        })
+        .filter_map(|agent| agent["id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(simulated.len(), 40, "{agents:?}");
+    assert!(agents.iter().all(|agent| agent["cpus"] == 1), "{agents:?}");
+
+    let (job, tasks) = run_to_end(&farm, &job_body("simulated", &["/bin/false"], 120)).await?;
+    assert_eq!(job["state"], "done", "{job}");
+    let used = agents_of(&tasks);
+    assert!(used.is_subset(&simulated), "{used:?}");
+    assert!(used.len() > 1, "one agent ran everything: {used:?}");
+    for task in &tasks {
+        let started = time::OffsetDateTime::parse(
+            task["time_started"].as_str().expect("a start time"),
+            &time::format_description::well_known::Rfc3339,
+        )?;
+        let finished = time::OffsetDateTime::parse(
+            task["time_finished"].as_str().expect("an end time"),
+            &time::format_description::well_known::Rfc3339,
+        )?;
+        assert!(
+            finished - started >= time::Duration::milliseconds(200),
+            "a simulated task ended before its 200 ms: {task}"
+        );
+    }
+    Ok(())
+}

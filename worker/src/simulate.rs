@@ -1,0 +1,70 @@
+//! `warren-worker simulate`: many simulated agents in one process, for measuring the master with
+//! a big farm. Each is a real [`Worker`] loop (hello, heartbeats, class consumers, prefetch,
+//! task events, drain and cancel) whose tasks run no process.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::task::JoinSet;
+use warren_broker::{Names, Shutdown};
+
+use crate::app::{Simulation, Worker};
+use crate::config::{SimulateArgs, Settings};
+use crate::probe::Probe;
+
+/// Run `args.agents` simulated agents until `shutdown`, then stop them all as workers stop.
+pub async fn run(
+    settings: Settings,
+    args: &SimulateArgs,
+    shutdown: Shutdown,
+) -> anyhow::Result<()> {
+    anyhow::ensure!(args.agents > 0, "--agents must be at least 1");
+    let names = Names::new(&settings.namespace)?;
+    let host = Probe::new()
+        .context("cannot read the host's resources")?
+        .host_info();
+    let simulation = Simulation {
+        task: Duration::from_millis(args.task_ms),
+        jitter: Duration::from_millis(args.jitter_ms),
+    };
+    let base_name = settings.hostname.clone().unwrap_or_else(|| "sim".to_owned());
+    let per_pool = args.agents_per_pool.max(1);
+    let mut agents = JoinSet::new();
+    let mut broker = None;
+    for agent_idx in 0..args.agents {
+        if agent_idx % per_pool == 0 {
+            broker = Some(Worker::broker(
+                &settings,
+                names.clone(),
+                format!("warren-worker simulated {}", agent_idx / per_pool),
+            )?);
+        }
+        let broker = broker.clone().context("a broker handle per pool")?;
+        let mut agent_settings = settings.clone();
+        agent_settings.hostname = Some(format!("{base_name}-{agent_idx:04}"));
+        agent_settings.dir = settings.dir.join(format!("sim-{agent_idx:04}"));
+        agent_settings.cpus = Some(settings.cpus.unwrap_or(1));
+        agent_settings.ram = Some(settings.ram.unwrap_or(4096));
+        agent_settings.software.clear();
+        let worker = Worker::simulated(agent_settings, host.clone(), broker, simulation);
+        agents.spawn(worker.run(shutdown.clone()));
+    }
+    println!("warren-worker simulating {} agents", args.agents);
+    tracing::info!(agents = args.agents, task_ms = args.task_ms, "simulated agents running");
+    let mut failures = 0_usize;
+    while let Some(result) = agents.join_next().await {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                failures += 1;
+                tracing::error!(error = %format!("{error:#}"), "a simulated agent failed");
+            }
+            Err(error) => {
+                failures += 1;
+                tracing::error!(error = %error, "a simulated agent panicked");
+            }
+        }
+    }
+    anyhow::ensure!(failures == 0, "{failures} simulated agents failed");
+    Ok(())
+}
