@@ -83,6 +83,18 @@ impl App {
             )?),
             None => None,
         };
+        if config.no_auth {
+            tracing::warn!(
+                "authentication is off (--no-auth): anyone who reaches the API can do anything"
+            );
+        } else if crate::store::users::count(&db).await? == 0 {
+            tracing::warn!(
+                "no users yet: create the first admin with `warren-master user add <name> --role admin`, then a token with `warren-master user token <name>`"
+            );
+            eprintln!(
+                "warren-master: no users yet. Create the first admin with\n  warren-master user add <name> --role admin\nand a token for the CLI with\n  warren-master user token <name>"
+            );
+        }
         Ok(Self {
             mailer,
             config,
@@ -127,6 +139,7 @@ impl App {
         ));
 
         let state = AppState {
+            auth_required: !self.config.no_auth,
             db: self.db.clone(),
             dispatcher: self.dispatcher_handle.clone(),
             control: self.control.clone(),

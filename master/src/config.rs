@@ -24,6 +24,67 @@ pub enum Command {
     /// Report impossible states in the database (and fix them with `--repair`); exits 1 when
     /// something is left unfixed.
     Check(CheckArgs),
+    /// Manage users and their API tokens directly in the database (for the first admin, or
+    /// when no admin can log in).
+    User(UserArgs),
+}
+
+/// Options of `warren-master user`.
+#[derive(Debug, Clone, Args)]
+pub struct UserArgs {
+    /// Where the database is.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+/// `warren-master user` actions.
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserAction {
+    /// Create a user. Without `--password-stdin` or `--password-prompt` the user signs in with
+    /// API tokens only.
+    Add {
+        /// User name.
+        name: String,
+        /// viewer, submitter, operator or admin.
+        #[arg(long, default_value = "submitter")]
+        role: String,
+        /// Email address for job notifications.
+        #[arg(long)]
+        email: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long, conflicts_with = "password_prompt")]
+        password_stdin: bool,
+        /// Ask for the password on the terminal.
+        #[arg(long)]
+        password_prompt: bool,
+    },
+    /// Set a user's password (from the terminal, or standard input with `--password-stdin`);
+    /// their login sessions end.
+    Passwd {
+        /// User name.
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Make an API token for a user and print it (it is shown only this once).
+    Token {
+        /// User name.
+        name: String,
+        /// What the token is for.
+        #[arg(long = "name", id = "token_name", default_value = "cli")]
+        token_name: String,
+    },
+    /// List users.
+    List,
+    /// Delete a user with their tokens and sessions.
+    Remove {
+        /// User name.
+        name: String,
+    },
 }
 
 /// Options of `warren-master check`.
@@ -90,6 +151,11 @@ pub struct ServeConfig {
     /// Failed tasks of one job in a row after which an agent no longer gets that job (0: never).
     #[arg(long, env = "WARREN_AGENT_JOB_FAILURE_LIMIT", default_value_t = 3)]
     pub agent_job_failure_limit: u32,
+
+    /// Serve the API without authentication: everyone is an administrator. For a farm on a
+    /// trusted machine only; the master warns at start-up.
+    #[arg(long, env = "WARREN_NO_AUTH")]
+    pub no_auth: bool,
 
     /// SMTP server for job emails, `smtp://[user:password@]host[:port]`; no email without it.
     #[arg(long, env = "WARREN_SMTP_URL", hide_env_values = true)]

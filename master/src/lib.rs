@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -17,5 +18,6 @@ pub mod logging;
 pub mod notify;
 pub mod scheduler;
 pub mod store;
+pub mod users_cli;
 
 pub use app::App;

@@ -10,6 +10,7 @@ mod m20261123_000001_create_core_schema;
 mod m20261123_000002_index_tasks_by_job_and_index;
 mod m20261123_000003_add_agent_tag_overrides;
 mod m20261123_000004_add_scheduling;
+mod m20261123_000005_add_auth;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_index_tasks_by_job_and_index::Migration),
             Box::new(m20261123_000003_add_agent_tag_overrides::Migration),
             Box::new(m20261123_000004_add_scheduling::Migration),
+            Box::new(m20261123_000005_add_auth::Migration),
         ]
     }
 }

@@ -57,6 +57,9 @@ pub struct FarmOptions {
     /// A PostgreSQL server of the test's own (e.g. a [`crate::PrivatePostgres`]) to create the
     /// database on, instead of `WARREN_TEST_DATABASE_URL`.
     pub postgres_admin_url: Option<String>,
+    /// Require authentication (the master's default); off (`--no-auth`) unless a test turns it
+    /// on.
+    pub auth: bool,
 }
 
 impl Default for FarmOptions {
@@ -72,6 +75,7 @@ impl Default for FarmOptions {
             allow_root_tasks: true,
             amqp_url: None,
             postgres_admin_url: None,
+            auth: false,
         }
     }
 }
@@ -295,7 +299,9 @@ impl TestFarm {
         for _ in 0..options.workers {
             farm.start_worker(&[]).await?;
         }
-        farm.wait_for_online_agents(options.workers).await?;
+        if options.workers > 0 {
+            farm.wait_for_online_agents(options.workers).await?;
+        }
         Ok(farm)
     }
 
@@ -356,6 +362,7 @@ impl TestFarm {
             .arg(self.database.url())
             .arg("--lease-timeout-secs")
             .arg(self.options.lease_timeout_secs.to_string())
+            .args((!self.options.auth).then_some("--no-auth"))
             .args(&self.options.master_args);
         let mut child = command.spawn().context("cannot start warren-master")?;
         let stdout = child.stdout.take().context("the master has no stdout")?;
@@ -441,7 +448,9 @@ impl TestFarm {
             .arg("--heartbeat-interval-secs")
             .arg(self.options.heartbeat_secs.to_string())
             .args(extra_args);
-        let mut child = command.spawn().context("cannot start warren-worker simulate")?;
+        let mut child = command
+            .spawn()
+            .context("cannot start warren-worker simulate")?;
         let stdout = child.stdout.take().context("the simulator has no stdout")?;
         let mut lines = BufReader::new(stdout).lines();
         let mut process = Process {

@@ -144,7 +144,14 @@ impl Worker {
             names,
             format!("warren-worker {} {agent_id}", host.hostname),
         )?;
-        Ok(Self::assemble(settings, agent_id, host, broker, Some(probe), None))
+        Ok(Self::assemble(
+            settings,
+            agent_id,
+            host,
+            broker,
+            Some(probe),
+            None,
+        ))
     }
 
     /// A simulated agent with a fresh id, on a broker handle it may share with other simulated
@@ -224,7 +231,10 @@ impl Worker {
             settings,
             agent_id,
             host,
-            addresses: probe.as_ref().map(|_| probe::addresses()).unwrap_or_default(),
+            addresses: probe
+                .as_ref()
+                .map(|_| probe::addresses())
+                .unwrap_or_default(),
             disks: probe.as_ref().map(|_| probe::disks()).unwrap_or_default(),
             gpus: Vec::new(),
             capabilities,

@@ -9,7 +9,7 @@ use tokio::task::JoinSet;
 use warren_broker::{Names, Shutdown};
 
 use crate::app::{Simulation, Worker};
-use crate::config::{SimulateArgs, Settings};
+use crate::config::{Settings, SimulateArgs};
 use crate::probe::Probe;
 
 /// Run `args.agents` simulated agents until `shutdown`, then stop them all as workers stop.
@@ -27,7 +27,10 @@ pub async fn run(
         task: Duration::from_millis(args.task_ms),
         jitter: Duration::from_millis(args.jitter_ms),
     };
-    let base_name = settings.hostname.clone().unwrap_or_else(|| "sim".to_owned());
+    let base_name = settings
+        .hostname
+        .clone()
+        .unwrap_or_else(|| "sim".to_owned());
     let per_pool = args.agents_per_pool.max(1);
     let mut agents = JoinSet::new();
     let mut broker = None;
@@ -50,7 +53,11 @@ pub async fn run(
         agents.spawn(worker.run(shutdown.clone()));
     }
     println!("warren-worker simulating {} agents", args.agents);
-    tracing::info!(agents = args.agents, task_ms = args.task_ms, "simulated agents running");
+    tracing::info!(
+        agents = args.agents,
+        task_ms = args.task_ms,
+        "simulated agents running"
+    );
     let mut failures = 0_usize;
     while let Some(result) = agents.join_next().await {
         match result {

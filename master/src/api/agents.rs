@@ -9,7 +9,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use warren_shared::message::{CheckSoftware, Drain};
 use warren_shared::{AgentState, Message, TaskState};
@@ -180,19 +180,12 @@ pub async fn tasks(
     Ok(Json(json!({"tasks": items})))
 }
 
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn explicit<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
 /// The body of `PATCH /api/v1/agents/{id}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgentPatch {
     /// Tags that replace the worker's own; `null` returns to the worker's own.
-    #[serde(default, deserialize_with = "explicit")]
+    #[serde(default, deserialize_with = "super::extract::explicit")]
     tags: Option<Option<Vec<String>>>,
     /// Free-form notes.
     notes: Option<String>,

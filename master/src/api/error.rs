@@ -15,6 +15,12 @@ pub enum ApiError {
     /// The request is not well-formed (bad JSON syntax, bad query string).
     #[error("{0}")]
     BadRequest(String),
+    /// The request carries no valid credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// The user may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// Something named in the path does not exist.
     #[error("{0}")]
     NotFound(String),
@@ -55,6 +61,8 @@ impl ApiError {
     fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -82,7 +90,14 @@ impl IntoResponse for ApiError {
             } => json!({"error": message, "field": field}),
             other => json!({"error": other.to_string()}),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"warren\""),
+            );
+        }
+        response
     }
 }
 

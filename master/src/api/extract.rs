@@ -58,3 +58,11 @@ where
         Ok(Self(value))
     }
 }
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`), for PATCH
+/// bodies: `#[serde(default, deserialize_with = "explicit")]`.
+pub fn explicit<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}

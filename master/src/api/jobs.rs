@@ -605,8 +605,10 @@ async fn capabilities(state: &AppState) -> Result<Vec<warren_shared::AgentCapabi
 /// `POST /api/v1/jobs`.
 pub async fn submit(
     State(state): State<AppState>,
-    ApiJson(submission): ApiJson<JobSubmission>,
+    axum::Extension(principal): axum::Extension<crate::auth::Principal>,
+    ApiJson(mut submission): ApiJson<JobSubmission>,
 ) -> Result<(StatusCode, Json<JobView>), ApiError> {
+    submission.user = super::auth::submitting_user(&principal, submission.user.take())?;
     let new_job = submission.validate()?;
     let created = jobs::create(&state.db, &new_job).await?;
     state.dispatcher.wake();

@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`.
 
 mod agents;
+pub mod auth;
 mod control;
 pub mod error;
 mod extract;
@@ -18,6 +19,8 @@ pub use error::ApiError;
 /// What handlers share.
 #[derive(Clone)]
 pub struct AppState {
+    /// Whether requests must authenticate (false with `--no-auth`).
+    pub auth_required: bool,
     /// The database.
     pub db: DatabaseConnection,
     /// Wakes the dispatcher after a submission.
@@ -99,9 +102,34 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         )
         .route("/api/v1/tags/{tag}/agents", get(agents::by_tag))
         .route("/api/v1/dead-letters", get(agents::dead_letters))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/me", get(auth::me))
+        .route(
+            "/api/v1/users",
+            get(auth::list_users).post(auth::create_user),
+        )
+        .route(
+            "/api/v1/users/{username}",
+            get(auth::get_user)
+                .patch(auth::patch_user)
+                .delete(auth::delete_user),
+        )
+        .route(
+            "/api/v1/users/{username}/tokens",
+            get(auth::list_tokens).post(auth::create_token),
+        )
+        .route(
+            "/api/v1/users/{username}/tokens/{token_id}",
+            delete(auth::delete_token),
+        )
         .route("/health", get(health))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::middleware::from_fn(move |request, next| {
             refuse_oversized(max_body_bytes, request, next)

@@ -39,6 +39,11 @@ fn main() -> ExitCode {
                 println!("migrations applied");
                 Ok(())
             }
+            Command::User(args) => {
+                let connection = db::connect(&args.database.database_url).await?;
+                db::migrate(&connection).await?;
+                warren_master::users_cli::run(&connection, args.action).await
+            }
             Command::Check(args) => {
                 let connection = db::connect(&args.database.database_url).await?;
                 db::migrate(&connection).await?;

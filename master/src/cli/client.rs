@@ -26,6 +26,12 @@ pub enum ClientError {
         /// The `error` text of the answer.
         message: String,
     },
+    /// The token cannot be sent in a header.
+    #[error("the API token holds characters a header cannot carry")]
+    BadToken,
+    /// The HTTP client could not be built.
+    #[error("cannot set up the HTTP client")]
+    Build(#[source] reqwest::Error),
     /// The answer was not what the client expected.
     #[error("unexpected answer from the master")]
     Decode(#[source] reqwest::Error),
@@ -39,13 +45,24 @@ pub struct ApiClient {
 }
 
 impl ApiClient {
-    /// A client for the master at `base` (e.g. `http://127.0.0.1:8420`).
-    #[must_use]
-    pub fn new(base: &str) -> Self {
-        Self {
-            base: base.trim_end_matches('/').to_owned(),
-            http: reqwest::Client::new(),
+    /// A client for the master at `base` (e.g. `http://127.0.0.1:8420`), sending `token` as a
+    /// bearer token when given.
+    pub fn new(base: &str, token: Option<&str>) -> Result<Self, ClientError> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(token) = token {
+            let mut value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))
+                .map_err(|_| ClientError::BadToken)?;
+            value.set_sensitive(true);
+            headers.insert(reqwest::header::AUTHORIZATION, value);
         }
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .map_err(ClientError::Build)?;
+        Ok(Self {
+            base: base.trim_end_matches('/').to_owned(),
+            http,
+        })
     }
 
     async fn send(
@@ -80,6 +97,13 @@ impl ApiClient {
                     .map(str::to_owned)
             })
             .unwrap_or(text);
+        let message = if status == StatusCode::UNAUTHORIZED {
+            format!(
+                "{message} (set WARREN_TOKEN, --token, or `token` in ~/.config/warren/config.toml; `warren-master user token <name>` makes one)"
+            )
+        } else {
+            message
+        };
         Err(ClientError::Api { status, message })
     }
 

@@ -16,14 +16,18 @@ use client::ApiClient;
 #[derive(Debug, Parser)]
 #[command(name = "warren", version, about, long_about = None)]
 pub struct Cli {
-    /// The master's URL.
-    #[arg(
-        long,
-        global = true,
-        env = "WARREN_MASTER",
-        default_value = "http://127.0.0.1:8420"
-    )]
-    pub master: String,
+    /// The master's URL [default: the config file's `url`, else `$WARREN_MASTER`, else
+    /// http://127.0.0.1:8420].
+    #[arg(long, visible_alias = "master", global = true, env = "WARREN_URL")]
+    pub url: Option<String>,
+
+    /// API token [default: the config file's `token`].
+    #[arg(long, global = true, env = "WARREN_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Config file with `url` and `token` [default: ~/.config/warren/config.toml].
+    #[arg(long, global = true, env = "WARREN_CONFIG")]
+    pub config: Option<PathBuf>,
 
     /// Print the API's JSON instead of tables.
     #[arg(long, global = true)]
@@ -125,11 +129,134 @@ pub enum CliCommand {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Who the master says you are.
+    Whoami,
+    /// List users (admin), or add, change or remove one.
+    Users {
+        /// What to do; lists users when omitted.
+        #[command(subcommand)]
+        action: Option<UsersAction>,
+    },
+    /// Your API tokens (or another user's, for an admin).
+    Tokens {
+        /// What to do; lists tokens when omitted.
+        #[command(subcommand)]
+        action: Option<TokensAction>,
+        /// Whose tokens; yours when omitted.
+        #[arg(long, global = true)]
+        user: Option<String>,
+    },
     /// Delete a job, its tasks and logs; running tasks are stopped.
     Delete {
         /// Job id.
         job_id: i64,
     },
+}
+
+/// `warren users` actions.
+#[derive(Debug, Subcommand)]
+pub enum UsersAction {
+    /// Create a user.
+    Add {
+        /// User name.
+        name: String,
+        /// viewer, submitter, operator or admin.
+        #[arg(long, default_value = "submitter")]
+        role: String,
+        /// Email address for job notifications.
+        #[arg(long)]
+        email: Option<String>,
+        /// Read a password from the first line of standard input (else: tokens only).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change a user's role, password or state.
+    Set {
+        /// User name.
+        name: String,
+        /// New role.
+        #[arg(long)]
+        role: Option<String>,
+        /// Read a new password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Disable the user: their tokens and sessions stop working.
+        #[arg(long, conflicts_with = "enable")]
+        disable: bool,
+        /// Enable a disabled user.
+        #[arg(long)]
+        enable: bool,
+    },
+    /// Delete a user with their tokens.
+    Remove {
+        /// User name.
+        name: String,
+    },
+}
+
+/// `warren tokens` actions.
+#[derive(Debug, Subcommand)]
+pub enum TokensAction {
+    /// Make a token and print it (shown only this once).
+    Create {
+        /// What the token is for.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Revoke a token: it stops working at once.
+    Revoke {
+        /// Token id (from `warren tokens`).
+        token_id: i64,
+    },
+}
+
+/// The CLI's config file.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    url: Option<String>,
+    token: Option<String>,
+}
+
+impl Cli {
+    fn config_path(&self) -> Option<PathBuf> {
+        if let Some(path) = &self.config {
+            return Some(path.clone());
+        }
+        let base = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+        Some(base.join("warren").join("config.toml"))
+    }
+
+    /// The client for the master: flags and variables first, then the config file.
+    pub fn client(&self) -> anyhow::Result<ApiClient> {
+        let file = match self.config_path() {
+            Some(path) if path.exists() || self.config.is_some() => {
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("cannot read the config file {}", path.display()))?;
+                toml::from_str::<ConfigFile>(&text)
+                    .with_context(|| format!("the config file {} is not valid", path.display()))?
+            }
+            _ => ConfigFile::default(),
+        };
+        let url = self
+            .url
+            .clone()
+            .or(file.url)
+            .or_else(|| std::env::var("WARREN_MASTER").ok())
+            .unwrap_or_else(|| "http://127.0.0.1:8420".to_owned());
+        let token = self.token.clone().or(file.token);
+        Ok(ApiClient::new(&url, token.as_deref())?)
+    }
+}
+
+fn read_stdin_line() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("cannot read standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 /// Options of `warren submit`.
@@ -330,8 +457,32 @@ fn job_row(job: &Value) -> Vec<String> {
 
 /// Run a client command; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
-    let client = ApiClient::new(&cli.master);
+    let client = cli.client()?;
     match cli.command {
+        CliCommand::Whoami => {
+            let me: Value = client.get("/api/v1/auth/me").await?;
+            if cli.json {
+                println!("{me}");
+            } else {
+                println!(
+                    "{} ({}, via {})",
+                    text(&me, "username"),
+                    text(&me, "role"),
+                    text(&me, "auth")
+                );
+            }
+        }
+        CliCommand::Users { action } => return users_command(&client, cli.json, action).await,
+        CliCommand::Tokens { action, user } => {
+            let user = match user {
+                Some(user) => user,
+                None => {
+                    let me: Value = client.get("/api/v1/auth/me").await?;
+                    text(&me, "username")
+                }
+            };
+            return tokens_command(&client, cli.json, &user, action).await;
+        }
         CliCommand::Submit(args) => {
             let body = args.body()?;
             let job: Value = client.post("/api/v1/jobs", &body).await?;
@@ -656,4 +807,148 @@ async fn wait_for_job(client: &ApiClient, job_id: i64) -> anyhow::Result<i32> {
             _ => tokio::time::sleep(Duration::from_millis(250)).await,
         }
     }
+}
+
+async fn users_command(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<UsersAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/users").await?;
+            if json_output {
+                println!("{answer}");
+                return Ok(0);
+            }
+            let rows: Vec<Vec<String>> = answer["users"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|user| {
+                    vec![
+                        text(user, "username"),
+                        text(user, "role"),
+                        if user["disabled"] == true {
+                            "disabled"
+                        } else {
+                            "enabled"
+                        }
+                        .to_owned(),
+                        text(user, "email"),
+                    ]
+                })
+                .collect();
+            print_table(&["USER", "ROLE", "STATE", "EMAIL"], &rows);
+        }
+        Some(UsersAction::Add {
+            name,
+            role,
+            email,
+            password_stdin,
+        }) => {
+            let mut body = json!({"username": name, "role": role, "email": email});
+            if password_stdin {
+                body["password"] = json!(read_stdin_line()?);
+            }
+            let user: Value = client.post("/api/v1/users", &body).await?;
+            if json_output {
+                println!("{user}");
+            } else {
+                println!(
+                    "user {} created with role {}",
+                    text(&user, "username"),
+                    text(&user, "role")
+                );
+            }
+        }
+        Some(UsersAction::Set {
+            name,
+            role,
+            password_stdin,
+            disable,
+            enable,
+        }) => {
+            let mut body = json!({});
+            if let Some(role) = role {
+                body["role"] = json!(role);
+            }
+            if password_stdin {
+                body["password"] = json!(read_stdin_line()?);
+            }
+            if disable || enable {
+                body["disabled"] = json!(disable);
+            }
+            let user = client
+                .call(
+                    client::Method::PATCH,
+                    &format!("/api/v1/users/{name}"),
+                    Some(&body),
+                )
+                .await?;
+            if json_output {
+                println!("{user}");
+            } else {
+                println!("user {name} changed");
+            }
+        }
+        Some(UsersAction::Remove { name }) => {
+            client
+                .call(
+                    client::Method::DELETE,
+                    &format!("/api/v1/users/{name}"),
+                    None,
+                )
+                .await?;
+            println!("user {name} deleted");
+        }
+    }
+    Ok(0)
+}
+
+async fn tokens_command(
+    client: &ApiClient,
+    json_output: bool,
+    user: &str,
+    action: Option<TokensAction>,
+) -> anyhow::Result<i32> {
+    let base = format!("/api/v1/users/{user}/tokens");
+    match action {
+        None => {
+            let answer: Value = client.get(&base).await?;
+            if json_output {
+                println!("{answer}");
+                return Ok(0);
+            }
+            let rows: Vec<Vec<String>> = answer["tokens"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|token| {
+                    vec![
+                        text(token, "id"),
+                        text(token, "name"),
+                        text(token, "time_created"),
+                        text(token, "time_last_used"),
+                    ]
+                })
+                .collect();
+            print_table(&["ID", "NAME", "CREATED", "LAST USED"], &rows);
+        }
+        Some(TokensAction::Create { name }) => {
+            let token: Value = client.post(&base, &json!({"name": name})).await?;
+            if json_output {
+                println!("{token}");
+            } else {
+                println!("{}", text(&token, "token"));
+            }
+        }
+        Some(TokensAction::Revoke { token_id }) => {
+            client
+                .call(client::Method::DELETE, &format!("{base}/{token_id}"), None)
+                .await?;
+            println!("token {token_id} revoked");
+        }
+    }
+    Ok(0)
 }

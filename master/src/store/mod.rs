@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod logs;
 pub mod scheduling;
 pub mod tasks;
+pub mod users;
 
 use sea_orm::DbErr;
 

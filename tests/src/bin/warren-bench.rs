@@ -305,14 +305,12 @@ async fn agents_run(
 
 async fn online_agents(farm: &TestFarm) -> anyhow::Result<usize> {
     let answer = farm.get_json("/api/v1/agents").await?;
-    Ok(answer["agents"]
-        .as_array()
-        .map_or(0, |agents| {
-            agents
-                .iter()
-                .filter(|agent| matches!(agent["state"].as_str(), Some("online" | "running")))
-                .count()
-        }))
+    Ok(answer["agents"].as_array().map_or(0, |agents| {
+        agents
+            .iter()
+            .filter(|agent| matches!(agent["state"].as_str(), Some("online" | "running")))
+            .count()
+    }))
 }
 
 /// Submit single-task jobs one at a time on an idle farm; submit → process start, in ms.
@@ -641,12 +639,18 @@ async fn main() -> anyhow::Result<()> {
             peaks,
         ));
         figures.push(Figure::new(
-            &format!("{} simulated agents: master CPU during the run", args.agents),
+            &format!(
+                "{} simulated agents: master CPU during the run",
+                args.agents
+            ),
             "%",
             cpus,
         ));
         figures.push(Figure::new(
-            &format!("{} simulated agents: simulator CPU (same host)", args.agents),
+            &format!(
+                "{} simulated agents: simulator CPU (same host)",
+                args.agents
+            ),
             "%",
             sim_cpus,
         ));

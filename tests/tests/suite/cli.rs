@@ -10,6 +10,8 @@ async fn warren(farm: &TestFarm, args: &[&str]) -> anyhow::Result<Output> {
         .arg(&farm.base_url)
         .args(args)
         .env_remove("WARREN_MASTER")
+        .env_remove("WARREN_TOKEN")
+        .env("WARREN_CONFIG", "/dev/null")
         .output()
         .await?)
 }

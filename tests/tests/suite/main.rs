@@ -1,6 +1,7 @@
 //! Warren's end-to-end suite: real `warren-master` and `warren-worker` processes against the real
 //! RabbitMQ and a fresh SQLite or PostgreSQL database per test.
 
+mod auth;
 mod bad_input;
 mod cli;
 mod control;

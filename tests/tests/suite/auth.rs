@@ -1,0 +1,599 @@
+//! Authentication and roles against a master that requires them (the default).
+
+use std::process::Output;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use warren_tests::{DatabaseKind, FarmOptions, TestFarm, bin_path};
+
+async fn auth_farm() -> anyhow::Result<TestFarm> {
+    auth_farm_on(DatabaseKind::Sqlite).await
+}
+
+async fn auth_farm_on(database: DatabaseKind) -> anyhow::Result<TestFarm> {
+    TestFarm::spawn(FarmOptions {
+        workers: 0,
+        auth: true,
+        database,
+        ..FarmOptions::default()
+    })
+    .await
+}
+
+/// `warren-master user ...` against the farm's database.
+async fn master_user(
+    farm: &TestFarm,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> anyhow::Result<Output> {
+    use tokio::io::AsyncWriteExt as _;
+    let mut child = tokio::process::Command::new(bin_path("warren-master")?)
+        .arg("user")
+        .args(args)
+        .env("WARREN_DATABASE_URL", farm.database_url())
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let mut input = child.stdin.take().expect("a piped stdin");
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).await?;
+    }
+    drop(input);
+    Ok(child.wait_with_output().await?)
+}
+
+/// Make the first admin with the admin command; returns its token.
+async fn first_admin(farm: &TestFarm) -> anyhow::Result<String> {
+    let added = master_user(farm, &["add", "root", "--role", "admin"], None).await?;
+    assert!(added.status.success(), "{added:?}");
+    let token = master_user(farm, &["token", "root", "--name", "tests"], None).await?;
+    assert!(token.status.success(), "{token:?}");
+    let token = String::from_utf8(token.stdout)?.trim().to_owned();
+    assert!(token.starts_with("wrn_"), "{token}");
+    Ok(token)
+}
+
+/// Call the API with a bearer token (or none); the status and the JSON answer.
+async fn call(
+    farm: &TestFarm,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> anyhow::Result<(StatusCode, Value)> {
+    let mut request = farm
+        .http
+        .request(method, format!("{}{path}", farm.base_url));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    let text = response.text().await?;
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+/// Create a user through the API and a token for them; returns the token.
+async fn user_with_token(
+    farm: &TestFarm,
+    admin: &str,
+    name: &str,
+    role: &str,
+) -> anyhow::Result<String> {
+    let (status, user) = call(
+        farm,
+        Method::POST,
+        "/api/v1/users",
+        Some(admin),
+        Some(json!({"username": name, "role": role, "password": format!("{name}-secret-pw")})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{user}");
+    let (status, token) = call(
+        farm,
+        Method::POST,
+        &format!("/api/v1/users/{name}/tokens"),
+        Some(admin),
+        Some(json!({"name": "tests"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{token}");
+    Ok(token["token"].as_str().expect("a token").to_owned())
+}
+
+fn job(title: &str) -> Value {
+    TestFarm::command_job(title, &["/bin/true"], 1, 2, 1)
+}
+
+#[tokio::test]
+async fn a_fresh_master_refuses_anonymous_requests_and_says_how_to_make_the_first_admin()
+-> anyhow::Result<()> {
+    let mut farm = auth_farm().await?;
+    let log = std::fs::read_to_string(&farm.master()?.log_path)?;
+    assert!(log.contains("warren-master user add"), "{log}");
+
+    let (status, answer) = call(&farm, Method::GET, "/api/v1/jobs", None, None).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("Bearer")),
+        "{answer}"
+    );
+    let response = farm
+        .http
+        .get(format!("{}/api/v1/jobs", farm.base_url))
+        .send()
+        .await?;
+    assert!(response.headers().contains_key("www-authenticate"));
+    let (status, _) = call(&farm, Method::GET, "/health", None, None).await?;
+    assert_eq!(status, StatusCode::OK);
+    let (status, answer) = call(
+        &farm,
+        Method::GET,
+        "/api/v1/jobs",
+        Some("wrn_made_up"),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{answer}");
+
+    let admin = first_admin(&farm).await?;
+    let (status, me) = call(&farm, Method::GET, "/api/v1/auth/me", Some(&admin), None).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["username"], "root");
+    assert_eq!(me["role"], "admin");
+    assert_eq!(me["auth"], "token");
+
+    let duplicate = master_user(&farm, &["add", "root"], None).await?;
+    assert!(!duplicate.status.success());
+    assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
+    let bad_role = master_user(&farm, &["add", "eve", "--role", "root"], None).await?;
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn roles_decide_who_may_read_submit_steer_and_administer() -> anyhow::Result<()> {
+    roles_decide_who_may_do_what_on(DatabaseKind::Sqlite).await
+}
+
+#[tokio::test]
+async fn roles_decide_who_may_read_submit_steer_and_administer_with_postgresql()
+-> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    roles_decide_who_may_do_what_on(DatabaseKind::Postgres).await
+}
+
+async fn roles_decide_who_may_do_what_on(database: DatabaseKind) -> anyhow::Result<()> {
+    let farm = auth_farm_on(database).await?;
+    let admin = first_admin(&farm).await?;
+    let viewer = user_with_token(&farm, &admin, "vera", "viewer").await?;
+    let alice = user_with_token(&farm, &admin, "alice", "submitter").await?;
+    let bob = user_with_token(&farm, &admin, "bob", "submitter").await?;
+    let olga = user_with_token(&farm, &admin, "olga", "operator").await?;
+
+    // A viewer reads and changes nothing.
+    let (status, _) = call(&farm, Method::GET, "/api/v1/jobs", Some(&viewer), None).await?;
+    assert_eq!(status, StatusCode::OK);
+    let (status, answer) = call(
+        &farm,
+        Method::POST,
+        "/api/v1/jobs",
+        Some(&viewer),
+        Some(job("no")),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("submitter"))
+    );
+    let (status, _) = call(
+        &farm,
+        Method::PUT,
+        "/api/v1/limits",
+        Some(&viewer),
+        Some(json!({"x": 1})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // A submitter submits as themselves and steers only their own jobs.
+    let (status, submitted) = call(
+        &farm,
+        Method::POST,
+        "/api/v1/jobs",
+        Some(&alice),
+        Some(job("alice's")),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{submitted}");
+    assert_eq!(submitted["user"], "alice");
+    let job_id = submitted["id"].as_i64().expect("a job id");
+    let mut as_bob = job("pretending");
+    as_bob["user"] = json!("bob");
+    let (status, _) = call(
+        &farm,
+        Method::POST,
+        "/api/v1/jobs",
+        Some(&alice),
+        Some(as_bob),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    for (method, path, body) in [
+        (Method::POST, format!("/api/v1/jobs/{job_id}/cancel"), None),
+        (Method::POST, format!("/api/v1/jobs/{job_id}/pause"), None),
+        (
+            Method::PATCH,
+            format!("/api/v1/jobs/{job_id}"),
+            Some(json!({"priority": 5})),
+        ),
+        (Method::DELETE, format!("/api/v1/jobs/{job_id}"), None),
+    ] {
+        let (status, answer) = call(&farm, method.clone(), &path, Some(&bob), body).await?;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "bob {method} {path}: {answer}"
+        );
+        assert!(
+            answer["error"]
+                .as_str()
+                .is_some_and(|error| error.contains("alice")),
+            "{answer}"
+        );
+    }
+    let (status, _) = call(
+        &farm,
+        Method::POST,
+        &format!("/api/v1/jobs/{job_id}/pause"),
+        Some(&alice),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(
+        &farm,
+        Method::POST,
+        "/api/v1/jobqueues",
+        Some(&alice),
+        Some(json!({"name": "mine"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // An operator steers everyone's jobs and the farm, but not users.
+    let (status, cancelled) = call(
+        &farm,
+        Method::POST,
+        &format!("/api/v1/jobs/{job_id}/cancel"),
+        Some(&olga),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{cancelled}");
+    let (_, seen) = call(
+        &farm,
+        Method::GET,
+        &format!("/api/v1/jobs/{job_id}"),
+        Some(&admin),
+        None,
+    )
+    .await?;
+    assert_eq!(seen["state"], "cancelled");
+    let (status, _) = call(
+        &farm,
+        Method::PUT,
+        "/api/v1/limits",
+        Some(&olga),
+        Some(json!({"nuke": 2})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    for token in [&olga, &alice, &viewer] {
+        let (status, _) = call(&farm, Method::GET, "/api/v1/users", Some(token), None).await?;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let (status, _) = call(
+            &farm,
+            Method::POST,
+            "/api/v1/users",
+            Some(token),
+            Some(json!({"username": "mallory", "role": "admin"})),
+        )
+        .await?;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
+    // Everyone manages their own tokens, nobody else's.
+    let (status, own) = call(
+        &farm,
+        Method::POST,
+        "/api/v1/users/alice/tokens",
+        Some(&alice),
+        Some(json!({"name": "laptop"})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{own}");
+    let (status, _) = call(
+        &farm,
+        Method::GET,
+        "/api/v1/users/bob/tokens",
+        Some(&alice),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (_, listed) = call(
+        &farm,
+        Method::GET,
+        "/api/v1/users/alice/tokens",
+        Some(&alice),
+        None,
+    )
+    .await?;
+    let listed = listed["tokens"].as_array().expect("tokens").clone();
+    assert_eq!(listed.len(), 2);
+    assert!(
+        listed.iter().all(|token| token.get("token").is_none()),
+        "{listed:?}"
+    );
+
+    // A revoked token and a disabled user's token stop working at once.
+    let laptop = own["token"].as_str().expect("a token");
+    let (status, _) = call(&farm, Method::GET, "/api/v1/jobs", Some(laptop), None).await?;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(
+        &farm,
+        Method::DELETE,
+        &format!("/api/v1/users/alice/tokens/{}", own["id"]),
+        Some(&admin),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = call(&farm, Method::GET, "/api/v1/jobs", Some(laptop), None).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _) = call(&farm, Method::GET, "/api/v1/jobs", Some(&alice), None).await?;
+    assert_eq!(status, StatusCode::OK, "alice's other token still works");
+    let (status, _) = call(
+        &farm,
+        Method::PATCH,
+        "/api/v1/users/bob",
+        Some(&admin),
+        Some(json!({"disabled": true})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(&farm, Method::GET, "/api/v1/jobs", Some(&bob), None).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // Bad user input gets precise errors.
+    for (body, expected) in [
+        (
+            json!({"username": "alice", "role": "viewer"}),
+            StatusCode::CONFLICT,
+        ),
+        (
+            json!({"username": "x", "role": "root"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "x y", "role": "viewer"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "short", "role": "viewer", "password": "123"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"username": "x", "role": "viewer", "admin": true}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let (status, answer) = call(
+            &farm,
+            Method::POST,
+            "/api/v1/users",
+            Some(&admin),
+            Some(body.clone()),
+        )
+        .await?;
+        assert_eq!(status, expected, "{body}: {answer}");
+        assert!(answer["error"].is_string(), "{answer}");
+    }
+    let (status, _) = call(
+        &farm,
+        Method::GET,
+        "/api/v1/users/nobody",
+        Some(&admin),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = call(
+        &farm,
+        Method::DELETE,
+        "/api/v1/users/root",
+        Some(&admin),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CONFLICT);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_login_session_needs_its_csrf_token_for_changes_and_secrets_stay_out_of_logs()
+-> anyhow::Result<()> {
+    let mut farm = auth_farm().await?;
+    let admin = first_admin(&farm).await?;
+    let web_token = user_with_token(&farm, &admin, "wendy", "operator").await?;
+    let login = |password: &str| {
+        farm.http
+            .post(format!("{}/api/v1/auth/login", farm.base_url))
+            .json(&json!({"username": "wendy", "password": password}))
+            .send()
+    };
+    let refused = login("wrong password").await?;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    let accepted = login("wendy-secret-pw").await?;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let cookie = accepted
+        .headers()
+        .get("set-cookie")
+        .and_then(|value| value.to_str().ok())
+        .expect("a session cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().expect("name=value").to_owned();
+    let csrf = accepted.json::<Value>().await?["csrf_token"]
+        .as_str()
+        .expect("a CSRF token")
+        .to_owned();
+
+    let with_session = |method: Method, path: &str| {
+        farm.http
+            .request(method, format!("{}{path}", farm.base_url))
+            .header("cookie", &session)
+    };
+    let me: Value = with_session(Method::GET, "/api/v1/auth/me")
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(me["auth"], "session");
+    assert_eq!(me["csrf_token"], csrf.as_str());
+    let forged = with_session(Method::POST, "/api/v1/jobs")
+        .json(&job("forged"))
+        .send()
+        .await?;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    let wrong = with_session(Method::POST, "/api/v1/jobs")
+        .header("x-csrf-token", "0".repeat(64))
+        .json(&job("forged"))
+        .send()
+        .await?;
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let submitted = with_session(Method::POST, "/api/v1/jobs")
+        .header("x-csrf-token", &csrf)
+        .json(&job("from the web"))
+        .send()
+        .await?;
+    assert_eq!(submitted.status(), StatusCode::CREATED);
+    assert_eq!(submitted.json::<Value>().await?["user"], "wendy");
+    let out = with_session(Method::POST, "/api/v1/auth/logout")
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await?;
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let after = with_session(Method::GET, "/api/v1/jobs").send().await?;
+    assert_eq!(after.status(), StatusCode::UNAUTHORIZED);
+
+    let log = std::fs::read_to_string(&farm.master()?.log_path)?;
+    let session_secret = session
+        .split_once('=')
+        .map(|(_, value)| value)
+        .expect("a value");
+    for secret in [
+        admin.as_str(),
+        web_token.as_str(),
+        "wendy-secret-pw",
+        session_secret,
+        &csrf,
+    ] {
+        assert!(!log.contains(secret), "a secret is in the master's log");
+    }
+    assert!(log.contains("logged in"), "the log records logins");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_cli_sends_its_token_from_the_environment_or_its_config_file() -> anyhow::Result<()> {
+    let farm = auth_farm().await?;
+    let admin = first_admin(&farm).await?;
+    let dir = tempfile::tempdir()?;
+    let warren = |args: &[&str], token: Option<&str>, config: &std::path::Path| {
+        let mut command = tokio::process::Command::new(bin_path("warren").expect("the binary"));
+        command
+            .args(args)
+            .env_remove("WARREN_MASTER")
+            .env_remove("WARREN_URL")
+            .env_remove("WARREN_TOKEN")
+            .env("WARREN_CONFIG", config);
+        if let Some(token) = token {
+            command
+                .env("WARREN_TOKEN", token)
+                .env("WARREN_URL", &farm.base_url);
+        }
+        command.output()
+    };
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "")?;
+    let anonymous = warren(&["--url", &farm.base_url, "jobs"], None, &empty).await?;
+    assert!(!anonymous.status.success());
+    let message = String::from_utf8_lossy(&anonymous.stderr);
+    assert!(
+        message.contains("401") && message.contains("WARREN_TOKEN"),
+        "{message}"
+    );
+
+    let whoami = warren(&["whoami"], Some(&admin), &empty).await?;
+    assert!(whoami.status.success(), "{whoami:?}");
+    assert!(
+        String::from_utf8_lossy(&whoami.stdout).contains("root (admin"),
+        "{whoami:?}"
+    );
+    let added = warren(
+        &["users", "add", "carl", "--role", "viewer"],
+        Some(&admin),
+        &empty,
+    )
+    .await?;
+    assert!(added.status.success(), "{added:?}");
+    let created = warren(
+        &["tokens", "--user", "carl", "create", "--name", "ci"],
+        Some(&admin),
+        &empty,
+    )
+    .await?;
+    assert!(created.status.success(), "{created:?}");
+    let carl = String::from_utf8(created.stdout)?.trim().to_owned();
+
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("url = \"{}\"\ntoken = \"{carl}\"\n", farm.base_url),
+    )?;
+    let from_file = warren(&["whoami"], None, &config).await?;
+    assert!(
+        String::from_utf8_lossy(&from_file.stdout).contains("carl (viewer"),
+        "{from_file:?}"
+    );
+    let listed = warren(&["users"], None, &config).await?;
+    assert!(!listed.status.success(), "a viewer cannot list users");
+    assert!(
+        String::from_utf8_lossy(&listed.stderr).contains("403"),
+        "{listed:?}"
+    );
+    let users = warren(&["users"], Some(&admin), &empty).await?;
+    let users = String::from_utf8_lossy(&users.stdout);
+    assert!(
+        users.contains("carl") && users.contains("viewer"),
+        "{users}"
+    );
+    Ok(())
+}
