@@ -125,6 +125,7 @@ impl App {
     pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
         let (loops_trigger, loops_shutdown) = shutdown_channel();
         let dispatcher = tokio::spawn(self.dispatcher.run(loops_shutdown.clone()));
+        let activity = self.ingester.activity();
         let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
         let housekeeping = tokio::spawn(crate::notify::run(
             self.db.clone(),
@@ -139,6 +140,7 @@ impl App {
         ));
 
         let state = AppState {
+            activity,
             auth_required: !self.config.no_auth,
             db: self.db.clone(),
             dispatcher: self.dispatcher_handle.clone(),

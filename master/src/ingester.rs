@@ -116,6 +116,8 @@ pub struct Ingester {
     /// `(job, agent)` pairs that may have a row in `job_agent_failures`; a success clears the
     /// row only when the pair is here, so the common case costs no statement.
     streaks: std::sync::Mutex<Option<BTreeSet<(i64, String)>>>,
+    /// Counts committed batches, so live views (log follow, the web UI) know when to look.
+    activity: tokio::sync::watch::Sender<u64>,
 }
 
 impl Ingester {
@@ -134,7 +136,14 @@ impl Ingester {
             dispatcher,
             stats: Arc::new(IngestStats::default()),
             streaks: std::sync::Mutex::new(None),
+            activity: tokio::sync::watch::Sender::new(0),
         }
+    }
+
+    /// A receiver that changes after every committed batch of events.
+    #[must_use]
+    pub fn activity(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.activity.subscribe()
     }
 
     /// The ingester's counters.
@@ -237,6 +246,7 @@ impl Ingester {
             .await?;
 
         self.stats.batches.fetch_add(1, Ordering::Relaxed);
+        self.activity.send_modify(|batches| *batches += 1);
         self.stats
             .events
             .fetch_add(batch.len() as u64, Ordering::Relaxed);

@@ -775,16 +775,53 @@ pub async fn get_task(
 pub struct LogQuery {
     attempt: Option<i32>,
     format: Option<String>,
+    /// Stream the log as Server-Sent Events until the attempt ends.
+    #[serde(default)]
+    follow: bool,
+    /// With `follow`: lines already seen; the stream starts after them.
+    offset: Option<u64>,
 }
 
 /// `GET /api/v1/jobs/{job_id}/tasks/{task_id}/log`: the latest attempt's log (or `?attempt=N`)
-/// as text, or as CSV with `?format=csv`.
+/// as text, or as CSV with `?format=csv`; with `?follow=true`, as Server-Sent Events that go on
+/// until the attempt ends (see `api::logs`).
 pub async fn task_log(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
     ApiQuery(query): ApiQuery<LogQuery>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let task = tasks::get(&state.db, job_id, task_id).await?;
+    if query.follow {
+        // A task that has not started yet is followed from its first attempt on.
+        let attempt = query.attempt.unwrap_or(task.attempts.max(1));
+        if attempt < 1 || attempt > task.attempts.max(1) {
+            return Err(ApiError::NotFound(format!(
+                "task {task_id} has no attempt {attempt} (it has {} so far)",
+                task.attempts
+            )));
+        }
+        let resume_after = headers
+            .get("last-event-id")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok());
+        let seen = resume_after.or(query.offset).unwrap_or(0);
+        return Ok(super::logs::follow(
+            state.db.clone(),
+            state.activity.clone(),
+            job_id,
+            task_id,
+            attempt,
+            seen.saturating_add(1),
+        )
+        .into_response());
+    }
+    if query.offset.is_some() {
+        return Err(ApiError::invalid(
+            "offset",
+            "`offset` goes with `follow=true`",
+        ));
+    }
     let attempt = query.attempt.unwrap_or(task.attempts);
     if attempt < 1 || attempt > task.attempts {
         return Err(ApiError::NotFound(format!(

@@ -6,6 +6,7 @@ mod control;
 pub mod error;
 mod extract;
 mod jobs;
+mod logs;
 mod scheduling;
 
 use axum::Router;
@@ -19,6 +20,8 @@ pub use error::ApiError;
 /// What handlers share.
 #[derive(Clone)]
 pub struct AppState {
+    /// Changes whenever the ingester commits events: live views wait on it.
+    pub activity: tokio::sync::watch::Receiver<u64>,
     /// Whether requests must authenticate (false with `--no-auth`).
     pub auth_required: bool,
     /// The database.

@@ -116,6 +116,15 @@ impl ApiClient {
             .map_err(ClientError::Decode)
     }
 
+    /// GET a Server-Sent Events stream.
+    pub async fn events(&self, path: &str) -> Result<EventStream, ClientError> {
+        let response = self.send(Method::GET, path, None).await?;
+        Ok(EventStream {
+            response,
+            buffer: Vec::new(),
+        })
+    }
+
     /// GET a text document.
     pub async fn get_text(&self, path: &str) -> Result<String, ClientError> {
         self.send(Method::GET, path, None)
@@ -157,4 +166,54 @@ impl ApiClient {
             .await
             .map_err(ClientError::Decode)
     }
+}
+
+/// A Server-Sent Events stream being read.
+#[derive(Debug)]
+pub struct EventStream {
+    response: reqwest::Response,
+    buffer: Vec<u8>,
+}
+
+impl EventStream {
+    /// The next event as `(event name, data)`; `None` when the stream ends. Comments
+    /// (keep-alives) are skipped.
+    pub async fn next(&mut self) -> Result<Option<(String, String)>, ClientError> {
+        loop {
+            if let Some(end) = find_blank_line(&self.buffer) {
+                let block: Vec<u8> = self.buffer.drain(..end.1).collect();
+                let block = String::from_utf8_lossy(&block[..end.0]).into_owned();
+                let (mut name, mut data) = (String::from("message"), Vec::new());
+                for line in block.lines() {
+                    if let Some(value) = line.strip_prefix("event:") {
+                        name = value.trim_start().to_owned();
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push(value.strip_prefix(' ').unwrap_or(value).to_owned());
+                    }
+                }
+                if data.is_empty() {
+                    continue;
+                }
+                return Ok(Some((name, data.join("\n"))));
+            }
+            match self.response.chunk().await.map_err(ClientError::Decode)? {
+                Some(bytes) => self.buffer.extend_from_slice(&bytes),
+                None => return Ok(None),
+            }
+        }
+    }
+}
+
+/// Where the first event block ends: (end of its text, end including the blank line).
+fn find_blank_line(buffer: &[u8]) -> Option<(usize, usize)> {
+    let text = buffer;
+    (0..text.len()).find_map(|idx| {
+        if text[idx..].starts_with(b"\n\n") {
+            Some((idx, idx + 2))
+        } else if text[idx..].starts_with(b"\r\n\r\n") {
+            Some((idx, idx + 4))
+        } else {
+            None
+        }
+    })
 }

@@ -75,8 +75,11 @@ pub enum CliCommand {
         #[arg(long)]
         attempt: Option<i32>,
         /// CSV with timestamp, stream, line number, pid and message.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "follow")]
         csv: bool,
+        /// Keep printing new lines until the attempt ends; exits 1 unless it ended `done`.
+        #[arg(short, long)]
+        follow: bool,
     },
     /// List agents.
     Agents,
@@ -606,7 +609,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             job_id,
             task_id,
             attempt,
+            csv: _,
+            follow: true,
+        } => {
+            let mut path = format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?follow=true");
+            if let Some(attempt) = attempt {
+                path.push_str(&format!("&attempt={attempt}"));
+            }
+            let mut events = client.events(&path).await?;
+            while let Some((kind, data)) = events.next().await? {
+                let data: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
+                match kind.as_str() {
+                    "line" if cli.json => println!("{data}"),
+                    "line" => println!("{}", text(&data, "message")),
+                    "end" => {
+                        let state = text(&data, "state");
+                        if state != "done" {
+                            eprintln!("warren: the attempt ended {state}");
+                            return Ok(1);
+                        }
+                        return Ok(0);
+                    }
+                    "error" => bail!("the master stopped the log: {}", text(&data, "error")),
+                    _ => {}
+                }
+            }
+            bail!("the master closed the log stream before the attempt ended");
+        }
+        CliCommand::Log {
+            job_id,
+            task_id,
+            attempt,
             csv,
+            follow: false,
         } => {
             let mut query = Vec::new();
             if let Some(attempt) = attempt {

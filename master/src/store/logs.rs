@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use warren_shared::LogLine;
 
@@ -23,9 +24,26 @@ pub async fn lines(
     task_id: i64,
     attempt: i32,
 ) -> Result<Vec<NumberedLine>> {
+    lines_from(connection, task_id, attempt, 1).await
+}
+
+/// The stored lines of one attempt numbered `from_line` or more, in order.
+pub async fn lines_from(
+    connection: &DatabaseConnection,
+    task_id: i64,
+    attempt: i32,
+    from_line: u64,
+) -> Result<Vec<NumberedLine>> {
+    let from_line = i64::try_from(from_line).unwrap_or(i64::MAX);
+    // A chunk holds lines first_line ..= first_line + n_lines - 1.
     let chunks = log_chunk::Entity::find()
         .filter(log_chunk::Column::TaskId.eq(task_id))
         .filter(log_chunk::Column::Attempt.eq(attempt))
+        .filter(
+            Expr::col(log_chunk::Column::FirstLine)
+                .add(Expr::col(log_chunk::Column::NLines))
+                .gt(from_line),
+        )
         .order_by_asc(log_chunk::Column::Seq)
         .all(connection)
         .await?;
@@ -38,10 +56,13 @@ pub async fn lines(
             ))
         })?;
         for (line_idx, line) in chunk_lines.into_iter().enumerate() {
-            lines.push(NumberedLine {
-                number: chunk.first_line as u64 + line_idx as u64,
-                line,
-            });
+            let number = chunk.first_line + line_idx as i64;
+            if number >= from_line {
+                lines.push(NumberedLine {
+                    number: number as u64,
+                    line,
+                });
+            }
         }
     }
     Ok(lines)

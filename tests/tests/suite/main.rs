@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod control;
 mod foundation;
+mod logs;
 mod reliability;
 mod routing;
 mod scheduling;

@@ -1,0 +1,141 @@
+//! Following a task's log live over Server-Sent Events: `GET .../log?follow=true`.
+//!
+//! Each stored line is one `line` event whose id is its line number, so a client that
+//! reconnects with `Last-Event-ID` (or asks for `?offset=N`) continues after the lines it has.
+//! Once the attempt is over and its last lines are sent, an `end` event says how it ended and
+//! the stream closes.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use sea_orm::DatabaseConnection;
+use serde_json::json;
+use tokio::sync::watch;
+
+use super::ApiError;
+use crate::db::rfc3339;
+use crate::store::logs::{self, NumberedLine};
+use crate::store::tasks;
+
+/// Shortest pause between two looks at the database, so a busy ingester does not make every
+/// follower query for each batch.
+const MIN_POLL: Duration = Duration::from_millis(100);
+/// Longest wait without looking, in case the attempt ended without new events reaching this
+/// master (another replica ingested them, or the task was cancelled).
+const MAX_POLL: Duration = Duration::from_secs(1);
+
+struct Follow {
+    db: DatabaseConnection,
+    activity: watch::Receiver<u64>,
+    job_id: i64,
+    task_id: i64,
+    attempt: i32,
+    next_line: u64,
+    pending: VecDeque<Event>,
+    ended: bool,
+    first: bool,
+}
+
+fn line_event(numbered: &NumberedLine) -> Event {
+    let line = &numbered.line;
+    Event::default()
+        .event("line")
+        .id(numbered.number.to_string())
+        .data(
+            json!({
+                "line": numbered.number,
+                "time": rfc3339(line.t),
+                "stream": line.s.as_str(),
+                "pid": line.pid,
+                "message": line.m,
+            })
+            .to_string(),
+        )
+}
+
+impl Follow {
+    /// Queue the lines stored since the last look; once the attempt is over, queue the end.
+    async fn look(&mut self) -> Result<(), ApiError> {
+        // Read the task first: lines stored before it said "over" are then all visible below.
+        let task = tasks::get(&self.db, self.job_id, self.task_id).await?;
+        let over = task.attempts > self.attempt
+            || !matches!(task.state.as_str(), "dispatched" | "running" | "queued")
+            || (task.state == "queued" && task.attempts == self.attempt);
+        let lines = logs::lines_from(&self.db, self.task_id, self.attempt, self.next_line).await?;
+        for numbered in &lines {
+            self.pending.push_back(line_event(numbered));
+            self.next_line = numbered.number + 1;
+        }
+        if over {
+            let state = if task.attempts > self.attempt {
+                "retried"
+            } else {
+                task.state.as_str()
+            };
+            self.pending.push_back(
+                Event::default().event("end").data(
+                    json!({"state": state, "attempt": self.attempt, "lines": self.next_line - 1})
+                        .to_string(),
+                ),
+            );
+            self.ended = true;
+        }
+        Ok(())
+    }
+
+    async fn next(&mut self) -> Option<Event> {
+        loop {
+            if let Some(event) = self.pending.pop_front() {
+                return Some(event);
+            }
+            if self.ended {
+                return None;
+            }
+            if self.first {
+                self.first = false;
+            } else {
+                tokio::time::sleep(MIN_POLL).await;
+                let _ = tokio::time::timeout(MAX_POLL, self.activity.changed()).await;
+            }
+            if let Err(error) = self.look().await {
+                self.ended = true;
+                let message = error.to_string();
+                return Some(
+                    Event::default()
+                        .event("error")
+                        .data(json!({"error": message}).to_string()),
+                );
+            }
+        }
+    }
+}
+
+/// The event stream of one attempt's log from line `next_line` on.
+pub fn follow(
+    db: DatabaseConnection,
+    activity: watch::Receiver<u64>,
+    job_id: i64,
+    task_id: i64,
+    attempt: i32,
+    next_line: u64,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let state = Follow {
+        db,
+        activity,
+        job_id,
+        task_id,
+        attempt,
+        next_line: next_line.max(1),
+        pending: VecDeque::new(),
+        ended: false,
+        first: true,
+    };
+    let stream = futures_util::stream::unfold(state, |mut state| async move {
+        let event = state.next().await?;
+        Some((Ok(event), state))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
