@@ -56,7 +56,8 @@ fn agent_id(text: &str) -> Result<String, ApiError> {
 }
 
 /// Filters of `GET /api/v1/agents`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AgentQuery {
     state: Option<String>,
@@ -69,6 +70,14 @@ pub struct AgentQuery {
 }
 
 /// `GET /api/v1/agents`.
+#[utoipa::path(
+    get,
+    operation_id = "list_agents",
+    path = "/api/v1/agents",
+    tag = "agents",
+    params(AgentQuery),
+    responses((status = 200, description = "Agents", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<AgentQuery>,
@@ -95,6 +104,14 @@ pub async fn list(
 }
 
 /// `GET /api/v1/tags/{tag}/agents`.
+#[utoipa::path(
+    get,
+    operation_id = "agents_with_tag",
+    path = "/api/v1/tags/{tag}/agents",
+    tag = "agents",
+    params(("tag" = String, Path, description = "Tag")),
+    responses((status = 200, description = "Agents with the tag", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn by_tag(
     State(state): State<AppState>,
     ApiPath(tag): ApiPath<String>,
@@ -113,6 +130,14 @@ pub async fn by_tag(
 }
 
 /// `GET /api/v1/agents/{id}`.
+#[utoipa::path(
+    get,
+    operation_id = "get_agent",
+    path = "/api/v1/agents/{agent_id}",
+    tag = "agents",
+    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    responses((status = 200, description = "The agent", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn get(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -123,6 +148,14 @@ pub async fn get(
 }
 
 /// `GET /api/v1/agents/{id}/software`.
+#[utoipa::path(
+    get,
+    operation_id = "agent_software",
+    path = "/api/v1/agents/{agent_id}/software",
+    tag = "agents",
+    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    responses((status = 200, description = "The agent's software and versions", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn software(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -134,13 +167,22 @@ pub async fn software(
 }
 
 /// Filters of `GET /api/v1/agents/{id}/tasks`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AgentTasksQuery {
     state: Option<String>,
 }
 
 /// `GET /api/v1/agents/{id}/tasks`: tasks the agent holds or last ran, newest first.
+#[utoipa::path(
+    get,
+    operation_id = "agent_tasks",
+    path = "/api/v1/agents/{agent_id}/tasks",
+    tag = "agents",
+    params(("agent_id" = String, Path, description = "Agent id (a UUID)"), AgentTasksQuery),
+    responses((status = 200, description = "Tasks the agent holds or ran", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn tasks(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -181,7 +223,7 @@ pub async fn tasks(
 }
 
 /// The body of `PATCH /api/v1/agents/{id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgentPatch {
     /// Tags that replace the worker's own; `null` returns to the worker's own.
@@ -194,6 +236,15 @@ pub struct AgentPatch {
 }
 
 /// `PATCH /api/v1/agents/{id}`: tags, notes, `disabled`.
+#[utoipa::path(
+    patch,
+    operation_id = "patch_agent",
+    path = "/api/v1/agents/{agent_id}",
+    tag = "agents",
+    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    request_body = AgentPatch,
+    responses((status = 200, description = "The changed agent", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn patch(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -270,6 +321,14 @@ pub async fn patch(
 
 /// `DELETE /api/v1/agents/{id}`: forget an agent; tasks it was running are queued again. A worker
 /// that is still alive registers again at its next heartbeat.
+#[utoipa::path(
+    delete,
+    operation_id = "delete_agent",
+    path = "/api/v1/agents/{agent_id}",
+    tag = "agents",
+    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    responses((status = 204, description = "Forgotten"), super::openapi::Errors)
+)]
 pub async fn delete(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -293,6 +352,14 @@ pub async fn delete(
 }
 
 /// `POST /api/v1/agents/{id}/check-software`: ask the worker to look for its software again.
+#[utoipa::path(
+    post,
+    operation_id = "check_agent_software",
+    path = "/api/v1/agents/{agent_id}/check-software",
+    tag = "agents",
+    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    responses((status = 202, description = "Asked"), super::openapi::Errors)
+)]
 pub async fn check_software(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
@@ -313,6 +380,13 @@ pub async fn check_software(
 }
 
 /// `GET /api/v1/dead-letters`: how many messages were dead-lettered, and the latest 100.
+#[utoipa::path(
+    get,
+    operation_id = "dead_letters",
+    path = "/api/v1/dead-letters",
+    tag = "agents",
+    responses((status = 200, description = "Dead-letter count and the latest ones", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn dead_letters(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let count = dead_letter::Entity::find()
         .count(&state.db)

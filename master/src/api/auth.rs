@@ -30,7 +30,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Requests that need no credentials.
 fn is_public(method: &Method, path: &str) -> bool {
-    path == "/health" || (method == Method::POST && path == "/api/v1/auth/login")
+    path == "/health"
+        || (method == Method::POST && path == "/api/v1/auth/login")
+        || (method == Method::GET && path == "/api/v1/openapi.json")
 }
 
 /// The weakest role allowed to make this request (handlers check "self or admin" for users).
@@ -219,7 +221,7 @@ async fn hash_password(password: String) -> Result<String, ApiError> {
 }
 
 /// Body of `POST /api/v1/auth/login`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     username: String,
@@ -228,6 +230,13 @@ pub struct Login {
 
 /// `POST /api/v1/auth/login`: check a password and open a session (an `HttpOnly`,
 /// `SameSite=Strict` cookie); the answer holds the CSRF token writes must echo.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "auth",
+    request_body = Login,
+    responses((status = 200, description = "A session: its cookie is set; `csrf_token` must be echoed in `X-CSRF-Token`", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn login(
     State(state): State<AppState>,
     ApiJson(login): ApiJson<Login>,
@@ -275,6 +284,12 @@ pub async fn login(
 }
 
 /// `POST /api/v1/auth/logout`: end the caller's session.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "auth",
+    responses((status = 204, description = "The session ended"), super::openapi::Errors)
+)]
 pub async fn logout(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -292,6 +307,12 @@ pub async fn logout(
 
 /// `GET /api/v1/auth/me`: who the caller is, how they authenticated and, for a session, its
 /// CSRF token.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/me",
+    tag = "auth",
+    responses((status = 200, description = "Who the caller is", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn me(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -337,6 +358,12 @@ fn require_self_or_admin(principal: &Principal, username: &str) -> Result<(), Ap
 }
 
 /// `GET /api/v1/users` (admin).
+#[utoipa::path(
+    get,
+    path = "/api/v1/users",
+    tag = "users",
+    responses((status = 200, description = "Every user", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn list_users(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -349,7 +376,7 @@ pub async fn list_users(
 }
 
 /// Body of `POST /api/v1/users`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     username: String,
@@ -362,6 +389,13 @@ pub struct NewUser {
 
 /// `POST /api/v1/users` (admin): create a user; without a password it signs in with tokens
 /// only.
+#[utoipa::path(
+    post,
+    path = "/api/v1/users",
+    tag = "users",
+    request_body = NewUser,
+    responses((status = 201, description = "The user", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn create_user(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -386,6 +420,13 @@ pub async fn create_user(
 }
 
 /// `GET /api/v1/users/{username}` (admin, or the user themselves).
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{username}",
+    tag = "users",
+    params(("username" = String, Path, description = "User name")),
+    responses((status = 200, description = "The user", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn get_user(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -396,7 +437,7 @@ pub async fn get_user(
 }
 
 /// Body of `PATCH /api/v1/users/{username}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
     #[serde(default)]
@@ -411,6 +452,14 @@ pub struct UserPatch {
 
 /// `PATCH /api/v1/users/{username}`: admins change anything; users change their own password
 /// and email.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/users/{username}",
+    tag = "users",
+    params(("username" = String, Path, description = "User name")),
+    request_body = UserPatch,
+    responses((status = 200, description = "The changed user", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn patch_user(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -449,6 +498,13 @@ pub async fn patch_user(
 }
 
 /// `DELETE /api/v1/users/{username}` (admin): the user's tokens and sessions stop working.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{username}",
+    tag = "users",
+    params(("username" = String, Path, description = "User name")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
 pub async fn delete_user(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -466,6 +522,13 @@ pub async fn delete_user(
 }
 
 /// `GET /api/v1/users/{username}/tokens` (admin, or the user themselves): never the secrets.
+#[utoipa::path(
+    get,
+    path = "/api/v1/users/{username}/tokens",
+    tag = "users",
+    params(("username" = String, Path, description = "User name")),
+    responses((status = 200, description = "The user's tokens, without secrets", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn list_tokens(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -480,7 +543,7 @@ pub async fn list_tokens(
 }
 
 /// Body of `POST /api/v1/users/{username}/tokens`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
     name: String,
@@ -488,6 +551,14 @@ pub struct NewToken {
 
 /// `POST /api/v1/users/{username}/tokens` (admin, or the user themselves): the answer holds the
 /// token's secret, shown this once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/users/{username}/tokens",
+    tag = "users",
+    params(("username" = String, Path, description = "User name")),
+    request_body = NewToken,
+    responses((status = 201, description = "The token with its secret, shown once", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn create_token(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
@@ -505,6 +576,13 @@ pub async fn create_token(
 
 /// `DELETE /api/v1/users/{username}/tokens/{token_id}` (admin, or the user themselves): the
 /// token stops working at once.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/users/{username}/tokens/{token_id}",
+    tag = "users",
+    params(("username" = String, Path, description = "User name"), ("token_id" = i64, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"), super::openapi::Errors)
+)]
 pub async fn delete_token(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,

@@ -80,6 +80,14 @@ async fn act(
 }
 
 /// `POST /api/v1/jobs/{id}/pause`: queued tasks wait, running ones finish.
+#[utoipa::path(
+    post,
+    operation_id = "pause_job",
+    path = "/api/v1/jobs/{job_id}/pause",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
+)]
 pub async fn pause(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
@@ -88,6 +96,14 @@ pub async fn pause(
 }
 
 /// `POST /api/v1/jobs/{id}/resume`.
+#[utoipa::path(
+    post,
+    operation_id = "resume_job",
+    path = "/api/v1/jobs/{job_id}/resume",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
+)]
 pub async fn resume(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
@@ -97,6 +113,14 @@ pub async fn resume(
 
 /// `POST /api/v1/jobs/{id}/cancel`: everything unfinished is cancelled; running processes are
 /// stopped (SIGTERM to the process group, SIGKILL after the worker's grace period).
+#[utoipa::path(
+    post,
+    operation_id = "cancel_job",
+    path = "/api/v1/jobs/{job_id}/cancel",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
@@ -105,6 +129,14 @@ pub async fn cancel(
 }
 
 /// `POST /api/v1/jobs/{id}/rerun`: every task runs again.
+#[utoipa::path(
+    post,
+    operation_id = "rerun_job",
+    path = "/api/v1/jobs/{job_id}/rerun",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
+)]
 pub async fn rerun(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
@@ -113,6 +145,14 @@ pub async fn rerun(
 }
 
 /// `POST /api/v1/jobs/{id}/rerun_failed`: failed and cancelled tasks run again.
+#[utoipa::path(
+    post,
+    operation_id = "rerun_failed_tasks",
+    path = "/api/v1/jobs/{job_id}/rerun_failed",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
+)]
 pub async fn rerun_failed(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
@@ -121,6 +161,14 @@ pub async fn rerun_failed(
 }
 
 /// `POST /api/v1/jobs/{id}/tasks/{task_id}/rerun`.
+#[utoipa::path(
+    post,
+    operation_id = "rerun_task",
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}/rerun",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    responses((status = 200, description = "The task's job", body = JobView), super::openapi::Errors)
+)]
 pub async fn rerun_task(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
@@ -129,6 +177,14 @@ pub async fn rerun_task(
 }
 
 /// `DELETE /api/v1/jobs/{id}`: stop its running tasks, then remove the job, its tasks and logs.
+#[utoipa::path(
+    delete,
+    operation_id = "delete_job",
+    path = "/api/v1/jobs/{job_id}",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
 pub async fn delete(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
@@ -152,7 +208,7 @@ pub async fn delete(
 }
 
 /// The body of `PATCH /api/v1/jobs/{id}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobPatch {
     title: Option<String>,
@@ -175,6 +231,15 @@ pub struct JobPatch {
 /// `PATCH /api/v1/jobs/{id}`: title, priority, weight, notes, hidden, queue, minimum and maximum
 /// agents; the frame range (`start`, `end`, `by`, `batch`) while no task of the job has run.
 /// Changes apply from the next dispatch round.
+#[utoipa::path(
+    patch,
+    operation_id = "patch_job",
+    path = "/api/v1/jobs/{job_id}",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    request_body = JobPatch,
+    responses((status = 200, description = "The changed job", body = JobView), super::openapi::Errors)
+)]
 pub async fn patch(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,

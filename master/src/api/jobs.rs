@@ -24,7 +24,7 @@ const DEFAULT_PAGE: u64 = 100;
 const MAX_PAGE: u64 = 10_000;
 
 /// A tag requirement: `"gpu"`, `"!windows"` or `{"tag": "windows", "negate": true}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum TagRequirementInput {
     /// Compact form; a leading `!` negates.
@@ -40,7 +40,7 @@ pub enum TagRequirementInput {
 }
 
 /// A software requirement: `"blender>=3.4"` or `{"software": "blender", "min_version": "3.4"}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum SoftwareRequirementInput {
     /// Compact form.
@@ -75,7 +75,7 @@ fn default_queue() -> String {
 }
 
 /// The body of `POST /api/v1/jobs`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobSubmission {
     title: String,
@@ -146,7 +146,7 @@ pub struct JobSubmission {
 }
 
 /// A frame-on-frame dependency: `{"job": 12, "mode": "frame"}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DependsOn {
     job: i64,
@@ -375,7 +375,7 @@ pub fn validate_limit_name(name: &str) -> Result<(), String> {
 }
 
 /// Per-state task counts of a job.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TaskCountsView {
     total: i64,
     queued: i64,
@@ -388,7 +388,7 @@ pub struct TaskCountsView {
 }
 
 /// A job as the API shows it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct JobView {
     id: i64,
     title: String,
@@ -603,6 +603,14 @@ async fn capabilities(state: &AppState) -> Result<Vec<warren_shared::AgentCapabi
 }
 
 /// `POST /api/v1/jobs`.
+#[utoipa::path(
+    post,
+    operation_id = "submit_job",
+    path = "/api/v1/jobs",
+    tag = "jobs",
+    request_body = JobSubmission,
+    responses((status = 201, description = "The job, with all its tasks created", body = JobView), super::openapi::Errors)
+)]
 pub async fn submit(
     State(state): State<AppState>,
     axum::Extension(principal): axum::Extension<crate::auth::Principal>,
@@ -621,7 +629,8 @@ pub async fn submit(
 }
 
 /// Filters of `GET /api/v1/jobs`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct JobQuery {
     state: Option<String>,
@@ -661,6 +670,14 @@ fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
 }
 
 /// `GET /api/v1/jobs`: newest first; `cursor` continues from the previous page's `next_cursor`.
+#[utoipa::path(
+    get,
+    operation_id = "list_jobs",
+    path = "/api/v1/jobs",
+    tag = "jobs",
+    params(JobQuery),
+    responses((status = 200, description = "A page of jobs, newest first, and `next_cursor`", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<JobQuery>,
@@ -685,6 +702,14 @@ pub async fn list(
 }
 
 /// `GET /api/v1/jobs/{job_id}`.
+#[utoipa::path(
+    get,
+    operation_id = "get_job",
+    path = "/api/v1/jobs/{job_id}",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
+)]
 pub async fn get(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
@@ -725,7 +750,8 @@ fn task_json(task: &task::Model, by: i64) -> Value {
 }
 
 /// Filters of `GET /api/v1/jobs/{job_id}/tasks`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaskQuery {
     state: Option<String>,
@@ -734,6 +760,14 @@ pub struct TaskQuery {
 }
 
 /// `GET /api/v1/jobs/{job_id}/tasks`: in frame order; `cursor` continues a previous page.
+#[utoipa::path(
+    get,
+    operation_id = "list_tasks",
+    path = "/api/v1/jobs/{job_id}/tasks",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id"), TaskQuery),
+    responses((status = 200, description = "A page of tasks in frame order, and `next_cursor`", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn list_tasks(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
@@ -760,6 +794,14 @@ pub async fn list_tasks(
 }
 
 /// `GET /api/v1/jobs/{job_id}/tasks/{task_id}`.
+#[utoipa::path(
+    get,
+    operation_id = "get_task",
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    responses((status = 200, description = "The task", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn get_task(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
@@ -770,7 +812,8 @@ pub async fn get_task(
 }
 
 /// Options of the log endpoint.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct LogQuery {
     attempt: Option<i32>,
@@ -785,6 +828,21 @@ pub struct LogQuery {
 /// `GET /api/v1/jobs/{job_id}/tasks/{task_id}/log`: the latest attempt's log (or `?attempt=N`)
 /// as text, or as CSV with `?format=csv`; with `?follow=true`, as Server-Sent Events that go on
 /// until the attempt ends (see `api::logs`).
+#[utoipa::path(
+    get,
+    operation_id = "task_log",
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}/log",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id"), LogQuery),
+    responses(
+        (status = 200, description = "The log: text, CSV (`format=csv`) or Server-Sent Events (`follow=true`)", content(
+            (String = "text/plain"),
+            (String = "text/csv"),
+            (String = "text/event-stream"),
+        )),
+        super::openapi::Errors
+    )
+)]
 pub async fn task_log(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,

@@ -7,12 +7,16 @@ pub mod error;
 mod extract;
 mod jobs;
 mod logs;
+pub mod openapi;
 mod scheduling;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post};
+use axum::routing::get;
 use sea_orm::DatabaseConnection;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::dispatcher::DispatcherHandle;
 pub use error::ApiError;
@@ -34,97 +38,17 @@ pub struct AppState {
     pub mailer: Option<crate::notify::Mailer>,
 }
 
-/// The API router.
+/// The API router and the OpenAPI document of the routes it serves.
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
-    Router::new()
-        .route("/api/v1/jobs", get(jobs::list).post(jobs::submit))
+    let (router, document) = api_routes().split_for_parts();
+    let document = std::sync::Arc::new(document);
+    router
         .route(
-            "/api/v1/jobs/{job_id}",
-            get(jobs::get).patch(control::patch).delete(control::delete),
-        )
-        .route("/api/v1/jobs/{job_id}/pause", post(control::pause))
-        .route("/api/v1/jobs/{job_id}/resume", post(control::resume))
-        .route("/api/v1/jobs/{job_id}/cancel", post(control::cancel))
-        .route("/api/v1/jobs/{job_id}/rerun", post(control::rerun))
-        .route(
-            "/api/v1/jobs/{job_id}/rerun_failed",
-            post(control::rerun_failed),
-        )
-        .route(
-            "/api/v1/jobs/{job_id}/tasks/{task_id}/rerun",
-            post(control::rerun_task),
-        )
-        .route(
-            "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents",
-            get(scheduling::failed_on_agents).delete(scheduling::clear_failed_on_agents),
-        )
-        .route(
-            "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents/{agent_id}",
-            delete(scheduling::clear_failed_on_agent),
-        )
-        .route(
-            "/api/v1/jobs/{job_id}/tasks/{task_id}/attempts",
-            get(scheduling::attempts),
-        )
-        .route(
-            "/api/v1/jobqueues",
-            get(scheduling::list_queues).post(scheduling::create_queue),
-        )
-        .route(
-            "/api/v1/jobqueues/{queue}",
-            get(scheduling::get_queue)
-                .patch(scheduling::patch_queue)
-                .delete(scheduling::delete_queue),
-        )
-        .route(
-            "/api/v1/limits",
-            get(scheduling::list_limits).put(scheduling::put_limits),
-        )
-        .route("/api/v1/limits/{name}", delete(scheduling::delete_limit))
-        .route(
-            "/api/v1/jobgroups",
-            get(scheduling::list_groups).post(scheduling::create_group),
-        )
-        .route("/api/v1/jobgroups/{group_id}", get(scheduling::get_group))
-        .route("/api/v1/jobs/{job_id}/tasks", get(jobs::list_tasks))
-        .route("/api/v1/jobs/{job_id}/tasks/{task_id}", get(jobs::get_task))
-        .route(
-            "/api/v1/jobs/{job_id}/tasks/{task_id}/log",
-            get(jobs::task_log),
-        )
-        .route("/api/v1/agents", get(agents::list))
-        .route(
-            "/api/v1/agents/{agent_id}",
-            get(agents::get).patch(agents::patch).delete(agents::delete),
-        )
-        .route("/api/v1/agents/{agent_id}/software", get(agents::software))
-        .route("/api/v1/agents/{agent_id}/tasks", get(agents::tasks))
-        .route(
-            "/api/v1/agents/{agent_id}/check-software",
-            post(agents::check_software),
-        )
-        .route("/api/v1/tags/{tag}/agents", get(agents::by_tag))
-        .route("/api/v1/dead-letters", get(agents::dead_letters))
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/v1/auth/me", get(auth::me))
-        .route(
-            "/api/v1/users",
-            get(auth::list_users).post(auth::create_user),
-        )
-        .route(
-            "/api/v1/users/{username}",
-            get(auth::get_user)
-                .patch(auth::patch_user)
-                .delete(auth::delete_user),
-        )
-        .route(
-            "/api/v1/users/{username}/tokens",
-            get(auth::list_tokens).post(auth::create_token),
-        )
-        .route(
-            "/api/v1/users/{username}/tokens/{token_id}",
-            delete(auth::delete_token),
+            "/api/v1/openapi.json",
+            get(move || {
+                let document = document.clone();
+                async move { axum::Json(document.as_ref().clone()) }
+            }),
         )
         .route("/health", get(health))
         .fallback(not_found)
@@ -138,6 +62,59 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             refuse_oversized(max_body_bytes, request, next)
         }))
         .with_state(state)
+        .merge(openapi::docs_routes())
+}
+
+/// The OpenAPI document alone, for tools and tests.
+#[must_use]
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+/// Every documented route.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(jobs::list, jobs::submit))
+        .routes(routes!(jobs::get, control::patch, control::delete))
+        .routes(routes!(control::pause))
+        .routes(routes!(control::resume))
+        .routes(routes!(control::cancel))
+        .routes(routes!(control::rerun))
+        .routes(routes!(control::rerun_failed))
+        .routes(routes!(control::rerun_task))
+        .routes(routes!(
+            scheduling::failed_on_agents,
+            scheduling::clear_failed_on_agents
+        ))
+        .routes(routes!(scheduling::clear_failed_on_agent))
+        .routes(routes!(scheduling::attempts))
+        .routes(routes!(scheduling::list_queues, scheduling::create_queue))
+        .routes(routes!(
+            scheduling::get_queue,
+            scheduling::patch_queue,
+            scheduling::delete_queue
+        ))
+        .routes(routes!(scheduling::list_limits, scheduling::put_limits))
+        .routes(routes!(scheduling::delete_limit))
+        .routes(routes!(scheduling::list_groups, scheduling::create_group))
+        .routes(routes!(scheduling::get_group))
+        .routes(routes!(jobs::list_tasks))
+        .routes(routes!(jobs::get_task))
+        .routes(routes!(jobs::task_log))
+        .routes(routes!(agents::list))
+        .routes(routes!(agents::get, agents::patch, agents::delete))
+        .routes(routes!(agents::software))
+        .routes(routes!(agents::tasks))
+        .routes(routes!(agents::check_software))
+        .routes(routes!(agents::by_tag))
+        .routes(routes!(agents::dead_letters))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::list_users, auth::create_user))
+        .routes(routes!(auth::get_user, auth::patch_user, auth::delete_user))
+        .routes(routes!(auth::list_tokens, auth::create_token))
+        .routes(routes!(auth::delete_token))
 }
 
 /// Most bytes of a refused body read and thrown away so the client sees the answer.

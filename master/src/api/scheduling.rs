@@ -99,11 +99,24 @@ async fn find_queue(connection: &impl ConnectionTrait, key: &str) -> Result<Valu
 }
 
 /// `GET /api/v1/jobqueues`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobqueues",
+    tag = "queues",
+    responses((status = 200, description = "The queue tree", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn list_queues(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     Ok(Json(json!({ "jobqueues": queue_rows(&state.db).await? })))
 }
 
 /// `GET /api/v1/jobqueues/{queue}` (id or name).
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobqueues/{queue}",
+    tag = "queues",
+    params(("queue" = String, Path, description = "Queue id or name")),
+    responses((status = 200, description = "The queue with its jobs", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn get_queue(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
@@ -112,7 +125,7 @@ pub async fn get_queue(
 }
 
 /// The body of `POST /api/v1/jobqueues`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewQueue {
     name: String,
@@ -133,6 +146,13 @@ const fn default_weight() -> i32 {
 }
 
 /// `POST /api/v1/jobqueues`: a new queue, under `parent` (default `root`).
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobqueues",
+    tag = "queues",
+    request_body = NewQueue,
+    responses((status = 201, description = "The queue", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn create_queue(
     State(state): State<AppState>,
     ApiJson(queue): ApiJson<NewQueue>,
@@ -189,7 +209,7 @@ pub async fn create_queue(
 }
 
 /// The body of `PATCH /api/v1/jobqueues/{queue}`; `null` clears a minimum or maximum.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QueuePatch {
     #[serde(default)]
@@ -198,27 +218,22 @@ pub struct QueuePatch {
     priority: Option<i32>,
     #[serde(default)]
     weight: Option<i32>,
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "super::extract::explicit")]
     minimum_agents: Option<Option<i32>>,
-    #[serde(default, with = "double_option")]
+    #[serde(default, deserialize_with = "super::extract::explicit")]
     maximum_agents: Option<Option<i32>>,
-}
-
-/// Tells a missing field (`None`) from an explicit `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer};
-
-    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-    where
-        D: Deserializer<'de>,
-        T: Deserialize<'de>,
-    {
-        Option::<T>::deserialize(deserializer).map(Some)
-    }
 }
 
 /// `PATCH /api/v1/jobqueues/{queue}`: priority, weight, minimum/maximum agents, parent. Takes
 /// effect on the next dispatch round.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/jobqueues/{queue}",
+    tag = "queues",
+    params(("queue" = String, Path, description = "Queue id or name")),
+    request_body = QueuePatch,
+    responses((status = 200, description = "The changed queue", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn patch_queue(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
@@ -294,6 +309,13 @@ pub async fn patch_queue(
 }
 
 /// `DELETE /api/v1/jobqueues/{queue}`: only an empty queue without sub-queues; never `root`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/jobqueues/{queue}",
+    tag = "queues",
+    params(("queue" = String, Path, description = "Queue id or name")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
 pub async fn delete_queue(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
@@ -353,6 +375,12 @@ fn limit_json(limit: &crate::store::scheduling::LimitUse) -> Value {
 }
 
 /// `GET /api/v1/limits`: every limit with its use.
+#[utoipa::path(
+    get,
+    path = "/api/v1/limits",
+    tag = "limits",
+    responses((status = 200, description = "Every limit with its use", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn list_limits(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let limits = limit_use(&state.db).await?;
     Ok(Json(json!({
@@ -361,7 +389,7 @@ pub async fn list_limits(State(state): State<AppState>) -> Result<Json<Value>, A
 }
 
 /// One limit's setting: a count, or `{"max": n, "per_host": bool}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum LimitSetting {
     /// Counted per task.
@@ -378,6 +406,13 @@ pub enum LimitSetting {
 
 /// `PUT /api/v1/limits`: create or change the limits named in the body, e.g.
 /// `{"nuke": 20, "houdini": {"max": 5, "per_host": true}}`. Others are left alone.
+#[utoipa::path(
+    put,
+    path = "/api/v1/limits",
+    tag = "limits",
+    request_body = std::collections::BTreeMap<String, LimitSetting>,
+    responses((status = 200, description = "Every limit with its use", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn put_limits(
     State(state): State<AppState>,
     ApiJson(limits): ApiJson<BTreeMap<String, LimitSetting>>,
@@ -423,6 +458,13 @@ pub async fn put_limits(
 }
 
 /// `DELETE /api/v1/limits/{name}`: jobs that held it no longer do.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/limits/{name}",
+    tag = "limits",
+    params(("name" = String, Path, description = "Limit name")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
 pub async fn delete_limit(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
@@ -454,7 +496,7 @@ pub async fn delete_limit(
 }
 
 /// The body of `POST /api/v1/jobgroups`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGroup {
     title: String,
@@ -503,6 +545,13 @@ async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<
 }
 
 /// `POST /api/v1/jobgroups`: a group that jobs join with `"group": id`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobgroups",
+    tag = "groups",
+    request_body = NewGroup,
+    responses((status = 201, description = "The group", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn create_group(
     State(state): State<AppState>,
     ApiJson(group): ApiJson<NewGroup>,
@@ -533,6 +582,12 @@ pub async fn create_group(
 }
 
 /// `GET /api/v1/jobgroups`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobgroups",
+    tag = "groups",
+    responses((status = 200, description = "Every group", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn list_groups(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let rows = state
         .db
@@ -550,6 +605,13 @@ pub async fn list_groups(State(state): State<AppState>) -> Result<Json<Value>, A
 }
 
 /// `GET /api/v1/jobgroups/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobgroups/{group_id}",
+    tag = "groups",
+    params(("group_id" = i64, Path, description = "Group id")),
+    responses((status = 200, description = "The group with its jobs", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn get_group(
     State(state): State<AppState>,
     ApiPath(group_id): ApiPath<i64>,
@@ -559,6 +621,13 @@ pub async fn get_group(
 
 /// `GET /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents`: agents the task failed on; it is
 /// not retried there while another eligible agent is online.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    responses((status = 200, description = "Agents the task failed on", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn failed_on_agents(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
@@ -589,6 +658,13 @@ pub async fn failed_on_agents(
 
 /// `DELETE /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents[/{agent_id}]`: forget them, so
 /// the task may run there again.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    responses((status = 204, description = "Forgotten"), super::openapi::Errors)
+)]
 pub async fn clear_failed_on_agents(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
@@ -607,6 +683,13 @@ pub async fn clear_failed_on_agents(
 }
 
 /// `DELETE /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents/{agent_id}`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents/{agent_id}",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id"), ("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    responses((status = 204, description = "Forgotten"), super::openapi::Errors)
+)]
 pub async fn clear_failed_on_agent(
     State(state): State<AppState>,
     ApiPath((job_id, task_id, agent_id)): ApiPath<(i64, i64, String)>,
@@ -631,6 +714,13 @@ pub async fn clear_failed_on_agent(
 
 /// `GET /api/v1/jobs/{id}/tasks/{task_id}/attempts`: every finished attempt with its agent,
 /// outcome, exit code, error and peak memory.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}/attempts",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    responses((status = 200, description = "Every attempt of the task", body = serde_json::Value), super::openapi::Errors)
+)]
 pub async fn attempts(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
