@@ -107,6 +107,7 @@ pub struct DatabaseArgs {
     /// Database URL: `sqlite://path?mode=rwc` or `postgres://user@host/db`.
     #[arg(
         long,
+        global = true,
         env = "WARREN_DATABASE_URL",
         default_value = "sqlite://warren.db?mode=rwc"
     )]

@@ -7,6 +7,7 @@ mod cli;
 mod control;
 mod foundation;
 mod logs;
+mod openapi;
 mod reliability;
 mod routing;
 mod scheduling;
