@@ -75,8 +75,7 @@ async fn every_documented_operation_is_served_and_every_answer_matches_the_docum
             .replace("{agent_id}", "00000000-0000-4000-8000-000000000000")
             .replace("{group_id}", "999999")
             .replace("{token_id}", "999999")
-            .replace('{', "")
-            .replace('}', "");
+            .replace(['{', '}'], "");
         for method in item.as_object().expect("operations").keys() {
             let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())?;
             let response = farm
