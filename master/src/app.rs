@@ -48,6 +48,9 @@ impl App {
         db::migrate(&db)
             .await
             .context("failed to migrate the database")?;
+        crate::store::jobtypes::ensure_shipped(&db)
+            .await
+            .context("failed to create the shipped job types")?;
         let queue_defaults = QueueDefaults {
             expires_ms: config.queue_expires_ms,
             ..QueueDefaults::default()

@@ -22,7 +22,7 @@ use warren_shared::{
 
 use crate::control::Control;
 use crate::db::{backend_of, begin_write, now_us, placeholders, sql};
-use crate::jobtype::{JobTypeSpec, expand_commands};
+use crate::jobtype::{JobTypeSpec, expand_phases};
 use crate::store::classes::{self, TaskClass};
 use crate::store::counters::CountDeltas;
 use crate::store::scheduling;
@@ -138,7 +138,9 @@ impl DispatcherHandle {
 struct JobInfo {
     title: String,
     class: TaskClass,
-    argv: Vec<String>,
+    phases: Vec<Vec<String>>,
+    progress_regex: Option<String>,
+    error_regexes: Vec<String>,
     data: Value,
     env: BTreeMap<String, String>,
     cwd: Option<String>,
@@ -684,7 +686,7 @@ impl Dispatcher {
                 last: task.frame_last,
                 by: info.by,
             };
-            let commands = match expand_commands(&info.argv, &info.data, &batch, task.tile) {
+            let commands = match expand_phases(&info.phases, &info.data, &batch, task.tile) {
                 Ok(commands) => commands,
                 Err(error) => {
                     tracing::error!(task_id = task.id, job_id = task.job_id, error = %error, "task cannot be expanded; it will fail when started");
@@ -711,6 +713,8 @@ impl Dispatcher {
                 avoid_agents: avoid.remove(&task.id).unwrap_or_default(),
                 run_as_user: info.run_as_user.clone(),
                 run_as_group: info.run_as_group.clone(),
+                progress_regex: info.progress_regex.clone(),
+                error_regexes: info.error_regexes.clone(),
                 published_at: now,
             };
             let names = self.publisher.broker().names();
@@ -810,11 +814,13 @@ impl Dispatcher {
         env.extend(
             serde_json::from_str::<BTreeMap<String, String>>(&job.environ).unwrap_or_default(),
         );
-        let argv = spec.argv_template(&data).unwrap_or_default();
+        let phases = spec.phase_templates(&data).unwrap_or_default();
         let class = self.class(job.class_id).await?;
         let info = Arc::new(JobInfo {
             title: job.title.clone(),
-            argv,
+            phases,
+            progress_regex: spec.progress_regex.clone(),
+            error_regexes: spec.error_regexes.clone(),
             data,
             env,
             cwd: spec.cwd.clone(),

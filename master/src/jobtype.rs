@@ -48,6 +48,90 @@ pub struct JobTypeSpec {
     /// Limits (licences) every task of the job type holds while it runs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub limits: Vec<String>,
+    /// Commands run in sequence by every task (e.g. prepare, render, post); each phase runs
+    /// once per frame when its argv mentions `{frame}`. Replaces `argv` when given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<Phase>,
+    /// Software every job of the type needs, in the compact form (`blender>=4.0`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub software_requirements: Vec<String>,
+    /// A regular expression over the task's output: one capture is a percentage, two are
+    /// "done" and "total"; the worker reports the task's progress from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_regex: Option<String>,
+    /// Regular expressions over the task's output: a matching line fails the task even if its
+    /// process exits successfully.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_regexes: Vec<String>,
+}
+
+impl JobTypeSpec {
+    /// Check a spec given by a user: phases or argv (unless built in), placeholders, regular
+    /// expressions, software requirements and limits. Returns what is wrong.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.builtin.is_some() {
+            return Err(
+                "`builtin` job types come with Warren; define `phases` or `argv`".to_owned(),
+            );
+        }
+        match (&self.argv, self.phases.is_empty()) {
+            (Some(_), false) => return Err("give `phases` or `argv`, not both".to_owned()),
+            (None, true) => return Err("a job type needs `phases` (or a single `argv`)".to_owned()),
+            _ => {}
+        }
+        let mut templates: Vec<&Vec<String>> =
+            self.phases.iter().map(|phase| &phase.argv).collect();
+        templates.extend(&self.argv);
+        for (phase_idx, argv) in templates.iter().enumerate() {
+            if argv.first().is_none_or(String::is_empty) {
+                return Err(format!("phase {} has an empty argv", phase_idx + 1));
+            }
+        }
+        for phase in &self.phases {
+            if phase.name.trim().is_empty() || phase.name.len() > 64 {
+                return Err("every phase needs a name of 1 to 64 characters".to_owned());
+            }
+        }
+        if self.phases.len() > 16 {
+            return Err("a job type has at most 16 phases".to_owned());
+        }
+        if let Some(pattern) = &self.progress_regex {
+            let regex = regex::Regex::new(pattern).map_err(|error| {
+                format!("`progress_regex` is not a regular expression: {error}")
+            })?;
+            if !(1..=2).contains(&(regex.captures_len() - 1)) {
+                return Err(
+                    "`progress_regex` needs one capture (a percentage) or two (done and total)"
+                        .to_owned(),
+                );
+            }
+        }
+        for pattern in &self.error_regexes {
+            regex::Regex::new(pattern)
+                .map_err(|error| format!("`error_regexes` holds an invalid expression: {error}"))?;
+        }
+        for requirement in &self.software_requirements {
+            warren_shared::SoftwareRequirement::parse(requirement)
+                .map_err(|error| error.to_string())?;
+        }
+        if self.max_batch.is_some_and(|max| max < 1) {
+            return Err("`max_batch` must be at least 1".to_owned());
+        }
+        if self.success_exit_codes.len() > 64 {
+            return Err("at most 64 success exit codes".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// One step of a job type's tasks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// What the step is, e.g. `render`.
+    pub name: String,
+    /// Argv template.
+    pub argv: Vec<String>,
 }
 
 impl JobTypeSpec {
@@ -56,8 +140,16 @@ impl JobTypeSpec {
         serde_json::from_str(text).map_err(|error| TemplateError::InvalidSpec(error.to_string()))
     }
 
-    /// The argv template for a job with `data`.
-    pub fn argv_template(&self, data: &Value) -> Result<Vec<String>, TemplateError> {
+    /// The argv templates a task of a job with `data` runs, in order.
+    pub fn phase_templates(&self, data: &Value) -> Result<Vec<Vec<String>>, TemplateError> {
+        if !self.phases.is_empty() {
+            return Ok(self.phases.iter().map(|phase| phase.argv.clone()).collect());
+        }
+        self.argv_template(data).map(|argv| vec![argv])
+    }
+
+    /// The single argv template of a job type without phases.
+    fn argv_template(&self, data: &Value) -> Result<Vec<String>, TemplateError> {
         if let Some(argv) = &self.argv {
             return Ok(argv.clone());
         }
@@ -100,9 +192,9 @@ pub fn runs_per_frame(argv: &[String]) -> bool {
     argv.iter().any(|arg| arg.contains("{frame}"))
 }
 
-/// Check that every `{data.key}` in `argv` exists in `data`.
-pub fn validate_template(argv: &[String], data: &Value) -> Result<(), TemplateError> {
-    for arg in argv {
+/// Check that every `{data.key}` in the templates exists in `data`.
+pub fn validate_templates(phases: &[Vec<String>], data: &Value) -> Result<(), TemplateError> {
+    for arg in phases.iter().flatten() {
         for name in placeholders(arg) {
             if let Some(key) = name.strip_prefix("data.")
                 && data.get(key).is_none()
@@ -114,7 +206,21 @@ pub fn validate_template(argv: &[String], data: &Value) -> Result<(), TemplateEr
     Ok(())
 }
 
-/// The commands one task runs: one per frame when the template mentions `{frame}`, else one.
+/// The commands one task runs: each phase in order, once per frame when it mentions `{frame}`.
+pub fn expand_phases(
+    phases: &[Vec<String>],
+    data: &Value,
+    batch: &FrameBatch,
+    tile: Option<i32>,
+) -> Result<Vec<CommandSpec>, TemplateError> {
+    let mut commands = Vec::new();
+    for argv in phases {
+        commands.extend(expand_commands(argv, data, batch, tile)?);
+    }
+    Ok(commands)
+}
+
+/// The commands of one phase: one per frame when the template mentions `{frame}`, else one.
 pub fn expand_commands(
     argv: &[String],
     data: &Value,
@@ -303,11 +409,12 @@ mod tests {
     #[test]
     fn data_keys_must_exist() {
         assert_eq!(
-            validate_template(&argv(&["render", "{data.scene}"]), &json!({})),
+            validate_templates(&[argv(&["render", "{data.scene}"])], &json!({})),
             Err(TemplateError::MissingDataKey("scene".to_owned()))
         );
         assert!(
-            validate_template(&argv(&["render", "{data.scene}"]), &json!({"scene": "a"})).is_ok()
+            validate_templates(&[argv(&["render", "{data.scene}"])], &json!({"scene": "a"}))
+                .is_ok()
         );
     }
 

@@ -232,6 +232,14 @@ pub struct TaskAssignment {
     /// Group to run the processes as, when the worker runs as root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_as_group: Option<String>,
+    /// A regular expression over output lines giving the task's progress: one capture is a
+    /// percentage, two are "done" and "total".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress_regex: Option<String>,
+    /// Regular expressions over output lines: a matching line fails the task even when its
+    /// processes succeed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub error_regexes: Vec<String>,
     /// When the master published this attempt.
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
@@ -431,6 +439,12 @@ pub enum TaskOutcome {
     },
     /// The worker holding the attempt was lost (decided by the master).
     WorkerLost,
+    /// The processes succeeded but a line of their output matched one of the job type's error
+    /// patterns.
+    ErrorInOutput {
+        /// The first matching line.
+        line: String,
+    },
 }
 
 impl std::fmt::Display for TaskOutcome {
@@ -451,6 +465,12 @@ impl std::fmt::Display for TaskOutcome {
                 write!(formatter, "its output could not be read: {error}")
             }
             Self::WorkerLost => formatter.write_str("worker lost"),
+            Self::ErrorInOutput { line } => {
+                write!(
+                    formatter,
+                    "the output matched an error pattern of the job type: {line}"
+                )
+            }
         }
     }
 }

@@ -24,6 +24,7 @@ use warren_shared::{
 
 use crate::events::EventSender;
 use crate::lines::LineReader;
+use crate::watch::OutputWatch;
 
 /// How long output may still arrive after a process exited before leftovers of its process
 /// group are killed.
@@ -138,23 +139,70 @@ struct LogBatcher {
     lines: Vec<LogLine>,
     bytes: usize,
     first_at: Option<Instant>,
+    /// The job type's progress and error expressions.
+    watch: OutputWatch,
+    /// Which command runs now, of how many, so progress covers the whole task.
+    command_idx: usize,
+    n_commands: usize,
+    /// The progress last reported, and when.
+    reported: Option<(f32, Instant)>,
 }
 
+/// Least change of progress worth a message, and least time between two.
+const PROGRESS_STEP: f32 = 0.01;
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+
 impl LogBatcher {
-    fn new(context: Arc<UnitContext>, attempt: AttemptRef) -> Self {
+    fn new(context: Arc<UnitContext>, assignment: &TaskAssignment) -> Self {
         Self {
             context,
-            attempt,
+            attempt: AttemptRef {
+                task_id: assignment.task_id,
+                attempt: assignment.attempt,
+            },
             seq: 0,
             next_line: 1,
             lines: Vec::new(),
             bytes: 0,
             first_at: None,
+            watch: OutputWatch::new(
+                assignment.progress_regex.as_deref(),
+                &assignment.error_regexes,
+            ),
+            command_idx: 0,
+            n_commands: assignment.commands.len().max(1),
+            reported: None,
+        }
+    }
+
+    /// Report progress found in a line, at most every [`PROGRESS_EVERY`] and only when it moved.
+    fn watch_line(&mut self, text: &str) {
+        let Some(within) = self.watch.line(text) else {
+            return;
+        };
+        let progress = (self.command_idx as f32 + within) / self.n_commands as f32;
+        let due = self.reported.is_none_or(|(last, at)| {
+            (progress - last).abs() >= PROGRESS_STEP && at.elapsed() >= PROGRESS_EVERY
+        });
+        if due {
+            self.reported = Some((progress, Instant::now()));
+            self.context
+                .events
+                .send(&Message::TaskProgress(TaskProgress {
+                    agent_id: self.context.agent_id,
+                    task_id: self.attempt.task_id,
+                    attempt: self.attempt.attempt,
+                    progress,
+                    at: OffsetDateTime::now_utc(),
+                }));
         }
     }
 
     /// Add a line; true when a chunk should be sent now.
     fn push(&mut self, stream: LogStream, pid: Option<u32>, text: String) -> bool {
+        if self.watch.is_active() {
+            self.watch_line(&text);
+        }
         self.bytes += text.len() + 32;
         self.lines.push(LogLine {
             t: now_micros(),
@@ -264,7 +312,7 @@ pub async fn run_unit(
     let deadline = assignment
         .timeout_secs
         .map(|secs| started + Duration::from_secs(secs));
-    let mut logs = LogBatcher::new(context.clone(), attempt);
+    let mut logs = LogBatcher::new(context.clone(), &assignment);
     let mut announced = false;
     let mut outcome = None;
     let mut error = None;
@@ -293,6 +341,7 @@ pub async fn run_unit(
         if outcome.is_some() {
             break;
         }
+        logs.command_idx = command_idx;
         let mut child = match spawn(command, &assignment, run_as.clone(), context.agent_id) {
             Ok(child) => child,
             Err(spawn_error) => {
@@ -355,6 +404,14 @@ pub async fn run_unit(
             None => TaskOutcome::OutputError {
                 error: "the process could not be waited for".to_owned(),
             },
+        };
+        let status_outcome = match (status_outcome, logs.watch.error_line.take()) {
+            (TaskOutcome::Exited { code }, Some(line))
+                if assignment.success_exit_codes.contains(&code) =>
+            {
+                TaskOutcome::ErrorInOutput { line }
+            }
+            (outcome, _) => outcome,
         };
         let succeeded = matches!(status_outcome, TaskOutcome::Exited { code } if assignment.success_exit_codes.contains(&code));
         let last = command_idx + 1 == n_commands;

@@ -16,5 +16,6 @@ pub mod probe;
 pub mod simulate;
 pub mod software;
 pub mod users;
+pub mod watch;
 
 pub use app::Worker;

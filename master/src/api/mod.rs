@@ -6,6 +6,7 @@ mod control;
 pub mod error;
 mod extract;
 mod jobs;
+mod jobtypes;
 mod logs;
 pub mod openapi;
 mod scheduling;
@@ -108,6 +109,14 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(agents::check_software))
         .routes(routes!(agents::by_tag))
         .routes(routes!(agents::dead_letters))
+        .routes(routes!(jobtypes::list, jobtypes::create))
+        .routes(routes!(
+            jobtypes::get,
+            jobtypes::new_version,
+            jobtypes::delete
+        ))
+        .routes(routes!(jobtypes::get_version))
+        .routes(routes!(jobtypes::upgrade_job))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))
         .routes(routes!(auth::me))

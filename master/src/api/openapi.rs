@@ -97,6 +97,7 @@ impl Modify for Security {
         (name = "queues", description = "The job queue tree and fair share"),
         (name = "limits", description = "Licences and other counted resources"),
         (name = "groups", description = "Job groups"),
+        (name = "jobtypes", description = "Job types and their versions"),
         (name = "auth", description = "Login sessions"),
         (name = "users", description = "Users and their API tokens"),
     )

@@ -134,6 +134,17 @@ pub enum CliCommand {
     },
     /// Who the master says you are.
     Whoami,
+    /// List job types, or show, create, version or delete one.
+    Jobtypes {
+        /// What to do; lists job types when omitted.
+        #[command(subcommand)]
+        action: Option<JobtypesAction>,
+    },
+    /// Move a job to the newest version of its job type (tasks dispatched from now on).
+    UpgradeJobtype {
+        /// Job id.
+        job_id: i64,
+    },
     /// List users (admin), or add, change or remove one.
     Users {
         /// What to do; lists users when omitted.
@@ -197,6 +208,36 @@ pub enum UsersAction {
     },
 }
 
+/// `warren jobtypes` actions.
+#[derive(Debug, Subcommand)]
+pub enum JobtypesAction {
+    /// Show a job type (its newest version, or `--version N`).
+    Show {
+        /// Job type name.
+        name: String,
+        /// Version.
+        #[arg(long)]
+        version: Option<i32>,
+    },
+    /// Create a job type from a TOML or JSON definition (see the README).
+    Create {
+        /// The definition file.
+        file: PathBuf,
+    },
+    /// Make a new version of a job type from a definition file.
+    Update {
+        /// Job type name.
+        name: String,
+        /// The definition file.
+        file: PathBuf,
+    },
+    /// Delete a job type no job uses.
+    Delete {
+        /// Job type name.
+        name: String,
+    },
+}
+
 /// `warren tokens` actions.
 #[derive(Debug, Subcommand)]
 pub enum TokensAction {
@@ -251,6 +292,22 @@ impl Cli {
             .unwrap_or_else(|| "http://127.0.0.1:8420".to_owned());
         let token = self.token.clone().or(file.token);
         Ok(ApiClient::new(&url, token.as_deref())?)
+    }
+}
+
+/// A job file or job type definition: TOML when the name ends in `.toml`, else JSON.
+fn read_document(path: &std::path::Path) -> anyhow::Result<Value> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if path
+        .extension()
+        .is_some_and(|extension| extension == "toml")
+    {
+        toml::from_str::<Value>(&text)
+            .with_context(|| format!("{} is not valid TOML", path.display()))
+    } else {
+        serde_json::from_str::<Value>(&text)
+            .with_context(|| format!("{} is not valid JSON", path.display()))
     }
 }
 
@@ -328,16 +385,11 @@ impl SubmitArgs {
     /// The request body: the job file's fields, overridden by flags.
     pub fn body(&self) -> anyhow::Result<Value> {
         let mut body = match &self.file {
-            Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                serde_json::from_str::<Value>(&text)
-                    .with_context(|| format!("{} is not valid JSON", path.display()))?
-            }
+            Some(path) => read_document(path)?,
             None => json!({}),
         };
         let Some(object) = body.as_object_mut() else {
-            bail!("the job file must hold a JSON object")
+            bail!("the job file must hold an object")
         };
         let mut set = |key: &str, value: Value| {
             object.insert(key.to_owned(), value);
@@ -476,6 +528,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
         CliCommand::Users { action } => return users_command(&client, cli.json, action).await,
+        CliCommand::Jobtypes { action } => {
+            return jobtypes_command(&client, cli.json, action).await;
+        }
+        CliCommand::UpgradeJobtype { job_id } => {
+            let answer: Value = client
+                .post(
+                    &format!("/api/v1/jobs/{job_id}/upgrade_jobtype"),
+                    &json!({}),
+                )
+                .await?;
+            if cli.json {
+                println!("{answer}");
+            } else {
+                println!(
+                    "job {job_id}: job type version {} -> {}",
+                    text(&answer, "from_version"),
+                    text(&answer, "jobtype_version")
+                );
+            }
+        }
         CliCommand::Tokens { action, user } => {
             let user = match user {
                 Some(user) => user,
@@ -985,5 +1057,99 @@ async fn tokens_command(
             println!("token {token_id} revoked");
         }
     }
+    Ok(0)
+}
+
+async fn jobtypes_command(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<JobtypesAction>,
+) -> anyhow::Result<i32> {
+    let answer: Value = match action {
+        None => {
+            let answer: Value = client.get("/api/v1/jobtypes").await?;
+            if !json_output {
+                let rows: Vec<Vec<String>> = answer["jobtypes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|jobtype| {
+                        vec![
+                            text(jobtype, "name"),
+                            text(jobtype, "version"),
+                            jobtype["software_requirements"]
+                                .as_array()
+                                .map(|list| {
+                                    list.iter()
+                                        .filter_map(Value::as_str)
+                                        .collect::<Vec<_>>()
+                                        .join(",")
+                                })
+                                .unwrap_or_default(),
+                            text(jobtype, "description").chars().take(60).collect(),
+                        ]
+                    })
+                    .collect();
+                print_table(&["NAME", "VERSION", "SOFTWARE", "DESCRIPTION"], &rows);
+                return Ok(0);
+            }
+            answer
+        }
+        Some(JobtypesAction::Show { name, version }) => {
+            let path = match version {
+                Some(version) => format!("/api/v1/jobtypes/{name}/versions/{version}"),
+                None => format!("/api/v1/jobtypes/{name}"),
+            };
+            let answer: Value = client.get(&path).await?;
+            if !json_output {
+                println!("{}", serde_json::to_string_pretty(&answer)?);
+                return Ok(0);
+            }
+            answer
+        }
+        Some(JobtypesAction::Create { file }) => {
+            let answer: Value = client
+                .post("/api/v1/jobtypes", &read_document(&file)?)
+                .await?;
+            if !json_output {
+                println!(
+                    "job type {} created (version {})",
+                    text(&answer, "name"),
+                    text(&answer, "version")
+                );
+                return Ok(0);
+            }
+            answer
+        }
+        Some(JobtypesAction::Update { name, file }) => {
+            let answer = client
+                .call(
+                    client::Method::PUT,
+                    &format!("/api/v1/jobtypes/{name}"),
+                    Some(&read_document(&file)?),
+                )
+                .await?;
+            if !json_output {
+                println!(
+                    "job type {name} is now at version {}",
+                    text(&answer, "version")
+                );
+                return Ok(0);
+            }
+            answer
+        }
+        Some(JobtypesAction::Delete { name }) => {
+            client
+                .call(
+                    client::Method::DELETE,
+                    &format!("/api/v1/jobtypes/{name}"),
+                    None,
+                )
+                .await?;
+            println!("job type {name} deleted");
+            return Ok(0);
+        }
+    };
+    println!("{answer}");
     Ok(0)
 }

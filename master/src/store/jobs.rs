@@ -9,7 +9,7 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
-use warren_shared::{FrameRange, JobState, Requirements, TaskState};
+use warren_shared::{FrameRange, JobState, Requirements, SoftwareRequirement, TaskState};
 
 use super::classes::{self, TaskClass};
 use super::{Result, StoreError};
@@ -162,6 +162,31 @@ async fn resolve_target(connection: &impl ConnectionTrait, new_job: &NewJob) -> 
     })
 }
 
+/// The job's requirements plus the software its job type needs (the job's own bound wins for
+/// software both name).
+fn with_jobtype_software(requirements: &Requirements, spec: &JobTypeSpec) -> Result<Requirements> {
+    if spec.software_requirements.is_empty() {
+        return Ok(requirements.clone());
+    }
+    let mut software = requirements.software.clone();
+    for text in &spec.software_requirements {
+        let needed = SoftwareRequirement::parse(text).map_err(|error| {
+            StoreError::Corrupt(format!("job type software requirement: {error}"))
+        })?;
+        if !software.iter().any(|have| have.software == needed.software) {
+            software.push(needed);
+        }
+    }
+    Requirements::new(
+        requirements.tags.iter().cloned(),
+        requirements.negated_tags.iter().cloned(),
+        software,
+        requirements.cpus,
+        requirements.ram_mb,
+    )
+    .map_err(|error| StoreError::invalid("software_requirements", error))
+}
+
 /// Tag ids for names, creating missing tags.
 pub async fn tag_ids(
     connection: &impl ConnectionTrait,
@@ -198,11 +223,12 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
     let target = resolve_target(&transaction, new_job).await?;
     let spec =
         JobTypeSpec::parse(&target.spec).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    let argv = spec
-        .argv_template(&new_job.data)
+    let phases = spec
+        .phase_templates(&new_job.data)
         .map_err(|error| StoreError::invalid("data", error))?;
-    crate::jobtype::validate_template(&argv, &new_job.data)
+    crate::jobtype::validate_templates(&phases, &new_job.data)
         .map_err(|error| StoreError::invalid("data", error))?;
+    let requirements = with_jobtype_software(&new_job.requirements, &spec)?;
     if let Some(max_batch) = spec.max_batch
         && new_job.batch > max_batch
     {
@@ -214,13 +240,9 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
             ),
         ));
     }
-    let class = classes::get_or_create(
-        &transaction,
-        target.queue_id,
-        &new_job.queue,
-        &new_job.requirements,
-    )
-    .await?;
+    let class =
+        classes::get_or_create(&transaction, target.queue_id, &new_job.queue, &requirements)
+            .await?;
 
     check_references(&transaction, new_job).await?;
     let limit_ids = limit_ids(&transaction, &new_job.limits, &spec.limits).await?;
@@ -247,10 +269,10 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
             serde_json::to_string(&new_job.environ).expect("a string map serializes"),
         ),
         requirements: ActiveValue::Set(
-            serde_json::to_string(&new_job.requirements).expect("requirements serialize"),
+            serde_json::to_string(&requirements).expect("requirements serialize"),
         ),
-        cpus: ActiveValue::Set(new_job.requirements.cpus as i32),
-        ram: ActiveValue::Set(new_job.requirements.ram_mb),
+        cpus: ActiveValue::Set(requirements.cpus as i32),
+        ram: ActiveValue::Set(requirements.ram_mb),
         ram_warning: ActiveValue::Set(new_job.ram_warning),
         ram_max: ActiveValue::Set(new_job.ram_max),
         timeout_secs: ActiveValue::Set(new_job.timeout_secs),
@@ -637,10 +659,10 @@ pub async fn check_data(
         .ok_or_else(|| StoreError::Corrupt(format!("job type version {version_id} is missing")))?;
     let spec = JobTypeSpec::parse(&version.spec)
         .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    let argv = spec
-        .argv_template(data)
+    let phases = spec
+        .phase_templates(data)
         .map_err(|error| StoreError::invalid("data", error))?;
-    crate::jobtype::validate_template(&argv, data)
+    crate::jobtype::validate_templates(&phases, data)
         .map_err(|error| StoreError::invalid("data", error))
 }
 

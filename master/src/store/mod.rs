@@ -6,6 +6,7 @@ pub mod classes;
 pub mod control;
 pub mod counters;
 pub mod jobs;
+pub mod jobtypes;
 pub mod logs;
 pub mod scheduling;
 pub mod tasks;

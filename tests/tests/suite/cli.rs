@@ -129,3 +129,84 @@ async fn submit_wait_exits_non_zero_when_the_job_fails_and_bad_input_is_named() 
     assert!(String::from_utf8_lossy(&unreachable.stderr).contains("cannot reach the master"));
     Ok(())
 }
+
+#[tokio::test]
+async fn job_types_and_jobs_come_from_toml_files() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let dir = tempfile::tempdir()?;
+    let definition = dir.path().join("greet.toml");
+    std::fs::write(
+        &definition,
+        r#"
+name = "greet"
+description = "says hello per frame"
+software_requirements = []
+
+[[phases]]
+name = "hello"
+argv = ["echo", "hello {data.who} {frame}"]
+
+[[phases]]
+name = "bye"
+argv = ["echo", "bye"]
+"#,
+    )?;
+    let created = warren(
+        &farm,
+        &["jobtypes", "create", &definition.to_string_lossy()],
+    )
+    .await?;
+    assert!(created.status.success(), "{created:?}");
+    assert!(
+        stdout(&created).contains("greet created (version 1)"),
+        "{created:?}"
+    );
+    let listed = warren(&farm, &["jobtypes"]).await?;
+    let listed = stdout(&listed);
+    assert!(
+        listed.contains("greet") && listed.contains("blender") && listed.contains("ffmpeg"),
+        "{listed}"
+    );
+
+    let job_file = dir.path().join("job.toml");
+    std::fs::write(
+        &job_file,
+        "title = \"greetings\"\njobtype = \"greet\"\nstart = 1\nend = 2\nbatch = 2\n\n[data]\nwho = \"farm\"\n",
+    )?;
+    let submitted = warren(
+        &farm,
+        &["submit", "--file", &job_file.to_string_lossy(), "--wait"],
+    )
+    .await?;
+    assert!(submitted.status.success(), "{submitted:?}");
+    let jobs = warren(&farm, &["--json", "jobs"]).await?;
+    let jobs: serde_json::Value = serde_json::from_str(&stdout(&jobs))?;
+    let job_id = jobs["jobs"][0]["id"].as_i64().expect("a job id");
+    let tasks: serde_json::Value = serde_json::from_str(&stdout(
+        &warren(&farm, &["--json", "tasks", &job_id.to_string()]).await?,
+    ))?;
+    let task_id = tasks["tasks"][0]["id"].as_i64().expect("a task id");
+    let log = warren(&farm, &["log", &job_id.to_string(), &task_id.to_string()]).await?;
+    assert_eq!(
+        stdout(&log).lines().collect::<Vec<_>>(),
+        ["hello farm 1", "hello farm 2", "bye"]
+    );
+
+    let updated = warren(
+        &farm,
+        &["jobtypes", "update", "greet", &definition.to_string_lossy()],
+    )
+    .await?;
+    assert!(stdout(&updated).contains("version 2"), "{updated:?}");
+    let upgraded = warren(&farm, &["upgrade-jobtype", &job_id.to_string()]).await?;
+    assert!(stdout(&upgraded).contains("1 -> 2"), "{upgraded:?}");
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "name = \"x\"\n[[phases]\n")?;
+    let refused = warren(&farm, &["jobtypes", "create", &broken.to_string_lossy()]).await?;
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not valid TOML"),
+        "{refused:?}"
+    );
+    Ok(())
+}

@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod control;
 mod foundation;
+mod jobtypes;
 mod logs;
 mod openapi;
 mod reliability;

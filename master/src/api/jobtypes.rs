@@ -1,0 +1,254 @@
+//! Job types with versions: `/api/v1/jobtypes`, and upgrading a job to its type's newest
+//! version.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::extract::{ApiJson, ApiPath};
+use super::{ApiError, AppState};
+use crate::db::rfc3339;
+use crate::jobtype::{JobTypeSpec, Phase};
+use crate::store::jobtypes::{self, JobTypeVersion};
+
+/// A job type definition: the body of `POST /api/v1/jobtypes` (with `name`) and of
+/// `PUT /api/v1/jobtypes/{name}`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JobTypeDefinition {
+    /// Name (`POST` only): 1-64 letters, digits, `_` or `-`.
+    #[serde(default)]
+    name: Option<String>,
+    /// What the job type is for.
+    #[serde(default)]
+    description: Option<String>,
+    /// Commands every task runs in order; a phase runs once per frame when its argv mentions
+    /// `{frame}`. Placeholders: `{frame}`, `{start}`, `{end}`, `{by}`, `{tile}`, `{data.KEY}`.
+    #[serde(default)]
+    phases: Vec<Phase>,
+    /// A single command, instead of `phases`.
+    #[serde(default)]
+    argv: Option<Vec<String>>,
+    /// Environment for every task.
+    #[serde(default)]
+    env: std::collections::BTreeMap<String, String>,
+    /// Working directory template.
+    #[serde(default)]
+    cwd: Option<String>,
+    /// Exit codes that mean success (default `[0]`).
+    #[serde(default)]
+    success_exit_codes: Vec<i32>,
+    /// Most frames per task.
+    #[serde(default)]
+    max_batch: Option<i64>,
+    /// Limits every task holds.
+    #[serde(default)]
+    limits: Vec<String>,
+    /// Software every job of the type needs (`blender>=4.0`).
+    #[serde(default)]
+    software_requirements: Vec<String>,
+    /// Progress from the output: one capture (a percentage) or two (done and total).
+    #[serde(default)]
+    progress_regex: Option<String>,
+    /// Output lines that fail the task even when its process succeeds.
+    #[serde(default)]
+    error_regexes: Vec<String>,
+}
+
+impl JobTypeDefinition {
+    fn into_parts(self) -> (Option<String>, Option<String>, JobTypeSpec) {
+        (
+            self.name,
+            self.description,
+            JobTypeSpec {
+                builtin: None,
+                argv: self.argv,
+                env: self.env,
+                cwd: self.cwd,
+                success_exit_codes: self.success_exit_codes,
+                max_batch: self.max_batch,
+                limits: self.limits,
+                phases: self.phases,
+                software_requirements: self.software_requirements,
+                progress_regex: self.progress_regex,
+                error_regexes: self.error_regexes,
+            },
+        )
+    }
+}
+
+fn jobtype_json(jobtype: &JobTypeVersion) -> Value {
+    let mut spec = serde_json::to_value(&jobtype.spec).unwrap_or(Value::Null);
+    if let Some(fields) = spec.as_object_mut() {
+        fields.insert("name".to_owned(), json!(jobtype.name));
+        fields.insert("description".to_owned(), json!(jobtype.description));
+        fields.insert("version".to_owned(), json!(jobtype.version));
+        fields.insert("versions".to_owned(), json!(jobtype.versions));
+        fields.insert(
+            "time_created".to_owned(),
+            json!(rfc3339(jobtype.time_created)),
+        );
+    }
+    spec
+}
+
+/// `GET /api/v1/jobtypes`: every job type at its newest version.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobtypes",
+    tag = "jobtypes",
+    responses((status = 200, description = "Job types", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let types = jobtypes::list(&state.db).await?;
+    Ok(Json(
+        json!({"jobtypes": types.iter().map(jobtype_json).collect::<Vec<_>>()}),
+    ))
+}
+
+/// `POST /api/v1/jobtypes`: a new job type, version 1.
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobtypes",
+    tag = "jobtypes",
+    request_body = JobTypeDefinition,
+    responses((status = 201, description = "The job type", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(definition): ApiJson<JobTypeDefinition>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (name, description, spec) = definition.into_parts();
+    let name = name.ok_or_else(|| ApiError::invalid("name", "a new job type needs a `name`"))?;
+    let saved = jobtypes::save(&state.db, &name, description.as_deref(), &spec, false).await?;
+    tracing::info!(jobtype = %saved.name, "job type created");
+    Ok((StatusCode::CREATED, Json(jobtype_json(&saved))))
+}
+
+/// `GET /api/v1/jobtypes/{name}`: the newest version, and the list of versions.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobtypes/{name}",
+    tag = "jobtypes",
+    params(("name" = String, Path, description = "Job type name")),
+    responses((status = 200, description = "The job type", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(jobtype_json(
+        &jobtypes::get(&state.db, &name, None).await?,
+    )))
+}
+
+/// `PUT /api/v1/jobtypes/{name}`: a new version; jobs keep the version they pinned until
+/// upgraded.
+#[utoipa::path(
+    put,
+    path = "/api/v1/jobtypes/{name}",
+    tag = "jobtypes",
+    params(("name" = String, Path, description = "Job type name")),
+    request_body = JobTypeDefinition,
+    responses((status = 201, description = "The new version", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn new_version(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(definition): ApiJson<JobTypeDefinition>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let (given, description, spec) = definition.into_parts();
+    if given.as_deref().is_some_and(|given| given != name) {
+        return Err(ApiError::invalid(
+            "name",
+            "a job type cannot be renamed; leave `name` out",
+        ));
+    }
+    let saved = jobtypes::save(&state.db, &name, description.as_deref(), &spec, true).await?;
+    tracing::info!(jobtype = %saved.name, version = saved.version, "job type version created");
+    Ok((StatusCode::CREATED, Json(jobtype_json(&saved))))
+}
+
+/// `DELETE /api/v1/jobtypes/{name}`: only while no job uses it.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/jobtypes/{name}",
+    tag = "jobtypes",
+    params(("name" = String, Path, description = "Job type name")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    jobtypes::delete(&state.db, &name).await?;
+    tracing::info!(jobtype = %name, "job type deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/jobtypes/{name}/versions/{version}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobtypes/{name}/versions/{version}",
+    tag = "jobtypes",
+    params(
+        ("name" = String, Path, description = "Job type name"),
+        ("version" = i32, Path, description = "Version number, from 1")
+    ),
+    responses((status = 200, description = "That version", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn get_version(
+    State(state): State<AppState>,
+    ApiPath((name, version)): ApiPath<(String, i32)>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(jobtype_json(
+        &jobtypes::get(&state.db, &name, Some(version)).await?,
+    )))
+}
+
+/// `POST /api/v1/jobs/{job_id}/upgrade_jobtype`: pin the job to its job type's newest version;
+/// tasks dispatched from now on run the new definition.
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobs/{job_id}/upgrade_jobtype",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id")),
+    responses((status = 200, description = "The job's old and new version", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn upgrade_job(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let (from, to) = jobtypes::upgrade_job(&state.db, job_id).await?;
+    state.dispatcher.job_changed(job_id);
+    tracing::info!(
+        job_id,
+        from,
+        to,
+        "job upgraded to its job type's newest version"
+    );
+    Ok(Json(
+        json!({"job_id": job_id, "from_version": from, "jobtype_version": to}),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_definition_becomes_a_spec() {
+        let definition: JobTypeDefinition = serde_json::from_value(json!({
+            "name": "render",
+            "phases": [{"name": "render", "argv": ["render", "{frame}"]}],
+            "progress_regex": "(\\d+)%",
+        }))
+        .expect("a valid definition");
+        let (name, _, spec) = definition.into_parts();
+        assert_eq!(name.as_deref(), Some("render"));
+        assert!(spec.validate().is_ok());
+        assert_eq!(spec.phases.len(), 1);
+    }
+}

@@ -1,0 +1,324 @@
+//! Job types and their versions. A version is never changed: a new definition is a new
+//! version, jobs keep the version they pinned until upgraded.
+
+use sea_orm::{ConnectionTrait, QueryResult};
+
+use super::{Result, StoreError};
+use crate::db::{backend_of, begin_write, is_unique_violation, now_us, sql};
+use crate::jobtype::JobTypeSpec;
+
+/// A job type with its newest version.
+#[derive(Debug, Clone)]
+pub struct JobTypeVersion {
+    /// Name.
+    pub name: String,
+    /// What it is for.
+    pub description: String,
+    /// This version's number, from 1.
+    pub version: i32,
+    /// Every version number, oldest first.
+    pub versions: Vec<i32>,
+    /// The definition.
+    pub spec: JobTypeSpec,
+    /// When this version was made (µs).
+    pub time_created: i64,
+}
+
+/// Check a job type name: 1–64 letters, digits, `_` and `-`.
+pub fn validate_name(name: &str) -> Result<()> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-');
+    if valid {
+        Ok(())
+    } else {
+        Err(StoreError::invalid(
+            "name",
+            format!("`{name}` is not a valid job type name: use 1-64 letters, digits, `_` or `-`"),
+        ))
+    }
+}
+
+fn version_of(row: &QueryResult, versions: Vec<i32>) -> Result<JobTypeVersion> {
+    let spec: String = row.try_get("", "spec")?;
+    Ok(JobTypeVersion {
+        name: row.try_get("", "name")?,
+        description: row.try_get("", "description")?,
+        version: row.try_get("", "version")?,
+        versions,
+        spec: JobTypeSpec::parse(&spec).map_err(|error| StoreError::Corrupt(error.to_string()))?,
+        time_created: row.try_get("", "time_created")?,
+    })
+}
+
+async fn versions(connection: &impl ConnectionTrait, name: &str) -> Result<Vec<i32>> {
+    let rows = connection
+        .query_all_raw(sql(
+            backend_of(connection),
+            "SELECT v.version FROM job_type_versions v JOIN job_types t ON t.id = v.job_type_id \
+             WHERE t.name = ? ORDER BY v.version",
+            vec![name.into()],
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get::<i32>("", "version").map_err(StoreError::from))
+        .collect()
+}
+
+/// One version of a job type (the newest when `version` is `None`).
+pub async fn get(
+    connection: &impl ConnectionTrait,
+    name: &str,
+    version: Option<i32>,
+) -> Result<JobTypeVersion> {
+    let versions = versions(connection, name).await?;
+    let Some(newest) = versions.last().copied() else {
+        return Err(StoreError::NotFound(format!("job type `{name}` not found")));
+    };
+    let wanted = version.unwrap_or(newest);
+    let row = connection
+        .query_one_raw(sql(
+            backend_of(connection),
+            "SELECT t.name, t.description, v.version, v.spec, v.time_created \
+             FROM job_type_versions v JOIN job_types t ON t.id = v.job_type_id \
+             WHERE t.name = ? AND v.version = ?",
+            vec![name.into(), wanted.into()],
+        ))
+        .await?
+        .ok_or_else(|| {
+            StoreError::NotFound(format!("job type `{name}` has no version {wanted}"))
+        })?;
+    version_of(&row, versions)
+}
+
+/// Every job type with its newest version, by name.
+pub async fn list(connection: &impl ConnectionTrait) -> Result<Vec<JobTypeVersion>> {
+    let rows = connection
+        .query_all_raw(sql(
+            backend_of(connection),
+            "SELECT t.name, t.description, v.version, v.spec, v.time_created \
+             FROM job_types t JOIN job_type_versions v ON v.job_type_id = t.id \
+             ORDER BY t.name, v.version",
+            Vec::new(),
+        ))
+        .await?;
+    let mut types: Vec<JobTypeVersion> = Vec::new();
+    for row in &rows {
+        let name: String = row.try_get("", "name")?;
+        let version: i32 = row.try_get("", "version")?;
+        match types.last_mut() {
+            Some(last) if last.name == name => {
+                let mut versions = std::mem::take(&mut last.versions);
+                versions.push(version);
+                *last = version_of(row, versions)?;
+            }
+            _ => types.push(version_of(row, vec![version])?),
+        }
+    }
+    Ok(types)
+}
+
+/// Create a job type (version 1), or a new version of an existing one when `new_version`.
+pub async fn save(
+    connection: &sea_orm::DatabaseConnection,
+    name: &str,
+    description: Option<&str>,
+    spec: &JobTypeSpec,
+    new_version: bool,
+) -> Result<JobTypeVersion> {
+    validate_name(name)?;
+    spec.validate()
+        .map_err(|message| StoreError::invalid("spec", message))?;
+    let text = serde_json::to_string(spec).expect("a job type spec serializes");
+    let transaction = begin_write(connection).await?;
+    let backend = backend_of(&transaction);
+    let now = now_us();
+    let existing = transaction
+        .query_one_raw(sql(
+            backend,
+            "SELECT t.id, CAST(COALESCE(MAX(v.version), 0) AS BIGINT) AS newest FROM job_types t \
+             LEFT JOIN job_type_versions v ON v.job_type_id = t.id WHERE t.name = ? GROUP BY t.id",
+            vec![name.into()],
+        ))
+        .await?;
+    let (type_id, version) = match (existing, new_version) {
+        (Some(_), false) => {
+            return Err(StoreError::Conflict(format!(
+                "job type `{name}` already exists: PUT /api/v1/jobtypes/{name} makes a new version"
+            )));
+        }
+        (None, true) => return Err(StoreError::NotFound(format!("job type `{name}` not found"))),
+        (Some(row), true) => {
+            let type_id: i64 = row.try_get("", "id")?;
+            let newest: i64 = row.try_get::<Option<i64>>("", "newest")?.unwrap_or(0);
+            if let Some(description) = description {
+                transaction
+                    .execute_raw(sql(
+                        backend,
+                        "UPDATE job_types SET description = ? WHERE id = ?",
+                        vec![description.into(), type_id.into()],
+                    ))
+                    .await?;
+            }
+            (type_id, newest as i32 + 1)
+        }
+        (None, false) => {
+            let row = transaction
+                .query_one_raw(sql(
+                    backend,
+                    "INSERT INTO job_types (name, description, time_created) VALUES (?, ?, ?) RETURNING id",
+                    vec![name.into(), description.unwrap_or("").into(), now.into()],
+                ))
+                .await
+                .map_err(|error| {
+                    if is_unique_violation(&error) {
+                        StoreError::Conflict(format!("job type `{name}` already exists"))
+                    } else {
+                        StoreError::Db(error)
+                    }
+                })?
+                .ok_or_else(|| StoreError::Corrupt("INSERT returned no row".to_owned()))?;
+            (row.try_get("", "id")?, 1)
+        }
+    };
+    transaction
+        .execute_raw(sql(
+            backend,
+            "INSERT INTO job_type_versions (job_type_id, version, spec, time_created) VALUES (?, ?, ?, ?)",
+            vec![type_id.into(), version.into(), text.into(), now.into()],
+        ))
+        .await?;
+    transaction.commit().await?;
+    get(connection, name, Some(version)).await
+}
+
+/// Delete a job type and its versions; refused while a job uses it.
+pub async fn delete(connection: &sea_orm::DatabaseConnection, name: &str) -> Result<()> {
+    let transaction = begin_write(connection).await?;
+    let backend = backend_of(&transaction);
+    let row = transaction
+        .query_one_raw(sql(
+            backend,
+            "SELECT t.id, (SELECT COUNT(*) FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id \
+             WHERE v.job_type_id = t.id) AS n_jobs FROM job_types t WHERE t.name = ?",
+            vec![name.into()],
+        ))
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("job type `{name}` not found")))?;
+    let type_id: i64 = row.try_get("", "id")?;
+    let n_jobs: i64 = row.try_get("", "n_jobs")?;
+    if n_jobs > 0 {
+        return Err(StoreError::Conflict(format!(
+            "job type `{name}` is used by {n_jobs} jobs; delete them first"
+        )));
+    }
+    for statement in [
+        "DELETE FROM job_type_versions WHERE job_type_id = ?",
+        "DELETE FROM job_types WHERE id = ?",
+    ] {
+        transaction
+            .execute_raw(sql(backend, statement, vec![type_id.into()]))
+            .await?;
+    }
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Pin a job to the newest version of its job type; returns (old, new) version numbers.
+/// The job's data must still fit the new version's templates.
+pub async fn upgrade_job(
+    connection: &sea_orm::DatabaseConnection,
+    job_id: i64,
+) -> Result<(i32, i32)> {
+    let transaction = begin_write(connection).await?;
+    let backend = backend_of(&transaction);
+    let row = transaction
+        .query_one_raw(sql(
+            backend,
+            "SELECT v.version, v.job_type_id, j.data FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
+            vec![job_id.into()],
+        ))
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))?;
+    let current: i32 = row.try_get("", "version")?;
+    let type_id: i64 = row.try_get("", "job_type_id")?;
+    let data: String = row.try_get("", "data")?;
+    let newest = transaction
+        .query_one_raw(sql(
+            backend,
+            "SELECT id, version FROM job_type_versions WHERE job_type_id = ? ORDER BY version DESC LIMIT 1",
+            vec![type_id.into()],
+        ))
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("job {job_id}'s job type has no version")))?;
+    let newest_id: i64 = newest.try_get("", "id")?;
+    let newest_version: i32 = newest.try_get("", "version")?;
+    if newest_version != current {
+        let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
+        super::jobs::check_data(&transaction, newest_id, &data).await?;
+        transaction
+            .execute_raw(sql(
+                backend,
+                "UPDATE jobs SET job_type_version_id = ? WHERE id = ?",
+                vec![newest_id.into(), job_id.into()],
+            ))
+            .await?;
+    }
+    transaction.commit().await?;
+    Ok((current, newest_version))
+}
+
+/// The job types that come with Warren besides `command` (which the schema creates).
+pub const SHIPPED: [(&str, &str); 2] = [
+    ("blender", include_str!("../../jobtypes/blender.json")),
+    ("ffmpeg", include_str!("../../jobtypes/ffmpeg.json")),
+];
+
+/// Create the shipped job types that do not exist yet (a farm's own changes are kept).
+pub async fn ensure_shipped(connection: &sea_orm::DatabaseConnection) -> Result<()> {
+    for (name, text) in SHIPPED {
+        if !versions(connection, name).await?.is_empty() {
+            continue;
+        }
+        let mut definition: serde_json::Value = serde_json::from_str(text)
+            .map_err(|error| StoreError::Corrupt(format!("shipped job type {name}: {error}")))?;
+        let description = definition
+            .as_object_mut()
+            .and_then(|fields| {
+                fields.remove("name");
+                fields.remove("description")
+            })
+            .and_then(|value| value.as_str().map(str::to_owned));
+        let spec: JobTypeSpec = serde_json::from_value(definition)
+            .map_err(|error| StoreError::Corrupt(format!("shipped job type {name}: {error}")))?;
+        match save(connection, name, description.as_deref(), &spec, false).await {
+            Ok(_) | Err(StoreError::Conflict(_)) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_definitions_are_valid() {
+        for (name, text) in SHIPPED {
+            let mut definition: serde_json::Value =
+                serde_json::from_str(text).expect("shipped definitions are JSON");
+            assert_eq!(definition["name"], name);
+            if let Some(fields) = definition.as_object_mut() {
+                fields.remove("name");
+                fields.remove("description");
+            }
+            let spec: JobTypeSpec =
+                serde_json::from_value(definition).expect("shipped definitions are specs");
+            assert_eq!(spec.validate(), Ok(()), "{name}");
+            assert!(!spec.software_requirements.is_empty(), "{name}");
+        }
+    }
+}
