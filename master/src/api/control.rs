@@ -353,3 +353,126 @@ pub async fn patch(
     state.dispatcher.job_changed(job_id);
     job_view(&state, job_id).await
 }
+
+/// Check a notified user: an email address, or a name (sent to the user's address, or to
+/// `name@WARREN_MAIL_DOMAIN`).
+fn validate_notified_user(user: &str) -> Result<(), ApiError> {
+    let valid = !user.is_empty()
+        && user.len() <= 255
+        && !user
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, ',' | '<' | '>'));
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            "user",
+            format!("`{user}` is not a user name or email address"),
+        ))
+    }
+}
+
+async fn notified_users_of(
+    state: &AppState,
+    job_id: i64,
+) -> Result<(job::Model, Vec<String>), ApiError> {
+    let row = job::Entity::find_by_id(job_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("job {job_id} not found")))?;
+    let users = serde_json::from_str(&row.notified_users).unwrap_or_default();
+    Ok((row, users))
+}
+
+async fn save_notified_users(
+    state: &AppState,
+    row: job::Model,
+    users: &[String],
+) -> Result<(), ApiError> {
+    let mut active: job::ActiveModel = row.into();
+    active.notified_users =
+        ActiveValue::Set(serde_json::to_string(users).expect("a string list serializes"));
+    active.update(&state.db).await?;
+    Ok(())
+}
+
+/// `GET /api/v1/jobs/{job_id}/notified_users`: who is emailed when the job ends.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{job_id}/notified_users",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id (or title)")),
+    responses((status = 200, description = "The notified users", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn notified_users(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let (_, users) = notified_users_of(&state, job_id).await?;
+    Ok(Json(serde_json::json!({"notified_users": users})))
+}
+
+/// Body of `POST /api/v1/jobs/{job_id}/notified_users`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotifiedUser {
+    /// A user name or an email address.
+    user: String,
+}
+
+/// `POST /api/v1/jobs/{job_id}/notified_users`: email one more user when the job ends.
+#[utoipa::path(
+    post,
+    path = "/api/v1/jobs/{job_id}/notified_users",
+    tag = "jobs",
+    params(("job_id" = i64, Path, description = "Job id (or title)")),
+    request_body = NotifiedUser,
+    responses((status = 201, description = "The notified users", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn add_notified_user(
+    State(state): State<AppState>,
+    ApiPath(job_id): ApiPath<i64>,
+    ApiJson(added): ApiJson<NotifiedUser>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    validate_notified_user(&added.user)?;
+    let (row, mut users) = notified_users_of(&state, job_id).await?;
+    if users.contains(&added.user) {
+        return Err(ApiError::Conflict(format!(
+            "`{}` is already notified about job {job_id}",
+            added.user
+        )));
+    }
+    users.push(added.user);
+    save_notified_users(&state, row, &users).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"notified_users": users})),
+    ))
+}
+
+/// `DELETE /api/v1/jobs/{job_id}/notified_users/{user}`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/jobs/{job_id}/notified_users/{user}",
+    tag = "jobs",
+    params(
+        ("job_id" = i64, Path, description = "Job id (or title)"),
+        ("user" = String, Path, description = "The notified user")
+    ),
+    responses((status = 204, description = "No longer notified"), super::openapi::Errors)
+)]
+pub async fn remove_notified_user(
+    State(state): State<AppState>,
+    ApiPath((job_id, user)): ApiPath<(i64, String)>,
+) -> Result<StatusCode, ApiError> {
+    let (row, mut users) = notified_users_of(&state, job_id).await?;
+    let before = users.len();
+    users.retain(|notified| *notified != user);
+    if users.len() == before {
+        return Err(ApiError::NotFound(format!(
+            "`{user}` is not notified about job {job_id}"
+        )));
+    }
+    save_notified_users(&state, row, &users).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -2,6 +2,7 @@
 
 mod agents;
 pub mod auth;
+mod catalog;
 mod control;
 pub mod error;
 mod extract;
@@ -10,6 +11,7 @@ mod jobtypes;
 mod logs;
 pub mod openapi;
 mod scheduling;
+mod titles;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -43,7 +45,7 @@ pub struct AppState {
 pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     let (router, document) = api_routes().split_for_parts();
     let document = std::sync::Arc::new(document);
-    router
+    let router = router
         .route(
             "/api/v1/openapi.json",
             get(move || {
@@ -62,8 +64,14 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             refuse_oversized(max_body_bytes, request, next)
         }))
-        .with_state(state)
-        .merge(openapi::docs_routes())
+        .with_state(state.clone())
+        .merge(openapi::docs_routes());
+    // Titles are resolved before routing, which only a layer around the whole router can do.
+    let resolved = tower_layer::Layer::layer(
+        &axum::middleware::from_fn_with_state(state, titles::resolve_job_titles),
+        router,
+    );
+    Router::new().fallback_service(resolved)
 }
 
 /// The OpenAPI document alone, for tools and tests.
@@ -83,6 +91,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(control::rerun))
         .routes(routes!(control::rerun_failed))
         .routes(routes!(control::rerun_task))
+        .routes(routes!(control::notified_users, control::add_notified_user))
+        .routes(routes!(control::remove_notified_user))
         .routes(routes!(
             scheduling::failed_on_agents,
             scheduling::clear_failed_on_agents
@@ -108,6 +118,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(agents::tasks))
         .routes(routes!(agents::check_software))
         .routes(routes!(agents::by_tag))
+        .routes(routes!(catalog::list_tags, catalog::create_tag))
+        .routes(routes!(catalog::get_tag, catalog::delete_tag))
+        .routes(routes!(catalog::list_software))
+        .routes(routes!(catalog::get_software))
         .routes(routes!(agents::dead_letters))
         .routes(routes!(jobtypes::list, jobtypes::create))
         .routes(routes!(

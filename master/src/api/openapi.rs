@@ -98,6 +98,8 @@ impl Modify for Security {
         (name = "limits", description = "Licences and other counted resources"),
         (name = "groups", description = "Job groups"),
         (name = "jobtypes", description = "Job types and their versions"),
+        (name = "tags", description = "Tags on agents and jobs"),
+        (name = "software", description = "Software the workers found"),
         (name = "auth", description = "Login sessions"),
         (name = "users", description = "Users and their API tokens"),
     )

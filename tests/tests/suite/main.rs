@@ -10,6 +10,7 @@ mod jobtypes;
 mod logs;
 mod openapi;
 mod reliability;
+mod resources;
 mod routing;
 mod scheduling;
 mod tidy;

@@ -1,0 +1,251 @@
+//! Tags and software across the farm: `/api/v1/tags` and `/api/v1/software`.
+//!
+//! Tags are made when a job or a worker uses them, or explicitly; software is what workers
+//! report their checks found, so `/api/v1/software` is a read-only view over the agents.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::ConnectionTrait as _;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use warren_shared::requirements::validate_tag;
+
+use super::extract::{ApiJson, ApiPath};
+use super::{ApiError, AppState};
+use crate::db::{backend_of, is_unique_violation, sql};
+use crate::store::agents::{self, AgentFilter};
+
+/// `GET /api/v1/tags`: every tag with how many agents and jobs carry it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tags",
+    tag = "tags",
+    responses((status = 200, description = "Tags with agent and job counts", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn list_tags(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            "SELECT t.name, \
+             (SELECT COUNT(*) FROM agent_tags a WHERE a.tag_id = t.id) AS n_agents, \
+             (SELECT COUNT(*) FROM job_tags j WHERE j.tag_id = t.id) AS n_jobs \
+             FROM tags t ORDER BY t.name",
+            Vec::new(),
+        ))
+        .await?;
+    let mut tags = Vec::with_capacity(rows.len());
+    for row in &rows {
+        tags.push(json!({
+            "name": row.try_get::<String>("", "name")?,
+            "agents": row.try_get::<i64>("", "n_agents")?,
+            "jobs": row.try_get::<i64>("", "n_jobs")?,
+        }));
+    }
+    Ok(Json(json!({"tags": tags})))
+}
+
+/// Body of `POST /api/v1/tags`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTag {
+    /// Tag name.
+    name: String,
+}
+
+/// `POST /api/v1/tags`: make a tag before anything uses it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/tags",
+    tag = "tags",
+    request_body = NewTag,
+    responses((status = 201, description = "The tag", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn create_tag(
+    State(state): State<AppState>,
+    ApiJson(tag): ApiJson<NewTag>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    validate_tag(&tag.name).map_err(|error| ApiError::invalid("name", error))?;
+    state
+        .db
+        .execute_raw(sql(
+            backend_of(&state.db),
+            "INSERT INTO tags (name) VALUES (?)",
+            vec![tag.name.as_str().into()],
+        ))
+        .await
+        .map_err(|error| {
+            if is_unique_violation(&error) {
+                ApiError::Conflict(format!("tag `{}` already exists", tag.name))
+            } else {
+                error.into()
+            }
+        })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"name": tag.name, "agents": 0, "jobs": 0})),
+    ))
+}
+
+async fn tag_id(state: &AppState, name: &str) -> Result<i64, ApiError> {
+    let row = state
+        .db
+        .query_one_raw(sql(
+            backend_of(&state.db),
+            "SELECT id FROM tags WHERE name = ?",
+            vec![name.into()],
+        ))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("tag `{name}` not found")))?;
+    Ok(row.try_get("", "id")?)
+}
+
+/// `GET /api/v1/tags/{tag}`: the agents and jobs that carry a tag.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tags/{tag}",
+    tag = "tags",
+    params(("tag" = String, Path, description = "Tag name")),
+    responses((status = 200, description = "The tag's agents and jobs", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn get_tag(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let tag_id = tag_id(&state, &name).await?;
+    let agents = agents::list(
+        &state.db,
+        &AgentFilter {
+            tag: Some(name.clone()),
+            ..AgentFilter::default()
+        },
+    )
+    .await?;
+    let jobs = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            "SELECT job_id FROM job_tags WHERE tag_id = ? ORDER BY job_id DESC LIMIT 1000",
+            vec![tag_id.into()],
+        ))
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64>("", "job_id"))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({
+        "name": name,
+        "agents": agents.iter().map(|record| json!({"id": record.agent.id, "hostname": record.agent.hostname})).collect::<Vec<_>>(),
+        "jobs": jobs,
+    })))
+}
+
+/// `DELETE /api/v1/tags/{tag}`: only a tag no agent or job carries.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/tags/{tag}",
+    tag = "tags",
+    params(("tag" = String, Path, description = "Tag name")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
+pub async fn delete_tag(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<StatusCode, ApiError> {
+    let tag_id = tag_id(&state, &name).await?;
+    let backend = backend_of(&state.db);
+    let row = state
+        .db
+        .query_one_raw(sql(
+            backend,
+            "SELECT (SELECT COUNT(*) FROM agent_tags WHERE tag_id = ?) + \
+             (SELECT COUNT(*) FROM job_tags WHERE tag_id = ?) AS uses",
+            vec![tag_id.into(), tag_id.into()],
+        ))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("tag `{name}` not found")))?;
+    let uses: i64 = row.try_get("", "uses")?;
+    if uses > 0 {
+        return Err(ApiError::Conflict(format!(
+            "tag `{name}` is carried by {uses} agents or jobs"
+        )));
+    }
+    state
+        .db
+        .execute_raw(sql(
+            backend,
+            "DELETE FROM tags WHERE id = ?",
+            vec![tag_id.into()],
+        ))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Every software name with, per version, the agents that have it.
+async fn software_map(
+    state: &AppState,
+) -> Result<BTreeMap<String, BTreeMap<String, Vec<Value>>>, ApiError> {
+    let records = agents::list(&state.db, &AgentFilter::default()).await?;
+    let mut map: BTreeMap<String, BTreeMap<String, Vec<Value>>> = BTreeMap::new();
+    for record in &records {
+        let software: BTreeMap<String, Vec<String>> =
+            serde_json::from_str(&record.agent.software).unwrap_or_default();
+        for (name, versions) in software {
+            let entry = map.entry(name).or_default();
+            for version in versions {
+                entry.entry(version).or_default().push(json!({
+                    "id": record.agent.id,
+                    "hostname": record.agent.hostname,
+                    "state": record.state(),
+                }));
+            }
+        }
+    }
+    Ok(map)
+}
+
+/// `GET /api/v1/software`: software the workers found, with versions and how many agents have
+/// each.
+#[utoipa::path(
+    get,
+    path = "/api/v1/software",
+    tag = "software",
+    responses((status = 200, description = "Software with versions and agent counts", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn list_software(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let software: Vec<Value> = software_map(&state)
+        .await?
+        .into_iter()
+        .map(|(name, versions)| {
+            json!({
+                "name": name,
+                "versions": versions.iter().map(|(version, agents)| json!({"version": version, "agents": agents.len()})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({"software": software})))
+}
+
+/// `GET /api/v1/software/{name}`: one piece of software's versions and the agents with each.
+#[utoipa::path(
+    get,
+    path = "/api/v1/software/{name}",
+    tag = "software",
+    params(("name" = String, Path, description = "Software name")),
+    responses((status = 200, description = "Versions with their agents", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn get_software(
+    State(state): State<AppState>,
+    ApiPath(name): ApiPath<String>,
+) -> Result<Json<Value>, ApiError> {
+    let mut map = software_map(&state).await?;
+    let versions = map
+        .remove(&name)
+        .ok_or_else(|| ApiError::NotFound(format!("no agent has software `{name}`")))?;
+    Ok(Json(json!({
+        "name": name,
+        "versions": versions.into_iter().map(|(version, agents)| json!({"version": version, "agents": agents})).collect::<Vec<_>>(),
+    })))
+}

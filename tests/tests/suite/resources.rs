@@ -1,0 +1,188 @@
+//! The farm's catalogues and conveniences: tags, software found by workers, notified users, and
+//! jobs addressed by title.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use warren_tests::{FarmOptions, TestFarm};
+
+async fn send(
+    farm: &TestFarm,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> anyhow::Result<(u16, Value)> {
+    let mut request = farm
+        .http
+        .request(method, format!("{}{path}", farm.base_url));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let text = response.text().await?;
+    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+}
+
+#[tokio::test]
+async fn tags_software_notified_users_and_titles() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fake = farm.dir().join("houdini");
+    std::fs::write(&fake, "#!/bin/sh\necho 'Houdini 20.5.332'\n")?;
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    let config = farm.dir().join("node.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[software]]\nname = \"houdini\"\ncommand = [\"{}\"]\nregex = 'Houdini (\\d+\\.\\d+)'\n",
+            fake.display()
+        ),
+    )?;
+    farm.start_worker(&["--tag", "gpu", "--config", &config.display().to_string()])
+        .await?;
+    farm.wait_for_online_agents(1).await?;
+
+    // Software: what the workers found, by version.
+    let software = warren_tests::eventually(
+        "houdini reported",
+        std::time::Duration::from_secs(30),
+        || async {
+            let (_, answer) = send(&farm, Method::GET, "/api/v1/software", None).await?;
+            Ok((answer["software"]
+                .as_array()
+                .is_some_and(|list| !list.is_empty()))
+            .then_some(answer))
+        },
+    )
+    .await?;
+    assert_eq!(
+        software["software"],
+        json!([{"name": "houdini", "versions": [{"version": "20.5", "agents": 1}]}])
+    );
+    let (status, houdini) = send(&farm, Method::GET, "/api/v1/software/houdini", None).await?;
+    assert_eq!(status, 200);
+    assert_eq!(
+        houdini["versions"][0]["agents"][0]["hostname"],
+        "test-node-0"
+    );
+    let (status, _) = send(&farm, Method::GET, "/api/v1/software/maya", None).await?;
+    assert_eq!(status, 404);
+
+    // Tags: counted on agents and jobs; made explicitly; deleted only when unused.
+    let job = farm
+        .submit_job(&json!({
+            "title": "lookdev turntable", "jobtype": "command", "start": 1, "end": 1,
+            "data": {"argv": ["true"]}, "tags": ["lookdev"], "tag_requirements": ["nowhere"]
+        }))
+        .await?;
+    let job_id = job["id"].as_i64().expect("an id");
+    let (status, created) = send(
+        &farm,
+        Method::POST,
+        "/api/v1/tags",
+        Some(json!({"name": "spare"})),
+    )
+    .await?;
+    assert_eq!(status, 201, "{created}");
+    let (status, _) = send(
+        &farm,
+        Method::POST,
+        "/api/v1/tags",
+        Some(json!({"name": "spare"})),
+    )
+    .await?;
+    assert_eq!(status, 409);
+    let (status, _) = send(
+        &farm,
+        Method::POST,
+        "/api/v1/tags",
+        Some(json!({"name": "no spaces"})),
+    )
+    .await?;
+    assert_eq!(status, 422);
+    let (_, tags) = send(&farm, Method::GET, "/api/v1/tags", None).await?;
+    let count = |name: &str, field: &str| {
+        tags["tags"]
+            .as_array()
+            .and_then(|tags| tags.iter().find(|tag| tag["name"] == name))
+            .map(|tag| tag[field].clone())
+    };
+    assert_eq!(count("gpu", "agents"), Some(json!(1)), "{tags}");
+    assert_eq!(count("lookdev", "jobs"), Some(json!(1)), "{tags}");
+    assert_eq!(count("spare", "agents"), Some(json!(0)), "{tags}");
+    let (_, lookdev) = send(&farm, Method::GET, "/api/v1/tags/lookdev", None).await?;
+    assert_eq!(lookdev["jobs"], json!([job_id]));
+    let (status, _) = send(&farm, Method::DELETE, "/api/v1/tags/gpu", None).await?;
+    assert_eq!(status, 409);
+    let (status, _) = send(&farm, Method::DELETE, "/api/v1/tags/spare", None).await?;
+    assert_eq!(status, 204);
+    let (status, _) = send(&farm, Method::GET, "/api/v1/tags/spare", None).await?;
+    assert_eq!(status, 404);
+
+    // Jobs by title, for every job endpoint; titles must name one job.
+    let (status, by_title) =
+        send(&farm, Method::GET, "/api/v1/jobs/lookdev%20turntable", None).await?;
+    assert_eq!(status, 200, "{by_title}");
+    assert_eq!(by_title["id"], job_id);
+    let (status, _) = send(
+        &farm,
+        Method::GET,
+        "/api/v1/jobs/lookdev%20turntable/tasks",
+        None,
+    )
+    .await?;
+    assert_eq!(status, 200);
+    let (status, _) = send(&farm, Method::GET, "/api/v1/jobs/no%20such%20job", None).await?;
+    assert_eq!(status, 404);
+    farm.submit_job(&json!({
+        "title": "lookdev turntable", "jobtype": "command", "start": 1, "end": 1,
+        "data": {"argv": ["true"]}, "tag_requirements": ["nowhere"]
+    }))
+    .await?;
+    let (status, answer) =
+        send(&farm, Method::GET, "/api/v1/jobs/lookdev%20turntable", None).await?;
+    assert_eq!(status, 409, "{answer}");
+
+    // Notified users.
+    let path = format!("/api/v1/jobs/{job_id}/notified_users");
+    let (status, added) = send(
+        &farm,
+        Method::POST,
+        &path,
+        Some(json!({"user": "alice@example.com"})),
+    )
+    .await?;
+    assert_eq!(status, 201, "{added}");
+    let (status, _) = send(
+        &farm,
+        Method::POST,
+        &path,
+        Some(json!({"user": "alice@example.com"})),
+    )
+    .await?;
+    assert_eq!(status, 409);
+    let (status, _) = send(&farm, Method::POST, &path, Some(json!({"user": "a b"}))).await?;
+    assert_eq!(status, 422);
+    send(&farm, Method::POST, &path, Some(json!({"user": "bob"}))).await?;
+    let (_, listed) = send(&farm, Method::GET, &path, None).await?;
+    assert_eq!(
+        listed["notified_users"],
+        json!(["alice@example.com", "bob"])
+    );
+    let (status, _) = send(
+        &farm,
+        Method::DELETE,
+        &format!("{path}/alice@example.com"),
+        None,
+    )
+    .await?;
+    assert_eq!(status, 204);
+    let (status, _) = send(&farm, Method::DELETE, &format!("{path}/carol"), None).await?;
+    assert_eq!(status, 404);
+    let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+    assert_eq!(job["notified_users"], json!(["bob"]));
+    Ok(())
+}
