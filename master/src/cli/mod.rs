@@ -134,6 +134,11 @@ pub enum CliCommand {
     },
     /// Who the master says you are.
     Whoami,
+    /// Print a shell completion script: `warren completions bash > /etc/bash_completion.d/warren`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
     /// List job types, or show, create, version or delete one.
     Jobtypes {
         /// What to do; lists job types when omitted.
@@ -512,8 +517,17 @@ fn job_row(job: &Value) -> Vec<String> {
 
 /// Run a client command; returns the process exit code.
 pub async fn run(cli: Cli) -> anyhow::Result<i32> {
+    if let CliCommand::Completions { shell } = cli.command {
+        let mut command = <Cli as clap::CommandFactory>::command();
+        let mut script = Vec::new();
+        clap_complete::generate(shell, &mut command, "warren", &mut script);
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+        return Ok(0);
+    }
     let client = cli.client()?;
     match cli.command {
+        CliCommand::Completions { .. } => {}
         CliCommand::Whoami => {
             let me: Value = client.get("/api/v1/auth/me").await?;
             if cli.json {

@@ -210,3 +210,35 @@ argv = ["echo", "bye"]
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_cli_prints_shell_completions() -> anyhow::Result<()> {
+    for (shell, marker) in [
+        ("bash", "complete -F _warren"),
+        ("zsh", "#compdef warren"),
+        ("fish", "complete -c warren"),
+    ] {
+        let output = tokio::process::Command::new(bin_path("warren")?)
+            .args(["completions", shell])
+            .output()
+            .await?;
+        assert!(output.status.success(), "{shell}: {output:?}");
+        let script = stdout(&output);
+        assert!(
+            script.contains(marker),
+            "{shell}: {}",
+            &script[..script.len().min(300)]
+        );
+        assert!(
+            script.contains("jobtypes") && script.contains("submit"),
+            "{shell}"
+        );
+    }
+    let unknown = tokio::process::Command::new(bin_path("warren")?)
+        .args(["completions", "tcsh"])
+        .output()
+        .await?;
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("possible values"));
+    Ok(())
+}
