@@ -281,6 +281,8 @@ pub struct Dispatcher {
     /// Set at start and after a failed publication: publish unconfirmed dispatches first.
     recover: bool,
     changed_jobs: Arc<std::sync::Mutex<Vec<i64>>>,
+    /// The farm's path maps, sent with every task; re-read with the settings.
+    path_maps: Vec<warren_shared::PathMap>,
     settings_changed: Arc<std::sync::atomic::AtomicBool>,
     /// Job queues and whether any limit exists, with when they were read.
     settings: Option<(Instant, Vec<crate::scheduler::QueueNode>, bool)>,
@@ -318,6 +320,7 @@ impl Dispatcher {
             settings_changed: settings_changed.clone(),
             settings: None,
             banned: None,
+            path_maps: Vec::new(),
         };
         (
             dispatcher,
@@ -470,6 +473,7 @@ impl Dispatcher {
             _ => {
                 let queues = scheduling::queues(&self.db).await?;
                 let with_limits = scheduling::any_limits(&self.db).await?;
+                self.path_maps = crate::store::pathmaps::all(&self.db).await?;
                 self.settings = Some((Instant::now(), queues.clone(), with_limits));
                 Ok((queues, with_limits))
             }
@@ -715,6 +719,7 @@ impl Dispatcher {
                 run_as_group: info.run_as_group.clone(),
                 progress_regex: info.progress_regex.clone(),
                 error_regexes: info.error_regexes.clone(),
+                path_maps: self.path_maps.clone(),
                 published_at: now,
             };
             let names = self.publisher.broker().names();

@@ -11,6 +11,7 @@ mod m20261123_000002_index_tasks_by_job_and_index;
 mod m20261123_000003_add_agent_tag_overrides;
 mod m20261123_000004_add_scheduling;
 mod m20261123_000005_add_auth;
+mod m20261123_000006_add_path_maps;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_add_agent_tag_overrides::Migration),
             Box::new(m20261123_000004_add_scheduling::Migration),
             Box::new(m20261123_000005_add_auth::Migration),
+            Box::new(m20261123_000006_add_path_maps::Migration),
         ]
     }
 }

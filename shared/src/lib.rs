@@ -6,6 +6,7 @@
 pub mod frames;
 pub mod ids;
 pub mod message;
+pub mod pathmap;
 pub mod requirements;
 pub mod state;
 
@@ -16,6 +17,7 @@ pub use message::{
     EventBatch, Heartbeat, Hello, LogChunk, LogLine, LogStream, Message, Subscribe, TaskAssignment,
     TaskDeclined, TaskFinished, TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
 };
+pub use pathmap::PathMap;
 pub use requirements::{
     AgentCapabilities, ClassKey, Requirements, RequirementsError, SoftwareRequirement, Version,
 };

@@ -240,9 +240,33 @@ pub struct TaskAssignment {
     /// processes succeed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub error_regexes: Vec<String>,
+    /// The farm's path maps; the worker rewrites paths of other systems into its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path_maps: Vec<crate::PathMap>,
     /// When the master published this attempt.
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
+}
+
+impl TaskAssignment {
+    /// Rewrite the paths in the commands, environment and working directory for an agent on
+    /// `os` (as `std::env::consts::OS` names it) with `tags`.
+    pub fn map_paths(&mut self, os: &str, tags: &std::collections::BTreeSet<String>) {
+        if self.path_maps.is_empty() {
+            return;
+        }
+        let maps = std::mem::take(&mut self.path_maps);
+        let translate =
+            |text: &mut String| *text = crate::pathmap::translate(text, &maps, os, tags);
+        for command in &mut self.commands {
+            command.argv.iter_mut().for_each(translate);
+        }
+        self.env.values_mut().for_each(translate);
+        if let Some(cwd) = &mut self.cwd {
+            translate(cwd);
+        }
+        self.path_maps = maps;
+    }
 }
 
 /// A worker introducing itself after it (re)connects.

@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use warren_shared::{Envelope, FrameRange, SoftwareRequirement, Version, requirements};
+use warren_shared::{
+    Envelope, FrameRange, PathMap, SoftwareRequirement, Version, pathmap, requirements,
+};
 
 fn fixtures() -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -20,6 +22,16 @@ fn fixtures() -> Vec<Vec<u8>> {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn path_translation_never_panics_and_leaves_unmapped_text_alone(text in "\\PC{0,80}", root in "[A-Za-z]:\\\\[a-z]{1,8}") {
+        let maps = vec![PathMap { linux: Some("/mnt/p".to_owned()), windows: Some(root), macos: None, tag: None }];
+        let tags = std::collections::BTreeSet::new();
+        let _ = pathmap::translate(&text, &maps, "linux", &tags);
+        let _ = pathmap::translate(&text, &maps, "windows", &tags);
+        prop_assert_eq!(pathmap::translate(&text, &[], "linux", &tags), text.clone());
+        prop_assert_eq!(pathmap::translate(&text, &maps, "freebsd", &tags), text);
+    }
 
     #[test]
     fn any_bytes_decode_to_a_message_or_an_error(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {

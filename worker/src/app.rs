@@ -543,7 +543,7 @@ impl Worker {
             return;
         };
         let commands = class.commands.clone();
-        let assignment = match Envelope::decode(&class_delivery.delivery.data) {
+        let mut assignment = match Envelope::decode(&class_delivery.delivery.data) {
             Ok(Message::Task(assignment)) => assignment,
             Ok(other) => {
                 let reason = format!("unexpected message kind `{}` on a task queue", other.kind());
@@ -568,6 +568,7 @@ impl Worker {
                 return;
             }
         };
+        assignment.map_paths(std::env::consts::OS, &self.capabilities.tags);
         let attempt = AttemptRef {
             task_id: assignment.task_id,
             attempt: assignment.attempt,

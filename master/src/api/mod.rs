@@ -10,6 +10,7 @@ mod jobs;
 mod jobtypes;
 mod logs;
 pub mod openapi;
+pub mod pathmaps;
 mod scheduling;
 mod titles;
 
@@ -120,6 +121,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(agents::by_tag))
         .routes(routes!(catalog::list_tags, catalog::create_tag))
         .routes(routes!(catalog::get_tag, catalog::delete_tag))
+        .routes(routes!(pathmaps::list, pathmaps::create))
+        .routes(routes!(pathmaps::get, pathmaps::replace, pathmaps::delete))
         .routes(routes!(catalog::list_software))
         .routes(routes!(catalog::get_software))
         .routes(routes!(agents::dead_letters))

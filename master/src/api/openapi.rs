@@ -100,6 +100,7 @@ impl Modify for Security {
         (name = "jobtypes", description = "Job types and their versions"),
         (name = "tags", description = "Tags on agents and jobs"),
         (name = "software", description = "Software the workers found"),
+        (name = "pathmaps", description = "One storage root as each operating system sees it"),
         (name = "auth", description = "Login sessions"),
         (name = "users", description = "Users and their API tokens"),
     )

@@ -8,6 +8,7 @@ pub mod counters;
 pub mod jobs;
 pub mod jobtypes;
 pub mod logs;
+pub mod pathmaps;
 pub mod scheduling;
 pub mod tasks;
 pub mod users;

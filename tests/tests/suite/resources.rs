@@ -186,3 +186,97 @@ async fn tags_software_notified_users_and_titles() -> anyhow::Result<()> {
     assert_eq!(job["notified_users"], json!(["bob"]));
     Ok(())
 }
+
+#[tokio::test]
+async fn path_maps_rewrite_other_systems_paths_on_the_worker() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        worker_args: vec!["--tag".to_owned(), "paris".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let (status, projects) = send(
+        &farm,
+        Method::POST,
+        "/api/v1/pathmaps",
+        Some(json!({"path_linux": "/mnt/projects/", "path_windows": "P:\\projects", "path_macos": "/Volumes/projects"})),
+    )
+    .await?;
+    assert_eq!(status, 201, "{projects}");
+    assert_eq!(
+        projects["path_linux"], "/mnt/projects",
+        "trailing separators are dropped"
+    );
+    let (status, _) = send(
+        &farm,
+        Method::POST,
+        "/api/v1/pathmaps",
+        Some(json!({"path_linux": "/tokyo", "path_windows": "T:\\data", "tag": "tokyo"})),
+    )
+    .await?;
+    assert_eq!(status, 201);
+    for bad in [
+        json!({"path_linux": "/only/one"}),
+        json!({"path_linux": "relative/path", "path_windows": "P:\\x"}),
+        json!({"path_linux": "/x", "path_windows": "/not/windows"}),
+        json!({"path_linux": "/x", "path_windows": "P:\\x", "tag": "no spaces"}),
+    ] {
+        let (status, answer) =
+            send(&farm, Method::POST, "/api/v1/pathmaps", Some(bad.clone())).await?;
+        assert_eq!(status, 422, "{bad}: {answer}");
+    }
+
+    let job = farm
+        .submit_job(&json!({
+            "title": "paths", "jobtype": "command", "start": 1, "end": 1,
+            "data": {"argv": ["sh", "-c", "echo \"$0|$1|$OUT\"", "P:\\projects\\shot010\\beauty.exr", "T:\\data\\x"]},
+            "environ": {"OUT": "/Volumes/projects/out/####"}
+        }))
+        .await?;
+    let job_id = job["id"].as_i64().expect("an id");
+    let done = farm
+        .wait_for_job_state(
+            job_id,
+            &["done", "failed"],
+            std::time::Duration::from_secs(60),
+        )
+        .await?;
+    assert_eq!(done["state"], "done", "{done}");
+    let task_id = farm.tasks(job_id).await?[0]["id"]
+        .as_i64()
+        .expect("a task id");
+    assert_eq!(
+        farm.task_log(job_id, task_id).await?.trim(),
+        "/mnt/projects/shot010/beauty.exr|T:\\data\\x|/mnt/projects/out/####",
+        "the map for another tag is not used"
+    );
+
+    let map_id = projects["id"].as_i64().expect("an id");
+    let (status, replaced) = send(
+        &farm,
+        Method::PUT,
+        &format!("/api/v1/pathmaps/{map_id}"),
+        Some(json!({"path_linux": "/srv/projects", "path_windows": "P:\\projects"})),
+    )
+    .await?;
+    assert_eq!(status, 200, "{replaced}");
+    assert_eq!(replaced["path_macos"], Value::Null);
+    let (_, listed) = send(&farm, Method::GET, "/api/v1/pathmaps", None).await?;
+    assert_eq!(listed["pathmaps"].as_array().map(Vec::len), Some(2));
+    let (status, _) = send(
+        &farm,
+        Method::DELETE,
+        &format!("/api/v1/pathmaps/{map_id}"),
+        None,
+    )
+    .await?;
+    assert_eq!(status, 204);
+    let (status, _) = send(
+        &farm,
+        Method::GET,
+        &format!("/api/v1/pathmaps/{map_id}"),
+        None,
+    )
+    .await?;
+    assert_eq!(status, 404);
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! Path maps: `/api/v1/pathmaps`. Workers get them with every task and rewrite paths of other
+//! systems into their own (see `warren_shared::pathmap`).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sea_orm::{ConnectionTrait as _, QueryResult};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use warren_shared::PathMap;
+
+use super::extract::{ApiJson, ApiPath};
+use super::{ApiError, AppState};
+use crate::db::{backend_of, now_us, rfc3339, sql};
+use crate::store::pathmaps::COLUMNS;
+
+/// A path map as the API takes it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PathMapBody {
+    /// The root on Linux, e.g. `/mnt/projects`.
+    #[serde(default)]
+    path_linux: Option<String>,
+    /// The root on Windows, e.g. `P:\projects` or `\\server\projects`.
+    #[serde(default)]
+    path_windows: Option<String>,
+    /// The root on macOS, e.g. `/Volumes/projects`.
+    #[serde(default)]
+    path_macos: Option<String>,
+    /// Only agents with this tag use the map.
+    #[serde(default)]
+    tag: Option<String>,
+}
+
+/// A root without its trailing separators, or why it is not an absolute path of its system.
+fn root(
+    field: &'static str,
+    value: Option<String>,
+    windows: bool,
+) -> Result<Option<String>, ApiError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let trimmed = value.trim_end_matches(['/', '\\']).to_owned();
+    let absolute = if windows {
+        let bytes = trimmed.as_bytes();
+        (bytes.len() >= 3
+            && bytes[0].is_ascii_alphabetic()
+            && bytes[1] == b':'
+            && bytes[2] == b'\\')
+            || (trimmed.starts_with(r"\\") && trimmed.len() > 2)
+    } else {
+        trimmed.starts_with('/') && trimmed.len() > 1
+    };
+    if !absolute || trimmed.len() > 512 || trimmed.chars().any(char::is_control) {
+        let example = if windows {
+            r"`P:\projects` or `\\server\share`"
+        } else {
+            "`/mnt/projects`"
+        };
+        return Err(ApiError::invalid(
+            field,
+            format!("`{value}` is not an absolute path below the root, like {example}"),
+        ));
+    }
+    Ok(Some(trimmed))
+}
+
+impl PathMapBody {
+    fn validate(self) -> Result<PathMap, ApiError> {
+        let map = PathMap {
+            linux: root("path_linux", self.path_linux, false)?,
+            windows: root("path_windows", self.path_windows, true)?,
+            macos: root("path_macos", self.path_macos, false)?,
+            tag: self.tag,
+        };
+        if let Some(tag) = &map.tag {
+            warren_shared::requirements::validate_tag(tag)
+                .map_err(|error| ApiError::invalid("tag", error))?;
+        }
+        let roots = [&map.linux, &map.windows, &map.macos]
+            .iter()
+            .filter(|root| root.is_some())
+            .count();
+        if roots < 2 {
+            return Err(ApiError::invalid(
+                "path_linux",
+                "a path map needs the root of at least two systems",
+            ));
+        }
+        Ok(map)
+    }
+}
+
+fn map_json(row: &QueryResult) -> Result<Value, ApiError> {
+    Ok(json!({
+        "id": row.try_get::<i64>("", "id")?,
+        "path_linux": row.try_get::<Option<String>>("", "path_linux")?,
+        "path_windows": row.try_get::<Option<String>>("", "path_windows")?,
+        "path_macos": row.try_get::<Option<String>>("", "path_macos")?,
+        "tag": row.try_get::<Option<String>>("", "tag")?,
+        "time_created": rfc3339(row.try_get("", "time_created")?),
+    }))
+}
+
+/// `GET /api/v1/pathmaps`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pathmaps",
+    tag = "pathmaps",
+    responses((status = 200, description = "Every path map", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let rows = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            &format!("SELECT {COLUMNS} FROM path_maps ORDER BY id"),
+            Vec::new(),
+        ))
+        .await?;
+    let maps = rows.iter().map(map_json).collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(json!({"pathmaps": maps})))
+}
+
+/// `POST /api/v1/pathmaps`: tasks dispatched from now on carry it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/pathmaps",
+    tag = "pathmaps",
+    request_body = PathMapBody,
+    responses((status = 201, description = "The path map", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<PathMapBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let map = body.validate()?;
+    let row = state
+        .db
+        .query_one_raw(sql(
+            backend_of(&state.db),
+            &format!(
+                "INSERT INTO path_maps (path_linux, path_windows, path_macos, tag, time_created) \
+                 VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
+            ),
+            vec![
+                map.linux.into(),
+                map.windows.into(),
+                map.macos.into(),
+                map.tag.into(),
+                now_us().into(),
+            ],
+        ))
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("INSERT returned no row")))?;
+    state.dispatcher.settings_changed();
+    Ok((StatusCode::CREATED, Json(map_json(&row)?)))
+}
+
+async fn find(state: &AppState, map_id: i64) -> Result<QueryResult, ApiError> {
+    state
+        .db
+        .query_one_raw(sql(
+            backend_of(&state.db),
+            &format!("SELECT {COLUMNS} FROM path_maps WHERE id = ?"),
+            vec![map_id.into()],
+        ))
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("path map {map_id} not found")))
+}
+
+/// `GET /api/v1/pathmaps/{map_id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/pathmaps/{map_id}",
+    tag = "pathmaps",
+    params(("map_id" = i64, Path, description = "Path map id")),
+    responses((status = 200, description = "The path map", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(map_id): ApiPath<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(map_json(&find(&state, map_id).await?)?))
+}
+
+/// `PUT /api/v1/pathmaps/{map_id}`: replace a path map.
+#[utoipa::path(
+    put,
+    path = "/api/v1/pathmaps/{map_id}",
+    tag = "pathmaps",
+    params(("map_id" = i64, Path, description = "Path map id")),
+    request_body = PathMapBody,
+    responses((status = 200, description = "The path map", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn replace(
+    State(state): State<AppState>,
+    ApiPath(map_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<PathMapBody>,
+) -> Result<Json<Value>, ApiError> {
+    let map = body.validate()?;
+    find(&state, map_id).await?;
+    state
+        .db
+        .execute_raw(sql(
+            backend_of(&state.db),
+            "UPDATE path_maps SET path_linux = ?, path_windows = ?, path_macos = ?, tag = ? WHERE id = ?",
+            vec![map.linux.into(), map.windows.into(), map.macos.into(), map.tag.into(), map_id.into()],
+        ))
+        .await?;
+    state.dispatcher.settings_changed();
+    Ok(Json(map_json(&find(&state, map_id).await?)?))
+}
+
+/// `DELETE /api/v1/pathmaps/{map_id}`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/pathmaps/{map_id}",
+    tag = "pathmaps",
+    params(("map_id" = i64, Path, description = "Path map id")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiPath(map_id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    find(&state, map_id).await?;
+    state
+        .db
+        .execute_raw(sql(
+            backend_of(&state.db),
+            "DELETE FROM path_maps WHERE id = ?",
+            vec![map_id.into()],
+        ))
+        .await?;
+    state.dispatcher.settings_changed();
+    Ok(StatusCode::NO_CONTENT)
+}
