@@ -97,6 +97,7 @@ fn jobtype_json(jobtype: &JobTypeVersion) -> Value {
 /// `GET /api/v1/jobtypes`: every job type at its newest version.
 #[utoipa::path(
     get,
+    operation_id = "list_jobtypes",
     path = "/api/v1/jobtypes",
     tag = "jobtypes",
     responses((status = 200, description = "Job types", body = serde_json::Value), super::openapi::Errors)
@@ -111,6 +112,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError
 /// `POST /api/v1/jobtypes`: a new job type, version 1.
 #[utoipa::path(
     post,
+    operation_id = "create_jobtype",
     path = "/api/v1/jobtypes",
     tag = "jobtypes",
     request_body = JobTypeDefinition,
@@ -130,6 +132,7 @@ pub async fn create(
 /// `GET /api/v1/jobtypes/{name}`: the newest version, and the list of versions.
 #[utoipa::path(
     get,
+    operation_id = "get_jobtype",
     path = "/api/v1/jobtypes/{name}",
     tag = "jobtypes",
     params(("name" = String, Path, description = "Job type name")),
@@ -148,6 +151,7 @@ pub async fn get(
 /// upgraded.
 #[utoipa::path(
     put,
+    operation_id = "new_jobtype_version",
     path = "/api/v1/jobtypes/{name}",
     tag = "jobtypes",
     params(("name" = String, Path, description = "Job type name")),
@@ -174,6 +178,7 @@ pub async fn new_version(
 /// `DELETE /api/v1/jobtypes/{name}`: only while no job uses it.
 #[utoipa::path(
     delete,
+    operation_id = "delete_jobtype",
     path = "/api/v1/jobtypes/{name}",
     tag = "jobtypes",
     params(("name" = String, Path, description = "Job type name")),
@@ -191,6 +196,7 @@ pub async fn delete(
 /// `GET /api/v1/jobtypes/{name}/versions/{version}`.
 #[utoipa::path(
     get,
+    operation_id = "get_jobtype_version",
     path = "/api/v1/jobtypes/{name}/versions/{version}",
     tag = "jobtypes",
     params(
@@ -212,6 +218,7 @@ pub async fn get_version(
 /// tasks dispatched from now on run the new definition.
 #[utoipa::path(
     post,
+    operation_id = "upgrade_job_jobtype",
     path = "/api/v1/jobs/{job_id}/upgrade_jobtype",
     tag = "jobs",
     params(("job_id" = i64, Path, description = "Job id")),

@@ -106,6 +106,7 @@ fn map_json(row: &QueryResult) -> Result<Value, ApiError> {
 /// `GET /api/v1/pathmaps`.
 #[utoipa::path(
     get,
+    operation_id = "list_pathmaps",
     path = "/api/v1/pathmaps",
     tag = "pathmaps",
     responses((status = 200, description = "Every path map", body = serde_json::Value), super::openapi::Errors)
@@ -126,6 +127,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError
 /// `POST /api/v1/pathmaps`: tasks dispatched from now on carry it.
 #[utoipa::path(
     post,
+    operation_id = "create_pathmap",
     path = "/api/v1/pathmaps",
     tag = "pathmaps",
     request_body = PathMapBody,
@@ -173,6 +175,7 @@ async fn find(state: &AppState, map_id: i64) -> Result<QueryResult, ApiError> {
 /// `GET /api/v1/pathmaps/{map_id}`.
 #[utoipa::path(
     get,
+    operation_id = "get_pathmap",
     path = "/api/v1/pathmaps/{map_id}",
     tag = "pathmaps",
     params(("map_id" = i64, Path, description = "Path map id")),
@@ -188,6 +191,7 @@ pub async fn get(
 /// `PUT /api/v1/pathmaps/{map_id}`: replace a path map.
 #[utoipa::path(
     put,
+    operation_id = "replace_pathmap",
     path = "/api/v1/pathmaps/{map_id}",
     tag = "pathmaps",
     params(("map_id" = i64, Path, description = "Path map id")),
@@ -216,6 +220,7 @@ pub async fn replace(
 /// `DELETE /api/v1/pathmaps/{map_id}`.
 #[utoipa::path(
     delete,
+    operation_id = "delete_pathmap",
     path = "/api/v1/pathmaps/{map_id}",
     tag = "pathmaps",
     params(("map_id" = i64, Path, description = "Path map id")),

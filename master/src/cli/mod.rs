@@ -1,6 +1,7 @@
 //! The `warren` command line client: submit jobs, follow them, read logs, list agents.
 
 pub mod client;
+mod resources;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -81,8 +82,38 @@ pub enum CliCommand {
         #[arg(short, long)]
         follow: bool,
     },
-    /// List agents.
-    Agents,
+    /// List agents, or act on one.
+    Agents {
+        /// What to do; lists agents when omitted.
+        #[command(subcommand)]
+        action: Option<resources::AgentsAction>,
+    },
+    /// List job queues, or add, change or delete one.
+    Queues {
+        /// What to do; lists queues when omitted.
+        #[command(subcommand)]
+        action: Option<resources::QueuesAction>,
+    },
+    /// List job groups, or add or show one.
+    Groups {
+        /// What to do; lists groups when omitted.
+        #[command(subcommand)]
+        action: Option<resources::GroupsAction>,
+    },
+    /// List tags with their agent and job counts, or add, show or delete one.
+    Tags {
+        /// What to do; lists tags when omitted.
+        #[command(subcommand)]
+        action: Option<resources::TagsAction>,
+    },
+    /// Software the workers found, by version.
+    Software,
+    /// List path maps, or add or delete one.
+    Pathmaps {
+        /// What to do; lists path maps when omitted.
+        #[command(subcommand)]
+        action: Option<resources::PathmapsAction>,
+    },
     /// Hold a job's waiting tasks; running ones finish.
     Pause {
         /// Job id.
@@ -750,7 +781,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                     .await?
             );
         }
-        CliCommand::Agents => {
+        CliCommand::Agents {
+            action: Some(action),
+        } => return resources::agent_action(&client, cli.json, action).await,
+        CliCommand::Queues { action } => return resources::queues(&client, cli.json, action).await,
+        CliCommand::Groups { action } => return resources::groups(&client, cli.json, action).await,
+        CliCommand::Tags { action } => return resources::tags(&client, cli.json, action).await,
+        CliCommand::Software => return resources::software(&client, cli.json).await,
+        CliCommand::Pathmaps { action } => {
+            return resources::pathmaps(&client, cli.json, action).await;
+        }
+        CliCommand::Agents { action: None } => {
             let answer: Value = client.get("/api/v1/agents").await?;
             if cli.json {
                 println!("{answer}");

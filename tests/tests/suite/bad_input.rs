@@ -158,8 +158,18 @@ async fn bad_job_submissions_get_a_4xx_with_a_json_error() -> anyhow::Result<()>
         .get(format!("{}/api/v1/jobs/not-a-number", farm.base_url))
         .send()
         .await?;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(response.json::<serde_json::Value>().await?["error"].is_string());
+    assert_eq!(
+        response.status(),
+        StatusCode::NOT_FOUND,
+        "a job is named by id or title"
+    );
+    let answer = response.json::<serde_json::Value>().await?;
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("no job is titled `not-a-number`")),
+        "{answer}"
+    );
     let response = farm
         .http
         .get(format!("{}/api/v1/jobs/999999", farm.base_url))

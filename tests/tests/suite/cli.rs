@@ -242,3 +242,84 @@ async fn the_cli_prints_shell_completions() -> anyhow::Result<()> {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("possible values"));
     Ok(())
 }
+
+#[tokio::test]
+async fn the_cli_manages_queues_groups_tags_path_maps_and_agents() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let run = |args: &'static [&'static str]| warren(&farm, args);
+    let ok = |output: &Output| {
+        assert!(output.status.success(), "{output:?}");
+        stdout(output)
+    };
+    ok(&run(&[
+        "queues",
+        "add",
+        "lighting",
+        "--weight",
+        "30",
+        "--maximum-agents",
+        "4",
+    ])
+    .await?);
+    ok(&run(&[
+        "queues",
+        "set",
+        "lighting",
+        "--priority",
+        "5",
+        "--maximum-agents",
+        "-1",
+    ])
+    .await?);
+    let queues = ok(&run(&["queues"]).await?);
+    let lighting = queues
+        .lines()
+        .find(|line| line.starts_with("lighting"))
+        .expect("the queue is listed");
+    assert!(
+        lighting.contains("root") && lighting.contains(" 5 ") && lighting.contains("30"),
+        "{lighting}"
+    );
+    ok(&run(&["queues", "delete", "lighting"]).await?);
+    assert!(!ok(&run(&["queues"]).await?).contains("lighting"));
+
+    assert!(ok(&run(&["groups", "add", "shot010"]).await?).contains("created"));
+    assert!(ok(&run(&["groups"]).await?).contains("shot010"));
+
+    ok(&run(&["tags", "add", "spare"]).await?);
+    assert!(ok(&run(&["tags"]).await?).contains("spare"));
+    ok(&run(&["tags", "delete", "spare"]).await?);
+
+    assert!(
+        ok(&run(&["pathmaps", "add", "--linux", "/mnt/p", "--windows", "P:\\p"]).await?)
+            .contains("path map")
+    );
+    let maps = ok(&run(&["pathmaps"]).await?);
+    assert!(maps.contains("/mnt/p") && maps.contains("P:\\p"), "{maps}");
+    let refused = run(&["pathmaps", "add", "--linux", "/only"]).await?;
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("at least two"),
+        "{refused:?}"
+    );
+
+    let software = ok(&run(&["software"]).await?);
+    assert!(software.starts_with("SOFTWARE"), "{software}");
+
+    let agent_id = farm.agent_id_of(0).await?;
+    let agent = agent_id.as_str();
+    assert!(ok(&warren(&farm, &["agents", "disable", agent]).await?).contains("disabled"));
+    assert_eq!(
+        farm.get_json(&format!("/api/v1/agents/{agent_id}")).await?["state"],
+        "disabled"
+    );
+    ok(&warren(&farm, &["agents", "enable", agent]).await?);
+    ok(&warren(&farm, &["agents", "tags", agent, "gpu,fast"]).await?);
+    let shown: serde_json::Value =
+        serde_json::from_str(&ok(
+            &warren(&farm, &["--json", "agents", "show", agent]).await?
+        ))?;
+    assert_eq!(shown["tags"], serde_json::json!(["fast", "gpu"]));
+    ok(&warren(&farm, &["agents", "tags", agent, "--reset"]).await?);
+    Ok(())
+}

@@ -1,0 +1,477 @@
+//! `warren` commands for the farm's other resources: job queues, job groups, tags, software,
+//! path maps and agent actions.
+
+use clap::Subcommand;
+use serde_json::{Value, json};
+
+use super::client::{ApiClient, Method};
+use super::{print_table, text};
+
+/// `warren queues` actions.
+#[derive(Debug, Subcommand)]
+pub enum QueuesAction {
+    /// Create a job queue.
+    Add {
+        /// Name.
+        name: String,
+        /// Parent queue (default `root`).
+        #[arg(long)]
+        parent: Option<String>,
+        /// Priority among its siblings.
+        #[arg(long)]
+        priority: Option<i32>,
+        /// Share among siblings of equal priority.
+        #[arg(long)]
+        weight: Option<i32>,
+        /// Task slots it gets first.
+        #[arg(long)]
+        minimum_agents: Option<i32>,
+        /// Task slots it never exceeds.
+        #[arg(long)]
+        maximum_agents: Option<i32>,
+    },
+    /// Change a job queue.
+    Set {
+        /// Name.
+        name: String,
+        /// New parent.
+        #[arg(long)]
+        parent: Option<String>,
+        /// New priority.
+        #[arg(long)]
+        priority: Option<i32>,
+        /// New weight.
+        #[arg(long)]
+        weight: Option<i32>,
+        /// New minimum (a negative number clears it).
+        #[arg(long, allow_negative_numbers = true)]
+        minimum_agents: Option<i32>,
+        /// New maximum (a negative number clears it).
+        #[arg(long, allow_negative_numbers = true)]
+        maximum_agents: Option<i32>,
+    },
+    /// Delete an empty job queue.
+    Delete {
+        /// Name.
+        name: String,
+    },
+}
+
+/// `warren groups` actions.
+#[derive(Debug, Subcommand)]
+pub enum GroupsAction {
+    /// Create a job group; jobs join it with `"group": id`.
+    Add {
+        /// Title.
+        title: String,
+    },
+    /// Show a group with its jobs.
+    Show {
+        /// Group id.
+        group_id: i64,
+    },
+}
+
+/// `warren tags` actions.
+#[derive(Debug, Subcommand)]
+pub enum TagsAction {
+    /// Create a tag.
+    Add {
+        /// Name.
+        name: String,
+    },
+    /// Show the agents and jobs with a tag.
+    Show {
+        /// Name.
+        name: String,
+    },
+    /// Delete a tag nothing carries.
+    Delete {
+        /// Name.
+        name: String,
+    },
+}
+
+/// `warren pathmaps` actions.
+#[derive(Debug, Subcommand)]
+pub enum PathmapsAction {
+    /// Add a path map (at least two roots).
+    Add {
+        /// The root on Linux.
+        #[arg(long)]
+        linux: Option<String>,
+        /// The root on Windows.
+        #[arg(long)]
+        windows: Option<String>,
+        /// The root on macOS.
+        #[arg(long)]
+        macos: Option<String>,
+        /// Only for agents with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// Delete a path map.
+    Delete {
+        /// Path map id.
+        map_id: i64,
+    },
+}
+
+/// `warren agents` actions.
+#[derive(Debug, Subcommand)]
+pub enum AgentsAction {
+    /// Show one agent.
+    Show {
+        /// Agent id.
+        agent_id: String,
+    },
+    /// Take no new work on the agent; running tasks finish.
+    Disable {
+        /// Agent id.
+        agent_id: String,
+    },
+    /// Let a disabled agent take work again.
+    Enable {
+        /// Agent id.
+        agent_id: String,
+    },
+    /// Set the agent's tags (replacing the worker's own), or `--reset` to the worker's own.
+    Tags {
+        /// Agent id.
+        agent_id: String,
+        /// Tags, comma-separated.
+        #[arg(value_delimiter = ',', required_unless_present = "reset")]
+        tags: Vec<String>,
+        /// Go back to the tags the worker reports.
+        #[arg(long)]
+        reset: bool,
+    },
+    /// Forget an agent; tasks it was running are queued again.
+    Forget {
+        /// Agent id.
+        agent_id: String,
+    },
+}
+
+/// Print `answer[key]` as a table of `columns` (header, field), or the JSON.
+fn table(answer: &Value, key: &str, columns: &[(&str, &str)], json_output: bool) {
+    if json_output {
+        println!("{answer}");
+        return;
+    }
+    let rows: Vec<Vec<String>> = answer[key]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|item| columns.iter().map(|(_, field)| text(item, field)).collect())
+        .collect();
+    let headers: Vec<&str> = columns.iter().map(|(header, _)| *header).collect();
+    print_table(&headers, &rows);
+}
+
+fn done(answer: &Value, json_output: bool, message: &str) {
+    if json_output {
+        println!("{answer}");
+    } else {
+        println!("{message}");
+    }
+}
+
+/// Insert the given fields into a JSON object.
+fn with(fields: &[(&str, Option<Value>)]) -> Value {
+    let mut body = json!({});
+    for (key, value) in fields {
+        if let Some(value) = value {
+            body[*key] = value.clone();
+        }
+    }
+    body
+}
+
+/// `warren queues`.
+pub async fn queues(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<QueuesAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/jobqueues").await?;
+            table(
+                &answer,
+                "jobqueues",
+                &[
+                    ("NAME", "name"),
+                    ("PARENT", "parent"),
+                    ("PRIORITY", "priority"),
+                    ("WEIGHT", "weight"),
+                    ("MIN", "minimum_agents"),
+                    ("MAX", "maximum_agents"),
+                    ("JOBS", "jobs"),
+                    ("ACTIVE", "active_tasks"),
+                ],
+                json_output,
+            );
+        }
+        Some(QueuesAction::Add {
+            name,
+            parent,
+            priority,
+            weight,
+            minimum_agents,
+            maximum_agents,
+        }) => {
+            let body = with(&[
+                ("name", Some(json!(name))),
+                ("parent", parent.map(|value| json!(value))),
+                ("priority", priority.map(|value| json!(value))),
+                ("weight", weight.map(|value| json!(value))),
+                ("minimum_agents", minimum_agents.map(|value| json!(value))),
+                ("maximum_agents", maximum_agents.map(|value| json!(value))),
+            ]);
+            let answer: Value = client.post("/api/v1/jobqueues", &body).await?;
+            done(&answer, json_output, &format!("job queue {name} created"));
+        }
+        Some(QueuesAction::Set {
+            name,
+            parent,
+            priority,
+            weight,
+            minimum_agents,
+            maximum_agents,
+        }) => {
+            let clearable = |value: Option<i32>| {
+                value.map(|value| if value < 0 { Value::Null } else { json!(value) })
+            };
+            let body = with(&[
+                ("parent", parent.map(|value| json!(value))),
+                ("priority", priority.map(|value| json!(value))),
+                ("weight", weight.map(|value| json!(value))),
+                ("minimum_agents", clearable(minimum_agents)),
+                ("maximum_agents", clearable(maximum_agents)),
+            ]);
+            let answer = client
+                .call(
+                    Method::PATCH,
+                    &format!("/api/v1/jobqueues/{name}"),
+                    Some(&body),
+                )
+                .await?;
+            done(&answer, json_output, &format!("job queue {name} changed"));
+        }
+        Some(QueuesAction::Delete { name }) => {
+            client
+                .call(Method::DELETE, &format!("/api/v1/jobqueues/{name}"), None)
+                .await?;
+            println!("job queue {name} deleted");
+        }
+    }
+    Ok(0)
+}
+
+/// `warren groups`.
+pub async fn groups(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<GroupsAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/jobgroups").await?;
+            table(
+                &answer,
+                "jobgroups",
+                &[
+                    ("ID", "id"),
+                    ("TITLE", "title"),
+                    ("OWNER", "owner"),
+                    ("JOBS", "jobs"),
+                ],
+                json_output,
+            );
+        }
+        Some(GroupsAction::Add { title }) => {
+            let answer: Value = client
+                .post("/api/v1/jobgroups", &json!({"title": title}))
+                .await?;
+            done(
+                &answer,
+                json_output,
+                &format!("job group {} created", text(&answer, "id")),
+            );
+        }
+        Some(GroupsAction::Show { group_id }) => {
+            let answer: Value = client.get(&format!("/api/v1/jobgroups/{group_id}")).await?;
+            println!(
+                "{}",
+                if json_output {
+                    answer.to_string()
+                } else {
+                    serde_json::to_string_pretty(&answer)?
+                }
+            );
+        }
+    }
+    Ok(0)
+}
+
+/// `warren tags`.
+pub async fn tags(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<TagsAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/tags").await?;
+            table(
+                &answer,
+                "tags",
+                &[("TAG", "name"), ("AGENTS", "agents"), ("JOBS", "jobs")],
+                json_output,
+            );
+        }
+        Some(TagsAction::Add { name }) => {
+            let answer: Value = client.post("/api/v1/tags", &json!({"name": name})).await?;
+            done(&answer, json_output, &format!("tag {name} created"));
+        }
+        Some(TagsAction::Show { name }) => {
+            let answer: Value = client.get(&format!("/api/v1/tags/{name}")).await?;
+            println!(
+                "{}",
+                if json_output {
+                    answer.to_string()
+                } else {
+                    serde_json::to_string_pretty(&answer)?
+                }
+            );
+        }
+        Some(TagsAction::Delete { name }) => {
+            client
+                .call(Method::DELETE, &format!("/api/v1/tags/{name}"), None)
+                .await?;
+            println!("tag {name} deleted");
+        }
+    }
+    Ok(0)
+}
+
+/// `warren software`.
+pub async fn software(client: &ApiClient, json_output: bool) -> anyhow::Result<i32> {
+    let answer: Value = client.get("/api/v1/software").await?;
+    if json_output {
+        println!("{answer}");
+        return Ok(0);
+    }
+    let mut rows = Vec::new();
+    for software in answer["software"].as_array().into_iter().flatten() {
+        for version in software["versions"].as_array().into_iter().flatten() {
+            rows.push(vec![
+                text(software, "name"),
+                text(version, "version"),
+                text(version, "agents"),
+            ]);
+        }
+    }
+    print_table(&["SOFTWARE", "VERSION", "AGENTS"], &rows);
+    Ok(0)
+}
+
+/// `warren pathmaps`.
+pub async fn pathmaps(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<PathmapsAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/pathmaps").await?;
+            table(
+                &answer,
+                "pathmaps",
+                &[
+                    ("ID", "id"),
+                    ("LINUX", "path_linux"),
+                    ("WINDOWS", "path_windows"),
+                    ("MACOS", "path_macos"),
+                    ("TAG", "tag"),
+                ],
+                json_output,
+            );
+        }
+        Some(PathmapsAction::Add {
+            linux,
+            windows,
+            macos,
+            tag,
+        }) => {
+            let body = with(&[
+                ("path_linux", linux.map(|value| json!(value))),
+                ("path_windows", windows.map(|value| json!(value))),
+                ("path_macos", macos.map(|value| json!(value))),
+                ("tag", tag.map(|value| json!(value))),
+            ]);
+            let answer: Value = client.post("/api/v1/pathmaps", &body).await?;
+            done(
+                &answer,
+                json_output,
+                &format!("path map {} created", text(&answer, "id")),
+            );
+        }
+        Some(PathmapsAction::Delete { map_id }) => {
+            client
+                .call(Method::DELETE, &format!("/api/v1/pathmaps/{map_id}"), None)
+                .await?;
+            println!("path map {map_id} deleted");
+        }
+    }
+    Ok(0)
+}
+
+/// `warren agents <action>`.
+pub async fn agent_action(
+    client: &ApiClient,
+    json_output: bool,
+    action: AgentsAction,
+) -> anyhow::Result<i32> {
+    let (agent_id, body, message) = match action {
+        AgentsAction::Show { agent_id } => {
+            let answer: Value = client.get(&format!("/api/v1/agents/{agent_id}")).await?;
+            println!(
+                "{}",
+                if json_output {
+                    answer.to_string()
+                } else {
+                    serde_json::to_string_pretty(&answer)?
+                }
+            );
+            return Ok(0);
+        }
+        AgentsAction::Forget { agent_id } => {
+            client
+                .call(Method::DELETE, &format!("/api/v1/agents/{agent_id}"), None)
+                .await?;
+            println!("agent {agent_id} forgotten");
+            return Ok(0);
+        }
+        AgentsAction::Disable { agent_id } => (agent_id, json!({"disabled": true}), "disabled"),
+        AgentsAction::Enable { agent_id } => (agent_id, json!({"disabled": false}), "enabled"),
+        AgentsAction::Tags {
+            agent_id,
+            tags,
+            reset,
+        } => {
+            let tags = if reset { Value::Null } else { json!(tags) };
+            (agent_id, json!({"tags": tags}), "retagged")
+        }
+    };
+    let answer = client
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/agents/{agent_id}"),
+            Some(&body),
+        )
+        .await?;
+    done(&answer, json_output, &format!("agent {agent_id} {message}"));
+    Ok(0)
+}
