@@ -139,3 +139,49 @@ pub fn follow(
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
+
+/// `GET /api/v1/jobs/{job_id}/tasks/{task_id}/logs`: the task's logs, one per attempt that
+/// printed something, with the agent that ran it and how many lines it holds.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}/logs",
+    tag = "tasks",
+    operation_id = "list_task_logs",
+    params(
+        ("job_id" = i64, Path, description = "Job id (or title)"),
+        ("task_id" = i64, Path, description = "Task id")
+    ),
+    responses((status = 200, description = "The task's logs by attempt", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn list(
+    axum::extract::State(state): axum::extract::State<super::AppState>,
+    super::extract::ApiPath((job_id, task_id)): super::extract::ApiPath<(i64, i64)>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    use sea_orm::ConnectionTrait as _;
+    tasks::get(&state.db, job_id, task_id).await?;
+    let rows = state
+        .db
+        .query_all_raw(crate::db::sql(
+            crate::db::backend_of(&state.db),
+            "SELECT l.attempt, l.agent_id, l.time_created, \
+             CAST(COALESCE(SUM(c.n_lines), 0) AS BIGINT) AS n_lines, COUNT(c.seq) AS n_chunks \
+             FROM task_logs l LEFT JOIN log_chunks c ON c.task_id = l.task_id AND c.attempt = l.attempt \
+             WHERE l.task_id = ? GROUP BY l.attempt, l.agent_id, l.time_created ORDER BY l.attempt",
+            vec![task_id.into()],
+        ))
+        .await?;
+    let mut logs = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let attempt: i32 = row.try_get("", "attempt")?;
+        logs.push(json!({
+            "attempt": attempt,
+            "agent_id": row.try_get::<String>("", "agent_id")?,
+            "time_started": rfc3339(row.try_get("", "time_created")?),
+            "lines": row.try_get::<i64>("", "n_lines")?,
+            "chunks": row.try_get::<i64>("", "n_chunks")?,
+            "text": format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={attempt}"),
+            "csv": format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={attempt}&format=csv"),
+        }));
+    }
+    Ok(axum::Json(json!({"logs": logs})))
+}

@@ -113,6 +113,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::list_tasks))
         .routes(routes!(jobs::get_task))
         .routes(routes!(jobs::task_log))
+        .routes(routes!(logs::list))
         .routes(routes!(agents::list))
         .routes(routes!(agents::get, agents::patch, agents::delete))
         .routes(routes!(agents::software))

@@ -144,6 +144,31 @@ async fn a_followed_log_shows_new_lines_while_the_task_runs_and_catches_up_from_
     let (lines, _) = Events::open(&farm, &path, Some("5")).await?.rest().await?;
     assert_eq!(lines, ["line 6"]);
 
+    // The task's logs, one per attempt that printed something.
+    let listed = farm
+        .get_json(&format!("/api/v1/jobs/{job_id}/tasks/{task_id}/logs"))
+        .await?;
+    let logs = listed["logs"].as_array().expect("logs");
+    assert_eq!(logs.len(), 1, "{listed}");
+    assert_eq!(logs[0]["attempt"], 1);
+    assert_eq!(logs[0]["lines"], 6);
+    let csv = farm
+        .http
+        .get(format!(
+            "{}{}",
+            farm.base_url,
+            logs[0]["csv"].as_str().expect("a link")
+        ))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        csv.starts_with("timestamp,stream,line,pid,message\n"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 7);
+
     // Bad requests are refused with a reason.
     for (query, status) in [
         ("offset=2", 422),
