@@ -22,31 +22,86 @@ use crate::entities::{agent, dead_letter, task};
 use crate::store::agents::{self, AgentFilter, AgentRecord};
 use crate::store::counters::CountDeltas;
 
-fn agent_json(record: &AgentRecord) -> Value {
+/// An agent (a worker) as the API shows it.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AgentView {
+    /// Agent id (a UUID the worker keeps in its directory).
+    id: String,
+    /// Host name.
+    hostname: String,
+    /// IP addresses.
+    addresses: Value,
+    /// OS family.
+    os: String,
+    /// OS name and version.
+    os_name: String,
+    /// CPU model.
+    cpu_name: String,
+    /// online, running, offline or disabled.
+    state: String,
+    /// Disabled agents take no new work.
+    disabled: bool,
+    /// Its tags (the worker's own, or set through the API).
+    tags: Vec<String>,
+    /// Whether the tags were set through the API.
+    tags_overridden: bool,
+    /// CPUs it offers.
+    cpus: i32,
+    /// RAM it offers, MB.
+    ram: i64,
+    /// RAM free at the last heartbeat, MB.
+    free_ram: i64,
+    /// Load average at the last heartbeat.
+    load: f64,
+    /// GPUs found.
+    gpus: Value,
+    /// Disks with free space.
+    disks: Value,
+    /// Software found, by name, with versions.
+    software: Value,
+    /// Worker version.
+    version: String,
+    /// Notes.
+    notes: String,
+    /// Last hello or heartbeat (RFC 3339).
+    last_heard_from: String,
+    /// First seen.
+    time_created: String,
+}
+
+/// A list of agents.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AgentList {
+    /// Agents by host name.
+    agents: Vec<AgentView>,
+}
+
+fn agent_json(record: &AgentRecord) -> AgentView {
     let agent = &record.agent;
-    json!({
-        "id": agent.id,
-        "hostname": agent.hostname,
-        "addresses": serde_json::from_str::<Value>(&agent.addresses).unwrap_or(Value::Null),
-        "os": agent.os,
-        "os_name": agent.os_name,
-        "cpu_name": agent.cpu_name,
-        "state": record.state(),
-        "disabled": agent.disabled,
-        "tags": record.tags,
-        "tags_overridden": agent.tags_override.is_some(),
-        "cpus": agent.cpus,
-        "ram": agent.ram,
-        "free_ram": agent.free_ram,
-        "load": agent.load,
-        "gpus": serde_json::from_str::<Value>(&agent.gpus).unwrap_or(Value::Null),
-        "disks": serde_json::from_str::<Value>(&agent.disks).unwrap_or(Value::Null),
-        "software": serde_json::from_str::<Value>(&agent.software).unwrap_or(Value::Null),
-        "version": agent.version,
-        "notes": agent.notes,
-        "last_heard_from": rfc3339(agent.last_heard_from),
-        "time_created": rfc3339(agent.time_created),
-    })
+    let parsed = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
+    AgentView {
+        id: agent.id.clone(),
+        hostname: agent.hostname.clone(),
+        addresses: parsed(&agent.addresses),
+        os: agent.os.clone(),
+        os_name: agent.os_name.clone(),
+        cpu_name: agent.cpu_name.clone(),
+        state: record.state(),
+        disabled: agent.disabled,
+        tags: record.tags.clone(),
+        tags_overridden: agent.tags_override.is_some(),
+        cpus: agent.cpus,
+        ram: agent.ram,
+        free_ram: agent.free_ram,
+        load: agent.load,
+        gpus: parsed(&agent.gpus),
+        disks: parsed(&agent.disks),
+        software: parsed(&agent.software),
+        version: agent.version.clone(),
+        notes: agent.notes.clone(),
+        last_heard_from: rfc3339(agent.last_heard_from),
+        time_created: rfc3339(agent.time_created),
+    }
 }
 
 fn agent_id(text: &str) -> Result<String, ApiError> {
@@ -76,12 +131,12 @@ pub struct AgentQuery {
     path = "/api/v1/agents",
     tag = "agents",
     params(AgentQuery),
-    responses((status = 200, description = "Agents", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Agents", body = AgentList), super::openapi::Errors)
 )]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<AgentQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AgentList>, ApiError> {
     let state_filter = query
         .state
         .as_deref()
@@ -98,9 +153,9 @@ pub async fn list(
         tag: query.tag,
     };
     let records = agents::list(&state.db, &filter).await?;
-    Ok(Json(
-        json!({"agents": records.iter().map(agent_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(AgentList {
+        agents: records.iter().map(agent_json).collect(),
+    }))
 }
 
 /// `GET /api/v1/tags/{tag}/agents`.
@@ -110,12 +165,12 @@ pub async fn list(
     path = "/api/v1/tags/{tag}/agents",
     tag = "agents",
     params(("tag" = String, Path, description = "Tag")),
-    responses((status = 200, description = "Agents with the tag", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Agents with the tag", body = AgentList), super::openapi::Errors)
 )]
 pub async fn by_tag(
     State(state): State<AppState>,
     ApiPath(tag): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AgentList>, ApiError> {
     let records = agents::list(
         &state.db,
         &AgentFilter {
@@ -124,9 +179,9 @@ pub async fn by_tag(
         },
     )
     .await?;
-    Ok(Json(
-        json!({"agents": records.iter().map(agent_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(AgentList {
+        agents: records.iter().map(agent_json).collect(),
+    }))
 }
 
 /// `GET /api/v1/agents/{id}`.
@@ -136,12 +191,12 @@ pub async fn by_tag(
     path = "/api/v1/agents/{agent_id}",
     tag = "agents",
     params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
-    responses((status = 200, description = "The agent", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The agent", body = AgentView), super::openapi::Errors)
 )]
 pub async fn get(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AgentView>, ApiError> {
     Ok(Json(agent_json(
         &agents::get(&state.db, &agent_id(&id)?).await?,
     )))
@@ -243,13 +298,13 @@ pub struct AgentPatch {
     tag = "agents",
     params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
     request_body = AgentPatch,
-    responses((status = 200, description = "The changed agent", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The changed agent", body = AgentView), super::openapi::Errors)
 )]
 pub async fn patch(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiJson(patch): ApiJson<AgentPatch>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AgentView>, ApiError> {
     let id = agent_id(&id)?;
     let uuid = uuid::Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest("invalid agent id".to_owned()))?;

@@ -188,25 +188,76 @@ pub fn submitting_user(
     }
 }
 
-fn user_json(user: &UserRecord) -> Value {
-    json!({
-        "id": user.id,
-        "username": user.username,
-        "role": user.role,
-        "email": user.email,
-        "disabled": user.disabled,
-        "has_password": user.password_hash.is_some(),
-        "time_created": rfc3339(user.time_created),
-    })
+/// A user as the API shows it (never the password).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UserView {
+    /// Id.
+    id: i64,
+    /// User name.
+    username: String,
+    /// viewer, submitter, operator or admin.
+    #[schema(value_type = String)]
+    role: Role,
+    /// Email address for job notifications.
+    email: Option<String>,
+    /// Disabled users' credentials are refused.
+    disabled: bool,
+    /// Whether the user can log in with a password (else tokens only).
+    has_password: bool,
+    /// RFC 3339.
+    time_created: String,
 }
 
-fn token_json(token: &TokenRecord) -> Value {
-    json!({
-        "id": token.id,
-        "name": token.name,
-        "time_created": rfc3339(token.time_created),
-        "time_last_used": token.time_last_used.map(rfc3339),
-    })
+/// Every user.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UserList {
+    /// Users by name.
+    users: Vec<UserView>,
+}
+
+/// An API token as listed (never its secret).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenView {
+    /// Id, for revoking.
+    id: i64,
+    /// What it is for.
+    name: String,
+    /// RFC 3339.
+    time_created: String,
+    /// Last use, to the minute.
+    time_last_used: Option<String>,
+    /// The secret: only in the answer that made the token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+/// A user's tokens.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenList {
+    /// Tokens, oldest first.
+    tokens: Vec<TokenView>,
+}
+
+fn user_json(user: &UserRecord) -> UserView {
+    UserView {
+        id: user.id,
+        username: user.username.clone(),
+        role: user.role,
+        email: user.email.clone(),
+        disabled: user.disabled,
+        has_password: user.password_hash.is_some(),
+        time_created: rfc3339(user.time_created),
+    }
+}
+
+fn token_json(token: &TokenRecord) -> TokenView {
+    TokenView {
+        id: token.id,
+        name: token.name.clone(),
+        time_created: rfc3339(token.time_created),
+        time_last_used: token.time_last_used.map(rfc3339),
+        token: None,
+    }
 }
 
 /// Hash a password off the async threads (argon2 takes tens of milliseconds on purpose).
@@ -362,17 +413,17 @@ fn require_self_or_admin(principal: &Principal, username: &str) -> Result<(), Ap
     get,
     path = "/api/v1/users",
     tag = "users",
-    responses((status = 200, description = "Every user", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Every user", body = UserList), super::openapi::Errors)
 )]
 pub async fn list_users(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserList>, ApiError> {
     require_admin(&principal)?;
     let users = users::list(&state.db).await?;
-    Ok(Json(
-        json!({"users": users.iter().map(user_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(UserList {
+        users: users.iter().map(user_json).collect(),
+    }))
 }
 
 /// Body of `POST /api/v1/users`.
@@ -394,13 +445,13 @@ pub struct NewUser {
     path = "/api/v1/users",
     tag = "users",
     request_body = NewUser,
-    responses((status = 201, description = "The user", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The user", body = UserView), super::openapi::Errors)
 )]
 pub async fn create_user(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiJson(new_user): ApiJson<NewUser>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<UserView>), ApiError> {
     require_admin(&principal)?;
     let role = Role::parse(&new_user.role).map_err(|error| ApiError::invalid("role", error))?;
     let password_hash = match new_user.password {
@@ -425,13 +476,13 @@ pub async fn create_user(
     path = "/api/v1/users/{username}",
     tag = "users",
     params(("username" = String, Path, description = "User name")),
-    responses((status = 200, description = "The user", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The user", body = UserView), super::openapi::Errors)
 )]
 pub async fn get_user(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiPath(username): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserView>, ApiError> {
     require_self_or_admin(&principal, &username)?;
     Ok(Json(user_json(&users::get(&state.db, &username).await?)))
 }
@@ -458,14 +509,14 @@ pub struct UserPatch {
     tag = "users",
     params(("username" = String, Path, description = "User name")),
     request_body = UserPatch,
-    responses((status = 200, description = "The changed user", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The changed user", body = UserView), super::openapi::Errors)
 )]
 pub async fn patch_user(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiPath(username): ApiPath<String>,
     ApiJson(patch): ApiJson<UserPatch>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<UserView>, ApiError> {
     require_self_or_admin(&principal, &username)?;
     if (patch.role.is_some() || patch.disabled.is_some()) && !principal.has(Role::Admin) {
         return Err(ApiError::Forbidden(
@@ -527,19 +578,19 @@ pub async fn delete_user(
     path = "/api/v1/users/{username}/tokens",
     tag = "users",
     params(("username" = String, Path, description = "User name")),
-    responses((status = 200, description = "The user's tokens, without secrets", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The user's tokens, without secrets", body = TokenList), super::openapi::Errors)
 )]
 pub async fn list_tokens(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiPath(username): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TokenList>, ApiError> {
     require_self_or_admin(&principal, &username)?;
     let user = users::get(&state.db, &username).await?;
     let tokens = users::list_tokens(&state.db, user.id).await?;
-    Ok(Json(
-        json!({"tokens": tokens.iter().map(token_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(TokenList {
+        tokens: tokens.iter().map(token_json).collect(),
+    }))
 }
 
 /// Body of `POST /api/v1/users/{username}/tokens`.
@@ -557,20 +608,20 @@ pub struct NewToken {
     tag = "users",
     params(("username" = String, Path, description = "User name")),
     request_body = NewToken,
-    responses((status = 201, description = "The token with its secret, shown once", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The token with its secret, shown once", body = TokenView), super::openapi::Errors)
 )]
 pub async fn create_token(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     ApiPath(username): ApiPath<String>,
     ApiJson(new_token): ApiJson<NewToken>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TokenView>), ApiError> {
     require_self_or_admin(&principal, &username)?;
     let user = users::get(&state.db, &username).await?;
     let (token, secret) = users::create_token(&state.db, user.id, &new_token.name).await?;
     tracing::info!(%username, token_id = token.id, by = %principal.username, "token created");
     let mut body = token_json(&token);
-    body["token"] = json!(secret);
+    body.token = Some(secret);
     Ok((StatusCode::CREATED, Json(body)))
 }
 

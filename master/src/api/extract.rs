@@ -6,7 +6,8 @@ use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
 
-/// A JSON body; syntax errors are 400, shape errors 422, wrong type 415, too large 413.
+/// A JSON object body; syntax errors are 400, shape errors (and anything but an object) 422,
+/// wrong type 415, too large 413.
 #[derive(Debug)]
 pub struct ApiJson<T>(pub T);
 
@@ -18,8 +19,21 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(value) = axum::Json::<T>::from_request(request, state).await?;
-        Ok(Self(value))
+        // Every body is an object: serde would otherwise take a struct's fields from an array.
+        let axum::Json(value) =
+            axum::Json::<serde_json::Value>::from_request(request, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::Unprocessable {
+                message: "the body must be a JSON object".to_owned(),
+                field: None,
+            });
+        }
+        T::deserialize(value)
+            .map(Self)
+            .map_err(|error| ApiError::Unprocessable {
+                message: format!("invalid body: {error}"),
+                field: None,
+            })
     }
 }
 

@@ -676,12 +676,12 @@ fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
     path = "/api/v1/jobs",
     tag = "jobs",
     params(JobQuery),
-    responses((status = 200, description = "A page of jobs, newest first, and `next_cursor`", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "A page of jobs, newest first, and `next_cursor`", body = JobPage), super::openapi::Errors)
 )]
 pub async fn list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<JobQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<JobPage>, ApiError> {
     let limit = page_size(query.limit)?;
     let filter = JobFilter {
         states: parse_states::<JobState>(query.state.as_deref())?,
@@ -695,10 +695,13 @@ pub async fn list(
     let next_cursor = (records.len() as u64 == limit)
         .then(|| records.last().map(|record| record.job.id))
         .flatten();
-    Ok(Json(json!({
-        "jobs": records.iter().map(|record| job_json(record, &capabilities)).collect::<Vec<_>>(),
-        "next_cursor": next_cursor,
-    })))
+    Ok(Json(JobPage {
+        jobs: records
+            .iter()
+            .map(|record| job_json(record, &capabilities))
+            .collect(),
+        next_cursor,
+    }))
 }
 
 /// `GET /api/v1/jobs/{job_id}`.
@@ -719,34 +722,95 @@ pub async fn get(
     Ok(Json(job_view(&state, &record, &capabilities).await?))
 }
 
-fn task_json(task: &task::Model, by: i64) -> Value {
+/// A task as the API shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TaskView {
+    /// Task id.
+    id: i64,
+    /// Its job.
+    job_id: i64,
+    /// Position in the job, from 0.
+    index: i64,
+    /// The frames it renders.
+    frames: Vec<i64>,
+    /// First frame.
+    frame_first: i64,
+    /// Last frame.
+    frame_last: i64,
+    /// queued, dispatched, running, done, failed, paused or cancelled.
+    state: String,
+    /// Attempts so far.
+    attempts: i32,
+    /// Failed attempts so far.
+    failures: i32,
+    /// The agent that holds or last ran it.
+    agent_id: Option<String>,
+    /// 0.0 to 1.0.
+    progress: f64,
+    /// Why the last failed attempt failed.
+    last_error: Option<String>,
+    /// The last attempt's exit code.
+    exit_code: Option<i32>,
+    /// RFC 3339 times.
+    time_dispatched: Option<String>,
+    /// When its process started (the worker's clock).
+    time_started: Option<String>,
+    /// When it ended.
+    time_finished: Option<String>,
+    /// Tile number, for tiled jobs.
+    tile: Option<i32>,
+    /// Whether it went over the job's `ram_warning`.
+    ram_warning: bool,
+    /// Peak resident memory of its processes, MB.
+    peak_rss_mb: Option<i64>,
+}
+
+fn task_json(task: &task::Model, by: i64) -> TaskView {
     let batch = FrameBatch {
         index: task.idx,
         first: task.frame_first,
         last: task.frame_last,
         by,
     };
-    json!({
-        "id": task.id,
-        "job_id": task.job_id,
-        "index": task.idx,
-        "frames": batch.frames().collect::<Vec<_>>(),
-        "frame_first": task.frame_first,
-        "frame_last": task.frame_last,
-        "state": task.state,
-        "attempts": task.attempts,
-        "failures": task.failures,
-        "agent_id": task.agent_id,
-        "progress": task.progress,
-        "last_error": task.last_error,
-        "exit_code": task.exit_code,
-        "time_dispatched": task.time_dispatched.map(rfc3339),
-        "time_started": task.time_started.map(rfc3339),
-        "time_finished": task.time_finished.map(rfc3339),
-        "tile": task.tile,
-        "ram_warning": task.ram_warned,
-        "peak_rss_mb": task.peak_rss_mb,
-    })
+    TaskView {
+        id: task.id,
+        job_id: task.job_id,
+        index: task.idx,
+        frames: batch.frames().collect(),
+        frame_first: task.frame_first,
+        frame_last: task.frame_last,
+        state: task.state.clone(),
+        attempts: task.attempts,
+        failures: task.failures,
+        agent_id: task.agent_id.clone(),
+        progress: task.progress,
+        last_error: task.last_error.clone(),
+        exit_code: task.exit_code,
+        time_dispatched: task.time_dispatched.map(rfc3339),
+        time_started: task.time_started.map(rfc3339),
+        time_finished: task.time_finished.map(rfc3339),
+        tile: task.tile,
+        ram_warning: task.ram_warned,
+        peak_rss_mb: task.peak_rss_mb,
+    }
+}
+
+/// A page of tasks.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TaskPage {
+    /// Tasks in frame order.
+    tasks: Vec<TaskView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    next_cursor: Option<i64>,
+}
+
+/// A page of jobs.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct JobPage {
+    /// Jobs, newest first.
+    jobs: Vec<JobView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    next_cursor: Option<i64>,
 }
 
 /// Filters of `GET /api/v1/jobs/{job_id}/tasks`.
@@ -766,13 +830,13 @@ pub struct TaskQuery {
     path = "/api/v1/jobs/{job_id}/tasks",
     tag = "tasks",
     params(("job_id" = i64, Path, description = "Job id"), TaskQuery),
-    responses((status = 200, description = "A page of tasks in frame order, and `next_cursor`", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "A page of tasks in frame order, and `next_cursor`", body = TaskPage), super::openapi::Errors)
 )]
 pub async fn list_tasks(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<TaskQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TaskPage>, ApiError> {
     let limit = match query.limit {
         None => MAX_PAGE,
         limit => page_size(limit)?,
@@ -787,10 +851,13 @@ pub async fn list_tasks(
     let next_cursor = (rows.len() as u64 == limit)
         .then(|| rows.last().map(|task| task.idx))
         .flatten();
-    Ok(Json(json!({
-        "tasks": rows.iter().map(|task| task_json(task, record.job.frame_by)).collect::<Vec<_>>(),
-        "next_cursor": next_cursor,
-    })))
+    Ok(Json(TaskPage {
+        tasks: rows
+            .iter()
+            .map(|task| task_json(task, record.job.frame_by))
+            .collect(),
+        next_cursor,
+    }))
 }
 
 /// `GET /api/v1/jobs/{job_id}/tasks/{task_id}`.
@@ -800,12 +867,12 @@ pub async fn list_tasks(
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}",
     tag = "tasks",
     params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
-    responses((status = 200, description = "The task", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The task", body = TaskView), super::openapi::Errors)
 )]
 pub async fn get_task(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TaskView>, ApiError> {
     let record = jobs::get(&state.db, job_id).await?;
     let task = tasks::get(&state.db, job_id, task_id).await?;
     Ok(Json(task_json(&task, record.job.frame_by)))

@@ -358,6 +358,12 @@ async fn a_sweep_of_bad_requests_gets_4xx_json_errors_and_never_a_500() -> anyho
         ),
         (Method::PUT, "/api/v1/limits".to_owned(), json!([1, 2])),
         (
+            Method::PATCH,
+            format!("/api/v1/jobs/{job_id}"),
+            json!([null, 5]),
+        ),
+        (Method::POST, "/api/v1/jobqueues".to_owned(), json!(["q"])),
+        (
             Method::DELETE,
             "/api/v1/limits/none".to_owned(),
             json!(null),
