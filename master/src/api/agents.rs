@@ -74,6 +74,9 @@ pub struct AgentView {
 pub struct AgentList {
     /// Agents by host name.
     agents: Vec<AgentView>,
+    /// With `limit`: pass as `cursor` for the next page; `null` on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
 }
 
 fn agent_json(record: &AgentRecord) -> AgentView {
@@ -122,6 +125,10 @@ pub struct AgentQuery {
     max_cpus: Option<i32>,
     hostname: Option<String>,
     tag: Option<String>,
+    /// Most agents per page (1 to 10000); all when omitted.
+    limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
 }
 
 /// `GET /api/v1/agents`.
@@ -153,8 +160,40 @@ pub async fn list(
         tag: query.tag,
     };
     let records = agents::list(&state.db, &filter).await?;
+    let start = match &query.cursor {
+        None => 0,
+        Some(cursor) => {
+            records
+                .iter()
+                .position(|record| record.agent.id == *cursor)
+                .ok_or_else(|| {
+                    ApiError::invalid("cursor", format!("`{cursor}` is not a cursor of this list"))
+                })?
+                + 1
+        }
+    };
+    let limit = match query.limit {
+        None => usize::MAX,
+        Some(limit @ 1..=10_000) => limit as usize,
+        Some(limit) => {
+            return Err(ApiError::invalid(
+                "limit",
+                format!("`limit` must be between 1 and 10000, got {limit}"),
+            ));
+        }
+    };
+    let page: Vec<AgentView> = records
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(agent_json)
+        .collect();
+    let next_cursor = (start + page.len() < records.len())
+        .then(|| page.last().map(|agent| agent.id.clone()))
+        .flatten();
     Ok(Json(AgentList {
-        agents: records.iter().map(agent_json).collect(),
+        agents: page,
+        next_cursor,
     }))
 }
 
@@ -181,6 +220,7 @@ pub async fn by_tag(
     .await?;
     Ok(Json(AgentList {
         agents: records.iter().map(agent_json).collect(),
+        next_cursor: None,
     }))
 }
 

@@ -534,6 +534,37 @@ async fn simulated_agents_speak_the_real_protocol_and_share_a_job() -> anyhow::R
     assert_eq!(simulated.len(), 40, "{agents:?}");
     assert!(agents.iter().all(|agent| agent["cpus"] == 1), "{agents:?}");
 
+    // The agent list pages with `limit` and `cursor`, in host name order.
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let path = match &cursor {
+            Some(cursor) => format!("/api/v1/agents?limit=15&cursor={cursor}"),
+            None => "/api/v1/agents?limit=15".to_owned(),
+        };
+        let page = farm.get_json(&path).await?;
+        let names: Vec<String> = page["agents"]
+            .as_array()
+            .expect("agents")
+            .iter()
+            .filter_map(|agent| agent["hostname"].as_str().map(str::to_owned))
+            .collect();
+        assert!(names.len() <= 15, "{page}");
+        paged.extend(names);
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    let expected: Vec<String> = (0..40).map(|n| format!("sim-{n:04}")).collect();
+    assert_eq!(paged, expected);
+    for query in ["limit=0", "cursor=nope"] {
+        let (status, answer) = farm
+            .send_json(Method::GET, &format!("/api/v1/agents?{query}"), None)
+            .await?;
+        assert_eq!(status.as_u16(), 422, "{query}: {answer}");
+    }
+
     let (job, tasks) = run_to_end(&farm, &job_body("simulated", &["/bin/false"], 120)).await?;
     assert_eq!(job["state"], "done", "{job}");
     let used = agents_of(&tasks);
