@@ -68,3 +68,11 @@ ensure_postgres_for_tests() {
   done
   log "PostgreSQL answers on 5432 but none of the default credentials work: set WARREN_TEST_DATABASE_URL to run its tests"
 }
+
+# OpenLDAP's server and tools, for the LDAP login test (the server is left unconfigured and
+# stopped: the test starts its own on a free port).
+ensure_slapd_for_tests() {
+  if [ -x /usr/sbin/slapd ] && command -v ldapadd >/dev/null 2>&1; then return 0; fi
+  echo "slapd slapd/no_configuration boolean true" | as_root debconf-set-selections 2>/dev/null || true
+  apt_install slapd ldap-utils || { log "slapd cannot be installed here: the LDAP test will fail"; return 1; }
+}

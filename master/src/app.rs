@@ -20,6 +20,7 @@ use crate::{db, leases};
 /// A built master, ready to run.
 pub struct App {
     config: ServeConfig,
+    ldap: Option<crate::ldap::LdapLogin>,
     db: DatabaseConnection,
     listener: TcpListener,
     local_addr: SocketAddr,
@@ -98,7 +99,15 @@ impl App {
                 "warren-master: no users yet. Create the first admin with\n  warren-master user add <name> --role admin\nand a token for the CLI with\n  warren-master user token <name>"
             );
         }
+        let ldap = match &config.ldap_url {
+            Some(url) => Some(
+                crate::ldap::LdapLogin::new(url, &config.ldap_user_dn, &config.ldap_default_role)
+                    .context("invalid LDAP settings")?,
+            ),
+            None => None,
+        };
         Ok(Self {
+            ldap,
             mailer,
             config,
             db,
@@ -145,6 +154,7 @@ impl App {
         let state = AppState {
             activity,
             auth_required: !self.config.no_auth,
+            ldap: self.ldap.clone(),
             db: self.db.clone(),
             dispatcher: self.dispatcher_handle.clone(),
             control: self.control.clone(),

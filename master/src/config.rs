@@ -158,6 +158,23 @@ pub struct ServeConfig {
     #[arg(long, env = "WARREN_NO_AUTH")]
     pub no_auth: bool,
 
+    /// LDAP server for logins, e.g. `ldap://ldap.studio:389`: a user without a Warren password
+    /// logs in by binding as `--ldap-user-dn` with their password, and is created on first login.
+    #[arg(long, env = "WARREN_LDAP_URL")]
+    pub ldap_url: Option<String>,
+
+    /// The DN a user binds as; `{username}` is replaced by the login name.
+    #[arg(
+        long,
+        env = "WARREN_LDAP_USER_DN",
+        default_value = "uid={username},ou=people,dc=example,dc=com"
+    )]
+    pub ldap_user_dn: String,
+
+    /// The role of a user created by their first LDAP login (an admin can change it).
+    #[arg(long, env = "WARREN_LDAP_DEFAULT_ROLE", default_value = "viewer")]
+    pub ldap_default_role: String,
+
     /// SMTP server for job emails, `smtp://[user:password@]host[:port]`; no email without it.
     #[arg(long, env = "WARREN_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,

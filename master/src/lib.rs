@@ -13,6 +13,7 @@ pub mod dispatcher;
 pub mod entities;
 pub mod ingester;
 pub mod jobtype;
+pub mod ldap;
 pub mod leases;
 pub mod logging;
 pub mod notify;

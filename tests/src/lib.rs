@@ -3,11 +3,20 @@
 //! under a namespace of their own, and offers helpers that read like user actions.
 
 pub mod farm;
+pub mod ldap;
 pub mod postgres;
 pub mod rabbit;
 pub mod smtp;
 
 pub use farm::{DatabaseKind, FarmOptions, Process, TestFarm, bin_path, eventually};
+pub use ldap::PrivateSlapd;
 pub use postgres::PrivatePostgres;
 pub use rabbit::PrivateRabbit;
 pub use smtp::{ReceivedMail, SmtpSink};
+
+/// A loopback port free right now.
+pub(crate) fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}

@@ -20,12 +20,6 @@ pub struct PrivateRabbit {
     child: tokio::process::Child,
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
 async fn rabbitmqctl(node: &str, args: &[&str]) -> anyhow::Result<()> {
     let output = tokio::process::Command::new("rabbitmqctl")
         .arg("-n")
@@ -50,8 +44,8 @@ impl PrivateRabbit {
         let dir = tempfile::Builder::new()
             .prefix("warren-rabbit-")
             .tempdir_in("/tmp")?;
-        let port = free_port()?;
-        let dist_port = free_port()?;
+        let port = crate::free_port()?;
+        let dist_port = crate::free_port()?;
         let node = format!(
             "warren-test-{}@localhost",
             &uuid::Uuid::new_v4().simple().to_string()[..10]

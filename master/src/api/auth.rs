@@ -300,21 +300,61 @@ pub async fn login(
         ));
     }
     let user = match users::get(&state.db, &login.username).await {
-        Ok(user) => user,
-        Err(crate::store::StoreError::NotFound(_)) => return Err(refused()),
+        Ok(user) => Some(user),
+        Err(crate::store::StoreError::NotFound(_)) => None,
         Err(error) => return Err(error.into()),
     };
-    let Some(stored) = user.password_hash.clone().filter(|_| !user.disabled) else {
-        return Err(refused());
-    };
-    let password = login.password;
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &stored))
-        .await
-        .map_err(|error| ApiError::Internal(error.into()))?;
-    if !matches {
-        tracing::info!(username = %user.username, "login refused");
+    if user.as_ref().is_some_and(|user| user.disabled) {
         return Err(refused());
     }
+    let user = match user {
+        // A Warren password decides for users who have one.
+        Some(user) if user.password_hash.is_some() => {
+            let stored = user.password_hash.clone().unwrap_or_default();
+            let password = login.password;
+            let matches =
+                tokio::task::spawn_blocking(move || auth::verify_password(&password, &stored))
+                    .await
+                    .map_err(|error| ApiError::Internal(error.into()))?;
+            if !matches {
+                tracing::info!(username = %user.username, "login refused");
+                return Err(refused());
+            }
+            user
+        }
+        // Otherwise the directory does, and its users are made on their first login.
+        user => {
+            let Some(ldap) = &state.ldap else {
+                return Err(refused());
+            };
+            if users::validate_username(&login.username).is_err() {
+                return Err(refused());
+            }
+            let bound = ldap
+                .check(&login.username, &login.password)
+                .await
+                .map_err(|error| {
+                    tracing::warn!(error = %error, "cannot check a login against LDAP");
+                    ApiError::Unavailable(
+                        "the directory (LDAP) cannot be reached; try again shortly".to_owned(),
+                    )
+                })?;
+            if !bound {
+                tracing::info!(username = %login.username, "LDAP login refused");
+                return Err(refused());
+            }
+            match user {
+                Some(user) => user,
+                None => {
+                    let created =
+                        users::create(&state.db, &login.username, ldap.default_role, None, None)
+                            .await?;
+                    tracing::info!(username = %created.username, role = %created.role, "user created by their first LDAP login");
+                    created
+                }
+            }
+        }
+    };
     let (secret, csrf) = users::create_session(&state.db, user.id).await?;
     tracing::info!(username = %user.username, "logged in");
     let cookie = format!(

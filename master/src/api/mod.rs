@@ -32,6 +32,8 @@ pub struct AppState {
     pub activity: tokio::sync::watch::Receiver<u64>,
     /// Whether requests must authenticate (false with `--no-auth`).
     pub auth_required: bool,
+    /// Checks passwords of users without a Warren password, when LDAP is configured.
+    pub ldap: Option<crate::ldap::LdapLogin>,
     /// The database.
     pub db: DatabaseConnection,
     /// Wakes the dispatcher after a submission.

@@ -597,3 +597,96 @@ async fn the_cli_sends_its_token_from_the_environment_or_its_config_file() -> an
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn directory_users_log_in_with_their_ldap_password() -> anyhow::Result<()> {
+    if warren_tests::ldap::slapd_path().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "slapd must be installed in CI (scripts/test installs it)"
+        );
+        eprintln!("slapd is not installed: skipping the LDAP test");
+        return Ok(());
+    }
+    let mut slapd =
+        warren_tests::PrivateSlapd::start(&[("lena", "lena-ldap-pw"), ("omar", "omar-ldap-pw")])
+            .await?;
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        auth: true,
+        master_args: vec![
+            "--ldap-url".to_owned(),
+            slapd.url.clone(),
+            "--ldap-user-dn".to_owned(),
+            slapd.user_dn_template(),
+            "--ldap-default-role".to_owned(),
+            "submitter".to_owned(),
+        ],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let admin = first_admin(&farm).await?;
+    let login = |username: &str, password: &str| {
+        farm.http
+            .post(format!("{}/api/v1/auth/login", farm.base_url))
+            .json(&json!({"username": username, "password": password}))
+            .send()
+    };
+    for (username, password) in [
+        ("lena", "wrong"),
+        ("lena", ""),
+        ("nobody", "x"),
+        ("lena)(uid=*", "x"),
+    ] {
+        let refused = login(username, password).await?;
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNAUTHORIZED,
+            "{username}/{password}"
+        );
+    }
+    let (_, users) = call(&farm, Method::GET, "/api/v1/users", Some(&admin), None).await?;
+    assert_eq!(
+        users["users"].as_array().map(Vec::len),
+        Some(1),
+        "refused logins made no users"
+    );
+
+    let accepted = login("lena", "lena-ldap-pw").await?;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let answer: Value = accepted.json().await?;
+    assert_eq!(answer["role"], "submitter", "{answer}");
+    let (_, lena) = call(&farm, Method::GET, "/api/v1/users/lena", Some(&admin), None).await?;
+    assert_eq!(
+        lena["has_password"], false,
+        "the directory keeps the password: {lena}"
+    );
+
+    // An admin's changes hold: a disabled directory user cannot log in.
+    let (status, _) = call(
+        &farm,
+        Method::PATCH,
+        "/api/v1/users/lena",
+        Some(&admin),
+        Some(json!({"disabled": true})),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        login("lena", "lena-ldap-pw").await?.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Without the directory, its users get a clear 503 and nothing changes.
+    slapd.stop().await?;
+    let unavailable = login("omar", "omar-ldap-pw").await?;
+    assert_eq!(unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = unavailable.json().await?;
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|error| error.contains("LDAP")),
+        "{body}"
+    );
+    Ok(())
+}
