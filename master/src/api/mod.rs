@@ -111,7 +111,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(scheduling::list_limits, scheduling::put_limits))
         .routes(routes!(scheduling::delete_limit))
         .routes(routes!(scheduling::list_groups, scheduling::create_group))
-        .routes(routes!(scheduling::get_group))
+        .routes(routes!(
+            scheduling::get_group,
+            scheduling::patch_group,
+            scheduling::delete_group
+        ))
         .routes(routes!(jobs::list_tasks))
         .routes(routes!(jobs::get_task))
         .routes(routes!(jobs::task_log))

@@ -544,6 +544,98 @@ async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<
     }))
 }
 
+fn group_title(title: &str) -> Result<&str, ApiError> {
+    let title = title.trim();
+    if title.is_empty() || title.len() > 255 {
+        return Err(ApiError::invalid(
+            "title",
+            "`title` must be 1 to 255 characters",
+        ));
+    }
+    Ok(title)
+}
+
+/// Body of `PATCH /api/v1/jobgroups/{group_id}`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupPatch {
+    /// New title.
+    title: String,
+}
+
+/// `PATCH /api/v1/jobgroups/{group_id}`: rename a group.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/jobgroups/{group_id}",
+    tag = "groups",
+    operation_id = "patch_group",
+    params(("group_id" = i64, Path, description = "Group id")),
+    request_body = GroupPatch,
+    responses((status = 200, description = "The group", body = serde_json::Value), super::openapi::Errors)
+)]
+pub async fn patch_group(
+    State(state): State<AppState>,
+    ApiPath(group_id): ApiPath<i64>,
+    ApiJson(patch): ApiJson<GroupPatch>,
+) -> Result<Json<Value>, ApiError> {
+    let title = group_title(&patch.title)?;
+    let updated = state
+        .db
+        .execute_raw(sql(
+            backend_of(&state.db),
+            "UPDATE job_groups SET title = ? WHERE id = ?",
+            vec![title.into(), group_id.into()],
+        ))
+        .await
+        .map_err(ApiError::from)?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::NotFound(format!(
+            "job group {group_id} not found"
+        )));
+    }
+    Ok(Json(group_json(&state.db, group_id).await?))
+}
+
+/// `DELETE /api/v1/jobgroups/{group_id}`: the group goes; its jobs stay, in no group.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/jobgroups/{group_id}",
+    tag = "groups",
+    operation_id = "delete_group",
+    params(("group_id" = i64, Path, description = "Group id")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
+pub async fn delete_group(
+    State(state): State<AppState>,
+    ApiPath(group_id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
+    let backend = backend_of(&transaction);
+    transaction
+        .execute_raw(sql(
+            backend,
+            "UPDATE jobs SET group_id = NULL WHERE group_id = ?",
+            vec![group_id.into()],
+        ))
+        .await
+        .map_err(ApiError::from)?;
+    let deleted = transaction
+        .execute_raw(sql(
+            backend,
+            "DELETE FROM job_groups WHERE id = ?",
+            vec![group_id.into()],
+        ))
+        .await
+        .map_err(ApiError::from)?;
+    if deleted.rows_affected() == 0 {
+        return Err(ApiError::NotFound(format!(
+            "job group {group_id} not found"
+        )));
+    }
+    transaction.commit().await.map_err(ApiError::from)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `POST /api/v1/jobgroups`: a group that jobs join with `"group": id`.
 #[utoipa::path(
     post,
@@ -554,22 +646,18 @@ async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<
 )]
 pub async fn create_group(
     State(state): State<AppState>,
+    axum::Extension(principal): axum::Extension<crate::auth::Principal>,
     ApiJson(group): ApiJson<NewGroup>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let title = group.title.trim();
-    if title.is_empty() || title.len() > 255 {
-        return Err(ApiError::invalid(
-            "title",
-            "`title` must be 1 to 255 characters",
-        ));
-    }
+    let title = group_title(&group.title)?;
+    let owner = super::auth::submitting_user(&principal, group.user)?;
     let backend = backend_of(&state.db);
     let row = state
         .db
         .query_one_raw(sql(
             backend,
             "INSERT INTO job_groups (title, owner, time_created) VALUES (?, ?, ?) RETURNING id",
-            vec![title.into(), group.user.into(), now_us().into()],
+            vec![title.into(), owner.into(), now_us().into()],
         ))
         .await
         .map_err(ApiError::from)?

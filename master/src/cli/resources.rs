@@ -284,8 +284,8 @@ pub async fn groups(
                 &[
                     ("ID", "id"),
                     ("TITLE", "title"),
-                    ("OWNER", "owner"),
-                    ("JOBS", "jobs"),
+                    ("USER", "user"),
+                    ("CREATED", "time_created"),
                 ],
                 json_output,
             );

@@ -280,3 +280,74 @@ async fn path_maps_rewrite_other_systems_paths_on_the_worker() -> anyhow::Result
     assert_eq!(status, 404);
     Ok(())
 }
+
+#[tokio::test]
+async fn job_groups_gather_jobs_and_can_be_renamed_and_deleted() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let (status, group) = send(
+        &farm,
+        Method::POST,
+        "/api/v1/jobgroups",
+        Some(json!({"title": "shot010", "user": "ana"})),
+    )
+    .await?;
+    assert_eq!(status, 201, "{group}");
+    let group_id = group["id"].as_i64().expect("an id");
+    let mut job_ids = Vec::new();
+    for title in ["lighting", "comp"] {
+        let job = farm
+            .submit_job(&json!({
+                "title": title, "jobtype": "command", "start": 1, "end": 1,
+                "data": {"argv": ["true"]}, "group": group_id
+            }))
+            .await?;
+        job_ids.push(job["id"].clone());
+    }
+    let (_, shown) = send(
+        &farm,
+        Method::GET,
+        &format!("/api/v1/jobgroups/{group_id}"),
+        None,
+    )
+    .await?;
+    let members: Vec<Value> = shown["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .map(|job| job["id"].clone())
+        .collect();
+    assert_eq!(members, job_ids, "{shown}");
+    assert_eq!(shown["user"], "ana");
+
+    let path = format!("/api/v1/jobgroups/{group_id}");
+    let (status, renamed) = send(
+        &farm,
+        Method::PATCH,
+        &path,
+        Some(json!({"title": "shot010 v2"})),
+    )
+    .await?;
+    assert_eq!(status, 200, "{renamed}");
+    assert_eq!(renamed["title"], "shot010 v2");
+    let (status, _) = send(&farm, Method::PATCH, &path, Some(json!({"title": " "}))).await?;
+    assert_eq!(status, 422);
+    let (status, _) = send(&farm, Method::DELETE, &path, None).await?;
+    assert_eq!(status, 204);
+    let (status, _) = send(&farm, Method::GET, &path, None).await?;
+    assert_eq!(status, 404);
+    let (status, _) = send(&farm, Method::DELETE, &path, None).await?;
+    assert_eq!(status, 404);
+    let job = farm
+        .get_json(&format!("/api/v1/jobs/{}", job_ids[0]))
+        .await?;
+    assert_eq!(
+        job["group"],
+        Value::Null,
+        "the job stays, out of the group: {job}"
+    );
+    Ok(())
+}
