@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait as _, QueryResult};
 use serde::Deserialize;
-use serde_json::{Value, json};
+
 use warren_shared::PathMap;
 
 use super::extract::{ApiJson, ApiPath};
@@ -92,15 +92,39 @@ impl PathMapBody {
     }
 }
 
-fn map_json(row: &QueryResult) -> Result<Value, ApiError> {
-    Ok(json!({
-        "id": row.try_get::<i64>("", "id")?,
-        "path_linux": row.try_get::<Option<String>>("", "path_linux")?,
-        "path_windows": row.try_get::<Option<String>>("", "path_windows")?,
-        "path_macos": row.try_get::<Option<String>>("", "path_macos")?,
-        "tag": row.try_get::<Option<String>>("", "tag")?,
-        "time_created": rfc3339(row.try_get("", "time_created")?),
-    }))
+/// A stored path map.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PathMapView {
+    /// Id.
+    id: i64,
+    /// The root on Linux.
+    path_linux: Option<String>,
+    /// The root on Windows.
+    path_windows: Option<String>,
+    /// The root on macOS.
+    path_macos: Option<String>,
+    /// Only agents with this tag use it.
+    tag: Option<String>,
+    /// RFC 3339.
+    time_created: String,
+}
+
+/// Every path map.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct PathMapList {
+    /// Path maps, oldest first.
+    pathmaps: Vec<PathMapView>,
+}
+
+fn map_json(row: &QueryResult) -> Result<PathMapView, ApiError> {
+    Ok(PathMapView {
+        id: row.try_get("", "id")?,
+        path_linux: row.try_get("", "path_linux")?,
+        path_windows: row.try_get("", "path_windows")?,
+        path_macos: row.try_get("", "path_macos")?,
+        tag: row.try_get("", "tag")?,
+        time_created: rfc3339(row.try_get("", "time_created")?),
+    })
 }
 
 /// `GET /api/v1/pathmaps`.
@@ -109,9 +133,9 @@ fn map_json(row: &QueryResult) -> Result<Value, ApiError> {
     operation_id = "list_pathmaps",
     path = "/api/v1/pathmaps",
     tag = "pathmaps",
-    responses((status = 200, description = "Every path map", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Every path map", body = PathMapList), super::openapi::Errors)
 )]
-pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(state): State<AppState>) -> Result<Json<PathMapList>, ApiError> {
     let rows = state
         .db
         .query_all_raw(sql(
@@ -120,8 +144,8 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError
             Vec::new(),
         ))
         .await?;
-    let maps = rows.iter().map(map_json).collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(json!({"pathmaps": maps})))
+    let pathmaps = rows.iter().map(map_json).collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(PathMapList { pathmaps }))
 }
 
 /// `POST /api/v1/pathmaps`: tasks dispatched from now on carry it.
@@ -131,12 +155,12 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError
     path = "/api/v1/pathmaps",
     tag = "pathmaps",
     request_body = PathMapBody,
-    responses((status = 201, description = "The path map", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The path map", body = PathMapView), super::openapi::Errors)
 )]
 pub async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PathMapBody>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<PathMapView>), ApiError> {
     let map = body.validate()?;
     let row = state
         .db
@@ -179,12 +203,12 @@ async fn find(state: &AppState, map_id: i64) -> Result<QueryResult, ApiError> {
     path = "/api/v1/pathmaps/{map_id}",
     tag = "pathmaps",
     params(("map_id" = i64, Path, description = "Path map id")),
-    responses((status = 200, description = "The path map", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The path map", body = PathMapView), super::openapi::Errors)
 )]
 pub async fn get(
     State(state): State<AppState>,
     ApiPath(map_id): ApiPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PathMapView>, ApiError> {
     Ok(Json(map_json(&find(&state, map_id).await?)?))
 }
 
@@ -196,13 +220,13 @@ pub async fn get(
     tag = "pathmaps",
     params(("map_id" = i64, Path, description = "Path map id")),
     request_body = PathMapBody,
-    responses((status = 200, description = "The path map", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The path map", body = PathMapView), super::openapi::Errors)
 )]
 pub async fn replace(
     State(state): State<AppState>,
     ApiPath(map_id): ApiPath<i64>,
     ApiJson(body): ApiJson<PathMapBody>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<PathMapView>, ApiError> {
     let map = body.validate()?;
     find(&state, map_id).await?;
     state

@@ -45,7 +45,40 @@ fn check_share(
 }
 
 /// A job queue with its place in the tree and what it holds now.
-async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<Value>, ApiError> {
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct QueueView {
+    /// Id.
+    id: i64,
+    /// Name (also its part of RabbitMQ queue names).
+    name: String,
+    /// Parent's id; `null` for `root`.
+    parent_id: Option<i64>,
+    /// Parent's name.
+    parent: Option<String>,
+    /// Priority among its siblings.
+    priority: i32,
+    /// Share among siblings of equal priority.
+    weight: i32,
+    /// Task slots it gets first.
+    minimum_agents: Option<i32>,
+    /// Task slots it never exceeds.
+    maximum_agents: Option<i32>,
+    /// Jobs in it.
+    jobs: i64,
+    /// Its tasks dispatched or running now.
+    active_tasks: i64,
+    /// RFC 3339.
+    time_created: String,
+}
+
+/// Every job queue.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct QueueList {
+    /// Queues by name.
+    jobqueues: Vec<QueueView>,
+}
+
+async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<QueueView>, ApiError> {
     let backend = backend_of(connection);
     let rows = connection
         .query_all_raw(Statement::from_string(
@@ -69,32 +102,29 @@ async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<Value>, Api
     for row in rows {
         let parent_id: Option<i64> = row.try_get("", "parent_id").map_err(ApiError::from)?;
         let time_created: i64 = row.try_get("", "time_created").map_err(ApiError::from)?;
-        queues.push(json!({
-            "id": row.try_get::<i64>("", "id").map_err(ApiError::from)?,
-            "name": row.try_get::<String>("", "name").map_err(ApiError::from)?,
-            "parent_id": parent_id,
-            "parent": parent_id.and_then(|id| names.get(&id).cloned()),
-            "priority": row.try_get::<i32>("", "priority").map_err(ApiError::from)?,
-            "weight": row.try_get::<i32>("", "weight").map_err(ApiError::from)?,
-            "minimum_agents": row.try_get::<Option<i32>>("", "minimum_agents").map_err(ApiError::from)?,
-            "maximum_agents": row.try_get::<Option<i32>>("", "maximum_agents").map_err(ApiError::from)?,
-            "jobs": row.try_get::<i64>("", "n_jobs").map_err(ApiError::from)?,
-            "active_tasks": row.try_get::<i64>("", "active").map_err(ApiError::from)?,
-            "time_created": rfc3339(time_created),
-        }));
+        queues.push(QueueView {
+            id: row.try_get("", "id").map_err(ApiError::from)?,
+            name: row.try_get("", "name").map_err(ApiError::from)?,
+            parent_id,
+            parent: parent_id.and_then(|id| names.get(&id).cloned()),
+            priority: row.try_get("", "priority").map_err(ApiError::from)?,
+            weight: row.try_get("", "weight").map_err(ApiError::from)?,
+            minimum_agents: row.try_get("", "minimum_agents").map_err(ApiError::from)?,
+            maximum_agents: row.try_get("", "maximum_agents").map_err(ApiError::from)?,
+            jobs: row.try_get("", "n_jobs").map_err(ApiError::from)?,
+            active_tasks: row.try_get("", "active").map_err(ApiError::from)?,
+            time_created: rfc3339(time_created),
+        });
     }
     Ok(queues)
 }
 
 /// A queue by id or name.
-async fn find_queue(connection: &impl ConnectionTrait, key: &str) -> Result<Value, ApiError> {
+async fn find_queue(connection: &impl ConnectionTrait, key: &str) -> Result<QueueView, ApiError> {
     queue_rows(connection)
         .await?
         .into_iter()
-        .find(|queue| {
-            queue["name"].as_str() == Some(key)
-                || queue["id"].as_i64().map(|id| id.to_string()).as_deref() == Some(key)
-        })
+        .find(|queue| queue.name == key || queue.id.to_string() == key)
         .ok_or_else(|| ApiError::NotFound(format!("job queue `{key}` not found")))
 }
 
@@ -103,10 +133,12 @@ async fn find_queue(connection: &impl ConnectionTrait, key: &str) -> Result<Valu
     get,
     path = "/api/v1/jobqueues",
     tag = "queues",
-    responses((status = 200, description = "The queue tree", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The queue tree", body = QueueList), super::openapi::Errors)
 )]
-pub async fn list_queues(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(json!({ "jobqueues": queue_rows(&state.db).await? })))
+pub async fn list_queues(State(state): State<AppState>) -> Result<Json<QueueList>, ApiError> {
+    Ok(Json(QueueList {
+        jobqueues: queue_rows(&state.db).await?,
+    }))
 }
 
 /// `GET /api/v1/jobqueues/{queue}` (id or name).
@@ -115,12 +147,12 @@ pub async fn list_queues(State(state): State<AppState>) -> Result<Json<Value>, A
     path = "/api/v1/jobqueues/{queue}",
     tag = "queues",
     params(("queue" = String, Path, description = "Queue id or name")),
-    responses((status = 200, description = "The queue with its jobs", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The queue with its jobs", body = QueueView), super::openapi::Errors)
 )]
 pub async fn get_queue(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<QueueView>, ApiError> {
     Ok(Json(find_queue(&state.db, &key).await?))
 }
 
@@ -151,12 +183,12 @@ const fn default_weight() -> i32 {
     path = "/api/v1/jobqueues",
     tag = "queues",
     request_body = NewQueue,
-    responses((status = 201, description = "The queue", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The queue", body = QueueView), super::openapi::Errors)
 )]
 pub async fn create_queue(
     State(state): State<AppState>,
     ApiJson(queue): ApiJson<NewQueue>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<QueueView>), ApiError> {
     warren_broker::validate_queue_name(&queue.name)
         .map_err(|error| ApiError::invalid("name", error))?;
     check_share(
@@ -191,7 +223,7 @@ pub async fn create_queue(
             "INSERT INTO job_queues (parent_id, name, priority, weight, minimum_agents, maximum_agents, time_created) \
              VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
-                parent["id"].as_i64().into(),
+                parent.id.into(),
                 queue.name.as_str().into(),
                 queue.priority.into(),
                 queue.weight.into(),
@@ -232,13 +264,13 @@ pub struct QueuePatch {
     tag = "queues",
     params(("queue" = String, Path, description = "Queue id or name")),
     request_body = QueuePatch,
-    responses((status = 200, description = "The changed queue", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The changed queue", body = QueueView), super::openapi::Errors)
 )]
 pub async fn patch_queue(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
     ApiJson(patch): ApiJson<QueuePatch>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<QueueView>, ApiError> {
     check_share(
         patch.priority,
         patch.weight,
@@ -247,7 +279,7 @@ pub async fn patch_queue(
     )?;
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let queue = find_queue(&transaction, &key).await?;
-    let queue_id = queue["id"].as_i64().unwrap_or_default();
+    let queue_id = queue.id;
     let backend = backend_of(&transaction);
     let mut sets: Vec<(&str, sea_orm::Value)> = Vec::new();
     if let Some(priority) = patch.priority {
@@ -266,7 +298,7 @@ pub async fn patch_queue(
         let parent = find_queue(&transaction, parent_name).await.map_err(|_| {
             ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
         })?;
-        let parent_id = parent["id"].as_i64().unwrap_or_default();
+        let parent_id = parent.id;
         // The new parent must not be the queue itself or one of its descendants.
         let all = queue_rows(&transaction).await?;
         let mut current = Some(parent_id);
@@ -280,8 +312,8 @@ pub async fn patch_queue(
             }
             current = all
                 .iter()
-                .find(|queue| queue["id"].as_i64() == Some(id))
-                .and_then(|queue| queue["parent_id"].as_i64());
+                .find(|queue| queue.id == id)
+                .and_then(|queue| queue.parent_id);
         }
         sets.push(("parent_id", parent_id.into()));
     }
@@ -322,16 +354,16 @@ pub async fn delete_queue(
 ) -> Result<StatusCode, ApiError> {
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let queue = find_queue(&transaction, &key).await?;
-    let queue_id = queue["id"].as_i64().unwrap_or_default();
-    if queue["name"] == "root" {
+    let queue_id = queue.id;
+    if queue.name == "root" {
         return Err(ApiError::Conflict(
             "the `root` queue cannot be deleted".to_owned(),
         ));
     }
-    if queue["jobs"].as_i64().unwrap_or(0) > 0 {
+    if queue.jobs > 0 {
         return Err(ApiError::Conflict(format!(
             "job queue `{key}` still holds {} jobs: move or delete them first",
-            queue["jobs"]
+            queue.jobs
         )));
     }
     let backend = backend_of(&transaction);
