@@ -25,7 +25,7 @@ pub enum TemplateError {
 }
 
 /// A job type version's declarative spec.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct JobTypeSpec {
     /// Built-in behaviour; `command` takes its argv from `data.argv`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

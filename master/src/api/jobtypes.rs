@@ -79,19 +79,40 @@ impl JobTypeDefinition {
     }
 }
 
-fn jobtype_json(jobtype: &JobTypeVersion) -> Value {
-    let mut spec = serde_json::to_value(&jobtype.spec).unwrap_or(Value::Null);
-    if let Some(fields) = spec.as_object_mut() {
-        fields.insert("name".to_owned(), json!(jobtype.name));
-        fields.insert("description".to_owned(), json!(jobtype.description));
-        fields.insert("version".to_owned(), json!(jobtype.version));
-        fields.insert("versions".to_owned(), json!(jobtype.versions));
-        fields.insert(
-            "time_created".to_owned(),
-            json!(rfc3339(jobtype.time_created)),
-        );
+/// One version of a job type: its definition with its name and version numbers.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JobTypeView {
+    /// Name.
+    name: String,
+    /// What it is for.
+    description: String,
+    /// This version.
+    version: i32,
+    /// Every version, oldest first.
+    versions: Vec<i32>,
+    /// When this version was made (RFC 3339).
+    time_created: String,
+    /// The definition.
+    #[serde(flatten)]
+    spec: JobTypeSpec,
+}
+
+/// Every job type at its newest version.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JobTypeList {
+    /// Job types by name.
+    jobtypes: Vec<JobTypeView>,
+}
+
+fn jobtype_json(jobtype: &JobTypeVersion) -> JobTypeView {
+    JobTypeView {
+        name: jobtype.name.clone(),
+        description: jobtype.description.clone(),
+        version: jobtype.version,
+        versions: jobtype.versions.clone(),
+        time_created: rfc3339(jobtype.time_created),
+        spec: jobtype.spec.clone(),
     }
-    spec
 }
 
 /// `GET /api/v1/jobtypes`: every job type at its newest version.
@@ -100,13 +121,13 @@ fn jobtype_json(jobtype: &JobTypeVersion) -> Value {
     operation_id = "list_jobtypes",
     path = "/api/v1/jobtypes",
     tag = "jobtypes",
-    responses((status = 200, description = "Job types", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Job types", body = JobTypeList), super::openapi::Errors)
 )]
-pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn list(State(state): State<AppState>) -> Result<Json<JobTypeList>, ApiError> {
     let types = jobtypes::list(&state.db).await?;
-    Ok(Json(
-        json!({"jobtypes": types.iter().map(jobtype_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Json(JobTypeList {
+        jobtypes: types.iter().map(jobtype_json).collect(),
+    }))
 }
 
 /// `POST /api/v1/jobtypes`: a new job type, version 1.
@@ -116,12 +137,12 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Value>, ApiError
     path = "/api/v1/jobtypes",
     tag = "jobtypes",
     request_body = JobTypeDefinition,
-    responses((status = 201, description = "The job type", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The job type", body = JobTypeView), super::openapi::Errors)
 )]
 pub async fn create(
     State(state): State<AppState>,
     ApiJson(definition): ApiJson<JobTypeDefinition>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<JobTypeView>), ApiError> {
     let (name, description, spec) = definition.into_parts();
     let name = name.ok_or_else(|| ApiError::invalid("name", "a new job type needs a `name`"))?;
     let saved = jobtypes::save(&state.db, &name, description.as_deref(), &spec, false).await?;
@@ -136,12 +157,12 @@ pub async fn create(
     path = "/api/v1/jobtypes/{name}",
     tag = "jobtypes",
     params(("name" = String, Path, description = "Job type name")),
-    responses((status = 200, description = "The job type", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The job type", body = JobTypeView), super::openapi::Errors)
 )]
 pub async fn get(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<JobTypeView>, ApiError> {
     Ok(Json(jobtype_json(
         &jobtypes::get(&state.db, &name, None).await?,
     )))
@@ -156,13 +177,13 @@ pub async fn get(
     tag = "jobtypes",
     params(("name" = String, Path, description = "Job type name")),
     request_body = JobTypeDefinition,
-    responses((status = 201, description = "The new version", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The new version", body = JobTypeView), super::openapi::Errors)
 )]
 pub async fn new_version(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
     ApiJson(definition): ApiJson<JobTypeDefinition>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<JobTypeView>), ApiError> {
     let (given, description, spec) = definition.into_parts();
     if given.as_deref().is_some_and(|given| given != name) {
         return Err(ApiError::invalid(
@@ -203,12 +224,12 @@ pub async fn delete(
         ("name" = String, Path, description = "Job type name"),
         ("version" = i32, Path, description = "Version number, from 1")
     ),
-    responses((status = 200, description = "That version", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "That version", body = JobTypeView), super::openapi::Errors)
 )]
 pub async fn get_version(
     State(state): State<AppState>,
     ApiPath((name, version)): ApiPath<(String, i32)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<JobTypeView>, ApiError> {
     Ok(Json(jobtype_json(
         &jobtypes::get(&state.db, &name, Some(version)).await?,
     )))
