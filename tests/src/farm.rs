@@ -621,6 +621,22 @@ impl TestFarm {
         .await;
         if result.is_err() {
             self.dump_logs();
+            // What the job's unfinished tasks are waiting on, for the failure report.
+            if let Ok(tasks) = self.tasks(job_id).await {
+                for task in tasks.iter().filter(|task| task["state"] != "done") {
+                    eprintln!(
+                        "job {job_id} task {}: {} attempts={} agent={} error={}",
+                        task["id"],
+                        task["state"],
+                        task["attempts"],
+                        task["agent_id"],
+                        task["last_error"]
+                    );
+                }
+            }
+            if let Ok(agents) = self.get_json("/api/v1/agents").await {
+                eprintln!("agents: {}", agents["agents"]);
+            }
         }
         result
     }
