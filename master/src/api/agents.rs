@@ -172,15 +172,10 @@ pub async fn list(
                 + 1
         }
     };
+    // Without `limit`, every agent; with one, the usual page bounds.
     let limit = match query.limit {
         None => usize::MAX,
-        Some(limit @ 1..=10_000) => limit as usize,
-        Some(limit) => {
-            return Err(ApiError::invalid(
-                "limit",
-                format!("`limit` must be between 1 and 10000, got {limit}"),
-            ));
-        }
+        limit => super::jobs::page_size(limit)? as usize,
     };
     let page: Vec<AgentView> = records
         .iter()

@@ -658,7 +658,7 @@ fn parse_states<T: std::str::FromStr<Err = warren_shared::UnknownState>>(
     .map(Option::unwrap_or_default)
 }
 
-fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
+pub(super) fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
     match limit {
         None => Ok(DEFAULT_PAGE),
         Some(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),

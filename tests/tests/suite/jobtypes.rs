@@ -15,16 +15,8 @@ async fn send(
     path: &str,
     body: Option<Value>,
 ) -> anyhow::Result<(u16, Value)> {
-    let mut request = farm
-        .http
-        .request(method, format!("{}{path}", farm.base_url));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    let text = response.text().await?;
-    Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+    let (status, answer) = farm.send_json(method, path, body.as_ref()).await?;
+    Ok((status.as_u16(), answer))
 }
 
 fn stamp(render: &str) -> Value {
