@@ -54,6 +54,11 @@ impl std::fmt::Debug for Broker {
     }
 }
 
+/// Longest wait for the broker to answer one operation (open a channel, declare, publish).
+/// A connection the broker dropped at the wrong moment can leave an operation waiting forever;
+/// past this, the caller gives the connection up and starts again on a new one.
+pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// Jittered exponential delays for reconnecting: 100 ms doubling up to 5 s, forever.
 pub fn reconnect_backoff() -> impl Iterator<Item = Duration> + Send {
     ExponentialBuilder::default()
@@ -124,20 +129,63 @@ impl Broker {
     /// Open a channel. On a connection's first use the known topology is declared first, so
     /// after a broker restart nothing is used before it exists again.
     pub async fn open_channel(&self) -> Result<Channel> {
-        let connection = self.inner.pool.get().await.map_err(Error::Connect)?;
-        let fresh = deadpool_lapin::Object::metrics(&connection).recycle_count == 0;
-        let channel = connection
-            .create_channel()
-            .await
-            .map_err(Error::amqp("open a channel"))?;
-        if fresh {
-            if self.inner.connections.fetch_add(1, Ordering::Relaxed) > 0 {
-                self.inner.reconnects.fetch_add(1, Ordering::Relaxed);
+        self.within("open a channel", async {
+            let connection = self.inner.pool.get().await.map_err(Error::Connect)?;
+            let fresh = deadpool_lapin::Object::metrics(&connection).recycle_count == 0;
+            let channel = connection
+                .create_channel()
+                .await
+                .map_err(Error::amqp("open a channel"))?;
+            if fresh {
+                if self.inner.connections.fetch_add(1, Ordering::Relaxed) > 0 {
+                    self.inner.reconnects.fetch_add(1, Ordering::Relaxed);
+                }
+                let topology = self.topology_snapshot();
+                topology.declare(&channel).await?;
             }
-            let topology = self.topology_snapshot();
-            topology.declare(&channel).await?;
+            Ok(channel)
+        })
+        .await
+    }
+
+    /// Await a broker operation for at most [`OPERATION_TIMEOUT`]. When it times out, the
+    /// pooled connections are given up, so the next channel comes from a new connection.
+    pub async fn within<T>(
+        &self,
+        action: &str,
+        operation: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(OPERATION_TIMEOUT, operation).await {
+            Ok(result) => result,
+            Err(_) => {
+                self.discard_connections();
+                Err(Error::Timeout {
+                    action: action.to_owned(),
+                })
+            }
         }
-        Ok(channel)
+    }
+
+    /// Close the pooled connections (after an operation hung on one); channels open on them
+    /// fail and their users reconnect.
+    pub fn discard_connections(&self) {
+        let removed = self.inner.pool.retain(|_, _| false).removed;
+        if removed.is_empty() {
+            return;
+        }
+        tracing::warn!(
+            connections = removed.len(),
+            "giving up broker connections that stopped answering"
+        );
+        for connection in removed {
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(
+                    Duration::from_secs(5),
+                    connection.close(320, "stopped answering".into()),
+                )
+                .await;
+            });
+        }
     }
 
     /// Open a channel, retrying with jittered backoff until it works.
@@ -158,7 +206,8 @@ impl Broker {
 
     /// Declare `topology` on `channel` now and on every future connection.
     pub async fn declare(&self, topology: &Topology, channel: &Channel) -> Result<()> {
-        topology.declare(channel).await?;
+        self.within("declare the topology", topology.declare(channel))
+            .await?;
         self.inner
             .topology
             .lock()

@@ -37,13 +37,20 @@ pub enum Error {
         /// Routing key used.
         routing_key: String,
     },
+    /// The broker did not answer in time; the connection is given up.
+    #[error("the broker did not answer in time to {action}")]
+    Timeout {
+        /// What was being done.
+        action: String,
+    },
     /// A name is longer than AMQP allows.
     #[error("the AMQP name `{0}` is longer than 255 bytes")]
     NameTooLong(String),
 }
 
 impl Error {
-    pub(crate) fn amqp(action: impl Into<String>) -> impl FnOnce(lapin::Error) -> Self {
+    /// Wrap a lapin error with what was being done.
+    pub fn amqp(action: impl Into<String>) -> impl FnOnce(lapin::Error) -> Self {
         let action = action.into();
         move |source| Self::Amqp { action, source }
     }

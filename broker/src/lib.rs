@@ -11,7 +11,7 @@ mod publisher;
 mod shutdown;
 mod topology;
 
-pub use connection::{Broker, BrokerConfig, error_chain, reconnect_backoff};
+pub use connection::{Broker, BrokerConfig, OPERATION_TIMEOUT, error_chain, reconnect_backoff};
 pub use error::{Error, Result};
 pub use lapin;
 pub use names::{BROADCAST_KEY, EVENTS_KEY, Names, NamesError, validate_queue_name};

@@ -184,10 +184,14 @@ impl Publisher {
             return Ok(channel.clone());
         }
         let channel = self.broker.open_channel().await?;
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await
-            .map_err(Error::amqp("enable publisher confirms"))?;
+        self.broker
+            .within("enable publisher confirms", async {
+                channel
+                    .confirm_select(ConfirmSelectOptions::default())
+                    .await
+                    .map_err(Error::amqp("enable publisher confirms"))
+            })
+            .await?;
         *slot = Some(channel.clone());
         Ok(channel)
     }
@@ -215,8 +219,11 @@ impl Publisher {
             return Ok(());
         }
         let channel = self.channel().await?;
-        let result = Self::publish_on(&channel, batch).await;
-        if result.is_err() && !channel.status().connected() {
+        let result = self
+            .broker
+            .within("publish messages", Self::publish_on(&channel, batch))
+            .await;
+        if matches!(result, Err(Error::Timeout { .. })) || !channel.status().connected() {
             self.forget_channel().await;
         }
         result
@@ -254,34 +261,45 @@ impl Publisher {
 
     /// Publish one message without waiting for its confirm; await the returned future for it.
     /// Messages started on the same publisher reach the broker in the order they were started.
+    /// The confirm is given up after [`crate::OPERATION_TIMEOUT`] (an error, like a failed one).
     pub async fn start_publish(&self, outgoing: &Outgoing) -> Result<PendingConfirm> {
         let channel = self.channel().await?;
-        let published = async {
-            channel
-                .basic_publish(
-                    short(&outgoing.exchange)?,
-                    short(&outgoing.routing_key)?,
-                    BasicPublishOptions {
-                        mandatory: outgoing.mandatory,
-                        ..BasicPublishOptions::default()
-                    },
-                    &outgoing.payload,
-                    properties_for(outgoing, now_secs()),
-                )
-                .await
-                .map_err(Error::amqp(format!("publish to `{}`", outgoing.exchange)))
-        }
-        .await;
+        let published = self
+            .broker
+            .within("publish a message", async {
+                channel
+                    .basic_publish(
+                        short(&outgoing.exchange)?,
+                        short(&outgoing.routing_key)?,
+                        BasicPublishOptions {
+                            mandatory: outgoing.mandatory,
+                            ..BasicPublishOptions::default()
+                        },
+                        &outgoing.payload,
+                        properties_for(outgoing, now_secs()),
+                    )
+                    .await
+                    .map_err(Error::amqp(format!("publish to `{}`", outgoing.exchange)))
+            })
+            .await;
         match published {
-            Ok(confirm) => Ok(PendingConfirm {
-                future: Box::pin(check_confirm(
-                    confirm,
-                    outgoing.exchange.clone(),
-                    outgoing.routing_key.clone(),
-                )),
-            }),
+            Ok(confirm) => {
+                let broker = self.broker.clone();
+                let (exchange, routing_key) =
+                    (outgoing.exchange.clone(), outgoing.routing_key.clone());
+                Ok(PendingConfirm {
+                    future: Box::pin(async move {
+                        broker
+                            .within(
+                                "confirm a message",
+                                check_confirm(confirm, exchange, routing_key),
+                            )
+                            .await
+                    }),
+                })
+            }
             Err(error) => {
-                if !channel.status().connected() {
+                if matches!(error, Error::Timeout { .. }) || !channel.status().connected() {
                     self.forget_channel().await;
                 }
                 Err(error)
@@ -311,29 +329,31 @@ impl Publisher {
             .with_timestamp(now_secs())
             .with_headers(header_table);
         let exchange = self.broker.names().dead_letters();
-        let result = async {
-            let confirmation = channel
-                .basic_publish(
-                    short(&exchange)?,
-                    ShortString::from(""),
-                    BasicPublishOptions::default(),
-                    dead_letter.payload,
-                    properties,
-                )
-                .await
-                .map_err(Error::amqp("publish a dead letter"))?
-                .await
-                .map_err(Error::amqp("confirm a dead letter"))?;
-            if confirmation.is_nack() {
-                return Err(Error::Nacked {
-                    exchange: exchange.clone(),
-                    routing_key: String::new(),
-                });
-            }
-            Ok(())
-        }
-        .await;
-        if result.is_err() && !channel.status().connected() {
+        let result = self
+            .broker
+            .within("publish a dead letter", async {
+                let confirmation = channel
+                    .basic_publish(
+                        short(&exchange)?,
+                        ShortString::from(""),
+                        BasicPublishOptions::default(),
+                        dead_letter.payload,
+                        properties,
+                    )
+                    .await
+                    .map_err(Error::amqp("publish a dead letter"))?
+                    .await
+                    .map_err(Error::amqp("confirm a dead letter"))?;
+                if confirmation.is_nack() {
+                    return Err(Error::Nacked {
+                        exchange: exchange.clone(),
+                        routing_key: String::new(),
+                    });
+                }
+                Ok(())
+            })
+            .await;
+        if matches!(result, Err(Error::Timeout { .. })) || !channel.status().connected() {
             self.forget_channel().await;
         }
         result

@@ -163,19 +163,23 @@ impl Ingester {
                 channel = broker.open_channel_retrying("ingester") => channel,
             };
             let session = async {
-                channel
-                    .basic_qos(PREFETCH, BasicQosOptions::default())
-                    .await
-                    .map_err(IngestError::Amqp)?;
-                let consumer = channel
-                    .basic_consume(
-                        queue.as_str().into(),
-                        format!("warren-master-ingester-{}", std::process::id()).into(),
-                        BasicConsumeOptions::default(),
-                        FieldTable::default(),
-                    )
-                    .await
-                    .map_err(IngestError::Amqp)?;
+                let consumer = broker
+                    .within("consume the events queue", async {
+                        channel
+                            .basic_qos(PREFETCH, BasicQosOptions::default())
+                            .await
+                            .map_err(warren_broker::Error::amqp("set the events prefetch"))?;
+                        channel
+                            .basic_consume(
+                                queue.as_str().into(),
+                                format!("warren-master-ingester-{}", std::process::id()).into(),
+                                BasicConsumeOptions::default(),
+                                FieldTable::default(),
+                            )
+                            .await
+                            .map_err(warren_broker::Error::amqp("consume the events queue"))
+                    })
+                    .await?;
                 tracing::info!(queue, "ingesting worker events");
                 self.consume(&channel, consumer, &mut shutdown).await
             };
@@ -241,8 +245,14 @@ impl Ingester {
 
         let effects = self.apply_with_retry(batch, &decoded, &source).await?;
         let last_tag = batch.last().map_or(0, |delivery| delivery.delivery_tag);
-        channel
-            .basic_ack(last_tag, BasicAckOptions { multiple: true })
+        self.publisher
+            .broker()
+            .within("acknowledge events", async {
+                channel
+                    .basic_ack(last_tag, BasicAckOptions { multiple: true })
+                    .await
+                    .map_err(warren_broker::Error::amqp("acknowledge events"))
+            })
             .await?;
 
         self.stats.batches.fetch_add(1, Ordering::Relaxed);

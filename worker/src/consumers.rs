@@ -13,7 +13,9 @@ use warren_broker::lapin::options::{
 };
 use warren_broker::lapin::types::{FieldTable, ShortString};
 use warren_broker::lapin::{Channel, Consumer};
-use warren_broker::{Broker, Shutdown, Topology, error_chain, reconnect_backoff};
+use warren_broker::{
+    Broker, OPERATION_TIMEOUT, Shutdown, Topology, error_chain, reconnect_backoff,
+};
 
 /// A delivery as the worker loop sees it: which class queue and which channel it came from.
 #[derive(Debug)]
@@ -72,12 +74,12 @@ pub async fn run_class_consumer(
             channel,
             queue: amqp_queue.clone(),
             generation,
-            active_tag: None,
+            active: None,
             applied: 0,
-            streams: SelectAll::new(),
+            cancelled: SelectAll::new(),
         };
         let result = async {
-            session.apply(vec![ClassCommand::SetPrefetch(prefetch)], &mut prefetch).await?;
+            session.apply(vec![ClassCommand::SetPrefetch(prefetch)], &mut prefetch, &broker).await?;
             loop {
                 tokio::select! {
                     () = shutdown.wait() => return Ok(()),
@@ -88,14 +90,17 @@ pub async fn run_class_consumer(
                             while let Ok(command) = commands.try_recv() {
                                 batch.push(command);
                             }
-                            session.apply(batch, &mut prefetch).await?;
+                            session.apply(batch, &mut prefetch, &broker).await?;
                         }
                     },
-                    item = session.streams.next(), if !session.streams.is_empty() => match item {
-                        Some(Ok(delivery)) => {
-                            let _ = deliveries.send(ClassDelivery { amqp_queue: session.queue.clone(), generation: session.generation, delivery });
-                        }
-                        Some(Err(error)) => return Err(error),
+                    item = next_delivery(&mut session.active), if session.active.is_some() => match item {
+                        Some(Ok(delivery)) => session.forward(delivery, &deliveries),
+                        Some(Err(error)) => return Err(ClassError::Amqp(error)),
+                        None => return Err(ClassError::ConsumerEnded),
+                    },
+                    item = session.cancelled.next(), if !session.cancelled.is_empty() => match item {
+                        Some(Ok(delivery)) => session.forward(delivery, &deliveries),
+                        Some(Err(error)) => return Err(ClassError::Amqp(error)),
                         None => {}
                     },
                 }
@@ -116,18 +121,41 @@ pub async fn run_class_consumer(
     }
 }
 
+/// Why a class consumer's channel is given up and opened again.
+#[derive(Debug, thiserror::Error)]
+enum ClassError {
+    #[error("class queue channel failed")]
+    Amqp(#[from] warren_broker::lapin::Error),
+    /// The broker closed the connection (a restart closes it cleanly) or cancelled the
+    /// consumer: the stream ends without an error, and nothing would ever be delivered again.
+    #[error("the broker ended the consumer")]
+    ConsumerEnded,
+    /// The broker did not answer a command in time.
+    #[error("the broker did not answer in time")]
+    Timeout,
+}
+
 /// One channel's worth of consuming state.
 struct ClassSession {
     channel: Channel,
     queue: String,
     generation: u64,
-    /// Tag of the consumer receiving new deliveries, if any.
-    active_tag: Option<ShortString>,
+    /// The consumer receiving new deliveries, if any.
+    active: Option<Consumer>,
     /// Prefetch last set on the channel.
     applied: u16,
-    /// Active and cancelled-but-draining consumers; a cancelled consumer still yields the
-    /// deliveries it received before the cancel, which must not be lost.
-    streams: SelectAll<Consumer>,
+    /// Cancelled consumers still draining: a cancelled consumer yields the deliveries it
+    /// received before the cancel, which must not be lost.
+    cancelled: SelectAll<Consumer>,
+}
+
+async fn next_delivery(
+    consumer: &mut Option<Consumer>,
+) -> Option<Result<Delivery, warren_broker::lapin::Error>> {
+    match consumer {
+        Some(consumer) => consumer.next().await,
+        None => std::future::pending().await,
+    }
 }
 
 type Operation = std::pin::Pin<
@@ -182,8 +210,32 @@ async fn finish_all(started: &mut Vec<Started>) -> Result<(), warren_broker::lap
 }
 
 impl ClassSession {
-    /// Apply commands in order, pipelining their frames and awaiting the replies once.
+    fn forward(&self, delivery: Delivery, deliveries: &mpsc::UnboundedSender<ClassDelivery>) {
+        let _ = deliveries.send(ClassDelivery {
+            amqp_queue: self.queue.clone(),
+            generation: self.generation,
+            delivery,
+        });
+    }
+
+    /// Apply commands in order, pipelining their frames and awaiting the replies once; give the
+    /// connection up if the broker does not answer in time.
     async fn apply(
+        &mut self,
+        commands: Vec<ClassCommand>,
+        prefetch: &mut u16,
+        broker: &Broker,
+    ) -> Result<(), ClassError> {
+        match tokio::time::timeout(OPERATION_TIMEOUT, self.apply_now(commands, prefetch)).await {
+            Ok(result) => Ok(result?),
+            Err(_) => {
+                broker.discard_connections();
+                Err(ClassError::Timeout)
+            }
+        }
+    }
+
+    async fn apply_now(
         &mut self,
         commands: Vec<ClassCommand>,
         prefetch: &mut u16,
@@ -194,7 +246,9 @@ impl ClassSession {
             match command {
                 ClassCommand::SetPrefetch(0) => {
                     *prefetch = 0;
-                    if let Some(tag) = self.active_tag.take() {
+                    if let Some(consumer) = self.active.take() {
+                        let tag = consumer.tag();
+                        self.cancelled.push(consumer);
                         started.push(Started::new(Box::pin(async move {
                             channel
                                 .basic_cancel(tag, BasicCancelOptions::default())
@@ -212,7 +266,7 @@ impl ClassSession {
                                 .await
                         })));
                     }
-                    if self.active_tag.is_none() {
+                    if self.active.is_none() {
                         finish_all(&mut started).await?;
                         let consumer = self
                             .channel
@@ -223,8 +277,7 @@ impl ClassSession {
                                 FieldTable::default(),
                             )
                             .await?;
-                        self.active_tag = Some(consumer.tag());
-                        self.streams.push(consumer);
+                        self.active = Some(consumer);
                     }
                 }
                 ClassCommand::Ack(delivery) if delivery.generation == self.generation => {
@@ -283,9 +336,14 @@ pub async fn run_control_consumer(
         };
         let result = async {
             broker.declare(&topology, &channel).await.map_err(|error| error_chain(&error))?;
-            channel.basic_qos(16, BasicQosOptions::default()).await.map_err(|error| error_chain(&error))?;
-            let mut consumer = channel
-                .basic_consume(queue.as_str().into(), ShortString::from(""), BasicConsumeOptions::default(), FieldTable::default())
+            let mut consumer = broker
+                .within("consume the control queue", async {
+                    channel.basic_qos(16, BasicQosOptions::default()).await.map_err(warren_broker::Error::amqp("set the control queue's prefetch"))?;
+                    channel
+                        .basic_consume(queue.as_str().into(), ShortString::from(""), BasicConsumeOptions::default(), FieldTable::default())
+                        .await
+                        .map_err(warren_broker::Error::amqp("consume the control queue"))
+                })
                 .await
                 .map_err(|error| error_chain(&error))?;
             let _ = inputs.send(ControlInput::Connected);
@@ -295,7 +353,12 @@ pub async fn run_control_consumer(
                     item = consumer.next() => match item {
                         Some(Ok(delivery)) => {
                             let _ = inputs.send(ControlInput::Payload(delivery.data.clone()));
-                            delivery.acker.ack(BasicAckOptions::default()).await.map_err(|error| error_chain(&error))?;
+                            broker
+                                .within("acknowledge a control message", async {
+                                    delivery.acker.ack(BasicAckOptions::default()).await.map_err(warren_broker::Error::amqp("acknowledge a control message"))
+                                })
+                                .await
+                                .map_err(|error| error_chain(&error))?;
                         }
                         Some(Err(error)) => return Err(error_chain(&error)),
                         None => return Err("the broker cancelled the control consumer".to_owned()),
