@@ -10,7 +10,7 @@ use sea_orm::{
     QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use warren_shared::message::{CheckSoftware, Drain};
 use warren_shared::{AgentState, Message, TaskState};
 
@@ -118,17 +118,75 @@ fn agent_id(text: &str) -> Result<String, ApiError> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AgentQuery {
+    /// Only agents in this state.
+    #[param(pattern = "^(online|running|offline|disabled)$")]
     state: Option<String>,
+    /// Only agents with at least this much RAM, MB.
+    #[param(minimum = 0)]
     min_ram: Option<i64>,
+    /// Only agents with at most this much RAM, MB.
+    #[param(minimum = 0)]
     max_ram: Option<i64>,
+    /// Only agents with at least this many CPUs.
+    #[param(minimum = 0)]
     min_cpus: Option<i32>,
+    /// Only agents with at most this many CPUs.
+    #[param(minimum = 0)]
     max_cpus: Option<i32>,
+    /// Only agents whose host name contains this.
     hostname: Option<String>,
+    /// Only agents with this tag.
     tag: Option<String>,
     /// Most agents per page (1 to 10000); all when omitted.
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u64>,
     /// The `next_cursor` of the previous page.
+    #[param(format = Uuid)]
     cursor: Option<String>,
+    /// `hostname`, `state`, `cpus`, `ram`, `free_ram`, `load` or `last_heard_from`, descending
+    /// with a leading `-`; default `hostname`.
+    #[param(pattern = "^[-+]?(hostname|state|cpus|ram|free_ram|load|last_heard_from)$")]
+    sort: Option<String>,
+}
+
+/// What an agent list is ordered by; ties are broken by host name, then id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AgentSortKey {
+    Hostname,
+    State,
+    Cpus,
+    Ram,
+    FreeRam,
+    Load,
+    LastHeardFrom,
+}
+
+const AGENT_SORT_KEYS: [(&str, AgentSortKey); 7] = [
+    ("hostname", AgentSortKey::Hostname),
+    ("state", AgentSortKey::State),
+    ("cpus", AgentSortKey::Cpus),
+    ("ram", AgentSortKey::Ram),
+    ("free_ram", AgentSortKey::FreeRam),
+    ("load", AgentSortKey::Load),
+    ("last_heard_from", AgentSortKey::LastHeardFrom),
+];
+
+fn sort_agents(records: &mut [agents::AgentRecord], key: AgentSortKey, descending: bool) {
+    records.sort_by(|left, right| {
+        let (a, b) = (&left.agent, &right.agent);
+        let order = match key {
+            AgentSortKey::Hostname => std::cmp::Ordering::Equal,
+            AgentSortKey::State => left.state().cmp(&right.state()),
+            AgentSortKey::Cpus => a.cpus.cmp(&b.cpus),
+            AgentSortKey::Ram => a.ram.cmp(&b.ram),
+            AgentSortKey::FreeRam => a.free_ram.cmp(&b.free_ram),
+            AgentSortKey::Load => a.load.total_cmp(&b.load),
+            AgentSortKey::LastHeardFrom => a.last_heard_from.cmp(&b.last_heard_from),
+        }
+        .then_with(|| a.hostname.cmp(&b.hostname))
+        .then_with(|| a.id.cmp(&b.id));
+        if descending { order.reverse() } else { order }
+    });
 }
 
 /// `GET /api/v1/agents`.
@@ -150,6 +208,19 @@ pub async fn list(
         .map(str::parse::<AgentState>)
         .transpose()
         .map_err(|error| ApiError::invalid("state", error))?;
+    for (field, value) in [
+        ("min_ram", query.min_ram),
+        ("max_ram", query.max_ram),
+        ("min_cpus", query.min_cpus.map(i64::from)),
+        ("max_cpus", query.max_cpus.map(i64::from)),
+    ] {
+        if value.is_some_and(|value| value < 0) {
+            return Err(ApiError::invalid(
+                field,
+                format!("`{field}` must not be negative"),
+            ));
+        }
+    }
     let filter = AgentFilter {
         state: state_filter,
         min_ram: query.min_ram,
@@ -159,18 +230,31 @@ pub async fn list(
         hostname: query.hostname,
         tag: query.tag,
     };
-    let records = agents::list(&state.db, &filter).await?;
+    let (sort, descending) = super::jobs::parse_sort(
+        query.sort.as_deref(),
+        &AGENT_SORT_KEYS,
+        (AgentSortKey::Hostname, false),
+    )?;
+    let mut records = agents::list(&state.db, &filter).await?;
+    sort_agents(&mut records, sort, descending);
     let start = match &query.cursor {
         None => 0,
-        Some(cursor) => {
-            records
-                .iter()
-                .position(|record| record.agent.id == *cursor)
-                .ok_or_else(|| {
-                    ApiError::invalid("cursor", format!("`{cursor}` is not a cursor of this list"))
-                })?
-                + 1
-        }
+        Some(cursor) => match records.iter().position(|record| record.agent.id == *cursor) {
+            Some(position) => position + 1,
+            None if uuid::Uuid::parse_str(cursor).is_ok()
+                && agents::get(&state.db, cursor).await.is_err() =>
+            {
+                return Err(ApiError::NotFound(format!(
+                    "agent {cursor} (the cursor) no longer exists; list from the start"
+                )));
+            }
+            None => {
+                return Err(ApiError::invalid(
+                    "cursor",
+                    format!("`{cursor}` is not a cursor of this list"),
+                ));
+            }
+        },
     };
     // Without `limit`, every agent; with one, the usual page bounds.
     let limit = match query.limit {
@@ -225,7 +309,7 @@ pub async fn by_tag(
     operation_id = "get_agent",
     path = "/api/v1/agents/{agent_id}",
     tag = "agents",
-    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    params(("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
     responses((status = 200, description = "The agent", body = AgentView), super::openapi::Errors)
 )]
 pub async fn get(
@@ -237,23 +321,30 @@ pub async fn get(
     )))
 }
 
+/// Answer of `GET /api/v1/agents/{id}/software`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AgentSoftware {
+    /// Each piece of software the agent's checks found, with its versions.
+    software: std::collections::BTreeMap<String, Vec<String>>,
+}
+
 /// `GET /api/v1/agents/{id}/software`.
 #[utoipa::path(
     get,
     operation_id = "agent_software",
     path = "/api/v1/agents/{agent_id}/software",
     tag = "agents",
-    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
-    responses((status = 200, description = "The agent's software and versions", body = serde_json::Value), super::openapi::Errors)
+    params(("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
+    responses((status = 200, description = "The agent's software and versions", body = AgentSoftware), super::openapi::Errors)
 )]
 pub async fn software(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AgentSoftware>, ApiError> {
     let record = agents::get(&state.db, &agent_id(&id)?).await?;
-    Ok(Json(
-        json!({"software": serde_json::from_str::<Value>(&record.agent.software).unwrap_or(Value::Null)}),
-    ))
+    Ok(Json(AgentSoftware {
+        software: serde_json::from_str(&record.agent.software).unwrap_or_default(),
+    }))
 }
 
 /// Filters of `GET /api/v1/agents/{id}/tasks`.
@@ -261,7 +352,39 @@ pub async fn software(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AgentTasksQuery {
+    /// Only tasks in this state.
+    #[param(pattern = "^(queued|dispatched|running|done|failed|paused|cancelled)$")]
     state: Option<String>,
+}
+
+/// A task an agent holds or ran.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AgentTask {
+    /// Task id.
+    id: i64,
+    /// Its job.
+    job_id: i64,
+    /// First frame.
+    frame_first: i64,
+    /// Last frame.
+    frame_last: i64,
+    /// Task state.
+    state: String,
+    /// Attempts so far.
+    attempts: i32,
+    /// 0 to 1.
+    progress: f64,
+    /// When its latest attempt started (RFC 3339).
+    time_started: Option<String>,
+    /// When it ended (RFC 3339).
+    time_finished: Option<String>,
+}
+
+/// Answer of `GET /api/v1/agents/{id}/tasks`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AgentTasks {
+    /// Newest first, at most 1,000.
+    tasks: Vec<AgentTask>,
 }
 
 /// `GET /api/v1/agents/{id}/tasks`: tasks the agent holds or last ran, newest first.
@@ -270,14 +393,14 @@ pub struct AgentTasksQuery {
     operation_id = "agent_tasks",
     path = "/api/v1/agents/{agent_id}/tasks",
     tag = "agents",
-    params(("agent_id" = String, Path, description = "Agent id (a UUID)"), AgentTasksQuery),
-    responses((status = 200, description = "Tasks the agent holds or ran", body = serde_json::Value), super::openapi::Errors)
+    params(("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)"), AgentTasksQuery),
+    responses((status = 200, description = "Tasks the agent holds or ran", body = AgentTasks), super::openapi::Errors)
 )]
 pub async fn tasks(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<AgentTasksQuery>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AgentTasks>, ApiError> {
     let id = agent_id(&id)?;
     agents::get(&state.db, &id).await?;
     let mut select = task::Entity::find().filter(task::Column::AgentId.eq(id.as_str()));
@@ -293,23 +416,21 @@ pub async fn tasks(
         .all(&state.db)
         .await
         .map_err(ApiError::from)?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|task| {
-            json!({
-                "id": task.id,
-                "job_id": task.job_id,
-                "frame_first": task.frame_first,
-                "frame_last": task.frame_last,
-                "state": task.state,
-                "attempts": task.attempts,
-                "progress": task.progress,
-                "time_started": task.time_started.map(rfc3339),
-                "time_finished": task.time_finished.map(rfc3339),
-            })
+    let tasks = rows
+        .into_iter()
+        .map(|task| AgentTask {
+            id: task.id,
+            job_id: task.job_id,
+            frame_first: task.frame_first,
+            frame_last: task.frame_last,
+            state: task.state,
+            attempts: task.attempts,
+            progress: task.progress,
+            time_started: task.time_started.map(rfc3339),
+            time_finished: task.time_finished.map(rfc3339),
         })
         .collect();
-    Ok(Json(json!({"tasks": items})))
+    Ok(Json(AgentTasks { tasks }))
 }
 
 /// The body of `PATCH /api/v1/agents/{id}`.
@@ -331,7 +452,7 @@ pub struct AgentPatch {
     operation_id = "patch_agent",
     path = "/api/v1/agents/{agent_id}",
     tag = "agents",
-    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    params(("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
     request_body = AgentPatch,
     responses((status = 200, description = "The changed agent", body = AgentView), super::openapi::Errors)
 )]
@@ -416,7 +537,7 @@ pub async fn patch(
     operation_id = "delete_agent",
     path = "/api/v1/agents/{agent_id}",
     tag = "agents",
-    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    params(("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
     responses((status = 204, description = "Forgotten"), super::openapi::Errors)
 )]
 pub async fn delete(
@@ -447,7 +568,7 @@ pub async fn delete(
     operation_id = "check_agent_software",
     path = "/api/v1/agents/{agent_id}/check-software",
     tag = "agents",
-    params(("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    params(("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
     responses((status = 202, description = "Asked"), super::openapi::Errors)
 )]
 pub async fn check_software(
@@ -469,15 +590,41 @@ pub async fn check_software(
     Ok(StatusCode::ACCEPTED)
 }
 
+/// A message that could not be processed.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DeadLetterView {
+    /// Row id.
+    id: i64,
+    /// When it was dead-lettered (RFC 3339).
+    time: String,
+    /// The queue it came from.
+    source: String,
+    /// Why it could not be processed.
+    reason: String,
+    /// Its AMQP `type`, when set.
+    kind: Option<String>,
+    /// Its body (truncated), as text.
+    payload: String,
+}
+
+/// Answer of `GET /api/v1/dead-letters`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct DeadLetters {
+    /// How many messages were dead-lettered in all.
+    count: u64,
+    /// The latest 100, newest first.
+    dead_letters: Vec<DeadLetterView>,
+}
+
 /// `GET /api/v1/dead-letters`: how many messages were dead-lettered, and the latest 100.
 #[utoipa::path(
     get,
     operation_id = "dead_letters",
     path = "/api/v1/dead-letters",
     tag = "agents",
-    responses((status = 200, description = "Dead-letter count and the latest ones", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Dead-letter count and the latest ones", body = DeadLetters), super::openapi::Errors)
 )]
-pub async fn dead_letters(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn dead_letters(State(state): State<AppState>) -> Result<Json<DeadLetters>, ApiError> {
     let count = dead_letter::Entity::find()
         .count(&state.db)
         .await
@@ -488,18 +635,19 @@ pub async fn dead_letters(State(state): State<AppState>) -> Result<Json<Value>, 
         .all(&state.db)
         .await
         .map_err(ApiError::from)?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|row| {
-            json!({
-                "id": row.id,
-                "time": rfc3339(row.time_created),
-                "source": row.source,
-                "reason": row.reason,
-                "kind": row.kind,
-                "payload": row.payload,
-            })
+    let dead_letters = rows
+        .into_iter()
+        .map(|row| DeadLetterView {
+            id: row.id,
+            time: rfc3339(row.time_created),
+            source: row.source,
+            reason: row.reason,
+            kind: row.kind,
+            payload: row.payload,
         })
         .collect();
-    Ok(Json(json!({"count": count, "dead_letters": items})))
+    Ok(Json(DeadLetters {
+        count,
+        dead_letters,
+    }))
 }

@@ -14,7 +14,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sea_orm::{EntityTrait, QuerySelect};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState};
@@ -279,6 +278,30 @@ pub struct Login {
     password: String,
 }
 
+/// Answer of `POST /api/v1/auth/login`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SessionView {
+    /// Who logged in.
+    username: String,
+    /// Their role.
+    role: String,
+    /// Echo it in `X-CSRF-Token` on every write made with the session cookie.
+    csrf_token: String,
+}
+
+/// Answer of `GET /api/v1/auth/me`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct MeView {
+    /// The caller.
+    username: String,
+    /// Their role.
+    role: String,
+    /// How they authenticated: `token`, `session`, or `none` (the master runs with `--no-auth`).
+    auth: String,
+    /// With a session: the token writes must echo in `X-CSRF-Token`.
+    csrf_token: Option<String>,
+}
+
 /// `POST /api/v1/auth/login`: check a password and open a session (an `HttpOnly`,
 /// `SameSite=Strict` cookie); the answer holds the CSRF token writes must echo.
 #[utoipa::path(
@@ -286,7 +309,7 @@ pub struct Login {
     path = "/api/v1/auth/login",
     tag = "auth",
     request_body = Login,
-    responses((status = 200, description = "A session: its cookie is set; `csrf_token` must be echoed in `X-CSRF-Token`", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "A session: its cookie is set; `csrf_token` must be echoed in `X-CSRF-Token`", body = SessionView), super::openapi::Errors)
 )]
 pub async fn login(
     State(state): State<AppState>,
@@ -361,11 +384,11 @@ pub async fn login(
         "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
         users::SESSION_LIFETIME_US / 1_000_000
     );
-    let mut response = Json(json!({
-        "username": user.username,
-        "role": user.role,
-        "csrf_token": csrf,
-    }))
+    let mut response = Json(SessionView {
+        username: user.username,
+        role: user.role.to_string(),
+        csrf_token: csrf,
+    })
     .into_response();
     response.headers_mut().insert(
         SET_COOKIE,
@@ -402,13 +425,13 @@ pub async fn logout(
     get,
     path = "/api/v1/auth/me",
     tag = "auth",
-    responses((status = 200, description = "Who the caller is", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Who the caller is", body = MeView), super::openapi::Errors)
 )]
 pub async fn me(
     State(state): State<AppState>,
     Extension(principal): Extension<Principal>,
     headers: HeaderMap,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<MeView>, ApiError> {
     let (how, csrf) = match principal.credential {
         Credential::Token { .. } => ("token", None),
         Credential::Session { .. } => {
@@ -422,12 +445,12 @@ pub async fn me(
         }
         Credential::NoAuth => ("none", None),
     };
-    Ok(Json(json!({
-        "username": principal.username,
-        "role": principal.role,
-        "auth": how,
-        "csrf_token": csrf,
-    })))
+    Ok(Json(MeView {
+        username: principal.username,
+        role: principal.role.to_string(),
+        auth: how.to_owned(),
+        csrf_token: csrf,
+    }))
 }
 
 fn require_admin(principal: &Principal) -> Result<(), ApiError> {
@@ -470,10 +493,17 @@ pub async fn list_users(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
+    /// 1-64 letters, digits, `.`, `_`, `-` or `@`.
+    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
     username: String,
+    /// viewer, submitter, operator or admin.
+    #[schema(pattern = "^(viewer|submitter|operator|admin)$")]
     role: String,
+    /// At least 8 characters; without one the user signs in with tokens only.
     #[serde(default)]
+    #[schema(min_length = 8)]
     password: Option<String>,
+    /// Address for job emails.
     #[serde(default)]
     email: Option<String>,
 }
@@ -531,9 +561,13 @@ pub async fn get_user(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserPatch {
+    /// New role (admins only).
     #[serde(default)]
+    #[schema(pattern = "^(viewer|submitter|operator|admin)$")]
     role: Option<String>,
+    /// New password, at least 8 characters.
     #[serde(default)]
+    #[schema(min_length = 8)]
     password: Option<String>,
     #[serde(default, deserialize_with = "super::extract::explicit")]
     email: Option<Option<String>>,
@@ -637,6 +671,8 @@ pub async fn list_tokens(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewToken {
+    /// What the token is for, 1 to 255 characters.
+    #[schema(min_length = 1, max_length = 255)]
     name: String,
 }
 

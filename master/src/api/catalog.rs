@@ -9,8 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::ConnectionTrait as _;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 use warren_shared::requirements::validate_tag;
 
 use super::extract::{ApiJson, ApiPath};
@@ -18,14 +17,52 @@ use super::{ApiError, AppState};
 use crate::db::{backend_of, is_unique_violation, sql};
 use crate::store::agents::{self, AgentFilter};
 
+/// A tag with how many agents and jobs carry it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TagView {
+    /// Tag name.
+    name: String,
+    /// Agents that carry it.
+    agents: i64,
+    /// Jobs that require it.
+    jobs: i64,
+}
+
+/// Answer of `GET /api/v1/tags`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TagList {
+    /// Every tag, by name.
+    tags: Vec<TagView>,
+}
+
+/// An agent named in another resource's answer.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentRef {
+    /// Agent id.
+    id: String,
+    /// Its host name.
+    hostname: String,
+}
+
+/// Answer of `GET /api/v1/tags/{tag}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TagUses {
+    /// Tag name.
+    name: String,
+    /// Agents that carry it.
+    agents: Vec<AgentRef>,
+    /// Ids of the newest 1,000 jobs that require it.
+    jobs: Vec<i64>,
+}
+
 /// `GET /api/v1/tags`: every tag with how many agents and jobs carry it.
 #[utoipa::path(
     get,
     path = "/api/v1/tags",
     tag = "tags",
-    responses((status = 200, description = "Tags with agent and job counts", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Tags with agent and job counts", body = TagList), super::openapi::Errors)
 )]
-pub async fn list_tags(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn list_tags(State(state): State<AppState>) -> Result<Json<TagList>, ApiError> {
     let rows = state
         .db
         .query_all_raw(sql(
@@ -39,13 +76,13 @@ pub async fn list_tags(State(state): State<AppState>) -> Result<Json<Value>, Api
         .await?;
     let mut tags = Vec::with_capacity(rows.len());
     for row in &rows {
-        tags.push(json!({
-            "name": row.try_get::<String>("", "name")?,
-            "agents": row.try_get::<i64>("", "n_agents")?,
-            "jobs": row.try_get::<i64>("", "n_jobs")?,
-        }));
+        tags.push(TagView {
+            name: row.try_get("", "name")?,
+            agents: row.try_get("", "n_agents")?,
+            jobs: row.try_get("", "n_jobs")?,
+        });
     }
-    Ok(Json(json!({"tags": tags})))
+    Ok(Json(TagList { tags }))
 }
 
 /// Body of `POST /api/v1/tags`.
@@ -53,6 +90,7 @@ pub async fn list_tags(State(state): State<AppState>) -> Result<Json<Value>, Api
 #[serde(deny_unknown_fields)]
 pub struct NewTag {
     /// Tag name.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,48}$")]
     name: String,
 }
 
@@ -62,12 +100,12 @@ pub struct NewTag {
     path = "/api/v1/tags",
     tag = "tags",
     request_body = NewTag,
-    responses((status = 201, description = "The tag", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The tag", body = TagView), super::openapi::Errors)
 )]
 pub async fn create_tag(
     State(state): State<AppState>,
     ApiJson(tag): ApiJson<NewTag>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<TagView>), ApiError> {
     validate_tag(&tag.name).map_err(|error| ApiError::invalid("name", error))?;
     state
         .db
@@ -86,7 +124,11 @@ pub async fn create_tag(
         })?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({"name": tag.name, "agents": 0, "jobs": 0})),
+        Json(TagView {
+            name: tag.name,
+            agents: 0,
+            jobs: 0,
+        }),
     ))
 }
 
@@ -109,12 +151,12 @@ async fn tag_id(state: &AppState, name: &str) -> Result<i64, ApiError> {
     path = "/api/v1/tags/{tag}",
     tag = "tags",
     params(("tag" = String, Path, description = "Tag name")),
-    responses((status = 200, description = "The tag's agents and jobs", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The tag's agents and jobs", body = TagUses), super::openapi::Errors)
 )]
 pub async fn get_tag(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<TagUses>, ApiError> {
     let tag_id = tag_id(&state, &name).await?;
     let agents = agents::list(
         &state.db,
@@ -135,11 +177,17 @@ pub async fn get_tag(
         .iter()
         .map(|row| row.try_get::<i64>("", "job_id"))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(json!({
-        "name": name,
-        "agents": agents.iter().map(|record| json!({"id": record.agent.id, "hostname": record.agent.hostname})).collect::<Vec<_>>(),
-        "jobs": jobs,
-    })))
+    Ok(Json(TagUses {
+        name,
+        agents: agents
+            .iter()
+            .map(|record| AgentRef {
+                id: record.agent.id.clone(),
+                hostname: record.agent.hostname.clone(),
+            })
+            .collect(),
+        jobs,
+    }))
 }
 
 /// `DELETE /api/v1/tags/{tag}`: only a tag no agent or job carries.
@@ -183,23 +231,77 @@ pub async fn delete_tag(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// An agent that has a version of some software.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SoftwareAgent {
+    /// Agent id.
+    id: String,
+    /// Its host name.
+    hostname: String,
+    /// Its state.
+    state: String,
+}
+
+/// A version of some software and how many agents have it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VersionCount {
+    /// The version.
+    version: String,
+    /// Agents that have it.
+    agents: usize,
+}
+
+/// A piece of software with its versions.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SoftwareView {
+    /// Software name.
+    name: String,
+    /// Versions found, in order.
+    versions: Vec<VersionCount>,
+}
+
+/// Answer of `GET /api/v1/software`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SoftwareList {
+    /// Every piece of software some agent has, by name.
+    software: Vec<SoftwareView>,
+}
+
+/// A version of some software with its agents.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VersionAgents {
+    /// The version.
+    version: String,
+    /// Agents that have it.
+    agents: Vec<SoftwareAgent>,
+}
+
+/// Answer of `GET /api/v1/software/{name}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct SoftwareDetail {
+    /// Software name.
+    name: String,
+    /// Versions found, with their agents.
+    versions: Vec<VersionAgents>,
+}
+
+type SoftwareMap = BTreeMap<String, BTreeMap<String, Vec<SoftwareAgent>>>;
+
 /// Every software name with, per version, the agents that have it.
-async fn software_map(
-    state: &AppState,
-) -> Result<BTreeMap<String, BTreeMap<String, Vec<Value>>>, ApiError> {
+async fn software_map(state: &AppState) -> Result<SoftwareMap, ApiError> {
     let records = agents::list(&state.db, &AgentFilter::default()).await?;
-    let mut map: BTreeMap<String, BTreeMap<String, Vec<Value>>> = BTreeMap::new();
+    let mut map = SoftwareMap::new();
     for record in &records {
         let software: BTreeMap<String, Vec<String>> =
             serde_json::from_str(&record.agent.software).unwrap_or_default();
         for (name, versions) in software {
             let entry = map.entry(name).or_default();
             for version in versions {
-                entry.entry(version).or_default().push(json!({
-                    "id": record.agent.id,
-                    "hostname": record.agent.hostname,
-                    "state": record.state(),
-                }));
+                entry.entry(version).or_default().push(SoftwareAgent {
+                    id: record.agent.id.clone(),
+                    hostname: record.agent.hostname.clone(),
+                    state: record.state().to_string(),
+                });
             }
         }
     }
@@ -212,20 +314,24 @@ async fn software_map(
     get,
     path = "/api/v1/software",
     tag = "software",
-    responses((status = 200, description = "Software with versions and agent counts", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Software with versions and agent counts", body = SoftwareList), super::openapi::Errors)
 )]
-pub async fn list_software(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let software: Vec<Value> = software_map(&state)
+pub async fn list_software(State(state): State<AppState>) -> Result<Json<SoftwareList>, ApiError> {
+    let software = software_map(&state)
         .await?
         .into_iter()
-        .map(|(name, versions)| {
-            json!({
-                "name": name,
-                "versions": versions.iter().map(|(version, agents)| json!({"version": version, "agents": agents.len()})).collect::<Vec<_>>(),
-            })
+        .map(|(name, versions)| SoftwareView {
+            name,
+            versions: versions
+                .into_iter()
+                .map(|(version, agents)| VersionCount {
+                    version,
+                    agents: agents.len(),
+                })
+                .collect(),
         })
         .collect();
-    Ok(Json(json!({"software": software})))
+    Ok(Json(SoftwareList { software }))
 }
 
 /// `GET /api/v1/software/{name}`: one piece of software's versions and the agents with each.
@@ -234,18 +340,21 @@ pub async fn list_software(State(state): State<AppState>) -> Result<Json<Value>,
     path = "/api/v1/software/{name}",
     tag = "software",
     params(("name" = String, Path, description = "Software name")),
-    responses((status = 200, description = "Versions with their agents", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Versions with their agents", body = SoftwareDetail), super::openapi::Errors)
 )]
 pub async fn get_software(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<SoftwareDetail>, ApiError> {
     let mut map = software_map(&state).await?;
     let versions = map
         .remove(&name)
         .ok_or_else(|| ApiError::NotFound(format!("no agent has software `{name}`")))?;
-    Ok(Json(json!({
-        "name": name,
-        "versions": versions.into_iter().map(|(version, agents)| json!({"version": version, "agents": agents})).collect::<Vec<_>>(),
-    })))
+    Ok(Json(SoftwareDetail {
+        name,
+        versions: versions
+            .into_iter()
+            .map(|(version, agents)| VersionAgents { version, agents })
+            .collect(),
+    }))
 }

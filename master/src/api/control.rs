@@ -211,20 +211,43 @@ pub async fn delete(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobPatch {
+    /// New title, 1 to 512 characters.
+    #[schema(min_length = 1, max_length = 512, pattern = "\\S")]
     title: Option<String>,
+    /// -1000 to 1000.
+    #[schema(minimum = -1000, maximum = 1000)]
     priority: Option<i32>,
+    /// At least 1.
+    #[schema(minimum = 1)]
     weight: Option<i32>,
+    /// Free-form notes.
     notes: Option<String>,
+    /// Left out of job lists unless asked for.
     hidden: Option<bool>,
+    /// Move to this job queue.
     queue: Option<String>,
+    /// Task slots kept for the job.
+    #[schema(minimum = 0)]
     minimum_agents: Option<i32>,
+    /// Most task slots it may use.
+    #[schema(minimum = 0)]
     maximum_agents: Option<i32>,
+    /// New first frame (only while no task has run).
     start: Option<i64>,
+    /// New last frame (only while no task has run).
     end: Option<i64>,
+    /// New step (only while no task has run).
+    #[schema(minimum = 1)]
     by: Option<i64>,
+    /// New frames per task (only while no task has run).
+    #[schema(minimum = 1)]
     batch: Option<i64>,
+    /// New parent jobs.
     parents: Option<Vec<i64>>,
+    /// Delete the job this many seconds after it ends.
+    #[schema(minimum = 1)]
     autodelete_time: Option<i64>,
+    /// New job type data (a JSON object).
     data: Option<serde_json::Value>,
 }
 
@@ -396,20 +419,27 @@ async fn save_notified_users(
     Ok(())
 }
 
+/// Answer of the notified-users endpoints.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct NotifiedUsers {
+    /// User names and email addresses emailed when the job ends.
+    notified_users: Vec<String>,
+}
+
 /// `GET /api/v1/jobs/{job_id}/notified_users`: who is emailed when the job ends.
 #[utoipa::path(
     get,
     path = "/api/v1/jobs/{job_id}/notified_users",
     tag = "jobs",
     params(("job_id" = i64, Path, description = "Job id (or title)")),
-    responses((status = 200, description = "The notified users", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The notified users", body = NotifiedUsers), super::openapi::Errors)
 )]
 pub async fn notified_users(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let (_, users) = notified_users_of(&state, job_id).await?;
-    Ok(Json(serde_json::json!({"notified_users": users})))
+) -> Result<Json<NotifiedUsers>, ApiError> {
+    let (_, notified_users) = notified_users_of(&state, job_id).await?;
+    Ok(Json(NotifiedUsers { notified_users }))
 }
 
 /// Body of `POST /api/v1/jobs/{job_id}/notified_users`.
@@ -417,6 +447,7 @@ pub async fn notified_users(
 #[serde(deny_unknown_fields)]
 pub struct NotifiedUser {
     /// A user name or an email address.
+    #[schema(pattern = "^[^\\s,<>]{1,255}$")]
     user: String,
 }
 
@@ -427,13 +458,13 @@ pub struct NotifiedUser {
     tag = "jobs",
     params(("job_id" = i64, Path, description = "Job id (or title)")),
     request_body = NotifiedUser,
-    responses((status = 201, description = "The notified users", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The notified users", body = NotifiedUsers), super::openapi::Errors)
 )]
 pub async fn add_notified_user(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
     ApiJson(added): ApiJson<NotifiedUser>,
-) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+) -> Result<(StatusCode, Json<NotifiedUsers>), ApiError> {
     validate_notified_user(&added.user)?;
     let (row, mut users) = notified_users_of(&state, job_id).await?;
     if users.contains(&added.user) {
@@ -446,7 +477,9 @@ pub async fn add_notified_user(
     save_notified_users(&state, row, &users).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"notified_users": users})),
+        Json(NotifiedUsers {
+            notified_users: users,
+        }),
     ))
 }
 

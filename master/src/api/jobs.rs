@@ -17,7 +17,7 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::db::rfc3339;
 use crate::entities::task;
-use crate::store::jobs::{self, JobFilter, JobRecord, NewJob};
+use crate::store::jobs::{self, JobCursor, JobFilter, JobRecord, JobSortKey, NewJob};
 use crate::store::{logs, scheduling, tasks};
 
 const DEFAULT_PAGE: u64 = 100;
@@ -78,69 +78,119 @@ fn default_queue() -> String {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobSubmission {
+    /// 1 to 512 characters.
+    #[schema(min_length = 1, max_length = 512, pattern = "\\S")]
     title: String,
+    /// Job type name (default `command`).
     #[serde(default = "default_jobtype")]
     jobtype: String,
+    /// Job type version to pin (default: the newest).
     #[serde(default)]
+    #[schema(minimum = 1)]
     jobtype_version: Option<i32>,
+    /// First frame.
     start: i64,
+    /// Last frame (at least `start`).
     end: i64,
+    /// Step between frames (default 1).
     #[serde(default = "default_one")]
+    #[schema(minimum = 1)]
     by: i64,
+    /// Frames per task (default 1).
     #[serde(default = "default_one")]
+    #[schema(minimum = 1)]
     batch: i64,
+    /// A JSON object for the job type's templates (`{data.key}`).
     #[serde(default)]
     data: Value,
+    /// Extra environment variables.
     #[serde(default)]
     environ: BTreeMap<String, String>,
+    /// CPUs each task needs (default 1; -1 takes the whole host).
     #[serde(default = "default_one")]
+    #[schema(minimum = -1)]
     cpus: i64,
+    /// RAM each task needs, MB.
     #[serde(default)]
+    #[schema(minimum = 0)]
     ram: i64,
+    /// Warn when a task's memory passes this, MB.
     #[serde(default)]
+    #[schema(minimum = 1)]
     ram_warning: Option<i64>,
+    /// Kill a task whose memory passes this, MB.
     #[serde(default)]
+    #[schema(minimum = 1)]
     ram_max: Option<i64>,
+    /// Kill a task running longer than this, seconds.
     #[serde(default)]
+    #[schema(minimum = 1)]
     timeout: Option<i64>,
+    /// -1000 to 1000 (default 0).
     #[serde(default)]
+    #[schema(minimum = -1000, maximum = 1000)]
     priority: i32,
+    /// Share among jobs of the same priority (default 10).
     #[serde(default = "default_weight")]
+    #[schema(minimum = 1)]
     weight: i32,
+    /// Retries of a failed task: a count, 0 never, -1 forever (default 3).
     #[serde(default = "default_requeue")]
+    #[schema(minimum = -1)]
     requeue: i32,
+    /// Tags shown on the job (not requirements).
     #[serde(default)]
     tags: Vec<String>,
+    /// Tags an agent must have (`"gpu"`) or must not have (`"!windows"`).
     #[serde(default)]
     tag_requirements: Vec<TagRequirementInput>,
+    /// Software with optional version bounds.
     #[serde(default)]
     software_requirements: Vec<SoftwareRequirementInput>,
+    /// Job queue (default `root`).
     #[serde(default = "default_queue")]
     queue: String,
+    /// Owner (default: the caller; operators may name someone else).
     #[serde(default)]
     user: Option<String>,
+    /// Free-form notes.
     #[serde(default)]
     notes: String,
+    /// Users or addresses emailed when the job ends.
     #[serde(default)]
     notified_users: Vec<String>,
+    /// Delete the job this many seconds after it ends.
     #[serde(default)]
+    #[schema(minimum = 1)]
     autodelete_time: Option<i64>,
+    /// Left out of job lists unless asked for.
     #[serde(default)]
     hidden: bool,
+    /// Task slots kept for this job while it has work.
     #[serde(default)]
+    #[schema(minimum = 0)]
     minimum_agents: Option<i32>,
+    /// Most task slots it may use.
     #[serde(default)]
+    #[schema(minimum = 0)]
     maximum_agents: Option<i32>,
+    /// Jobs that must be done before this one starts.
     #[serde(default)]
     parents: Vec<i64>,
+    /// A job whose frames this job's frames wait for.
     #[serde(default)]
     depends_on: Option<DependsOn>,
+    /// Tiles per frame (1 to 10000): one task per tile.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
     num_tiles: Option<i32>,
+    /// OS group a root worker runs the tasks with.
     #[serde(default)]
     run_as_group: Option<String>,
+    /// Job group id.
     #[serde(default)]
     group: Option<i64>,
+    /// Limits (licences) each task holds while it runs.
     #[serde(default)]
     limits: Vec<String>,
 }
@@ -149,8 +199,11 @@ pub struct JobSubmission {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DependsOn {
+    /// The job waited for.
     job: i64,
+    /// `frame`: each frame waits for the same frame of that job (the only mode).
     #[serde(default = "default_depends_mode")]
+    #[schema(pattern = "^frame$")]
     mode: String,
 }
 
@@ -633,12 +686,116 @@ pub async fn submit(
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct JobQuery {
+    /// Only jobs in these states (comma-separated).
+    #[param(
+        pattern = "^((queued|running|paused|done|failed|cancelled)(,(queued|running|paused|done|failed|cancelled))*)?$"
+    )]
     state: Option<String>,
+    /// Most jobs per page (1 to 10000, default 100).
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u64>,
-    cursor: Option<i64>,
+    /// The `next_cursor` of the previous page (same filters and sort).
+    #[param(pattern = "^[0-9]{1,18}(:.*)?$")]
+    cursor: Option<String>,
+    /// Only jobs whose title contains this.
     title: Option<String>,
+    /// Only jobs of this user.
+    user: Option<String>,
+    /// Only jobs in this queue (its name).
+    queue: Option<String>,
+    /// Include hidden jobs.
     #[serde(default)]
     hidden: bool,
+    /// `id`, `title`, `priority` or `state`, descending with a leading `-`; default `-id`
+    /// (newest first).
+    #[param(pattern = "^[-+]?(id|title|priority|state)$")]
+    sort: Option<String>,
+}
+
+/// The key and direction of a `?sort=` value, from `keys`: `name` ascending, `-name` descending.
+pub(super) fn parse_sort<K: Copy>(
+    text: Option<&str>,
+    keys: &[(&str, K)],
+    default: (K, bool),
+) -> Result<(K, bool), ApiError> {
+    let Some(text) = text else {
+        return Ok(default);
+    };
+    let (name, descending) = match text.strip_prefix('-') {
+        Some(name) => (name, true),
+        None => (text.strip_prefix('+').unwrap_or(text), false),
+    };
+    keys.iter()
+        .find(|(key, _)| *key == name)
+        .map(|(_, key)| (*key, descending))
+        .ok_or_else(|| {
+            let names: Vec<&str> = keys.iter().map(|(key, _)| *key).collect();
+            ApiError::invalid(
+                "sort",
+                format!(
+                    "cannot sort by `{name}`: use one of {} (a leading `-` for descending)",
+                    names.join(", ")
+                ),
+            )
+        })
+}
+
+/// A cursor that is a number (lists in id or index order).
+/// At most 18 digits, so it always fits an `i64`.
+pub(super) fn parse_number_cursor(text: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| {
+        ApiError::invalid(
+            "cursor",
+            format!("`{text}` is not a `next_cursor` of this list"),
+        )
+    })
+}
+
+/// A job list cursor: `<id>:<sort value>` as `next_cursor` writes it, or a bare job id, whose
+/// sort value is looked up (404 when that job is gone).
+async fn job_cursor_from(
+    state: &AppState,
+    text: &str,
+    key: JobSortKey,
+) -> Result<JobCursor, ApiError> {
+    let bad = || {
+        ApiError::invalid(
+            "cursor",
+            format!("`{text}` is not a `next_cursor` of this list"),
+        )
+    };
+    let (id, value) = match text.split_once(':') {
+        Some((id, value)) => (id, Some(value.to_owned())),
+        None => (text, None),
+    };
+    let id = parse_number_cursor(id)?;
+    let value = match value {
+        Some(value) => value,
+        None if key == JobSortKey::Id => id.to_string(),
+        None => key.value_of(&jobs::get(&state.db, id).await?.job),
+    };
+    if key == JobSortKey::Priority && value.parse::<i32>().is_err() {
+        return Err(bad());
+    }
+    Ok(JobCursor { id, value })
+}
+
+async fn queue_id_by_name(state: &AppState, name: &str) -> Result<Option<i64>, ApiError> {
+    use crate::entities::job_queue;
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+    Ok(job_queue::Entity::find()
+        .filter(job_queue::Column::Name.eq(name))
+        .one(&state.db)
+        .await
+        .map_err(ApiError::from)?
+        .map(|queue| queue.id))
+}
+
+fn job_cursor(row: &crate::entities::job::Model, key: JobSortKey) -> String {
+    match key {
+        JobSortKey::Id => row.id.to_string(),
+        key => format!("{}:{}", row.id, key.value_of(row)),
+    }
 }
 
 fn parse_states<T: std::str::FromStr<Err = warren_shared::UnknownState>>(
@@ -669,7 +826,8 @@ pub(super) fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
     }
 }
 
-/// `GET /api/v1/jobs`: newest first; `cursor` continues from the previous page's `next_cursor`.
+/// `GET /api/v1/jobs`: newest first unless `sort` says otherwise; `cursor` continues from the
+/// previous page's `next_cursor`.
 #[utoipa::path(
     get,
     operation_id = "list_jobs",
@@ -683,17 +841,42 @@ pub async fn list(
     ApiQuery(query): ApiQuery<JobQuery>,
 ) -> Result<Json<JobPage>, ApiError> {
     let limit = page_size(query.limit)?;
+    let (sort, descending) = parse_sort(
+        query.sort.as_deref(),
+        &JobSortKey::ALL,
+        (JobSortKey::Id, true),
+    )?;
+    let after = match query.cursor.as_deref() {
+        None => None,
+        Some(cursor) => Some(job_cursor_from(&state, cursor, sort).await?),
+    };
+    let queue_id = match &query.queue {
+        None => None,
+        Some(name) => match queue_id_by_name(&state, name).await? {
+            Some(queue_id) => Some(queue_id),
+            None => {
+                return Ok(Json(JobPage {
+                    jobs: Vec::new(),
+                    next_cursor: None,
+                }));
+            }
+        },
+    };
     let filter = JobFilter {
         states: parse_states::<JobState>(query.state.as_deref())?,
-        before_id: query.cursor,
+        sort,
+        descending,
+        after,
         limit,
         include_hidden: query.hidden,
         title_contains: query.title,
+        user: query.user,
+        queue_id,
     };
     let records = jobs::list(&state.db, &filter).await?;
     let capabilities = capabilities(&state).await?;
     let next_cursor = (records.len() as u64 == limit)
-        .then(|| records.last().map(|record| record.job.id))
+        .then(|| records.last().map(|record| job_cursor(&record.job, sort)))
         .flatten();
     Ok(Json(JobPage {
         jobs: records
@@ -801,16 +984,16 @@ pub struct TaskPage {
     /// Tasks in frame order.
     tasks: Vec<TaskView>,
     /// Pass as `cursor` for the next page; `null` on the last.
-    next_cursor: Option<i64>,
+    next_cursor: Option<String>,
 }
 
 /// A page of jobs.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct JobPage {
-    /// Jobs, newest first.
+    /// Jobs in the order asked for (newest first by default).
     jobs: Vec<JobView>,
     /// Pass as `cursor` for the next page; `null` on the last.
-    next_cursor: Option<i64>,
+    next_cursor: Option<String>,
 }
 
 /// Filters of `GET /api/v1/jobs/{job_id}/tasks`.
@@ -818,9 +1001,17 @@ pub struct JobPage {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TaskQuery {
+    /// Only tasks in these states (comma-separated).
+    #[param(
+        pattern = "^((queued|dispatched|running|done|failed|paused|cancelled)(,(queued|dispatched|running|done|failed|paused|cancelled))*)?$"
+    )]
     state: Option<String>,
+    /// Most tasks per page (1 to 10000); all when omitted.
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u64>,
-    cursor: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
+    cursor: Option<String>,
 }
 
 /// `GET /api/v1/jobs/{job_id}/tasks`: in frame order; `cursor` continues a previous page.
@@ -844,12 +1035,16 @@ pub async fn list_tasks(
     let record = jobs::get(&state.db, job_id).await?;
     let filter = tasks::TaskFilter {
         states: parse_states::<TaskState>(query.state.as_deref())?,
-        after_idx: query.cursor,
+        after_idx: query
+            .cursor
+            .as_deref()
+            .map(parse_number_cursor)
+            .transpose()?,
         limit,
     };
     let rows = tasks::list(&state.db, job_id, &filter).await?;
     let next_cursor = (rows.len() as u64 == limit)
-        .then(|| rows.last().map(|task| task.idx))
+        .then(|| rows.last().map(|task| task.idx.to_string()))
         .flatten();
     Ok(Json(TaskPage {
         tasks: rows

@@ -5,7 +5,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState};
@@ -235,6 +234,17 @@ pub async fn get_version(
     )))
 }
 
+/// Answer of `POST /api/v1/jobs/{job_id}/upgrade_jobtype`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct JobTypeUpgrade {
+    /// The job.
+    job_id: i64,
+    /// The version it was pinned to.
+    from_version: i32,
+    /// The version it is pinned to now.
+    jobtype_version: i32,
+}
+
 /// `POST /api/v1/jobs/{job_id}/upgrade_jobtype`: pin the job to its job type's newest version;
 /// tasks dispatched from now on run the new definition.
 #[utoipa::path(
@@ -243,12 +253,12 @@ pub async fn get_version(
     path = "/api/v1/jobs/{job_id}/upgrade_jobtype",
     tag = "jobs",
     params(("job_id" = i64, Path, description = "Job id")),
-    responses((status = 200, description = "The job's old and new version", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The job's old and new version", body = JobTypeUpgrade), super::openapi::Errors)
 )]
 pub async fn upgrade_job(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<JobTypeUpgrade>, ApiError> {
     let (from, to) = jobtypes::upgrade_job(&state.db, job_id).await?;
     state.dispatcher.job_changed(job_id);
     tracing::info!(
@@ -257,14 +267,17 @@ pub async fn upgrade_job(
         to,
         "job upgraded to its job type's newest version"
     );
-    Ok(Json(
-        json!({"job_id": job_id, "from_version": from, "jobtype_version": to}),
-    ))
+    Ok(Json(JobTypeUpgrade {
+        job_id,
+        from_version: from,
+        jobtype_version: to,
+    }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn a_definition_becomes_a_spec() {

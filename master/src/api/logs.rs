@@ -140,6 +140,32 @@ pub fn follow(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
+/// One attempt's log.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LogView {
+    /// The attempt.
+    attempt: i32,
+    /// The agent that ran it.
+    agent_id: String,
+    /// When its first output arrived (RFC 3339).
+    time_started: String,
+    /// Lines stored.
+    lines: i64,
+    /// Chunks stored.
+    chunks: i64,
+    /// The log as text.
+    text: String,
+    /// The log as CSV.
+    csv: String,
+}
+
+/// Answer of `GET /api/v1/jobs/{job_id}/tasks/{task_id}/logs`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LogList {
+    /// One log per attempt that printed something, in attempt order.
+    logs: Vec<LogView>,
+}
+
 /// `GET /api/v1/jobs/{job_id}/tasks/{task_id}/logs`: the task's logs, one per attempt that
 /// printed something, with the agent that ran it and how many lines it holds.
 #[utoipa::path(
@@ -151,12 +177,12 @@ pub fn follow(
         ("job_id" = i64, Path, description = "Job id (or title)"),
         ("task_id" = i64, Path, description = "Task id")
     ),
-    responses((status = 200, description = "The task's logs by attempt", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The task's logs by attempt", body = LogList), super::openapi::Errors)
 )]
 pub async fn list(
     axum::extract::State(state): axum::extract::State<super::AppState>,
     super::extract::ApiPath((job_id, task_id)): super::extract::ApiPath<(i64, i64)>,
-) -> Result<axum::Json<serde_json::Value>, ApiError> {
+) -> Result<axum::Json<LogList>, ApiError> {
     use sea_orm::ConnectionTrait as _;
     tasks::get(&state.db, job_id, task_id).await?;
     let rows = state
@@ -173,15 +199,15 @@ pub async fn list(
     let mut logs = Vec::with_capacity(rows.len());
     for row in &rows {
         let attempt: i32 = row.try_get("", "attempt")?;
-        logs.push(json!({
-            "attempt": attempt,
-            "agent_id": row.try_get::<String>("", "agent_id")?,
-            "time_started": rfc3339(row.try_get("", "time_created")?),
-            "lines": row.try_get::<i64>("", "n_lines")?,
-            "chunks": row.try_get::<i64>("", "n_chunks")?,
-            "text": format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={attempt}"),
-            "csv": format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={attempt}&format=csv"),
-        }));
+        logs.push(LogView {
+            attempt,
+            agent_id: row.try_get("", "agent_id")?,
+            time_started: rfc3339(row.try_get("", "time_created")?),
+            lines: row.try_get("", "n_lines")?,
+            chunks: row.try_get("", "n_chunks")?,
+            text: format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={attempt}"),
+            csv: format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={attempt}&format=csv"),
+        });
     }
-    Ok(axum::Json(json!({"logs": logs})))
+    Ok(axum::Json(LogList { logs }))
 }

@@ -29,6 +29,7 @@ pub struct PathMapBody {
     path_macos: Option<String>,
     /// Only agents with this tag use the map.
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,48}$")]
     tag: Option<String>,
 }
 

@@ -8,7 +8,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ConnectionTrait, Statement};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::AppState;
 use super::error::ApiError;
@@ -160,16 +159,27 @@ pub async fn get_queue(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewQueue {
+    /// Queue name.
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,48}$")]
     name: String,
+    /// Parent queue (default `root`).
     #[serde(default)]
     parent: Option<String>,
+    /// Shares go to higher priorities first.
     #[serde(default)]
+    #[schema(minimum = -1000, maximum = 1000)]
     priority: i32,
+    /// Share among siblings of the same priority (default 10).
     #[serde(default = "default_weight")]
+    #[schema(minimum = 1)]
     weight: i32,
+    /// Task slots kept for this queue while it has work.
     #[serde(default)]
+    #[schema(minimum = 0)]
     minimum_agents: Option<i32>,
+    /// Most task slots it may use.
     #[serde(default)]
+    #[schema(minimum = 0)]
     maximum_agents: Option<i32>,
 }
 
@@ -244,15 +254,24 @@ pub async fn create_queue(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QueuePatch {
+    /// New parent queue.
     #[serde(default)]
     parent: Option<String>,
+    /// New priority.
     #[serde(default)]
+    #[schema(minimum = -1000, maximum = 1000)]
     priority: Option<i32>,
+    /// New weight.
     #[serde(default)]
+    #[schema(minimum = 1)]
     weight: Option<i32>,
+    /// New minimum (`null` for none).
     #[serde(default, deserialize_with = "super::extract::explicit")]
+    #[schema(minimum = 0)]
     minimum_agents: Option<Option<i32>>,
+    /// New maximum (`null` for none).
     #[serde(default, deserialize_with = "super::extract::explicit")]
+    #[schema(minimum = 0)]
     maximum_agents: Option<Option<i32>>,
 }
 
@@ -397,13 +416,24 @@ pub async fn delete_queue(
     Ok(StatusCode::NO_CONTENT)
 }
 
-fn limit_json(limit: &crate::store::scheduling::LimitUse) -> Value {
-    json!({
-        "name": limit.name,
-        "max": limit.max_count,
-        "per_host": limit.per_host,
-        "in_use": limit.in_use,
-    })
+/// A limit and how much of it is in use.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LimitView {
+    /// Limit name.
+    name: String,
+    /// Units available farm-wide.
+    max: i64,
+    /// Counted once per host instead of once per task.
+    per_host: bool,
+    /// Units held now by dispatched and running tasks.
+    in_use: i64,
+}
+
+/// Answer of the limits endpoints.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LimitList {
+    /// Every limit, by name.
+    limits: Vec<LimitView>,
 }
 
 /// `GET /api/v1/limits`: every limit with its use.
@@ -411,13 +441,20 @@ fn limit_json(limit: &crate::store::scheduling::LimitUse) -> Value {
     get,
     path = "/api/v1/limits",
     tag = "limits",
-    responses((status = 200, description = "Every limit with its use", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Every limit with its use", body = LimitList), super::openapi::Errors)
 )]
-pub async fn list_limits(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let limits = limit_use(&state.db).await?;
-    Ok(Json(json!({
-        "limits": limits.iter().map(limit_json).collect::<Vec<_>>(),
-    })))
+pub async fn list_limits(State(state): State<AppState>) -> Result<Json<LimitList>, ApiError> {
+    let limits = limit_use(&state.db)
+        .await?
+        .into_iter()
+        .map(|limit| LimitView {
+            name: limit.name,
+            max: limit.max_count,
+            per_host: limit.per_host,
+            in_use: limit.in_use,
+        })
+        .collect();
+    Ok(Json(LimitList { limits }))
 }
 
 /// One limit's setting: a count, or `{"max": n, "per_host": bool}`.
@@ -443,12 +480,12 @@ pub enum LimitSetting {
     path = "/api/v1/limits",
     tag = "limits",
     request_body = std::collections::BTreeMap<String, LimitSetting>,
-    responses((status = 200, description = "Every limit with its use", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Every limit with its use", body = LimitList), super::openapi::Errors)
 )]
 pub async fn put_limits(
     State(state): State<AppState>,
     ApiJson(limits): ApiJson<BTreeMap<String, LimitSetting>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<LimitList>, ApiError> {
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let backend = backend_of(&transaction);
     for (name, setting) in &limits {
@@ -531,12 +568,68 @@ pub async fn delete_limit(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGroup {
+    /// Group title.
+    #[schema(min_length = 1, max_length = 255, pattern = "\\S")]
     title: String,
+    /// Owner (default: the caller).
     #[serde(default)]
     user: Option<String>,
 }
 
-async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<Value, ApiError> {
+/// A job named in a group's answer.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct GroupJob {
+    /// Job id.
+    id: i64,
+    /// Its title.
+    title: String,
+    /// Its state.
+    state: String,
+}
+
+/// A job group.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct GroupView {
+    /// Group id.
+    id: i64,
+    /// Its title.
+    title: String,
+    /// Who owns it (a submitter may change only their own).
+    user: Option<String>,
+    /// RFC 3339.
+    time_created: String,
+    /// Its jobs, oldest first.
+    jobs: Vec<GroupJob>,
+}
+
+/// Answer of `GET /api/v1/jobgroups`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct GroupList {
+    /// Groups, newest first.
+    jobgroups: Vec<GroupView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    next_cursor: Option<String>,
+}
+
+/// Filters of `GET /api/v1/jobgroups`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct GroupQuery {
+    /// Most groups per page (1 to 10000, default 100).
+    #[param(minimum = 1, maximum = 10000)]
+    limit: Option<u64>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
+    cursor: Option<String>,
+    /// Only groups this user owns.
+    user: Option<String>,
+}
+
+async fn group_view(
+    connection: &impl ConnectionTrait,
+    group_id: i64,
+) -> Result<GroupView, ApiError> {
     let backend = backend_of(connection);
     let row = connection
         .query_one_raw(sql(
@@ -559,21 +652,21 @@ async fn group_json(connection: &impl ConnectionTrait, group_id: i64) -> Result<
         .map_err(ApiError::from)?
         .into_iter()
         .map(|job| {
-            Ok(json!({
-                "id": job.try_get::<i64>("", "id")?,
-                "title": job.try_get::<String>("", "title")?,
-                "state": job.try_get::<String>("", "state")?,
-            }))
+            Ok(GroupJob {
+                id: job.try_get("", "id")?,
+                title: job.try_get("", "title")?,
+                state: job.try_get("", "state")?,
+            })
         })
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()
         .map_err(ApiError::from)?;
-    Ok(json!({
-        "id": row.try_get::<i64>("", "id").map_err(ApiError::from)?,
-        "title": row.try_get::<String>("", "title").map_err(ApiError::from)?,
-        "user": row.try_get::<Option<String>>("", "owner").map_err(ApiError::from)?,
-        "time_created": rfc3339(row.try_get::<i64>("", "time_created").map_err(ApiError::from)?),
-        "jobs": jobs,
-    }))
+    Ok(GroupView {
+        id: row.try_get("", "id").map_err(ApiError::from)?,
+        title: row.try_get("", "title").map_err(ApiError::from)?,
+        user: row.try_get("", "owner").map_err(ApiError::from)?,
+        time_created: rfc3339(row.try_get("", "time_created").map_err(ApiError::from)?),
+        jobs,
+    })
 }
 
 fn group_title(title: &str) -> Result<&str, ApiError> {
@@ -592,6 +685,7 @@ fn group_title(title: &str) -> Result<&str, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct GroupPatch {
     /// New title.
+    #[schema(min_length = 1, max_length = 255, pattern = "\\S")]
     title: String,
 }
 
@@ -603,13 +697,13 @@ pub struct GroupPatch {
     operation_id = "patch_group",
     params(("group_id" = i64, Path, description = "Group id")),
     request_body = GroupPatch,
-    responses((status = 200, description = "The group", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The group", body = GroupView), super::openapi::Errors)
 )]
 pub async fn patch_group(
     State(state): State<AppState>,
     ApiPath(group_id): ApiPath<i64>,
     ApiJson(patch): ApiJson<GroupPatch>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<GroupView>, ApiError> {
     let title = group_title(&patch.title)?;
     let updated = state
         .db
@@ -625,7 +719,7 @@ pub async fn patch_group(
             "job group {group_id} not found"
         )));
     }
-    Ok(Json(group_json(&state.db, group_id).await?))
+    Ok(Json(group_view(&state.db, group_id).await?))
 }
 
 /// `DELETE /api/v1/jobgroups/{group_id}`: the group goes; its jobs stay, in no group.
@@ -674,13 +768,13 @@ pub async fn delete_group(
     path = "/api/v1/jobgroups",
     tag = "groups",
     request_body = NewGroup,
-    responses((status = 201, description = "The group", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 201, description = "The group", body = GroupView), super::openapi::Errors)
 )]
 pub async fn create_group(
     State(state): State<AppState>,
     axum::Extension(principal): axum::Extension<crate::auth::Principal>,
     ApiJson(group): ApiJson<NewGroup>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<GroupView>), ApiError> {
     let title = group_title(&group.title)?;
     let owner = super::auth::submitting_user(&principal, group.user)?;
     let backend = backend_of(&state.db);
@@ -697,7 +791,7 @@ pub async fn create_group(
     let group_id: i64 = row.try_get("", "id").map_err(ApiError::from)?;
     Ok((
         StatusCode::CREATED,
-        Json(group_json(&state.db, group_id).await?),
+        Json(group_view(&state.db, group_id).await?),
     ))
 }
 
@@ -706,22 +800,50 @@ pub async fn create_group(
     get,
     path = "/api/v1/jobgroups",
     tag = "groups",
-    responses((status = 200, description = "Every group", body = serde_json::Value), super::openapi::Errors)
+    params(GroupQuery),
+    responses((status = 200, description = "A page of groups, newest first", body = GroupList), super::openapi::Errors)
 )]
-pub async fn list_groups(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub async fn list_groups(
+    State(state): State<AppState>,
+    super::extract::ApiQuery(query): super::extract::ApiQuery<GroupQuery>,
+) -> Result<Json<GroupList>, ApiError> {
+    let limit = super::jobs::page_size(query.limit)?;
+    let mut conditions = Vec::new();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    if let Some(cursor) = query.cursor.as_deref() {
+        conditions.push("id < ?");
+        values.push(super::jobs::parse_number_cursor(cursor)?.into());
+    }
+    if let Some(user) = query.user {
+        conditions.push("owner = ?");
+        values.push(user.into());
+    }
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    };
+    values.push((limit as i64).into());
     let rows = state
         .db
-        .query_all_raw(Statement::from_string(
+        .query_all_raw(sql(
             backend_of(&state.db),
-            "SELECT id FROM job_groups ORDER BY id DESC LIMIT 1000",
+            &format!("SELECT id FROM job_groups {filter} ORDER BY id DESC LIMIT ?"),
+            values,
         ))
         .await
         .map_err(ApiError::from)?;
     let mut groups = Vec::with_capacity(rows.len());
     for row in rows {
-        groups.push(group_json(&state.db, row.try_get("", "id").map_err(ApiError::from)?).await?);
+        groups.push(group_view(&state.db, row.try_get("", "id").map_err(ApiError::from)?).await?);
     }
-    Ok(Json(json!({ "jobgroups": groups })))
+    let next_cursor = (groups.len() as u64 == limit)
+        .then(|| groups.last().map(|group| group.id.to_string()))
+        .flatten();
+    Ok(Json(GroupList {
+        jobgroups: groups,
+        next_cursor,
+    }))
 }
 
 /// `GET /api/v1/jobgroups/{id}`.
@@ -730,13 +852,29 @@ pub async fn list_groups(State(state): State<AppState>) -> Result<Json<Value>, A
     path = "/api/v1/jobgroups/{group_id}",
     tag = "groups",
     params(("group_id" = i64, Path, description = "Group id")),
-    responses((status = 200, description = "The group with its jobs", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "The group with its jobs", body = GroupView), super::openapi::Errors)
 )]
 pub async fn get_group(
     State(state): State<AppState>,
     ApiPath(group_id): ApiPath<i64>,
-) -> Result<Json<Value>, ApiError> {
-    Ok(Json(group_json(&state.db, group_id).await?))
+) -> Result<Json<GroupView>, ApiError> {
+    Ok(Json(group_view(&state.db, group_id).await?))
+}
+
+/// An agent a task failed on.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FailedAgent {
+    /// Agent id.
+    id: String,
+    /// Its host name, while the agent is known.
+    hostname: Option<String>,
+}
+
+/// Answer of `GET /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FailedAgents {
+    /// By agent id.
+    failed_on_agents: Vec<FailedAgent>,
 }
 
 /// `GET /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents`: agents the task failed on; it is
@@ -746,12 +884,12 @@ pub async fn get_group(
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents",
     tag = "tasks",
     params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
-    responses((status = 200, description = "Agents the task failed on", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Agents the task failed on", body = FailedAgents), super::openapi::Errors)
 )]
 pub async fn failed_on_agents(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<FailedAgents>, ApiError> {
     crate::store::tasks::get(&state.db, job_id, task_id).await?;
     let rows = state
         .db
@@ -766,14 +904,16 @@ pub async fn failed_on_agents(
     let agents = rows
         .into_iter()
         .map(|row| {
-            Ok(json!({
-                "id": row.try_get::<String>("", "agent_id")?,
-                "hostname": row.try_get::<Option<String>>("", "hostname")?,
-            }))
+            Ok(FailedAgent {
+                id: row.try_get("", "agent_id")?,
+                hostname: row.try_get("", "hostname")?,
+            })
         })
         .collect::<Result<Vec<_>, sea_orm::DbErr>>()
         .map_err(ApiError::from)?;
-    Ok(Json(json!({ "failed_on_agents": agents })))
+    Ok(Json(FailedAgents {
+        failed_on_agents: agents,
+    }))
 }
 
 /// `DELETE /api/v1/jobs/{id}/tasks/{task_id}/failed_on_agents[/{agent_id}]`: forget them, so
@@ -807,7 +947,7 @@ pub async fn clear_failed_on_agents(
     delete,
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents/{agent_id}",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id"), ("agent_id" = String, Path, description = "Agent id (a UUID)")),
+    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id"), ("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
     responses((status = 204, description = "Forgotten"), super::openapi::Errors)
 )]
 pub async fn clear_failed_on_agent(
@@ -832,6 +972,34 @@ pub async fn clear_failed_on_agent(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// One attempt of a task.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AttemptView {
+    /// Attempt number, from 1.
+    attempt: i32,
+    /// The agent that held it.
+    agent_id: Option<String>,
+    /// How it ended (`done`, `failed`, `lost`, ...) or `running`.
+    state: String,
+    /// The process's exit code, if it exited.
+    exit_code: Option<i32>,
+    /// What went wrong.
+    error: Option<String>,
+    /// Peak resident memory of the task's processes, in MB.
+    peak_rss_mb: Option<i64>,
+    /// RFC 3339.
+    time_started: Option<String>,
+    /// RFC 3339.
+    time_finished: Option<String>,
+}
+
+/// Answer of `GET /api/v1/jobs/{id}/tasks/{task_id}/attempts`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct AttemptList {
+    /// In attempt order.
+    attempts: Vec<AttemptView>,
+}
+
 /// `GET /api/v1/jobs/{id}/tasks/{task_id}/attempts`: every finished attempt with its agent,
 /// outcome, exit code, error and peak memory.
 #[utoipa::path(
@@ -839,12 +1007,12 @@ pub async fn clear_failed_on_agent(
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/attempts",
     tag = "tasks",
     params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
-    responses((status = 200, description = "Every attempt of the task", body = serde_json::Value), super::openapi::Errors)
+    responses((status = 200, description = "Every attempt of the task", body = AttemptList), super::openapi::Errors)
 )]
 pub async fn attempts(
     State(state): State<AppState>,
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<AttemptList>, ApiError> {
     let task = crate::store::tasks::get(&state.db, job_id, task_id).await?;
     let rows = state
         .db
@@ -856,38 +1024,39 @@ pub async fn attempts(
         ))
         .await
         .map_err(ApiError::from)?;
-    let attempts = rows
+    let mut attempts = rows
         .into_iter()
         .map(|row| {
-            Ok(json!({
-                "attempt": row.try_get::<i32>("", "attempt")?,
-                "agent_id": row.try_get::<Option<String>>("", "agent_id")?,
-                "state": row.try_get::<String>("", "state")?,
-                "exit_code": row.try_get::<Option<i32>>("", "exit_code")?,
-                "error": row.try_get::<Option<String>>("", "error")?,
-                "peak_rss_mb": row.try_get::<Option<i64>>("", "peak_rss_mb")?,
-                "time_started": row.try_get::<Option<i64>>("", "time_started")?.map(rfc3339),
-                "time_finished": row.try_get::<Option<i64>>("", "time_finished")?.map(rfc3339),
-            }))
+            Ok(AttemptView {
+                attempt: row.try_get("", "attempt")?,
+                agent_id: row.try_get("", "agent_id")?,
+                state: row.try_get("", "state")?,
+                exit_code: row.try_get("", "exit_code")?,
+                error: row.try_get("", "error")?,
+                peak_rss_mb: row.try_get("", "peak_rss_mb")?,
+                time_started: row.try_get::<Option<i64>>("", "time_started")?.map(rfc3339),
+                time_finished: row
+                    .try_get::<Option<i64>>("", "time_finished")?
+                    .map(rfc3339),
+            })
         })
-        .collect::<Result<Vec<Value>, sea_orm::DbErr>>()
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
         .map_err(ApiError::from)?;
-    let mut attempts = attempts;
     // Failed and lost attempts are recorded as they end; the current one is the task itself.
     let current_recorded = attempts
         .iter()
-        .any(|attempt| attempt["attempt"].as_i64() == Some(i64::from(task.attempts)));
+        .any(|attempt| attempt.attempt == task.attempts);
     if !current_recorded && matches!(task.state.as_str(), "running" | "done") {
-        attempts.push(json!({
-            "attempt": task.attempts,
-            "agent_id": task.agent_id,
-            "state": task.state,
-            "exit_code": task.exit_code,
-            "error": Value::Null,
-            "peak_rss_mb": task.peak_rss_mb,
-            "time_started": task.time_started.map(rfc3339),
-            "time_finished": task.time_finished.map(rfc3339),
-        }));
+        attempts.push(AttemptView {
+            attempt: task.attempts,
+            agent_id: task.agent_id,
+            state: task.state,
+            exit_code: task.exit_code,
+            error: None,
+            peak_rss_mb: task.peak_rss_mb,
+            time_started: task.time_started.map(rfc3339),
+            time_finished: task.time_finished.map(rfc3339),
+        });
     }
-    Ok(Json(json!({ "attempts": attempts })))
+    Ok(Json(AttemptList { attempts }))
 }

@@ -49,6 +49,18 @@ pub enum CliCommand {
         /// Only jobs in these states (comma-separated).
         #[arg(long)]
         state: Option<String>,
+        /// Only jobs whose title contains this.
+        #[arg(long)]
+        title: Option<String>,
+        /// Only jobs of this user.
+        #[arg(long)]
+        user: Option<String>,
+        /// Only jobs in this queue.
+        #[arg(long)]
+        queue: Option<String>,
+        /// Order by `id`, `title`, `priority` or `state`; a leading `-` for descending.
+        #[arg(long, allow_hyphen_values = true)]
+        sort: Option<String>,
         /// How many.
         #[arg(long, default_value_t = 50)]
         limit: u64,
@@ -624,10 +636,29 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
                 return wait_for_job(&client, job_id).await;
             }
         }
-        CliCommand::Jobs { state, limit } => {
+        CliCommand::Jobs {
+            state,
+            title,
+            user,
+            queue,
+            sort,
+            limit,
+        } => {
             let mut path = format!("/api/v1/jobs?limit={limit}");
-            if let Some(state) = state {
-                path.push_str(&format!("&state={state}"));
+            for (name, value) in [
+                ("state", state),
+                ("title", title),
+                ("user", user),
+                ("queue", queue),
+                ("sort", sort),
+            ] {
+                if let Some(value) = value {
+                    let value = percent_encoding::utf8_percent_encode(
+                        &value,
+                        percent_encoding::NON_ALPHANUMERIC,
+                    );
+                    path.push_str(&format!("&{name}={value}"));
+                }
             }
             let answer: Value = client.get(&path).await?;
             if cli.json {

@@ -483,32 +483,101 @@ async fn insert_tasks(
     Ok(())
 }
 
+/// What a job list is ordered by; ties are broken by id in the same direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum JobSortKey {
+    /// Submission order.
+    #[default]
+    Id,
+    /// Title.
+    Title,
+    /// Priority.
+    Priority,
+    /// State name.
+    State,
+}
+
+impl JobSortKey {
+    /// Every key, by its name in `?sort=`.
+    pub const ALL: [(&'static str, Self); 4] = [
+        ("id", Self::Id),
+        ("title", Self::Title),
+        ("priority", Self::Priority),
+        ("state", Self::State),
+    ];
+
+    fn column(self) -> job::Column {
+        match self {
+            Self::Id => job::Column::Id,
+            Self::Title => job::Column::Title,
+            Self::Priority => job::Column::Priority,
+            Self::State => job::Column::State,
+        }
+    }
+
+    /// The sort value of `row`, as a cursor carries it.
+    #[must_use]
+    pub fn value_of(self, row: &job::Model) -> String {
+        match self {
+            Self::Id => row.id.to_string(),
+            Self::Title => row.title.clone(),
+            Self::Priority => row.priority.to_string(),
+            Self::State => row.state.clone(),
+        }
+    }
+}
+
+/// Where the previous page ended: its last job's id and sort value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobCursor {
+    /// Last job's id.
+    pub id: i64,
+    /// Last job's sort value (as [`JobSortKey::value_of`] writes it).
+    pub value: String,
+}
+
 /// Filters for listing jobs.
 #[derive(Debug, Clone, Default)]
 pub struct JobFilter {
     /// Only jobs in these states.
     pub states: Vec<JobState>,
-    /// Only jobs with ids below this (paging newest first).
-    pub before_id: Option<i64>,
+    /// Order.
+    pub sort: JobSortKey,
+    /// Largest first.
+    pub descending: bool,
+    /// Continue after this job.
+    pub after: Option<JobCursor>,
     /// Page size.
     pub limit: u64,
     /// Include hidden jobs.
     pub include_hidden: bool,
     /// Only jobs whose title contains this.
     pub title_contains: Option<String>,
+    /// Only jobs of this user.
+    pub user: Option<String>,
+    /// Only jobs in this queue.
+    pub queue_id: Option<i64>,
 }
 
-/// Jobs, newest first.
+/// Jobs in the filter's order, after its cursor.
 pub async fn list(connection: &DatabaseConnection, filter: &JobFilter) -> Result<Vec<JobRecord>> {
-    let mut query = job::Entity::find()
-        .order_by_desc(job::Column::Id)
-        .limit(filter.limit);
+    let order = if filter.descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
+    let column = filter.sort.column();
+    let mut query = job::Entity::find().order_by(column, order.clone());
+    if filter.sort != JobSortKey::Id {
+        query = query.order_by(job::Column::Id, order);
+    }
+    query = query.limit(filter.limit);
     if !filter.states.is_empty() {
         query = query
             .filter(job::Column::State.is_in(filter.states.iter().map(|state| state.as_str())));
     }
-    if let Some(before_id) = filter.before_id {
-        query = query.filter(job::Column::Id.lt(before_id));
+    if let Some(cursor) = &filter.after {
+        query = query.filter(keyset_after(filter.sort, filter.descending, cursor)?);
     }
     if !filter.include_hidden {
         query = query.filter(job::Column::Hidden.eq(false));
@@ -516,8 +585,53 @@ pub async fn list(connection: &DatabaseConnection, filter: &JobFilter) -> Result
     if let Some(text) = &filter.title_contains {
         query = query.filter(job::Column::Title.contains(text.as_str()));
     }
+    if let Some(user) = &filter.user {
+        query = query.filter(job::Column::User.eq(user.as_str()));
+    }
+    if let Some(queue_id) = filter.queue_id {
+        query = query.filter(job::Column::QueueId.eq(queue_id));
+    }
     let rows = query.all(connection).await?;
     records(connection, rows).await
+}
+
+/// `(key, id)` strictly after the cursor in the list's direction.
+fn keyset_after(
+    key: JobSortKey,
+    descending: bool,
+    cursor: &JobCursor,
+) -> Result<sea_orm::Condition> {
+    use sea_orm::Condition;
+    let value: sea_orm::Value = match key {
+        JobSortKey::Id => {
+            return Ok(Condition::all().add(if descending {
+                job::Column::Id.lt(cursor.id)
+            } else {
+                job::Column::Id.gt(cursor.id)
+            }));
+        }
+        JobSortKey::Priority => cursor
+            .value
+            .parse::<i32>()
+            .map_err(|_| StoreError::Invalid {
+                field: "cursor",
+                message: format!(
+                    "`{}` does not continue a list sorted by priority",
+                    cursor.value
+                ),
+            })?
+            .into(),
+        JobSortKey::Title | JobSortKey::State => cursor.value.clone().into(),
+    };
+    let column = key.column();
+    let (beyond, id_beyond) = if descending {
+        (column.lt(value.clone()), job::Column::Id.lt(cursor.id))
+    } else {
+        (column.gt(value.clone()), job::Column::Id.gt(cursor.id))
+    };
+    Ok(Condition::any()
+        .add(beyond)
+        .add(Condition::all().add(column.eq(value)).add(id_beyond)))
 }
 
 /// One job.

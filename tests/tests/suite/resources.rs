@@ -343,3 +343,133 @@ async fn job_groups_gather_jobs_and_can_be_renamed_and_deleted() -> anyhow::Resu
     );
     Ok(())
 }
+
+/// Every page of `path` (which has a `?`), following `next_cursor`: the ids in order.
+async fn all_pages(farm: &TestFarm, path: &str, list: &str) -> anyhow::Result<Vec<Value>> {
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..100 {
+        let page_path = match &cursor {
+            None => path.to_owned(),
+            Some(cursor) => format!(
+                "{path}&cursor={}",
+                percent_encoding::utf8_percent_encode(cursor, percent_encoding::NON_ALPHANUMERIC)
+            ),
+        };
+        let (status, page) = send(farm, Method::GET, &page_path, None).await?;
+        assert_eq!(status, 200, "{page_path}: {page}");
+        items.extend(page[list].as_array().cloned().unwrap_or_default());
+        cursor = page["next_cursor"].as_str().map(str::to_owned);
+        if cursor.is_none() {
+            return Ok(items);
+        }
+    }
+    anyhow::bail!("{path} did not end within 100 pages")
+}
+
+#[tokio::test]
+async fn job_lists_filter_by_user_and_queue_and_page_through_any_sort_order() -> anyhow::Result<()>
+{
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let (status, _) = send(
+        &farm,
+        Method::POST,
+        "/api/v1/jobqueues",
+        Some(json!({"name": "lighting"})),
+    )
+    .await?;
+    assert_eq!(status, 201);
+    // Eleven jobs with repeated priorities and titles, so ties must be broken by id.
+    let mut submitted = Vec::new();
+    for index in 0..11_i64 {
+        let mut job = TestFarm::command_job(&format!("shot {}", index % 4), &["true"], 1, 1, 1);
+        job["priority"] = json!((index % 3) * 10);
+        job["user"] = json!(if index % 2 == 0 { "ana" } else { "ben" });
+        if index >= 8 {
+            job["queue"] = json!("lighting");
+        }
+        let created = farm.submit_job(&job).await?;
+        submitted.push(created);
+    }
+    let ids = |jobs: &[Value]| -> Vec<i64> {
+        jobs.iter()
+            .map(|job| job["id"].as_i64().unwrap_or_default())
+            .collect()
+    };
+
+    for (sort, key) in [
+        ("priority", "priority"),
+        ("-priority", "priority"),
+        ("title", "title"),
+        ("-title", "title"),
+        ("id", "id"),
+        ("state", "state"),
+    ] {
+        let paged = all_pages(&farm, &format!("/api/v1/jobs?limit=3&sort={sort}"), "jobs").await?;
+        let mut expected = submitted.clone();
+        let descending = sort.starts_with('-');
+        expected.sort_by(|left, right| {
+            let order = match key {
+                "priority" => left[key].as_i64().cmp(&right[key].as_i64()),
+                "id" => std::cmp::Ordering::Equal,
+                _ => left[key].as_str().cmp(&right[key].as_str()),
+            }
+            .then(left["id"].as_i64().cmp(&right["id"].as_i64()));
+            if descending { order.reverse() } else { order }
+        });
+        assert_eq!(ids(&paged), ids(&expected), "sorted by {sort}, 3 a page");
+    }
+    // The default is newest first.
+    let (_, newest) = send(&farm, Method::GET, "/api/v1/jobs", None).await?;
+    let mut newest_first = ids(&submitted);
+    newest_first.reverse();
+    assert_eq!(ids(newest["jobs"].as_array().expect("jobs")), newest_first);
+
+    let bens = all_pages(&farm, "/api/v1/jobs?limit=2&user=ben&sort=title", "jobs").await?;
+    assert_eq!(bens.len(), 5);
+    assert!(bens.iter().all(|job| job["user"] == "ben"), "{bens:?}");
+    let lighting = all_pages(&farm, "/api/v1/jobs?queue=lighting&sort=-priority", "jobs").await?;
+    assert_eq!(lighting.len(), 3);
+    assert!(lighting.iter().all(|job| job["queue"] == "lighting"));
+    let (status, none) = send(&farm, Method::GET, "/api/v1/jobs?queue=nowhere", None).await?;
+    assert_eq!((status, none["jobs"].clone()), (200, json!([])));
+
+    for bad in [
+        "/api/v1/jobs?sort=colour",
+        "/api/v1/jobs?sort=priority&cursor=12",
+        "/api/v1/jobs?sort=priority&cursor=12:high",
+        "/api/v1/jobs?cursor=abc",
+    ] {
+        let (status, answer) = send(&farm, Method::GET, bad, None).await?;
+        assert!(
+            (400..500).contains(&status) && answer["error"].is_string(),
+            "{bad}: {status} {answer}"
+        );
+    }
+    let (status, answer) = send(&farm, Method::GET, "/api/v1/agents?sort=-free_ram", None).await?;
+    assert_eq!(status, 200, "{answer}");
+    let (status, _) = send(&farm, Method::GET, "/api/v1/agents?sort=colour", None).await?;
+    assert!((400..500).contains(&status));
+
+    // Job groups page newest first and filter by owner.
+    for title in ["one", "two", "three"] {
+        let (status, _) = send(
+            &farm,
+            Method::POST,
+            "/api/v1/jobgroups",
+            Some(json!({"title": title})),
+        )
+        .await?;
+        assert_eq!(status, 201);
+    }
+    let groups = all_pages(&farm, "/api/v1/jobgroups?limit=2", "jobgroups").await?;
+    let titles: Vec<&str> = groups.iter().filter_map(|g| g["title"].as_str()).collect();
+    assert_eq!(titles, ["three", "two", "one"]);
+    let (_, nobody) = send(&farm, Method::GET, "/api/v1/jobgroups?user=nobody", None).await?;
+    assert_eq!(nobody["jobgroups"], json!([]));
+    Ok(())
+}
