@@ -138,6 +138,12 @@ impl App {
         let (loops_trigger, loops_shutdown) = shutdown_channel();
         let dispatcher = tokio::spawn(self.dispatcher.run(loops_shutdown.clone()));
         let activity = self.ingester.activity();
+        let changes = self.ingester.changes();
+        let statistics = tokio::spawn(crate::statistics::run(
+            self.db.clone(),
+            self.config.statistics(),
+            loops_shutdown.clone(),
+        ));
         let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
         let housekeeping = tokio::spawn(crate::notify::run(
             self.db.clone(),
@@ -153,6 +159,12 @@ impl App {
 
         let state = AppState {
             activity,
+            changes,
+            management: api::farm::ManagementApi::new(
+                &self.config.rabbitmq_api,
+                &self.config.amqp_url,
+                &self.config.namespace,
+            ),
             auth_required: !self.config.no_auth,
             ldap: self.ldap.clone(),
             db: self.db.clone(),
@@ -170,7 +182,7 @@ impl App {
         loops_trigger.trigger();
         let grace = self.config.shutdown_grace();
         let stopped = tokio::time::timeout(grace, async {
-            let _ = tokio::join!(dispatcher, ingester, leases, housekeeping);
+            let _ = tokio::join!(dispatcher, ingester, leases, housekeeping, statistics);
         })
         .await;
         if stopped.is_err() {

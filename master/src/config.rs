@@ -203,6 +203,24 @@ pub struct ServeConfig {
     /// Seconds to wait for in-flight work at shutdown.
     #[arg(long, env = "WARREN_SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace_secs: u64,
+
+    /// RabbitMQ's management API (and UI), for queue depths on the dashboard; it is reached with
+    /// the credentials of the AMQP URL.
+    #[arg(
+        long,
+        env = "WARREN_RABBITMQ_API",
+        default_value = "http://127.0.0.1:15672"
+    )]
+    pub rabbitmq_api: String,
+
+    /// Seconds between statistics samples (task counts per queue, agents by state, each agent's
+    /// free RAM and load).
+    #[arg(long = "statistics-interval", env = "WARREN_STATISTICS_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub statistics_interval_secs: u64,
+
+    /// Days statistics samples are kept.
+    #[arg(long, env = "WARREN_STATISTICS_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
+    pub statistics_retention_days: u64,
 }
 
 impl ServeConfig {
@@ -216,6 +234,15 @@ impl ServeConfig {
     #[must_use]
     pub const fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
+    }
+
+    /// How often statistics are sampled and how long they are kept.
+    #[must_use]
+    pub const fn statistics(&self) -> crate::statistics::StatisticsSettings {
+        crate::statistics::StatisticsSettings {
+            interval: Duration::from_secs(self.statistics_interval_secs),
+            retention: Duration::from_secs(self.statistics_retention_days * 24 * 3600),
+        }
     }
 }
 

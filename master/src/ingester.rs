@@ -116,8 +116,9 @@ pub struct Ingester {
     /// `(job, agent)` pairs that may have a row in `job_agent_failures`; a success clears the
     /// row only when the pair is here, so the common case costs no statement.
     streaks: std::sync::Mutex<Option<BTreeSet<(i64, String)>>>,
-    /// Counts committed batches, so live views (log follow, the web UI) know when to look.
-    activity: tokio::sync::watch::Sender<u64>,
+    /// Counts committed batches (and, through [`Ingester::changes`], API writes), so live views
+    /// (log follow, the web UI) know when to look.
+    activity: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Ingester {
@@ -136,7 +137,7 @@ impl Ingester {
             dispatcher,
             stats: Arc::new(IngestStats::default()),
             streaks: std::sync::Mutex::new(None),
-            activity: tokio::sync::watch::Sender::new(0),
+            activity: Arc::new(tokio::sync::watch::Sender::new(0)),
         }
     }
 
@@ -144,6 +145,12 @@ impl Ingester {
     #[must_use]
     pub fn activity(&self) -> tokio::sync::watch::Receiver<u64> {
         self.activity.subscribe()
+    }
+
+    /// The sender behind [`Ingester::activity`], for others that change the farm.
+    #[must_use]
+    pub fn changes(&self) -> Arc<tokio::sync::watch::Sender<u64>> {
+        self.activity.clone()
     }
 
     /// The ingester's counters.

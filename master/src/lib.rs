@@ -18,7 +18,9 @@ pub mod leases;
 pub mod logging;
 pub mod notify;
 pub mod scheduler;
+pub mod statistics;
 pub mod store;
+pub mod ui;
 pub mod users_cli;
 
 pub use app::App;

@@ -12,6 +12,7 @@ mod m20261123_000003_add_agent_tag_overrides;
 mod m20261123_000004_add_scheduling;
 mod m20261123_000005_add_auth;
 mod m20261123_000006_add_path_maps;
+mod m20261201_000007_add_statistics;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_add_scheduling::Migration),
             Box::new(m20261123_000005_add_auth::Migration),
             Box::new(m20261123_000006_add_path_maps::Migration),
+            Box::new(m20261201_000007_add_statistics::Migration),
         ]
     }
 }

@@ -9,7 +9,13 @@ use serde::Deserialize;
 
 /// Warren's render-node daemon: runs the tasks this node can run, as many as fit.
 #[derive(Debug, Parser)]
-#[command(name = "warren-worker", version, about, long_about = None)]
+#[command(
+    name = "warren-worker",
+    version,
+    about,
+    long_about = None,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     /// What to do; `run` when omitted.
     #[command(subcommand)]

@@ -481,6 +481,9 @@ pub struct JobView {
     progress: f64,
     tasks: TaskCountsView,
     parents: Vec<i64>,
+    /// Jobs that wait for this one; only in the answer for one job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    children: Option<Vec<i64>>,
     depends_on: Option<Value>,
     num_tiles: Option<i32>,
     run_as_group: Option<String>,
@@ -622,6 +625,7 @@ pub fn job_json(record: &JobRecord, capabilities: &[warren_shared::AgentCapabili
             cancelled: job.n_cancelled,
         },
         parents: record.parents.clone(),
+        children: None,
         depends_on: job
             .frame_parent_id
             .map(|parent| json!({"job": parent, "mode": "frame"})),
@@ -641,6 +645,7 @@ pub async fn job_view(
     capabilities: &[warren_shared::AgentCapabilities],
 ) -> Result<JobView, ApiError> {
     let mut view = job_json(record, capabilities);
+    view.children = Some(children_of(state, record.job.id).await?);
     if view.blocked_reason.is_none() {
         view.blocked_reason = scheduling::hold_reason(&state.db, record).await?;
     } else if let Some(reason) = scheduling::hold_reason(&state.db, record).await?
@@ -649,6 +654,23 @@ pub async fn job_view(
         view.blocked_reason = Some(reason);
     }
     Ok(view)
+}
+
+async fn children_of(state: &AppState, job_id: i64) -> Result<Vec<i64>, ApiError> {
+    use sea_orm::ConnectionTrait as _;
+    let rows = state
+        .db
+        .query_all_raw(crate::db::sql(
+            crate::db::backend_of(&state.db),
+            "SELECT job_id FROM job_parents WHERE parent_id = ? \
+             UNION SELECT id AS job_id FROM jobs WHERE frame_parent_id = ? ORDER BY job_id",
+            vec![job_id.into(), job_id.into()],
+        ))
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get::<i64>("", "job_id"))
+        .collect::<Result<_, _>>()?)
 }
 
 async fn capabilities(state: &AppState) -> Result<Vec<warren_shared::AgentCapabilities>, ApiError> {

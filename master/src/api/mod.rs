@@ -6,6 +6,7 @@ mod catalog;
 mod control;
 pub mod error;
 mod extract;
+pub mod farm;
 mod jobs;
 mod jobtypes;
 mod logs;
@@ -30,6 +31,11 @@ pub use error::ApiError;
 pub struct AppState {
     /// Changes whenever the ingester commits events: live views wait on it.
     pub activity: tokio::sync::watch::Receiver<u64>,
+    /// Bumped after committed events and after every successful change through the API, for
+    /// `/api/v1/events`.
+    pub changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
+    /// RabbitMQ's management API, for queue depths.
+    pub management: farm::ManagementApi,
     /// Whether requests must authenticate (false with `--no-auth`).
     pub auth_required: bool,
     /// Checks passwords of users without a Warren password, when LDAP is configured.
@@ -61,6 +67,10 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            announce_changes,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             auth::authenticate,
         ))
         .layer(DefaultBodyLimit::max(max_body_bytes))
@@ -68,7 +78,8 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             refuse_oversized(max_body_bytes, request, next)
         }))
         .with_state(state.clone())
-        .merge(openapi::docs_routes());
+        .merge(openapi::docs_routes())
+        .merge(crate::ui::routes());
     // Titles are resolved before routing, which only a layer around the whole router can do.
     let resolved = tower_layer::Layer::layer(
         &axum::middleware::from_fn_with_state(state, titles::resolve_job_titles),
@@ -148,6 +159,29 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::get_user, auth::patch_user, auth::delete_user))
         .routes(routes!(auth::list_tokens, auth::create_token))
         .routes(routes!(auth::delete_token))
+        .routes(routes!(farm::events))
+        .routes(routes!(farm::queue_counts))
+        .routes(routes!(farm::task_statistics))
+        .routes(routes!(farm::agent_statistics))
+        .routes(routes!(farm::agent_samples))
+        .routes(routes!(farm::broker_queues))
+}
+
+/// After a change made through the API succeeds, tell live views (`/api/v1/events`).
+async fn announce_changes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !matches!(
+        *request.method(),
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let response = next.run(request).await;
+    if writes && response.status().is_success() {
+        state.changes.send_modify(|seq| *seq += 1);
+    }
+    response
 }
 
 /// Most bytes of a refused body read and thrown away so the client sees the answer.

@@ -103,6 +103,7 @@ impl Modify for Security {
         (name = "pathmaps", description = "One storage root as each operating system sees it"),
         (name = "auth", description = "Login sessions"),
         (name = "users", description = "Users and their API tokens"),
+        (name = "farm", description = "Live changes, statistics over time and broker queue depths"),
     )
 )]
 pub struct ApiDoc;

@@ -1,0 +1,510 @@
+//! The farm at a glance: live change notifications over Server-Sent Events
+//! (`/api/v1/events`), statistics over time (`/api/v1/statistics/...`), and the depth of the
+//! farm's RabbitMQ queues from the broker's management API (`/api/v1/broker/queues`).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use sea_orm::{ConnectionTrait as _, QueryResult};
+use serde::{Deserialize, Serialize};
+
+use super::extract::{ApiPath, ApiQuery};
+use super::{ApiError, AppState};
+use crate::db::{backend_of, now_us, rfc3339, sql};
+
+/// Changes closer together than this reach clients as one event.
+const DEBOUNCE: Duration = Duration::from_millis(250);
+/// A `change` event at least this often, for changes this master did not see (another replica
+/// ingested them).
+const MAX_QUIET: Duration = Duration::from_secs(5);
+
+/// `GET /api/v1/events`: a `change` event (`{"seq": n}`) whenever jobs, tasks or agents
+/// changed, at most four times a second; clients then read what they show again.
+#[utoipa::path(
+    get,
+    path = "/api/v1/events",
+    tag = "farm",
+    operation_id = "farm_events",
+    responses(
+        (status = 200, description = "Server-Sent Events: `change` events", content_type = "text/event-stream", body = String),
+        super::openapi::Errors
+    )
+)]
+pub async fn events(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let changes = state.changes.subscribe();
+    let stream = futures_util::stream::unfold((changes, true), |(mut changes, first)| async move {
+        if !first {
+            let _ = tokio::time::timeout(MAX_QUIET, changes.changed()).await;
+            tokio::time::sleep(DEBOUNCE).await;
+        }
+        let seq = *changes.borrow_and_update();
+        let event = Event::default()
+            .event("change")
+            .data(serde_json::json!({ "seq": seq }).to_string());
+        Some((Ok(event), (changes, false)))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// How far back a statistics query looks.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct Window {
+    /// Hours back from now (1 to 744, default 6).
+    #[param(minimum = 1, maximum = 744)]
+    hours: Option<u32>,
+}
+
+impl Window {
+    fn since(&self) -> Result<i64, ApiError> {
+        let hours = self.hours.unwrap_or(6);
+        if !(1..=744).contains(&hours) {
+            return Err(ApiError::invalid(
+                "hours",
+                format!("`hours` must be between 1 and 744, got {hours}"),
+            ));
+        }
+        Ok(now_us() - i64::from(hours) * 3_600_000_000)
+    }
+}
+
+/// Task counts of one queue now.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueCounts {
+    /// Queue name.
+    queue: String,
+    /// Waiting to run (queued or handed to the broker).
+    queued: i64,
+    /// Running.
+    running: i64,
+    /// Done.
+    done: i64,
+    /// Failed.
+    failed: i64,
+    /// Paused.
+    paused: i64,
+    /// Cancelled.
+    cancelled: i64,
+}
+
+/// Answer of `GET /api/v1/statistics/queues`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueCountList {
+    /// Every queue, by name.
+    queues: Vec<QueueCounts>,
+}
+
+/// `GET /api/v1/statistics/queues`: tasks by state in each queue, now.
+#[utoipa::path(
+    get,
+    path = "/api/v1/statistics/queues",
+    tag = "farm",
+    operation_id = "queue_counts",
+    responses((status = 200, description = "Tasks by state per queue", body = QueueCountList), super::openapi::Errors)
+)]
+pub async fn queue_counts(State(state): State<AppState>) -> Result<Json<QueueCountList>, ApiError> {
+    let rows = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            "SELECT q.name, \
+             CAST(COALESCE(SUM(j.n_queued + j.n_dispatched), 0) AS BIGINT) AS queued, \
+             CAST(COALESCE(SUM(j.n_running), 0) AS BIGINT) AS running, \
+             CAST(COALESCE(SUM(j.n_done), 0) AS BIGINT) AS done, \
+             CAST(COALESCE(SUM(j.n_failed), 0) AS BIGINT) AS failed, \
+             CAST(COALESCE(SUM(j.n_paused), 0) AS BIGINT) AS paused, \
+             CAST(COALESCE(SUM(j.n_cancelled), 0) AS BIGINT) AS cancelled \
+             FROM job_queues q LEFT JOIN jobs j ON j.queue_id = q.id GROUP BY q.id, q.name ORDER BY q.name",
+            Vec::new(),
+        ))
+        .await?;
+    let queues = rows
+        .iter()
+        .map(|row| {
+            Ok(QueueCounts {
+                queue: row.try_get("", "name")?,
+                queued: count(row, "queued")?,
+                running: count(row, "running")?,
+                done: count(row, "done")?,
+                failed: count(row, "failed")?,
+                paused: count(row, "paused")?,
+                cancelled: count(row, "cancelled")?,
+            })
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()?;
+    Ok(Json(QueueCountList { queues }))
+}
+
+fn count(row: &QueryResult, column: &str) -> Result<i64, sea_orm::DbErr> {
+    row.try_get("", column)
+}
+
+/// One queue's sample.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueSample {
+    /// When (RFC 3339).
+    time: String,
+    /// Queue name.
+    queue: String,
+    /// Waiting to run.
+    queued: i64,
+    /// Running.
+    running: i64,
+    /// Done.
+    done: i64,
+    /// Failed.
+    failed: i64,
+    /// Paused.
+    paused: i64,
+    /// Cancelled.
+    cancelled: i64,
+    /// Tasks that finished successfully since the sample before.
+    finished_done: i64,
+    /// Tasks that failed for good since the sample before.
+    finished_failed: i64,
+}
+
+/// Answer of `GET /api/v1/statistics/tasks`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QueueSamples {
+    /// Oldest first.
+    samples: Vec<QueueSample>,
+}
+
+/// `GET /api/v1/statistics/tasks`: task counts per queue over time, with the tasks that
+/// finished between samples (the farm's throughput).
+#[utoipa::path(
+    get,
+    path = "/api/v1/statistics/tasks",
+    tag = "farm",
+    operation_id = "task_statistics",
+    params(Window),
+    responses((status = 200, description = "Samples, oldest first", body = QueueSamples), super::openapi::Errors)
+)]
+pub async fn task_statistics(
+    State(state): State<AppState>,
+    ApiQuery(window): ApiQuery<Window>,
+) -> Result<Json<QueueSamples>, ApiError> {
+    let rows = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            "SELECT s.time, q.name, s.queued, s.running, s.done, s.failed, s.paused, s.cancelled, \
+             s.finished_done, s.finished_failed FROM queue_samples s JOIN job_queues q ON q.id = s.queue_id \
+             WHERE s.time >= ? ORDER BY s.time, q.name",
+            vec![window.since()?.into()],
+        ))
+        .await?;
+    let samples = rows
+        .iter()
+        .map(|row| {
+            Ok(QueueSample {
+                time: rfc3339(row.try_get("", "time")?),
+                queue: row.try_get("", "name")?,
+                queued: row.try_get("", "queued")?,
+                running: row.try_get("", "running")?,
+                done: row.try_get("", "done")?,
+                failed: row.try_get("", "failed")?,
+                paused: row.try_get("", "paused")?,
+                cancelled: row.try_get("", "cancelled")?,
+                finished_done: row.try_get("", "finished_done")?,
+                finished_failed: row.try_get("", "finished_failed")?,
+            })
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()?;
+    Ok(Json(QueueSamples { samples }))
+}
+
+/// Agents by state at one time.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentStateSample {
+    /// When (RFC 3339).
+    time: String,
+    /// Online and idle.
+    online: i64,
+    /// Running tasks.
+    running: i64,
+    /// Not heard from.
+    offline: i64,
+    /// Disabled.
+    disabled: i64,
+}
+
+/// Answer of `GET /api/v1/statistics/agents`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentStateSamples {
+    /// Oldest first.
+    samples: Vec<AgentStateSample>,
+}
+
+/// `GET /api/v1/statistics/agents`: agents by state over time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/statistics/agents",
+    tag = "farm",
+    operation_id = "agent_statistics",
+    params(Window),
+    responses((status = 200, description = "Samples, oldest first", body = AgentStateSamples), super::openapi::Errors)
+)]
+pub async fn agent_statistics(
+    State(state): State<AppState>,
+    ApiQuery(window): ApiQuery<Window>,
+) -> Result<Json<AgentStateSamples>, ApiError> {
+    let rows = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            "SELECT time, online, running, offline, disabled FROM agent_state_samples \
+             WHERE time >= ? ORDER BY time",
+            vec![window.since()?.into()],
+        ))
+        .await?;
+    let samples = rows
+        .iter()
+        .map(|row| {
+            Ok(AgentStateSample {
+                time: rfc3339(row.try_get("", "time")?),
+                online: row.try_get("", "online")?,
+                running: row.try_get("", "running")?,
+                offline: row.try_get("", "offline")?,
+                disabled: row.try_get("", "disabled")?,
+            })
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()?;
+    Ok(Json(AgentStateSamples { samples }))
+}
+
+/// One agent's figures at one time.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentSample {
+    /// When (RFC 3339).
+    time: String,
+    /// Free RAM, MB.
+    free_ram: i64,
+    /// Load average.
+    load: f64,
+    /// Tasks it was running.
+    running_tasks: i64,
+}
+
+/// Answer of `GET /api/v1/agents/{agent_id}/statistics`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct AgentSamples {
+    /// Oldest first.
+    samples: Vec<AgentSample>,
+}
+
+/// `GET /api/v1/agents/{agent_id}/statistics`: an agent's free RAM, load and running tasks
+/// over time.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agents/{agent_id}/statistics",
+    tag = "agents",
+    operation_id = "agent_samples",
+    params(("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)"), Window),
+    responses((status = 200, description = "Samples, oldest first", body = AgentSamples), super::openapi::Errors)
+)]
+pub async fn agent_samples(
+    State(state): State<AppState>,
+    ApiPath(agent_id): ApiPath<String>,
+    ApiQuery(window): ApiQuery<Window>,
+) -> Result<Json<AgentSamples>, ApiError> {
+    let agent_id = uuid::Uuid::parse_str(&agent_id)
+        .map_err(|_| ApiError::BadRequest(format!("`{agent_id}` is not an agent id (a UUID)")))?
+        .to_string();
+    crate::store::agents::get(&state.db, &agent_id).await?;
+    let rows = state
+        .db
+        .query_all_raw(sql(
+            backend_of(&state.db),
+            "SELECT time, free_ram, load, running_tasks FROM agent_samples \
+             WHERE agent_id = ? AND time >= ? ORDER BY time",
+            vec![agent_id.into(), window.since()?.into()],
+        ))
+        .await?;
+    let samples = rows
+        .iter()
+        .map(|row| {
+            Ok(AgentSample {
+                time: rfc3339(row.try_get("", "time")?),
+                free_ram: row.try_get("", "free_ram")?,
+                load: row.try_get("", "load")?,
+                running_tasks: row.try_get("", "running_tasks")?,
+            })
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()?;
+    Ok(Json(AgentSamples { samples }))
+}
+
+/// Where the broker's management API is and how to log in to it.
+#[derive(Debug, Clone)]
+pub struct ManagementApi {
+    /// Base URL, e.g. `http://127.0.0.1:15672`.
+    pub base: String,
+    /// User and password (those of the AMQP URL).
+    pub user: String,
+    /// Password.
+    pub password: String,
+    /// The virtual host Warren uses.
+    pub vhost: String,
+    /// The farm's namespace: only its queues are shown.
+    pub namespace: String,
+    /// The HTTP client.
+    pub http: reqwest::Client,
+}
+
+impl ManagementApi {
+    /// From the management API's base URL and the AMQP URL whose credentials and vhost it uses.
+    pub fn new(base: &str, amqp_url: &str, namespace: &str) -> Self {
+        let (user, password, vhost) = amqp_parts(amqp_url);
+        Self {
+            base: base.trim_end_matches('/').to_owned(),
+            user,
+            password,
+            vhost,
+            namespace: namespace.to_owned(),
+            http: reqwest::Client::builder()
+                .timeout(Duration::from_secs(5))
+                .build()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// User, password and vhost of an AMQP URL (RabbitMQ's defaults where absent).
+fn amqp_parts(url: &str) -> (String, String, String) {
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let (user, password) = match authority.rsplit_once('@') {
+        Some((credentials, _)) => match credentials.split_once(':') {
+            Some((user, password)) => (decode(user), decode(password)),
+            None => (decode(credentials), String::new()),
+        },
+        None => ("guest".to_owned(), "guest".to_owned()),
+    };
+    let path = path.split('?').next().unwrap_or_default();
+    let vhost = if path.is_empty() {
+        "/".to_owned()
+    } else {
+        decode(path)
+    };
+    (user, password, vhost)
+}
+
+/// One RabbitMQ queue of the farm.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BrokerQueue {
+    /// Queue name.
+    name: String,
+    /// Messages waiting.
+    messages_ready: i64,
+    /// Messages delivered and not yet acknowledged.
+    messages_unacknowledged: i64,
+    /// Consumers.
+    consumers: i64,
+}
+
+/// Answer of `GET /api/v1/broker/queues`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BrokerQueues {
+    /// The farm's queues, by name.
+    queues: Vec<BrokerQueue>,
+    /// RabbitMQ's management UI.
+    management_url: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct ManagementQueue {
+    name: String,
+    #[serde(default)]
+    messages_ready: i64,
+    #[serde(default)]
+    messages_unacknowledged: i64,
+    #[serde(default)]
+    consumers: i64,
+}
+
+/// `GET /api/v1/broker/queues`: the farm's RabbitMQ queues with their depths, from the
+/// management API (503 when it cannot be reached).
+#[utoipa::path(
+    get,
+    path = "/api/v1/broker/queues",
+    tag = "farm",
+    operation_id = "broker_queues",
+    responses((status = 200, description = "Queue depths", body = BrokerQueues), super::openapi::Errors)
+)]
+pub async fn broker_queues(State(state): State<AppState>) -> Result<Json<BrokerQueues>, ApiError> {
+    let api = &state.management;
+    let vhost =
+        percent_encoding::utf8_percent_encode(&api.vhost, percent_encoding::NON_ALPHANUMERIC);
+    let unavailable = |error: &dyn std::fmt::Display| {
+        tracing::debug!(error = %error, "RabbitMQ's management API cannot be read");
+        ApiError::Unavailable(format!(
+            "RabbitMQ's management API at {} cannot be read (is the rabbitmq_management plugin enabled?)",
+            api.base
+        ))
+    };
+    let response = api
+        .http
+        .get(format!(
+            "{}/api/queues/{vhost}?columns=name,messages_ready,messages_unacknowledged,consumers",
+            api.base
+        ))
+        .basic_auth(&api.user, Some(&api.password))
+        .send()
+        .await
+        .map_err(|error| unavailable(&error))?;
+    if !response.status().is_success() {
+        return Err(unavailable(&response.status()));
+    }
+    let all: Vec<ManagementQueue> = response.json().await.map_err(|error| unavailable(&error))?;
+    let prefix = format!("{}.", api.namespace);
+    let mut queues: Vec<BrokerQueue> = all
+        .into_iter()
+        .filter(|queue| queue.name.starts_with(&prefix))
+        .map(|queue| BrokerQueue {
+            name: queue.name,
+            messages_ready: queue.messages_ready,
+            messages_unacknowledged: queue.messages_unacknowledged,
+            consumers: queue.consumers,
+        })
+        .collect();
+    queues.sort_by(|left, right| left.name.cmp(&right.name));
+    Ok(Json(BrokerQueues {
+        queues,
+        management_url: format!("{}/#/queues", api.base),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::amqp_parts;
+
+    #[test]
+    fn credentials_and_vhost_come_from_the_amqp_url() {
+        assert_eq!(
+            amqp_parts("amqp://guest:guest@127.0.0.1:5672/%2f"),
+            ("guest".into(), "guest".into(), "/".into())
+        );
+        assert_eq!(
+            amqp_parts("amqps://farm:p%40ss@rabbit:5671/render?heartbeat=30"),
+            ("farm".into(), "p@ss".into(), "render".into())
+        );
+        assert_eq!(
+            amqp_parts("amqp://rabbit"),
+            ("guest".into(), "guest".into(), "/".into())
+        );
+    }
+}

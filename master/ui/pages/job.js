@@ -1,0 +1,332 @@
+// One job: its facts and progress, actions, parents and children, a task grid coloured by state
+// (virtualised: only the visible cells exist, fetched a window at a time, so a 100,000-task job
+// scrolls as fast as a small one), and the selected task's attempts and live log.
+
+import { canChangeJob, del, get, patch, post, query } from '../api.js';
+import { badge, duration, fill, h, progress, stateSymbol, time, toast } from '../dom.js';
+
+const CELL_W = 74;
+const ROW_H = 38;
+const OVERSCAN_ROWS = 3;
+
+export async function render(main, params, jobId) {
+  const base = `/api/v1/jobs/${jobId}`;
+  let job = await get(base);
+  let selectedIndex = params.has('task') ? Number(params.get('task')) : null;
+  const tasks = new Map();
+  let taskFollow = null;
+
+  const heading = h('h1');
+  const facts = h('div', { class: 'panel' });
+  const actions = h('div', { class: 'row toolbar', role: 'toolbar', 'aria-label': 'Job actions' });
+  const deps = h('div', { class: 'panel' });
+  const gridWrap = h('div', {
+    class: 'task-grid-wrap', role: 'grid', tabindex: 0,
+    'aria-label': 'Tasks: arrow keys move, Enter shows the task',
+  });
+  const grid = h('div', { class: 'task-grid', role: 'rowgroup' });
+  gridWrap.append(grid);
+  const detail = h('div', { class: 'panel task-detail' }, h('p', { class: 'muted' }, 'Select a task to see its attempts and log.'));
+  const legend = h('div', { class: 'legend', 'aria-hidden': 'true' },
+    ['queued', 'dispatched', 'running', 'done', 'failed', 'paused', 'cancelled'].map(badge));
+
+  fill(main, heading, actions,
+    h('div', { class: 'grid2' }, facts, deps),
+    h('h2', {}, 'Tasks'), legend, gridWrap,
+    h('h2', {}, 'Task'), detail);
+
+  function drawHeader() {
+    fill(heading, `Job ${job.id}: ${job.title}`, badge(job.state), progress(job));
+    fill(facts,
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'User'), h('dd', {}, job.user || '—'),
+        h('dt', {}, 'Queue'), h('dd', {}, job.queue),
+        h('dt', {}, 'Job type'), h('dd', {}, `${job.jobtype} v${job.jobtype_version}`),
+        h('dt', {}, 'Frames'), h('dd', {}, `${job.start}–${job.end} by ${job.by}, ${job.batch} per task (${job.tasks.total} tasks)`),
+        h('dt', {}, 'Priority / weight'), h('dd', { 'data-field': 'priority' }, `${job.priority} / ${job.weight}`),
+        h('dt', {}, 'Needs'), h('dd', {}, `${job.cpus} CPU, ${job.ram} MB, class ${job.class}`),
+        h('dt', {}, 'Submitted'), h('dd', {}, time(job.time_submitted)),
+        h('dt', {}, 'Started'), h('dd', {}, time(job.time_started)),
+        h('dt', {}, 'Finished'), h('dd', {}, time(job.time_finished)),
+        job.blocked_reason ? [h('dt', {}, 'Waiting because'), h('dd', { class: 'blocked' }, job.blocked_reason)] : null,
+        job.notes ? [h('dt', {}, 'Notes'), h('dd', {}, job.notes)] : null));
+    drawActions();
+    drawDeps();
+  }
+
+  function drawActions() {
+    if (!canChangeJob(job)) {
+      fill(actions);
+      return;
+    }
+    const act = (label, run, attributes = {}) => h('button', {
+      type: 'button', ...attributes,
+      onclick: async () => {
+        try {
+          await run();
+          toast(`${label}: job ${job.id}`);
+          await refresh();
+        } catch (error) {
+          toast(`${label}: ${error.message}`, 'error');
+        }
+      },
+    }, label);
+    const paused = job.state === 'paused';
+    const over = ['done', 'failed', 'cancelled'].includes(job.state);
+    const priority = h('input', { type: 'number', min: -1000, max: 1000, value: job.priority, 'aria-label': 'Priority', style: 'width:6em' });
+    fill(actions,
+      paused
+        ? act('Resume', () => post(`${base}/resume`))
+        : act('Pause', () => post(`${base}/pause`), { disabled: over }),
+      act('Cancel', () => post(`${base}/cancel`), { disabled: over }),
+      act('Rerun', () => post(`${base}/rerun`)),
+      act('Rerun failed', () => post(`${base}/rerun_failed`), { disabled: !job.tasks.failed }),
+      h('span', { class: 'row' }, priority, act('Set priority', () => patch(base, { priority: Number(priority.value) }))),
+      h('span', { class: 'spacer' }),
+      h('button', {
+        type: 'button', class: 'danger',
+        onclick: async () => {
+          if (!window.confirm(`Delete job ${job.id} and its logs?`)) return;
+          try {
+            await del(base);
+            toast(`Deleted job ${job.id}`);
+            location.hash = '#/jobs';
+          } catch (error) {
+            toast(error.message, 'error');
+          }
+        },
+      }, 'Delete'));
+  }
+
+  function drawDeps() {
+    const node = (id, self = false) => h('div', { class: `node${self ? ' self' : ''}` },
+      self ? `Job ${id}` : h('a', { href: `#/jobs/${id}` }, `Job ${id}`));
+    const parents = job.parents || [];
+    if (job.depends_on && !parents.includes(job.depends_on.job)) parents.push(job.depends_on.job);
+    const children = job.children || [];
+    fill(deps,
+      h('h2', {}, 'Dependencies'),
+      parents.length || children.length
+        ? h('div', { class: 'deps', role: 'img', 'aria-label': `Parents ${parents.join(', ') || 'none'}; children ${children.join(', ') || 'none'}` },
+          h('div', { class: 'col' }, parents.length ? parents.map((id) => node(id)) : h('span', { class: 'muted' }, 'no parents')),
+          h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
+          h('div', { class: 'col' }, node(job.id, true)),
+          h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
+          h('div', { class: 'col' }, children.length ? children.map((id) => node(id)) : h('span', { class: 'muted' }, 'no children')))
+        : h('p', { class: 'muted' }, 'No parents and no children.'));
+  }
+
+  // The task grid.
+  const total = () => job.tasks.total;
+  const columns = () => Math.max(1, Math.floor((gridWrap.clientWidth - 8) / CELL_W));
+
+  function visibleRange() {
+    const cols = columns();
+    const firstRow = Math.max(0, Math.floor(gridWrap.scrollTop / ROW_H) - OVERSCAN_ROWS);
+    const lastRow = Math.ceil((gridWrap.scrollTop + gridWrap.clientHeight) / ROW_H) + OVERSCAN_ROWS;
+    return [firstRow * cols, Math.min(total(), (lastRow + 1) * cols)];
+  }
+
+  function label(task) {
+    if (!task) return '…';
+    const frames = task.frame_first === task.frame_last ? `${task.frame_first}` : `${task.frame_first}–${task.frame_last}`;
+    return task.tile !== null && task.tile !== undefined ? `${frames} t${task.tile}` : frames;
+  }
+
+  function drawGrid() {
+    const cols = columns();
+    grid.style.height = `${Math.ceil(total() / cols) * ROW_H}px`;
+    const [start, end] = visibleRange();
+    const cells = [];
+    for (let index = start; index < end; index += 1) {
+      const task = tasks.get(index);
+      const state = task ? task.state : 'loading';
+      const cell = h('div', {
+        class: `task-cell ${state}`, role: 'gridcell', 'data-index': index, 'data-state': state,
+        'aria-selected': index === selectedIndex ? 'true' : 'false',
+        title: task ? `Frames ${label(task)}: ${state}${task.agent_id ? ` on ${task.agent_id}` : ''}, attempt ${task.attempts}` : 'loading',
+        style: `left:${4 + (index % cols) * CELL_W}px;top:${4 + Math.floor(index / cols) * ROW_H}px`,
+        onclick: () => select(index),
+      },
+      h('span', { class: 'sym', 'aria-hidden': 'true' }, task ? stateSymbol(state) : ''),
+      h('span', {}, label(task)),
+      h('br'),
+      h('span', { class: 'state-name' }, task ? state : ''));
+      cells.push(cell);
+    }
+    fill(grid, cells);
+  }
+
+  let fetching = null;
+  async function loadVisible(force = false) {
+    const [start, end] = visibleRange();
+    let first = start;
+    while (!force && first < end && tasks.has(first)) first += 1;
+    if (first >= end) {
+      drawGrid();
+      return;
+    }
+    const key = `${first}:${end}`;
+    if (fetching === key && !force) return;
+    fetching = key;
+    const answer = await get(`${base}/tasks${query({ cursor: first > 0 ? first - 1 : undefined, limit: Math.max(1, end - first) })}`);
+    for (const task of answer.tasks) tasks.set(task.index, task);
+    fetching = null;
+    drawGrid();
+  }
+
+  let scrollPending = false;
+  gridWrap.addEventListener('scroll', () => {
+    if (scrollPending) return;
+    scrollPending = true;
+    requestAnimationFrame(() => {
+      scrollPending = false;
+      drawGrid();
+      loadVisible();
+    });
+  });
+  const resize = new ResizeObserver(() => { drawGrid(); loadVisible(); });
+  resize.observe(gridWrap);
+
+  gridWrap.addEventListener('keydown', (event) => {
+    const cols = columns();
+    const moves = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: cols, ArrowUp: -cols, Home: -Infinity, End: Infinity };
+    if (event.key in moves) {
+      const from = selectedIndex ?? 0;
+      let to = from + moves[event.key];
+      if (!Number.isFinite(to)) to = to > 0 ? total() - 1 : 0;
+      to = Math.min(total() - 1, Math.max(0, to));
+      event.preventDefault();
+      select(to, { scroll: true });
+    } else if (event.key === 'Enter' && selectedIndex !== null) {
+      select(selectedIndex);
+    }
+  });
+
+  async function select(index, { scroll = false } = {}) {
+    selectedIndex = index;
+    if (scroll) {
+      const top = Math.floor(index / columns()) * ROW_H;
+      if (top < gridWrap.scrollTop || top + ROW_H > gridWrap.scrollTop + gridWrap.clientHeight) {
+        gridWrap.scrollTop = top - ROW_H;
+      }
+    }
+    history.replaceState(null, '', `#/jobs/${job.id}?task=${index}`);
+    drawGrid();
+    await loadVisible();
+    await showTask();
+  }
+
+  // The selected task.
+  let shownAttempt = null;
+  async function showTask(refreshOnly = false) {
+    if (selectedIndex === null) return;
+    let task = tasks.get(selectedIndex);
+    if (!task) {
+      const answer = await get(`${base}/tasks${query({ cursor: selectedIndex > 0 ? selectedIndex - 1 : undefined, limit: 1 })}`);
+      task = answer.tasks[0];
+      if (!task) return;
+      tasks.set(task.index, task);
+    }
+    const attempts = await get(`${base}/tasks/${task.id}/attempts`);
+    const latest = task.attempts;
+    const info = h('dl', { class: 'facts' },
+      h('dt', {}, 'Task'), h('dd', {}, `${task.id} (index ${task.index})`),
+      h('dt', {}, 'Frames'), h('dd', {}, label(task)),
+      h('dt', {}, 'State'), h('dd', { 'data-field': 'task-state' }, badge(task.state)),
+      h('dt', {}, 'Agent'), h('dd', {}, task.agent_id ? h('a', { href: `#/agents/${task.agent_id}` }, task.agent_id) : '—'),
+      h('dt', {}, 'Attempts'), h('dd', {}, `${task.attempts} (${task.failures} failed)`),
+      h('dt', {}, 'Time'), h('dd', {}, task.time_started ? duration(task.time_started, task.time_finished) : '—'),
+      h('dt', {}, 'Started'), h('dd', {}, time(task.time_started)),
+      h('dt', {}, 'Finished'), h('dd', {}, time(task.time_finished)),
+      task.last_error ? [h('dt', {}, 'Error'), h('dd', { class: 'error-box' }, task.last_error)] : null,
+      task.peak_rss_mb ? [h('dt', {}, 'Peak memory'), h('dd', {}, `${task.peak_rss_mb} MB`)] : null);
+    const history_ = h('table', { class: 'list', 'aria-label': 'Attempts' },
+      h('thead', {}, h('tr', {}, ['#', 'State', 'Agent', 'Exit', 'Error', 'Started', 'Finished'].map((name) => h('th', {}, name)))),
+      h('tbody', {}, attempts.attempts.map((attempt) => h('tr', {},
+        h('td', {}, attempt.attempt),
+        h('td', {}, attempt.state),
+        h('td', {}, attempt.agent_id ? h('a', { href: `#/agents/${attempt.agent_id}` }, attempt.agent_id.slice(0, 8)) : '—'),
+        h('td', {}, attempt.exit_code ?? '—'),
+        h('td', {}, attempt.error || ''),
+        h('td', {}, time(attempt.time_started)),
+        h('td', {}, time(attempt.time_finished))))));
+    const rerun = canChangeJob(job)
+      ? h('button', {
+        type: 'button',
+        onclick: async () => {
+          try {
+            await post(`${base}/tasks/${task.id}/rerun`);
+            toast(`Task ${task.id} queued again`);
+            await refresh();
+          } catch (error) {
+            toast(error.message, 'error');
+          }
+        },
+      }, 'Rerun task')
+      : null;
+    if (refreshOnly && shownAttempt === latest) {
+      fill(detail.querySelector('.task-info'), info);
+      fill(detail.querySelector('.task-attempts'), history_);
+      return;
+    }
+    const log = h('pre', { class: 'log', tabindex: 0, 'aria-label': 'Log', 'aria-live': 'off' });
+    fill(detail,
+      h('div', { class: 'grid2' },
+        h('div', {}, h('div', { class: 'task-info' }, info), rerun),
+        h('div', { class: 'task-attempts' }, history_)),
+      h('h2', {}, `Log of attempt ${latest || '—'}`, task.state === 'running' ? h('span', { class: 'muted' }, ' (following)') : null),
+      log);
+    shownAttempt = latest;
+    showLog(task, latest, log);
+  }
+
+  function showLog(task, attempt, log) {
+    if (taskFollow) taskFollow.close();
+    taskFollow = null;
+    if (!attempt) {
+      fill(log, 'No attempt yet.');
+      return;
+    }
+    const url = `${base}/tasks/${task.id}/log`;
+    if (task.state === 'running' || task.state === 'dispatched') {
+      fill(log);
+      taskFollow = new EventSource(`${url}?follow=true&attempt=${attempt}`);
+      taskFollow.addEventListener('line', (event) => {
+        const line = JSON.parse(event.data);
+        const atBottom = log.scrollTop + log.clientHeight >= log.scrollHeight - 4;
+        log.append(h('span', { class: line.stream, 'data-line': line.line }, `${line.message}\n`));
+        if (atBottom) log.scrollTop = log.scrollHeight;
+      });
+      taskFollow.addEventListener('end', () => {
+        if (taskFollow) taskFollow.close();
+        taskFollow = null;
+      });
+      return;
+    }
+    fetch(`${url}?attempt=${attempt}`, { credentials: 'same-origin' })
+      .then((response) => (response.ok ? response.text() : response.json().then((body) => body.error)))
+      .then((text) => fill(log, text || '(empty)'))
+      .catch((error) => fill(log, error.message));
+  }
+
+  async function refresh() {
+    job = await get(base);
+    drawHeader();
+    tasks.clear();
+    await loadVisible(true);
+    if (selectedIndex !== null) await showTask(true);
+  }
+
+  drawHeader();
+  drawGrid();
+  await loadVisible(true);
+  if (selectedIndex !== null) await showTask();
+  return {
+    refresh,
+    leave() {
+      resize.disconnect();
+      if (taskFollow) taskFollow.close();
+    },
+  };
+}
