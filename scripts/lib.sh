@@ -27,8 +27,16 @@ wait_for_port() {
   done
 }
 
-# A RabbitMQ on 127.0.0.1:5672: use the running one, start the installed one, or install it.
+# A RabbitMQ on 127.0.0.1:5672: use the running one, start the installed one, or install it;
+# with its management plugin (the UI and the dashboard's queue depths) when it can be enabled.
 ensure_rabbitmq() {
+  start_rabbitmq || return 1
+  if ! port_open 127.0.0.1 15672; then
+    as_root rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null 2>&1 || true
+  fi
+}
+
+start_rabbitmq() {
   if port_open 127.0.0.1 5672; then return 0; fi
   if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
     apt_install rabbitmq-server || { log "RabbitMQ is missing and cannot be installed here: run 'sudo apt-get install rabbitmq-server'"; return 1; }
@@ -43,7 +51,6 @@ ensure_rabbitmq() {
     log "RabbitMQ did not start; see /var/log/rabbitmq/"
     return 1
   fi
-  as_root rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null 2>&1 || true
 }
 
 # Export WARREN_TEST_DATABASE_URL when a PostgreSQL server is (or can be made) reachable.
@@ -75,4 +82,19 @@ ensure_slapd_for_tests() {
   if [ -x /usr/sbin/slapd ] && command -v ldapadd >/dev/null 2>&1; then return 0; fi
   echo "slapd slapd/no_configuration boolean true" | as_root debconf-set-selections 2>/dev/null || true
   apt_install slapd ldap-utils || { log "slapd cannot be installed here: the LDAP test will fail"; return 1; }
+}
+
+# Debian's Chromium and playwright-core (from npm, into tests/ui/node_modules) for the browser
+# tests of the web UI.
+ensure_browser_for_tests() {
+  if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium || { log "Chromium cannot be installed here: the browser tests will fail"; return 1; }
+  fi
+  if [ ! -d "$(warren_root)/tests/ui/node_modules/playwright-core" ]; then
+    if ! command -v npm >/dev/null 2>&1; then
+      apt_install nodejs npm || { log "Node.js cannot be installed here: the browser tests will fail"; return 1; }
+    fi
+    log "installing playwright-core into tests/ui/node_modules"
+    (cd "$(warren_root)/tests/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 }

@@ -28,6 +28,8 @@ const ROUTES = [
 
 const main = document.getElementById('main');
 let current = null;
+/** Counts navigations, so a page that finishes loading after the user moved on is dropped. */
+let navigation = 0;
 let refreshing = false;
 let refreshAgain = false;
 let events = null;
@@ -41,6 +43,7 @@ function location_() {
 
 async function route() {
   const { path, params } = location_();
+  const mine = ++navigation;
   if (current && current.leave) current.leave();
   current = null;
   if (path === '/login') {
@@ -53,6 +56,7 @@ async function route() {
     goToLogin();
     return;
   }
+  if (mine !== navigation) return;
   showChrome(true);
   openEvents();
   const match = ROUTES.find(([pattern]) => pattern.test(path));
@@ -70,9 +74,16 @@ async function route() {
   const captures = path.match(pattern).slice(1);
   fill(main, h('p', { class: 'muted' }, 'Loading…'));
   try {
-    current = (await render(main, params, ...captures)) || null;
+    const page = (await render(main, params, ...captures)) || null;
+    if (mine !== navigation) {
+      if (page && page.leave) page.leave();
+      return;
+    }
+    current = page;
   } catch (error) {
-    fill(main, h('h1', {}, 'Cannot show this page'), h('p', { class: 'error-box' }, error.message));
+    if (mine === navigation) {
+      fill(main, h('h1', {}, 'Cannot show this page'), h('p', { class: 'error-box' }, error.message));
+    }
   }
 }
 

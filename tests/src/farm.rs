@@ -397,6 +397,61 @@ impl TestFarm {
         Ok(())
     }
 
+    /// Send `token` with every request the farm's helpers make from now on.
+    pub fn authenticate(&mut self, token: &str) -> anyhow::Result<()> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::AUTHORIZATION,
+            reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))?,
+        );
+        self.http = reqwest::Client::builder()
+            .default_headers(headers)
+            .build()?;
+        Ok(())
+    }
+
+    /// `warren-master user ...` against the farm's database: its output.
+    pub async fn master_user(
+        &self,
+        args: &[&str],
+        stdin: Option<&str>,
+    ) -> anyhow::Result<std::process::Output> {
+        use tokio::io::AsyncWriteExt as _;
+        let mut child = Command::new(bin_path("warren-master")?)
+            .arg("user")
+            .args(args)
+            .env("WARREN_DATABASE_URL", self.database.url())
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let mut input = child.stdin.take().context("a piped stdin")?;
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).await?;
+        }
+        drop(input);
+        Ok(child.wait_with_output().await?)
+    }
+
+    /// Make an admin with the admin command (with `password`, or tokens only) and a token for
+    /// them; returns the token.
+    pub async fn first_admin(&self, name: &str, password: Option<&str>) -> anyhow::Result<String> {
+        let mut args = vec!["add", name, "--role", "admin"];
+        if password.is_some() {
+            args.push("--password-stdin");
+        }
+        let added = self.master_user(&args, password).await?;
+        anyhow::ensure!(added.status.success(), "cannot add {name}: {added:?}");
+        let token = self
+            .master_user(&["token", name, "--name", "tests"], None)
+            .await?;
+        anyhow::ensure!(token.status.success(), "cannot make a token: {token:?}");
+        let token = String::from_utf8(token.stdout)?.trim().to_owned();
+        anyhow::ensure!(token.starts_with("wrn_"), "not a token: {token}");
+        Ok(token)
+    }
+
     /// Start one more worker with extra flags; returns its index.
     pub async fn start_worker(&mut self, extra_args: &[&str]) -> anyhow::Result<usize> {
         let worker_idx = self.workers.len();

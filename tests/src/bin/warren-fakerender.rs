@@ -28,6 +28,10 @@ struct Args {
     /// Lines of progress output to print.
     #[arg(long, default_value_t = 0)]
     lines: u64,
+    /// Seconds between progress lines (each is written out at once), so the output trickles
+    /// like a renderer's.
+    #[arg(long, default_value_t = 0.0)]
+    interval: f64,
     /// Print lines as fast as possible for `duration` seconds (or `lines` lines).
     #[arg(long)]
     spew: bool,
@@ -106,6 +110,10 @@ fn main() -> std::process::ExitCode {
             let _ = writeln!(out, "progress {line_idx} {filler}");
             if args.stderr {
                 eprintln!("warning {line_idx}");
+            }
+            if args.interval > 0.0 {
+                let _ = out.flush();
+                std::thread::sleep(Duration::from_secs_f64(args.interval));
             }
         }
     }

@@ -26,33 +26,12 @@ async fn master_user(
     args: &[&str],
     stdin: Option<&str>,
 ) -> anyhow::Result<Output> {
-    use tokio::io::AsyncWriteExt as _;
-    let mut child = tokio::process::Command::new(bin_path("warren-master")?)
-        .arg("user")
-        .args(args)
-        .env("WARREN_DATABASE_URL", farm.database_url())
-        .env("RUST_LOG", "warn")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()?;
-    let mut input = child.stdin.take().expect("a piped stdin");
-    if let Some(text) = stdin {
-        input.write_all(text.as_bytes()).await?;
-    }
-    drop(input);
-    Ok(child.wait_with_output().await?)
+    farm.master_user(args, stdin).await
 }
 
 /// Make the first admin with the admin command; returns its token.
 async fn first_admin(farm: &TestFarm) -> anyhow::Result<String> {
-    let added = master_user(farm, &["add", "root", "--role", "admin"], None).await?;
-    assert!(added.status.success(), "{added:?}");
-    let token = master_user(farm, &["token", "root", "--name", "tests"], None).await?;
-    assert!(token.status.success(), "{token:?}");
-    let token = String::from_utf8(token.stdout)?.trim().to_owned();
-    assert!(token.starts_with("wrn_"), "{token}");
-    Ok(token)
+    farm.first_admin("root", None).await
 }
 
 /// Call the API with a bearer token (or none); the status and the JSON answer.

@@ -14,6 +14,7 @@ mod resources;
 mod routing;
 mod scheduling;
 mod tidy;
+mod ui;
 
 /// The PostgreSQL variant of a test runs when `WARREN_TEST_DATABASE_URL` names a server
 /// (`scripts/test` sets it whenever one is reachable).

@@ -1,0 +1,233 @@
+// Browser scenarios for Warren's web UI. Each drives the real UI of a live master (with real
+// workers and RabbitMQ) like a user would, and checks the outcome through the REST API.
+//
+// The farm comes from the environment:
+//   WARREN_URL            the master, e.g. http://127.0.0.1:41234
+//   WARREN_TOKEN          an admin's API token, for setting up and checking through the API
+//   WARREN_ADMIN, WARREN_ADMIN_PASSWORD    an admin who logs in to the UI
+//   WARREN_VIEWER, WARREN_VIEWER_PASSWORD  a viewer
+//   WARREN_FAKERENDER     the stand-in renderer
+//   WARREN_UI_TIMEZONE    the browser's time zone
+
+const env = process.env;
+const base = env.WARREN_URL;
+/** The browser's time zone: not the machine's, so times shown in UTC would be caught. */
+export const TIMEZONE = env.WARREN_UI_TIMEZONE || 'Asia/Tokyo';
+
+class Failure extends Error {}
+
+function check(condition, message) {
+  if (!condition) throw new Failure(message);
+}
+
+/** Call the API with the admin's token. */
+async function api(method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${env.WARREN_TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  const answer = text ? JSON.parse(text) : null;
+  if (!response.ok) throw new Failure(`${method} ${path}: ${response.status} ${text}`);
+  return answer;
+}
+
+/** Poll `probe` until it returns a truthy value, for at most `seconds`. */
+async function until(what, probe, seconds = 60) {
+  const deadline = Date.now() + seconds * 1000;
+  let last;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (last) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Failure(`timed out after ${seconds} s waiting for ${what} (last: ${JSON.stringify(last)})`);
+}
+
+function renderJob(title, { frames = 1, seconds = 0.2, lines = 0, interval = 0 } = {}) {
+  return {
+    title, start: 1, end: frames, batch: 1,
+    data: {
+      argv: [env.WARREN_FAKERENDER, '--duration', String(seconds), '--lines', String(lines), '--interval', String(interval)],
+    },
+  };
+}
+
+async function login(page, username, password) {
+  await page.goto(`${base}/`);
+  await page.locator('input[name=username]').fill(username);
+  await page.locator('input[name=password]').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+}
+
+async function show(page, hash) {
+  await page.evaluate((target) => { location.hash = target; }, hash);
+}
+
+/** A job submitted while the jobs page is open reaches 100% there without a reload. */
+async function progress(page) {
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, '#/jobs');
+  await page.locator('table.jobs').waitFor();
+  await page.evaluate(() => { window.warrenNotReloaded = true; });
+  const job = await api('POST', '/api/v1/jobs', renderJob('ui progress', { frames: 6, seconds: 0.5 }));
+  const row = page.locator(`tr[data-job-id="${job.id}"]`);
+  await row.waitFor();
+  const bar = row.locator('[role=progressbar]');
+  const seen = new Set();
+  await until('the progress bar to reach 100%', async () => {
+    const value = await bar.getAttribute('aria-valuenow');
+    seen.add(value);
+    return value === '100';
+  }, 120);
+  await row.locator('.badge[data-state=done]').waitFor();
+  check(await page.evaluate(() => window.warrenNotReloaded === true), 'the page reloaded');
+  check((await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done', 'the API says the job is done');
+  console.log(`progress values seen: ${[...seen].join(', ')}`);
+}
+
+/** A running task's log shows new lines as the task prints them. */
+async function liveLog(page) {
+  const job = await api('POST', '/api/v1/jobs', renderJob('ui log', { lines: 120, interval: 0.5 }));
+  await until('the task to run', async () => (await api('GET', `/api/v1/jobs/${job.id}/tasks`)).tasks[0].state === 'running');
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, `#/jobs/${job.id}?task=0`);
+  const lines = page.locator('pre.log span[data-line]');
+  await lines.first().waitFor({ timeout: 60_000 });
+  const before = await lines.count();
+  await until('more log lines to appear', async () => (await lines.count()) > before + 2, 60);
+  const after = await lines.count();
+  check(await lines.nth(after - 1).textContent(), 'the newest line has text');
+  console.log(`log lines: ${before} then ${after}`);
+  await api('POST', `/api/v1/jobs/${job.id}/cancel`);
+}
+
+/** The job page's Pause button pauses the job; two jobs are cancelled together from the list. */
+async function pauseAndBulkCancel(page) {
+  const paused = await api('POST', '/api/v1/jobs', renderJob('ui pause', { frames: 20, seconds: 5 }));
+  const first = await api('POST', '/api/v1/jobs', renderJob('ui bulk one', { frames: 20, seconds: 5 }));
+  const second = await api('POST', '/api/v1/jobs', renderJob('ui bulk two', { frames: 20, seconds: 5 }));
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, `#/jobs/${paused.id}`);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await until('the API to say the job is paused', async () => (await api('GET', `/api/v1/jobs/${paused.id}`)).state === 'paused');
+  await page.getByRole('button', { name: 'Resume', exact: true }).waitFor();
+
+  await show(page, '#/jobs');
+  for (const job of [first, second]) {
+    await page.locator(`tr[data-job-id="${job.id}"] input[type=checkbox]`).check();
+  }
+  const bulk = page.getByRole('region', { name: 'Actions on selected jobs' });
+  await bulk.getByText('2 selected').waitFor();
+  await bulk.getByRole('button', { name: 'Cancel', exact: true }).click();
+  for (const job of [first, second]) {
+    await until(`job ${job.id} to be cancelled`, async () => (await api('GET', `/api/v1/jobs/${job.id}`)).state === 'cancelled');
+    await page.locator(`tr[data-job-id="${job.id}"] .badge[data-state=cancelled]`).waitFor();
+  }
+  check((await api('GET', `/api/v1/jobs/${paused.id}`)).state === 'paused', 'the paused job was left alone');
+  await api('POST', `/api/v1/jobs/${paused.id}/cancel`);
+}
+
+/** An agent disabled on its page takes no work until it is enabled again. */
+async function disableAgent(page) {
+  const { agents } = await api('GET', '/api/v1/agents');
+  check(agents.length === 1, `one agent, found ${agents.length}`);
+  const agent = agents[0];
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, `#/agents/${agent.id}`);
+  await page.getByRole('button', { name: 'Disable', exact: true }).click();
+  await until('the API to say the agent is disabled', async () => (await api('GET', `/api/v1/agents/${agent.id}`)).disabled === true);
+  await page.getByRole('heading', { name: agent.hostname }).locator('.badge[data-state=disabled]').waitFor();
+
+  const job = await api('POST', '/api/v1/jobs', renderJob('ui after disable'));
+  const waiting = await until('the job to wait for an agent', async () => {
+    const now = await api('GET', `/api/v1/jobs/${job.id}`);
+    return now.tasks.queued === 1 && now.blocked_reason ? now : null;
+  });
+  console.log(`while disabled: ${waiting.blocked_reason}`);
+  const held = await api('GET', `/api/v1/agents/${agent.id}/tasks`);
+  check(!held.tasks.some((task) => task.job_id === job.id), 'the disabled agent took no task of the job');
+
+  await page.getByRole('button', { name: 'Enable', exact: true }).click();
+  await until('the job to run once the agent is enabled', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done');
+}
+
+const CHANGING = [
+  'Pause', 'Resume', 'Cancel', 'Rerun', 'Rerun failed', 'Delete', 'Set priority', 'Move',
+  'Disable', 'Enable', 'Check software', 'Save', 'Add queue', 'Forget agent', 'Rerun task', 'Add',
+  'Add user',
+];
+
+/** A viewer sees nothing that would change the farm, and the API refuses them anyway. */
+async function viewer(page) {
+  const job = await api('POST', '/api/v1/jobs', renderJob('ui viewer', { frames: 2 }));
+  await until('the job to end', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done');
+  const { agents } = await api('GET', '/api/v1/agents');
+  await login(page, env.WARREN_VIEWER, env.WARREN_VIEWER_PASSWORD);
+  check(!(await page.getByRole('link', { name: 'Users' }).isVisible()), 'the Users link is hidden from a viewer');
+  const pages = [
+    ['#/jobs', 'table.jobs tbody tr'],
+    [`#/jobs/${job.id}?task=0`, '.task-detail dl'],
+    [`#/agents/${agents[0].id}`, 'dl.facts'],
+    ['#/queues', 'table.queues tbody tr'],
+    ['#/jobtypes', 'table tbody tr'],
+    ['#/pathmaps', 'table'],
+  ];
+  for (const [hash, ready] of pages) {
+    await show(page, hash);
+    await page.locator(ready).first().waitFor();
+    const labels = await page.locator('main button').allTextContents();
+    const offending = labels.filter((label) => CHANGING.includes(label.trim()));
+    check(offending.length === 0, `${hash} shows ${offending.join(', ')} to a viewer`);
+    check(await page.locator('main textarea, main input[type=number]').count() === 0, `${hash} has editable fields`);
+  }
+  await show(page, '#/jobs');
+  await page.locator(`tr[data-job-id="${job.id}"] input[type=checkbox]`).check();
+  check(!(await page.getByRole('region', { name: 'Actions on selected jobs' }).isVisible()), 'no bulk actions for a viewer');
+
+  const statuses = await page.evaluate(async (id) => {
+    const me = await (await fetch('/api/v1/auth/me')).json();
+    const headers = { 'x-csrf-token': me.csrf_token, 'content-type': 'application/json' };
+    const pause = await fetch(`/api/v1/jobs/${id}/pause`, { method: 'POST', headers });
+    const remove = await fetch(`/api/v1/jobs/${id}`, { method: 'DELETE', headers });
+    const submit = await fetch('/api/v1/jobs', { method: 'POST', headers, body: JSON.stringify({ title: 'nope', start: 1, end: 1, data: { argv: ['true'] } }) });
+    return [pause.status, remove.status, submit.status];
+  }, job.id);
+  check(statuses.every((status) => status === 403), `the API refused the viewer: ${statuses}`);
+  check((await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done', 'the job is untouched');
+
+  await show(page, `#/jobs/${job.id}`);
+  const shown = await page.locator('dl.facts time').first();
+  const [datetime, text] = [await shown.getAttribute('datetime'), await shown.textContent()];
+  const expected = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: TIMEZONE })
+    .format(new Date(datetime));
+  check(text === expected, `times are shown in the browser's time zone: ${text} for ${datetime}, expected ${expected}`);
+}
+
+/** Screenshots of the dashboard and a job page for the README (not a check). */
+async function screenshots(page) {
+  const job = await api('POST', '/api/v1/jobs', { ...renderJob('shot010 lighting', { frames: 120, lines: 20, interval: 0.1 }), priority: 50 });
+  await api('POST', '/api/v1/jobs', renderJob('shot020 comp', { frames: 60, seconds: 1 }));
+  await until('tasks to run', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).tasks.done >= 8, 120);
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${env.WARREN_UI_ARTIFACTS}/dashboard.png` });
+  await show(page, `#/jobs/${job.id}?task=9`);
+  await page.locator('pre.log span[data-line], pre.log').first().waitFor();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: `${env.WARREN_UI_ARTIFACTS}/job.png`, fullPage: true });
+}
+
+export const scenarios = {
+  progress,
+  'live-log': liveLog,
+  'pause-and-bulk-cancel': pauseAndBulkCancel,
+  'disable-agent': disableAgent,
+  viewer,
+  screenshots,
+};
