@@ -223,7 +223,58 @@ async function screenshots(page) {
   await page.screenshot({ path: `${env.WARREN_UI_ARTIFACTS}/job.png`, fullPage: true });
 }
 
+/**
+ * Figures for BENCHMARKS.md (not a check): how fast the UI shows a 100,000-task job and a farm
+ * of 10,000 jobs. Jobs are submitted paused-by-priority into a queue no worker serves.
+ */
+async function scale(page) {
+  const jobs = Number(env.WARREN_SCALE_JOBS || 10000);
+  await api('POST', '/api/v1/jobqueues', { name: 'scale', maximum_agents: 0 }).catch(() => {});
+  const big = await api('POST', '/api/v1/jobs', { ...renderJob('scale 100k frames', { frames: 100000 }), queue: 'scale' });
+  const started = Date.now();
+  for (let done = 1; done < jobs; done += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, jobs - done) }, (_, index) =>
+      api('POST', '/api/v1/jobs', { ...renderJob(`scale ${done + index}`), queue: 'scale' })));
+  }
+  console.log(`submitted ${jobs} jobs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  const timed = async (what, run) => {
+    const start = performance.now();
+    await run();
+    console.log(`${what}: ${Math.round(performance.now() - start)} ms`);
+  };
+  await timed('jobs page, first 50 of 10,000 jobs', async () => {
+    await show(page, '#/jobs');
+    await page.locator('table.jobs tbody tr[data-job-id]').nth(49).waitFor();
+  });
+  await timed('jobs page sorted by title', async () => {
+    await page.getByRole('button', { name: 'Title' }).click();
+    await page.waitForFunction(() => location.hash.includes('sort=title'));
+    await page.locator('table.jobs tbody tr[data-job-id]').nth(49).waitFor();
+  });
+  await timed('job page of the 100,000-task job, grid drawn', async () => {
+    await show(page, `#/jobs/${big.id}`);
+    await page.locator('.task-cell.queued').first().waitFor();
+  });
+  const cells = await page.locator('.task-cell').count();
+  console.log(`cells in the document: ${cells}`);
+  await timed('scroll to the middle of the grid, cells loaded', async () => {
+    await page.locator('.task-grid-wrap').evaluate((wrap) => { wrap.scrollTop = wrap.scrollHeight / 2; });
+    await page.waitForFunction(() => document.querySelectorAll('.task-cell.loading').length === 0
+      && document.querySelector('.task-cell')?.dataset.index > 40000);
+  });
+  await timed('scroll to the end, cells loaded', async () => {
+    await page.locator('.task-grid-wrap').evaluate((wrap) => { wrap.scrollTop = wrap.scrollHeight; });
+    await page.locator('.task-cell[data-index="99999"]:not(.loading)').waitFor();
+  });
+  await timed('select the last task and show it', async () => {
+    await page.locator('.task-cell[data-index="99999"]').click();
+    await page.locator('.task-detail dl').waitFor();
+  });
+}
+
 export const scenarios = {
+  scale,
   progress,
   'live-log': liveLog,
   'pause-and-bulk-cancel': pauseAndBulkCancel,
