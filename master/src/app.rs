@@ -136,30 +136,27 @@ impl App {
     /// Serve until `shutdown`, then stop the loops, waiting up to the grace period.
     pub async fn run(self, shutdown: Shutdown) -> anyhow::Result<()> {
         let (loops_trigger, loops_shutdown) = shutdown_channel();
-        let dispatcher = tokio::spawn(self.dispatcher.run(loops_shutdown.clone()));
         let activity = self.ingester.activity();
         let changes = self.ingester.changes();
-        let statistics = tokio::spawn(crate::statistics::run(
-            self.db.clone(),
-            self.config.statistics(),
-            loops_shutdown.clone(),
-        ));
         let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
-        let housekeeping = tokio::spawn(crate::notify::run(
-            self.db.clone(),
-            self.mailer.clone(),
-            loops_shutdown.clone(),
-        ));
-        let leases = tokio::spawn(leases::run(
-            self.db.clone(),
-            self.dispatcher_handle.clone(),
-            self.config.lease_timeout(),
+        let (leading_tx, leading) = tokio::sync::watch::channel(false);
+        let leader = tokio::spawn(crate::leader::run(
+            crate::leader::Election::for_database(&self.db, &self.config.namespace),
+            leading_tx,
+            leader_term(
+                self.dispatcher,
+                self.db.clone(),
+                self.mailer.clone(),
+                self.dispatcher_handle.clone(),
+                &self.config,
+            ),
             loops_shutdown,
         ));
 
         let state = AppState {
             activity,
             changes,
+            leading,
             management: api::farm::ManagementApi::new(
                 &self.config.rabbitmq_api,
                 &self.config.amqp_url,
@@ -182,7 +179,7 @@ impl App {
         loops_trigger.trigger();
         let grace = self.config.shutdown_grace();
         let stopped = tokio::time::timeout(grace, async {
-            let _ = tokio::join!(dispatcher, ingester, leases, housekeeping, statistics);
+            let _ = tokio::join!(ingester, leader);
         })
         .await;
         if stopped.is_err() {
@@ -195,5 +192,33 @@ impl App {
         self.db.close().await.ok();
         tracing::info!("master stopped");
         Ok(())
+    }
+}
+
+/// What the leading master runs, and stops when it no longer leads: the dispatcher, the lease
+/// checker, job emails and autodelete, and the statistics sampler.
+fn leader_term(
+    dispatcher: Dispatcher,
+    db: DatabaseConnection,
+    mailer: Option<crate::notify::Mailer>,
+    handle: DispatcherHandle,
+    config: &ServeConfig,
+) -> impl FnMut(Shutdown) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + use<>
+{
+    let dispatcher = Arc::new(tokio::sync::Mutex::new(dispatcher));
+    let lease_timeout = config.lease_timeout();
+    let statistics = config.statistics();
+    move |shutdown: Shutdown| {
+        let dispatcher = dispatcher.clone();
+        let (db, mailer, handle) = (db.clone(), mailer.clone(), handle.clone());
+        Box::pin(async move {
+            let mut dispatcher = dispatcher.lock().await;
+            tokio::join!(
+                dispatcher.run(shutdown.clone()),
+                leases::run(db.clone(), handle, lease_timeout, shutdown.clone()),
+                crate::notify::run(db.clone(), mailer, shutdown.clone()),
+                crate::statistics::run(db, statistics, shutdown),
+            );
+        })
     }
 }

@@ -340,8 +340,10 @@ impl Dispatcher {
         self
     }
 
-    /// Dispatch whenever woken (and at least every second) until shutdown.
-    pub async fn run(mut self, mut shutdown: Shutdown) {
+    /// Dispatch whenever woken (and at least every second) until shutdown. May run again later
+    /// (when this master leads again): each run starts from the database, as after a restart.
+    pub async fn run(&mut self, mut shutdown: Shutdown) {
+        self.forget();
         let mut backoff = reconnect_backoff();
         loop {
             match self.run_once().await {
@@ -367,6 +369,21 @@ impl Dispatcher {
             }
         }
         tracing::debug!("dispatcher stopped");
+    }
+
+    /// Drop everything remembered from an earlier run: another master may have dispatched
+    /// meanwhile, so classes are declared and announced again and unconfirmed dispatches
+    /// published again.
+    fn forget(&mut self) {
+        self.recover = true;
+        self.declared_classes.clear();
+        self.classes.clear();
+        self.jobs.clear();
+        self.capacity.clear();
+        self.capacity_loaded = None;
+        self.rates.clear();
+        self.settings = None;
+        self.banned = None;
     }
 
     /// One round: republish unconfirmed dispatches if needed, then fill every class window

@@ -14,6 +14,7 @@ pub mod entities;
 pub mod ingester;
 pub mod jobtype;
 pub mod ldap;
+pub mod leader;
 pub mod leases;
 pub mod logging;
 pub mod notify;

@@ -349,15 +349,30 @@ impl TestFarm {
 
     /// Start (or restart) the master and wait until its API answers.
     pub async fn start_master(&mut self) -> anyhow::Result<()> {
-        let (mut command, log_path) = self.command(&bin_path("warren-master")?, "master")?;
+        let listen = if self.base_url.is_empty() {
+            "127.0.0.1:0".to_owned()
+        } else {
+            self.base_url.trim_start_matches("http://").to_owned()
+        };
+        let (process, address) = self.spawn_master("master", &listen).await?;
+        self.base_url = address;
+        self.master = Some(process);
+        Ok(())
+    }
+
+    /// Start another master on the farm's database and broker (several masters may share a
+    /// PostgreSQL database; one dispatches); returns it and its base URL. The farm's helpers
+    /// keep talking to the first master unless `base_url` is changed.
+    pub async fn start_another_master(&self, name: &str) -> anyhow::Result<(Process, String)> {
+        self.spawn_master(name, "127.0.0.1:0").await
+    }
+
+    async fn spawn_master(&self, name: &str, listen: &str) -> anyhow::Result<(Process, String)> {
+        let (mut command, log_path) = self.command(&bin_path("warren-master")?, name)?;
         command
             .arg("serve")
             .arg("--listen")
-            .arg(if self.base_url.is_empty() {
-                "127.0.0.1:0".to_owned()
-            } else {
-                self.base_url.trim_start_matches("http://").to_owned()
-            })
+            .arg(listen)
             .arg("--database-url")
             .arg(self.database.url())
             .arg("--lease-timeout-secs")
@@ -368,7 +383,7 @@ impl TestFarm {
         let stdout = child.stdout.take().context("the master has no stdout")?;
         let mut lines = BufReader::new(stdout).lines();
         let mut process = Process {
-            name: "master".to_owned(),
+            name: name.to_owned(),
             log_path,
             child,
         };
@@ -392,9 +407,7 @@ impl TestFarm {
             }
         };
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        self.base_url = address;
-        self.master = Some(process);
-        Ok(())
+        Ok((process, address))
     }
 
     /// Send `token` with every request the farm's helpers make from now on.

@@ -36,6 +36,8 @@ pub struct AppState {
     pub changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
     /// RabbitMQ's management API, for queue depths.
     pub management: farm::ManagementApi,
+    /// Whether this master leads (dispatches); several may serve one PostgreSQL database.
+    pub leading: tokio::sync::watch::Receiver<bool>,
     /// Whether requests must authenticate (false with `--no-auth`).
     pub auth_required: bool,
     /// Checks passwords of users without a Warren password, when LDAP is configured.
@@ -215,8 +217,17 @@ async fn refuse_oversized(
     .into_response()
 }
 
-async fn health() -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({"status": "ok"}))
+/// `GET /health`: the master answers; `dispatcher` says whether it leads (`active`) or stands
+/// by for another master (`standby`).
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<serde_json::Value> {
+    let dispatcher = if *state.leading.borrow() {
+        "active"
+    } else {
+        "standby"
+    };
+    axum::Json(serde_json::json!({"status": "ok", "dispatcher": dispatcher}))
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

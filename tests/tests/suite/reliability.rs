@@ -846,3 +846,104 @@ async fn output_made_while_the_broker_is_away_spills_to_disk_and_arrives_whole()
     .await?;
     Ok(())
 }
+
+/// Whether the master at `base_url` dispatches (`active`) or stands by (`standby`).
+async fn dispatcher_role(farm: &TestFarm, base_url: &str) -> anyhow::Result<String> {
+    let health: Value = farm
+        .http
+        .get(format!("{base_url}/health"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    Ok(health["dispatcher"].as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn two_masters_share_postgresql_and_the_standby_takes_over_when_the_dispatching_one_dies()
+-> anyhow::Result<()> {
+    if !crate::postgres_available() {
+        return Ok(());
+    }
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 2,
+        database: warren_tests::DatabaseKind::Postgres,
+        worker_args: vec!["--cpus".to_owned(), "2".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let first_url = farm.base_url.clone();
+    let (mut second, second_url) = farm.start_another_master("master-2").await?;
+    // One of them leads; the other serves the API and ingests events.
+    let roles = eventually("one master to lead", Duration::from_secs(30), || async {
+        let roles = (
+            dispatcher_role(&farm, &first_url).await?,
+            dispatcher_role(&farm, &second_url).await?,
+        );
+        let one_leads = matches!(
+            (roles.0.as_str(), roles.1.as_str()),
+            ("active", "standby") | ("standby", "active")
+        );
+        Ok(one_leads.then_some(roles))
+    })
+    .await?;
+    println!("roles: {roles:?}");
+    let first_leads = roles.0 == "active";
+    let standby_url = if first_leads { &second_url } else { &first_url };
+
+    // Jobs submitted to the standby are dispatched by the leader.
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    farm.base_url.clone_from(standby_url);
+    let mut jobs = Vec::new();
+    for index in 0..3 {
+        let job = farm
+            .submit_job(&TestFarm::command_job(
+                &format!("replicas {index}"),
+                &[&fakerender, "--lines", "50", "--duration", "0.3"],
+                1,
+                12,
+                1,
+            ))
+            .await?;
+        jobs.push(job["id"].as_i64().unwrap_or_default());
+    }
+    eventually("some tasks to finish", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{}", jobs[0])).await?;
+        Ok((job["tasks"]["done"].as_i64() >= Some(2)).then_some(()))
+    })
+    .await?;
+
+    // The leader dies; the standby takes over within seconds and the run completes.
+    if first_leads {
+        farm.master()?.kill().await?;
+    } else {
+        second.kill().await?;
+    }
+    eventually("the standby to lead", Duration::from_secs(30), || async {
+        Ok((dispatcher_role(&farm, standby_url).await? == "active").then_some(()))
+    })
+    .await?;
+    for job_id in &jobs {
+        let job = farm
+            .wait_for_job_state(*job_id, &["done", "failed"], JOB_TIMEOUT)
+            .await?;
+        assert_eq!(job["state"], "done", "{job}");
+        for task in farm.tasks(*job_id).await? {
+            let task_id = task["id"].as_i64().unwrap_or_default();
+            let done_attempts = attempts(&farm, *job_id, task_id)
+                .await?
+                .into_iter()
+                .filter(|attempt| attempt["state"] == "done")
+                .count();
+            assert_eq!(done_attempts, 1, "task {task_id} done exactly once");
+            assert_complete_log(&farm.task_log(*job_id, task_id).await?, 50);
+        }
+    }
+    assert!(
+        farm.take_dead_letters().await?.is_empty(),
+        "nothing was dead-lettered"
+    );
+    second.kill().await?;
+    Ok(())
+}

@@ -109,8 +109,7 @@ async fn a_running_tasks_log_shows_new_lines_as_they_are_printed() -> anyhow::Re
 }
 
 #[tokio::test]
-async fn the_pause_button_pauses_a_job_and_two_jobs_are_cancelled_together() -> anyhow::Result<()>
-{
+async fn the_pause_button_pauses_a_job_and_two_jobs_are_cancelled_together() -> anyhow::Result<()> {
     run("pause-and-bulk-cancel").await
 }
 
@@ -198,6 +197,9 @@ async fn the_master_serves_the_ui_and_a_live_change_stream() -> anyhow::Result<(
         .await?;
     assert_eq!(created.status(), reqwest::StatusCode::CREATED);
     let after = next_change(&mut events).await?;
-    assert!(after > first, "the change moved the sequence: {first} then {after}");
+    assert!(
+        after > first,
+        "the change moved the sequence: {first} then {after}"
+    );
     Ok(())
 }
