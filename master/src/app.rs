@@ -138,6 +138,11 @@ impl App {
         let (loops_trigger, loops_shutdown) = shutdown_channel();
         let activity = self.ingester.activity();
         let changes = self.ingester.changes();
+        let metrics = api::farm::MasterMetrics {
+            ingest: self.ingester.stats(),
+            dispatch_latency: self.dispatcher.latency(),
+            broker: self.broker.clone(),
+        };
         let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
         let (leading_tx, leading) = tokio::sync::watch::channel(false);
         let leader = tokio::spawn(crate::leader::run(
@@ -157,6 +162,7 @@ impl App {
             activity,
             changes,
             leading,
+            metrics,
             management: api::farm::ManagementApi::new(
                 &self.config.rabbitmq_api,
                 &self.config.amqp_url,

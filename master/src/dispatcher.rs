@@ -288,6 +288,8 @@ pub struct Dispatcher {
     settings: Option<(Instant, Vec<crate::scheduler::QueueNode>, bool)>,
     /// Agents banned from jobs (failure streaks at the limit), with when they were read.
     banned: Option<(Instant, HashMap<i64, Vec<String>>)>,
+    /// How long rounds that published took, from their start to the broker's confirms.
+    latency: Arc<warren_shared::metrics::Histogram>,
 }
 
 impl Dispatcher {
@@ -321,6 +323,9 @@ impl Dispatcher {
             settings: None,
             banned: None,
             path_maps: Vec::new(),
+            latency: Arc::new(warren_shared::metrics::Histogram::new(
+                warren_shared::metrics::SECONDS_BOUNDS,
+            )),
         };
         (
             dispatcher,
@@ -330,6 +335,12 @@ impl Dispatcher {
                 settings_changed,
             },
         )
+    }
+
+    /// The histogram of dispatch rounds that published, from start to the broker's confirms.
+    #[must_use]
+    pub fn latency(&self) -> Arc<warren_shared::metrics::Histogram> {
+        self.latency.clone()
     }
 
     /// Stop giving a job to an agent after it failed this many of the job's tasks in a row
@@ -346,8 +357,12 @@ impl Dispatcher {
         self.forget();
         let mut backoff = reconnect_backoff();
         loop {
+            let started = Instant::now();
             match self.run_once().await {
                 Ok(published) => {
+                    if published > 0 {
+                        self.latency.observe(started.elapsed().as_secs_f64());
+                    }
                     backoff = reconnect_backoff();
                     if published > 0 {
                         continue;

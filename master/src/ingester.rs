@@ -43,7 +43,7 @@ const MAX_STORED_PAYLOAD: usize = 64 * 1024;
 const DECLINE_HOLD_US: i64 = 1_000_000;
 
 /// Counters the ingester keeps for metrics and tests.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct IngestStats {
     /// Events applied.
     pub events: AtomicU64,
@@ -53,6 +53,26 @@ pub struct IngestStats {
     pub stale_events: AtomicU64,
     /// Messages sent to the dead-letter queue.
     pub dead_letters: AtomicU64,
+    /// Events per committed batch.
+    pub batch_sizes: warren_shared::metrics::Histogram,
+    /// Age of the oldest message of the last batch when it was taken, milliseconds (the
+    /// broker stamps messages to the second).
+    pub lag_ms: AtomicU64,
+}
+
+impl Default for IngestStats {
+    fn default() -> Self {
+        Self {
+            events: AtomicU64::new(0),
+            batches: AtomicU64::new(0),
+            stale_events: AtomicU64::new(0),
+            dead_letters: AtomicU64::new(0),
+            batch_sizes: warren_shared::metrics::Histogram::new(
+                warren_shared::metrics::SIZE_BOUNDS,
+            ),
+            lag_ms: AtomicU64::new(0),
+        }
+    }
 }
 
 /// Errors that end a consumer session; the loop reconnects.
@@ -263,6 +283,15 @@ impl Ingester {
             .await?;
 
         self.stats.batches.fetch_add(1, Ordering::Relaxed);
+        self.stats.batch_sizes.observe(batch.len() as f64);
+        if let Some(sent) = batch
+            .first()
+            .and_then(|delivery| *delivery.properties.timestamp())
+        {
+            let now_ms = crate::db::now_us() / 1000;
+            let lag = (now_ms - (sent as i64) * 1000).max(0);
+            self.stats.lag_ms.store(lag as u64, Ordering::Relaxed);
+        }
         self.activity.send_modify(|batches| *batches += 1);
         self.stats
             .events

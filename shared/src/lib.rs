@@ -6,6 +6,7 @@
 pub mod frames;
 pub mod ids;
 pub mod message;
+pub mod metrics;
 pub mod pathmap;
 pub mod requirements;
 pub mod state;

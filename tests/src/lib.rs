@@ -20,3 +20,21 @@ pub(crate) fn free_port() -> anyhow::Result<u16> {
         .local_addr()?
         .port())
 }
+
+/// The Python virtualenv with Schemathesis, openapi-spec-validator and prometheus-client
+/// (`scripts/test` makes it and sets `WARREN_TEST_VENV`). Required in CI; elsewhere, without
+/// one, `what` is skipped with a note.
+#[must_use]
+pub fn test_venv(what: &str) -> Option<std::path::PathBuf> {
+    match std::env::var_os("WARREN_TEST_VENV") {
+        Some(path) => Some(std::path::PathBuf::from(path)),
+        None => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "WARREN_TEST_VENV must name the test virtualenv in CI"
+            );
+            eprintln!("WARREN_TEST_VENV is not set: skipping {what}");
+            None
+        }
+    }
+}

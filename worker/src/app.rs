@@ -26,6 +26,7 @@ use crate::consumers::{
 };
 use crate::events::{EventPublisher, EventSender, event_queue};
 use crate::executor::{UnitContext, UnitReport, UnitRequest, run_simulated_unit, run_unit};
+use crate::metrics::WorkerMetrics;
 use crate::probe::{HostInfo, Probe};
 use crate::{identity, probe, software};
 
@@ -76,6 +77,7 @@ pub struct Worker {
     /// The host's live figures; `None` for a simulated agent, which reports its reservations.
     probe: Option<Probe>,
     simulation: Option<Simulation>,
+    metrics: Arc<WorkerMetrics>,
 }
 
 /// One class this worker has consumed.
@@ -219,10 +221,12 @@ impl Worker {
             ram_mb,
         };
         let publisher = Arc::new(Publisher::new(broker.clone()));
+        let metrics = Arc::new(WorkerMetrics::default());
         let (events, event_publisher) = event_queue(
             publisher.clone(),
             settings.dir.join("spill"),
             settings.event_memory_kib,
+            metrics.clone(),
         );
         if simulation.is_none() {
             tracing::info!(%agent_id, hostname = %host.hostname, cpus, ram_mb, namespace = %broker.names().namespace(), "worker ready");
@@ -244,6 +248,7 @@ impl Worker {
             event_publisher: Some(event_publisher),
             probe,
             simulation,
+            metrics,
         }
     }
 
@@ -268,6 +273,17 @@ impl Worker {
             .context("a worker runs only once")?;
         let event_publisher =
             tokio::spawn(event_publisher.run(publisher_shutdown, Duration::from_secs(10)));
+        if let Some(address) = self.settings.metrics_listen {
+            let listener = crate::metrics::bind(address)
+                .await
+                .with_context(|| format!("cannot serve metrics on {address}"))?;
+            tokio::spawn(crate::metrics::serve(
+                listener,
+                self.metrics.clone(),
+                self.broker.clone(),
+                loops_shutdown.clone(),
+            ));
+        }
         let (control_tx, mut control_rx) = mpsc::unbounded_channel();
         tokio::spawn(run_control_consumer(
             self.broker.clone(),
@@ -400,6 +416,9 @@ impl Worker {
 
     fn send_heartbeat(&mut self, state: &State) {
         let free_ram_mb = self.free_ram_mb(state);
+        self.metrics
+            .free_ram_mb
+            .store(free_ram_mb, std::sync::atomic::Ordering::Relaxed);
         self.events.send(&Message::Heartbeat(Heartbeat {
             agent_id: self.agent_id,
             free_ram_mb,
@@ -624,6 +643,13 @@ impl Worker {
                 started: false,
             },
         );
+        self.metrics.running.store(
+            state.units.len() as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+        self.metrics
+            .tasks_started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         tracing::debug!(task_id = %assignment.task_id, attempt = assignment.attempt, job = %assignment.job_title, "starting task");
         match self.simulation {
             None => {
@@ -673,6 +699,13 @@ impl Worker {
                 let Some(unit) = state.units.remove(&attempt) else {
                     return;
                 };
+                self.metrics
+                    .tasks_finished
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.metrics.running.store(
+                    state.units.len() as u64,
+                    std::sync::atomic::Ordering::Relaxed,
+                );
                 state.capacity.release(unit.need);
                 if !unit.started {
                     state.awaiting_ack.insert(

@@ -164,6 +164,11 @@ pub struct WorkerConfig {
     /// Delete unused queues after this many milliseconds (for throw-away farms such as tests).
     #[arg(long, env = "WARREN_QUEUE_EXPIRES_MS", hide = true)]
     pub queue_expires_ms: Option<u32>,
+
+    /// Serve Prometheus metrics at `http://<address>/metrics` (e.g. `0.0.0.0:9421`; port 0
+    /// picks one and logs it); off when omitted.
+    #[arg(long, env = "WARREN_METRICS_LISTEN")]
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// The TOML configuration file.
@@ -190,6 +195,8 @@ pub struct ConfigFile {
     pub allow_root_tasks: Option<bool>,
     /// Hand running tasks back on SIGTERM instead of letting them finish.
     pub requeue_on_stop: Option<bool>,
+    /// Address for Prometheus metrics.
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// Software to look for.
     #[serde(default)]
     pub software: Vec<SoftwareCheckConfig>,
@@ -296,6 +303,8 @@ pub struct Settings {
     pub event_memory_kib: usize,
     /// Queue expiry for throw-away farms.
     pub queue_expires_ms: Option<u32>,
+    /// Where to serve Prometheus metrics, if anywhere.
+    pub metrics_listen: Option<std::net::SocketAddr>,
     /// Software checks.
     pub software: Vec<SoftwareCheck>,
 }
@@ -394,6 +403,7 @@ impl WorkerConfig {
             requeue_on_stop: self.requeue_on_stop || file.requeue_on_stop.unwrap_or(false),
             event_memory_kib: self.event_memory_kib.max(64),
             queue_expires_ms: self.queue_expires_ms,
+            metrics_listen: self.metrics_listen.or(file.metrics_listen),
             software,
         })
     }

@@ -45,6 +45,7 @@ pub struct EventSender {
     exchange: String,
     spill: Arc<Spill>,
     budget_kib: u32,
+    metrics: Arc<crate::metrics::WorkerMetrics>,
 }
 
 /// Where log chunks go when the memory budget is spent.
@@ -94,6 +95,9 @@ impl EventSender {
     /// Queue a log chunk of about `bytes` bytes: in memory while the budget lasts, else in a
     /// spill file (waiting for memory only if the disk refuses it).
     pub async fn send_log(&self, message: &Message, bytes: usize) {
+        self.metrics
+            .log_bytes
+            .fetch_add(bytes as u64, std::sync::atomic::Ordering::Relaxed);
         let kib = ((bytes / 1024).max(1) as u32).min(self.budget_kib);
         if let Ok(permit) = self.log_budget.clone().try_acquire_many_owned(kib) {
             self.queue(message, None, Some(permit));
@@ -226,6 +230,7 @@ pub fn event_queue(
     publisher: Arc<Publisher>,
     spill_dir: std::path::PathBuf,
     memory_kib: usize,
+    metrics: Arc<crate::metrics::WorkerMetrics>,
 ) -> (EventSender, EventPublisher) {
     let (queue_tx, queue_rx) = mpsc::unbounded_channel();
     let exchange = publisher.broker().names().events_exchange();
@@ -241,6 +246,7 @@ pub fn event_queue(
                 next: std::sync::atomic::AtomicU64::new(0),
             }),
             budget_kib,
+            metrics,
         },
         EventPublisher {
             queue_rx,

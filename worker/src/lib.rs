@@ -12,6 +12,7 @@ pub mod executor;
 pub mod identity;
 pub mod lines;
 pub mod memory;
+pub mod metrics;
 pub mod probe;
 pub mod simulate;
 pub mod software;

@@ -30,6 +30,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Requests that need no credentials.
 fn is_public(method: &Method, path: &str) -> bool {
     path == "/health"
+        || path == "/metrics"
         || (method == Method::POST && path == "/api/v1/auth/login")
         || (method == Method::GET && path == "/api/v1/openapi.json")
 }

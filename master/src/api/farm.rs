@@ -343,6 +343,151 @@ pub async fn agent_samples(
     Ok(Json(AgentSamples { samples }))
 }
 
+/// What `/metrics` reads besides the database.
+#[derive(Clone)]
+pub struct MasterMetrics {
+    /// The ingester's counters.
+    pub ingest: std::sync::Arc<crate::ingester::IngestStats>,
+    /// Dispatch rounds that published.
+    pub dispatch_latency: std::sync::Arc<warren_shared::metrics::Histogram>,
+    /// The broker handle, for its reconnect count.
+    pub broker: warren_broker::Broker,
+}
+
+/// `GET /metrics`: Prometheus text: tasks by queue and state, agents by state, dispatch
+/// latency, ingestion batches, lag and counters, broker reconnects, dead letters. Needs no login.
+pub async fn metrics(State(state): State<AppState>) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse as _;
+    use std::sync::atomic::Ordering;
+    use warren_shared::metrics::{CONTENT_TYPE, MetricsText};
+    let backend = backend_of(&state.db);
+    let tasks = state
+        .db
+        .query_all_raw(sql(
+            backend,
+            "SELECT q.name, \
+             CAST(COALESCE(SUM(j.n_queued), 0) AS BIGINT) AS queued, \
+             CAST(COALESCE(SUM(j.n_dispatched), 0) AS BIGINT) AS dispatched, \
+             CAST(COALESCE(SUM(j.n_running), 0) AS BIGINT) AS running, \
+             CAST(COALESCE(SUM(j.n_done), 0) AS BIGINT) AS done, \
+             CAST(COALESCE(SUM(j.n_failed), 0) AS BIGINT) AS failed, \
+             CAST(COALESCE(SUM(j.n_paused), 0) AS BIGINT) AS paused, \
+             CAST(COALESCE(SUM(j.n_cancelled), 0) AS BIGINT) AS cancelled \
+             FROM job_queues q LEFT JOIN jobs j ON j.queue_id = q.id GROUP BY q.id, q.name ORDER BY q.name",
+            Vec::new(),
+        ))
+        .await?;
+    const STATES: [&str; 7] = [
+        "queued",
+        "dispatched",
+        "running",
+        "done",
+        "failed",
+        "paused",
+        "cancelled",
+    ];
+    let mut task_values: Vec<(String, &str, f64)> = Vec::new();
+    for row in &tasks {
+        let queue: String = row.try_get("", "name")?;
+        for task_state in STATES {
+            task_values.push((queue.clone(), task_state, count(row, task_state)? as f64));
+        }
+    }
+    let agents = state
+        .db
+        .query_all_raw(sql(
+            backend,
+            "SELECT CASE WHEN disabled THEN 'disabled' ELSE state END AS agent_state, COUNT(*) AS n \
+             FROM agents GROUP BY CASE WHEN disabled THEN 'disabled' ELSE state END",
+            Vec::new(),
+        ))
+        .await?;
+    let mut agent_values: Vec<(String, f64)> = ["online", "running", "offline", "disabled"]
+        .iter()
+        .map(|name| ((*name).to_owned(), 0.0))
+        .collect();
+    for row in &agents {
+        let name: String = row.try_get("", "agent_state")?;
+        let n: i64 = row.try_get("", "n")?;
+        if let Some(entry) = agent_values.iter_mut().find(|(known, _)| *known == name) {
+            entry.1 = n as f64;
+        }
+    }
+
+    let metrics = &state.metrics;
+    let ingest = &metrics.ingest;
+    let mut text = MetricsText::new();
+    let task_labels: Vec<[(&str, &str); 2]> = task_values
+        .iter()
+        .map(|(queue, task_state, _)| [("queue", queue.as_str()), ("state", *task_state)])
+        .collect();
+    let task_series: Vec<(&[(&str, &str)], f64)> = task_labels
+        .iter()
+        .zip(&task_values)
+        .map(|(pairs, (_, _, value))| (&pairs[..], *value))
+        .collect();
+    text.gauge_family(
+        "warren_tasks",
+        "Tasks by job queue and state.",
+        &task_series,
+    );
+    let agent_labels: Vec<[(&str, &str); 1]> = agent_values
+        .iter()
+        .map(|(name, _)| [("state", name.as_str())])
+        .collect();
+    let agent_series: Vec<(&[(&str, &str)], f64)> = agent_labels
+        .iter()
+        .zip(&agent_values)
+        .map(|(pairs, (_, value))| (&pairs[..], *value))
+        .collect();
+    text.gauge_family("warren_agents", "Agents by state.", &agent_series);
+    text.gauge(
+        "warren_leader",
+        "1 when this master leads (dispatches), 0 when it stands by.",
+        if *state.leading.borrow() { 1.0 } else { 0.0 },
+    );
+    text.histogram(
+        "warren_dispatch_latency_seconds",
+        "Dispatch rounds that published tasks, from their start to the broker's confirms.",
+        &metrics.dispatch_latency,
+    );
+    text.histogram(
+        "warren_ingest_batch_events",
+        "Worker events applied per committed ingestion batch.",
+        &ingest.batch_sizes,
+    );
+    text.gauge(
+        "warren_ingest_lag_seconds",
+        "Age of the oldest event of the last ingested batch when it was taken.",
+        ingest.lag_ms.load(Ordering::Relaxed) as f64 / 1000.0,
+    );
+    text.counter(
+        "warren_ingested_events_total",
+        "Worker events applied.",
+        ingest.events.load(Ordering::Relaxed),
+    );
+    text.counter(
+        "warren_stale_events_total",
+        "Worker events dropped because their sender no longer held the attempt.",
+        ingest.stale_events.load(Ordering::Relaxed),
+    );
+    text.counter(
+        "warren_dead_letters_total",
+        "Messages this master sent to the dead-letter queue.",
+        ingest.dead_letters.load(Ordering::Relaxed),
+    );
+    text.counter(
+        "warren_broker_reconnects_total",
+        "Broker connections this master made again after the first.",
+        metrics.broker.reconnects(),
+    );
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)],
+        text.finish(),
+    )
+        .into_response())
+}
+
 /// Where the broker's management API is and how to log in to it.
 #[derive(Debug, Clone)]
 pub struct ManagementApi {

@@ -38,6 +38,8 @@ pub struct AppState {
     pub management: farm::ManagementApi,
     /// Whether this master leads (dispatches); several may serve one PostgreSQL database.
     pub leading: tokio::sync::watch::Receiver<bool>,
+    /// Counters and histograms for `/metrics`.
+    pub metrics: farm::MasterMetrics,
     /// Whether requests must authenticate (false with `--no-auth`).
     pub auth_required: bool,
     /// Checks passwords of users without a Warren password, when LDAP is configured.
@@ -65,6 +67,7 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             }),
         )
         .route("/health", get(health))
+        .route("/metrics", get(farm::metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

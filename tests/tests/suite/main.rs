@@ -9,6 +9,7 @@ mod foundation;
 mod jobtypes;
 mod logs;
 mod openapi;
+mod operations;
 mod reliability;
 mod resources;
 mod routing;

@@ -1,44 +1,8 @@
 //! The OpenAPI document: valid, true to the routes the master serves, and fuzzed against a live
 //! master by Schemathesis (no server errors, answers as documented).
 
-use std::path::PathBuf;
-
 use serde_json::Value;
-use warren_tests::{FarmOptions, TestFarm, bin_path};
-
-/// The Python virtualenv with `schemathesis` and `openapi-spec-validator` (`scripts/test` makes
-/// it and sets `WARREN_TEST_VENV`). Outside CI the test is skipped without one.
-fn venv() -> Option<PathBuf> {
-    match std::env::var_os("WARREN_TEST_VENV") {
-        Some(path) => Some(PathBuf::from(path)),
-        None if std::env::var_os("CI").is_some() => {
-            panic!("WARREN_TEST_VENV must name a virtualenv with schemathesis in CI")
-        }
-        None => {
-            eprintln!("WARREN_TEST_VENV is not set: skipping the OpenAPI fuzzing");
-            None
-        }
-    }
-}
-
-async fn admin_token(farm: &TestFarm) -> anyhow::Result<String> {
-    for args in [
-        vec!["user", "add", "fuzzer", "--role", "admin"],
-        vec!["user", "token", "fuzzer"],
-    ] {
-        let output = tokio::process::Command::new(bin_path("warren-master")?)
-            .args(&args)
-            .env("WARREN_DATABASE_URL", farm.database_url())
-            .env("RUST_LOG", "warn")
-            .output()
-            .await?;
-        anyhow::ensure!(output.status.success(), "{args:?}: {output:?}");
-        if args[1] == "token" {
-            return Ok(String::from_utf8(output.stdout)?.trim().to_owned());
-        }
-    }
-    unreachable!("the loop returns the token")
-}
+use warren_tests::{FarmOptions, TestFarm};
 
 #[tokio::test]
 async fn every_documented_operation_is_served_and_every_answer_matches_the_document()
@@ -49,7 +13,7 @@ async fn every_documented_operation_is_served_and_every_answer_matches_the_docum
         ..FarmOptions::default()
     })
     .await?;
-    let token = admin_token(&farm).await?;
+    let token = farm.first_admin("fuzzer", None).await?;
     let document: Value = farm
         .http
         .get(format!("{}/api/v1/openapi.json", farm.base_url))
@@ -108,7 +72,7 @@ async fn every_documented_operation_is_served_and_every_answer_matches_the_docum
         }
     }
 
-    let Some(venv) = venv() else {
+    let Some(venv) = warren_tests::test_venv("the OpenAPI fuzzing") else {
         return Ok(());
     };
     let spec_path = farm.dir().join("openapi.json");

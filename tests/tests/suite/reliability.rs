@@ -654,11 +654,7 @@ fn soak_seconds() -> u64 {
         .unwrap_or(20)
 }
 
-// Quarantined: in about one run in five, after a broker restart some workers never come back
-// and the survivors stop taking the class queue's tasks, so the jobs stall (see the README's
-// Guarantees). Run it with `cargo nextest run --run-ignored only soak_with_workers`.
 #[tokio::test]
-#[ignore = "intermittent stall after a broker restart, under investigation"]
 async fn soak_with_workers_killed_the_broker_restarted_and_the_master_killed() -> anyhow::Result<()>
 {
     soak(3, true, 25).await

@@ -1,0 +1,145 @@
+//! The worker's Prometheus metrics: running tasks, free RAM, task output sent, tasks started
+//! and finished, broker reconnects; served at `/metrics` by a minimal HTTP responder (one
+//! request per connection) when `--metrics-listen` is given.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+use warren_broker::{Broker, Shutdown};
+use warren_shared::metrics::{CONTENT_TYPE, MetricsText};
+
+/// Figures the worker loop and its units keep up to date.
+#[derive(Debug, Default)]
+pub struct WorkerMetrics {
+    /// Tasks running now.
+    pub running: AtomicU64,
+    /// Free RAM at the last measurement, MB.
+    pub free_ram_mb: AtomicU64,
+    /// Bytes of task output queued for the master.
+    pub log_bytes: AtomicU64,
+    /// Tasks started.
+    pub tasks_started: AtomicU64,
+    /// Tasks that ended (any outcome).
+    pub tasks_finished: AtomicU64,
+}
+
+impl WorkerMetrics {
+    fn render(&self, broker: &Broker) -> String {
+        let mut text = MetricsText::new();
+        text.gauge(
+            "warren_worker_running_tasks",
+            "Tasks running on this worker.",
+            self.running.load(Ordering::Relaxed) as f64,
+        );
+        text.gauge(
+            "warren_worker_free_ram_megabytes",
+            "Free RAM at the last measurement.",
+            self.free_ram_mb.load(Ordering::Relaxed) as f64,
+        );
+        text.counter(
+            "warren_worker_log_bytes_total",
+            "Bytes of task output sent to the master.",
+            self.log_bytes.load(Ordering::Relaxed),
+        );
+        text.counter(
+            "warren_worker_tasks_started_total",
+            "Tasks started.",
+            self.tasks_started.load(Ordering::Relaxed),
+        );
+        text.counter(
+            "warren_worker_tasks_finished_total",
+            "Tasks that ended, whatever the outcome.",
+            self.tasks_finished.load(Ordering::Relaxed),
+        );
+        text.counter(
+            "warren_worker_broker_reconnects_total",
+            "Broker connections made again after the first.",
+            broker.reconnects(),
+        );
+        text.finish()
+    }
+}
+
+/// Bind the metrics address (so a bad one fails at start-up); the returned listener is served
+/// by [`serve`].
+pub async fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let listener = TcpListener::bind(address).await?;
+    if let Ok(bound) = listener.local_addr() {
+        tracing::info!(address = %bound, "worker metrics at http://{bound}/metrics");
+    }
+    Ok(listener)
+}
+
+/// Answer metrics requests until shutdown.
+pub async fn serve(
+    listener: TcpListener,
+    metrics: Arc<WorkerMetrics>,
+    broker: Broker,
+    mut shutdown: Shutdown,
+) {
+    loop {
+        let (stream, _) = tokio::select! {
+            () = shutdown.wait() => return,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    tracing::warn!(%error, "cannot accept a metrics connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let metrics = metrics.clone();
+        let broker = broker.clone();
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(Duration::from_secs(5), answer(stream, &metrics, &broker))
+                .await;
+        });
+    }
+}
+
+/// Read one request head and answer it.
+async fn answer(
+    mut stream: TcpStream,
+    metrics: &WorkerMetrics,
+    broker: &Broker,
+) -> std::io::Result<()> {
+    let mut head = Vec::with_capacity(512);
+    let mut buffer = [0_u8; 1024];
+    while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+        let read = stream.read(&mut buffer).await?;
+        if read == 0 || head.len() > 8192 {
+            return Ok(());
+        }
+        head.extend_from_slice(&buffer[..read]);
+    }
+    let request_line = head.split(|byte| *byte == b'\r').next().unwrap_or_default();
+    let mut parts = request_line.split(|byte| *byte == b' ');
+    let (method, path) = (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    );
+    let (status, content_type, body) = match (method, path) {
+        (b"GET", b"/metrics") => ("200 OK", CONTENT_TYPE, metrics.render(broker)),
+        (b"GET", _) => (
+            "404 Not Found",
+            "text/plain",
+            "not found: try /metrics\n".to_owned(),
+        ),
+        _ => (
+            "405 Method Not Allowed",
+            "text/plain",
+            "only GET\n".to_owned(),
+        ),
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(response.as_bytes()).await?;
+    stream.shutdown().await
+}
