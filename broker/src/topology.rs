@@ -39,6 +39,17 @@ pub enum QueueType {
     Quorum,
 }
 
+impl QueueType {
+    /// `classic` or `quorum`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "classic" => Some(Self::Classic),
+            "quorum" => Some(Self::Quorum),
+            _ => None,
+        }
+    }
+}
+
 /// A durable queue and its arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct QueueSpec {

@@ -53,8 +53,8 @@ impl App {
             .await
             .context("failed to create the shipped job types")?;
         let queue_defaults = QueueDefaults {
+            queue_type: warren_broker::QueueType::parse(&config.queue_type).unwrap_or_default(),
             expires_ms: config.queue_expires_ms,
-            ..QueueDefaults::default()
         };
         let broker = Broker::new(
             BrokerConfig {

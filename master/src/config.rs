@@ -200,6 +200,11 @@ pub struct ServeConfig {
     #[arg(long, env = "WARREN_QUEUE_EXPIRES_MS", hide = true)]
     pub queue_expires_ms: Option<u32>,
 
+    /// RabbitMQ queue type: `classic`, or `quorum` (replicated, for a RabbitMQ cluster). Master
+    /// and workers must agree.
+    #[arg(long, env = "WARREN_QUEUE_TYPE", default_value = "classic", value_parser = ["classic", "quorum"])]
+    pub queue_type: String,
+
     /// Seconds to wait for in-flight work at shutdown.
     #[arg(long, env = "WARREN_SHUTDOWN_GRACE", default_value_t = 10)]
     pub shutdown_grace_secs: u64,

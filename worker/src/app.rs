@@ -182,8 +182,8 @@ impl Worker {
         connection_name: String,
     ) -> anyhow::Result<Broker> {
         let queue_defaults = QueueDefaults {
+            queue_type: settings.queue_type,
             expires_ms: settings.queue_expires_ms,
-            ..QueueDefaults::default()
         };
         let topology = Topology::common(&names, queue_defaults);
         Ok(Broker::new(

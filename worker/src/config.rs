@@ -165,6 +165,10 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_QUEUE_EXPIRES_MS", hide = true)]
     pub queue_expires_ms: Option<u32>,
 
+    /// RabbitMQ queue type, as the master's: `classic` or `quorum` [default: classic].
+    #[arg(long, env = "WARREN_QUEUE_TYPE", value_parser = ["classic", "quorum"])]
+    pub queue_type: Option<String>,
+
     /// Serve Prometheus metrics at `http://<address>/metrics` (e.g. `0.0.0.0:9421`; port 0
     /// picks one and logs it); off when omitted.
     #[arg(long, env = "WARREN_METRICS_LISTEN")]
@@ -197,6 +201,8 @@ pub struct ConfigFile {
     pub requeue_on_stop: Option<bool>,
     /// Address for Prometheus metrics.
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// RabbitMQ queue type.
+    pub queue_type: Option<String>,
     /// Software to look for.
     #[serde(default)]
     pub software: Vec<SoftwareCheckConfig>,
@@ -250,6 +256,9 @@ pub enum ConfigError {
     /// An invalid tag.
     #[error("invalid tag")]
     Tag(#[from] warren_shared::RequirementsError),
+    /// A queue type other than `classic` or `quorum`.
+    #[error("unknown queue type `{0}`: use `classic` or `quorum`")]
+    QueueType(String),
     /// An allocation fraction outside (0, 1].
     #[error("`{0}` must be above 0 and at most 1")]
     Allocation(&'static str),
@@ -303,6 +312,8 @@ pub struct Settings {
     pub event_memory_kib: usize,
     /// Queue expiry for throw-away farms.
     pub queue_expires_ms: Option<u32>,
+    /// Classic or quorum queues.
+    pub queue_type: warren_broker::QueueType,
     /// Where to serve Prometheus metrics, if anywhere.
     pub metrics_listen: Option<std::net::SocketAddr>,
     /// Software checks.
@@ -404,6 +415,12 @@ impl WorkerConfig {
             event_memory_kib: self.event_memory_kib.max(64),
             queue_expires_ms: self.queue_expires_ms,
             metrics_listen: self.metrics_listen.or(file.metrics_listen),
+            queue_type: match self.queue_type.clone().or(file.queue_type) {
+                None => warren_broker::QueueType::Classic,
+                Some(text) => {
+                    warren_broker::QueueType::parse(&text).ok_or(ConfigError::QueueType(text))?
+                }
+            },
             software,
         })
     }

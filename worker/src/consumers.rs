@@ -1,6 +1,7 @@
 //! Broker consumers of the worker: one per requirement class, on its own channel whose
 //! prefetch follows what still fits, and one for the worker's control queue.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use futures_util::stream::SelectAll;
@@ -14,7 +15,7 @@ use warren_broker::lapin::options::{
 use warren_broker::lapin::types::{FieldTable, ShortString};
 use warren_broker::lapin::{Channel, Consumer};
 use warren_broker::{
-    Broker, OPERATION_TIMEOUT, Shutdown, Topology, error_chain, reconnect_backoff,
+    Broker, OPERATION_TIMEOUT, QueueType, Shutdown, Topology, error_chain, reconnect_backoff,
 };
 
 /// A delivery as the worker loop sees it: which class queue and which channel it came from.
@@ -77,6 +78,8 @@ pub async fn run_class_consumer(
             active: None,
             applied: 0,
             cancelled: SelectAll::new(),
+            per_consumer: broker.queue_defaults().queue_type == QueueType::Quorum,
+            outstanding: HashSet::new(),
         };
         let result = async {
             session.apply(vec![ClassCommand::SetPrefetch(prefetch)], &mut prefetch, &broker).await?;
@@ -147,6 +150,12 @@ struct ClassSession {
     /// Cancelled consumers still draining: a cancelled consumer yields the deliveries it
     /// received before the cancel, which must not be lost.
     cancelled: SelectAll<Consumer>,
+    /// Quorum queues take no channel-wide (`global`) prefetch: each consumer gets its own,
+    /// fixed when it starts, so a change of prefetch starts a new consumer whose limit leaves
+    /// out the deliveries still held from earlier ones.
+    per_consumer: bool,
+    /// Tags of deliveries received and not yet acknowledged or rejected on this channel.
+    outstanding: HashSet<u64>,
 }
 
 async fn next_delivery(
@@ -210,7 +219,8 @@ async fn finish_all(started: &mut Vec<Started>) -> Result<(), warren_broker::lap
 }
 
 impl ClassSession {
-    fn forward(&self, delivery: Delivery, deliveries: &mpsc::UnboundedSender<ClassDelivery>) {
+    fn forward(&mut self, delivery: Delivery, deliveries: &mpsc::UnboundedSender<ClassDelivery>) {
+        self.outstanding.insert(delivery.delivery_tag);
         let _ = deliveries.send(ClassDelivery {
             amqp_queue: self.queue.clone(),
             generation: self.generation,
@@ -256,6 +266,44 @@ impl ClassSession {
                         })));
                     }
                 }
+                ClassCommand::SetPrefetch(wanted) if self.per_consumer => {
+                    *prefetch = wanted;
+                    let held = u16::try_from(self.outstanding.len()).unwrap_or(u16::MAX);
+                    let limit = wanted.saturating_sub(held);
+                    if self.active.is_some() && self.applied == limit {
+                        continue;
+                    }
+                    if let Some(consumer) = self.active.take() {
+                        let tag = consumer.tag();
+                        self.cancelled.push(consumer);
+                        started.push(Started::new(Box::pin(async move {
+                            channel
+                                .basic_cancel(tag, BasicCancelOptions::default())
+                                .await
+                        })));
+                    }
+                    if limit == 0 {
+                        continue;
+                    }
+                    self.applied = limit;
+                    let channel = self.channel.clone();
+                    started.push(Started::new(Box::pin(async move {
+                        channel
+                            .basic_qos(limit, BasicQosOptions { global: false })
+                            .await
+                    })));
+                    finish_all(&mut started).await?;
+                    let consumer = self
+                        .channel
+                        .basic_consume(
+                            self.queue.as_str().into(),
+                            ShortString::from(""),
+                            BasicConsumeOptions::default(),
+                            FieldTable::default(),
+                        )
+                        .await?;
+                    self.active = Some(consumer);
+                }
                 ClassCommand::SetPrefetch(wanted) => {
                     *prefetch = wanted;
                     if self.applied != wanted {
@@ -281,6 +329,7 @@ impl ClassSession {
                     }
                 }
                 ClassCommand::Ack(delivery) if delivery.generation == self.generation => {
+                    self.outstanding.remove(&delivery.tag);
                     started.push(Started::new(Box::pin(async move {
                         channel
                             .basic_ack(delivery.tag, BasicAckOptions::default())
@@ -290,6 +339,7 @@ impl ClassSession {
                 ClassCommand::Reject { delivery, requeue }
                     if delivery.generation == self.generation =>
                 {
+                    self.outstanding.remove(&delivery.tag);
                     started.push(Started::new(Box::pin(async move {
                         channel
                             .basic_nack(

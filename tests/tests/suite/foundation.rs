@@ -9,12 +9,18 @@ use warren_tests::{DatabaseKind, FarmOptions, TestFarm};
 const JOB_TIMEOUT: Duration = Duration::from_secs(60);
 
 async fn framed_job_runs_on_two_workers(database: DatabaseKind) -> anyhow::Result<()> {
-    let farm = TestFarm::spawn(FarmOptions {
+    framed_job_runs_on_two_workers_of(FarmOptions {
         workers: 2,
         database,
         ..FarmOptions::default()
     })
-    .await?;
+    .await
+    .map(|_| ())
+}
+
+/// The framed job on a farm built from `options`; returns the farm for further checks.
+async fn framed_job_runs_on_two_workers_of(options: FarmOptions) -> anyhow::Result<TestFarm> {
+    let farm = TestFarm::spawn(options).await?;
     let agents = farm.get_json("/api/v1/agents").await?;
     assert_eq!(
         agents["agents"].as_array().map(Vec::len),
@@ -74,7 +80,7 @@ async fn framed_job_runs_on_two_workers(database: DatabaseKind) -> anyhow::Resul
         .filter_map(|frame| frame.as_i64())
         .collect();
     assert_eq!(all_frames, (1..=12).collect::<Vec<_>>());
-    Ok(())
+    Ok(farm)
 }
 
 async fn failing_command_without_requeue_fails_with_its_exit_code(
@@ -124,6 +130,43 @@ async fn failing_command_without_requeue_fails_with_its_exit_code(
 async fn a_framed_job_runs_on_two_workers_and_each_log_holds_its_own_frames() -> anyhow::Result<()>
 {
     framed_job_runs_on_two_workers(DatabaseKind::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_framed_job_runs_on_two_workers_on_quorum_queues() -> anyhow::Result<()> {
+    let quorum = vec!["--queue-type".to_owned(), "quorum".to_owned()];
+    let farm = framed_job_runs_on_two_workers_of(FarmOptions {
+        workers: 2,
+        master_args: quorum.clone(),
+        worker_args: quorum,
+        ..FarmOptions::default()
+    })
+    .await?;
+    // Every queue of the farm is a quorum queue, as RabbitMQ's management API reports.
+    let queues: Vec<Value> = farm
+        .http
+        .get("http://127.0.0.1:15672/api/queues/%2f?columns=name,type")
+        .basic_auth("guest", Some("guest"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let ours: Vec<&Value> = queues
+        .iter()
+        .filter(|queue| {
+            queue["name"]
+                .as_str()
+                .is_some_and(|name| name.starts_with(&format!("{}.", farm.namespace)))
+        })
+        .collect();
+    assert!(
+        ours.len() >= 5,
+        "events, dead letters, a class, two agents: {ours:?}"
+    );
+    for queue in ours {
+        assert_eq!(queue["type"], "quorum", "{queue}");
+    }
+    Ok(())
 }
 
 #[tokio::test]
