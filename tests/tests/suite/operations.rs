@@ -186,3 +186,221 @@ async fn metrics_parse_as_prometheus_text_and_move_when_work_runs() -> anyhow::R
     assert_eq!(other.status(), reqwest::StatusCode::NOT_FOUND);
     Ok(())
 }
+
+fn repository() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the repository")
+        .to_owned()
+}
+
+/// A tool the deployment check needs: in CI its absence fails the test, elsewhere it skips it.
+fn tool(name: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(name).is_file()));
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs `{name}` (scripts/test installs it)"
+        );
+        eprintln!("`{name}` is missing: skipping its part of the deployment check");
+    }
+    found
+}
+
+const INSTRUCTIONS: [&str; 18] = [
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
+/// The stages a Dockerfile defines, after checking its instructions: known names, stages named
+/// once, `--from` naming an earlier stage, and `COPY` sources that exist in the build context.
+fn dockerfile_stages(text: &str, context: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let mut stages: Vec<String> = Vec::new();
+    let mut logical = String::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('#') || (trimmed.is_empty() && logical.is_empty()) {
+            continue;
+        }
+        if let Some(continued) = trimmed.strip_suffix('\\') {
+            logical.push_str(continued);
+            logical.push(' ');
+            continue;
+        }
+        logical.push_str(trimmed);
+        let instruction = std::mem::take(&mut logical);
+        let mut words = instruction.split_whitespace();
+        let Some(keyword) = words.next() else {
+            continue;
+        };
+        let keyword = keyword.to_ascii_uppercase();
+        anyhow::ensure!(
+            INSTRUCTIONS.contains(&keyword.as_str()),
+            "unknown instruction `{keyword}`"
+        );
+        let arguments: Vec<&str> = words.collect();
+        match keyword.as_str() {
+            "FROM" => {
+                anyhow::ensure!(!arguments.is_empty(), "FROM without an image");
+                if let [_, alias, name] = arguments[..] {
+                    anyhow::ensure!(alias.eq_ignore_ascii_case("as"), "FROM {arguments:?}");
+                    anyhow::ensure!(
+                        !stages.iter().any(|stage| stage == name),
+                        "stage `{name}` twice"
+                    );
+                    stages.push(name.to_owned());
+                }
+            }
+            "COPY" => {
+                let from = arguments
+                    .iter()
+                    .find_map(|word| word.strip_prefix("--from="));
+                match from {
+                    Some(stage) => anyhow::ensure!(
+                        stages.iter().any(|known| known == stage),
+                        "COPY --from={stage} before that stage"
+                    ),
+                    None => {
+                        let paths: Vec<&&str> = arguments
+                            .iter()
+                            .filter(|word| !word.starts_with("--"))
+                            .collect();
+                        anyhow::ensure!(paths.len() >= 2, "COPY needs a source and a destination");
+                        for source in &paths[..paths.len() - 1] {
+                            anyhow::ensure!(
+                                context.join(source).exists(),
+                                "COPY source `{source}` is not in the context"
+                            );
+                        }
+                    }
+                }
+            }
+            "ENTRYPOINT" | "CMD" if arguments.first().is_some_and(|word| word.starts_with('[')) => {
+                let json = arguments.join(" ");
+                serde_json::from_str::<Vec<String>>(&json).map_err(|error| {
+                    anyhow::anyhow!("{keyword} {json}: not a JSON array of strings: {error}")
+                })?;
+            }
+            _ => {}
+        }
+    }
+    anyhow::ensure!(
+        logical.is_empty(),
+        "the Dockerfile ends inside a continued line"
+    );
+    Ok(stages)
+}
+
+#[tokio::test]
+async fn compose_files_dockerfiles_and_service_units_are_valid() -> anyhow::Result<()> {
+    let root = repository();
+    let compose = root.join("compose");
+    let dockerfile = std::fs::read_to_string(compose.join("Dockerfile"))?;
+    let stages = dockerfile_stages(&dockerfile, &root)?;
+    for target in ["master", "worker"] {
+        assert!(
+            stages.iter().any(|stage| stage == target),
+            "stage {target} in {stages:?}"
+        );
+    }
+    assert!(dockerfile_stages("FROM x AS a\nCOPY --from=b /x /y\n", &root).is_err());
+    assert!(dockerfile_stages("FROM x\nCOPI a b\n", &root).is_err());
+    assert!(dockerfile_stages("FROM x\nCOPY no-such-file /x\n", &root).is_err());
+
+    for file in ["docker-compose.yml", "docker-compose.cluster.yml"] {
+        let text = std::fs::read_to_string(compose.join(file))?;
+        // What the files refer to exists: build targets, Dockerfiles and mounted files.
+        for line in text.lines().map(str::trim) {
+            if let Some(target) = line.strip_prefix("target: ") {
+                assert!(
+                    stages.iter().any(|stage| stage == target),
+                    "{file}: target {target}"
+                );
+            }
+            if let Some(path) = line.strip_prefix("dockerfile: ") {
+                assert!(root.join(path).is_file(), "{file}: dockerfile {path}");
+            }
+            if let Some(mount) = line.strip_prefix("- ./") {
+                let source = mount.split(':').next().unwrap_or_default();
+                assert!(compose.join(source).is_file(), "{file}: mounted {source}");
+            }
+        }
+        if tool("docker-compose") {
+            let checked = tokio::process::Command::new("docker-compose")
+                .args(["-f", file, "config", "--quiet"])
+                .current_dir(&compose)
+                .output()
+                .await?;
+            assert!(
+                checked.status.success(),
+                "{file} is not a valid Compose file: {}",
+                String::from_utf8_lossy(&checked.stderr)
+            );
+        }
+    }
+    if tool("docker-compose") {
+        let broken = tokio::process::Command::new("docker-compose")
+            .args(["-f", "-", "config", "--quiet"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()?;
+        let mut broken = broken;
+        {
+            use tokio::io::AsyncWriteExt as _;
+            let mut input = broken.stdin.take().expect("a piped stdin");
+            input
+                .write_all(b"services:\n  x:\n    image: 3\n    restart: sometimes\n")
+                .await?;
+        }
+        assert!(
+            !broken.wait().await?.success(),
+            "the check refuses a broken file"
+        );
+    }
+
+    if tool("systemd-analyze") {
+        let scratch = tempfile::tempdir()?;
+        for (unit, binary) in [
+            ("warren-master.service", "warren-master"),
+            ("warren-worker.service", "warren-worker"),
+        ] {
+            let text = std::fs::read_to_string(root.join("deploy/systemd").join(unit))?;
+            let built = bin_path(binary)?;
+            let local = text.replace(
+                &format!("/usr/local/bin/{binary}"),
+                &built.display().to_string(),
+            );
+            assert_ne!(local, text, "{unit} starts /usr/local/bin/{binary}");
+            std::fs::write(scratch.path().join(unit), local)?;
+            let verified = tokio::process::Command::new("systemd-analyze")
+                .args(["verify", "--man=no"])
+                .arg(scratch.path().join(unit))
+                .output()
+                .await?;
+            let complaints = String::from_utf8_lossy(&verified.stderr);
+            assert!(
+                verified.status.success() && !complaints.contains(unit),
+                "{unit} does not verify: {complaints}"
+            );
+        }
+    }
+    Ok(())
+}
