@@ -1,9 +1,15 @@
-//! The master's configuration, parsed once at start-up from flags and `WARREN_*` variables.
+//! The master's configuration, parsed once at start-up: flags win over `WARREN_*` variables,
+//! variables over the TOML file named by `--config`, the file over defaults.
 
+use std::ffi::OsString;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{
+    ArgAction, ArgMatches, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand,
+};
 
 /// Warren's master: REST API, dispatcher and event ingester.
 #[derive(Debug, Parser)]
@@ -19,6 +25,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the master: migrate the database, then serve the API, dispatch and ingest.
     Serve(Box<ServeConfig>),
+    /// Print the configuration `serve` would run with, and where each value comes from
+    /// (secrets hidden); takes the same flags.
+    Config(Box<ServeConfig>),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
     /// Report impossible states in the database (and fix them with `--repair`); exits 1 when
@@ -117,6 +126,11 @@ pub struct DatabaseArgs {
 /// Everything `warren-master serve` needs.
 #[derive(Debug, Clone, Args)]
 pub struct ServeConfig {
+    /// A TOML file with any of these settings, keyed by their names with underscores
+    /// (`database_url = "postgres://..."`); flags and variables win over it.
+    #[arg(long, env = "WARREN_MASTER_CONFIG")]
+    pub config: Option<PathBuf>,
+
     /// Address the HTTP API listens on; port 0 picks a free port.
     #[arg(long, env = "WARREN_LISTEN", default_value = "127.0.0.1:8420")]
     pub listen: SocketAddr,
@@ -220,7 +234,7 @@ pub struct ServeConfig {
 
     /// Seconds between statistics samples (task counts per queue, agents by state, each agent's
     /// free RAM and load).
-    #[arg(long = "statistics-interval", env = "WARREN_STATISTICS_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "WARREN_STATISTICS_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub statistics_interval_secs: u64,
 
     /// Days statistics samples are kept.
@@ -271,6 +285,220 @@ pub fn redact_url(url: &str) -> String {
         ),
         None => url.to_owned(),
     }
+}
+
+/// Why the configuration cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Flags, variables or the file's values are invalid (clap says which).
+    #[error(transparent)]
+    Args(#[from] clap::Error),
+    /// The file could not be read.
+    #[error("cannot read the configuration file {path}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not TOML.
+    #[error("invalid configuration file {path}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: toml::de::Error,
+    },
+    /// The file has a key that is no setting, or a value of the wrong shape.
+    #[error("configuration file {path}: {message}")]
+    Key {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// A `WARREN_*` variable.
+    Env,
+    /// The configuration file.
+    File,
+    /// The default.
+    Default,
+}
+
+/// The parsed command line, with the sources of `serve`'s (or `config`'s) settings.
+#[derive(Debug)]
+pub struct Parsed {
+    /// What to do.
+    pub cli: Cli,
+    /// Each setting of `serve`/`config`: its name, value (as given, secrets hidden) and source.
+    pub settings: Vec<(String, String, Source)>,
+}
+
+/// Parse the command line, then merge the `--config` file of `serve` or `config` under the
+/// flags and variables: a file value is used only where neither gave one.
+pub fn parse(args: Vec<OsString>) -> Result<Parsed, ConfigError> {
+    let matches = Cli::command().try_get_matches_from(&args)?;
+    let mut from_file: Vec<String> = Vec::new();
+    let mut args = args;
+    if let Some((name, sub)) = matches.subcommand()
+        && matches!(name, "serve" | "config")
+        && let Some(path) = sub.get_one::<PathBuf>("config")
+    {
+        let extra = file_args(path, sub, name)?;
+        from_file = extra.iter().map(|(id, _)| id.clone()).collect();
+        args.extend(extra.into_iter().flat_map(|(_, flag)| flag));
+    }
+    let matches = Cli::command().try_get_matches_from(&args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    let settings = match matches.subcommand() {
+        Some(("serve" | "config", sub)) => describe(sub, &from_file),
+        _ => Vec::new(),
+    };
+    Ok(Parsed { cli, settings })
+}
+
+/// The flags that carry the file's values for the settings neither flags nor variables set.
+fn file_args(
+    path: &std::path::Path,
+    matches: &ArgMatches,
+    subcommand: &str,
+) -> Result<Vec<(String, Vec<OsString>)>, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let table: toml::Table = toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source,
+    })?;
+    let command = Cli::command();
+    let serve = command
+        .find_subcommand(subcommand)
+        .expect("the subcommand was just parsed");
+    let key_error = |message: String| ConfigError::Key {
+        path: path.to_owned(),
+        message,
+    };
+    let mut extra = Vec::new();
+    for (key, value) in table {
+        let Some(arg) = serve
+            .get_arguments()
+            .find(|arg| arg.get_id().as_str() == key && arg.get_long().is_some())
+        else {
+            return Err(key_error(format!(
+                "`{key}` is not a setting of `warren-master serve`"
+            )));
+        };
+        if key == "config" {
+            return Err(key_error(
+                "a configuration file cannot name another".to_owned(),
+            ));
+        }
+        if matches!(
+            matches.value_source(&key),
+            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+        ) {
+            continue;
+        }
+        let long = format!("--{}", arg.get_long().expect("checked above"));
+        let flag: Vec<OsString> = match (arg.get_action(), value) {
+            (ArgAction::SetTrue, toml::Value::Boolean(true)) => vec![long.into()],
+            (ArgAction::SetTrue, toml::Value::Boolean(false)) => Vec::new(),
+            (ArgAction::SetTrue, other) => {
+                return Err(key_error(format!(
+                    "`{key}` must be true or false, not a {}",
+                    other.type_str()
+                )));
+            }
+            (_, toml::Value::String(text)) => vec![long.into(), text.into()],
+            (_, toml::Value::Integer(number)) => vec![long.into(), number.to_string().into()],
+            (_, toml::Value::Float(number)) => vec![long.into(), number.to_string().into()],
+            (_, toml::Value::Boolean(flag)) => vec![long.into(), flag.to_string().into()],
+            (_, other) => {
+                return Err(key_error(format!(
+                    "`{key}` must be a string or a number, not a {}",
+                    other.type_str()
+                )));
+            }
+        };
+        extra.push((key, flag));
+    }
+    Ok(extra)
+}
+
+/// Settings whose values are hidden when printed.
+const SECRET_URLS: [&str; 4] = ["database_url", "amqp_url", "smtp_url", "ldap_url"];
+
+fn describe(matches: &ArgMatches, from_file: &[String]) -> Vec<(String, String, Source)> {
+    let command = Cli::command();
+    let serve = command
+        .find_subcommand("serve")
+        .expect("serve is a subcommand");
+    let mut settings = Vec::new();
+    for arg in serve.get_arguments().filter(|arg| arg.get_long().is_some()) {
+        let id = arg.get_id().as_str().to_owned();
+        let source = match matches.value_source(&id) {
+            Some(ValueSource::CommandLine) if from_file.contains(&id) => Source::File,
+            Some(ValueSource::CommandLine) => Source::Flag,
+            Some(ValueSource::EnvVariable) => Source::Env,
+            _ => Source::Default,
+        };
+        let value = match arg.get_action() {
+            ArgAction::SetTrue => matches.get_flag(&id).to_string(),
+            _ => matches
+                .get_raw(&id)
+                .map(|values| {
+                    values
+                        .map(|value| value.to_string_lossy().into_owned())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default(),
+        };
+        let value = if SECRET_URLS.contains(&id.as_str()) {
+            redact_url(&value)
+        } else {
+            value
+        };
+        settings.push((id, value, source));
+    }
+    settings
+}
+
+/// The settings as TOML a configuration file could hold, each with its source.
+#[must_use]
+pub fn render_settings(settings: &[(String, String, Source)]) -> String {
+    let mut text =
+        String::from("# warren-master serve: effective configuration (passwords hidden)\n");
+    for (name, value, source) in settings {
+        let source = match source {
+            Source::Flag => "flag",
+            Source::Env => "environment",
+            Source::File => "file",
+            Source::Default => "default",
+        };
+        let shown = if value.is_empty() {
+            format!("# {name} is not set")
+        } else if value.parse::<f64>().is_ok() || value == "true" || value == "false" {
+            format!("{name} = {value}")
+        } else {
+            format!(
+                "{name} = {}",
+                serde_json::to_string(value).unwrap_or_default()
+            )
+        };
+        text.push_str(&format!("{shown:<72} # {source}\n"));
+    }
+    text
 }
 
 #[cfg(test)]

@@ -49,6 +49,9 @@ pub enum Command {
     /// Run many simulated agents in this process, for measuring the master: they speak the real
     /// protocol (hello, heartbeats, class consumers, task events) but run no processes.
     Simulate(SimulateArgs),
+    /// Print the configuration `run` would use (flags, variables and file resolved; passwords
+    /// hidden) as TOML; takes the same settings.
+    Config(WorkerConfig),
     /// Say whether a worker started with `start` is running.
     Status {
         /// The worker's directory.
@@ -318,6 +321,97 @@ pub struct Settings {
     pub metrics_listen: Option<std::net::SocketAddr>,
     /// Software checks.
     pub software: Vec<SoftwareCheck>,
+}
+
+/// A URL with its password replaced by `****`.
+fn hide_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let Some((credentials, host)) = rest.rsplit_once('@') else {
+        return url.to_owned();
+    };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:****@{host}"),
+        None => url.to_owned(),
+    }
+}
+
+impl Settings {
+    /// The settings as a TOML worker configuration (with `dir` and the timings the file does
+    /// not hold shown as comments), passwords hidden.
+    #[must_use]
+    pub fn render(&self) -> String {
+        let quote = |text: &str| serde_json::to_string(text).unwrap_or_default();
+        let mut lines = vec![
+            "# warren-worker: effective configuration (passwords hidden)".to_owned(),
+            format!("# dir = {}", quote(&self.dir.display().to_string())),
+            format!("amqp_url = {}", quote(&hide_password(&self.amqp_url))),
+            format!("namespace = {}", quote(&self.namespace)),
+            format!(
+                "tags = [{}]",
+                self.tags
+                    .iter()
+                    .map(|tag| quote(tag))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ];
+        match self.cpus {
+            Some(cpus) => lines.push(format!("cpus = {cpus}")),
+            None => lines.push(format!("cpu_allocation = {:?}", self.cpu_allocation)),
+        }
+        match self.ram {
+            Some(ram) => lines.push(format!("ram = {ram}")),
+            None => lines.push(format!("ram_allocation = {:?}", self.ram_allocation)),
+        }
+        if let Some(hostname) = &self.hostname {
+            lines.push(format!("hostname = {}", quote(hostname)));
+        }
+        lines.push(format!("allow_root_tasks = {}", self.allow_root_tasks));
+        lines.push(format!("requeue_on_stop = {}", self.requeue_on_stop));
+        lines.push(format!(
+            "queue_type = {}",
+            quote(match self.queue_type {
+                warren_broker::QueueType::Classic => "classic",
+                warren_broker::QueueType::Quorum => "quorum",
+            })
+        ));
+        if let Some(address) = self.metrics_listen {
+            lines.push(format!("metrics_listen = {}", quote(&address.to_string())));
+        }
+        lines.push(format!(
+            "# heartbeat_interval_secs = {}",
+            self.heartbeat_interval.as_secs_f64()
+        ));
+        lines.push(format!(
+            "# log_flush_lines = {}, log_flush_ms = {}",
+            self.log_flush_lines,
+            self.log_flush.as_millis()
+        ));
+        lines.push(format!(
+            "# kill_grace_secs = {}",
+            self.kill_grace.as_secs_f64()
+        ));
+        lines.push(format!("# event_memory_kib = {}", self.event_memory_kib));
+        for check in &self.software {
+            lines.push(String::new());
+            lines.push("[[software]]".to_owned());
+            lines.push(format!("name = {}", quote(&check.name)));
+            lines.push(format!(
+                "command = [{}]",
+                check
+                    .command
+                    .iter()
+                    .map(|part| quote(part))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            lines.push(format!("regex = {}", quote(check.regex.as_str())));
+        }
+        lines.push(String::new());
+        lines.join("\n")
+    }
 }
 
 fn read_file(path: &Path) -> Result<ConfigFile, ConfigError> {

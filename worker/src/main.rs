@@ -50,6 +50,18 @@ fn main() -> ExitCode {
             };
         }
         Some(Command::Simulate(args)) => return run_simulation(&args),
+        Some(Command::Config(config)) => {
+            return match config.resolve() {
+                Ok(settings) => {
+                    print!("{}", settings.render());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
+                    ExitCode::from(EXIT_CONFIG)
+                }
+            };
+        }
         Some(Command::Status { dir }) => {
             return if daemon::status(&dir) {
                 ExitCode::SUCCESS

@@ -2,23 +2,31 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use warren_broker::shutdown_channel;
-use warren_master::config::{Cli, Command};
+use warren_master::config::{Command, ConfigError, parse, render_settings};
 use warren_master::{App, db, logging};
 
 /// Exit code for invalid configuration (sysexits `EX_USAGE`).
 const EXIT_CONFIG: u8 = 64;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) => {
+    let parsed = match parse(std::env::args_os().collect()) {
+        Ok(parsed) => parsed,
+        Err(ConfigError::Args(error)) => {
             let code = if error.use_stderr() { EXIT_CONFIG } else { 0 };
             let _ = error.print();
             return ExitCode::from(code);
         }
+        Err(error) => {
+            eprintln!("warren-master: {}", warren_broker::error_chain(&error));
+            return ExitCode::from(EXIT_CONFIG);
+        }
     };
+    let cli = parsed.cli;
+    if let Command::Config(_) = cli.command {
+        print!("{}", render_settings(&parsed.settings));
+        return ExitCode::SUCCESS;
+    }
     logging::init("info,sqlx=warn,lapin=warn,sea_orm_migration=warn");
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -33,6 +41,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(config) => serve(*config).await,
+            Command::Config(_) => Ok(()),
             Command::Migrate(database) => {
                 let connection = db::connect(&database.database_url).await?;
                 db::migrate(&connection).await?;

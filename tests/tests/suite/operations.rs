@@ -404,3 +404,152 @@ async fn compose_files_dockerfiles_and_service_units_are_valid() -> anyhow::Resu
     }
     Ok(())
 }
+
+async fn run_binary(
+    binary: &str,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> anyhow::Result<std::process::Output> {
+    Ok(tokio::process::Command::new(bin_path(binary)?)
+        .args(args)
+        .env_remove("WARREN_AMQP_URL")
+        .env_remove("WARREN_NAMESPACE")
+        .envs(env.iter().copied())
+        .output()
+        .await?)
+}
+
+#[tokio::test]
+async fn settings_come_from_flags_then_variables_then_the_file_and_config_prints_them_hidden()
+-> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("master.toml");
+    std::fs::write(
+        &file,
+        "listen = \"127.0.0.1:9555\"\nlease_timeout_secs = 300\nnamespace = \"from-file\"\n\
+         amqp_url = \"amqp://farm:hunter2@rabbit:5672/%2f\"\nno_auth = true\n",
+    )?;
+    let file_arg = file.display().to_string();
+    let printed = run_binary(
+        "warren-master",
+        &[
+            "config",
+            "--config",
+            &file_arg,
+            "--lease-timeout-secs",
+            "200",
+        ],
+        &[("WARREN_NAMESPACE", "from-env")],
+    )
+    .await?;
+    assert!(printed.status.success(), "{printed:?}");
+    let text = String::from_utf8(printed.stdout)?;
+    let line = |name: &str| {
+        text.lines()
+            .find(|line| line.starts_with(&format!("{name} = ")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        line("lease_timeout_secs").contains("200")
+            && line("lease_timeout_secs").ends_with("# flag"),
+        "{text}"
+    );
+    assert!(
+        line("namespace").contains("from-env") && line("namespace").ends_with("# environment"),
+        "{text}"
+    );
+    assert!(
+        line("listen").contains("127.0.0.1:9555") && line("listen").ends_with("# file"),
+        "{text}"
+    );
+    assert!(
+        line("no_auth").contains("true") && line("no_auth").ends_with("# file"),
+        "{text}"
+    );
+    assert!(
+        line("queue_type").contains("classic") && line("queue_type").ends_with("# default"),
+        "{text}"
+    );
+    assert!(line("amqp_url").contains("farm:****@rabbit"), "{text}");
+    assert!(!text.contains("hunter2"), "the password is hidden: {text}");
+
+    // A key that is no setting is refused with its name; a bad value names the setting.
+    std::fs::write(&file, "lease_timeout = 5\n")?;
+    let refused = run_binary("warren-master", &["serve", "--config", &file_arg], &[]).await?;
+    assert_eq!(refused.status.code(), Some(64));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("`lease_timeout` is not a setting"));
+    std::fs::write(&file, "lease_timeout_secs = \"soon\"\n")?;
+    let refused = run_binary("warren-master", &["config", "--config", &file_arg], &[]).await?;
+    assert_eq!(refused.status.code(), Some(64));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("lease-timeout-secs"),
+        "{refused:?}"
+    );
+
+    // The worker prints its resolved settings as a configuration file.
+    let worker_file = dir.path().join("worker.toml");
+    std::fs::write(
+        &worker_file,
+        "tags = [\"gpu\"]\ncpus = 8\nnamespace = \"studio\"\n",
+    )?;
+    let worker_arg = worker_file.display().to_string();
+    let printed = run_binary(
+        "warren-worker",
+        &[
+            "config",
+            "--config",
+            &worker_arg,
+            "--amqp-url",
+            "amqp://w:hunter2@rabbit/%2f",
+            "--tag",
+            "linux",
+        ],
+        &[],
+    )
+    .await?;
+    assert!(printed.status.success(), "{printed:?}");
+    let text = String::from_utf8(printed.stdout)?;
+    for expected in [
+        "tags = [\"linux\"]",
+        "cpus = 8",
+        "namespace = \"studio\"",
+        "amqp_url = \"amqp://w:****@rabbit/%2f\"",
+    ] {
+        assert!(
+            text.lines().any(|line| line == expected),
+            "{expected} in\n{text}"
+        );
+    }
+    assert!(!text.contains("hunter2"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_master_serves_with_the_settings_of_its_configuration_file() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("master.toml");
+    std::fs::write(&file, "no_auth = true\nstatistics_interval_secs = 1\n")?;
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        auth: true,
+        master_args: vec!["--config".to_owned(), file.display().to_string()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    // Authentication is on unless the file turns it off, and it does.
+    let jobs = farm.get_json("/api/v1/jobs").await?;
+    assert!(jobs["jobs"].is_array(), "{jobs}");
+    let samples = eventually(
+        "statistics every second",
+        Duration::from_secs(20),
+        || async {
+            let answer = farm.get_json("/api/v1/statistics/agents?hours=1").await?;
+            let count = answer["samples"].as_array().map_or(0, Vec::len);
+            Ok((count >= 2).then_some(count))
+        },
+    )
+    .await?;
+    assert!(samples >= 2);
+    Ok(())
+}

@@ -42,7 +42,7 @@ async fn ui_farm() -> anyhow::Result<(TestFarm, String)> {
         workers: 0,
         auth: true,
         worker_args: vec!["--cpus".to_owned(), "4".to_owned()],
-        master_args: vec!["--statistics-interval".to_owned(), "1".to_owned()],
+        master_args: vec!["--statistics-interval-secs".to_owned(), "1".to_owned()],
         ..FarmOptions::default()
     })
     .await?;
