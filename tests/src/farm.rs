@@ -60,6 +60,8 @@ pub struct FarmOptions {
     /// Require authentication (the master's default); off (`--no-auth`) unless a test turns it
     /// on.
     pub auth: bool,
+    /// Extra environment variables for every process of the farm.
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for FarmOptions {
@@ -76,6 +78,7 @@ impl Default for FarmOptions {
             amqp_url: None,
             postgres_admin_url: None,
             auth: false,
+            env: Vec::new(),
         }
     }
 }
@@ -340,6 +343,7 @@ impl TestFarm {
             .env("WARREN_AMQP_URL", &self.amqp_url)
             .env("WARREN_NAMESPACE", &self.namespace)
             .env("WARREN_QUEUE_EXPIRES_MS", "600000")
+            .envs(self.options.env.iter().map(|(name, value)| (name, value)))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))

@@ -653,11 +653,15 @@ impl Worker {
         tracing::debug!(task_id = %assignment.task_id, attempt = assignment.attempt, job = %assignment.job_title, "starting task");
         match self.simulation {
             None => {
-                tokio::spawn(run_unit(
-                    context.clone(),
-                    assignment,
-                    requests_rx,
-                    reports_tx.clone(),
+                let span = tracing::info_span!(
+                    "task",
+                    job_id = %assignment.job_id,
+                    task_id = %assignment.task_id,
+                    attempt = assignment.attempt
+                );
+                tokio::spawn(tracing::Instrument::instrument(
+                    run_unit(context.clone(), assignment, requests_rx, reports_tx.clone()),
+                    span,
                 ));
             }
             Some(simulation) => {

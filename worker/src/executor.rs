@@ -353,6 +353,12 @@ pub async fn run_unit(
             }
         };
         let pid = child.id();
+        tracing::debug!(
+            pid,
+            command = command_idx + 1,
+            of = n_commands,
+            "process started"
+        );
         if !announced {
             announce(&context, &assignment, pid, &reports);
             announced = true;
@@ -414,6 +420,7 @@ pub async fn run_unit(
             (outcome, _) => outcome,
         };
         let succeeded = matches!(status_outcome, TaskOutcome::Exited { code } if assignment.success_exit_codes.contains(&code));
+        tracing::debug!(pid, outcome = ?status_outcome, succeeded, "process ended");
         let last = command_idx + 1 == n_commands;
         if !succeeded || last {
             outcome = Some(status_outcome);

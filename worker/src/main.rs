@@ -80,14 +80,27 @@ fn settings(config: &WorkerConfig) -> Result<warren_worker::config::Settings, Ex
     })
 }
 
+/// Log to stderr, filtered by `RUST_LOG`, as text or (with `WARREN_LOG_FORMAT=json`) as one
+/// JSON object per line with the current spans.
 fn init_logging() {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,lapin=warn"));
-    let _ = tracing_subscriber::fmt()
+    let json =
+        std::env::var("WARREN_LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .try_init()
+    } else {
+        builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init()
+    };
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {

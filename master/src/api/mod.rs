@@ -90,7 +90,9 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
         &axum::middleware::from_fn_with_state(state, titles::resolve_job_titles),
         router,
     );
-    Router::new().fallback_service(resolved)
+    Router::new()
+        .fallback_service(resolved)
+        .layer(axum::middleware::from_fn(request_span))
 }
 
 /// The OpenAPI document alone, for tools and tests.
@@ -170,6 +172,32 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(farm::agent_statistics))
         .routes(routes!(farm::agent_samples))
         .routes(routes!(farm::broker_queues))
+}
+
+/// Every request runs in a `request` span (method and path), so what it logs carries them; its
+/// end is logged at debug level with the status and how long it took.
+async fn request_span(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tracing::Instrument as _;
+    let span = tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path()
+    );
+    let started = std::time::Instant::now();
+    async move {
+        let response = next.run(request).await;
+        tracing::debug!(
+            status = response.status().as_u16(),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "request answered"
+        );
+        response
+    }
+    .instrument(span)
+    .await
 }
 
 /// After a change made through the API succeeds, tell live views (`/api/v1/events`).

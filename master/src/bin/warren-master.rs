@@ -27,7 +27,11 @@ fn main() -> ExitCode {
         print!("{}", render_settings(&parsed.settings));
         return ExitCode::SUCCESS;
     }
-    logging::init("info,sqlx=warn,lapin=warn,sea_orm_migration=warn");
+    let log_format = std::env::var("WARREN_LOG_FORMAT").ok();
+    logging::init(
+        "info,sqlx=warn,lapin=warn,sea_orm_migration=warn",
+        logging::LogFormat::from_setting(log_format.as_deref()),
+    );
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -553,3 +553,48 @@ async fn the_master_serves_with_the_settings_of_its_configuration_file() -> anyh
     assert!(samples >= 2);
     Ok(())
 }
+
+#[tokio::test]
+async fn json_logs_carry_request_and_task_spans() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 1,
+        env: vec![("WARREN_LOG_FORMAT".to_owned(), "json".to_owned())],
+        log_filter: Some("info,warren_master=debug,warren_worker=debug".to_owned()),
+        ..FarmOptions::default()
+    })
+    .await?;
+    let job = farm
+        .submit_job(&TestFarm::command_job("json logs", &["true"], 1, 2, 1))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    farm.wait_for_job_state(job_id, &["done"], Duration::from_secs(60))
+        .await?;
+    let parse = |log: String| -> anyhow::Result<Vec<serde_json::Value>> {
+        log.lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .map_err(|error| anyhow::anyhow!("not JSON: {line}: {error}"))
+            })
+            .collect()
+    };
+    let master = parse(farm.master()?.log_tail(10_000))?;
+    assert!(
+        master.iter().any(|line| line["span"]["name"] == "request"
+            && line["span"]["path"] == "/api/v1/jobs"
+            && line["span"]["method"] == "POST"),
+        "a request span: {master:?}"
+    );
+    let worker = parse(farm.worker(0)?.log_tail(10_000))?;
+    assert!(
+        worker.iter().any(|line| line["span"]["name"] == "task"
+            && line["span"]["job_id"].as_str() == Some(job_id.to_string().as_str())),
+        "a task span: {worker:?}"
+    );
+    assert!(
+        master
+            .iter()
+            .chain(&worker)
+            .all(|line| line["level"].is_string() && line["timestamp"].is_string())
+    );
+    Ok(())
+}
