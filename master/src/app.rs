@@ -24,6 +24,7 @@ pub struct App {
     db: DatabaseConnection,
     listener: TcpListener,
     local_addr: SocketAddr,
+    discovery: Option<tokio::net::UdpSocket>,
     broker: Broker,
     dispatcher: Dispatcher,
     dispatcher_handle: DispatcherHandle,
@@ -75,6 +76,14 @@ impl App {
             .await
             .with_context(|| format!("failed to listen on {}", config.listen))?;
         let local_addr = listener.local_addr()?;
+        let discovery = match config.discovery_listen {
+            Some(address) => Some(
+                crate::discovery::bind(address)
+                    .await
+                    .with_context(|| format!("failed to answer discovery on {address}"))?,
+            ),
+            None => None,
+        };
         let mailer = match &config.smtp_url {
             Some(url) => Some(crate::notify::Mailer::new(
                 url,
@@ -113,6 +122,7 @@ impl App {
             db,
             listener,
             local_addr,
+            discovery,
             broker,
             dispatcher,
             dispatcher_handle,
@@ -144,6 +154,27 @@ impl App {
             broker: self.broker.clone(),
         };
         let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
+        let discovery = self.discovery.map(|socket| {
+            let announcement = warren_shared::discovery::FarmAnnouncement {
+                v: 1,
+                amqp_url: self
+                    .config
+                    .discovery_amqp_url
+                    .clone()
+                    .unwrap_or_else(|| self.config.amqp_url.clone()),
+                namespace: self.config.namespace.clone(),
+                master_url: self
+                    .config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", self.local_addr)),
+            };
+            tokio::spawn(crate::discovery::serve(
+                socket,
+                announcement,
+                loops_shutdown.clone(),
+            ))
+        });
         let (leading_tx, leading) = tokio::sync::watch::channel(false);
         let leader = tokio::spawn(crate::leader::run(
             crate::leader::Election::for_database(&self.db, &self.config.namespace),
@@ -186,6 +217,9 @@ impl App {
         let grace = self.config.shutdown_grace();
         let stopped = tokio::time::timeout(grace, async {
             let _ = tokio::join!(ingester, leader);
+            if let Some(discovery) = discovery {
+                let _ = discovery.await;
+            }
         })
         .await;
         if stopped.is_err() {

@@ -237,6 +237,16 @@ pub struct ServeConfig {
     #[arg(long, env = "WARREN_STATISTICS_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub statistics_interval_secs: u64,
 
+    /// Answer workers looking for the farm by UDP broadcast on this address (e.g.
+    /// `0.0.0.0:8421`); off when omitted. The answer holds the broker URL with its password.
+    #[arg(long, env = "WARREN_DISCOVERY_LISTEN")]
+    pub discovery_listen: Option<SocketAddr>,
+
+    /// The broker URL discovery tells workers (default: `--amqp-url`, which must then name the
+    /// broker as other hosts reach it).
+    #[arg(long, env = "WARREN_DISCOVERY_AMQP_URL", hide_env_values = true)]
+    pub discovery_amqp_url: Option<String>,
+
     /// Days statistics samples are kept.
     #[arg(long, env = "WARREN_STATISTICS_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
     pub statistics_retention_days: u64,
@@ -436,7 +446,13 @@ fn file_args(
 }
 
 /// Settings whose values are hidden when printed.
-const SECRET_URLS: [&str; 4] = ["database_url", "amqp_url", "smtp_url", "ldap_url"];
+const SECRET_URLS: [&str; 5] = [
+    "database_url",
+    "amqp_url",
+    "smtp_url",
+    "ldap_url",
+    "discovery_amqp_url",
+];
 
 fn describe(matches: &ArgMatches, from_file: &[String]) -> Vec<(String, String, Source)> {
     let command = Cli::command();

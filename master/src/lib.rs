@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod control;
 pub mod db;
+pub mod discovery;
 pub mod dispatcher;
 pub mod entities;
 pub mod ingester;

@@ -3,6 +3,7 @@
 //! This crate does no I/O: it holds the vocabulary both sides must agree on, so a change to a
 //! wire type is a change in one place, guarded by the golden fixtures in `tests/`.
 
+pub mod discovery;
 pub mod frames;
 pub mod ids;
 pub mod message;

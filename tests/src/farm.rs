@@ -500,6 +500,42 @@ impl TestFarm {
         Ok(worker_idx)
     }
 
+    /// Start a worker given no broker URL or namespace, which finds the farm by broadcasting to
+    /// `discovery_address`; returns its index.
+    pub async fn start_discovering_worker(
+        &mut self,
+        discovery_address: &str,
+    ) -> anyhow::Result<usize> {
+        let worker_idx = self.workers.len();
+        let (mut command, log_path) =
+            self.command(&bin_path("warren-worker")?, &format!("worker-{worker_idx}"))?;
+        command
+            .env_remove("WARREN_AMQP_URL")
+            .env_remove("WARREN_NAMESPACE")
+            .arg("run")
+            .arg("--dir")
+            .arg(self.dir.path().join(format!("worker-{worker_idx}")))
+            .arg("--hostname")
+            .arg(format!("test-node-{worker_idx}"))
+            .arg("--heartbeat-interval-secs")
+            .arg(self.options.heartbeat_secs.to_string())
+            .arg("--discovery-address")
+            .arg(discovery_address)
+            .args(
+                self.options
+                    .allow_root_tasks
+                    .then_some("--allow-root-tasks"),
+            )
+            .stdout(Stdio::null());
+        let child = command.spawn().context("cannot start warren-worker")?;
+        self.workers.push(Process {
+            name: format!("worker-{worker_idx}"),
+            log_path,
+            child,
+        });
+        Ok(worker_idx)
+    }
+
     /// Start `warren-worker simulate` with `agents` simulated agents (each offering one CPU and
     /// 4096 MB unless `extra_args` say otherwise) and wait until it runs them; returns its index
     /// among the workers.

@@ -168,6 +168,11 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_QUEUE_EXPIRES_MS", hide = true)]
     pub queue_expires_ms: Option<u32>,
 
+    /// Where to broadcast the request for the farm when no broker URL is given anywhere
+    /// [default: 255.255.255.255:8421]; a master with `--discovery-listen` answers.
+    #[arg(long, env = "WARREN_DISCOVERY_ADDRESS")]
+    pub discovery_address: Option<std::net::SocketAddr>,
+
     /// RabbitMQ queue type, as the master's: `classic` or `quorum` [default: classic].
     #[arg(long, env = "WARREN_QUEUE_TYPE", value_parser = ["classic", "quorum"])]
     pub queue_type: Option<String>,
@@ -319,8 +324,19 @@ pub struct Settings {
     pub queue_type: warren_broker::QueueType,
     /// Where to serve Prometheus metrics, if anywhere.
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// Find the broker by broadcast first: no broker URL was given anywhere.
+    pub discovery: Option<Discovery>,
     /// Software checks.
     pub software: Vec<SoftwareCheck>,
+}
+
+/// How to look for the farm on the LAN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovery {
+    /// Where the request is broadcast.
+    pub address: std::net::SocketAddr,
+    /// The farm asked for, when the namespace was given; any farm otherwise.
+    pub namespace: Option<String>,
 }
 
 /// A URL with its password replaced by `****`.
@@ -347,6 +363,13 @@ impl Settings {
             "# warren-worker: effective configuration (passwords hidden)".to_owned(),
             format!("# dir = {}", quote(&self.dir.display().to_string())),
             format!("amqp_url = {}", quote(&hide_password(&self.amqp_url))),
+            match &self.discovery {
+                Some(discovery) => format!(
+                    "# no broker URL is set: the farm is looked for by broadcast on {} first",
+                    discovery.address
+                ),
+                None => "# the broker URL is set: no broadcast".to_owned(),
+            },
             format!("namespace = {}", quote(&self.namespace)),
             format!(
                 "tags = [{}]",
@@ -474,18 +497,23 @@ impl WorkerConfig {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let amqp_url = self.amqp_url.clone().or(file.amqp_url);
+        let namespace = self.namespace.clone().or(file.namespace);
+        let discovery = amqp_url.is_none().then(|| Discovery {
+            address: self
+                .discovery_address
+                .unwrap_or(std::net::SocketAddr::from((
+                    [255, 255, 255, 255],
+                    warren_shared::discovery::DEFAULT_PORT,
+                ))),
+            namespace: namespace.clone(),
+        });
         Ok(Settings {
             dir: self.dir.clone(),
-            amqp_url: self
-                .amqp_url
-                .clone()
-                .or(file.amqp_url)
+            amqp_url: amqp_url
                 .unwrap_or_else(|| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned()),
-            namespace: self
-                .namespace
-                .clone()
-                .or(file.namespace)
-                .unwrap_or_else(|| "warren".to_owned()),
+            namespace: namespace.unwrap_or_else(|| "warren".to_owned()),
+            discovery,
             tags,
             cpus: self.cpus.or(file.cpus),
             ram: self.ram.or(file.ram),

@@ -7,6 +7,7 @@ pub mod capacity;
 pub mod config;
 pub mod consumers;
 pub mod daemon;
+pub mod discovery;
 pub mod events;
 pub mod executor;
 pub mod identity;

@@ -164,6 +164,8 @@ fn run(config: &WorkerConfig) -> ExitCode {
         Err(code) => return code,
     };
     exit_code(runtime.block_on(async {
+        let mut settings = settings;
+        warren_worker::discovery::apply(&mut settings).await;
         let worker = Worker::build(settings)?;
         println!("warren-worker {} running", worker.agent_id());
         let shutdown = stop_on_signals();

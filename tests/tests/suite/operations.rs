@@ -598,3 +598,70 @@ async fn json_logs_carry_request_and_task_spans() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_worker_without_a_broker_url_finds_the_farm_by_broadcast() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        master_args: vec!["--discovery-listen".to_owned(), "0.0.0.0:0".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let port = eventually("the discovery address", Duration::from_secs(30), || {
+        let log = farm.master().map(|process| process.log_tail(200));
+        async move {
+            Ok(log?.lines().find_map(|line| {
+                let address = line.split("answering farm discovery on ").nth(1)?;
+                address
+                    .split_whitespace()
+                    .next()?
+                    .rsplit(':')
+                    .next()?
+                    .parse::<u16>()
+                    .ok()
+            }))
+        }
+    })
+    .await?;
+    // Loopback's broadcast address stands in for a LAN's.
+    let worker = farm
+        .start_discovering_worker(&format!("127.255.255.255:{port}"))
+        .await?;
+    let agents = farm.wait_for_online_agents(1).await?;
+    assert_eq!(agents[0]["hostname"], "test-node-0");
+    let log = farm.worker(worker)?.log_tail(200);
+    assert!(log.contains("found the farm by broadcast"), "{log}");
+    assert!(log.contains(&farm.namespace), "{log}");
+    let job = farm
+        .submit_job(&TestFarm::command_job("found", &["true"], 1, 2, 1))
+        .await?;
+    let job_id = job["id"].as_i64().unwrap_or_default();
+    let done = farm
+        .wait_for_job_state(job_id, &["done", "failed"], Duration::from_secs(60))
+        .await?;
+    assert_eq!(done["state"], "done", "{done}");
+
+    // A master of another farm stays quiet, and a datagram that is no request gets no answer.
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+    socket.set_broadcast(true)?;
+    for request in [
+        br#"{"warren":"discover","v":1,"namespace":"some-other-farm"}"#.to_vec(),
+        b"hello".to_vec(),
+        br#"{"warren":"discover","v":1}"#.to_vec(),
+    ] {
+        socket.send_to(&request, ("127.255.255.255", port)).await?;
+    }
+    let mut buffer = [0_u8; 2048];
+    let (length, _) =
+        tokio::time::timeout(Duration::from_secs(10), socket.recv_from(&mut buffer)).await??;
+    let answer: serde_json::Value = serde_json::from_slice(&buffer[..length])?;
+    assert_eq!(answer["warren"], "farm");
+    assert_eq!(answer["namespace"], farm.namespace.as_str());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(500), socket.recv_from(&mut buffer))
+            .await
+            .is_err(),
+        "only the request for any farm was answered"
+    );
+    Ok(())
+}
