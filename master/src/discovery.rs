@@ -7,7 +7,7 @@
 
 use tokio::net::UdpSocket;
 use warren_broker::Shutdown;
-use warren_shared::discovery::{Discover, FarmAnnouncement, MAX_DATAGRAM};
+use warren_shared::discovery::{Datagram, FarmAnnouncement, MAX_DATAGRAM};
 
 /// Bind the discovery socket (so a bad address fails at start-up).
 pub async fn bind(address: std::net::SocketAddr) -> std::io::Result<UdpSocket> {
@@ -20,7 +20,8 @@ pub async fn bind(address: std::net::SocketAddr) -> std::io::Result<UdpSocket> {
 
 /// Answer discovery requests until shutdown.
 pub async fn serve(socket: UdpSocket, announcement: FarmAnnouncement, mut shutdown: Shutdown) {
-    let answer = match serde_json::to_vec(&announcement) {
+    let namespace = announcement.namespace.clone();
+    let answer = match serde_json::to_vec(&Datagram::Farm(announcement)) {
         Ok(answer) => answer,
         Err(error) => {
             tracing::error!(%error, "cannot encode the discovery answer");
@@ -39,14 +40,14 @@ pub async fn serve(socket: UdpSocket, announcement: FarmAnnouncement, mut shutdo
                 }
             },
         };
-        let Ok(request) = serde_json::from_slice::<Discover>(&buffer[..length]) else {
+        let Ok(Datagram::Discover(request)) = serde_json::from_slice(&buffer[..length]) else {
             tracing::debug!(%peer, "ignoring a datagram that is not a discovery request");
             continue;
         };
         if request
             .namespace
             .as_deref()
-            .is_some_and(|namespace| namespace != announcement.namespace)
+            .is_some_and(|asked| asked != namespace)
         {
             continue;
         }

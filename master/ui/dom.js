@@ -113,6 +113,20 @@ export function toast(message, kind = 'info') {
 }
 
 /**
+ * Run a change, say how it went, then redraw with `after` (the page's refresh): the one way
+ * pages carry out a user's action.
+ */
+export async function act(label, run, after) {
+  try {
+    await run();
+    toast(label);
+    if (after) await after();
+  } catch (error) {
+    toast(`${label}: ${error.message}`, 'error');
+  }
+}
+
+/**
  * Arrow keys move between a table's rows, Enter opens the focused one and Space toggles its
  * checkbox. Rows need tabindex and, to open, a data-href.
  */

@@ -471,10 +471,37 @@ impl TestFarm {
 
     /// Start one more worker with extra flags; returns its index.
     pub async fn start_worker(&mut self, extra_args: &[&str]) -> anyhow::Result<usize> {
+        let mut args: Vec<String> = self.options.worker_args.clone();
+        args.extend(extra_args.iter().map(|arg| (*arg).to_owned()));
+        self.spawn_worker(&args, false)
+    }
+
+    /// Start a worker given no broker URL or namespace, which finds the farm by broadcasting to
+    /// `discovery_address`; returns its index.
+    pub async fn start_discovering_worker(
+        &mut self,
+        discovery_address: &str,
+    ) -> anyhow::Result<usize> {
+        let args = [
+            "--discovery-address".to_owned(),
+            discovery_address.to_owned(),
+        ];
+        self.spawn_worker(&args, true)
+    }
+
+    /// Start `warren-worker run` with the farm's usual flags and `args`; `discover` leaves out
+    /// the broker URL and namespace.
+    fn spawn_worker(&mut self, args: &[String], discover: bool) -> anyhow::Result<usize> {
         let worker_idx = self.workers.len();
         let (mut command, log_path) =
             self.command(&bin_path("warren-worker")?, &format!("worker-{worker_idx}"))?;
+        if discover {
+            command
+                .env_remove("WARREN_AMQP_URL")
+                .env_remove("WARREN_NAMESPACE");
+        }
         command
+            .arg("run")
             .arg("--dir")
             .arg(self.dir.path().join(format!("worker-{worker_idx}")))
             .arg("--hostname")
@@ -488,44 +515,7 @@ impl TestFarm {
                     .allow_root_tasks
                     .then_some("--allow-root-tasks"),
             )
-            .args(&self.options.worker_args)
-            .args(extra_args)
-            .stdout(Stdio::null());
-        let child = command.spawn().context("cannot start warren-worker")?;
-        self.workers.push(Process {
-            name: format!("worker-{worker_idx}"),
-            log_path,
-            child,
-        });
-        Ok(worker_idx)
-    }
-
-    /// Start a worker given no broker URL or namespace, which finds the farm by broadcasting to
-    /// `discovery_address`; returns its index.
-    pub async fn start_discovering_worker(
-        &mut self,
-        discovery_address: &str,
-    ) -> anyhow::Result<usize> {
-        let worker_idx = self.workers.len();
-        let (mut command, log_path) =
-            self.command(&bin_path("warren-worker")?, &format!("worker-{worker_idx}"))?;
-        command
-            .env_remove("WARREN_AMQP_URL")
-            .env_remove("WARREN_NAMESPACE")
-            .arg("run")
-            .arg("--dir")
-            .arg(self.dir.path().join(format!("worker-{worker_idx}")))
-            .arg("--hostname")
-            .arg(format!("test-node-{worker_idx}"))
-            .arg("--heartbeat-interval-secs")
-            .arg(self.options.heartbeat_secs.to_string())
-            .arg("--discovery-address")
-            .arg(discovery_address)
-            .args(
-                self.options
-                    .allow_root_tasks
-                    .then_some("--allow-root-tasks"),
-            )
+            .args(args)
             .stdout(Stdio::null());
         let child = command.spawn().context("cannot start warren-worker")?;
         self.workers.push(Process {

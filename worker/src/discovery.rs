@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use tokio::net::UdpSocket;
-use warren_shared::discovery::{Discover, FarmAnnouncement, MAX_DATAGRAM};
+use warren_shared::discovery::{Datagram, Discover, FarmAnnouncement, MAX_DATAGRAM};
 
 use crate::config::{Discovery, Settings};
 
@@ -36,10 +36,10 @@ pub async fn apply(settings: &mut Settings) {
 pub async fn find(discovery: &Discovery) -> std::io::Result<Option<FarmAnnouncement>> {
     let socket = UdpSocket::bind(("0.0.0.0", 0)).await?;
     socket.set_broadcast(true)?;
-    let request = serde_json::to_vec(&Discover {
+    let request = serde_json::to_vec(&Datagram::Discover(Discover {
         v: 1,
         namespace: discovery.namespace.clone(),
-    })
+    }))
     .map_err(std::io::Error::other)?;
     let mut buffer = vec![0_u8; MAX_DATAGRAM];
     for _ in 0..ATTEMPTS {
@@ -49,7 +49,7 @@ pub async fn find(discovery: &Discovery) -> std::io::Result<Option<FarmAnnouncem
             tokio::time::timeout_at(deadline, socket.recv_from(&mut buffer)).await
         {
             let (length, _) = received?;
-            let Ok(farm) = serde_json::from_slice::<FarmAnnouncement>(&buffer[..length]) else {
+            let Ok(Datagram::Farm(farm)) = serde_json::from_slice(&buffer[..length]) else {
                 continue;
             };
             if discovery

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use sea_orm::{ConnectionTrait as _, QueryResult};
+use sea_orm::ConnectionTrait as _;
 use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiPath, ApiQuery};
@@ -110,40 +110,61 @@ pub struct QueueCountList {
     responses((status = 200, description = "Tasks by state per queue", body = QueueCountList), super::openapi::Errors)
 )]
 pub async fn queue_counts(State(state): State<AppState>) -> Result<Json<QueueCountList>, ApiError> {
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            "SELECT q.name, \
-             CAST(COALESCE(SUM(j.n_queued + j.n_dispatched), 0) AS BIGINT) AS queued, \
-             CAST(COALESCE(SUM(j.n_running), 0) AS BIGINT) AS running, \
-             CAST(COALESCE(SUM(j.n_done), 0) AS BIGINT) AS done, \
-             CAST(COALESCE(SUM(j.n_failed), 0) AS BIGINT) AS failed, \
-             CAST(COALESCE(SUM(j.n_paused), 0) AS BIGINT) AS paused, \
-             CAST(COALESCE(SUM(j.n_cancelled), 0) AS BIGINT) AS cancelled \
-             FROM job_queues q LEFT JOIN jobs j ON j.queue_id = q.id GROUP BY q.id, q.name ORDER BY q.name",
-            Vec::new(),
-        ))
-        .await?;
-    let queues = rows
-        .iter()
-        .map(|row| {
-            Ok(QueueCounts {
-                queue: row.try_get("", "name")?,
-                queued: count(row, "queued")?,
-                running: count(row, "running")?,
-                done: count(row, "done")?,
-                failed: count(row, "failed")?,
-                paused: count(row, "paused")?,
-                cancelled: count(row, "cancelled")?,
-            })
+    let queues = queue_task_counts(&state.db)
+        .await?
+        .into_iter()
+        .map(|(queue, counts)| QueueCounts {
+            queue,
+            queued: counts[0] + counts[1],
+            running: counts[2],
+            done: counts[3],
+            failed: counts[4],
+            paused: counts[5],
+            cancelled: counts[6],
         })
-        .collect::<Result<_, sea_orm::DbErr>>()?;
+        .collect();
     Ok(Json(QueueCountList { queues }))
 }
 
-fn count(row: &QueryResult, column: &str) -> Result<i64, sea_orm::DbErr> {
-    row.try_get("", column)
+/// Task states in the order [`queue_task_counts`] counts them.
+const TASK_STATES: [&str; 7] = [
+    "queued",
+    "dispatched",
+    "running",
+    "done",
+    "failed",
+    "paused",
+    "cancelled",
+];
+
+/// Every queue's tasks in each of [`TASK_STATES`], from the jobs' counters.
+async fn queue_task_counts(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<Vec<(String, [i64; 7])>, sea_orm::DbErr> {
+    let sums: Vec<String> = TASK_STATES
+        .iter()
+        .map(|state| format!("CAST(COALESCE(SUM(j.n_{state}), 0) AS BIGINT) AS {state}"))
+        .collect();
+    let rows = db
+        .query_all_raw(sql(
+            backend_of(db),
+            &format!(
+                "SELECT q.name, {} FROM job_queues q LEFT JOIN jobs j ON j.queue_id = q.id \
+                 GROUP BY q.id, q.name ORDER BY q.name",
+                sums.join(", ")
+            ),
+            Vec::new(),
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let mut counts = [0_i64; 7];
+            for (count, state) in counts.iter_mut().zip(TASK_STATES) {
+                *count = row.try_get("", state)?;
+            }
+            Ok((row.try_get("", "name")?, counts))
+        })
+        .collect()
 }
 
 /// One queue's sample.
@@ -361,36 +382,10 @@ pub async fn metrics(State(state): State<AppState>) -> Result<axum::response::Re
     use std::sync::atomic::Ordering;
     use warren_shared::metrics::{CONTENT_TYPE, MetricsText};
     let backend = backend_of(&state.db);
-    let tasks = state
-        .db
-        .query_all_raw(sql(
-            backend,
-            "SELECT q.name, \
-             CAST(COALESCE(SUM(j.n_queued), 0) AS BIGINT) AS queued, \
-             CAST(COALESCE(SUM(j.n_dispatched), 0) AS BIGINT) AS dispatched, \
-             CAST(COALESCE(SUM(j.n_running), 0) AS BIGINT) AS running, \
-             CAST(COALESCE(SUM(j.n_done), 0) AS BIGINT) AS done, \
-             CAST(COALESCE(SUM(j.n_failed), 0) AS BIGINT) AS failed, \
-             CAST(COALESCE(SUM(j.n_paused), 0) AS BIGINT) AS paused, \
-             CAST(COALESCE(SUM(j.n_cancelled), 0) AS BIGINT) AS cancelled \
-             FROM job_queues q LEFT JOIN jobs j ON j.queue_id = q.id GROUP BY q.id, q.name ORDER BY q.name",
-            Vec::new(),
-        ))
-        .await?;
-    const STATES: [&str; 7] = [
-        "queued",
-        "dispatched",
-        "running",
-        "done",
-        "failed",
-        "paused",
-        "cancelled",
-    ];
     let mut task_values: Vec<(String, &str, f64)> = Vec::new();
-    for row in &tasks {
-        let queue: String = row.try_get("", "name")?;
-        for task_state in STATES {
-            task_values.push((queue.clone(), task_state, count(row, task_state)? as f64));
+    for (queue, counts) in queue_task_counts(&state.db).await? {
+        for (task_state, count) in TASK_STATES.into_iter().zip(counts) {
+            task_values.push((queue.clone(), task_state, count as f64));
         }
     }
     let agents = state

@@ -3,7 +3,7 @@
 
 import { can, del, get, patch, post } from '../api.js';
 import { lineChart } from '../chart.js';
-import { badge, fill, h, megabytes, time, toast } from '../dom.js';
+import { act as actThen, badge, fill, h, megabytes, time, toast } from '../dom.js';
 
 export async function render(main, params, agentId) {
   const base = `/api/v1/agents/${agentId}`;
@@ -16,15 +16,7 @@ export async function render(main, params, agentId) {
   fill(main, heading, actions, h('div', { class: 'grid2' }, facts, editing), h('div', { class: 'grid2' }, running, charts));
   let editorsDrawn = false;
 
-  async function act(label, run) {
-    try {
-      await run();
-      toast(label);
-      await refresh();
-    } catch (error) {
-      toast(`${label}: ${error.message}`, 'error');
-    }
-  }
+  const act = (label, run) => actThen(label, run, refresh);
 
   function drawEditors(agent) {
     if (!can('operator')) {

@@ -2,17 +2,8 @@
 // definition), software the workers found, and path maps.
 
 import { can, del, get, post, put } from '../api.js';
-import { fill, h, time, toast } from '../dom.js';
+import { act, fill, h, time, toast } from '../dom.js';
 
-async function act(label, run, after) {
-  try {
-    await run();
-    toast(label);
-    await after();
-  } catch (error) {
-    toast(`${label}: ${error.message}`, 'error');
-  }
-}
 
 export async function renderJobTypes(main) {
   const list = h('tbody');

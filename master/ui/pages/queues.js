@@ -2,7 +2,7 @@
 // operators edit, add and delete queues.
 
 import { can, del, get, patch, post } from '../api.js';
-import { fill, h, toast } from '../dom.js';
+import { act as actThen, fill, h } from '../dom.js';
 
 const number = (value) => (value === '' ? null : Number(value));
 
@@ -15,15 +15,7 @@ export async function render(main) {
       tree),
     form);
 
-  async function act(label, run) {
-    try {
-      await run();
-      toast(label);
-      await refresh();
-    } catch (error) {
-      toast(`${label}: ${error.message}`, 'error');
-    }
-  }
+  const act = (label, run) => actThen(label, run, refresh);
 
   function row(queue, depth, counts) {
     const editable = can('operator');

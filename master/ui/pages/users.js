@@ -1,7 +1,7 @@
 // Users (admins only): roles, email, disabling, deleting, and making new users.
 
 import { can, del, get, patch, post } from '../api.js';
-import { fill, h, time, toast } from '../dom.js';
+import { act as actThen, fill, h, time } from '../dom.js';
 
 const ROLES = ['viewer', 'submitter', 'operator', 'admin'];
 
@@ -17,15 +17,7 @@ export async function render(main) {
       h('thead', {}, h('tr', {}, ['User', 'Role', 'Email', 'Password', 'Disabled', 'Created', ''].map((name) => h('th', {}, name)))), body),
     form);
 
-  async function act(label, run) {
-    try {
-      await run();
-      toast(label);
-      await refresh();
-    } catch (error) {
-      toast(`${label}: ${error.message}`, 'error');
-    }
-  }
+  const act = (label, run) => actThen(label, run, refresh);
 
   async function refresh() {
     const answer = await get('/api/v1/users');

@@ -37,6 +37,66 @@ fn assert_complete_log(log: &str, count: usize) {
     );
 }
 
+/// Submit `count` jobs of frames 1-12, one task a frame, each printing `lines` lines; their ids.
+async fn submit_line_jobs(
+    farm: &TestFarm,
+    title: &str,
+    count: usize,
+    lines: usize,
+) -> anyhow::Result<Vec<i64>> {
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let lines = lines.to_string();
+    let mut jobs = Vec::new();
+    for index in 0..count {
+        let job = farm
+            .submit_job(&TestFarm::command_job(
+                &format!("{title} {index}"),
+                &[&fakerender, "--lines", &lines, "--duration", "0.3"],
+                1,
+                12,
+                1,
+            ))
+            .await?;
+        jobs.push(job["id"].as_i64().unwrap_or_default());
+    }
+    Ok(jobs)
+}
+
+/// Wait until the first job has two tasks done.
+async fn wait_for_some_progress(farm: &TestFarm, jobs: &[i64]) -> anyhow::Result<()> {
+    eventually("some tasks to finish", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{}", jobs[0])).await?;
+        Ok((job["tasks"]["done"].as_i64() >= Some(2)).then_some(()))
+    })
+    .await
+}
+
+/// Every job ends done, every task done exactly once with its whole log of `lines` lines.
+async fn assert_done_once_with_whole_logs(
+    farm: &TestFarm,
+    jobs: &[i64],
+    lines: usize,
+) -> anyhow::Result<()> {
+    for job_id in jobs {
+        let job = farm
+            .wait_for_job_state(*job_id, &["done", "failed"], JOB_TIMEOUT)
+            .await?;
+        assert_eq!(job["state"], "done", "{job}");
+        for task in farm.tasks(*job_id).await? {
+            let task_id = task["id"].as_i64().unwrap_or_default();
+            let done_attempts = attempts(farm, *job_id, task_id)
+                .await?
+                .into_iter()
+                .filter(|attempt| attempt["state"] == "done")
+                .count();
+            assert_eq!(done_attempts, 1, "task {task_id} done exactly once");
+            assert_complete_log(&farm.task_log(*job_id, task_id).await?, lines);
+        }
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_killed_workers_task_runs_again_elsewhere_and_its_late_events_are_ignored()
 -> anyhow::Result<()> {
@@ -126,44 +186,11 @@ async fn a_master_killed_mid_run_restarts_and_every_task_is_done_once_with_its_w
         ..FarmOptions::default()
     })
     .await?;
-    let fakerender = bin_path("warren-fakerender")?;
-    let fakerender = fakerender.to_string_lossy().into_owned();
-    let mut jobs = Vec::new();
-    for index in 0..3 {
-        let job = farm
-            .submit_job(&TestFarm::command_job(
-                &format!("batch {index}"),
-                &[&fakerender, "--lines", "200", "--duration", "0.3"],
-                1,
-                12,
-                1,
-            ))
-            .await?;
-        jobs.push(job["id"].as_i64().unwrap_or_default());
-    }
-    eventually("some tasks to finish", JOB_TIMEOUT, || async {
-        let job = farm.get_json(&format!("/api/v1/jobs/{}", jobs[0])).await?;
-        Ok((job["tasks"]["done"].as_i64() >= Some(2)).then_some(()))
-    })
-    .await?;
+    let jobs = submit_line_jobs(&farm, "batch", 3, 200).await?;
+    wait_for_some_progress(&farm, &jobs).await?;
     farm.master()?.kill().await?;
     farm.start_master().await?;
-    for job_id in &jobs {
-        let job = farm
-            .wait_for_job_state(*job_id, &["done", "failed"], JOB_TIMEOUT)
-            .await?;
-        assert_eq!(job["state"], "done", "{job}");
-        for task in farm.tasks(*job_id).await? {
-            let task_id = task["id"].as_i64().unwrap_or_default();
-            let done_attempts = attempts(&farm, *job_id, task_id)
-                .await?
-                .into_iter()
-                .filter(|attempt| attempt["state"] == "done")
-                .count();
-            assert_eq!(done_attempts, 1, "task {task_id} done exactly once");
-            assert_complete_log(&farm.task_log(*job_id, task_id).await?, 200);
-        }
-    }
+    assert_done_once_with_whole_logs(&farm, &jobs, 200).await?;
     Ok(())
 }
 
@@ -888,27 +915,9 @@ async fn two_masters_share_postgresql_and_the_standby_takes_over_when_the_dispat
     let standby_url = if first_leads { &second_url } else { &first_url };
 
     // Jobs submitted to the standby are dispatched by the leader.
-    let fakerender = bin_path("warren-fakerender")?;
-    let fakerender = fakerender.to_string_lossy().into_owned();
     farm.base_url.clone_from(standby_url);
-    let mut jobs = Vec::new();
-    for index in 0..3 {
-        let job = farm
-            .submit_job(&TestFarm::command_job(
-                &format!("replicas {index}"),
-                &[&fakerender, "--lines", "50", "--duration", "0.3"],
-                1,
-                12,
-                1,
-            ))
-            .await?;
-        jobs.push(job["id"].as_i64().unwrap_or_default());
-    }
-    eventually("some tasks to finish", JOB_TIMEOUT, || async {
-        let job = farm.get_json(&format!("/api/v1/jobs/{}", jobs[0])).await?;
-        Ok((job["tasks"]["done"].as_i64() >= Some(2)).then_some(()))
-    })
-    .await?;
+    let jobs = submit_line_jobs(&farm, "replicas", 3, 50).await?;
+    wait_for_some_progress(&farm, &jobs).await?;
 
     // The leader dies; the standby takes over within seconds and the run completes.
     if first_leads {
@@ -920,22 +929,7 @@ async fn two_masters_share_postgresql_and_the_standby_takes_over_when_the_dispat
         Ok((dispatcher_role(&farm, standby_url).await? == "active").then_some(()))
     })
     .await?;
-    for job_id in &jobs {
-        let job = farm
-            .wait_for_job_state(*job_id, &["done", "failed"], JOB_TIMEOUT)
-            .await?;
-        assert_eq!(job["state"], "done", "{job}");
-        for task in farm.tasks(*job_id).await? {
-            let task_id = task["id"].as_i64().unwrap_or_default();
-            let done_attempts = attempts(&farm, *job_id, task_id)
-                .await?
-                .into_iter()
-                .filter(|attempt| attempt["state"] == "done")
-                .count();
-            assert_eq!(done_attempts, 1, "task {task_id} done exactly once");
-            assert_complete_log(&farm.task_log(*job_id, task_id).await?, 50);
-        }
-    }
+    assert_done_once_with_whole_logs(&farm, &jobs, 50).await?;
     assert!(
         farm.take_dead_letters().await?.is_empty(),
         "nothing was dead-lettered"
