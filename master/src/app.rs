@@ -12,10 +12,11 @@ use warren_broker::{
 };
 
 use crate::api::{self, AppState};
-use crate::config::{ServeConfig, redact_url};
+use crate::config::ServeConfig;
 use crate::dispatcher::{Dispatcher, DispatcherHandle};
 use crate::ingester::{IngestStats, Ingester};
 use crate::{db, leases};
+use warren_shared::urls::redact_url;
 
 /// A built master, ready to run.
 pub struct App {

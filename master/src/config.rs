@@ -275,28 +275,6 @@ impl ServeConfig {
     }
 }
 
-/// A URL with its password replaced, for logs.
-#[must_use]
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
-    };
-    let rest = &url[scheme_end + 3..];
-    let Some(at) = rest.find('@') else {
-        return url.to_owned();
-    };
-    let credentials = &rest[..at];
-    match credentials.find(':') {
-        Some(colon) => format!(
-            "{}://{}:****@{}",
-            &url[..scheme_end],
-            &credentials[..colon],
-            &rest[at + 1..]
-        ),
-        None => url.to_owned(),
-    }
-}
-
 /// Why the configuration cannot be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -481,7 +459,7 @@ fn describe(matches: &ArgMatches, from_file: &[String]) -> Vec<(String, String, 
                 .unwrap_or_default(),
         };
         let value = if SECRET_URLS.contains(&id.as_str()) {
-            redact_url(&value)
+            warren_shared::urls::redact_url(&value)
         } else {
             value
         };
@@ -515,25 +493,4 @@ pub fn render_settings(settings: &[(String, String, Source)]) -> String {
         text.push_str(&format!("{shown:<72} # {source}\n"));
     }
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_never_reach_the_logs() {
-        assert_eq!(
-            redact_url("amqp://guest:secret@host:5672/%2f"),
-            "amqp://guest:****@host:5672/%2f"
-        );
-        assert_eq!(
-            redact_url("postgres://warren@db/warren"),
-            "postgres://warren@db/warren"
-        );
-        assert_eq!(
-            redact_url("sqlite://warren.db?mode=rwc"),
-            "sqlite://warren.db?mode=rwc"
-        );
-    }
 }

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod pathmap;
 pub mod requirements;
 pub mod state;
+pub mod urls;
 
 pub use frames::{FrameBatch, FrameRange, FrameRangeError};
 pub use ids::{AgentId, JobId, TaskId};

@@ -339,20 +339,6 @@ pub struct Discovery {
     pub namespace: Option<String>,
 }
 
-/// A URL with its password replaced by `****`.
-fn hide_password(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let Some((credentials, host)) = rest.rsplit_once('@') else {
-        return url.to_owned();
-    };
-    match credentials.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:****@{host}"),
-        None => url.to_owned(),
-    }
-}
-
 impl Settings {
     /// The settings as a TOML worker configuration (with `dir` and the timings the file does
     /// not hold shown as comments), passwords hidden.
@@ -362,7 +348,10 @@ impl Settings {
         let mut lines = vec![
             "# warren-worker: effective configuration (passwords hidden)".to_owned(),
             format!("# dir = {}", quote(&self.dir.display().to_string())),
-            format!("amqp_url = {}", quote(&hide_password(&self.amqp_url))),
+            format!(
+                "amqp_url = {}",
+                quote(&warren_shared::urls::redact_url(&self.amqp_url))
+            ),
             match &self.discovery {
                 Some(discovery) => format!(
                     "# no broker URL is set: the farm is looked for by broadcast on {} first",

@@ -107,7 +107,7 @@ fn agent_json(record: &AgentRecord) -> AgentView {
     }
 }
 
-fn agent_id(text: &str) -> Result<String, ApiError> {
+pub(super) fn agent_id(text: &str) -> Result<String, ApiError> {
     uuid::Uuid::parse_str(text)
         .map(|id| id.to_string())
         .map_err(|_| ApiError::BadRequest(format!("`{text}` is not an agent id (a UUID)")))

@@ -337,9 +337,7 @@ pub async fn agent_samples(
     ApiPath(agent_id): ApiPath<String>,
     ApiQuery(window): ApiQuery<Window>,
 ) -> Result<Json<AgentSamples>, ApiError> {
-    let agent_id = uuid::Uuid::parse_str(&agent_id)
-        .map_err(|_| ApiError::BadRequest(format!("`{agent_id}` is not an agent id (a UUID)")))?
-        .to_string();
+    let agent_id = super::agents::agent_id(&agent_id)?;
     crate::store::agents::get(&state.db, &agent_id).await?;
     let rows = state
         .db
