@@ -863,6 +863,7 @@ pub async fn list(
     ApiQuery(query): ApiQuery<JobQuery>,
 ) -> Result<Json<JobPage>, ApiError> {
     let limit = page_size(query.limit)?;
+    let states = parse_states::<JobState>(query.state.as_deref())?;
     let (sort, descending) = parse_sort(
         query.sort.as_deref(),
         &JobSortKey::ALL,
@@ -885,7 +886,7 @@ pub async fn list(
         },
     };
     let filter = JobFilter {
-        states: parse_states::<JobState>(query.state.as_deref())?,
+        states,
         sort,
         descending,
         after,
