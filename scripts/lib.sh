@@ -76,6 +76,28 @@ ensure_postgres_for_tests() {
   log "PostgreSQL answers on 5432 but none of the default credentials work: set WARREN_TEST_DATABASE_URL to run its tests"
 }
 
+# Export WARREN_TEST_MARIADB_URL when a MariaDB (or MySQL) server answers on 127.0.0.1:3306 as
+# root without a password (Debian's default for local root is a socket login, so TCP needs it
+# allowed), starting an installed one that is not running.
+ensure_mariadb_for_tests() {
+  if [ -n "${WARREN_TEST_MARIADB_URL:-}" ]; then return 0; fi
+  if ! port_open 127.0.0.1 3306 && [ -x /usr/sbin/mariadbd ]; then
+    log "starting MariaDB"
+    as_root sh -c '(/usr/bin/mysqld_safe >/dev/null 2>&1 &)' || true
+    wait_for_port 127.0.0.1 3306 30 || true
+  fi
+  if ! port_open 127.0.0.1 3306; then
+    log "no MariaDB on 127.0.0.1:3306: the MariaDB variants of the tests are skipped"
+    return 0
+  fi
+  if command -v mysql >/dev/null 2>&1 && mysql -h 127.0.0.1 -P 3306 -u root -e 'select 1' >/dev/null 2>&1; then
+    export WARREN_TEST_MARIADB_URL="mysql://root@127.0.0.1:3306/test"
+    log "MariaDB tests use $WARREN_TEST_MARIADB_URL"
+    return 0
+  fi
+  log "MariaDB answers on 3306 but not to root without a password: set WARREN_TEST_MARIADB_URL to run its tests"
+}
+
 # OpenLDAP's server and tools, for the LDAP login test (the server is left unconfigured and
 # stopped: the test starts its own on a free port).
 ensure_slapd_for_tests() {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use warren_shared::{TaskCounts, TaskState};
 
 use crate::db::{backend_of, begin_write, now_us, sql};
@@ -97,9 +97,10 @@ async fn job_counts(
     let backend = backend_of(db);
     let mut actual: BTreeMap<i64, TaskCounts> = BTreeMap::new();
     for row in db
-        .query_all_raw(Statement::from_string(
+        .query_all_raw(crate::db::sql(
             backend,
             "SELECT job_id, state, COUNT(*) AS n FROM tasks GROUP BY job_id, state",
+            Vec::new(),
         ))
         .await?
     {
@@ -111,10 +112,7 @@ async fn job_counts(
         }
     }
     for row in db
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT id, state, n_queued, n_dispatched, n_running, n_done, n_failed, n_paused, n_cancelled FROM jobs ORDER BY id",
-        ))
+        .query_all_raw(crate::db::sql(backend, "SELECT id, state, n_queued, n_dispatched, n_running, n_done, n_failed, n_paused, n_cancelled FROM jobs ORDER BY id", Vec::new()))
         .await?
     {
         let job_id: i64 = row.try_get("", "id")?;
@@ -162,10 +160,7 @@ async fn job_counts(
 /// Log chunks must number 0, 1, 2, .. per attempt, each starting where the last one ended.
 async fn log_gaps(db: &DatabaseConnection, findings: &mut Vec<Finding>) -> anyhow::Result<()> {
     let rows = db
-        .query_all_raw(Statement::from_string(
-            backend_of(db),
-            "SELECT task_id, attempt, seq, first_line, n_lines FROM log_chunks ORDER BY task_id, attempt, seq",
-        ))
+        .query_all_raw(crate::db::sql(backend_of(db), "SELECT task_id, attempt, seq, first_line, n_lines FROM log_chunks ORDER BY task_id, attempt, seq", Vec::new()))
         .await?;
     let mut previous: Option<(i64, i32, i64, i64)> = None;
     for row in rows {

@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionSession as _, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 use warren_migrations::Migrator;
@@ -15,7 +15,7 @@ use warren_migrations::Migrator;
 /// SQLite runs in WAL mode with `synchronous = FULL`: readers never block the writer and every
 /// commit is durable before the master acks the broker messages it came from.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    let mut options = ConnectOptions::new(url.to_owned());
+    let mut options = ConnectOptions::new(mysql_scheme(url).into_owned());
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
@@ -37,14 +37,80 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
             .max_connections(16)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(5));
+        if url.starts_with("mysql:") || url.starts_with("mariadb:") {
+            options.map_sqlx_mysql_pool_opts(|pool| {
+                pool.after_connect(|connection, _| {
+                    Box::pin(async move {
+                        use sea_orm::sqlx::Executor as _;
+                        for statement in MYSQL_SESSION {
+                            (&mut *connection).execute(statement).await?;
+                        }
+                        Ok(())
+                    })
+                })
+            });
+        }
     }
     Database::connect(options).await
 }
 
-/// Apply pending migrations.
-pub async fn migrate(connection: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(connection, None).await
+/// Every MariaDB/MySQL session: double quotes around identifiers (Warren's SQL quotes the
+/// reserved words it uses as column names, such as `load`, the standard way), backslashes as
+/// plain characters in strings, `||` as concatenation, and read-committed transactions like
+/// PostgreSQL's, so a locking read sees the latest committed rows.
+const MYSQL_SESSION: [&str; 2] = [
+    "SET SESSION sql_mode = CONCAT(@@sql_mode, ',ANSI_QUOTES,PIPES_AS_CONCAT,NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES')",
+    "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+];
+
+/// `mariadb://` is accepted as another name for `mysql://`.
+fn mysql_scheme(url: &str) -> std::borrow::Cow<'_, str> {
+    match url.strip_prefix("mariadb:") {
+        Some(rest) => format!("mysql:{rest}").into(),
+        None => url.into(),
+    }
 }
+
+/// Apply pending migrations.
+///
+/// On MariaDB/MySQL the database is first given the `utf8mb4_bin` collation, so names, titles
+/// and tags compare byte for byte as on SQLite and PostgreSQL rather than ignoring case and
+/// accents. A session keeps the collation its database had when it chose it, so the migrations
+/// run on one connection of their own, opened for them.
+pub async fn migrate(connection: &DatabaseConnection) -> Result<(), DbErr> {
+    if backend_of(connection) != DbBackend::MySql {
+        return Migrator::up(connection, None).await;
+    }
+    let options = connection.get_mysql_connection_pool().connect_options();
+    let pool = sea_orm::sqlx::pool::PoolOptions::<sea_orm::sqlx::MySql>::new()
+        .max_connections(1)
+        .connect_with((*options).clone())
+        .await
+        .map_err(|error| DbErr::Custom(format!("cannot connect to migrate: {error}")))?;
+    let single = sea_orm::SqlxMySqlConnector::from_sqlx_mysql_pool(pool);
+    let collation = single
+        .query_one_raw(sql(
+            DbBackend::MySql,
+            "SELECT @@collation_database AS collation",
+            Vec::new(),
+        ))
+        .await?
+        .map(|row| row.try_get::<String>("", "collation"))
+        .transpose()?;
+    if collation.as_deref() != Some(MYSQL_COLLATION) {
+        single
+            .execute_unprepared(&format!(
+                "ALTER DATABASE CHARACTER SET utf8mb4 COLLATE {MYSQL_COLLATION}"
+            ))
+            .await?;
+    }
+    let migrated = Migrator::up(&single, None).await;
+    single.close().await?;
+    migrated
+}
+
+/// The collation of a MariaDB/MySQL database of Warren's.
+const MYSQL_COLLATION: &str = "utf8mb4_bin";
 
 /// Begin a transaction that will write. On SQLite it takes the write lock at once, so two
 /// writers queue on the busy timeout instead of failing when a reader upgrades.
@@ -166,25 +232,138 @@ pub fn backend_of(connection: &impl ConnectionTrait) -> DbBackend {
 
 /// A statement from SQL written with `?` placeholders, numbered for PostgreSQL.
 /// The SQL must not contain `?` anywhere else (Warren's statements never do).
+///
+/// Warren's SQL is written once for SQLite and PostgreSQL; for MariaDB/MySQL this rewrites the
+/// one construct that differs everywhere, `CAST(... AS BIGINT)`, to `CAST(... AS SIGNED)`.
+/// Upserts and `UPDATE ... RETURNING` differ in shape, not spelling: see
+/// [`on_conflict_do_nothing`], [`on_conflict_update`] and [`update_returning`].
 #[must_use]
 pub fn sql(backend: DbBackend, text: &str, values: Vec<sea_orm::Value>) -> sea_orm::Statement {
-    let text = if backend == DbBackend::Postgres {
-        let mut numbered = String::with_capacity(text.len() + 16);
-        let mut position = 0;
-        for character in text.chars() {
-            if character == '?' {
-                position += 1;
-                numbered.push('$');
-                numbered.push_str(&position.to_string());
-            } else {
-                numbered.push(character);
+    let text = match backend {
+        DbBackend::Postgres => {
+            let mut numbered = String::with_capacity(text.len() + 16);
+            let mut position = 0;
+            for character in text.chars() {
+                if character == '?' {
+                    position += 1;
+                    numbered.push('$');
+                    numbered.push_str(&position.to_string());
+                } else {
+                    numbered.push(character);
+                }
             }
+            numbered
         }
-        numbered
-    } else {
-        text.to_owned()
+        DbBackend::MySql => text.replace(" AS BIGINT)", " AS SIGNED)"),
+        _ => text.to_owned(),
     };
     sea_orm::Statement::from_sql_and_values(backend, text, values)
+}
+
+/// The end of an `INSERT` that skips rows whose unique `key` (comma-separated columns) exists.
+#[must_use]
+pub fn on_conflict_do_nothing(backend: DbBackend, key: &str) -> String {
+    match backend {
+        DbBackend::MySql => {
+            let first = key.split(',').next().unwrap_or(key).trim();
+            format!(" ON DUPLICATE KEY UPDATE {first} = {first}")
+        }
+        _ => format!(" ON CONFLICT ({key}) DO NOTHING"),
+    }
+}
+
+/// The end of an `INSERT` that, when the unique `key` exists, applies `set` to the existing row
+/// (`set` names the existing row's columns as `table.column`).
+#[must_use]
+pub fn on_conflict_update(backend: DbBackend, key: &str, set: &str) -> String {
+    match backend {
+        DbBackend::MySql => format!(" ON DUPLICATE KEY UPDATE {set}"),
+        _ => format!(" ON CONFLICT ({key}) DO UPDATE SET {set}"),
+    }
+}
+
+/// An `UPDATE ... RETURNING`: `UPDATE {table} SET {set} WHERE {rows} RETURNING {returning}`,
+/// the `?` values of `set` first, then those of `rows`. Rows come back in no particular order.
+///
+/// MariaDB and MySQL have no `UPDATE ... RETURNING`; there, in one transaction (a savepoint
+/// inside the caller's), the rows are locked and their `id`s (of type `K`) read with
+/// `SELECT id FROM {table} WHERE {rows} FOR UPDATE`, updated by id, and read back.
+pub async fn update_returning<K, C>(
+    connection: &C,
+    update: Update<'_>,
+) -> Result<Vec<sea_orm::QueryResult>, DbErr>
+where
+    K: sea_orm::TryGetable + Into<sea_orm::Value>,
+    C: ConnectionTrait + TransactionTrait,
+{
+    let backend = backend_of(connection);
+    let Update {
+        table,
+        set,
+        mut set_values,
+        rows,
+        rows_values,
+        returning,
+    } = update;
+    if backend != DbBackend::MySql {
+        set_values.extend(rows_values);
+        let text = format!("UPDATE {table} SET {set} WHERE {rows} RETURNING {returning}");
+        return connection
+            .query_all_raw(sql(backend, &text, set_values))
+            .await;
+    }
+    let transaction = connection.begin().await?;
+    let locked = transaction
+        .query_all_raw(sql(
+            backend,
+            &format!("SELECT id FROM {table} WHERE {rows} FOR UPDATE"),
+            rows_values,
+        ))
+        .await?;
+    let ids = locked
+        .iter()
+        .map(|row| row.try_get::<K>("", "id").map(Into::into))
+        .collect::<Result<Vec<sea_orm::Value>, DbErr>>()?;
+    if ids.is_empty() {
+        transaction.commit().await?;
+        return Ok(Vec::new());
+    }
+    let list = placeholders(backend, 1, ids.len());
+    set_values.extend(ids.iter().cloned());
+    transaction
+        .execute_raw(sql(
+            backend,
+            &format!("UPDATE {table} SET {set} WHERE id IN ({list})"),
+            set_values,
+        ))
+        .await?;
+    let updated = transaction
+        .query_all_raw(sql(
+            backend,
+            &format!("SELECT {returning} FROM {table} WHERE id IN ({list})"),
+            ids,
+        ))
+        .await?;
+    transaction.commit().await?;
+    Ok(updated)
+}
+
+/// The parts of an [`update_returning`].
+#[derive(Debug, Default)]
+pub struct Update<'a> {
+    /// The table, optionally with an alias (`tasks c`).
+    pub table: &'a str,
+    /// The assignments, with `?` for values.
+    pub set: &'a str,
+    /// The values of `set`'s placeholders.
+    pub set_values: Vec<sea_orm::Value>,
+    /// Which rows: a `WHERE` condition (on MariaDB/MySQL, which cannot take `LIMIT` in an `IN`
+    /// subquery, it may end in `ORDER BY ... LIMIT ?`).
+    pub rows: &'a str,
+    /// The values of `rows`' placeholders.
+    pub rows_values: Vec<sea_orm::Value>,
+    /// The columns to return, as they are after the update.
+    pub returning: &'a str,
 }
 
 #[cfg(test)]

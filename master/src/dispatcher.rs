@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Notify;
@@ -21,7 +21,7 @@ use warren_shared::{
 };
 
 use crate::control::Control;
-use crate::db::{backend_of, begin_write, now_us, placeholders, sql};
+use crate::db::{Update, backend_of, begin_write, now_us, placeholders, sql, update_returning};
 use crate::jobtype::{JobTypeSpec, expand_phases};
 use crate::store::classes::{self, TaskClass};
 use crate::store::counters::CountDeltas;
@@ -186,29 +186,46 @@ struct ClaimedTask {
     failures: i32,
 }
 
-/// Claim a job's first queued tasks. The outer `state` test re-checks each row under concurrent
-/// writers; on SQLite it is written `+state` so the planner looks the few ids up by primary key
-/// instead of walking the state index over every queued task.
-fn claim_sql(backend: sea_orm::DbBackend, frame_gated: bool) -> String {
-    let state_test = match backend {
-        sea_orm::DbBackend::Sqlite => "+state",
-        _ => "state",
-    };
+/// Which tasks a claim takes: a job's first queued tasks (values: the job id, now, the parent
+/// job's id when frame-gated, and the count). The outer `state` test re-checks each row under
+/// concurrent writers; on SQLite it is written `+state` so the planner looks the few ids up by
+/// primary key instead of walking the state index over every queued task. MariaDB takes no
+/// `LIMIT` in an `IN` subquery: there the rows are chosen directly (and locked).
+fn claim_rows(backend: sea_orm::DbBackend, frame_gated: bool) -> String {
     // A frame-gated job's task waits until the parent's tasks holding its frames are done.
-    let gate = if frame_gated {
-        " AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= c.frame_last \
-         AND p.frame_last >= c.frame_first AND p.state <> 'done')"
-    } else {
-        ""
+    let gate = |task: &str| {
+        if frame_gated {
+            format!(
+                " AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= {task}.frame_last \
+                 AND p.frame_last >= {task}.frame_first AND p.state <> 'done')"
+            )
+        } else {
+            String::new()
+        }
     };
-    format!(
-        "UPDATE tasks SET state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
-         progress = 0, time_dispatched = ?, not_before = NULL WHERE {state_test} = 'queued' AND id IN \
-         (SELECT c.id FROM tasks c WHERE c.job_id = ? AND c.state = 'queued' \
-         AND (c.not_before IS NULL OR c.not_before <= ?){gate} ORDER BY c.idx LIMIT ?) \
-         RETURNING {CLAIMED_COLUMNS}"
-    )
+    match backend {
+        sea_orm::DbBackend::MySql => format!(
+            "job_id = ? AND state = 'queued' AND (not_before IS NULL OR not_before <= ?){} ORDER BY idx LIMIT ?",
+            gate("tasks")
+        ),
+        backend => {
+            let state_test = if backend == sea_orm::DbBackend::Sqlite {
+                "+state"
+            } else {
+                "state"
+            };
+            format!(
+                "{state_test} = 'queued' AND id IN (SELECT c.id FROM tasks c WHERE c.job_id = ? AND c.state = 'queued' \
+                 AND (c.not_before IS NULL OR c.not_before <= ?){} ORDER BY c.idx LIMIT ?)",
+                gate("c")
+            )
+        }
+    }
 }
+
+/// What a claim sets (value: the time of dispatch).
+const CLAIM_SET: &str = "state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
+     progress = 0, time_dispatched = ?, not_before = NULL";
 
 /// The columns a claimed task is read from.
 const CLAIMED_COLUMNS: &str = "id, job_id, idx, frame_first, frame_last, attempts, tile, failures";
@@ -558,14 +575,23 @@ impl Dispatcher {
         let mut deltas = CountDeltas::default();
         for (job_id, count) in grants {
             let parent = gated.get(job_id).copied().flatten();
-            let mut values: Vec<sea_orm::Value> = vec![now.into(), (*job_id).into(), now.into()];
+            let mut rows_values: Vec<sea_orm::Value> = vec![(*job_id).into(), now.into()];
             if let Some(parent) = parent {
-                values.push(parent.into());
+                rows_values.push(parent.into());
             }
-            values.push((*count).into());
-            let rows = transaction
-                .query_all_raw(sql(backend, &claim_sql(backend, parent.is_some()), values))
-                .await?;
+            rows_values.push((*count).into());
+            let rows = update_returning::<i64, _>(
+                &transaction,
+                Update {
+                    table: "tasks",
+                    set: CLAIM_SET,
+                    set_values: vec![now.into()],
+                    rows: &claim_rows(backend, parent.is_some()),
+                    rows_values,
+                    returning: CLAIMED_COLUMNS,
+                },
+            )
+            .await?;
             if (rows.len() as i64) < *count {
                 short.insert(*job_id);
             }
@@ -587,12 +613,9 @@ impl Dispatcher {
     async fn republish_unconfirmed(&mut self) -> Result<usize, DispatchError> {
         let rows = self
             .db
-            .query_all_raw(Statement::from_string(
-                backend_of(&self.db),
-                format!(
+            .query_all_raw(crate::db::sql(backend_of(&self.db), &format!(
                     "SELECT {CLAIMED_COLUMNS} FROM tasks WHERE state = 'dispatched' AND published = false ORDER BY job_id, idx"
-                ),
-            ))
+                ), Vec::new()))
             .await?;
         let tasks = rows
             .iter()

@@ -13,9 +13,7 @@ use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
 use sea_orm::sea_query::{OnConflict, Query};
-use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
-};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr};
 use warren_broker::lapin::message::Delivery;
 use warren_broker::lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicQosOptions};
 use warren_broker::lapin::types::FieldTable;
@@ -27,7 +25,10 @@ use warren_shared::{
 };
 
 use crate::control::Control;
-use crate::db::{backend_of, begin_write, is_transient, micros_of, now_us, sql};
+use crate::db::{
+    Update, backend_of, begin_write, is_transient, micros_of, now_us, on_conflict_do_nothing,
+    on_conflict_update, sql, update_returning,
+};
 use crate::dispatcher::DispatcherHandle;
 use crate::entities::agent;
 use crate::leases::release_agent_tasks;
@@ -598,14 +599,18 @@ impl Ingester {
                 "worker lost: it restarted without this task",
             )
             .await?;
-            let rows = transaction
-                .query_all_raw(sql(
-                    backend,
-                    "UPDATE tasks SET state = 'queued', agent_id = NULL, progress = 0, last_error = ? \
-                     WHERE id = ? AND state = 'running' RETURNING job_id",
-                    vec!["worker lost: it restarted without this task".into(), task_id.into()],
-                ))
-                .await?;
+            let rows = update_returning::<i64, _>(
+                transaction,
+                Update {
+                    table: "tasks",
+                    set: "state = 'queued', agent_id = NULL, progress = 0, last_error = ?",
+                    set_values: vec!["worker lost: it restarted without this task".into()],
+                    rows: "id = ? AND state = 'running'",
+                    rows_values: vec![task_id.into()],
+                    returning: "job_id",
+                },
+            )
+            .await?;
             for row in rows {
                 deltas.moved(
                     row.try_get("", "job_id")?,
@@ -638,7 +643,7 @@ impl Ingester {
         let result = transaction
             .execute_raw(sql(
                 backend_of(transaction),
-                "UPDATE agents SET free_ram = ?, load = ?, last_heard_from = ?, state = ? WHERE id = ?",
+                "UPDATE agents SET free_ram = ?, \"load\" = ?, last_heard_from = ?, state = ? WHERE id = ?",
                 vec![
                     i64::try_from(heartbeat.free_ram_mb).unwrap_or(i64::MAX).into(),
                     f64::from(heartbeat.load).into(),
@@ -724,19 +729,21 @@ impl Ingester {
         let backend = backend_of(transaction);
         let agent_text = started.agent_id.to_string();
         let attempt = i32::try_from(started.attempt).unwrap_or(i32::MAX);
-        let rows = transaction
-            .query_all_raw(sql(
-                backend,
-                "UPDATE tasks SET state = 'running', agent_id = ?, time_started = ?, progress = 0 \
-                 WHERE id = ? AND attempts = ? AND state = 'dispatched' RETURNING job_id",
-                vec![
+        let rows = update_returning::<i64, _>(
+            transaction,
+            Update {
+                table: "tasks",
+                set: "state = 'running', agent_id = ?, time_started = ?, progress = 0",
+                set_values: vec![
                     agent_text.as_str().into(),
                     micros_of(started.started_at).into(),
-                    started.task_id.0.into(),
-                    attempt.into(),
                 ],
-            ))
-            .await?;
+                rows: "id = ? AND attempts = ? AND state = 'dispatched'",
+                rows_values: vec![started.task_id.0.into(), attempt.into()],
+                returning: "job_id",
+            },
+        )
+        .await?;
         if let Some(row) = rows.first() {
             let job_id: i64 = row.try_get("", "job_id")?;
             deltas.moved(job_id, TaskState::Dispatched, TaskState::Running);
@@ -880,9 +887,10 @@ impl Ingester {
         if !loaded {
             let mut pairs = BTreeSet::new();
             for row in transaction
-                .query_all_raw(Statement::from_string(
+                .query_all_raw(crate::db::sql(
                     backend,
                     "SELECT job_id, agent_id FROM job_agent_failures",
+                    Vec::new(),
                 ))
                 .await?
             {
@@ -916,15 +924,24 @@ impl Ingester {
         transaction
             .execute_raw(sql(
                 backend,
-                "INSERT INTO task_failed_agents (task_id, agent_id) VALUES (?, ?) ON CONFLICT (task_id, agent_id) DO NOTHING",
+                &format!(
+                    "INSERT INTO task_failed_agents (task_id, agent_id) VALUES (?, ?){}",
+                    on_conflict_do_nothing(backend, "task_id, agent_id")
+                ),
                 vec![finished.task_id.0.into(), agent.clone().into()],
             ))
             .await?;
         transaction
             .execute_raw(sql(
                 backend,
-                "INSERT INTO job_agent_failures (job_id, agent_id, consecutive) VALUES (?, ?, 1) \
-                 ON CONFLICT (job_id, agent_id) DO UPDATE SET consecutive = job_agent_failures.consecutive + 1",
+                &format!(
+                    "INSERT INTO job_agent_failures (job_id, agent_id, consecutive) VALUES (?, ?, 1){}",
+                    on_conflict_update(
+                        backend,
+                        "job_id, agent_id",
+                        "consecutive = job_agent_failures.consecutive + 1"
+                    )
+                ),
                 vec![job_id.into(), agent.into()],
             ))
             .await?;
@@ -1041,10 +1058,12 @@ async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Resul
     transaction
         .execute_raw(sql(
             backend_of(transaction),
-            "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data) \
-             SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
-             (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?) \
-             ON CONFLICT (task_id, attempt, seq) DO NOTHING",
+            &format!(
+                "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data) \
+                 SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
+                 (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
+                on_conflict_do_nothing(backend_of(transaction), "task_id, attempt, seq")
+            ),
             vec![
                 chunk.task_id.0.into(),
                 attempt.into(),
@@ -1062,10 +1081,12 @@ async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Resul
         transaction
             .execute_raw(sql(
                 backend_of(transaction),
-                "INSERT INTO task_logs (task_id, attempt, agent_id, time_created) \
-                 SELECT ?, ?, ?, ? WHERE EXISTS \
-                 (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?) \
-                 ON CONFLICT (task_id, attempt) DO NOTHING",
+                &format!(
+                    "INSERT INTO task_logs (task_id, attempt, agent_id, time_created) \
+                     SELECT ?, ?, ?, ? WHERE EXISTS \
+                     (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
+                    on_conflict_do_nothing(backend_of(transaction), "task_id, attempt")
+                ),
                 vec![
                     chunk.task_id.0.into(),
                     attempt.into(),
@@ -1098,9 +1119,11 @@ async fn record_attempt(
     transaction
         .execute_raw(sql(
             backend,
-            "INSERT INTO task_attempts (task_id, attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished) \
-             SELECT id, ?, ?, ?, ?, ?, ?, time_started, ? FROM tasks WHERE id = ? \
-             ON CONFLICT (task_id, attempt) DO NOTHING",
+            &format!(
+                "INSERT INTO task_attempts (task_id, attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished) \
+                 SELECT id, ?, ?, ?, ?, ?, ?, time_started, ? FROM tasks WHERE id = ?{}",
+                on_conflict_do_nothing(backend, "task_id, attempt")
+            ),
             vec![
                 attempt.into(),
                 finished.agent_id.to_string().into(),
@@ -1127,20 +1150,19 @@ async fn task_declined(
     effects: &mut Effects,
     deltas: &mut CountDeltas,
 ) -> Result<(), DbErr> {
-    let backend = backend_of(transaction);
     let attempt = i32::try_from(declined.attempt).unwrap_or(i32::MAX);
-    let rows = transaction
-        .query_all_raw(sql(
-            backend,
-            "UPDATE tasks SET state = 'queued', published = false, not_before = ? \
-             WHERE id = ? AND attempts = ? AND state = 'dispatched' RETURNING job_id",
-            vec![
-                (now_us() + DECLINE_HOLD_US).into(),
-                declined.task_id.0.into(),
-                attempt.into(),
-            ],
-        ))
-        .await?;
+    let rows = update_returning::<i64, _>(
+        transaction,
+        Update {
+            table: "tasks",
+            set: "state = 'queued', published = false, not_before = ?",
+            set_values: vec![(now_us() + DECLINE_HOLD_US).into()],
+            rows: "id = ? AND attempts = ? AND state = 'dispatched'",
+            rows_values: vec![declined.task_id.0.into(), attempt.into()],
+            returning: "job_id",
+        },
+    )
+    .await?;
     if rows.is_empty() {
         effects.stale_events += 1;
     }

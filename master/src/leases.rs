@@ -3,11 +3,13 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
 use warren_broker::{Shutdown, error_chain};
 use warren_shared::TaskState;
 
-use crate::db::{backend_of, begin_write, now_us, placeholder};
+use crate::db::{
+    Update, backend_of, begin_write, now_us, on_conflict_do_nothing, update_returning,
+};
 use crate::dispatcher::DispatcherHandle;
 use crate::store::counters::CountDeltas;
 
@@ -29,7 +31,7 @@ pub async fn record_lost_attempts(
         text.push_str(" AND id = ?");
         values.push(task_id.into());
     }
-    text.push_str(" ON CONFLICT (task_id, attempt) DO NOTHING");
+    text.push_str(&on_conflict_do_nothing(backend, "task_id, attempt"));
     connection
         .execute_raw(crate::db::sql(backend, &text, values))
         .await?;
@@ -38,25 +40,24 @@ pub async fn record_lost_attempts(
 
 /// Queue again the tasks `agent_id` is running; returns how many.
 pub async fn release_agent_tasks(
-    connection: &impl ConnectionTrait,
+    connection: &(impl ConnectionTrait + TransactionTrait),
     agent_id: &str,
     reason: &str,
     deltas: &mut CountDeltas,
 ) -> Result<usize, DbErr> {
-    let backend = backend_of(connection);
     record_lost_attempts(connection, agent_id, None, reason).await?;
-    let rows = connection
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "UPDATE tasks SET state = 'queued', agent_id = NULL, progress = 0, last_error = {} \
-                 WHERE agent_id = {} AND state = 'running' RETURNING job_id",
-                placeholder(backend, 1),
-                placeholder(backend, 2)
-            ),
-            vec![reason.into(), agent_id.into()],
-        ))
-        .await?;
+    let rows = update_returning::<i64, _>(
+        connection,
+        Update {
+            table: "tasks",
+            set: "state = 'queued', agent_id = NULL, progress = 0, last_error = ?",
+            set_values: vec![reason.into()],
+            rows: "agent_id = ? AND state = 'running'",
+            rows_values: vec![agent_id.into()],
+            returning: "job_id",
+        },
+    )
+    .await?;
     for row in &rows {
         let job_id: i64 = row.try_get("", "job_id")?;
         deltas.moved(job_id, TaskState::Running, TaskState::Queued);
@@ -67,19 +68,20 @@ pub async fn release_agent_tasks(
 /// Mark agents silent past `lease_timeout` offline and queue their tasks again.
 /// Returns how many agents expired.
 pub async fn expire_once(db: &DatabaseConnection, lease_timeout: Duration) -> Result<usize, DbErr> {
-    let backend = backend_of(db);
     let cutoff = now_us() - lease_timeout.as_micros() as i64;
     let transaction = begin_write(db).await?;
-    let rows = transaction
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            format!(
-                "UPDATE agents SET state = 'offline' WHERE state <> 'offline' AND last_heard_from < {} RETURNING id, hostname",
-                placeholder(backend, 1)
-            ),
-            vec![cutoff.into()],
-        ))
-        .await?;
+    let rows = update_returning::<String, _>(
+        &transaction,
+        Update {
+            table: "agents",
+            set: "state = 'offline'",
+            rows: "state <> 'offline' AND last_heard_from < ?",
+            rows_values: vec![cutoff.into()],
+            returning: "id, hostname",
+            ..Update::default()
+        },
+    )
+    .await?;
     let mut deltas = CountDeltas::default();
     for row in &rows {
         let agent_id: String = row.try_get("", "id")?;

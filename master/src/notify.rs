@@ -9,7 +9,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use warren_broker::Shutdown;
 
 use crate::db::{backend_of, begin_write, now_us, rfc3339, sql};
@@ -218,10 +218,11 @@ pub async fn run(db: DatabaseConnection, mailer: Option<Mailer>, mut shutdown: S
 async fn sweep(db: &DatabaseConnection, mailer: Option<&Mailer>) -> anyhow::Result<()> {
     if let Some(mailer) = mailer {
         let rows = db
-            .query_all_raw(Statement::from_string(
+            .query_all_raw(crate::db::sql(
                 backend_of(db),
                 "SELECT id FROM jobs WHERE state IN ('done', 'failed') AND notified_users <> '[]' \
                  AND (notified_state IS NULL OR notified_state <> state) LIMIT 100",
+                Vec::new(),
             ))
             .await?;
         for row in rows {

@@ -86,8 +86,8 @@ pub async fn sample(
     transaction
         .execute_raw(sql(
             backend,
-            "INSERT INTO agent_samples (time, agent_id, free_ram, load, running_tasks) \
-             SELECT ?, a.id, a.free_ram, a.load, \
+            "INSERT INTO agent_samples (time, agent_id, free_ram, \"load\", running_tasks) \
+             SELECT ?, a.id, a.free_ram, a.\"load\", \
              (SELECT COUNT(*) FROM tasks t WHERE t.agent_id = a.id AND t.state = 'running') \
              FROM agents a WHERE a.state <> 'offline'",
             vec![now.into()],

@@ -1,4 +1,5 @@
-//! Warren's database schema as sea-orm migrations; they run on SQLite and PostgreSQL.
+//! Warren's database schema as sea-orm migrations; they run on SQLite, PostgreSQL and
+//! MariaDB/MySQL.
 //!
 //! Times are stored as microseconds since the Unix epoch in `BIGINT` columns, agent ids as
 //! their 36-character text form, and structured values as JSON text, so the same SQL works

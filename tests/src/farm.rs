@@ -31,6 +31,8 @@ pub enum DatabaseKind {
     Sqlite,
     /// A fresh database on the PostgreSQL server named by `WARREN_TEST_DATABASE_URL`.
     Postgres,
+    /// A fresh database on the MariaDB (or MySQL) server named by `WARREN_TEST_MARIADB_URL`.
+    MariaDb,
 }
 
 /// How to build a farm.
@@ -187,7 +189,9 @@ enum TestDatabase {
     Sqlite {
         url: String,
     },
-    Postgres {
+    /// A database created on a server for this farm, dropped with it.
+    Server {
+        kind: DatabaseKind,
         admin_url: String,
         name: String,
         url: String,
@@ -197,7 +201,7 @@ enum TestDatabase {
 impl TestDatabase {
     fn url(&self) -> &str {
         match self {
-            Self::Sqlite { url } | Self::Postgres { url, .. } => url,
+            Self::Sqlite { url } | Self::Server { url, .. } => url,
         }
     }
 }
@@ -229,7 +233,7 @@ impl std::fmt::Debug for TestFarm {
     }
 }
 
-fn postgres_database_url(admin_url: &str, name: &str) -> anyhow::Result<String> {
+fn database_url_named(admin_url: &str, name: &str) -> anyhow::Result<String> {
     let (without_query, query) = match admin_url.split_once('?') {
         Some((base, query)) => (base, Some(query)),
         None => (admin_url, None),
@@ -261,23 +265,33 @@ impl TestFarm {
                     dir.path().join("warren.db").display()
                 ),
             },
-            DatabaseKind::Postgres => {
+            kind @ (DatabaseKind::Postgres | DatabaseKind::MariaDb) => {
+                let (variable, create) = if kind == DatabaseKind::Postgres {
+                    ("WARREN_TEST_DATABASE_URL", "")
+                } else {
+                    (
+                        "WARREN_TEST_MARIADB_URL",
+                        " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+                    )
+                };
                 let admin_url = match &options.postgres_admin_url {
-                    Some(url) => url.clone(),
-                    None => std::env::var("WARREN_TEST_DATABASE_URL")
-                        .context("WARREN_TEST_DATABASE_URL is not set")?,
+                    Some(url) if kind == DatabaseKind::Postgres => url.clone(),
+                    _ => {
+                        std::env::var(variable).with_context(|| format!("{variable} is not set"))?
+                    }
                 };
                 let name = format!("warren_{}", namespace.replace('-', "_"));
-                let admin = Database::connect(&admin_url)
-                    .await
-                    .with_context(|| format!("cannot connect to PostgreSQL at {admin_url}"))?;
+                let admin = Database::connect(&admin_url).await.with_context(|| {
+                    format!("cannot connect to the database server at {admin_url}")
+                })?;
                 admin
-                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .execute_unprepared(&format!("CREATE DATABASE {name}{create}"))
                     .await
                     .context("cannot create the test database")?;
                 admin.close().await.ok();
-                let url = postgres_database_url(&admin_url, &name)?;
-                TestDatabase::Postgres {
+                let url = database_url_named(&admin_url, &name)?;
+                TestDatabase::Server {
+                    kind,
                     admin_url,
                     name,
                     url,
@@ -903,9 +917,20 @@ impl Drop for TestFarm {
         let namespace = self.namespace.clone();
         let amqp_url = self.amqp_url.clone();
         let database = match &self.database {
-            TestDatabase::Postgres {
-                admin_url, name, ..
-            } => Some((admin_url.clone(), name.clone())),
+            TestDatabase::Server {
+                kind,
+                admin_url,
+                name,
+                ..
+            } => Some((
+                admin_url.clone(),
+                match kind {
+                    DatabaseKind::Postgres => {
+                        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                    }
+                    _ => format!("DROP DATABASE IF EXISTS {name}"),
+                },
+            )),
             TestDatabase::Sqlite { .. } => None,
         };
         let cleanup = std::thread::spawn(move || {
@@ -943,12 +968,10 @@ impl Drop for TestFarm {
                     }
                     let _ = connection.close(200, "done".into()).await;
                 }
-                if let Some((admin_url, name)) = database
+                if let Some((admin_url, drop)) = database
                     && let Ok(admin) = Database::connect(&admin_url).await
                 {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
+                    let _ = admin.execute_unprepared(&drop).await;
                     let _ = admin.close().await;
                 }
             });
@@ -962,19 +985,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn postgres_urls_get_the_test_database_name() {
+    fn server_urls_get_the_test_database_name() {
         assert_eq!(
-            postgres_database_url("postgres://postgres@127.0.0.1:5432/test", "warren_x")
+            database_url_named("postgres://postgres@127.0.0.1:5432/test", "warren_x")
                 .expect("valid URL"),
             "postgres://postgres@127.0.0.1:5432/warren_x"
         );
         assert_eq!(
-            postgres_database_url("postgres://u:p@db/test?sslmode=disable", "w")
-                .expect("valid URL"),
+            database_url_named("postgres://u:p@db/test?sslmode=disable", "w").expect("valid URL"),
             "postgres://u:p@db/w?sslmode=disable"
         );
         assert_eq!(
-            postgres_database_url("postgres://db", "w").expect("valid URL"),
+            database_url_named("postgres://db", "w").expect("valid URL"),
             "postgres://db/w"
         );
     }

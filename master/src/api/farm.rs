@@ -343,7 +343,7 @@ pub async fn agent_samples(
         .db
         .query_all_raw(sql(
             backend_of(&state.db),
-            "SELECT time, free_ram, load, running_tasks FROM agent_samples \
+            "SELECT time, free_ram, \"load\", running_tasks FROM agent_samples \
              WHERE agent_id = ? AND time >= ? ORDER BY time",
             vec![agent_id.into(), window.since()?.into()],
         ))

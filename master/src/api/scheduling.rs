@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 use serde::Deserialize;
 
 use super::AppState;
@@ -80,14 +80,11 @@ pub struct QueueList {
 async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<QueueView>, ApiError> {
     let backend = backend_of(connection);
     let rows = connection
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT q.id, q.parent_id, q.name, q.priority, q.weight, q.minimum_agents, q.maximum_agents, q.time_created, \
+        .query_all_raw(crate::db::sql(backend, "SELECT q.id, q.parent_id, q.name, q.priority, q.weight, q.minimum_agents, q.maximum_agents, q.time_created, \
              (SELECT COUNT(*) FROM jobs j WHERE j.queue_id = q.id) AS n_jobs, \
              (SELECT CAST(COALESCE(SUM(j.n_dispatched + j.n_running), 0) AS BIGINT) FROM jobs j \
               WHERE j.queue_id = q.id AND j.state IN ('queued', 'running')) AS active \
-             FROM job_queues q ORDER BY q.name",
-        ))
+             FROM job_queues q ORDER BY q.name", Vec::new()))
         .await
         .map_err(ApiError::from)?;
     let mut names: BTreeMap<i64, String> = BTreeMap::new();

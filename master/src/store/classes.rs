@@ -5,7 +5,7 @@ use warren_broker::Names;
 use warren_shared::{ClassKey, ClassSubscription, Requirements};
 
 use super::{Result, StoreError};
-use crate::db::{now_us, sql};
+use crate::db::{now_us, on_conflict_do_nothing, sql};
 use crate::entities::{job_queue, task_class};
 
 /// A class with what the dispatcher and workers need to know about it.
@@ -56,12 +56,22 @@ pub async fn get_or_create(
     let key = requirements.class_key();
     let requirements_json =
         serde_json::to_string(requirements).expect("requirements serialize to JSON");
+    let backend = connection.get_database_backend();
+    connection
+        .execute_raw(sql(
+            backend,
+            &format!(
+                "INSERT INTO task_classes (queue_id, \"key\", requirements, time_created) VALUES (?, ?, ?, ?){}",
+                on_conflict_do_nothing(backend, "queue_id, \"key\"")
+            ),
+            vec![queue_id.into(), key.as_str().into(), requirements_json.into(), now_us().into()],
+        ))
+        .await?;
     let row = connection
         .query_one_raw(sql(
-            connection.get_database_backend(),
-            "INSERT INTO task_classes (queue_id, key, requirements, time_created) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (queue_id, key) DO UPDATE SET key = excluded.key RETURNING id, requirements",
-            vec![queue_id.into(), key.as_str().into(), requirements_json.into(), now_us().into()],
+            backend,
+            "SELECT id, requirements FROM task_classes WHERE queue_id = ? AND \"key\" = ?",
+            vec![queue_id.into(), key.as_str().into()],
         ))
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("class `{key}` was not created")))?;

@@ -7,7 +7,7 @@ use warren_shared::{AttemptRef, TaskId, TaskState};
 
 use super::counters::CountDeltas;
 use super::{Result, StoreError};
-use crate::db::sql;
+use crate::db::{Update, sql, update_returning};
 
 /// A running attempt that a transition took away from its worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,27 +107,29 @@ pub async fn apply(
         if *from_state == to_state {
             continue;
         }
-        let mut text = format!(
-            "UPDATE tasks SET state = ?{} WHERE job_id = ? AND state = ?",
-            if resets {
-                ", failures = 0, progress = 0, exit_code = NULL, time_finished = NULL"
-            } else {
-                ""
-            }
-        );
-        let mut values = vec![
-            to_state.as_str().into(),
-            job_id.into(),
-            from_state.as_str().into(),
-        ];
+        let set = if resets {
+            "state = ?, failures = 0, progress = 0, exit_code = NULL, time_finished = NULL"
+        } else {
+            "state = ?"
+        };
+        let mut rows = String::from("job_id = ? AND state = ?");
+        let mut rows_values = vec![job_id.into(), from_state.as_str().into()];
         if let Some(task_id) = task_id {
-            text.push_str(" AND id = ?");
-            values.push(task_id.into());
+            rows.push_str(" AND id = ?");
+            rows_values.push(task_id.into());
         }
-        text.push_str(" RETURNING id, attempts, agent_id");
-        let rows = transaction
-            .query_all_raw(sql(backend, &text, values))
-            .await?;
+        let rows = update_returning::<i64, _>(
+            transaction,
+            Update {
+                table: "tasks",
+                set,
+                set_values: vec![to_state.as_str().into()],
+                rows: &rows,
+                rows_values,
+                returning: "id, attempts, agent_id",
+            },
+        )
+        .await?;
         if *from_state == TaskState::Running {
             for row in &rows {
                 stopped.extend(StoppedAttempt::from_row(row)?);

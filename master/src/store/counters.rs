@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, Statement, TransactionTrait};
 use warren_shared::{JobState, TaskCounts, TaskState};
 
-use crate::db::{backend_of, now_us, placeholders};
+use crate::db::{Update, backend_of, now_us, placeholders, update_returning};
 
 /// A job row's stored counters (`n_queued` .. `n_cancelled`).
 pub fn stored_counts(row: &sea_orm::QueryResult) -> Result<TaskCounts, DbErr> {
@@ -64,41 +64,36 @@ impl CountDeltas {
     /// id order so concurrent writers on PostgreSQL lock rows in the same order.
     pub async fn apply(
         &self,
-        connection: &impl ConnectionTrait,
+        connection: &(impl ConnectionTrait + TransactionTrait),
     ) -> Result<Vec<(i64, JobState)>, DbErr> {
         let backend = backend_of(connection);
         let mut changed = Vec::new();
         for (job_id, delta) in &self.by_job {
-            let sql = format!(
-                "UPDATE jobs SET n_queued = n_queued + {}, n_dispatched = n_dispatched + {}, n_running = n_running + {}, \
-                 n_done = n_done + {}, n_failed = n_failed + {}, n_paused = n_paused + {}, n_cancelled = n_cancelled + {} \
-                 WHERE id = {} RETURNING n_queued, n_dispatched, n_running, n_done, n_failed, n_paused, n_cancelled, state, time_started, time_finished",
-                placeholders(backend, 1, 1),
-                placeholders(backend, 2, 1),
-                placeholders(backend, 3, 1),
-                placeholders(backend, 4, 1),
-                placeholders(backend, 5, 1),
-                placeholders(backend, 6, 1),
-                placeholders(backend, 7, 1),
-                placeholders(backend, 8, 1),
-            );
-            let values: Vec<Value> = vec![
-                delta.queued.into(),
-                delta.dispatched.into(),
-                delta.running.into(),
-                delta.done.into(),
-                delta.failed.into(),
-                delta.paused.into(),
-                delta.cancelled.into(),
-                (*job_id).into(),
-            ];
-            let Some(row) = connection
-                .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
-                .await?
-            else {
+            let rows = update_returning::<i64, _>(
+                connection,
+                Update {
+                    table: "jobs",
+                    set: "n_queued = n_queued + ?, n_dispatched = n_dispatched + ?, n_running = n_running + ?, \
+                          n_done = n_done + ?, n_failed = n_failed + ?, n_paused = n_paused + ?, n_cancelled = n_cancelled + ?",
+                    set_values: vec![
+                        delta.queued.into(),
+                        delta.dispatched.into(),
+                        delta.running.into(),
+                        delta.done.into(),
+                        delta.failed.into(),
+                        delta.paused.into(),
+                        delta.cancelled.into(),
+                    ],
+                    rows: "id = ?",
+                    rows_values: vec![(*job_id).into()],
+                    returning: "n_queued, n_dispatched, n_running, n_done, n_failed, n_paused, n_cancelled, state, time_started, time_finished",
+                },
+            )
+            .await?;
+            let Some(row) = rows.first() else {
                 continue;
             };
-            let counts = stored_counts(&row)?;
+            let counts = stored_counts(row)?;
             let old_state: String = row.try_get("", "state")?;
             let time_started: Option<i64> = row.try_get("", "time_started")?;
             let time_finished: Option<i64> = row.try_get("", "time_finished")?;

@@ -204,7 +204,7 @@ pub async fn tag_ids(
     }
     insert.on_conflict(
         OnConflict::column(tag::Column::Name)
-            .do_nothing()
+            .do_nothing_on([tag::Column::Name])
             .to_owned(),
     );
     connection.execute(&insert).await?;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::ConnectionTrait;
 
 use super::Result;
 use crate::db::{backend_of, sql};
@@ -35,17 +35,14 @@ pub struct LimitUse {
 pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse>> {
     let backend = backend_of(connection);
     let rows = connection
-        .query_all_raw(Statement::from_string(
-            backend,
-            "SELECT l.id, l.name, l.max_count, l.per_host, \
+        .query_all_raw(crate::db::sql(backend, "SELECT l.id, l.name, l.max_count, l.per_host, \
              (SELECT CAST(COALESCE(SUM(j.n_dispatched + j.n_running), 0) AS BIGINT) FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
               WHERE jl.limit_id = l.id AND j.state IN ('queued', 'running')) AS per_task, \
              (SELECT CAST(COALESCE(SUM(j.n_dispatched), 0) AS BIGINT) FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
               WHERE jl.limit_id = l.id AND j.state IN ('queued', 'running')) AS dispatched, \
              (SELECT COUNT(DISTINCT t.agent_id) FROM job_limits jl JOIN tasks t ON t.job_id = jl.job_id \
               WHERE jl.limit_id = l.id AND t.state = 'running') AS hosts \
-             FROM limits l ORDER BY l.name",
-        ))
+             FROM limits l ORDER BY l.name", Vec::new()))
         .await?;
     let mut limits = Vec::with_capacity(rows.len());
     for row in rows {
@@ -72,9 +69,10 @@ pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse
 /// Whether any limit exists; the dispatcher skips limit queries on farms without them.
 pub async fn any_limits(connection: &impl ConnectionTrait) -> Result<bool> {
     let row = connection
-        .query_one_raw(Statement::from_string(
+        .query_one_raw(crate::db::sql(
             backend_of(connection),
             "SELECT COUNT(*) AS n FROM limits",
+            Vec::new(),
         ))
         .await?;
     Ok(match row {
@@ -87,10 +85,7 @@ pub async fn any_limits(connection: &impl ConnectionTrait) -> Result<bool> {
 pub async fn queues(connection: &impl ConnectionTrait) -> Result<Vec<QueueNode>> {
     let mut queues = Vec::new();
     for row in connection
-        .query_all_raw(Statement::from_string(
-            backend_of(connection),
-            "SELECT id, parent_id, priority, weight, minimum_agents, maximum_agents FROM job_queues",
-        ))
+        .query_all_raw(crate::db::sql(backend_of(connection), "SELECT id, parent_id, priority, weight, minimum_agents, maximum_agents FROM job_queues", Vec::new()))
         .await?
     {
         queues.push(QueueNode {
@@ -120,11 +115,12 @@ pub async fn snapshot(
     };
     let mut class_dispatched: HashMap<i64, i64> = HashMap::new();
     for row in connection
-        .query_all_raw(Statement::from_string(
+        .query_all_raw(crate::db::sql(
             backend,
             "SELECT queue_id, class_id, CAST(SUM(n_dispatched) AS BIGINT) AS dispatched, \
              CAST(SUM(n_dispatched + n_running) AS BIGINT) AS active FROM jobs \
              WHERE state IN ('queued', 'running') GROUP BY queue_id, class_id",
+            Vec::new(),
         ))
         .await?
     {
@@ -176,10 +172,11 @@ pub async fn snapshot(
             .map(|limit| (limit.max_count - limit.in_use).max(0))
             .collect();
         for row in connection
-            .query_all_raw(Statement::from_string(
+            .query_all_raw(crate::db::sql(
                 backend,
                 "SELECT jl.job_id, jl.limit_id FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
                  WHERE j.state IN ('queued', 'running') AND j.n_queued > 0",
+                Vec::new(),
             ))
             .await?
         {
@@ -297,9 +294,10 @@ async fn queue_at_maximum(
     let backend = backend_of(connection);
     let mut queues: HashMap<i64, (Option<i64>, String, Option<i32>)> = HashMap::new();
     for row in connection
-        .query_all_raw(Statement::from_string(
+        .query_all_raw(crate::db::sql(
             backend,
             "SELECT id, parent_id, name, maximum_agents FROM job_queues",
+            Vec::new(),
         ))
         .await?
     {
@@ -317,10 +315,11 @@ async fn queue_at_maximum(
     }
     let mut active: HashMap<i64, i64> = HashMap::new();
     for row in connection
-        .query_all_raw(Statement::from_string(
+        .query_all_raw(crate::db::sql(
             backend,
             "SELECT queue_id, CAST(SUM(n_dispatched + n_running) AS BIGINT) AS active FROM jobs \
              WHERE state IN ('queued', 'running') GROUP BY queue_id",
+            Vec::new(),
         ))
         .await?
     {

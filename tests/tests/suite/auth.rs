@@ -152,6 +152,15 @@ async fn roles_decide_who_may_read_submit_steer_and_administer_with_postgresql()
     roles_decide_who_may_do_what_on(DatabaseKind::Postgres).await
 }
 
+#[tokio::test]
+async fn roles_decide_who_may_read_submit_steer_and_administer_with_mariadb() -> anyhow::Result<()>
+{
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    roles_decide_who_may_do_what_on(DatabaseKind::MariaDb).await
+}
+
 async fn roles_decide_who_may_do_what_on(database: DatabaseKind) -> anyhow::Result<()> {
     let farm = auth_farm_on(database).await?;
     let admin = first_admin(&farm).await?;

@@ -178,6 +178,14 @@ async fn a_framed_job_runs_on_two_workers_with_postgresql() -> anyhow::Result<()
 }
 
 #[tokio::test]
+async fn a_framed_job_runs_on_two_workers_with_mariadb() -> anyhow::Result<()> {
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    framed_job_runs_on_two_workers(DatabaseKind::MariaDb).await
+}
+
+#[tokio::test]
 async fn a_command_exiting_3_without_requeue_fails_with_its_exit_code() -> anyhow::Result<()> {
     failing_command_without_requeue_fails_with_its_exit_code(DatabaseKind::Sqlite).await
 }
@@ -188,6 +196,14 @@ async fn a_command_exiting_3_without_requeue_fails_with_postgresql() -> anyhow::
         return Ok(());
     }
     failing_command_without_requeue_fails_with_its_exit_code(DatabaseKind::Postgres).await
+}
+
+#[tokio::test]
+async fn a_command_exiting_3_without_requeue_fails_with_mariadb() -> anyhow::Result<()> {
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    failing_command_without_requeue_fails_with_its_exit_code(DatabaseKind::MariaDb).await
 }
 
 #[tokio::test]

@@ -58,6 +58,15 @@ async fn job_types_run_their_phases_in_order_and_versions_are_pinned_and_upgrade
     job_types_on(DatabaseKind::Postgres).await
 }
 
+#[tokio::test]
+async fn job_types_run_their_phases_in_order_and_versions_are_pinned_and_upgraded_with_mariadb()
+-> anyhow::Result<()> {
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    job_types_on(DatabaseKind::MariaDb).await
+}
+
 async fn job_types_on(database: DatabaseKind) -> anyhow::Result<()> {
     let farm = TestFarm::spawn(FarmOptions {
         database,

@@ -26,3 +26,13 @@ pub fn postgres_available() -> bool {
     eprintln!("WARREN_TEST_DATABASE_URL is not set: skipping the PostgreSQL variant");
     false
 }
+
+/// The MariaDB/MySQL variant of a test runs when `WARREN_TEST_MARIADB_URL` names a server
+/// (`scripts/test` sets it whenever one is reachable).
+pub fn mariadb_available() -> bool {
+    if std::env::var_os("WARREN_TEST_MARIADB_URL").is_some() {
+        return true;
+    }
+    eprintln!("WARREN_TEST_MARIADB_URL is not set: skipping the MariaDB variant");
+    false
+}

@@ -888,9 +888,24 @@ async fn two_masters_share_postgresql_and_the_standby_takes_over_when_the_dispat
     if !crate::postgres_available() {
         return Ok(());
     }
+    standby_takes_over_when_the_dispatching_master_dies(warren_tests::DatabaseKind::Postgres).await
+}
+
+#[tokio::test]
+async fn two_masters_share_mariadb_and_the_standby_takes_over_when_the_dispatching_one_dies()
+-> anyhow::Result<()> {
+    if !crate::mariadb_available() {
+        return Ok(());
+    }
+    standby_takes_over_when_the_dispatching_master_dies(warren_tests::DatabaseKind::MariaDb).await
+}
+
+async fn standby_takes_over_when_the_dispatching_master_dies(
+    database: warren_tests::DatabaseKind,
+) -> anyhow::Result<()> {
     let mut farm = TestFarm::spawn(FarmOptions {
         workers: 2,
-        database: warren_tests::DatabaseKind::Postgres,
+        database,
         worker_args: vec!["--cpus".to_owned(), "2".to_owned()],
         ..FarmOptions::default()
     })

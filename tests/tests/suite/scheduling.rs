@@ -255,6 +255,17 @@ async fn children_wait_for_parents_and_frames_for_frames_with_postgresql() -> an
     .await
 }
 
+#[tokio::test]
+async fn children_wait_for_parents_and_frames_for_frames_with_mariadb() -> anyhow::Result<()> {
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
+        DatabaseKind::MariaDb,
+    )
+    .await
+}
+
 async fn children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
     database: DatabaseKind,
 ) -> anyhow::Result<()> {
@@ -420,6 +431,15 @@ async fn a_task_that_failed_on_one_agent_is_retried_on_another_with_postgresql()
         return Ok(());
     }
     a_task_that_failed_on_one_agent_is_retried_on_another_on(DatabaseKind::Postgres).await
+}
+
+#[tokio::test]
+async fn a_task_that_failed_on_one_agent_is_retried_on_another_with_mariadb() -> anyhow::Result<()>
+{
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    a_task_that_failed_on_one_agent_is_retried_on_another_on(DatabaseKind::MariaDb).await
 }
 
 async fn a_task_that_failed_on_one_agent_is_retried_on_another_on(
@@ -631,6 +651,17 @@ async fn licences_are_counted_and_given_back_with_postgresql() -> anyhow::Result
     .await
 }
 
+#[tokio::test]
+async fn licences_are_counted_and_given_back_with_mariadb() -> anyhow::Result<()> {
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on(
+        DatabaseKind::MariaDb,
+    )
+    .await
+}
+
 async fn two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on(
     database: DatabaseKind,
 ) -> anyhow::Result<()> {
@@ -834,6 +865,17 @@ async fn job_emails_and_autodelete_with_postgresql() -> anyhow::Result<()> {
     }
     users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on(
         DatabaseKind::Postgres,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn job_emails_and_autodelete_with_mariadb() -> anyhow::Result<()> {
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on(
+        DatabaseKind::MariaDb,
     )
     .await
 }
