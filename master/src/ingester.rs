@@ -1155,7 +1155,7 @@ async fn task_declined(
         transaction,
         Update {
             table: "tasks",
-            set: "state = 'queued', published = false, not_before = ?",
+            set: "state = 'queued', published = false, not_before = ?, declines = declines + 1",
             set_values: vec![(now_us() + DECLINE_HOLD_US).into()],
             rows: "id = ? AND attempts = ? AND state = 'dispatched'",
             rows_values: vec![declined.task_id.0.into(), attempt.into()],

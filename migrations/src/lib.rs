@@ -14,6 +14,7 @@ mod m20261123_000004_add_scheduling;
 mod m20261123_000005_add_auth;
 mod m20261123_000006_add_path_maps;
 mod m20261201_000007_add_statistics;
+mod m20261201_000008_add_task_declines;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_add_auth::Migration),
             Box::new(m20261123_000006_add_path_maps::Migration),
             Box::new(m20261201_000007_add_statistics::Migration),
+            Box::new(m20261201_000008_add_task_declines::Migration),
         ]
     }
 }

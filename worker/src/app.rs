@@ -90,6 +90,24 @@ struct ClassSlot {
     unacked: u64,
     /// Prefetch last asked for.
     prefetch: u16,
+    /// Tasks of this class declined in a row (this agent must avoid them).
+    declines: u32,
+    /// While set, the class is not consumed: a declining agent that is idle would otherwise
+    /// take every task it must avoid straight back, ahead of the agents that can run it.
+    paused_until: Option<tokio::time::Instant>,
+}
+
+/// How long a class rests after `declines` declines in a row: 1 s, doubling up to 16 s.
+fn decline_pause(declines: u32) -> Duration {
+    Duration::from_secs(1 << declines.saturating_sub(1).min(4))
+}
+
+/// Sleep until `at`, or forever when there is nothing to wait for.
+async fn sleep_until_or_never(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// One running attempt.
@@ -325,6 +343,11 @@ impl Worker {
             if state.stopping && state.units.is_empty() && state.awaiting_ack.is_empty() {
                 break;
             }
+            let resume_at = state
+                .classes
+                .values()
+                .filter_map(|class| class.paused_until)
+                .min();
             tokio::select! {
                 () = shutdown.wait(), if !state.stopping => {
                     state.stopping = true;
@@ -352,6 +375,7 @@ impl Worker {
                     self.send_hello(&state);
                 }
                 _ = heartbeat.tick() => self.send_heartbeat(&state),
+                () = sleep_until_or_never(resume_at) => self.update_prefetch(&mut state),
                 _ = ram_probe.tick(), if self.probe.is_some() => {
                     if let Some(probe) = &mut self.probe {
                         state.capacity.set_measured_free_ram(probe.free_ram_mb());
@@ -523,6 +547,8 @@ impl Worker {
                             eligible: true,
                             unacked: 0,
                             prefetch: 0,
+                            declines: 0,
+                            paused_until: None,
                         },
                     );
                 }
@@ -534,8 +560,13 @@ impl Worker {
 
     /// Set every class's prefetch to the deliveries it holds plus what still fits.
     fn update_prefetch(&self, state: &mut State) {
+        let now = tokio::time::Instant::now();
         for class in state.classes.values_mut() {
-            let wanted = if state.draining || state.stopping || !class.eligible {
+            if class.paused_until.is_some_and(|until| until <= now) {
+                class.paused_until = None;
+            }
+            let resting = class.paused_until.is_some();
+            let wanted = if state.draining || state.stopping || !class.eligible || resting {
                 0
             } else {
                 (class.unacked + state.capacity.fits(class.need)).min(MAX_PREFETCH) as u16
@@ -606,6 +637,10 @@ impl Worker {
                 attempt: assignment.attempt,
                 reason: "the task failed on this agent before, or this agent failed too many of the job's tasks in a row".to_owned(),
             }));
+            class.declines += 1;
+            let pause = decline_pause(class.declines);
+            class.paused_until = Some(tokio::time::Instant::now() + pause);
+            tracing::debug!(queue = %class_delivery.amqp_queue, pause_ms = pause.as_millis() as u64, "resting the class after a decline");
             tokio::spawn(async move {
                 if confirmed.await.is_ok() {
                     let _ = commands.send(ClassCommand::Ack(delivery_ref));
@@ -616,6 +651,7 @@ impl Worker {
                     });
                 }
             });
+            self.update_prefetch(state);
             return;
         }
         let need = Need {
@@ -632,6 +668,7 @@ impl Worker {
             return;
         }
         class.unacked += 1;
+        class.declines = 0;
         let (requests_tx, requests_rx) = mpsc::unbounded_channel();
         state.units.insert(
             attempt,
@@ -738,5 +775,16 @@ impl Worker {
         {
             tracing::warn!(error = %warren_broker::error_chain(&error), "cannot dead-letter a message");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_declining_class_rests_longer_each_time_up_to_16_seconds() {
+        let pauses: Vec<u64> = (1..=7)
+            .map(|declines| super::decline_pause(declines).as_secs())
+            .collect();
+        assert_eq!(pauses, [1, 2, 4, 8, 16, 16, 16]);
     }
 }

@@ -945,10 +945,13 @@ pub struct TaskView {
     frame_last: i64,
     /// queued, dispatched, running, done, failed, paused or cancelled.
     state: String,
-    /// Attempts so far.
+    /// Attempts so far: the number of the latest (each dispatch is one).
     attempts: i32,
     /// Failed attempts so far.
     failures: i32,
+    /// Dispatches given back unstarted by agents that must avoid the task (it failed there);
+    /// `attempts - declines` reached an agent.
+    declines: i32,
     /// The agent that holds or last ran it.
     agent_id: Option<String>,
     /// 0.0 to 1.0.
@@ -987,6 +990,7 @@ fn task_json(task: &task::Model, by: i64) -> TaskView {
         frame_last: task.frame_last,
         state: task.state.clone(),
         attempts: task.attempts,
+        declines: task.declines,
         failures: task.failures,
         agent_id: task.agent_id.clone(),
         progress: task.progress,

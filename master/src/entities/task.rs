@@ -23,6 +23,9 @@ pub struct Model {
     pub attempts: i32,
     /// Failed attempts so far.
     pub failures: i32,
+    /// Dispatches given back unstarted by agents that must avoid the task (counted in
+    /// `attempts`).
+    pub declines: i32,
     /// Agent holding the current attempt.
     pub agent_id: Option<String>,
     /// Progress of the current attempt, 0 to 1.
