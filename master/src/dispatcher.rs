@@ -776,6 +776,7 @@ impl Dispatcher {
                 error_regexes: info.error_regexes.clone(),
                 path_maps: self.path_maps.clone(),
                 published_at: now,
+                agent_failure_limit: u32::try_from(self.agent_failure_limit).unwrap_or(0),
             };
             let names = self.publisher.broker().names();
             messages.push(

@@ -246,6 +246,11 @@ pub struct TaskAssignment {
     /// When the master published this attempt.
     #[serde(with = "time::serde::rfc3339")]
     pub published_at: OffsetDateTime,
+    /// An agent that fails this many of the job's tasks in a row is banned from the job (0:
+    /// never). The master lists it in `avoid_agents` of the tasks it publishes after it learns
+    /// of the failures; the agent itself declines the ones published before.
+    #[serde(default)]
+    pub agent_failure_limit: u32,
 }
 
 impl TaskAssignment {

@@ -15,7 +15,7 @@ use warren_broker::{
 };
 use warren_shared::{
     AgentCapabilities, AgentId, AttemptRef, Bye, ClassSubscription, DiskInfo, Envelope, Heartbeat,
-    Hello, Message, TaskDeclined, Version,
+    Hello, JobId, Message, TaskAssignment, TaskDeclined, Version,
 };
 
 use crate::capacity::{Capacity, Need};
@@ -114,6 +114,9 @@ async fn sleep_until_or_never(at: Option<tokio::time::Instant>) {
 struct UnitSlot {
     requests: mpsc::UnboundedSender<UnitRequest>,
     need: Need,
+    job_id: JobId,
+    /// The job's `agent_failure_limit`.
+    failure_limit: u32,
     amqp_queue: String,
     delivery: DeliveryRef,
     started: bool,
@@ -135,9 +138,68 @@ struct State {
     classes: HashMap<String, ClassSlot>,
     units: HashMap<AttemptRef, UnitSlot>,
     awaiting_ack: HashMap<AttemptRef, AwaitingAck>,
+    /// Jobs whose last attempts here failed.
+    job_streaks: JobStreaks,
     /// Drained by the master (agent disabled) or stopping.
     draining: bool,
     stopping: bool,
+}
+
+/// A job's attempts that failed here since its last success here.
+#[derive(Debug, Default)]
+struct JobStreak {
+    failures: u32,
+    /// When the failures reached the job's `agent_failure_limit`. The master bans this agent
+    /// from the job once it has counted them, but tasks it published before then may still
+    /// come: the agent declines those itself, so a host that fails every task at once does
+    /// not swallow the tasks waiting in RabbitMQ meanwhile.
+    limit_reached_at: Option<OffsetDateTime>,
+}
+
+/// Most jobs whose failure streaks a worker remembers.
+const MAX_JOB_STREAKS: usize = 1_000;
+
+/// This agent's failure streaks, by job.
+#[derive(Debug, Default)]
+struct JobStreaks(HashMap<JobId, JobStreak>);
+
+impl JobStreaks {
+    /// Count an attempt's end against (or for) this agent's streak on the job.
+    fn record(&mut self, job_id: JobId, limit: u32, failed: bool) {
+        if !failed {
+            self.0.remove(&job_id);
+            return;
+        }
+        if limit == 0 {
+            return;
+        }
+        if self.0.len() >= MAX_JOB_STREAKS && !self.0.contains_key(&job_id) {
+            self.0.retain(|_, streak| streak.limit_reached_at.is_some());
+            if self.0.len() >= MAX_JOB_STREAKS {
+                self.0.clear();
+            }
+        }
+        let streak = self.0.entry(job_id).or_default();
+        streak.failures += 1;
+        if streak.failures == limit {
+            streak.limit_reached_at = Some(OffsetDateTime::now_utc());
+        }
+    }
+
+    /// Why this agent must give `assignment` back, if it must.
+    fn must_decline(&self, assignment: &TaskAssignment, agent_id: AgentId) -> Option<String> {
+        if assignment.avoid_agents.contains(&agent_id) {
+            return Some("the task failed on this agent before, or this agent failed too many of the job's tasks in a row".to_owned());
+        }
+        let streak = self.0.get(&assignment.job_id)?;
+        let reached = streak.limit_reached_at?;
+        (assignment.published_at <= reached).then(|| {
+            format!(
+                "this agent failed {} of the job's tasks in a row (published before the master knew)",
+                streak.failures
+            )
+        })
+    }
 }
 
 /// Channels the loop hands out.
@@ -331,6 +393,7 @@ impl Worker {
             classes: HashMap::new(),
             units: HashMap::new(),
             awaiting_ack: HashMap::new(),
+            job_streaks: JobStreaks::default(),
             draining: false,
             stopping: false,
         };
@@ -627,16 +690,21 @@ impl Worker {
             let _ = commands.send(ClassCommand::Ack(delivery_ref));
             return;
         }
-        if assignment.avoid_agents.contains(&context.agent_id) {
+        if let Some(reason) = state
+            .job_streaks
+            .must_decline(&assignment, context.agent_id)
+        {
             // Give it back through the master, which queues it for another agent; the delivery
             // is acked only once the broker holds the decline.
-            tracing::info!(task_id = %assignment.task_id, attempt = assignment.attempt, "declining a task this agent is told to avoid");
-            let confirmed = context.events.send_confirmed(&Message::TaskDeclined(TaskDeclined {
-                agent_id: context.agent_id,
-                task_id: assignment.task_id,
-                attempt: assignment.attempt,
-                reason: "the task failed on this agent before, or this agent failed too many of the job's tasks in a row".to_owned(),
-            }));
+            tracing::info!(task_id = %assignment.task_id, attempt = assignment.attempt, reason, "declining a task this agent must avoid");
+            let confirmed = context
+                .events
+                .send_confirmed(&Message::TaskDeclined(TaskDeclined {
+                    agent_id: context.agent_id,
+                    task_id: assignment.task_id,
+                    attempt: assignment.attempt,
+                    reason,
+                }));
             class.declines += 1;
             let pause = decline_pause(class.declines);
             class.paused_until = Some(tokio::time::Instant::now() + pause);
@@ -675,6 +743,8 @@ impl Worker {
             UnitSlot {
                 requests: requests_tx,
                 need,
+                job_id: assignment.job_id,
+                failure_limit: assignment.agent_failure_limit,
                 amqp_queue: class_delivery.amqp_queue,
                 delivery: delivery_ref,
                 started: false,
@@ -736,10 +806,15 @@ impl Worker {
                     let _ = commands.send(ClassCommand::Ack(delivery));
                 }
             }
-            UnitReport::Finished(attempt) => {
+            UnitReport::Finished { attempt, failed } => {
                 let Some(unit) = state.units.remove(&attempt) else {
                     return;
                 };
+                if let Some(failed) = failed {
+                    state
+                        .job_streaks
+                        .record(unit.job_id, unit.failure_limit, failed);
+                }
                 self.metrics
                     .tasks_finished
                     .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -780,6 +855,64 @@ impl Worker {
 
 #[cfg(test)]
 mod tests {
+    use super::{JobStreaks, TaskAssignment};
+    use warren_shared::{AgentId, JobId};
+
+    fn assignment(job_id: i64, published_at: &str) -> TaskAssignment {
+        serde_json::from_value(serde_json::json!({
+            "task_id": 1, "attempt": 1, "job_id": job_id, "job_title": "shot", "queue": "root",
+            "class": "cpu1", "frames": [1], "commands": [], "cpus": 1, "ram_mb": 0,
+            "success_exit_codes": [0], "published_at": published_at, "agent_failure_limit": 3,
+        }))
+        .expect("a valid assignment")
+    }
+
+    #[test]
+    fn after_the_limit_of_failures_in_a_row_older_tasks_of_the_job_are_declined() {
+        let me = AgentId::new_random();
+        let mut streaks = JobStreaks::default();
+        let before = assignment(7, "2000-01-01T00:00:00Z");
+        streaks.record(JobId(7), 3, true);
+        streaks.record(JobId(7), 3, true);
+        assert_eq!(
+            streaks.must_decline(&before, me),
+            None,
+            "two failures are not three"
+        );
+        streaks.record(JobId(7), 3, true);
+        let reason = streaks
+            .must_decline(&before, me)
+            .expect("declined after three");
+        assert!(reason.contains("failed 3"), "{reason}");
+        // Tasks the master published after it knew carry its own decision (avoid_agents).
+        assert_eq!(
+            streaks.must_decline(&assignment(7, "2999-01-01T00:00:00Z"), me),
+            None
+        );
+        // Other jobs are not affected, and a success ends the streak.
+        assert_eq!(
+            streaks.must_decline(&assignment(8, "2000-01-01T00:00:00Z"), me),
+            None
+        );
+        streaks.record(JobId(7), 3, false);
+        assert_eq!(streaks.must_decline(&before, me), None);
+        // A limit of 0 never bans.
+        for _ in 0..5 {
+            streaks.record(JobId(9), 0, true);
+        }
+        assert_eq!(
+            streaks.must_decline(&assignment(9, "2000-01-01T00:00:00Z"), me),
+            None
+        );
+    }
+
+    #[test]
+    fn tasks_listing_this_agent_in_avoid_agents_are_declined() {
+        let me = AgentId::new_random();
+        let mut task = assignment(7, "2000-01-01T00:00:00Z");
+        task.avoid_agents.push(me);
+        assert!(JobStreaks::default().must_decline(&task, me).is_some());
+    }
     #[test]
     fn a_declining_class_rests_longer_each_time_up_to_16_seconds() {
         let pauses: Vec<u64> = (1..=7)

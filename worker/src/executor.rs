@@ -71,8 +71,15 @@ pub enum UnitReport {
     /// `TaskStarted` was confirmed by the broker: the delivery may be acked. May arrive before
     /// or after `Finished` for a short task.
     Started(AttemptRef),
-    /// The attempt ended and `TaskFinished` is queued: its resources are free.
-    Finished(AttemptRef),
+    /// The attempt ended and `TaskFinished` is queued: its resources are free. `failed` says
+    /// whether it counts against the agent's streak for the job: `Some(true)` for a failure,
+    /// `Some(false)` for a success, `None` when handed back or cancelled.
+    Finished {
+        /// The attempt.
+        attempt: AttemptRef,
+        /// A failure, a success, or neither.
+        failed: Option<bool>,
+    },
 }
 
 /// Why a running process was stopped by the unit.
@@ -449,9 +456,13 @@ pub async fn run_unit(
     }
     if handed_back {
         // The worker's goodbye gives the task back; a TaskFinished would count as a failure.
-        let _ = reports.send(UnitReport::Finished(attempt));
+        let _ = reports.send(UnitReport::Finished {
+            attempt,
+            failed: None,
+        });
         return;
     }
+    let failed = (outcome != TaskOutcome::Cancelled).then_some(!success);
     context.events.send(&Message::TaskFinished(TaskFinished {
         agent_id: context.agent_id,
         task_id: assignment.task_id,
@@ -464,7 +475,7 @@ pub async fn run_unit(
         ram_warned: memory.warned,
         finished_at: OffsetDateTime::now_utc(),
     }));
-    let _ = reports.send(UnitReport::Finished(attempt));
+    let _ = reports.send(UnitReport::Finished { attempt, failed });
 }
 
 /// A simulated attempt: announced like a real one, "runs" for `duration` without a process, then
@@ -497,7 +508,10 @@ pub async fn run_simulated_unit(
         }
     }
     if stop == Some(StopReason::HandedBack) {
-        let _ = reports.send(UnitReport::Finished(attempt));
+        let _ = reports.send(UnitReport::Finished {
+            attempt,
+            failed: None,
+        });
         return;
     }
     let outcome = if stop.is_some() {
@@ -506,6 +520,7 @@ pub async fn run_simulated_unit(
         TaskOutcome::Exited { code: 0 }
     };
     let success = matches!(outcome, TaskOutcome::Exited { code } if assignment.success_exit_codes.contains(&code));
+    let failed = (outcome != TaskOutcome::Cancelled).then_some(!success);
     context.events.send(&Message::TaskFinished(TaskFinished {
         agent_id: context.agent_id,
         task_id: assignment.task_id,
@@ -518,7 +533,7 @@ pub async fn run_simulated_unit(
         ram_warned: false,
         finished_at: OffsetDateTime::now_utc(),
     }));
-    let _ = reports.send(UnitReport::Finished(attempt));
+    let _ = reports.send(UnitReport::Finished { attempt, failed });
 }
 
 /// Send `TaskStarted`; report the start once the broker confirmed it. The unit does not wait:
