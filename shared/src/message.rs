@@ -249,8 +249,16 @@ pub struct TaskAssignment {
     /// An agent that fails this many of the job's tasks in a row is banned from the job (0:
     /// never). The master lists it in `avoid_agents` of the tasks it publishes after it learns
     /// of the failures; the agent itself declines the ones published before.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub agent_failure_limit: u32,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+const fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 impl TaskAssignment {
