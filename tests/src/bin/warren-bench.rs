@@ -49,7 +49,8 @@ struct Args {
     /// Jobs of `scale_frames` frames in the database for the listing measurement.
     #[arg(long, default_value_t = 10)]
     scale_jobs: usize,
-    /// Database for Warren's master.
+    /// Database for Warren's master: `sqlite`, `postgres` (on `WARREN_TEST_DATABASE_URL`) or
+    /// `mariadb` (on `WARREN_TEST_MARIADB_URL`).
     #[arg(long, default_value = "sqlite")]
     database: String,
     /// Write the results as JSON here.
@@ -496,7 +497,8 @@ async fn main() -> anyhow::Result<()> {
     let database = match args.database.as_str() {
         "sqlite" => DatabaseKind::Sqlite,
         "postgres" => DatabaseKind::Postgres,
-        other => bail!("unknown database `{other}`: use sqlite or postgres"),
+        "mariadb" => DatabaseKind::MariaDb,
+        other => bail!("unknown database `{other}`: use sqlite, postgres or mariadb"),
     };
     let wants = |name: &str| args.only.iter().any(|item| item == name);
     let mut figures: Vec<Figure> = Vec::new();
