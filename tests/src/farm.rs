@@ -66,11 +66,24 @@ pub struct FarmOptions {
     pub env: Vec<(String, String)>,
 }
 
+impl DatabaseKind {
+    /// The database of farms whose test does not choose one: `WARREN_TEST_DATABASE` (`sqlite`,
+    /// `postgres` or `mariadb`) runs the whole suite on another database; SQLite otherwise.
+    #[must_use]
+    pub fn default_for_tests() -> Self {
+        match std::env::var("WARREN_TEST_DATABASE").as_deref() {
+            Ok("postgres") => Self::Postgres,
+            Ok("mariadb") => Self::MariaDb,
+            _ => Self::Sqlite,
+        }
+    }
+}
+
 impl Default for FarmOptions {
     fn default() -> Self {
         Self {
             workers: 1,
-            database: DatabaseKind::Sqlite,
+            database: DatabaseKind::default_for_tests(),
             worker_args: Vec::new(),
             master_args: Vec::new(),
             heartbeat_secs: 1.0,
