@@ -344,3 +344,75 @@ async fn output_lines_are_kept_in_order_across_many_chunks() -> anyhow::Result<(
     );
     Ok(())
 }
+
+/// 3,000 lines of 200 bytes: log chunks of 100 KB, more than a 64 KiB text column holds.
+async fn a_big_log_is_stored_whole_on(database: DatabaseKind) -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        database,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fakerender = warren_tests::bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy();
+    let job = farm
+        .submit_job(&TestFarm::command_job(
+            "big log",
+            &[
+                &fakerender,
+                "--spew",
+                "--lines",
+                "3000",
+                "--line-bytes",
+                "200",
+            ],
+            1,
+            1,
+            1,
+        ))
+        .await?;
+    let job_id = job["id"].as_i64().expect("a job id");
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], Duration::from_secs(60))
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    let task_id = farm.tasks(job_id).await?[0]["id"]
+        .as_i64()
+        .expect("a task id");
+    let log = farm.task_log(job_id, task_id).await?;
+    let spewed: Vec<&str> = log
+        .lines()
+        .filter(|line| line.starts_with("spew "))
+        .collect();
+    assert_eq!(spewed.len(), 3000, "every line arrived");
+    for (position, line) in spewed.iter().enumerate() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(fields[1], position.to_string(), "in order: {line}");
+        assert!(line.len() > 190, "whole: {line}");
+    }
+    assert!(
+        farm.take_dead_letters().await?.is_empty(),
+        "no dead letters"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_big_log_is_stored_whole() -> anyhow::Result<()> {
+    a_big_log_is_stored_whole_on(DatabaseKind::Sqlite).await
+}
+
+#[tokio::test]
+async fn a_big_log_is_stored_whole_with_postgresql() -> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    a_big_log_is_stored_whole_on(DatabaseKind::Postgres).await
+}
+
+#[tokio::test]
+async fn a_big_log_is_stored_whole_with_mariadb() -> anyhow::Result<()> {
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    a_big_log_is_stored_whole_on(DatabaseKind::MariaDb).await
+}
