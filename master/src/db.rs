@@ -178,6 +178,22 @@ pub fn is_transient(error: &DbErr) -> bool {
         || is_unavailable(error)
 }
 
+/// Whether a database error means the transaction lost a race with a concurrent one and was
+/// rolled back (a deadlock, a serialization failure, a lock wait that timed out): running it
+/// again is expected to succeed.
+#[must_use]
+pub fn is_conflict(error: &DbErr) -> bool {
+    let text = error.to_string().to_ascii_lowercase();
+    [
+        "deadlock",
+        "could not serialize",
+        "lock wait timeout",
+        "database is locked",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
 /// Whether a database error means the database cannot be reached (down, restarting, no
 /// connection to be had), as opposed to a problem with the statement.
 #[must_use]

@@ -44,6 +44,10 @@ pub enum ApiError {
     /// The database cannot be reached now; try again later.
     #[error("{0}")]
     Unavailable(String),
+    /// The write lost a race with a concurrent one and was rolled back; the API runs it again
+    /// (see `api::retry_conflicts`) and answers 503 only when that keeps happening.
+    #[error("{0}")]
+    Conflicted(String),
     /// Something failed on the master's side; details are logged, not returned.
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -68,7 +72,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Conflicted(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +95,10 @@ impl IntoResponse for ApiError {
             other => json!({"error": other.to_string()}),
         };
         let mut response = (status, Json(body)).into_response();
+        if let Self::Conflicted(message) = &self {
+            tracing::debug!(error = %message, "a write conflicted with a concurrent one");
+            response.extensions_mut().insert(ConflictedWrite);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -100,6 +108,10 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// Marks a response to a write that was rolled back because it conflicted with a concurrent one.
+#[derive(Debug, Clone, Copy)]
+pub struct ConflictedWrite;
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
@@ -152,6 +164,11 @@ impl From<sea_orm::DbErr> for ApiError {
         if crate::db::is_unavailable(&error) {
             Self::Unavailable(
                 "the database is unavailable; nothing was changed, try again shortly".to_owned(),
+            )
+        } else if crate::db::is_conflict(&error) {
+            Self::Conflicted(
+                "the change collided with concurrent ones; nothing was changed, try again"
+                    .to_owned(),
             )
         } else {
             Self::Internal(error.into())

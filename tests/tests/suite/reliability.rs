@@ -952,3 +952,94 @@ async fn standby_takes_over_when_the_dispatching_master_dies(
     second.kill().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_write_caught_in_a_deadlock_is_run_again_and_succeeds() -> anyhow::Result<()> {
+    use sea_orm::{ConnectionTrait as _, TransactionTrait as _};
+    if !crate::postgres_available() {
+        return Ok(());
+    }
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        database: warren_tests::DatabaseKind::Postgres,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let parent = farm
+        .submit_job(&TestFarm::command_job("parent", &["true"], 1, 1, 1))
+        .await?["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let child = farm
+        .submit_job(&TestFarm::command_job("child", &["true"], 1, 1, 1))
+        .await?["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let db = sea_orm::Database::connect(farm.database_url()).await?;
+    let watcher = sea_orm::Database::connect(farm.database_url()).await?;
+    // Another transaction holds the child's job row; it waits 20 s before looking for
+    // deadlocks, the master's sessions 1 s, so the master's is the one PostgreSQL rolls back.
+    let blocker = db.begin().await?;
+    blocker
+        .execute_unprepared("SET LOCAL deadlock_timeout = '20s'")
+        .await?;
+    blocker
+        .execute_unprepared(&format!(
+            "UPDATE jobs SET notes = 'held' WHERE id = {child}"
+        ))
+        .await?;
+    // The PATCH writes the child's parent row, then waits to change the child's job row.
+    let patch = tokio::spawn({
+        let http = farm.http.clone();
+        let url = format!("{}/api/v1/jobs/{child}", farm.base_url);
+        async move {
+            let response = http
+                .patch(url)
+                .json(&json!({"parents": [parent], "notes": "after the parent"}))
+                .send()
+                .await?;
+            let status = response.status();
+            anyhow::Ok((status, response.text().await?))
+        }
+    });
+    let waited = eventually(
+        "the PATCH to wait for the held row",
+        Duration::from_secs(20),
+        || async {
+            let waiting = watcher
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT COUNT(*) AS n FROM pg_stat_activity \
+                     WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%jobs%'",
+                ))
+                .await?
+                .map(|row| row.try_get::<i64>("", "n"))
+                .transpose()?
+                .unwrap_or_default();
+            Ok((waiting > 0).then_some(()))
+        },
+    )
+    .await;
+    if let Err(error) = waited {
+        blocker.rollback().await?;
+        anyhow::bail!("{error}; the PATCH: {:?}", patch.await?);
+    }
+    // Now this transaction wants the row the PATCH wrote: a deadlock.
+    blocker
+        .execute_unprepared(&format!(
+            "INSERT INTO job_parents (job_id, parent_id) VALUES ({child}, {parent})"
+        ))
+        .await?;
+    blocker.rollback().await?;
+    let (status, body) = patch.await??;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let job = farm.get_json(&format!("/api/v1/jobs/{child}")).await?;
+    assert_eq!(job["parents"], json!([parent]), "{job}");
+    assert_eq!(job["notes"], "after the parent", "{job}");
+    let log = farm.master()?.log_tail(2_000);
+    assert!(
+        log.contains("a write conflicted with a concurrent one; running it again"),
+        "the master ran the PATCH again after the deadlock"
+    );
+    Ok(())
+}
