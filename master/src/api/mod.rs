@@ -231,7 +231,7 @@ const CONFLICT_ATTEMPTS: u32 = 4;
 
 /// A write that lost a race with a concurrent one (a deadlock or serialization failure, after
 /// which the database rolled its transaction back) runs again with the same body, a few
-/// milliseconds later, up to [`CONFLICT_ATTEMPTS`] times in all. Reads pass straight through.
+/// moment later, up to [`CONFLICT_ATTEMPTS`] times in all. Reads pass straight through.
 async fn retry_conflicts(
     max_body_bytes: usize,
     request: axum::extract::Request,
@@ -252,7 +252,8 @@ async fn retry_conflicts(
             .into_response();
         }
     };
-    let mut delay = std::time::Duration::from_millis(5);
+    // 20, 100, then 500 ms: time for the transaction that won to finish.
+    let mut delay = std::time::Duration::from_millis(20);
     let mut attempt = 1;
     loop {
         let request = axum::extract::Request::from_parts(
@@ -272,7 +273,7 @@ async fn retry_conflicts(
             "a write conflicted with a concurrent one; running it again"
         );
         tokio::time::sleep(delay).await;
-        delay *= 4;
+        delay *= 5;
         attempt += 1;
     }
 }
