@@ -1,5 +1,6 @@
-//! Reading a child's output as lines: lossy UTF-8, `\r\n` trimmed, over-long lines split, and
-//! cancel-safe so it can sit in a `select!` beside the child's `wait()`.
+//! Reading a child's output as lines: lossy UTF-8 (NUL too becomes U+FFFD), `\r\n` trimmed,
+//! over-long lines split, and cancel-safe so it can sit in a `select!` beside the child's
+//! `wait()`.
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 
@@ -61,8 +62,13 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
         if self.partial.last() == Some(&b'\r') {
             self.partial.pop();
         }
-        let line = String::from_utf8_lossy(&self.partial).into_owned();
+        let mut line = String::from_utf8_lossy(&self.partial).into_owned();
         self.partial.clear();
+        if line.contains('\0') {
+            // PostgreSQL stores no NUL in text; it becomes the replacement character, like
+            // bytes that are not UTF-8.
+            line = line.replace('\0', "\u{FFFD}");
+        }
         line
     }
 }
@@ -94,6 +100,7 @@ mod tests {
             read_all(b"bad \xff byte\n").await,
             vec!["bad \u{fffd} byte"]
         );
+        assert_eq!(read_all(b"nul\0byte\n").await, vec!["nul\u{fffd}byte"]);
         assert!(read_all(b"").await.is_empty());
     }
 

@@ -287,3 +287,71 @@ async fn progress_is_read_from_the_output_while_the_task_runs() -> anyhow::Resul
     assert_eq!(done["state"], "done");
     Ok(())
 }
+
+/// A renderer that prints a NUL byte in its error line: PostgreSQL refuses NUL in text, so the
+/// worker must not pass one on.
+async fn nul_bytes_in_output_are_stored_on(database: DatabaseKind) -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        database,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let definition = json!({
+        "name": "nul",
+        "phases": [{"name": "render", "argv": ["sh", "-c", "printf 'frame {frame}\\0done\\nFATAL bad\\0byte\\n'"]}],
+        "error_regexes": ["^FATAL"]
+    });
+    let (status, created) = send(&farm, Method::POST, "/api/v1/jobtypes", Some(definition)).await?;
+    assert_eq!(status, 201, "{created}");
+    let job = farm
+        .submit_job(&json!({"title": "nul", "jobtype": "nul", "start": 1, "end": 1, "requeue": 0}))
+        .await?;
+    let job_id = job["id"].as_i64().expect("a job id");
+    let job = farm
+        .wait_for_job_state(
+            job_id,
+            &["done", "failed"],
+            std::time::Duration::from_secs(60),
+        )
+        .await?;
+    assert_eq!(
+        job["state"], "failed",
+        "the error line fails the task: {job}"
+    );
+    let task = &farm.tasks(job_id).await?[0];
+    let error = task["last_error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("FATAL bad") && error.contains("byte"),
+        "{task}"
+    );
+    let log = farm
+        .task_log(job_id, task["id"].as_i64().expect("a task id"))
+        .await?;
+    assert!(log.contains("frame 1") && log.contains("done"), "{log}");
+    assert!(
+        farm.take_dead_letters().await?.is_empty(),
+        "no dead letters"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn nul_bytes_in_output_are_stored() -> anyhow::Result<()> {
+    nul_bytes_in_output_are_stored_on(DatabaseKind::Sqlite).await
+}
+
+#[tokio::test]
+async fn nul_bytes_in_output_are_stored_with_postgresql() -> anyhow::Result<()> {
+    if !super::postgres_available() {
+        return Ok(());
+    }
+    nul_bytes_in_output_are_stored_on(DatabaseKind::Postgres).await
+}
+
+#[tokio::test]
+async fn nul_bytes_in_output_are_stored_with_mariadb() -> anyhow::Result<()> {
+    if !super::mariadb_available() {
+        return Ok(());
+    }
+    nul_bytes_in_output_are_stored_on(DatabaseKind::MariaDb).await
+}
