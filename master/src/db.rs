@@ -165,16 +165,10 @@ pub fn is_unique_violation(error: &DbErr) -> bool {
 #[must_use]
 pub fn is_transient(error: &DbErr) -> bool {
     let text = error.to_string().to_ascii_lowercase();
-    [
-        "database is locked",
-        "deadlock",
-        "could not serialize",
-        "connection",
-        "pool timed out",
-        "busy",
-    ]
-    .iter()
-    .any(|needle| text.contains(needle))
+    ["connection", "pool timed out", "busy"]
+        .iter()
+        .any(|needle| text.contains(needle))
+        || is_conflict(error)
         || is_unavailable(error)
 }
 

@@ -1055,14 +1055,15 @@ async fn task_progress(
 async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Result<(), DbErr> {
     let attempt = i32::try_from(chunk.attempt).unwrap_or(i32::MAX);
     let data = serde_json::to_string(&chunk.lines).expect("log lines serialize");
+    let backend = backend_of(transaction);
     transaction
         .execute_raw(sql(
-            backend_of(transaction),
+            backend,
             &format!(
                 "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data) \
                  SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
                  (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
-                on_conflict_do_nothing(backend_of(transaction), "task_id, attempt, seq")
+                on_conflict_do_nothing(backend, "task_id, attempt, seq")
             ),
             vec![
                 chunk.task_id.0.into(),
@@ -1080,12 +1081,12 @@ async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Resul
     if chunk.seq == 0 {
         transaction
             .execute_raw(sql(
-                backend_of(transaction),
+                backend,
                 &format!(
                     "INSERT INTO task_logs (task_id, attempt, agent_id, time_created) \
                      SELECT ?, ?, ?, ? WHERE EXISTS \
                      (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
-                    on_conflict_do_nothing(backend_of(transaction), "task_id, attempt")
+                    on_conflict_do_nothing(backend, "task_id, attempt")
                 ),
                 vec![
                     chunk.task_id.0.into(),
