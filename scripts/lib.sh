@@ -28,12 +28,31 @@ wait_for_port() {
 }
 
 # A RabbitMQ on 127.0.0.1:5672: use the running one, start the installed one, or install it;
-# with its management plugin (the UI and the dashboard's queue depths) when it can be enabled.
+# with its management plugin, through which the master makes each enrolled worker's broker user
+# (and which serves the management UI and the dashboard's queue depths).
 ensure_rabbitmq() {
   start_rabbitmq || return 1
   if ! port_open 127.0.0.1 15672; then
+    log "enabling RabbitMQ's management plugin"
     as_root rabbitmq-plugins enable --quiet rabbitmq_management >/dev/null 2>&1 || true
+    if ! wait_for_port 127.0.0.1 15672 60; then
+      log "RabbitMQ's management API does not answer on 127.0.0.1:15672: enable it with 'rabbitmq-plugins enable rabbitmq_management'"
+      return 1
+    fi
   fi
+}
+
+# Create (or update) a RabbitMQ user with a password, tags and permissions on the default vhost:
+# provision_rabbitmq_user NAME PASSWORD TAGS CONFIGURE WRITE READ.
+provision_rabbitmq_user() {
+  local name=$1 password=$2 tags=$3
+  if as_root rabbitmqctl -q list_users 2>/dev/null | awk '{print $1}' | grep -qx "$name"; then
+    as_root rabbitmqctl -q change_password "$name" "$password" >/dev/null || return 1
+  else
+    as_root rabbitmqctl -q add_user "$name" "$password" >/dev/null || return 1
+  fi
+  as_root rabbitmqctl -q set_user_tags "$name" "$tags" >/dev/null &&
+    as_root rabbitmqctl -q set_permissions -p / "$name" "$4" "$5" "$6" >/dev/null
 }
 
 start_rabbitmq() {

@@ -197,7 +197,11 @@ impl Broker {
                 Ok(channel) => return channel,
                 Err(error) => {
                     let delay = delays.next().unwrap_or(Duration::from_secs(5));
-                    tracing::warn!(purpose, error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "broker unavailable, retrying");
+                    if is_access_refused(&error) {
+                        tracing::error!(purpose, error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "the broker refused these credentials (a revoked agent, or a wrong password); retrying");
+                    } else {
+                        tracing::warn!(purpose, error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "broker unavailable, retrying");
+                    }
                     tokio::time::sleep(delay).await;
                 }
             }
@@ -241,4 +245,12 @@ pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
+}
+
+/// Whether the broker refused access (a wrong or deleted user, or an operation its permissions
+/// do not allow): retrying the same thing will not help until someone changes the broker.
+#[must_use]
+pub fn is_access_refused(error: &(dyn std::error::Error + 'static)) -> bool {
+    let text = error_chain(error);
+    text.contains("ACCESS-REFUSED") || text.contains("ACCESS_REFUSED")
 }

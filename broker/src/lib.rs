@@ -11,11 +11,17 @@ mod publisher;
 mod shutdown;
 mod topology;
 
-pub use connection::{Broker, BrokerConfig, OPERATION_TIMEOUT, error_chain, reconnect_backoff};
+pub use connection::{
+    Broker, BrokerConfig, OPERATION_TIMEOUT, error_chain, is_access_refused, reconnect_backoff,
+};
 pub use error::{Error, Result};
 pub use lapin;
-pub use names::{BROADCAST_KEY, EVENTS_KEY, Names, NamesError, validate_queue_name};
-pub use publisher::{DeadLetter, Outgoing, PendingConfirm, Publisher, headers};
+pub use names::{
+    BROADCAST_KEY, DEAD_LETTER_KEY, EVENTS_KEY, Names, NamesError, validate_queue_name,
+};
+pub use publisher::{
+    DeadLetter, MessageSigner, Outgoing, PendingConfirm, Publisher, headers, signature,
+};
 pub use shutdown::{Shutdown, ShutdownTrigger, shutdown_channel};
 pub use topology::{
     BindingSpec, ExchangeSpec, ExchangeType, QueueDefaults, QueueSpec, QueueType, Topology,

@@ -7,6 +7,9 @@ use uuid::Uuid;
 pub const BROADCAST_KEY: &str = "all";
 /// Routing key of worker events.
 pub const EVENTS_KEY: &str = "events";
+/// Routing key on the events exchange that parks a message in the dead-letter queue: workers
+/// may write only to the events exchange, so what they refuse goes there this way.
+pub const DEAD_LETTER_KEY: &str = "dead";
 
 /// Why a namespace or job queue name is not acceptable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,6 +93,21 @@ impl Names {
         format!("{}.agent.{agent_id}", self.namespace)
     }
 
+    /// An enrolled agent's own RabbitMQ user.
+    #[must_use]
+    pub fn agent_user(&self, agent_id: Uuid) -> String {
+        format!("{}.agent.{agent_id}", self.namespace)
+    }
+
+    /// The agent an agent user belongs to, if `user` is one of this farm's agent users.
+    #[must_use]
+    pub fn agent_of_user(&self, user: &str) -> Option<Uuid> {
+        user.strip_prefix(&self.namespace)?
+            .strip_prefix(".agent.")?
+            .parse()
+            .ok()
+    }
+
     /// Routing key of control messages for one worker.
     #[must_use]
     pub fn agent_routing_key(agent_id: Uuid) -> String {
@@ -128,5 +146,15 @@ mod tests {
         assert!(Names::new(&"x".repeat(33)).is_err());
         assert!(validate_queue_name("root").is_ok());
         assert!(validate_queue_name("a b").is_err());
+        let agent = Uuid::new_v4();
+        assert_eq!(names.agent_user(agent), format!("studio.agent.{agent}"));
+        assert_eq!(names.agent_of_user(&names.agent_user(agent)), Some(agent));
+        assert_eq!(
+            Names::new("other")
+                .expect("valid namespace")
+                .agent_of_user(&names.agent_user(agent)),
+            None
+        );
+        assert_eq!(names.agent_of_user("guest"), None);
     }
 }

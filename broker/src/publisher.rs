@@ -1,5 +1,6 @@
 //! Publishing with publisher confirms on one long-lived channel, reopened after failures.
 
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
@@ -10,7 +11,14 @@ use warren_shared::{Envelope, Message};
 
 use crate::connection::Broker;
 use crate::error::{Error, Result};
+use crate::names::DEAD_LETTER_KEY;
 use crate::topology::short;
+
+/// Signs the bodies of the messages a publisher sends; the master's farm keys implement it.
+pub trait MessageSigner: Send + Sync {
+    /// The value of the signature header for `body`.
+    fn sign(&self, body: &[u8]) -> String;
+}
 
 /// Header names Warren sets on messages.
 pub mod headers {
@@ -18,6 +26,22 @@ pub mod headers {
     pub const ERROR: &str = "x-warren-error";
     /// The queue a dead-lettered message was consumed from.
     pub const SOURCE: &str = "x-warren-source";
+    /// The message's signatures (see `warren_shared::signing`).
+    pub const SIGNATURE: &str = warren_shared::signing::SIGNATURE_HEADER;
+}
+
+/// The signature header of a received message, if it carries one.
+#[must_use]
+pub fn signature(properties: &BasicProperties) -> Option<String> {
+    match properties
+        .headers()
+        .as_ref()?
+        .inner()
+        .get(headers::SIGNATURE)?
+    {
+        AMQPValue::LongString(text) => Some(String::from_utf8_lossy(text.as_bytes()).into_owned()),
+        _ => None,
+    }
 }
 
 /// One message ready to publish: its target and its encoded envelope.
@@ -105,17 +129,40 @@ impl std::future::Future for PendingConfirm {
     }
 }
 
-fn properties_for(outgoing: &Outgoing, timestamp: u64) -> BasicProperties {
-    let mut properties = BasicProperties::default()
-        .with_content_type(ShortString::from("application/json"))
-        .with_delivery_mode(2)
-        .with_message_id(ShortString::from(Uuid::new_v4().to_string()))
-        .with_timestamp(timestamp)
-        .with_type(ShortString::from(outgoing.kind));
-    if let Some(priority) = outgoing.priority {
-        properties = properties.with_priority(priority);
+/// What a publisher puts on every message besides the body.
+#[derive(Clone, Default)]
+struct Stamp {
+    /// Signs every message (the master's publisher).
+    signer: Option<Arc<dyn MessageSigner>>,
+    /// The AMQP `user_id` property, which RabbitMQ checks against the connection's user (a
+    /// worker's publisher): the master learns from it who really sent an event.
+    user_id: Option<ShortString>,
+}
+
+impl Stamp {
+    fn properties(&self, outgoing: &Outgoing, timestamp: u64) -> BasicProperties {
+        let mut properties = BasicProperties::default()
+            .with_content_type(ShortString::from("application/json"))
+            .with_delivery_mode(2)
+            .with_message_id(ShortString::from(Uuid::new_v4().to_string()))
+            .with_timestamp(timestamp)
+            .with_type(ShortString::from(outgoing.kind));
+        if let Some(priority) = outgoing.priority {
+            properties = properties.with_priority(priority);
+        }
+        if let Some(user_id) = &self.user_id {
+            properties = properties.with_user_id(user_id.clone());
+        }
+        if let Some(signer) = &self.signer {
+            let mut header_table = FieldTable::default();
+            header_table.insert(
+                ShortString::from(headers::SIGNATURE),
+                AMQPValue::LongString(LongString::from(signer.sign(&outgoing.payload))),
+            );
+            properties = properties.with_headers(header_table);
+        }
+        properties
     }
-    properties
 }
 
 async fn check_confirm(
@@ -145,6 +192,10 @@ async fn check_confirm(
 pub struct Publisher {
     broker: Broker,
     channel: tokio::sync::Mutex<Option<Channel>>,
+    stamp: Stamp,
+    /// Where dead letters go: the dead-letter exchange itself (the master), or the events
+    /// exchange with [`DEAD_LETTER_KEY`] (workers, who may write nowhere else).
+    dead_letter_route: (String, String),
 }
 
 impl std::fmt::Debug for Publisher {
@@ -163,10 +214,34 @@ impl Publisher {
     /// A publisher on `broker`; connects on first use.
     #[must_use]
     pub fn new(broker: Broker) -> Self {
+        let dead_letter_route = (broker.names().dead_letters(), String::new());
         Self {
             broker,
             channel: tokio::sync::Mutex::new(None),
+            stamp: Stamp::default(),
+            dead_letter_route,
         }
+    }
+
+    /// A publisher that signs every message it sends with `signer` (the master's).
+    #[must_use]
+    pub fn signing(broker: Broker, signer: Arc<dyn MessageSigner>) -> Self {
+        let mut publisher = Self::new(broker);
+        publisher.stamp.signer = Some(signer);
+        publisher
+    }
+
+    /// A worker's publisher: every message carries `user_id`, the broker user it connects as
+    /// (RabbitMQ refuses a message whose `user_id` is not the connection's user), and dead
+    /// letters go through the events exchange.
+    pub fn for_agent(broker: Broker, user_id: &str) -> Result<Self> {
+        let mut publisher = Self::new(broker);
+        publisher.stamp.user_id = Some(short(user_id)?);
+        publisher.dead_letter_route = (
+            publisher.broker.names().events_exchange(),
+            DEAD_LETTER_KEY.to_owned(),
+        );
+        Ok(publisher)
     }
 
     /// The broker this publisher uses.
@@ -221,7 +296,7 @@ impl Publisher {
         let channel = self.channel().await?;
         let result = self
             .broker
-            .within("publish messages", Self::publish_on(&channel, batch))
+            .within("publish messages", self.publish_on(&channel, batch))
             .await;
         if matches!(result, Err(Error::Timeout { .. })) || !channel.status().connected() {
             self.forget_channel().await;
@@ -229,7 +304,7 @@ impl Publisher {
         result
     }
 
-    async fn publish_on(channel: &Channel, batch: &[&Outgoing]) -> Result<()> {
+    async fn publish_on(&self, channel: &Channel, batch: &[&Outgoing]) -> Result<()> {
         let timestamp = now_secs();
         let mut confirms = Vec::with_capacity(batch.len());
         for outgoing in batch.iter().copied() {
@@ -242,7 +317,7 @@ impl Publisher {
                         ..BasicPublishOptions::default()
                     },
                     &outgoing.payload,
-                    properties_for(outgoing, timestamp),
+                    self.stamp.properties(outgoing, timestamp),
                 )
                 .await
                 .map_err(Error::amqp(format!("publish to `{}`", outgoing.exchange)))?;
@@ -276,7 +351,7 @@ impl Publisher {
                             ..BasicPublishOptions::default()
                         },
                         &outgoing.payload,
-                        properties_for(outgoing, now_secs()),
+                        self.stamp.properties(outgoing, now_secs()),
                     )
                     .await
                     .map_err(Error::amqp(format!("publish to `{}`", outgoing.exchange)))
@@ -324,18 +399,21 @@ impl Publisher {
             ShortString::from(headers::SOURCE),
             AMQPValue::LongString(LongString::from(dead_letter.source)),
         );
-        let properties = BasicProperties::default()
+        let mut properties = BasicProperties::default()
             .with_delivery_mode(2)
             .with_timestamp(now_secs())
             .with_headers(header_table);
-        let exchange = self.broker.names().dead_letters();
+        if let Some(user_id) = &self.stamp.user_id {
+            properties = properties.with_user_id(user_id.clone());
+        }
+        let (exchange, routing_key) = &self.dead_letter_route;
         let result = self
             .broker
             .within("publish a dead letter", async {
                 let confirmation = channel
                     .basic_publish(
-                        short(&exchange)?,
-                        ShortString::from(""),
+                        short(exchange)?,
+                        short(routing_key)?,
                         BasicPublishOptions::default(),
                         dead_letter.payload,
                         properties,
@@ -347,7 +425,7 @@ impl Publisher {
                 if confirmation.is_nack() {
                     return Err(Error::Nacked {
                         exchange: exchange.clone(),
-                        routing_key: String::new(),
+                        routing_key: routing_key.clone(),
                     });
                 }
                 Ok(())

@@ -7,7 +7,7 @@ use lapin::{Channel, ExchangeKind};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::names::{BROADCAST_KEY, EVENTS_KEY, Names};
+use crate::names::{BROADCAST_KEY, DEAD_LETTER_KEY, EVENTS_KEY, Names};
 
 /// How an exchange routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -176,16 +176,33 @@ impl Topology {
             exchange: names.events_exchange(),
             routing_key: EVENTS_KEY.to_owned(),
         });
+        topology.bindings.push(BindingSpec {
+            queue: names.dead_letters(),
+            exchange: names.events_exchange(),
+            routing_key: DEAD_LETTER_KEY.to_owned(),
+        });
         topology
     }
 
-    /// A worker's own control queue, bound for its own and broadcast messages.
+    /// The control queue of a worker sharing the farm's broker credentials
+    /// (`--insecure-shared-broker-credentials`), which declares it itself: it expires after a
+    /// week unused, since nobody deletes it.
     #[must_use]
     pub fn agent(names: &Names, agent_id: Uuid, defaults: QueueDefaults) -> Self {
+        let mut topology = Self::enrolled_agent(names, agent_id, defaults);
+        for queue in &mut topology.queues {
+            queue.expires_ms = Some(defaults.expires_ms.unwrap_or(7 * 24 * 3600 * 1000));
+        }
+        topology
+    }
+
+    /// An enrolled agent's control queue, bound for its own and broadcast messages. The master
+    /// declares it at enrollment and deletes it when the agent is revoked.
+    #[must_use]
+    pub fn enrolled_agent(names: &Names, agent_id: Uuid, defaults: QueueDefaults) -> Self {
         let mut topology = Self::default();
         let queue_name = names.agent_queue(agent_id);
-        let mut queue = topology.queue(queue_name.clone(), defaults, Some(names.dead_letters()));
-        queue.expires_ms = Some(defaults.expires_ms.unwrap_or(7 * 24 * 3600 * 1000));
+        let queue = topology.queue(queue_name.clone(), defaults, Some(names.dead_letters()));
         topology.queues.push(queue);
         for routing_key in [Names::agent_routing_key(agent_id), BROADCAST_KEY.to_owned()] {
             topology.bindings.push(BindingSpec {

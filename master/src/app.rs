@@ -31,7 +31,24 @@ pub struct App {
     dispatcher_handle: DispatcherHandle,
     ingester: Ingester,
     control: crate::control::Control,
+    keys: Arc<crate::keys::FarmKeys>,
+    identities: Arc<crate::identities::Identities>,
+    management: crate::rabbitmq::ManagementApi,
     mailer: Option<crate::notify::Mailer>,
+}
+
+/// The broker URLs workers are told: `--worker-amqp-url`, else `--amqp-url`, without
+/// credentials.
+fn worker_urls(config: &ServeConfig) -> Vec<String> {
+    let urls: Vec<String> = if config.worker_amqp_url.is_empty() {
+        vec![config.amqp_url.clone()]
+    } else {
+        config.worker_amqp_url.clone()
+    };
+    urls.iter()
+        .map(|url| crate::rabbitmq::without_credentials(url.trim()))
+        .filter(|url| !url.is_empty())
+        .collect()
 }
 
 impl App {
@@ -58,6 +75,15 @@ impl App {
             queue_type: warren_broker::QueueType::parse(&config.queue_type).unwrap_or_default(),
             expires_ms: config.queue_expires_ms,
         };
+        let keys = crate::keys::FarmKeys::load_or_create(db.clone())
+            .await
+            .context("failed to read or make the farm's signing key")?;
+        let mut topology = Topology::common(&names, queue_defaults);
+        for credential in crate::store::credentials::active(&db).await? {
+            if let Ok(agent_id) = credential.agent_id.parse::<uuid::Uuid>() {
+                topology.merge(&Topology::enrolled_agent(&names, agent_id, queue_defaults));
+            }
+        }
         let broker = Broker::new(
             BrokerConfig {
                 url: config.amqp_url.clone(),
@@ -65,14 +91,44 @@ impl App {
                 connection_name: format!("warren-master {}", std::process::id()),
                 queue_defaults,
             },
-            Topology::common(&names, queue_defaults),
+            topology,
         )?;
-        let publisher = Arc::new(Publisher::new(broker.clone()));
-        let (dispatcher, dispatcher_handle) =
-            Dispatcher::new(db.clone(), publisher.clone(), config.dispatch_margin);
+        let publisher = Arc::new(Publisher::signing(broker.clone(), keys.clone()));
+        let control = crate::control::Control::new(publisher.clone(), keys.clone());
+        let management = crate::rabbitmq::ManagementApi::new(
+            &config.rabbitmq_api,
+            config.rabbitmq_ui_url.as_deref(),
+            &config.amqp_url,
+        );
+        let identities = Arc::new(crate::identities::Identities::new(
+            db.clone(),
+            management.clone(),
+            publisher.clone(),
+            control.clone(),
+            worker_urls(&config),
+            config.public_url.clone(),
+        ));
+        let (dispatcher, dispatcher_handle) = Dispatcher::new(
+            db.clone(),
+            publisher.clone(),
+            control.clone(),
+            identities.clone(),
+            config.dispatch_margin,
+        );
         let dispatcher = dispatcher.with_agent_failure_limit(config.agent_job_failure_limit);
-        let control = crate::control::Control::new(publisher.clone());
-        let ingester = Ingester::new(db.clone(), publisher, dispatcher_handle.clone());
+        let ingester = Ingester::new(
+            db.clone(),
+            publisher,
+            control.clone(),
+            identities.clone(),
+            dispatcher_handle.clone(),
+            config.insecure_shared_broker_credentials,
+        );
+        if config.insecure_shared_broker_credentials {
+            tracing::warn!(
+                "--insecure-shared-broker-credentials: workers that were never enrolled may share the farm's broker credentials, and anyone holding them can pose as such a worker"
+            );
+        }
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("failed to listen on {}", config.listen))?;
@@ -129,6 +185,9 @@ impl App {
             dispatcher_handle,
             ingester,
             control,
+            keys,
+            identities,
+            management,
         })
     }
 
@@ -153,16 +212,16 @@ impl App {
             ingest: self.ingester.stats(),
             dispatch_latency: self.dispatcher.latency(),
             broker: self.broker.clone(),
+            logins: Arc::new(api::throttle::LoginThrottle::default()),
+            insecure_shared_credentials: self.config.insecure_shared_broker_credentials,
         };
         let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
         let discovery = self.discovery.map(|socket| {
-            let announcement = warren_shared::discovery::FarmAnnouncement {
-                v: 1,
-                amqp_url: self
-                    .config
-                    .discovery_amqp_url
-                    .clone()
-                    .unwrap_or_else(|| self.config.amqp_url.clone()),
+            let farm = crate::discovery::Farm {
+                amqp_url: worker_urls(&self.config)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default(),
                 namespace: self.config.namespace.clone(),
                 master_url: self
                     .config
@@ -172,10 +231,16 @@ impl App {
             };
             tokio::spawn(crate::discovery::serve(
                 socket,
-                announcement,
+                farm,
+                self.keys.clone(),
                 loops_shutdown.clone(),
             ))
         });
+        let keys_refresh = tokio::spawn(
+            self.keys
+                .clone()
+                .run(self.control.clone(), loops_shutdown.clone()),
+        );
         let (leading_tx, leading) = tokio::sync::watch::channel(false);
         let leader = tokio::spawn(crate::leader::run(
             crate::leader::Election::for_database(&self.db, &self.config.namespace),
@@ -185,6 +250,7 @@ impl App {
                 self.db.clone(),
                 self.mailer.clone(),
                 self.dispatcher_handle.clone(),
+                self.identities.clone(),
                 &self.config,
             ),
             loops_shutdown,
@@ -195,11 +261,15 @@ impl App {
             changes,
             leading,
             metrics,
-            management: api::farm::ManagementApi::new(
-                &self.config.rabbitmq_api,
-                &self.config.amqp_url,
-                &self.config.namespace,
-            ),
+            management: self.management.clone(),
+            namespace: self.config.namespace.clone(),
+            identities: self.identities.clone(),
+            behind_tls_proxy: self.config.behind_tls_proxy,
+            https_public_url: self
+                .config
+                .public_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://")),
             auth_required: !self.config.no_auth,
             ldap: self.ldap.clone(),
             db: self.db.clone(),
@@ -209,15 +279,18 @@ impl App {
         };
         let router = api::router(state, self.config.max_body_bytes);
         let mut server_shutdown = shutdown.clone();
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(async move { server_shutdown.wait().await })
-            .await
-            .context("the API server failed")?;
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { server_shutdown.wait().await })
+        .await
+        .context("the API server failed")?;
 
         loops_trigger.trigger();
         let grace = self.config.shutdown_grace();
         let stopped = tokio::time::timeout(grace, async {
-            let _ = tokio::join!(ingester, leader);
+            let _ = tokio::join!(ingester, leader, keys_refresh);
             if let Some(discovery) = discovery {
                 let _ = discovery.await;
             }
@@ -236,13 +309,15 @@ impl App {
     }
 }
 
-/// What the leading master runs, and stops when it no longer leads: the dispatcher, the lease
-/// checker, job emails and autodelete, and the statistics sampler.
+/// What the leading master runs, and stops when it no longer leads: the dispatcher, the
+/// reconciler of agents' broker users, the lease checker, job emails and autodelete, and the
+/// statistics sampler.
 fn leader_term(
     dispatcher: Dispatcher,
     db: DatabaseConnection,
     mailer: Option<crate::notify::Mailer>,
     handle: DispatcherHandle,
+    identities: Arc<crate::identities::Identities>,
     config: &ServeConfig,
 ) -> impl FnMut(Shutdown) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + use<>
 {
@@ -252,10 +327,12 @@ fn leader_term(
     move |shutdown: Shutdown| {
         let dispatcher = dispatcher.clone();
         let (db, mailer, handle) = (db.clone(), mailer.clone(), handle.clone());
+        let identities = identities.clone();
         Box::pin(async move {
             let mut dispatcher = dispatcher.lock().await;
             tokio::join!(
                 dispatcher.run(shutdown.clone()),
+                identities.run(shutdown.clone()),
                 leases::run(db.clone(), handle, lease_timeout, shutdown.clone()),
                 crate::notify::run(db.clone(), mailer, shutdown.clone()),
                 crate::statistics::run(db, statistics, shutdown),

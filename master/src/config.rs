@@ -36,6 +36,34 @@ pub enum Command {
     /// Manage users and their API tokens directly in the database (for the first admin, or
     /// when no admin can log in).
     User(UserArgs),
+    /// List or rotate the farm's signing keys (with which workers check the master's messages).
+    Keys(KeysArgs),
+}
+
+/// Options of `warren-master keys`.
+#[derive(Debug, Clone, Args)]
+pub struct KeysArgs {
+    /// Where the database is.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: KeysAction,
+}
+
+/// `warren-master keys` actions.
+#[derive(Debug, Clone, Subcommand)]
+pub enum KeysAction {
+    /// List the keys: id, public key, when made, when retired.
+    List,
+    /// Make a new signing key. Running masters sign with it within seconds and tell the
+    /// workers; the keys in force so far keep signing alongside it for the grace period, so
+    /// workers that were away can still learn it.
+    Rotate {
+        /// Seconds the old keys keep signing and being trusted.
+        #[arg(long, default_value_t = 86_400)]
+        grace_secs: u64,
+    },
 }
 
 /// Options of `warren-master user`.
@@ -232,20 +260,44 @@ pub struct ServeConfig {
     )]
     pub rabbitmq_api: String,
 
+    /// RabbitMQ's management UI as people's browsers reach it, linked from the dashboard
+    /// (default: `--rabbitmq-api`).
+    #[arg(long, env = "WARREN_RABBITMQ_UI_URL")]
+    pub rabbitmq_ui_url: Option<String>,
+
     /// Seconds between statistics samples (task counts per queue, agents by state, each agent's
     /// free RAM and load).
     #[arg(long, env = "WARREN_STATISTICS_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub statistics_interval_secs: u64,
 
     /// Answer workers looking for the farm by UDP broadcast on this address (e.g.
-    /// `0.0.0.0:8421`); off when omitted. The answer holds the broker URL with its password.
+    /// `0.0.0.0:8421`); off when omitted. The answer names the broker and the farm's key, and
+    /// holds no secret.
     #[arg(long, env = "WARREN_DISCOVERY_LISTEN")]
     pub discovery_listen: Option<SocketAddr>,
 
-    /// The broker URL discovery tells workers (default: `--amqp-url`, which must then name the
-    /// broker as other hosts reach it).
-    #[arg(long, env = "WARREN_DISCOVERY_AMQP_URL", hide_env_values = true)]
-    pub discovery_amqp_url: Option<String>,
+    /// The broker URLs workers are told, comma-separated, in join tokens and discovery answers
+    /// (default: `--amqp-url`, which must then name the broker as other hosts reach it). Any
+    /// credentials in them are left out: each worker has its own.
+    #[arg(
+        long,
+        alias = "discovery-amqp-url",
+        env = "WARREN_WORKER_AMQP_URL",
+        value_delimiter = ','
+    )]
+    pub worker_amqp_url: Vec<String>,
+
+    /// Accept events from workers that share the farm's broker credentials instead of being
+    /// enrolled (each with its own broker user). Anyone holding those credentials can then
+    /// pose as any such worker; `/health` and `/metrics` say it is on.
+    #[arg(long, env = "WARREN_INSECURE_SHARED_BROKER_CREDENTIALS")]
+    pub insecure_shared_broker_credentials: bool,
+
+    /// The master is reached through a reverse proxy that terminates TLS: session cookies get
+    /// the `Secure` flag, and a client's address (for login throttling) is the last one in
+    /// `X-Forwarded-For`.
+    #[arg(long, env = "WARREN_BEHIND_TLS_PROXY")]
+    pub behind_tls_proxy: bool,
 
     /// Days statistics samples are kept.
     #[arg(long, env = "WARREN_STATISTICS_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
@@ -429,7 +481,7 @@ const SECRET_URLS: [&str; 5] = [
     "amqp_url",
     "smtp_url",
     "ldap_url",
-    "discovery_amqp_url",
+    "worker_amqp_url",
 ];
 
 fn describe(matches: &ArgMatches, from_file: &[String]) -> Vec<(String, String, Source)> {

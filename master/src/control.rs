@@ -4,26 +4,66 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use time::OffsetDateTime;
 use warren_broker::{BROADCAST_KEY, Names, Outgoing, Publisher};
 use warren_shared::message::Drain;
-use warren_shared::{Message, Subscribe};
+use warren_shared::{AgentId, AttemptRef, Cancel, Message, Subscribe};
 
 use crate::entities::agent;
+use crate::keys::FarmKeys;
 use crate::store::StoreError;
 
-/// Sends control messages over the farm's control exchange.
+/// Sends control messages over the farm's control exchange; the publisher signs them.
 #[derive(Clone)]
 pub struct Control {
     publisher: Arc<Publisher>,
     names: Names,
+    keys: Arc<FarmKeys>,
 }
 
 impl Control {
-    /// Control messages through `publisher`.
+    /// Control messages through `publisher` (which signs with `keys`).
     #[must_use]
-    pub fn new(publisher: Arc<Publisher>) -> Self {
+    pub fn new(publisher: Arc<Publisher>, keys: Arc<FarmKeys>) -> Self {
         let names = publisher.broker().names().clone();
-        Self { publisher, names }
+        Self {
+            publisher,
+            names,
+            keys,
+        }
+    }
+
+    /// The farm's keys.
+    #[must_use]
+    pub fn keys(&self) -> &Arc<FarmKeys> {
+        &self.keys
+    }
+
+    /// Tell `agent_id` to stop `attempt`.
+    #[must_use]
+    pub fn cancel(&self, agent_id: uuid::Uuid, attempt: AttemptRef, reason: &str) -> Outgoing {
+        self.to_agent(
+            agent_id,
+            &Message::Cancel(Cancel {
+                task_id: attempt.task_id,
+                attempt: attempt.attempt,
+                reason: reason.to_owned(),
+                agent_id: Some(AgentId(agent_id)),
+            }),
+        )
+    }
+
+    /// Tell `agent_id` to take no new work (`drained`) or to take work again.
+    #[must_use]
+    pub fn drain(&self, agent_id: uuid::Uuid, drained: bool) -> Outgoing {
+        self.to_agent(
+            agent_id,
+            &Message::Drain(Drain {
+                resume: !drained,
+                agent_id: Some(AgentId(agent_id)),
+                issued_at: Some(OffsetDateTime::now_utc()),
+            }),
+        )
     }
 
     /// The outgoing form of a message to one agent.
@@ -42,9 +82,9 @@ impl Control {
         Outgoing::new(self.names.control_exchange(), BROADCAST_KEY, message)
     }
 
-    /// What agents need to hear after they (re)connect or an administrator changed them: every
-    /// class, their tags as the master holds them (an administrator's override, or what they
-    /// reported), and whether they are drained (disabled).
+    /// What agents need to hear after they (re)connect or an administrator changed them: the
+    /// farm's keys, every class, their tags as the master holds them (an administrator's
+    /// override, or what they reported), and whether they are drained (disabled).
     pub async fn agent_setup(
         &self,
         db: &DatabaseConnection,
@@ -68,17 +108,15 @@ impl Control {
         for agent_id in agent_ids {
             let key = agent_id.to_string();
             let Some(row) = rows.get(&key) else { continue };
+            outgoing.push(self.to_agent(*agent_id, &self.keys.announcement()));
             let subscribe = Message::Subscribe(Subscribe {
                 classes: subscriptions.clone(),
                 tags: Some(tags.remove(&key).unwrap_or_default()),
+                agent_id: Some(AgentId(*agent_id)),
+                issued_at: Some(OffsetDateTime::now_utc()),
             });
             outgoing.push(self.to_agent(*agent_id, &subscribe));
-            outgoing.push(self.to_agent(
-                *agent_id,
-                &Message::Drain(Drain {
-                    resume: !row.disabled,
-                }),
-            ));
+            outgoing.push(self.drain(*agent_id, row.disabled));
         }
         Ok(outgoing)
     }

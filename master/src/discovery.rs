@@ -1,13 +1,26 @@
 //! Answering workers that look for the farm on the LAN: with `--discovery-listen`, the master
-//! answers each [`Discover`] datagram for its namespace (or for any farm) with a
-//! [`FarmAnnouncement`] naming the broker and namespace to use.
-//!
-//! The answer carries the broker URL with its credentials, to anyone on the network who asks:
-//! turn discovery on only on a network the farm trusts.
+//! answers each [`Discover`](warren_shared::discovery::Discover) datagram for its namespace (or
+//! for any farm) with a signed announcement naming the broker (without credentials), the
+//! namespace and the farm's key. Nothing in it is secret: a node still needs a join token.
+
+use std::sync::Arc;
 
 use tokio::net::UdpSocket;
 use warren_broker::Shutdown;
-use warren_shared::discovery::{Datagram, FarmAnnouncement, MAX_DATAGRAM};
+use warren_shared::discovery::{Datagram, FarmAnnouncement, MAX_DATAGRAM, SignedAnnouncement};
+
+use crate::keys::FarmKeys;
+
+/// What every answer says; the nonce and the key id are added per request.
+#[derive(Debug, Clone)]
+pub struct Farm {
+    /// The broker URL workers use, without credentials.
+    pub amqp_url: String,
+    /// The namespace.
+    pub namespace: String,
+    /// The master's web address.
+    pub master_url: String,
+}
 
 /// Bind the discovery socket (so a bad address fails at start-up).
 pub async fn bind(address: std::net::SocketAddr) -> std::io::Result<UdpSocket> {
@@ -19,15 +32,7 @@ pub async fn bind(address: std::net::SocketAddr) -> std::io::Result<UdpSocket> {
 }
 
 /// Answer discovery requests until shutdown.
-pub async fn serve(socket: UdpSocket, announcement: FarmAnnouncement, mut shutdown: Shutdown) {
-    let namespace = announcement.namespace.clone();
-    let answer = match serde_json::to_vec(&Datagram::Farm(announcement)) {
-        Ok(answer) => answer,
-        Err(error) => {
-            tracing::error!(%error, "cannot encode the discovery answer");
-            return;
-        }
-    };
+pub async fn serve(socket: UdpSocket, farm: Farm, keys: Arc<FarmKeys>, mut shutdown: Shutdown) {
     let mut buffer = vec![0_u8; MAX_DATAGRAM];
     loop {
         let (length, peer) = tokio::select! {
@@ -47,10 +52,22 @@ pub async fn serve(socket: UdpSocket, announcement: FarmAnnouncement, mut shutdo
         if request
             .namespace
             .as_deref()
-            .is_some_and(|asked| asked != namespace)
+            .is_some_and(|asked| asked != farm.namespace)
         {
             continue;
         }
+        let announcement = FarmAnnouncement {
+            v: 1,
+            amqp_url: farm.amqp_url.clone(),
+            namespace: farm.namespace.clone(),
+            master_url: farm.master_url.clone(),
+            key_id: keys.newest_id(),
+            nonce: request.nonce.map(|nonce| nonce.chars().take(64).collect()),
+        };
+        let signed = SignedAnnouncement::sign(&announcement, &keys.signing_keys());
+        let Ok(answer) = serde_json::to_vec(&Datagram::Farm(signed)) else {
+            continue;
+        };
         tracing::info!(%peer, "a worker looked for the farm; answering");
         if let Err(error) = socket.send_to(&answer, peer).await {
             tracing::debug!(%error, %peer, "cannot answer a discovery request");

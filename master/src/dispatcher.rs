@@ -283,6 +283,8 @@ pub struct Dispatcher {
     db: DatabaseConnection,
     publisher: Arc<Publisher>,
     control: Control,
+    /// Gives agents read access to a new class's queue before they hear of it.
+    identities: Arc<crate::identities::Identities>,
     wake: Arc<Notify>,
     margin: i64,
     /// Failed tasks of one job in a row after which an agent no longer gets that job; 0 never.
@@ -315,16 +317,18 @@ impl Dispatcher {
     pub fn new(
         db: DatabaseConnection,
         publisher: Arc<Publisher>,
+        control: Control,
+        identities: Arc<crate::identities::Identities>,
         margin: u32,
     ) -> (Self, DispatcherHandle) {
         let wake = Arc::new(Notify::new());
         let changed_jobs = Arc::new(std::sync::Mutex::new(Vec::new()));
         let settings_changed = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let control = Control::new(publisher.clone());
         let dispatcher = Self {
             db,
             publisher,
             control,
+            identities,
             wake: wake.clone(),
             margin: i64::from(margin),
             agent_failure_limit: 3,
@@ -826,9 +830,12 @@ impl Dispatcher {
         );
         let channel = self.publisher.channel().await?;
         broker.declare(&topology, &channel).await?;
+        self.identities.sync_all().await;
         let subscribe = Message::Subscribe(Subscribe {
             classes: vec![class.subscription(&names)],
             tags: None,
+            agent_id: None,
+            issued_at: None,
         });
         self.control
             .send(vec![self.control.to_all(&subscribe)])

@@ -5,6 +5,11 @@
 //! agent holds that attempt. Stale events are dropped and counted, and the worker is told to
 //! stop an attempt it no longer holds. Applying an event twice changes nothing. Messages that
 //! cannot be decoded go to the dead-letter queue with the reason, and are recorded.
+//!
+//! An event counts only when the broker user that published it (the AMQP `user_id`, which
+//! RabbitMQ checks against the connection) is the agent's own: events an agent publishes for
+//! another agent, or anyone publishes without a user, are dead-lettered and counted. With
+//! `--insecure-shared-broker-credentials`, agents that were never enrolled may use any user.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -20,8 +25,8 @@ use warren_broker::lapin::types::FieldTable;
 use warren_broker::lapin::{Channel, Consumer};
 use warren_broker::{DeadLetter, Outgoing, Publisher, Shutdown, error_chain, reconnect_backoff};
 use warren_shared::{
-    AgentState, AttemptRef, Bye, Cancel, Envelope, Heartbeat, Hello, LogChunk, Message,
-    TaskDeclined, TaskFinished, TaskProgress, TaskStarted, TaskState,
+    AgentState, AttemptRef, Bye, Envelope, Heartbeat, Hello, Join, LogChunk, Message, TaskDeclined,
+    TaskFinished, TaskProgress, TaskStarted, TaskState,
 };
 
 use crate::control::Control;
@@ -31,8 +36,10 @@ use crate::db::{
 };
 use crate::dispatcher::DispatcherHandle;
 use crate::entities::agent;
+use crate::identities::Identities;
 use crate::leases::release_agent_tasks;
 use crate::store::counters::CountDeltas;
+use crate::store::credentials::CredentialStatus;
 
 /// Most events applied in one transaction.
 const MAX_BATCH: usize = 2_000;
@@ -54,6 +61,8 @@ pub struct IngestStats {
     pub stale_events: AtomicU64,
     /// Messages sent to the dead-letter queue.
     pub dead_letters: AtomicU64,
+    /// Events refused because their broker user is not the agent's own.
+    pub unauthorized_events: AtomicU64,
     /// Events per committed batch.
     pub batch_sizes: warren_shared::metrics::Histogram,
     /// Age of the oldest message of the last batch when it was taken, milliseconds (the
@@ -68,6 +77,7 @@ impl Default for IngestStats {
             batches: AtomicU64::new(0),
             stale_events: AtomicU64::new(0),
             dead_letters: AtomicU64::new(0),
+            unauthorized_events: AtomicU64::new(0),
             batch_sizes: warren_shared::metrics::Histogram::new(
                 warren_shared::metrics::SIZE_BOUNDS,
             ),
@@ -101,6 +111,8 @@ struct Effects {
     /// A task attempt failed, or an agent came or left: the dispatcher re-reads bans and
     /// agent capacity.
     failures: bool,
+    /// Nodes asking to join with their token.
+    joins: Vec<Join>,
 }
 
 impl Effects {
@@ -111,12 +123,7 @@ impl Effects {
         attempt: AttemptRef,
         reason: &str,
     ) {
-        let message = Message::Cancel(Cancel {
-            task_id: attempt.task_id,
-            attempt: attempt.attempt,
-            reason: reason.to_owned(),
-        });
-        self.control.push(control.to_agent(agent_id, &message));
+        self.control.push(control.cancel(agent_id, attempt, reason));
         self.stale_events += 1;
     }
 }
@@ -132,6 +139,10 @@ pub struct Ingester {
     db: DatabaseConnection,
     publisher: Arc<Publisher>,
     control: Control,
+    identities: Arc<Identities>,
+    /// Accept events of agents that were never enrolled from any broker user
+    /// (`--insecure-shared-broker-credentials`).
+    shared_credentials: bool,
     dispatcher: DispatcherHandle,
     stats: Arc<IngestStats>,
     /// `(job, agent)` pairs that may have a row in `job_agent_failures`; a success clears the
@@ -148,13 +159,17 @@ impl Ingester {
     pub fn new(
         db: DatabaseConnection,
         publisher: Arc<Publisher>,
+        control: Control,
+        identities: Arc<Identities>,
         dispatcher: DispatcherHandle,
+        shared_credentials: bool,
     ) -> Self {
-        let control = Control::new(publisher.clone());
         Self {
             db,
             publisher,
             control,
+            identities,
+            shared_credentials,
             dispatcher,
             stats: Arc::new(IngestStats::default()),
             streaks: std::sync::Mutex::new(None),
@@ -254,10 +269,11 @@ impl Ingester {
     /// Apply one batch and ack it.
     async fn process(&self, channel: &Channel, batch: &[Delivery]) -> Result<(), IngestError> {
         let source = self.publisher.broker().names().events_queue();
-        let decoded: Vec<Vec<Decoded>> = batch
+        let mut decoded: Vec<Vec<Decoded>> = batch
             .iter()
             .map(|delivery| decode(&delivery.data))
             .collect();
+        let unauthorized = self.authorize(batch, &mut decoded).await?;
         for (delivery, items) in batch.iter().zip(&decoded) {
             if let [Decoded::Invalid(reason)] = items.as_slice() {
                 tracing::warn!(reason, "dead-lettering an event");
@@ -305,6 +321,9 @@ impl Ingester {
             .filter(|items| matches!(items.as_slice(), [Decoded::Invalid(_)]))
             .count() as u64;
         self.stats.dead_letters.fetch_add(dead, Ordering::Relaxed);
+        self.stats
+            .unauthorized_events
+            .fetch_add(unauthorized, Ordering::Relaxed);
         if effects.failures {
             self.dispatcher.settings_changed();
         }
@@ -324,6 +343,67 @@ impl Ingester {
         }
         self.after_commit(effects).await;
         Ok(())
+    }
+
+    /// Refuse (turn into dead letters) the deliveries whose events speak for an agent the
+    /// publishing broker user does not belong to, or for a revoked agent; returns how many.
+    async fn authorize(
+        &self,
+        batch: &[Delivery],
+        decoded: &mut [Vec<Decoded>],
+    ) -> Result<u64, DbErr> {
+        let mut agents: BTreeSet<String> = BTreeSet::new();
+        for items in decoded.iter() {
+            for item in items {
+                if let Decoded::Event(message) = item
+                    && let Some(agent_id) = message.event_agent()
+                {
+                    agents.insert(agent_id.to_string());
+                }
+            }
+        }
+        let agents: Vec<String> = agents.into_iter().collect();
+        let statuses = crate::store::credentials::statuses(&self.db, &agents).await?;
+        let names = self.publisher.broker().names();
+        let mut refused = 0;
+        for (delivery, items) in batch.iter().zip(decoded.iter_mut()) {
+            let user = delivery
+                .properties
+                .user_id()
+                .as_ref()
+                .map(|user| user.as_str().to_owned());
+            let reason = items.iter().find_map(|item| {
+                let Decoded::Event(message) = item else {
+                    return None;
+                };
+                let agent_id = message.event_agent()?;
+                let status = statuses.get(&agent_id.to_string()).copied();
+                let own_user = user.as_deref() == Some(names.agent_user(agent_id.0).as_str());
+                match status {
+                    Some(CredentialStatus::Revoked) => {
+                        Some(format!("agent {agent_id} was revoked"))
+                    }
+                    Some(_) if own_user => None,
+                    None if self.shared_credentials && !matches!(**message, Message::Join(_)) => {
+                        None
+                    }
+                    _ => Some(match &user {
+                        Some(user) => format!(
+                            "an event for agent {agent_id} published by the broker user `{user}`, which is not that agent's"
+                        ),
+                        None => format!(
+                            "an event for agent {agent_id} published without a broker user (user_id)"
+                        ),
+                    }),
+                }
+            });
+            if let Some(reason) = reason {
+                tracing::warn!(reason, "refusing an event");
+                *items = vec![Decoded::Invalid(reason)];
+                refused += 1;
+            }
+        }
+        Ok(refused)
     }
 
     async fn apply_with_retry(
@@ -388,6 +468,7 @@ impl Ingester {
             effects.stale_events += one.stale_events;
             effects.failures |= one.failures;
             effects.ended_streaks.extend(one.ended_streaks);
+            effects.joins.extend(one.joins);
         }
         Ok(effects)
     }
@@ -464,6 +545,10 @@ impl Ingester {
                 task_declined(transaction, declined, effects, deltas).await
             }
             Message::Bye(bye) => bye_event(transaction, bye, effects, deltas).await,
+            Message::Join(join) => {
+                effects.joins.push(join.clone());
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -960,8 +1045,12 @@ impl Ingester {
 
     async fn after_commit(&self, effects: Effects) {
         let mut control = effects.control;
+        for join in &effects.joins {
+            control.extend(self.identities.complete_join(join).await);
+        }
         if !effects.subscribe_agents.is_empty() {
             let agent_ids: Vec<uuid::Uuid> = effects.subscribe_agents.iter().copied().collect();
+            self.identities.sync_permissions(&agent_ids).await;
             match self.control.agent_setup(&self.db, &agent_ids).await {
                 Ok(setup) => control.extend(setup),
                 Err(error) => {

@@ -75,7 +75,7 @@ pub async fn expire_once(db: &DatabaseConnection, lease_timeout: Duration) -> Re
         Update {
             table: "agents",
             set: "state = 'offline'",
-            rows: "state <> 'offline' AND last_heard_from < ?",
+            rows: "state IN ('online', 'running') AND last_heard_from < ?",
             rows_values: vec![cutoff.into()],
             returning: "id, hostname",
             ..Update::default()

@@ -89,7 +89,7 @@ pub async fn sample(
             "INSERT INTO agent_samples (time, agent_id, free_ram, \"load\", running_tasks) \
              SELECT ?, a.id, a.free_ram, a.\"load\", \
              (SELECT COUNT(*) FROM tasks t WHERE t.agent_id = a.id AND t.state = 'running') \
-             FROM agents a WHERE a.state <> 'offline'",
+             FROM agents a WHERE a.state IN ('online', 'running')",
             vec![now.into()],
         ))
         .await?;

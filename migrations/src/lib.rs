@@ -17,6 +17,7 @@ mod m20261123_000006_add_path_maps;
 mod m20261201_000007_add_statistics;
 mod m20261201_000008_add_task_declines;
 mod m20261201_000009_long_text_on_mysql;
+mod m20261206_000010_add_worker_security;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_add_statistics::Migration),
             Box::new(m20261201_000008_add_task_declines::Migration),
             Box::new(m20261201_000009_long_text_on_mysql::Migration),
+            Box::new(m20261206_000010_add_worker_security::Migration),
         ]
     }
 }

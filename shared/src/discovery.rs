@@ -1,5 +1,10 @@
 //! Finding the farm on a LAN: a worker without a broker URL broadcasts a [`Discover`] datagram
-//! and the master answers with a [`FarmAnnouncement`] naming the broker and the namespace.
+//! and the master answers with a [`SignedAnnouncement`] naming the broker and the namespace.
+//!
+//! The answer holds no secret: the broker's address without credentials, the namespace, the
+//! master's address and the id of the farm's signing key. It is signed with that key over the
+//! worker's nonce, so an enrolled worker can tell a real master from someone on the LAN who
+//! answers first.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,7 +21,7 @@ pub enum Datagram {
     /// A worker asking which farm is there.
     Discover(Discover),
     /// A master's answer.
-    Farm(FarmAnnouncement),
+    Farm(SignedAnnouncement),
 }
 
 /// A worker asking which farm is there.
@@ -27,19 +32,62 @@ pub struct Discover {
     /// Only a master of this farm should answer; any farm when `None`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// Random text the answer must repeat inside its signed part, so an old answer cannot be
+    /// replayed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
 }
 
-/// A master's answer: how to join its farm.
+/// A master's answer: how to reach its farm. It holds no credentials.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FarmAnnouncement {
     /// Protocol version, 1.
     pub v: u32,
-    /// The broker URL workers use.
+    /// The broker URL workers use, without credentials.
     pub amqp_url: String,
     /// The farm's namespace.
     pub namespace: String,
     /// The master's web UI and API, for people.
     pub master_url: String,
+    /// The id of the key that signs the farm's messages (and this answer).
+    pub key_id: String,
+    /// The request's nonce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+}
+
+/// A [`FarmAnnouncement`] as JSON text with the farm's signatures over exactly that text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedAnnouncement {
+    /// The announcement, JSON.
+    pub body: String,
+    /// Signatures over `body`, as in the signature header of broker messages.
+    pub signature: String,
+}
+
+impl SignedAnnouncement {
+    /// Sign `announcement` with the farm's current keys.
+    #[must_use]
+    pub fn sign(announcement: &FarmAnnouncement, keys: &[crate::signing::SecretKey]) -> Self {
+        let body = serde_json::to_string(announcement).expect("an announcement is plain JSON");
+        let signature = crate::signing::sign_with_all(keys, body.as_bytes());
+        Self { body, signature }
+    }
+
+    /// The announcement, without checking who signed it (for a worker that trusts no key yet).
+    pub fn announcement(&self) -> Result<FarmAnnouncement, serde_json::Error> {
+        serde_json::from_str(&self.body)
+    }
+
+    /// The announcement, if a trusted key signed it.
+    pub fn verified(
+        &self,
+        trusted: &crate::signing::TrustedKeys,
+    ) -> Result<FarmAnnouncement, crate::signing::SignatureError> {
+        trusted.verify(self.body.as_bytes(), Some(&self.signature))?;
+        self.announcement()
+            .map_err(|_| crate::signing::SignatureError::Malformed)
+    }
 }
 
 #[cfg(test)]
@@ -51,6 +99,7 @@ mod tests {
         let ask = Datagram::Discover(Discover {
             v: 1,
             namespace: Some("studio".to_owned()),
+            nonce: None,
         });
         let text = serde_json::to_string(&ask).expect("encodes");
         assert_eq!(text, r#"{"warren":"discover","v":1,"namespace":"studio"}"#);
@@ -64,15 +113,26 @@ mod tests {
             any,
             Datagram::Discover(Discover {
                 v: 1,
-                namespace: None
+                namespace: None,
+                nonce: None,
             })
         );
-        let answer = Datagram::Farm(FarmAnnouncement {
+        let key = crate::signing::SecretKey::from_seed([9; 32]);
+        let announcement = FarmAnnouncement {
             v: 1,
             amqp_url: "amqp://rabbit/%2f".to_owned(),
             namespace: "studio".to_owned(),
             master_url: "http://master:8420".to_owned(),
-        });
+            key_id: key.key_id().to_string(),
+            nonce: Some("n1".to_owned()),
+        };
+        let signed = SignedAnnouncement::sign(&announcement, std::slice::from_ref(&key));
+        let trusted = crate::signing::TrustedKeys::new(&[key.public()]).expect("a valid key");
+        assert_eq!(signed.verified(&trusted), Ok(announcement.clone()));
+        let mut tampered = signed.clone();
+        tampered.body = tampered.body.replace("rabbit", "rogue");
+        assert!(tampered.verified(&trusted).is_err());
+        let answer = Datagram::Farm(signed);
         let text = serde_json::to_string(&answer).expect("encodes");
         assert!(text.starts_with(r#"{"warren":"farm","#), "{text}");
         assert_eq!(

@@ -4,12 +4,14 @@
 //! wire type is a change in one place, guarded by the golden fixtures in `tests/`.
 
 pub mod discovery;
+pub mod enrollment;
 pub mod frames;
 pub mod ids;
 pub mod message;
 pub mod metrics;
 pub mod pathmap;
 pub mod requirements;
+pub mod signing;
 pub mod state;
 pub mod urls;
 
@@ -17,8 +19,9 @@ pub use frames::{FrameBatch, FrameRange, FrameRangeError};
 pub use ids::{AgentId, JobId, TaskId};
 pub use message::{
     AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, DiskInfo, Envelope,
-    EventBatch, Heartbeat, Hello, LogChunk, LogLine, LogStream, Message, Subscribe, TaskAssignment,
-    TaskDeclined, TaskFinished, TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
+    EventBatch, FarmKeys, Heartbeat, Hello, Join, JoinRefused, Joined, LogChunk, LogLine,
+    LogStream, Message, Subscribe, TaskAssignment, TaskDeclined, TaskFinished, TaskOutcome,
+    TaskProgress, TaskStarted, WIRE_VERSION,
 };
 pub use pathmap::PathMap;
 pub use requirements::{

@@ -121,6 +121,14 @@ pub enum Message {
     CheckSoftware(CheckSoftware),
     /// Master → worker: drain and restart.
     Restart(Restart),
+    /// Worker → master: a node joining with a join token asks to become its agent.
+    Join(Join),
+    /// Master → worker: the node joined; its own password is in force.
+    Joined(Joined),
+    /// Master → worker: the node may not join, and why.
+    JoinRefused(JoinRefused),
+    /// Master → workers: the farm's signing keys (after a rotation, or when a worker connects).
+    FarmKeys(FarmKeys),
 }
 
 impl Message {
@@ -137,7 +145,25 @@ impl Message {
                 | Self::TaskFinished(_)
                 | Self::TaskDeclined(_)
                 | Self::Bye(_)
+                | Self::Join(_)
         )
+    }
+
+    /// The agent an event speaks for (every event names its sender).
+    #[must_use]
+    pub const fn event_agent(&self) -> Option<AgentId> {
+        match self {
+            Self::Hello(Hello { agent_id, .. })
+            | Self::Heartbeat(Heartbeat { agent_id, .. })
+            | Self::TaskStarted(TaskStarted { agent_id, .. })
+            | Self::TaskProgress(TaskProgress { agent_id, .. })
+            | Self::LogChunk(LogChunk { agent_id, .. })
+            | Self::TaskFinished(TaskFinished { agent_id, .. })
+            | Self::TaskDeclined(TaskDeclined { agent_id, .. })
+            | Self::Bye(Bye { agent_id, .. })
+            | Self::Join(Join { agent_id, .. }) => Some(*agent_id),
+            _ => None,
+        }
     }
 
     /// The message's kind, as written in the envelope and the AMQP `type` property.
@@ -159,6 +185,10 @@ impl Message {
             Self::Subscribe(_) => "Subscribe",
             Self::CheckSoftware(_) => "CheckSoftware",
             Self::Restart(_) => "Restart",
+            Self::Join(_) => "Join",
+            Self::Joined(_) => "Joined",
+            Self::JoinRefused(_) => "JoinRefused",
+            Self::FarmKeys(_) => "FarmKeys",
         }
     }
 }
@@ -590,6 +620,10 @@ pub struct Cancel {
     pub attempt: u32,
     /// Why, for the task's log.
     pub reason: String,
+    /// The agent the cancel is for: a worker refuses one addressed to another agent, so a
+    /// captured cancel cannot be replayed to a different node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
 }
 
 /// Take no new work; finish what runs.
@@ -598,6 +632,17 @@ pub struct Drain {
     /// Whether to take work again later (`false`) or stay drained.
     #[serde(default)]
     pub resume: bool,
+    /// The agent this is for; a worker obeys only a drain addressed to itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// When the master decided it; a worker ignores one older than the last it obeyed, so a
+    /// replayed drain cannot undo a newer one.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issued_at: Option<OffsetDateTime>,
 }
 
 /// One requirement class a worker may consume.
@@ -622,6 +667,17 @@ pub struct Subscribe {
     /// replace the worker's configured tags for routing. Absent in broadcasts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+    /// The agent this is for (a worker obeys tags only from a message addressed to itself);
+    /// absent in broadcasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// When the master decided it; tags older than the last ones applied are ignored.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issued_at: Option<OffsetDateTime>,
 }
 
 /// Look for installed software again and report it in a new `Hello`.
@@ -631,6 +687,47 @@ pub struct CheckSoftware {}
 /// Drain, then restart the worker process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Restart {}
+
+/// A node with a join token asks to become its agent. It connects as the agent's broker user
+/// with the token's one-time secret and names the password it chose, as RabbitMQ stores it, so
+/// the password itself never travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Join {
+    /// The agent of the token.
+    pub agent_id: AgentId,
+    /// The node's host name.
+    pub hostname: String,
+    /// The node's new broker password as RabbitMQ stores it (`rabbit_password_hashing_sha256`).
+    pub password_hash: String,
+}
+
+/// The master accepted a join: the node's own password replaced the token's secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    /// The agent that joined.
+    pub agent_id: AgentId,
+}
+
+/// The master refused a join.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinRefused {
+    /// The agent of the token.
+    pub agent_id: AgentId,
+    /// Why, for the person running `warren-worker join`.
+    pub reason: String,
+}
+
+/// The farm's public keys as the master holds them now: workers trust exactly these after
+/// checking that a key they already trust signed the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FarmKeys {
+    /// The keys.
+    pub keys: Vec<crate::signing::FarmKey>,
+    /// When the master sent them; a worker ignores a list older than the one it holds, so a
+    /// replayed list cannot bring back a retired key.
+    #[serde(with = "time::serde::rfc3339")]
+    pub issued_at: OffsetDateTime,
+}
 
 #[cfg(test)]
 mod tests {

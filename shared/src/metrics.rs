@@ -102,6 +102,14 @@ impl MetricsText {
         let _ = writeln!(self.text, "{name} {value}");
     }
 
+    /// A counter with one value per label set.
+    pub fn counter_family(&mut self, name: &str, help: &str, values: &[(&[(&str, &str)], u64)]) {
+        self.header(name, "counter", help);
+        for (pairs, value) in values {
+            let _ = writeln!(self.text, "{name}{} {value}", labels(pairs));
+        }
+    }
+
     /// A gauge with one unlabelled value.
     pub fn gauge(&mut self, name: &str, help: &str, value: f64) {
         self.gauge_family(name, help, &[(&[], value)]);

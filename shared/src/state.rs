@@ -105,6 +105,10 @@ state_enum!(
         Offline => "offline",
         /// Disabled by a user: takes no new work.
         Disabled => "disabled",
+        /// Enrolled by an administrator; the node has not joined yet.
+        Pending => "pending",
+        /// Its broker identity was revoked: it can no longer reach the farm.
+        Revoked => "revoked",
     }
 );
 

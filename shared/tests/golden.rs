@@ -30,6 +30,10 @@ fn every_message_kind_round_trips_through_its_fixture() {
         ("check_software.json", "CheckSoftware"),
         ("restart.json", "Restart"),
         ("event_batch.json", "EventBatch"),
+        ("join.json", "Join"),
+        ("joined.json", "Joined"),
+        ("join_refused.json", "JoinRefused"),
+        ("farm_keys.json", "FarmKeys"),
     ];
     for (file, kind) in cases {
         let payload = fixture(file);

@@ -23,6 +23,8 @@ use tokio::process::{Child, Command};
 
 /// Default broker for tests.
 const DEFAULT_AMQP_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+/// Default RabbitMQ management API for tests.
+const DEFAULT_RABBITMQ_API: &str = "http://127.0.0.1:15672";
 
 /// Which database a farm uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +58,11 @@ pub struct FarmOptions {
     pub allow_root_tasks: bool,
     /// A broker of the test's own (e.g. a [`crate::PrivateRabbit`]) instead of the shared one.
     pub amqp_url: Option<String>,
+    /// That broker's management API (agents' broker users are made through it).
+    pub rabbitmq_api: Option<String>,
+    /// Workers share the farm's broker credentials instead of joining with a token each
+    /// (`--insecure-shared-broker-credentials` on the master and the workers).
+    pub insecure_shared_credentials: bool,
     /// A PostgreSQL server of the test's own (e.g. a [`crate::PrivatePostgres`]) to create the
     /// database on, instead of `WARREN_TEST_DATABASE_URL`.
     pub postgres_admin_url: Option<String>,
@@ -91,6 +98,8 @@ impl Default for FarmOptions {
             log_filter: None,
             allow_root_tasks: true,
             amqp_url: None,
+            rabbitmq_api: None,
+            insecure_shared_credentials: false,
             postgres_admin_url: None,
             auth: false,
             env: Vec::new(),
@@ -225,6 +234,8 @@ pub struct TestFarm {
     pub namespace: String,
     /// The broker URL.
     pub amqp_url: String,
+    /// The broker's management API.
+    pub rabbitmq_api: String,
     /// The master's base URL, e.g. `http://127.0.0.1:41234`.
     pub base_url: String,
     /// An HTTP client.
@@ -234,6 +245,8 @@ pub struct TestFarm {
     database: TestDatabase,
     master: Option<Process>,
     workers: Vec<Process>,
+    /// An admin client for enrolling workers when the farm's own client is not an admin.
+    enroller: tokio::sync::OnceCell<reqwest::Client>,
 }
 
 impl std::fmt::Debug for TestFarm {
@@ -314,9 +327,14 @@ impl TestFarm {
         let amqp_url = options.amqp_url.clone().unwrap_or_else(|| {
             std::env::var("WARREN_TEST_AMQP_URL").unwrap_or_else(|_| DEFAULT_AMQP_URL.to_owned())
         });
+        let rabbitmq_api = options.rabbitmq_api.clone().unwrap_or_else(|| {
+            std::env::var("WARREN_TEST_RABBITMQ_API")
+                .unwrap_or_else(|_| DEFAULT_RABBITMQ_API.to_owned())
+        });
         let mut farm = Self {
             namespace,
             amqp_url,
+            rabbitmq_api,
             base_url: String::new(),
             http: reqwest::Client::new(),
             options: options.clone(),
@@ -324,6 +342,7 @@ impl TestFarm {
             database,
             master: None,
             workers: Vec::new(),
+            enroller: tokio::sync::OnceCell::new(),
         };
         farm.start_master().await?;
         for _ in 0..options.workers {
@@ -368,6 +387,7 @@ impl TestFarm {
             .env("RUST_LOG", self.log_filter())
             .env("RUST_BACKTRACE", "1")
             .env("WARREN_AMQP_URL", &self.amqp_url)
+            .env("WARREN_RABBITMQ_API", &self.rabbitmq_api)
             .env("WARREN_NAMESPACE", &self.namespace)
             .env("WARREN_QUEUE_EXPIRES_MS", "600000")
             .envs(self.options.env.iter().map(|(name, value)| (name, value)))
@@ -409,6 +429,11 @@ impl TestFarm {
             .arg("--lease-timeout-secs")
             .arg(self.options.lease_timeout_secs.to_string())
             .args((!self.options.auth).then_some("--no-auth"))
+            .args(
+                self.options
+                    .insecure_shared_credentials
+                    .then_some("--insecure-shared-broker-credentials"),
+            )
             .args(&self.options.master_args);
         let mut child = command.spawn().context("cannot start warren-master")?;
         let stdout = child.stdout.take().context("the master has no stdout")?;
@@ -496,15 +521,17 @@ impl TestFarm {
         Ok(token)
     }
 
-    /// Start one more worker with extra flags; returns its index.
+    /// Start one more worker with extra flags; returns its index. It joins the farm with a
+    /// token of its own, as an enrolled node does (or shares the broker credentials, with
+    /// `insecure_shared_credentials`).
     pub async fn start_worker(&mut self, extra_args: &[&str]) -> anyhow::Result<usize> {
         let mut args: Vec<String> = self.options.worker_args.clone();
         args.extend(extra_args.iter().map(|arg| (*arg).to_owned()));
-        self.spawn_worker(&args, false)
+        self.spawn_worker(&args, false).await
     }
 
-    /// Start a worker given no broker URL or namespace, which finds the farm by broadcasting to
-    /// `discovery_address`; returns its index.
+    /// Start a worker given no broker URL or namespace: it joins with a token that names no
+    /// broker, and finds the farm by broadcasting to `discovery_address`; returns its index.
     pub async fn start_discovering_worker(
         &mut self,
         discovery_address: &str,
@@ -513,13 +540,114 @@ impl TestFarm {
             "--discovery-address".to_owned(),
             discovery_address.to_owned(),
         ];
-        self.spawn_worker(&args, true)
+        self.spawn_worker(&args, true).await
     }
 
-    /// Start `warren-worker run` with the farm's usual flags and `args`; `discover` leaves out
-    /// the broker URL and namespace.
-    fn spawn_worker(&mut self, args: &[String], discover: bool) -> anyhow::Result<usize> {
+    /// A client allowed to enroll agents: the farm's own when it may, or one of an admin made
+    /// for the purpose.
+    async fn enrolling_client(&self, refused: bool) -> anyhow::Result<reqwest::Client> {
+        if !refused {
+            return Ok(self.http.clone());
+        }
+        let client = self
+            .enroller
+            .get_or_try_init(|| async {
+                let token = self.first_admin("farm-enroller", None).await?;
+                let mut headers = reqwest::header::HeaderMap::new();
+                headers.insert(
+                    reqwest::header::AUTHORIZATION,
+                    reqwest::header::HeaderValue::from_str(&format!("Bearer {token}"))?,
+                );
+                Ok::<_, anyhow::Error>(
+                    reqwest::Client::builder()
+                        .default_headers(headers)
+                        .build()?,
+                )
+            })
+            .await?;
+        Ok(client.clone())
+    }
+
+    /// Enroll an agent named `name` through the API; its join token. `discover` leaves the
+    /// broker's address out of the token.
+    pub async fn enroll(&self, name: &str, discover: bool) -> anyhow::Result<String> {
+        let body = json!({"name": name, "discover": discover});
+        let mut refused = false;
+        loop {
+            let client = self.enrolling_client(refused).await?;
+            let response = client
+                .post(format!("{}/api/v1/agents/enroll", self.base_url))
+                .json(&body)
+                .send()
+                .await?;
+            let status = response.status();
+            let answer: Value = response.json().await?;
+            if status == StatusCode::CREATED {
+                return answer["token"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .context("an enrollment without a token");
+            }
+            if !refused && matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+                refused = true;
+                continue;
+            }
+            bail!("enrolling {name} answered {status}: {answer}");
+        }
+    }
+
+    /// The farm's public keys, as `--farm-key` takes them.
+    pub async fn farm_keys(&self) -> anyhow::Result<Vec<String>> {
+        let client = self.enrolling_client(false).await?;
+        let mut response = client
+            .get(format!("{}/api/v1/keys", self.base_url))
+            .send()
+            .await?;
+        if !response.status().is_success() {
+            response = self
+                .enrolling_client(true)
+                .await?
+                .get(format!("{}/api/v1/keys", self.base_url))
+                .send()
+                .await?;
+        }
+        let answer: Value = response.json().await?;
+        Ok(answer["keys"]
+            .as_array()
+            .context("a key list")?
+            .iter()
+            .filter_map(|key| key["public_key"].as_str().map(str::to_owned))
+            .collect())
+    }
+
+    /// Enroll an agent and store its identity in `dir` with `warren-worker join --no-run`
+    /// (for a worker a test starts itself).
+    pub async fn join(&self, dir: &Path, name: &str) -> anyhow::Result<()> {
+        let token = self.enroll(name, false).await?;
+        let output = Command::new(bin_path("warren-worker")?)
+            .arg("join")
+            .arg(&token)
+            .arg("--no-run")
+            .arg("--dir")
+            .arg(dir)
+            .arg("--hostname")
+            .arg(name)
+            .env("RUST_LOG", "warn")
+            .output()
+            .await?;
+        anyhow::ensure!(
+            output.status.success(),
+            "warren-worker join failed: {output:?}"
+        );
+        Ok(())
+    }
+
+    /// Start a worker with the farm's usual flags and `args`: `warren-worker join` with a token
+    /// of its own, or `run` sharing the broker credentials; `discover` leaves out the broker URL
+    /// and namespace.
+    async fn spawn_worker(&mut self, args: &[String], discover: bool) -> anyhow::Result<usize> {
         let worker_idx = self.workers.len();
+        let hostname = format!("test-node-{worker_idx}");
         let (mut command, log_path) =
             self.command(&bin_path("warren-worker")?, &format!("worker-{worker_idx}"))?;
         if discover {
@@ -527,12 +655,21 @@ impl TestFarm {
                 .env_remove("WARREN_AMQP_URL")
                 .env_remove("WARREN_NAMESPACE");
         }
+        if self.options.insecure_shared_credentials {
+            command
+                .arg("run")
+                .arg("--insecure-shared-broker-credentials")
+                .arg("--farm-key")
+                .arg(self.farm_keys().await?.join(","));
+        } else {
+            let token = self.enroll(&hostname, discover).await?;
+            command.arg("join").arg(token);
+        }
         command
-            .arg("run")
             .arg("--dir")
             .arg(self.dir.path().join(format!("worker-{worker_idx}")))
             .arg("--hostname")
-            .arg(format!("test-node-{worker_idx}"))
+            .arg(&hostname)
             .arg("--heartbeat-interval-secs")
             .arg(self.options.heartbeat_secs.to_string())
             .arg("--kill-grace-secs")
@@ -553,9 +690,32 @@ impl TestFarm {
         Ok(worker_idx)
     }
 
+    /// The broker user and password worker `worker_idx` joined with (from its directory).
+    pub fn worker_credentials(&self, worker_idx: usize) -> anyhow::Result<(String, String)> {
+        let path = self
+            .dir
+            .path()
+            .join(format!("worker-{worker_idx}"))
+            .join("enrollment.json");
+        let enrollment: Value = serde_json::from_slice(
+            &std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?,
+        )?;
+        Ok((
+            enrollment["broker_user"]
+                .as_str()
+                .context("a broker user")?
+                .to_owned(),
+            enrollment["broker_password"]
+                .as_str()
+                .context("a broker password")?
+                .to_owned(),
+        ))
+    }
+
     /// Start `warren-worker simulate` with `agents` simulated agents (each offering one CPU and
     /// 4096 MB unless `extra_args` say otherwise) and wait until it runs them; returns its index
-    /// among the workers.
+    /// among the workers. Simulated agents share the broker credentials: the farm must be made
+    /// with `insecure_shared_credentials`.
     pub async fn start_simulated_agents(
         &mut self,
         agents: usize,
@@ -564,8 +724,12 @@ impl TestFarm {
         let worker_idx = self.workers.len();
         let (mut command, log_path) =
             self.command(&bin_path("warren-worker")?, &format!("worker-{worker_idx}"))?;
+        let keys = self.farm_keys().await?.join(",");
         command
             .arg("simulate")
+            .arg("--insecure-shared-broker-credentials")
+            .arg("--farm-key")
+            .arg(keys)
             .arg("--agents")
             .arg(agents.to_string())
             .arg("--dir")
@@ -800,31 +964,126 @@ impl TestFarm {
             .context("cannot connect to RabbitMQ")
     }
 
-    /// Publish raw bytes to the farm's events exchange, as a broken worker would.
+    /// Publish raw bytes to the farm's events exchange with the farm's own broker account and
+    /// no user id, as a broken client would.
     pub async fn publish_raw_event(&self, payload: &[u8]) -> anyhow::Result<()> {
         let connection = self.broker().await?;
-        let channel = connection.create_channel().await?;
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
-        let confirmation = channel
-            .basic_publish(
-                format!("{}.events", self.namespace).into(),
-                "events".into(),
-                BasicPublishOptions {
-                    mandatory: true,
-                    ..BasicPublishOptions::default()
-                },
-                payload,
-                BasicProperties::default().with_delivery_mode(2),
-            )
-            .await?
-            .await?;
-        if !confirmation.is_ack() || confirmation.take_message().is_some() {
-            bail!("the broker did not accept the raw event");
-        }
+        let result = publish_event_on(&connection, &self.namespace, payload, None).await;
         connection.close(200, "done".into()).await.ok();
-        Ok(())
+        result
+    }
+
+    /// Publish raw bytes to the farm's events exchange as worker `worker_idx` would: connected
+    /// with its own broker credentials, with its user as the message's `user_id`.
+    pub async fn publish_event_as(&self, worker_idx: usize, payload: &[u8]) -> anyhow::Result<()> {
+        let (user, password) = self.worker_credentials(worker_idx)?;
+        let connection = self.connect_as(&user, &password).await?;
+        let result = publish_event_on(&connection, &self.namespace, payload, Some(&user)).await;
+        connection.close(200, "done".into()).await.ok();
+        result
+    }
+
+    /// The metrics address of worker `worker_idx`, started with `--metrics-listen
+    /// 127.0.0.1:0` (it logs the address it bound).
+    pub async fn worker_metrics_url(&self, worker_idx: usize) -> anyhow::Result<String> {
+        let process = self.workers.get(worker_idx).context("no such worker")?;
+        eventually(
+            "the worker's metrics address",
+            Duration::from_secs(30),
+            || async {
+                Ok(process.log_tail(500).lines().find_map(|line| {
+                    let address = line.split("worker metrics at ").nth(1)?;
+                    Some(address.split_whitespace().next()?.to_owned())
+                }))
+            },
+        )
+        .await
+    }
+
+    /// The samples a metrics address answers.
+    pub async fn metrics(
+        &self,
+        url: &str,
+    ) -> anyhow::Result<std::collections::BTreeMap<String, f64>> {
+        let response = reqwest::get(url).await?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "{url}: {}",
+            response.status()
+        );
+        Ok(metric_samples(&response.text().await?))
+    }
+
+    /// Publish through the management API's publish endpoint (as someone at the RabbitMQ
+    /// management UI's "Publish message" form would) with the farm's broker account; whether
+    /// the broker routed it.
+    pub async fn publish_with_management_api(
+        &self,
+        exchange: &str,
+        routing_key: &str,
+        payload: &str,
+        headers: &Value,
+    ) -> anyhow::Result<bool> {
+        let (user, password) = url_credentials(&self.amqp_url);
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/api/exchanges/%2f/{}/publish",
+                self.rabbitmq_api,
+                percent_encoding::utf8_percent_encode(exchange, percent_encoding::NON_ALPHANUMERIC)
+            ))
+            .basic_auth(&user, Some(&password))
+            .json(&json!({
+                "properties": {"headers": headers, "delivery_mode": 2},
+                "routing_key": routing_key,
+                "payload": payload,
+                "payload_encoding": "string",
+            }))
+            .send()
+            .await?;
+        let status = response.status();
+        let answer: Value = response.json().await?;
+        anyhow::ensure!(
+            status.is_success(),
+            "publishing answered {status}: {answer}"
+        );
+        Ok(answer["routed"] == json!(true))
+    }
+
+    /// The names of the connections the broker holds for `user`.
+    pub async fn broker_connections_of(&self, user: &str) -> anyhow::Result<Vec<String>> {
+        let (admin, password) = url_credentials(&self.amqp_url);
+        let connections: Vec<Value> = reqwest::Client::new()
+            .get(format!(
+                "{}/api/connections?columns=name,user",
+                self.rabbitmq_api
+            ))
+            .basic_auth(&admin, Some(&password))
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok(connections
+            .iter()
+            .filter(|connection| connection["user"] == json!(user))
+            .filter_map(|connection| connection["name"].as_str().map(str::to_owned))
+            .collect())
+    }
+
+    /// A connection to the farm's broker as `user`.
+    pub async fn connect_as(&self, user: &str, password: &str) -> anyhow::Result<Connection> {
+        let encode = |text: &str| {
+            percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+        };
+        let rest = self
+            .amqp_url
+            .split_once("://")
+            .map_or(self.amqp_url.as_str(), |(_, rest)| rest);
+        let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+        let url = format!("amqp://{}:{}@{host}", encode(user), encode(password));
+        Connection::connect(&url, ConnectionProperties::default())
+            .await
+            .with_context(|| format!("cannot connect to RabbitMQ as {user}"))
     }
 
     /// Whether the broker has this queue (a passive declare).
@@ -929,6 +1188,7 @@ impl Drop for TestFarm {
         }
         let namespace = self.namespace.clone();
         let amqp_url = self.amqp_url.clone();
+        let rabbitmq_api = self.rabbitmq_api.clone();
         let database = match &self.database {
             TestDatabase::Server {
                 kind,
@@ -981,6 +1241,7 @@ impl Drop for TestFarm {
                     }
                     let _ = connection.close(200, "done".into()).await;
                 }
+                delete_agent_users(&rabbitmq_api, &amqp_url, &namespace).await;
                 if let Some((admin_url, drop)) = database
                     && let Ok(admin) = Database::connect(&admin_url).await
                 {
@@ -990,6 +1251,103 @@ impl Drop for TestFarm {
             });
         });
         let _ = cleanup.join();
+    }
+}
+
+/// Samples of a Prometheus text document: `name{labels}` → value.
+#[must_use]
+pub fn metric_samples(text: &str) -> std::collections::BTreeMap<String, f64> {
+    text.lines()
+        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+        .filter_map(|line| {
+            let (series, value) = line.rsplit_once(' ')?;
+            Some((series.to_owned(), value.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Publish `payload` to the events exchange of `namespace` on `connection`, with `user_id`.
+async fn publish_event_on(
+    connection: &Connection,
+    namespace: &str,
+    payload: &[u8],
+    user_id: Option<&str>,
+) -> anyhow::Result<()> {
+    let channel = connection.create_channel().await?;
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await?;
+    let mut properties = BasicProperties::default().with_delivery_mode(2);
+    if let Some(user_id) = user_id {
+        properties = properties.with_user_id(user_id.into());
+    }
+    let confirmation = channel
+        .basic_publish(
+            format!("{namespace}.events").into(),
+            "events".into(),
+            BasicPublishOptions {
+                mandatory: true,
+                ..BasicPublishOptions::default()
+            },
+            payload,
+            properties,
+        )
+        .await?
+        .await?;
+    if !confirmation.is_ack() || confirmation.take_message().is_some() {
+        bail!("the broker did not accept the raw event");
+    }
+    Ok(())
+}
+
+/// Delete the farm's agent users from the broker (the master makes one per enrolled worker).
+async fn delete_agent_users(rabbitmq_api: &str, amqp_url: &str, namespace: &str) {
+    let (user, password) = url_credentials(amqp_url);
+    let client = reqwest::Client::new();
+    let Ok(response) = client
+        .get(format!("{rabbitmq_api}/api/users?columns=name"))
+        .basic_auth(&user, Some(&password))
+        .send()
+        .await
+    else {
+        return;
+    };
+    let Ok(users) = response.json::<Vec<Value>>().await else {
+        return;
+    };
+    let prefix = format!("{namespace}.agent.");
+    for name in users
+        .iter()
+        .filter_map(|user| user["name"].as_str())
+        .filter(|name| name.starts_with(&prefix))
+    {
+        let _ = client
+            .delete(format!(
+                "{rabbitmq_api}/api/users/{}",
+                percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+            ))
+            .basic_auth(&user, Some(&password))
+            .send()
+            .await;
+    }
+}
+
+/// The user and password of an AMQP URL (`guest`/`guest` when it has none).
+#[must_use]
+pub fn url_credentials(url: &str) -> (String, String) {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    match authority.rsplit_once('@') {
+        Some((credentials, _)) => {
+            let (user, password) = credentials.split_once(':').unwrap_or((credentials, ""));
+            let decode = |text: &str| {
+                percent_encoding::percent_decode_str(text)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(user), decode(password))
+        }
+        None => ("guest".to_owned(), "guest".to_owned()),
     }
 }
 

@@ -8,7 +8,10 @@ pub mod postgres;
 pub mod rabbit;
 pub mod smtp;
 
-pub use farm::{DatabaseKind, FarmOptions, Process, TestFarm, bin_path, eventually};
+pub use farm::{
+    DatabaseKind, FarmOptions, Process, TestFarm, bin_path, eventually, metric_samples,
+    url_credentials,
+};
 pub use ldap::PrivateSlapd;
 pub use postgres::PrivatePostgres;
 pub use rabbit::PrivateRabbit;

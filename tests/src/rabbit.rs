@@ -16,6 +16,8 @@ pub struct PrivateRabbit {
     node: String,
     /// `amqp://guest:guest@127.0.0.1:<port>/%2f`.
     pub amqp_url: String,
+    /// Its management API, `http://127.0.0.1:<port>`.
+    pub management_url: String,
     dir: tempfile::TempDir,
     child: tokio::process::Child,
 }
@@ -45,6 +47,7 @@ impl PrivateRabbit {
             .prefix("warren-rabbit-")
             .tempdir_in("/tmp")?;
         let port = crate::free_port()?;
+        let management_port = crate::free_port()?;
         let dist_port = crate::free_port()?;
         let node = format!(
             "warren-test-{}@localhost",
@@ -54,9 +57,15 @@ impl PrivateRabbit {
         std::fs::create_dir_all(dir.path().join("log"))?;
         std::fs::write(
             dir.path().join("rabbitmq.conf"),
-            format!("listeners.tcp.local = 127.0.0.1:{port}\nloopback_users = none\n"),
+            format!(
+                "listeners.tcp.local = 127.0.0.1:{port}\nloopback_users = none\n\
+                 management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {management_port}\n"
+            ),
         )?;
-        std::fs::write(dir.path().join("enabled_plugins"), "[].\n")?;
+        std::fs::write(
+            dir.path().join("enabled_plugins"),
+            "[rabbitmq_management].\n",
+        )?;
         let chown = std::process::Command::new("chown")
             .args(["-R", "rabbitmq:rabbitmq"])
             .arg(dir.path())
@@ -83,6 +92,7 @@ impl PrivateRabbit {
         let rabbit = Self {
             node,
             amqp_url: format!("amqp://guest:guest@127.0.0.1:{port}/%2f"),
+            management_url: format!("http://127.0.0.1:{management_port}"),
             dir,
             child,
         };
@@ -92,21 +102,29 @@ impl PrivateRabbit {
 
     async fn wait_until_ready(&self) -> anyhow::Result<()> {
         let url = self.amqp_url.clone();
+        let management = format!("{}/api/overview", self.management_url);
         let ready = eventually(
             "the private RabbitMQ node to accept connections",
             Duration::from_secs(90),
             || {
                 let url = url.clone();
+                let management = management.clone();
                 async move {
                     match lapin::Connection::connect(&url, lapin::ConnectionProperties::default())
                         .await
                     {
                         Ok(connection) => {
                             let _ = connection.close(200, "ready".into()).await;
-                            Ok(Some(()))
                         }
-                        Err(_) => Ok(None),
+                        Err(_) => return Ok(None),
                     }
+                    let answered = reqwest::Client::new()
+                        .get(&management)
+                        .basic_auth("guest", Some("guest"))
+                        .send()
+                        .await
+                        .is_ok_and(|response| response.status().is_success());
+                    Ok(answered.then_some(()))
                 }
             },
         )

@@ -19,15 +19,17 @@ use warren_shared::{
 };
 
 use crate::capacity::{Capacity, Need};
-use crate::config::Settings;
+use crate::config::{Identity, Settings};
 use crate::consumers::{
     ClassCommand, ClassDelivery, ControlInput, DeliveryRef, run_class_consumer,
     run_control_consumer,
 };
 use crate::events::{EventPublisher, EventSender, event_queue};
 use crate::executor::{UnitContext, UnitReport, UnitRequest, run_simulated_unit, run_unit};
+use crate::metrics::Refusal;
 use crate::metrics::WorkerMetrics;
 use crate::probe::{HostInfo, Probe};
+use crate::trust::Trust;
 use crate::{identity, probe, software};
 
 /// Highest prefetch set on a class channel.
@@ -78,6 +80,8 @@ pub struct Worker {
     probe: Option<Probe>,
     simulation: Option<Simulation>,
     metrics: Arc<WorkerMetrics>,
+    /// The keys whose signatures the worker obeys.
+    trust: Trust,
 }
 
 /// One class this worker has consumed.
@@ -100,6 +104,19 @@ struct ClassSlot {
 /// How long a class rests after `declines` declines in a row: 1 s, doubling up to 16 s.
 fn decline_pause(declines: u32) -> Duration {
     Duration::from_secs(1 << declines.saturating_sub(1).min(4))
+}
+
+/// Whether a state-setting message issued at `issued_at` is newer than the last one applied
+/// (`held`), which it then becomes; one without a time counts only when none was applied.
+fn newer(issued_at: Option<OffsetDateTime>, held: &mut Option<OffsetDateTime>) -> bool {
+    match (issued_at, *held) {
+        (Some(issued_at), Some(applied)) if issued_at < applied => false,
+        (Some(issued_at), _) => {
+            *held = Some(issued_at);
+            true
+        }
+        (None, held) => held.is_none(),
+    }
 }
 
 /// Sleep until `at`, or forever when there is nothing to wait for.
@@ -143,6 +160,9 @@ struct State {
     /// Drained by the master (agent disabled) or stopping.
     draining: bool,
     stopping: bool,
+    /// When the drain and the tags last obeyed were issued: older ones (replays) are ignored.
+    drain_issued_at: Option<OffsetDateTime>,
+    tags_issued_at: Option<OffsetDateTime>,
 }
 
 /// A job's attempts that failed here since its last success here.
@@ -210,15 +230,28 @@ struct Links {
 }
 
 impl Worker {
-    /// Read the identity, probe the host and prepare the broker handle (connected lazily).
+    /// Read the identity and the trusted keys, probe the host and prepare the broker handle
+    /// (connected lazily).
     pub fn build(settings: Settings) -> anyhow::Result<Self> {
         let names = Names::new(&settings.namespace)?;
-        let agent_id = identity::load_or_create(&settings.dir).with_context(|| {
-            format!(
-                "cannot read or create the agent id in {}",
-                settings.dir.display()
-            )
-        })?;
+        let agent_id = match &settings.identity {
+            Identity::Enrolled { agent_id, .. } => *agent_id,
+            Identity::Shared { .. } => {
+                tracing::warn!(
+                    "--insecure-shared-broker-credentials: this worker shares the farm's broker credentials; anyone holding them can pose as it"
+                );
+                identity::load_or_create(&settings.dir).with_context(|| {
+                    format!(
+                        "cannot read or create the agent id in {}",
+                        settings.dir.display()
+                    )
+                })?
+            }
+            Identity::NotEnrolled => {
+                anyhow::bail!(crate::config::not_enrolled_message(&settings.dir))
+            }
+        };
+        let trust = Trust::load(Some(&settings.dir), &settings.farm_keys)?;
         let probe = Probe::new().context("cannot read the host's resources")?;
         let host = probe.host_info();
         let broker = Self::broker(
@@ -226,36 +259,32 @@ impl Worker {
             names,
             format!("warren-worker {} {agent_id}", host.hostname),
         )?;
-        Ok(Self::assemble(
-            settings,
-            agent_id,
-            host,
-            broker,
-            Some(probe),
-            None,
-        ))
+        Self::assemble(settings, agent_id, host, broker, trust, Some(probe), None)
     }
 
     /// A simulated agent with a fresh id, on a broker handle it may share with other simulated
-    /// agents (see [`Worker::broker`]).
-    #[must_use]
+    /// agents (see [`Worker::broker`]). It checks signatures like any worker, with the keys of
+    /// `--farm-key`.
     pub fn simulated(
         settings: Settings,
         host: HostInfo,
         broker: Broker,
         simulation: Simulation,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
+        let trust = Trust::load(None, &settings.farm_keys)?;
         Self::assemble(
             settings,
             AgentId::new_random(),
             host,
             broker,
+            trust,
             None,
             Some(simulation),
         )
     }
 
-    /// A broker handle for workers of these settings, connected lazily.
+    /// A broker handle for workers of these settings, connected lazily. Workers declare no
+    /// topology: the master does.
     pub fn broker(
         settings: &Settings,
         names: Names,
@@ -265,7 +294,6 @@ impl Worker {
             queue_type: settings.queue_type,
             expires_ms: settings.queue_expires_ms,
         };
-        let topology = Topology::common(&names, queue_defaults);
         Ok(Broker::new(
             BrokerConfig {
                 url: settings.amqp_url.clone(),
@@ -273,7 +301,7 @@ impl Worker {
                 connection_name,
                 queue_defaults,
             },
-            topology,
+            Topology::default(),
         )?)
     }
 
@@ -282,9 +310,10 @@ impl Worker {
         agent_id: AgentId,
         mut host: HostInfo,
         broker: Broker,
+        trust: Trust,
         probe: Option<Probe>,
         simulation: Option<Simulation>,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
         if let Some(hostname) = &settings.hostname {
             host.hostname = hostname.clone();
         }
@@ -300,7 +329,10 @@ impl Worker {
             cpus,
             ram_mb,
         };
-        let publisher = Arc::new(Publisher::new(broker.clone()));
+        let publisher = Arc::new(Publisher::for_agent(
+            broker.clone(),
+            &settings.broker_user(),
+        )?);
         let metrics = Arc::new(WorkerMetrics::default());
         let (events, event_publisher) = event_queue(
             publisher.clone(),
@@ -309,9 +341,9 @@ impl Worker {
             metrics.clone(),
         );
         if simulation.is_none() {
-            tracing::info!(%agent_id, hostname = %host.hostname, cpus, ram_mb, namespace = %broker.names().namespace(), "worker ready");
+            tracing::info!(%agent_id, hostname = %host.hostname, cpus, ram_mb, namespace = %broker.names().namespace(), keys = ?trust.ids(), "worker ready");
         }
-        Self {
+        Ok(Self {
             settings,
             agent_id,
             host,
@@ -329,7 +361,8 @@ impl Worker {
             probe,
             simulation,
             metrics,
-        }
+            trust,
+        })
     }
 
     /// This worker's agent id.
@@ -368,6 +401,7 @@ impl Worker {
         tokio::spawn(run_control_consumer(
             self.broker.clone(),
             self.agent_id.0,
+            matches!(self.settings.identity, Identity::Shared { .. }),
             control_tx,
             loops_shutdown.clone(),
         ));
@@ -396,6 +430,8 @@ impl Worker {
             job_streaks: JobStreaks::default(),
             draining: false,
             stopping: false,
+            drain_issued_at: None,
+            tags_issued_at: None,
         };
         let mut heartbeat = tokio::time::interval(self.settings.heartbeat_interval);
         heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -428,7 +464,7 @@ impl Worker {
                 }
                 Some(input) = control_rx.recv() => match input {
                     ControlInput::Connected => self.send_hello(&state),
-                    ControlInput::Payload(payload) => self.handle_control(&mut state, &payload, &links).await,
+                    ControlInput::Message { payload, signature } => self.handle_control(&mut state, &payload, signature.as_deref(), &links).await,
                 },
                 Some(delivery) = deliveries_rx.recv() => self.handle_delivery(&mut state, delivery, &unit_context, &reports_tx).await,
                 Some(report) = reports_rx.recv() => self.handle_report(&mut state, report),
@@ -518,23 +554,47 @@ impl Worker {
         }));
     }
 
-    async fn handle_control(&mut self, state: &mut State, payload: &[u8], links: &Links) {
+    /// Obey a control message, if the farm's key signed it and it is for this agent.
+    async fn handle_control(
+        &mut self,
+        state: &mut State,
+        payload: &[u8],
+        signature: Option<&str>,
+        links: &Links,
+    ) {
+        let source = self.broker.names().agent_queue(self.agent_id.0);
+        if let Err(error) = self.trust.verify(payload, signature) {
+            self.refuse(&source, Refusal::of(&error), &error.to_string(), payload)
+                .await;
+            return;
+        }
         let message = match Envelope::decode(payload) {
             Ok(message) => message,
             Err(error) => {
-                let source = self.broker.names().agent_queue(self.agent_id.0);
-                self.dead_letter(&source, &warren_broker::error_chain(&error), payload)
+                let reason = warren_broker::error_chain(&error);
+                self.refuse(&source, Refusal::Malformed, &reason, payload)
                     .await;
                 return;
             }
         };
+        if let Some(reason) = self.misaddressed(&message) {
+            self.refuse(&source, Refusal::Misaddressed, &reason, payload)
+                .await;
+            return;
+        }
         match message {
             Message::Subscribe(subscribe) => {
                 if let Some(tags) = subscribe.tags {
-                    let tags: BTreeSet<String> = tags.into_iter().collect();
-                    if tags != self.capabilities.tags {
-                        tracing::info!(?tags, "the master set this worker's tags");
-                        self.capabilities.tags = tags;
+                    if newer(subscribe.issued_at, &mut state.tags_issued_at) {
+                        let tags: BTreeSet<String> = tags.into_iter().collect();
+                        if tags != self.capabilities.tags {
+                            tracing::info!(?tags, "the master set this worker's tags");
+                            self.capabilities.tags = tags;
+                        }
+                    } else {
+                        tracing::warn!(
+                            "ignoring tags older than those applied (a replayed message)"
+                        );
                     }
                 }
                 let names = self.broker.names().clone();
@@ -559,9 +619,15 @@ impl Worker {
                 }
             }
             Message::Drain(drain) => {
-                state.draining = !drain.resume;
-                tracing::info!(draining = state.draining, "drain requested");
-                self.update_prefetch(state);
+                if newer(drain.issued_at, &mut state.drain_issued_at) {
+                    state.draining = !drain.resume;
+                    tracing::info!(draining = state.draining, "drain requested");
+                    self.update_prefetch(state);
+                } else {
+                    tracing::warn!(
+                        "ignoring a drain older than the one applied (a replayed message)"
+                    );
+                }
             }
             Message::CheckSoftware(_) => {
                 let checks = self.settings.software.clone();
@@ -570,11 +636,69 @@ impl Worker {
                     let _ = software_tx.send(software::discover(&checks).await);
                 });
             }
+            Message::FarmKeys(keys) => match self.trust.update(&keys.keys, keys.issued_at) {
+                Ok(true) => {
+                    tracing::info!(keys = ?self.trust.ids(), "the farm's signing keys changed")
+                }
+                Ok(false) => {}
+                Err(error) => {
+                    tracing::warn!(error = %warren_broker::error_chain(&error), "cannot keep the farm's new keys")
+                }
+            },
+            Message::Joined(_) | Message::JoinRefused(_) => {}
             other => tracing::warn!(
                 kind = other.kind(),
                 "ignoring a control message this worker does not handle"
             ),
         }
+    }
+
+    /// Why a control message is not for this agent, if it is not: messages that change one
+    /// agent name it, so a message captured for one node cannot be replayed to another.
+    fn misaddressed(&self, message: &Message) -> Option<String> {
+        let me = self.agent_id;
+        let target = match message {
+            Message::Cancel(cancel) => cancel.agent_id,
+            Message::Drain(drain) => drain.agent_id,
+            Message::Joined(joined) => Some(joined.agent_id),
+            Message::JoinRefused(refused) => Some(refused.agent_id),
+            Message::Subscribe(subscribe) => match (subscribe.agent_id, &subscribe.tags) {
+                (None, None) => return None,
+                (target, _) => target,
+            },
+            Message::FarmKeys(_) | Message::CheckSoftware(_) | Message::Restart(_) => {
+                return None;
+            }
+            other => {
+                return Some(format!(
+                    "a `{}` message is not a control message",
+                    other.kind()
+                ));
+            }
+        };
+        match target {
+            Some(target) if target == me => None,
+            Some(target) => Some(format!(
+                "a `{}` addressed to agent {target}, not to this agent ({me})",
+                message.kind()
+            )),
+            None => Some(format!(
+                "a `{}` must name the agent it is for",
+                message.kind()
+            )),
+        }
+    }
+
+    /// Refuse a message: log it, count it, and park it in the dead letters with the reason.
+    async fn refuse(&self, source: &str, refusal: Refusal, reason: &str, payload: &[u8]) -> bool {
+        tracing::warn!(
+            source,
+            reason = refusal.as_str(),
+            detail = reason,
+            "refusing a message"
+        );
+        self.metrics.refuse(refusal);
+        self.dead_letter(source, reason, payload).await
     }
 
     /// Consume every known class the worker satisfies, and stop taking tasks of those it no
@@ -656,31 +780,67 @@ impl Worker {
             return;
         };
         let commands = class.commands.clone();
-        let mut assignment = match Envelope::decode(&class_delivery.delivery.data) {
+        let source = class_delivery.amqp_queue.clone();
+        let payload = &class_delivery.delivery.data;
+        let signature = warren_broker::signature(&class_delivery.delivery.properties);
+        if let Err(error) = self.trust.verify(payload, signature.as_deref()) {
+            self.refuse_delivery(
+                &commands,
+                delivery_ref,
+                &source,
+                Refusal::of(&error),
+                &error.to_string(),
+                payload,
+            )
+            .await;
+            return;
+        }
+        let mut assignment = match Envelope::decode(payload) {
             Ok(Message::Task(assignment)) => assignment,
             Ok(other) => {
                 let reason = format!("unexpected message kind `{}` on a task queue", other.kind());
-                self.dead_letter(
-                    &class_delivery.amqp_queue,
+                self.refuse_delivery(
+                    &commands,
+                    delivery_ref,
+                    &source,
+                    Refusal::Malformed,
                     &reason,
-                    &class_delivery.delivery.data,
+                    payload,
                 )
                 .await;
-                let _ = commands.send(ClassCommand::Ack(delivery_ref));
                 return;
             }
             Err(error) => {
                 let reason = warren_broker::error_chain(&error);
-                self.dead_letter(
-                    &class_delivery.amqp_queue,
+                self.refuse_delivery(
+                    &commands,
+                    delivery_ref,
+                    &source,
+                    Refusal::Malformed,
                     &reason,
-                    &class_delivery.delivery.data,
+                    payload,
                 )
                 .await;
-                let _ = commands.send(ClassCommand::Ack(delivery_ref));
                 return;
             }
         };
+        let home = self
+            .broker
+            .names()
+            .class_queue(&assignment.queue, assignment.class.as_str());
+        if home != source {
+            let reason = format!("a task of the queue `{home}` delivered on `{source}`");
+            self.refuse_delivery(
+                &commands,
+                delivery_ref,
+                &source,
+                Refusal::Misaddressed,
+                &reason,
+                payload,
+            )
+            .await;
+            return;
+        }
         assignment.map_paths(std::env::consts::OS, &self.capabilities.tags);
         let attempt = AttemptRef {
             task_id: assignment.task_id,
@@ -837,9 +997,9 @@ impl Worker {
         }
     }
 
-    async fn dead_letter(&self, source: &str, reason: &str, payload: &[u8]) {
-        tracing::warn!(source, reason, "dead-lettering a message");
-        if let Err(error) = self
+    /// Park a message in the farm's dead letters with the reason; whether that worked.
+    async fn dead_letter(&self, source: &str, reason: &str, payload: &[u8]) -> bool {
+        match self
             .publisher
             .publish_dead_letter(&DeadLetter {
                 source,
@@ -848,8 +1008,34 @@ impl Worker {
             })
             .await
         {
-            tracing::warn!(error = %warren_broker::error_chain(&error), "cannot dead-letter a message");
+            Ok(()) => true,
+            Err(error) => {
+                tracing::warn!(error = %warren_broker::error_chain(&error), "cannot dead-letter a message");
+                false
+            }
         }
+    }
+
+    /// Refuse a task delivery: dead-letter it with the reason and ack it, or, if the dead
+    /// letter cannot be published, reject it so RabbitMQ dead-letters it without the reason.
+    async fn refuse_delivery(
+        &self,
+        commands: &mpsc::UnboundedSender<ClassCommand>,
+        delivery: DeliveryRef,
+        source: &str,
+        refusal: Refusal,
+        reason: &str,
+        payload: &[u8],
+    ) {
+        let command = if self.refuse(source, refusal, reason, payload).await {
+            ClassCommand::Ack(delivery)
+        } else {
+            ClassCommand::Reject {
+                delivery,
+                requeue: false,
+            }
+        };
+        let _ = commands.send(command);
     }
 }
 

@@ -46,6 +46,9 @@ pub enum Command {
         #[arg(long)]
         no_wait: bool,
     },
+    /// Join a farm with a join token (from `warren agents enroll` or the web UI), keep the
+    /// node's identity in `--dir`, then run in the foreground.
+    Join(JoinArgs),
     /// Run many simulated agents in this process, for measuring the master: they speak the real
     /// protocol (hello, heartbeats, class consumers, task events) but run no processes.
     Simulate(SimulateArgs),
@@ -62,6 +65,20 @@ pub enum Command {
         )]
         dir: PathBuf,
     },
+}
+
+/// Arguments of `warren-worker join`.
+#[derive(Debug, Clone, Args)]
+pub struct JoinArgs {
+    /// The join token; `-` reads it from standard input.
+    pub token: String,
+    /// Keep the node's identity in `--dir` and exit instead of running (to start the worker
+    /// later, e.g. with systemd).
+    #[arg(long)]
+    pub no_run: bool,
+    /// Settings for running after joining.
+    #[command(flatten)]
+    pub config: WorkerConfig,
 }
 
 /// Flags of `warren-worker simulate`; every simulated agent offers `--cpus` (default 1) and
@@ -181,6 +198,17 @@ pub struct WorkerConfig {
     /// picks one and logs it); off when omitted.
     #[arg(long, env = "WARREN_METRICS_LISTEN")]
     pub metrics_listen: Option<std::net::SocketAddr>,
+
+    /// Run without joining: connect with the broker URL's credentials, which other workers
+    /// share. Anyone holding them can pose as this worker; the master must allow it with the
+    /// same flag. Needs `--farm-key`.
+    #[arg(long, env = "WARREN_INSECURE_SHARED_BROKER_CREDENTIALS")]
+    pub insecure_shared_broker_credentials: bool,
+
+    /// A farm public key to trust (`ed25519:<base64>`, as `warren-master keys list` shows it),
+    /// besides those the node got when it joined; repeat for several.
+    #[arg(long = "farm-key", env = "WARREN_FARM_KEY", value_delimiter = ',')]
+    pub farm_keys: Vec<String>,
 }
 
 /// The TOML configuration file.
@@ -211,6 +239,10 @@ pub struct ConfigFile {
     pub metrics_listen: Option<std::net::SocketAddr>,
     /// RabbitMQ queue type.
     pub queue_type: Option<String>,
+    /// Share the farm's broker credentials instead of joining (insecure).
+    pub insecure_shared_broker_credentials: Option<bool>,
+    /// Farm public keys to trust.
+    pub farm_keys: Option<Vec<String>>,
     /// Software to look for.
     #[serde(default)]
     pub software: Vec<SoftwareCheckConfig>,
@@ -270,6 +302,56 @@ pub enum ConfigError {
     /// An allocation fraction outside (0, 1].
     #[error("`{0}` must be above 0 and at most 1")]
     Allocation(&'static str),
+    /// The enrollment in the directory cannot be read.
+    #[error(transparent)]
+    Enrollment(#[from] crate::enrollment::EnrollmentError),
+    /// A `--farm-key` is not a public key.
+    #[error("invalid --farm-key")]
+    FarmKey(#[from] warren_shared::signing::SignatureError),
+    /// The namespace given is not the one the node joined.
+    #[error(
+        "this node joined the farm `{joined}`, not `{given}`: leave out the namespace, or join the other farm with a new token"
+    )]
+    NamespaceMismatch {
+        /// The namespace of the enrollment.
+        joined: String,
+        /// The namespace given.
+        given: String,
+    },
+}
+
+/// How this worker identifies itself to the broker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Identity {
+    /// It joined: its own agent id and broker user.
+    Enrolled {
+        /// The agent.
+        agent_id: warren_shared::AgentId,
+        /// Its broker user.
+        user: String,
+        /// Its password.
+        password: String,
+    },
+    /// It shares the broker URL's credentials (`--insecure-shared-broker-credentials`).
+    Shared {
+        /// The URL's user.
+        user: String,
+    },
+    /// It has not joined and may not share credentials: it cannot run.
+    NotEnrolled,
+}
+
+/// What to tell someone running a worker that has not joined.
+#[must_use]
+pub fn not_enrolled_message(dir: &Path) -> String {
+    format!(
+        "this worker has not joined a farm ({} holds no enrollment).
+         Make a join token on the master (`warren agents enroll`, or Enroll on the web UI's Agents page), then run
+           warren-worker join <TOKEN> --dir {}
+         (or, on a trusted network only, run with --insecure-shared-broker-credentials --farm-key <key>)",
+        dir.display(),
+        dir.display()
+    )
 }
 
 /// A software check ready to run.
@@ -328,6 +410,39 @@ pub struct Settings {
     pub discovery: Option<Discovery>,
     /// Software checks.
     pub software: Vec<SoftwareCheck>,
+    /// Who this worker is to the broker.
+    pub identity: Identity,
+    /// The enrolled user and password, put into a broker URL found by broadcast.
+    pub credentials: Option<(String, String)>,
+    /// Farm keys given in flags or the file (the directory's are read when running).
+    pub farm_keys: Vec<warren_shared::signing::FarmKey>,
+}
+
+impl Settings {
+    /// The broker user this worker publishes as (the AMQP `user_id` of its events).
+    #[must_use]
+    pub fn broker_user(&self) -> String {
+        match &self.identity {
+            Identity::Enrolled { user, .. } | Identity::Shared { user } => user.clone(),
+            Identity::NotEnrolled => url_user(&self.amqp_url),
+        }
+    }
+}
+
+/// The user of an AMQP URL (RabbitMQ's default, `guest`, when it has none).
+#[must_use]
+pub fn url_user(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or_default();
+    match authority.rsplit_once('@') {
+        Some((credentials, _)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            percent_encoding::percent_decode_str(user)
+                .decode_utf8_lossy()
+                .into_owned()
+        }
+        None => "guest".to_owned(),
+    }
 }
 
 /// How to look for the farm on the LAN.
@@ -358,6 +473,17 @@ impl Settings {
                     discovery.address
                 ),
                 None => "# the broker URL is set: no broadcast".to_owned(),
+            },
+            match &self.identity {
+                Identity::Enrolled { agent_id, user, .. } => {
+                    format!("# joined the farm as agent {agent_id} (broker user {user})")
+                }
+                Identity::Shared { user } => format!(
+                    "insecure_shared_broker_credentials = true   # shares the broker user {user}"
+                ),
+                Identity::NotEnrolled => {
+                    "# not joined: run `warren-worker join <TOKEN>` first".to_owned()
+                }
             },
             format!("namespace = {}", quote(&self.namespace)),
             format!(
@@ -486,8 +612,58 @@ impl WorkerConfig {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let amqp_url = self.amqp_url.clone().or(file.amqp_url);
-        let namespace = self.namespace.clone().or(file.namespace);
+        let enrollment = crate::enrollment::load(&self.dir)?;
+        let insecure = self.insecure_shared_broker_credentials
+            || file.insecure_shared_broker_credentials.unwrap_or(false);
+        let farm_keys = if self.farm_keys.is_empty() {
+            file.farm_keys.unwrap_or_default()
+        } else {
+            self.farm_keys.clone()
+        }
+        .iter()
+        .map(|text| warren_shared::signing::FarmKey::parse(text))
+        .collect::<Result<Vec<_>, _>>()?;
+        let mut amqp_url = self.amqp_url.clone().or(file.amqp_url);
+        let mut namespace = self.namespace.clone().or(file.namespace);
+        let mut queue_type = self.queue_type.clone().or(file.queue_type);
+        let (identity, credentials) = match enrollment {
+            Some(enrollment) => {
+                if let Some(given) = &namespace
+                    && *given != enrollment.namespace
+                {
+                    return Err(ConfigError::NamespaceMismatch {
+                        joined: enrollment.namespace,
+                        given: given.clone(),
+                    });
+                }
+                namespace = Some(enrollment.namespace.clone());
+                queue_type = queue_type.or(Some(enrollment.queue_type.clone()));
+                amqp_url = amqp_url
+                    .or_else(|| enrollment.amqp_urls.first().cloned())
+                    .map(|url| {
+                        crate::enrollment::with_credentials(
+                            &url,
+                            &enrollment.broker_user,
+                            &enrollment.broker_password,
+                        )
+                    });
+                (
+                    Identity::Enrolled {
+                        agent_id: enrollment.agent_id,
+                        user: enrollment.broker_user.clone(),
+                        password: enrollment.broker_password.clone(),
+                    },
+                    Some((enrollment.broker_user, enrollment.broker_password)),
+                )
+            }
+            None if insecure => (
+                Identity::Shared {
+                    user: url_user(amqp_url.as_deref().unwrap_or("amqp://guest@x")),
+                },
+                None,
+            ),
+            None => (Identity::NotEnrolled, None),
+        };
         let discovery = amqp_url.is_none().then(|| Discovery {
             address: self
                 .discovery_address
@@ -526,13 +702,16 @@ impl WorkerConfig {
             event_memory_kib: self.event_memory_kib.max(64),
             queue_expires_ms: self.queue_expires_ms,
             metrics_listen: self.metrics_listen.or(file.metrics_listen),
-            queue_type: match self.queue_type.clone().or(file.queue_type) {
+            queue_type: match queue_type {
                 None => warren_broker::QueueType::Classic,
                 Some(text) => {
                     warren_broker::QueueType::parse(&text).ok_or(ConfigError::QueueType(text))?
                 }
             },
             software,
+            identity,
+            credentials,
+            farm_keys,
         })
     }
 }

@@ -364,20 +364,32 @@ impl ClassSession {
 pub enum ControlInput {
     /// The control queue is being consumed (again): the worker should say hello.
     Connected,
-    /// A control message's payload.
-    Payload(Vec<u8>),
+    /// A control message.
+    Message {
+        /// Its body.
+        payload: Vec<u8>,
+        /// Its signature header.
+        signature: Option<String>,
+    },
 }
 
-/// Consume the worker's control queue until shutdown, reconnecting with backoff.
+/// Consume the worker's control queue until shutdown, reconnecting with backoff. An enrolled
+/// worker's queue is declared by the master; one sharing the farm's credentials declares its
+/// own (`declare_own_queue`).
 pub async fn run_control_consumer(
     broker: Broker,
     agent_id: Uuid,
+    declare_own_queue: bool,
     inputs: mpsc::UnboundedSender<ControlInput>,
     mut shutdown: Shutdown,
 ) {
     let names = broker.names().clone();
     let queue = names.agent_queue(agent_id);
-    let topology = Topology::agent(&names, agent_id, broker.queue_defaults());
+    let topology = if declare_own_queue {
+        Topology::agent(&names, agent_id, broker.queue_defaults())
+    } else {
+        Topology::default()
+    };
     let mut backoff = reconnect_backoff();
     loop {
         let channel = tokio::select! {
@@ -385,7 +397,9 @@ pub async fn run_control_consumer(
             channel = broker.open_channel_retrying("control consumer") => channel,
         };
         let result = async {
-            broker.declare(&topology, &channel).await.map_err(|error| error_chain(&error))?;
+            if !topology.is_empty() {
+                broker.declare(&topology, &channel).await.map_err(|error| error_chain(&error))?;
+            }
             let mut consumer = broker
                 .within("consume the control queue", async {
                     channel.basic_qos(16, BasicQosOptions::default()).await.map_err(warren_broker::Error::amqp("set the control queue's prefetch"))?;
@@ -402,7 +416,10 @@ pub async fn run_control_consumer(
                     () = shutdown.wait() => return Ok(()),
                     item = consumer.next() => match item {
                         Some(Ok(delivery)) => {
-                            let _ = inputs.send(ControlInput::Payload(delivery.data.clone()));
+                            let _ = inputs.send(ControlInput::Message {
+                                payload: delivery.data.clone(),
+                                signature: warren_broker::signature(&delivery.properties),
+                            });
                             broker
                                 .within("acknowledge a control message", async {
                                     delivery.acker.ack(BasicAckOptions::default()).await.map_err(warren_broker::Error::amqp("acknowledge a control message"))

@@ -8,6 +8,7 @@ pub mod config;
 pub mod consumers;
 pub mod daemon;
 pub mod discovery;
+pub mod enrollment;
 pub mod events;
 pub mod executor;
 pub mod identity;
@@ -17,6 +18,7 @@ pub mod metrics;
 pub mod probe;
 pub mod simulate;
 pub mod software;
+pub mod trust;
 pub mod users;
 pub mod watch;
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use warren_broker::shutdown_channel;
-use warren_worker::config::{Cli, Command, SimulateArgs, WorkerConfig};
+use warren_worker::config::{Cli, Command, JoinArgs, SimulateArgs, WorkerConfig};
 use warren_worker::{Worker, daemon, simulate};
 
 /// Exit code for invalid configuration (sysexits `EX_USAGE`).
@@ -50,6 +50,7 @@ fn main() -> ExitCode {
             };
         }
         Some(Command::Simulate(args)) => return run_simulation(&args),
+        Some(Command::Join(args)) => return join_and_run(&args),
         Some(Command::Config(config)) => {
             return match config.resolve() {
                 Ok(settings) => {
@@ -153,11 +154,80 @@ fn run_simulation(args: &SimulateArgs) -> ExitCode {
     }))
 }
 
+/// `warren-worker join TOKEN`: join, keep the identity in `--dir`, then run.
+fn join_and_run(args: &JoinArgs) -> ExitCode {
+    let text = if args.token == "-" {
+        let mut text = String::new();
+        if let Err(error) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            eprintln!("warren-worker: cannot read the token from standard input: {error}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+        text
+    } else {
+        args.token.clone()
+    };
+    let token = match warren_shared::enrollment::JoinToken::decode(&text) {
+        Ok(token) => token,
+        Err(error) => {
+            eprintln!("warren-worker: {error}");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    init_logging();
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let config = &args.config;
+    let hostname = config.hostname.clone().unwrap_or_else(|| {
+        warren_worker::probe::Probe::new()
+            .map(|probe| probe.host_info().hostname)
+            .unwrap_or_else(|_| "unknown".to_owned())
+    });
+    let discovery_address = config
+        .discovery_address
+        .unwrap_or(std::net::SocketAddr::from((
+            [255, 255, 255, 255],
+            warren_shared::discovery::DEFAULT_PORT,
+        )));
+    let joined = runtime.block_on(warren_worker::enrollment::join(
+        &token,
+        &config.dir,
+        &hostname,
+        config.amqp_url.as_deref(),
+        discovery_address,
+    ));
+    match joined {
+        Ok(enrollment) => {
+            println!(
+                "warren-worker joined the farm `{}` as agent {}",
+                enrollment.namespace, enrollment.agent_id
+            );
+        }
+        Err(error) => {
+            eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
+            return ExitCode::FAILURE;
+        }
+    }
+    drop(runtime);
+    if args.no_run {
+        return ExitCode::SUCCESS;
+    }
+    run(config)
+}
+
 fn run(config: &WorkerConfig) -> ExitCode {
     let settings = match settings(config) {
         Ok(settings) => settings,
         Err(code) => return code,
     };
+    if settings.identity == warren_worker::config::Identity::NotEnrolled {
+        eprintln!(
+            "warren-worker: {}",
+            warren_worker::config::not_enrolled_message(&settings.dir)
+        );
+        return ExitCode::from(EXIT_CONFIG);
+    }
     init_logging();
     let runtime = match runtime() {
         Ok(runtime) => runtime,

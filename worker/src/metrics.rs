@@ -1,5 +1,5 @@
 //! The worker's Prometheus metrics: running tasks, free RAM, task output sent, tasks started
-//! and finished, broker reconnects; served at `/metrics` by a minimal HTTP responder (one
+//! and finished, broker reconnects, messages refused; served at `/metrics` by a minimal HTTP responder (one
 //! request per connection) when `--metrics-listen` is given.
 
 use std::net::SocketAddr;
@@ -25,6 +25,66 @@ pub struct WorkerMetrics {
     pub tasks_started: AtomicU64,
     /// Tasks that ended (any outcome).
     pub tasks_finished: AtomicU64,
+    /// Messages refused, by [`Refusal`].
+    pub refused: [AtomicU64; Refusal::ALL.len()],
+}
+
+/// Why the worker refused a message it received instead of obeying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// It carried no signature.
+    Unsigned,
+    /// Its signature did not verify, or was malformed.
+    BadSignature,
+    /// It was signed by a key this worker does not trust.
+    UnknownKey,
+    /// It was addressed to another agent, or a task came on a queue it does not belong to.
+    Misaddressed,
+    /// It was not a message this worker understands.
+    Malformed,
+}
+
+impl Refusal {
+    /// Every reason, in the order of [`WorkerMetrics::refused`].
+    pub const ALL: [Self; 5] = [
+        Self::Unsigned,
+        Self::BadSignature,
+        Self::UnknownKey,
+        Self::Misaddressed,
+        Self::Malformed,
+    ];
+
+    /// The metric label.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Unsigned => "unsigned",
+            Self::BadSignature => "bad_signature",
+            Self::UnknownKey => "unknown_key",
+            Self::Misaddressed => "misaddressed",
+            Self::Malformed => "malformed",
+        }
+    }
+
+    /// The reason a signature check failed.
+    #[must_use]
+    pub const fn of(error: &warren_shared::signing::SignatureError) -> Self {
+        use warren_shared::signing::SignatureError;
+        match error {
+            SignatureError::Missing => Self::Unsigned,
+            SignatureError::UnknownKey(_) => Self::UnknownKey,
+            _ => Self::BadSignature,
+        }
+    }
+}
+
+impl WorkerMetrics {
+    /// Count a refused message.
+    pub fn refuse(&self, refusal: Refusal) {
+        if let Some(position) = Refusal::ALL.iter().position(|known| *known == refusal) {
+            self.refused[position].fetch_add(1, Ordering::Relaxed);
+        }
+    }
 }
 
 impl WorkerMetrics {
@@ -59,6 +119,20 @@ impl WorkerMetrics {
             "warren_worker_broker_reconnects_total",
             "Broker connections made again after the first.",
             broker.reconnects(),
+        );
+        let labels: Vec<[(&str, &str); 1]> = Refusal::ALL
+            .iter()
+            .map(|refusal| [("reason", refusal.as_str())])
+            .collect();
+        let refused: Vec<(&[(&str, &str)], u64)> = labels
+            .iter()
+            .zip(&self.refused)
+            .map(|(pairs, count)| (&pairs[..], count.load(Ordering::Relaxed)))
+            .collect();
+        text.counter_family(
+            "warren_worker_refused_messages_total",
+            "Messages refused instead of obeyed: unsigned, badly signed, signed by an unknown key, misaddressed or malformed; each is dead-lettered.",
+            &refused,
         );
         text.finish()
     }

@@ -1,6 +1,8 @@
 //! `warren-worker simulate`: many simulated agents in one process, for measuring the master with
 //! a big farm. Each is a real [`Worker`] loop (hello, heartbeats, class consumers, prefetch,
-//! task events, drain and cancel) whose tasks run no process.
+//! task events, drain and cancel, signature checks) whose tasks run no process. They share one
+//! broker user (`--insecure-shared-broker-credentials`) and connection pools, so enrollment and
+//! per-agent broker permissions are what a simulation skips.
 
 use std::time::Duration;
 
@@ -19,6 +21,10 @@ pub async fn run(
     shutdown: Shutdown,
 ) -> anyhow::Result<()> {
     anyhow::ensure!(args.agents > 0, "--agents must be at least 1");
+    anyhow::ensure!(
+        matches!(settings.identity, crate::config::Identity::Shared { .. }),
+        "simulated agents share one broker user: run with --insecure-shared-broker-credentials (and the master too)"
+    );
     let names = Names::new(&settings.namespace)?;
     let host = Probe::new()
         .context("cannot read the host's resources")?
@@ -49,7 +55,7 @@ pub async fn run(
         agent_settings.cpus = Some(settings.cpus.unwrap_or(1));
         agent_settings.ram = Some(settings.ram.unwrap_or(4096));
         agent_settings.software.clear();
-        let worker = Worker::simulated(agent_settings, host.clone(), broker, simulation);
+        let worker = Worker::simulated(agent_settings, host.clone(), broker, simulation)?;
         agents.spawn(worker.run(shutdown.clone()));
     }
     println!("warren-worker simulating {} agents", args.agents);

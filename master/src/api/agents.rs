@@ -11,12 +11,13 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::Value;
-use warren_shared::message::{CheckSoftware, Drain};
+use warren_shared::message::CheckSoftware;
 use warren_shared::{AgentState, Message, TaskState};
 
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::auth::Principal;
 use crate::db::{begin_write, rfc3339};
 use crate::entities::{agent, dead_letter, task};
 use crate::store::agents::{self, AgentFilter, AgentRecord};
@@ -37,7 +38,7 @@ pub struct AgentView {
     os_name: String,
     /// CPU model.
     cpu_name: String,
-    /// online, running, offline or disabled.
+    /// online, running, offline, disabled, pending (enrolled, not joined yet) or revoked.
     state: String,
     /// Disabled agents take no new work.
     disabled: bool,
@@ -119,7 +120,7 @@ pub(super) fn agent_id(text: &str) -> Result<String, ApiError> {
 #[serde(deny_unknown_fields)]
 pub struct AgentQuery {
     /// Only agents in this state.
-    #[param(pattern = "^(online|running|offline|disabled)$")]
+    #[param(pattern = "^(online|running|offline|disabled|pending|revoked)$")]
     state: Option<String>,
     /// Only agents with at least this much RAM, MB.
     #[param(minimum = 0)]
@@ -508,6 +509,9 @@ pub async fn patch(
     transaction.commit().await.map_err(ApiError::from)?;
 
     let mut messages = Vec::new();
+    if tags.is_some() {
+        state.identities.sync_permissions(&[uuid]).await;
+    }
     match &tags {
         Some(Some(_)) => messages.extend(state.control.agent_setup(&state.db, &[uuid]).await?),
         Some(None) => messages.push(
@@ -518,11 +522,7 @@ pub async fn patch(
         None => {}
     }
     if let Some(disabled) = patch.disabled {
-        messages.push(
-            state
-                .control
-                .to_agent(uuid, &Message::Drain(Drain { resume: !disabled })),
-        );
+        messages.push(state.control.drain(uuid, disabled));
         tracing::info!(agent_id = %id, disabled, "agent enabled or disabled");
     }
     state.control.send(messages).await;
@@ -531,7 +531,8 @@ pub async fn patch(
 }
 
 /// `DELETE /api/v1/agents/{id}`: forget an agent; tasks it was running are queued again. A worker
-/// that is still alive registers again at its next heartbeat.
+/// that is still alive registers again at its next heartbeat: to shut a node out, revoke it
+/// (`POST /api/v1/agents/{id}/revoke`).
 #[utoipa::path(
     delete,
     operation_id = "delete_agent",
@@ -588,6 +589,179 @@ pub async fn check_software(
         ])
         .await;
     Ok(StatusCode::ACCEPTED)
+}
+
+/// The body of `POST /api/v1/agents/enroll`.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollBody {
+    /// A name shown for the agent until its node says hello (then its host name is shown).
+    #[schema(min_length = 1, max_length = 255)]
+    name: Option<String>,
+    /// The agent's tags, as `PATCH /api/v1/agents/{id}` sets them; the node's own when omitted.
+    tags: Option<Vec<String>>,
+    /// Seconds the join token works: 60 to 2,592,000 (30 days); a day when omitted.
+    #[schema(minimum = 60, maximum = 2_592_000)]
+    expires_in_secs: Option<u64>,
+    /// Leave the broker's address out of the token: the node finds the farm by broadcast (the
+    /// master must answer with `--discovery-listen`).
+    #[serde(default)]
+    discover: bool,
+}
+
+/// Answer of `POST /api/v1/agents/enroll`: the join token, shown only this once.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct EnrollView {
+    /// The agent made for the node.
+    agent_id: String,
+    /// The join token: give it to `warren-worker join` on the node.
+    token: String,
+    /// When the token stops working (RFC 3339).
+    expires_at: String,
+    /// The command to run on the node.
+    join_command: String,
+}
+
+/// `POST /api/v1/agents/enroll` (admins): make an agent for a new node, with its own broker user
+/// that only the node will know the password of, and answer the join token that brings the
+/// node in (`warren-worker join TOKEN`). The token works once.
+#[utoipa::path(
+    post,
+    operation_id = "enroll_agent",
+    path = "/api/v1/agents/enroll",
+    tag = "agents",
+    request_body = EnrollBody,
+    responses((status = 201, description = "The join token (shown once)", body = EnrollView), super::openapi::Errors)
+)]
+pub async fn enroll(
+    State(state): State<AppState>,
+    axum::Extension(principal): axum::Extension<Principal>,
+    ApiJson(body): ApiJson<EnrollBody>,
+) -> Result<(StatusCode, Json<EnrollView>), ApiError> {
+    if let Some(name) = &body.name
+        && (name.is_empty() || name.len() > 255 || name.contains('\0'))
+    {
+        return Err(ApiError::invalid(
+            "name",
+            "`name` must be 1 to 255 bytes of text",
+        ));
+    }
+    let tags = match body.tags {
+        Some(tags) => {
+            for tag in &tags {
+                warren_shared::requirements::validate_tag(tag)
+                    .map_err(|error| ApiError::invalid("tags", error))?;
+            }
+            Some(tags.into_iter().collect::<BTreeSet<String>>())
+        }
+        None => None,
+    };
+    let expires_in_secs = body.expires_in_secs.unwrap_or(24 * 3600);
+    if !(60..=30 * 24 * 3600).contains(&expires_in_secs) {
+        return Err(ApiError::invalid(
+            "expires_in_secs",
+            "`expires_in_secs` must be 60 to 2592000 (30 days)",
+        ));
+    }
+    let enrollment = state
+        .identities
+        .enroll(crate::identities::EnrollRequest {
+            name: body.name,
+            tags,
+            expires_in: std::time::Duration::from_secs(expires_in_secs),
+            discover: body.discover,
+            created_by: Some(principal.username.clone()),
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(EnrollView {
+            agent_id: enrollment.agent_id.to_string(),
+            join_command: format!("warren-worker join {}", enrollment.token),
+            token: enrollment.token,
+            expires_at: rfc3339(enrollment.expires_at),
+        }),
+    ))
+}
+
+/// Answer of `POST /api/v1/agents/{id}/revoke`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RevokeView {
+    /// The agent, now `revoked`.
+    agent: AgentView,
+    /// Tasks it was running, queued again to run elsewhere.
+    released_tasks: usize,
+    /// Its broker connections closed.
+    closed_connections: usize,
+}
+
+/// `POST /api/v1/agents/{id}/revoke` (admins): the agent's broker user is deleted and its
+/// connections closed, so the node can no longer reach the farm; the tasks it was running run
+/// again elsewhere. Enrolling the host again makes a new agent.
+#[utoipa::path(
+    post,
+    operation_id = "revoke_agent",
+    path = "/api/v1/agents/{agent_id}/revoke",
+    tag = "agents",
+    params(("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
+    responses((status = 200, description = "Revoked", body = RevokeView), super::openapi::Errors)
+)]
+pub async fn revoke(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<RevokeView>, ApiError> {
+    let id = agent_id(&id)?;
+    agents::get(&state.db, &id).await?;
+    let uuid = uuid::Uuid::parse_str(&id)
+        .map_err(|_| ApiError::BadRequest("invalid agent id".to_owned()))?;
+    let revocation = state.identities.revoke(uuid).await?;
+    state.dispatcher.settings_changed();
+    state.dispatcher.wake();
+    Ok(Json(RevokeView {
+        agent: agent_json(&agents::get(&state.db, &id).await?),
+        released_tasks: revocation.released_tasks,
+        closed_connections: revocation.closed_connections,
+    }))
+}
+
+/// The farm's public keys.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FarmKeysView {
+    /// The keys that sign the master's messages now, newest first; during a rotation the old
+    /// one too.
+    keys: Vec<FarmKeyView>,
+}
+
+/// One public key.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct FarmKeyView {
+    /// Its id (the first 8 bytes of its SHA-256, in hex).
+    key_id: String,
+    /// The key, `ed25519:<base64>`; give it to workers with `--farm-key`.
+    public_key: String,
+}
+
+/// `GET /api/v1/keys`: the public keys workers verify the master's messages with.
+#[utoipa::path(
+    get,
+    operation_id = "farm_keys",
+    path = "/api/v1/keys",
+    tag = "agents",
+    responses((status = 200, description = "The farm's public keys", body = FarmKeysView), super::openapi::Errors)
+)]
+pub async fn farm_keys(State(state): State<AppState>) -> Json<FarmKeysView> {
+    Json(FarmKeysView {
+        keys: state
+            .control
+            .keys()
+            .public_keys()
+            .into_iter()
+            .map(|key| FarmKeyView {
+                key_id: key.key_id.to_string(),
+                public_key: key.public_key,
+            })
+            .collect(),
+    })
 }
 
 /// A message that could not be processed.

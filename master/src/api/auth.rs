@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use sea_orm::{EntityTrait, QuerySelect};
 use serde::Deserialize;
 
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ClientAddress};
 use super::{ApiError, AppState};
 use crate::auth::{self, Credential, Principal, Role};
 use crate::db::rfc3339;
@@ -43,6 +43,7 @@ fn required_role(method: &Method, path: &str) -> Role {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
         ["api", "v1", "auth", ..] | ["api", "v1", "users", ..] => Role::Viewer,
+        ["api", "v1", "agents", "enroll"] | ["api", "v1", "agents", _, "revoke"] => Role::Admin,
         ["api", "v1", "jobs", ..] | ["api", "v1", "jobgroups"] => Role::Submitter,
         _ => Role::Operator,
     }
@@ -77,7 +78,7 @@ fn session_cookie(headers: &HeaderMap) -> Option<&str> {
 
 /// Who is asking, from a bearer token or a session cookie; sessions must echo their CSRF token
 /// on anything but a read.
-async fn principal(
+pub(super) async fn principal(
     state: &AppState,
     method: &Method,
     headers: &HeaderMap,
@@ -314,15 +315,68 @@ pub struct MeView {
 )]
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
     ApiJson(login): ApiJson<Login>,
 ) -> Result<Response, ApiError> {
-    let refused = || ApiError::Unauthorized("wrong user name or password".to_owned());
     if !state.auth_required {
         return Err(ApiError::Conflict(
             "the master runs without authentication (--no-auth): there is nothing to log in to"
                 .to_owned(),
         ));
     }
+    let throttle = &state.metrics.logins;
+    if let Some(wait) = throttle.wait(&login.username, address, std::time::Instant::now()) {
+        let retry_after_secs = wait.as_secs().max(1);
+        tracing::warn!(username = %login.username, %address, retry_after_secs, "login refused: too many failures in a row");
+        return Err(ApiError::TooManyRequests {
+            message: format!(
+                "too many failed logins for `{}` from {address}: try again in {retry_after_secs} s",
+                login.username
+            ),
+            retry_after_secs,
+        });
+    }
+    let username = login.username.clone();
+    let user = match check_login(&state, login).await {
+        Ok(user) => {
+            throttle.succeeded(&username, address);
+            user
+        }
+        Err(error) => {
+            if matches!(error, ApiError::Unauthorized(_)) {
+                throttle.failed(&username, address, std::time::Instant::now());
+            }
+            return Err(error);
+        }
+    };
+    let (secret, csrf) = users::create_session(&state.db, user.id).await?;
+    tracing::info!(username = %user.username, "logged in");
+    let secure = if state.secure_cookies(&headers) {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{secure}",
+        users::SESSION_LIFETIME_US / 1_000_000
+    );
+    let mut response = Json(SessionView {
+        username: user.username,
+        role: user.role.to_string(),
+        csrf_token: csrf,
+    })
+    .into_response();
+    response.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(|error| ApiError::Internal(error.into()))?,
+    );
+    Ok(response)
+}
+
+/// The user whose name and password these are; 401 (the same for every reason) if none.
+async fn check_login(state: &AppState, login: Login) -> Result<UserRecord, ApiError> {
+    let refused = || ApiError::Unauthorized("wrong user name or password".to_owned());
     let user = match users::get(&state.db, &login.username).await {
         Ok(user) => Some(user),
         Err(crate::store::StoreError::NotFound(_)) => None,
@@ -331,7 +385,7 @@ pub async fn login(
     if user.as_ref().is_some_and(|user| user.disabled) {
         return Err(refused());
     }
-    let user = match user {
+    Ok(match user {
         // A Warren password decides for users who have one.
         Some(user) if user.password_hash.is_some() => {
             let stored = user.password_hash.clone().unwrap_or_default();
@@ -378,24 +432,7 @@ pub async fn login(
                 }
             }
         }
-    };
-    let (secret, csrf) = users::create_session(&state.db, user.id).await?;
-    tracing::info!(username = %user.username, "logged in");
-    let cookie = format!(
-        "{SESSION_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-        users::SESSION_LIFETIME_US / 1_000_000
-    );
-    let mut response = Json(SessionView {
-        username: user.username,
-        role: user.role.to_string(),
-        csrf_token: csrf,
     })
-    .into_response();
-    response.headers_mut().insert(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|error| ApiError::Internal(error.into()))?,
-    );
-    Ok(response)
 }
 
 /// `POST /api/v1/auth/logout`: end the caller's session.

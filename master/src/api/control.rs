@@ -6,8 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue, EntityTrait};
 use serde::Deserialize;
-use warren_shared::message::Cancel;
-use warren_shared::{FrameRange, Message};
+use warren_shared::FrameRange;
 
 use super::AppState;
 use super::error::ApiError;
@@ -24,12 +23,7 @@ async fn stop_attempts(state: &AppState, stopped: Vec<StoppedAttempt>, reason: &
         .into_iter()
         .filter_map(|stopped| {
             let agent = uuid::Uuid::parse_str(&stopped.agent_id).ok()?;
-            let cancel = Message::Cancel(Cancel {
-                task_id: stopped.attempt.task_id,
-                attempt: stopped.attempt.attempt,
-                reason: reason.to_owned(),
-            });
-            Some(state.control.to_agent(agent, &cancel))
+            Some(state.control.cancel(agent, stopped.attempt, reason))
         })
         .collect();
     state.control.send(messages).await;
@@ -85,7 +79,7 @@ async fn act(
     operation_id = "pause_job",
     path = "/api/v1/jobs/{job_id}/pause",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
 )]
 pub async fn pause(
@@ -101,7 +95,7 @@ pub async fn pause(
     operation_id = "resume_job",
     path = "/api/v1/jobs/{job_id}/resume",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
 )]
 pub async fn resume(
@@ -118,7 +112,7 @@ pub async fn resume(
     operation_id = "cancel_job",
     path = "/api/v1/jobs/{job_id}/cancel",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
 )]
 pub async fn cancel(
@@ -134,7 +128,7 @@ pub async fn cancel(
     operation_id = "rerun_job",
     path = "/api/v1/jobs/{job_id}/rerun",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
 )]
 pub async fn rerun(
@@ -150,7 +144,7 @@ pub async fn rerun(
     operation_id = "rerun_failed_tasks",
     path = "/api/v1/jobs/{job_id}/rerun_failed",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
 )]
 pub async fn rerun_failed(
@@ -166,7 +160,7 @@ pub async fn rerun_failed(
     operation_id = "rerun_task",
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/rerun",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), ("task_id" = i64, Path, description = "Task id")),
     responses((status = 200, description = "The task's job", body = JobView), super::openapi::Errors)
 )]
 pub async fn rerun_task(
@@ -182,7 +176,7 @@ pub async fn rerun_task(
     operation_id = "delete_job",
     path = "/api/v1/jobs/{job_id}",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 204, description = "Deleted"), super::openapi::Errors)
 )]
 pub async fn delete(
@@ -259,7 +253,7 @@ pub struct JobPatch {
     operation_id = "patch_job",
     path = "/api/v1/jobs/{job_id}",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     request_body = JobPatch,
     responses((status = 200, description = "The changed job", body = JobView), super::openapi::Errors)
 )]
@@ -431,7 +425,7 @@ pub struct NotifiedUsers {
     get,
     path = "/api/v1/jobs/{job_id}/notified_users",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id (or title)")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 200, description = "The notified users", body = NotifiedUsers), super::openapi::Errors)
 )]
 pub async fn notified_users(
@@ -456,7 +450,7 @@ pub struct NotifiedUser {
     post,
     path = "/api/v1/jobs/{job_id}/notified_users",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id (or title)")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     request_body = NotifiedUser,
     responses((status = 201, description = "The notified users", body = NotifiedUsers), super::openapi::Errors)
 )]
@@ -489,7 +483,7 @@ pub async fn add_notified_user(
     path = "/api/v1/jobs/{job_id}/notified_users/{user}",
     tag = "jobs",
     params(
-        ("job_id" = i64, Path, description = "Job id (or title)"),
+        ("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"),
         ("user" = String, Path, description = "The notified user")
     ),
     responses((status = 204, description = "No longer notified"), super::openapi::Errors)

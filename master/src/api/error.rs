@@ -41,6 +41,14 @@ pub enum ApiError {
         /// The field concerned, when one is.
         field: Option<&'static str>,
     },
+    /// Too many failed attempts: the caller must wait this many seconds.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What to do.
+        message: String,
+        /// Seconds to wait, sent as `Retry-After`.
+        retry_after_secs: u64,
+    },
     /// The database cannot be reached now; try again later.
     #[error("{0}")]
     Unavailable(String),
@@ -72,6 +80,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) | Self::Conflicted(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -99,6 +108,15 @@ impl IntoResponse for ApiError {
             tracing::debug!(error = %message, "a write conflicted with a concurrent one");
             response.extensions_mut().insert(ConflictedWrite);
         }
+        if let Self::TooManyRequests {
+            retry_after_secs, ..
+        } = &self
+            && let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, value);
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,
@@ -106,6 +124,21 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+impl From<crate::identities::IdentityError> for ApiError {
+    fn from(error: crate::identities::IdentityError) -> Self {
+        use crate::identities::IdentityError;
+        match error {
+            IdentityError::Store(error) => error.into(),
+            IdentityError::Management(error) => Self::Unavailable(error_chain(&error)),
+            IdentityError::Broker(error) => Self::Unavailable(format!(
+                "the broker cannot be reached: {}",
+                error_chain(&error)
+            )),
+            IdentityError::Random(error) => Self::Internal(error.into()),
+        }
     }
 }
 

@@ -80,3 +80,38 @@ pub fn explicit<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
 ) -> Result<Option<Option<T>>, D::Error> {
     <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
 }
+
+/// The client's IP address: the connection's peer, or with `--behind-tls-proxy` the last
+/// address the proxy added to `X-Forwarded-For`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+impl FromRequestParts<super::AppState> for ClientAddress {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.behind_tls_proxy
+            && let Some(forwarded) = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .flat_map(|value| value.split(','))
+                .filter_map(|address| address.trim().parse::<std::net::IpAddr>().ok())
+                .next_back()
+        {
+            return Ok(Self(forwarded));
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map_or(
+                std::net::IpAddr::from([0, 0, 0, 0]),
+                |axum::extract::ConnectInfo(address)| address.ip(),
+            );
+        Ok(Self(peer))
+    }
+}

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{ApiPath, ApiQuery};
 use super::{ApiError, AppState};
 use crate::db::{backend_of, now_us, rfc3339, sql};
+use warren_shared::AgentState;
 
 /// Changes closer together than this reach clients as one event.
 const DEBOUNCE: Duration = Duration::from_millis(250);
@@ -371,6 +372,10 @@ pub struct MasterMetrics {
     pub dispatch_latency: std::sync::Arc<warren_shared::metrics::Histogram>,
     /// The broker handle, for its reconnect count.
     pub broker: warren_broker::Broker,
+    /// Failed logins and the logins refused while an account or address is throttled.
+    pub logins: std::sync::Arc<super::throttle::LoginThrottle>,
+    /// Whether workers may share the farm's broker credentials (`--insecure-shared-broker-credentials`).
+    pub insecure_shared_credentials: bool,
 }
 
 /// `GET /metrics`: Prometheus text: tasks by queue and state, agents by state, dispatch
@@ -395,9 +400,9 @@ pub async fn metrics(State(state): State<AppState>) -> Result<axum::response::Re
             Vec::new(),
         ))
         .await?;
-    let mut agent_values: Vec<(String, f64)> = ["online", "running", "offline", "disabled"]
+    let mut agent_values: Vec<(String, f64)> = AgentState::ALL
         .iter()
-        .map(|name| ((*name).to_owned(), 0.0))
+        .map(|state| (state.as_str().to_owned(), 0.0))
         .collect();
     for row in &agents {
         let name: String = row.try_get("", "agent_state")?;
@@ -474,71 +479,31 @@ pub async fn metrics(State(state): State<AppState>) -> Result<axum::response::Re
         "Broker connections this master made again after the first.",
         metrics.broker.reconnects(),
     );
+    text.counter(
+        "warren_unauthorized_events_total",
+        "Worker events refused because their broker user does not belong to the agent they name.",
+        ingest.unauthorized_events.load(Ordering::Relaxed),
+    );
+    text.gauge(
+        "warren_insecure_shared_broker_credentials",
+        "1 when workers may share the farm's broker credentials (--insecure-shared-broker-credentials).",
+        if metrics.insecure_shared_credentials { 1.0 } else { 0.0 },
+    );
+    text.counter(
+        "warren_login_failures_total",
+        "Logins refused for a wrong user name or password.",
+        metrics.logins.failures(),
+    );
+    text.counter(
+        "warren_login_throttled_total",
+        "Logins refused because the account or the address failed too often in a row.",
+        metrics.logins.throttled(),
+    );
     Ok((
         [(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)],
         text.finish(),
     )
         .into_response())
-}
-
-/// Where the broker's management API is and how to log in to it.
-#[derive(Debug, Clone)]
-pub struct ManagementApi {
-    /// Base URL, e.g. `http://127.0.0.1:15672`.
-    pub base: String,
-    /// User and password (those of the AMQP URL).
-    pub user: String,
-    /// Password.
-    pub password: String,
-    /// The virtual host Warren uses.
-    pub vhost: String,
-    /// The farm's namespace: only its queues are shown.
-    pub namespace: String,
-    /// The HTTP client.
-    pub http: reqwest::Client,
-}
-
-impl ManagementApi {
-    /// From the management API's base URL and the AMQP URL whose credentials and vhost it uses.
-    pub fn new(base: &str, amqp_url: &str, namespace: &str) -> Self {
-        let (user, password, vhost) = amqp_parts(amqp_url);
-        Self {
-            base: base.trim_end_matches('/').to_owned(),
-            user,
-            password,
-            vhost,
-            namespace: namespace.to_owned(),
-            http: reqwest::Client::builder()
-                .timeout(Duration::from_secs(5))
-                .build()
-                .unwrap_or_default(),
-        }
-    }
-}
-
-/// User, password and vhost of an AMQP URL (RabbitMQ's defaults where absent).
-fn amqp_parts(url: &str) -> (String, String, String) {
-    let decode = |text: &str| {
-        percent_encoding::percent_decode_str(text)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let (user, password) = match authority.rsplit_once('@') {
-        Some((credentials, _)) => match credentials.split_once(':') {
-            Some((user, password)) => (decode(user), decode(password)),
-            None => (decode(credentials), String::new()),
-        },
-        None => ("guest".to_owned(), "guest".to_owned()),
-    };
-    let path = path.split('?').next().unwrap_or_default();
-    let vhost = if path.is_empty() {
-        "/".to_owned()
-    } else {
-        decode(path)
-    };
-    (user, password, vhost)
 }
 
 /// One RabbitMQ queue of the farm.
@@ -563,17 +528,6 @@ pub struct BrokerQueues {
     management_url: String,
 }
 
-#[derive(Debug, Deserialize)]
-struct ManagementQueue {
-    name: String,
-    #[serde(default)]
-    messages_ready: i64,
-    #[serde(default)]
-    messages_unacknowledged: i64,
-    #[serde(default)]
-    consumers: i64,
-}
-
 /// `GET /api/v1/broker/queues`: the farm's RabbitMQ queues with their depths, from the
 /// management API (503 when it cannot be reached).
 #[utoipa::path(
@@ -585,30 +539,14 @@ struct ManagementQueue {
 )]
 pub async fn broker_queues(State(state): State<AppState>) -> Result<Json<BrokerQueues>, ApiError> {
     let api = &state.management;
-    let vhost =
-        percent_encoding::utf8_percent_encode(&api.vhost, percent_encoding::NON_ALPHANUMERIC);
-    let unavailable = |error: &dyn std::fmt::Display| {
-        tracing::debug!(error = %error, "RabbitMQ's management API cannot be read");
+    let all = api.queues().await.map_err(|error| {
+        tracing::debug!(error = %warren_broker::error_chain(&error), "RabbitMQ's management API cannot be read");
         ApiError::Unavailable(format!(
             "RabbitMQ's management API at {} cannot be read (is the rabbitmq_management plugin enabled?)",
             api.base
         ))
-    };
-    let response = api
-        .http
-        .get(format!(
-            "{}/api/queues/{vhost}?columns=name,messages_ready,messages_unacknowledged,consumers",
-            api.base
-        ))
-        .basic_auth(&api.user, Some(&api.password))
-        .send()
-        .await
-        .map_err(|error| unavailable(&error))?;
-    if !response.status().is_success() {
-        return Err(unavailable(&response.status()));
-    }
-    let all: Vec<ManagementQueue> = response.json().await.map_err(|error| unavailable(&error))?;
-    let prefix = format!("{}.", api.namespace);
+    })?;
+    let prefix = format!("{}.", state.namespace);
     let mut queues: Vec<BrokerQueue> = all
         .into_iter()
         .filter(|queue| queue.name.starts_with(&prefix))
@@ -622,27 +560,6 @@ pub async fn broker_queues(State(state): State<AppState>) -> Result<Json<BrokerQ
     queues.sort_by(|left, right| left.name.cmp(&right.name));
     Ok(Json(BrokerQueues {
         queues,
-        management_url: format!("{}/#/queues", api.base),
+        management_url: format!("{}/#/queues", api.ui_url),
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::amqp_parts;
-
-    #[test]
-    fn credentials_and_vhost_come_from_the_amqp_url() {
-        assert_eq!(
-            amqp_parts("amqp://guest:guest@127.0.0.1:5672/%2f"),
-            ("guest".into(), "guest".into(), "/".into())
-        );
-        assert_eq!(
-            amqp_parts("amqps://farm:p%40ss@rabbit:5671/render?heartbeat=30"),
-            ("farm".into(), "p@ss".into(), "render".into())
-        );
-        assert_eq!(
-            amqp_parts("amqp://rabbit"),
-            ("guest".into(), "guest".into(), "/".into())
-        );
-    }
 }

@@ -916,7 +916,7 @@ pub async fn list(
     operation_id = "get_job",
     path = "/api/v1/jobs/{job_id}",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 200, description = "The job", body = JobView), super::openapi::Errors)
 )]
 pub async fn get(
@@ -1047,7 +1047,7 @@ pub struct TaskQuery {
     operation_id = "list_tasks",
     path = "/api/v1/jobs/{job_id}/tasks",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), TaskQuery),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), TaskQuery),
     responses((status = 200, description = "A page of tasks in frame order, and `next_cursor`", body = TaskPage), super::openapi::Errors)
 )]
 pub async fn list_tasks(
@@ -1088,7 +1088,7 @@ pub async fn list_tasks(
     operation_id = "get_task",
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), ("task_id" = i64, Path, description = "Task id")),
     responses((status = 200, description = "The task", body = TaskView), super::openapi::Errors)
 )]
 pub async fn get_task(
@@ -1122,7 +1122,7 @@ pub struct LogQuery {
     operation_id = "task_log",
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/log",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id"), LogQuery),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), ("task_id" = i64, Path, description = "Task id"), LogQuery),
     responses(
         (status = 200, description = "The log: text, CSV (`format=csv`) or Server-Sent Events (`follow=true`)", content(
             (String = "text/plain"),

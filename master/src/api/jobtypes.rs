@@ -252,7 +252,7 @@ pub struct JobTypeUpgrade {
     operation_id = "upgrade_job_jobtype",
     path = "/api/v1/jobs/{job_id}/upgrade_jobtype",
     tag = "jobs",
-    params(("job_id" = i64, Path, description = "Job id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
     responses((status = 200, description = "The job's old and new version", body = JobTypeUpgrade), super::openapi::Errors)
 )]
 pub async fn upgrade_job(

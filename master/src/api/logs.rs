@@ -174,7 +174,7 @@ pub struct LogList {
     tag = "tasks",
     operation_id = "list_task_logs",
     params(
-        ("job_id" = i64, Path, description = "Job id (or title)"),
+        ("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"),
         ("task_id" = i64, Path, description = "Task id")
     ),
     responses((status = 200, description = "The task's logs by attempt", body = LogList), super::openapi::Errors)

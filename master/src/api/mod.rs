@@ -13,6 +13,7 @@ mod logs;
 pub mod openapi;
 pub mod pathmaps;
 mod scheduling;
+pub mod throttle;
 mod titles;
 
 use axum::Router;
@@ -35,7 +36,16 @@ pub struct AppState {
     /// `/api/v1/events`.
     pub changes: std::sync::Arc<tokio::sync::watch::Sender<u64>>,
     /// RabbitMQ's management API, for queue depths.
-    pub management: farm::ManagementApi,
+    pub management: crate::rabbitmq::ManagementApi,
+    /// The farm's namespace.
+    pub namespace: String,
+    /// Enrolled agents' broker identities.
+    pub identities: std::sync::Arc<crate::identities::Identities>,
+    /// The master is reached through a proxy that terminates TLS (`--behind-tls-proxy`):
+    /// cookies are `Secure` and the client's address is the last in `X-Forwarded-For`.
+    pub behind_tls_proxy: bool,
+    /// The master's public URL is `https://`: cookies are `Secure`.
+    pub https_public_url: bool,
     /// Whether this master leads (dispatches); several may serve one PostgreSQL database.
     pub leading: tokio::sync::watch::Receiver<bool>,
     /// Counters and histograms for `/metrics`.
@@ -52,6 +62,14 @@ pub struct AppState {
     pub control: crate::control::Control,
     /// Emails job events, when SMTP is configured.
     pub mailer: Option<crate::notify::Mailer>,
+}
+
+impl AppState {
+    /// Whether session cookies get the `Secure` flag: the master is reached over HTTPS.
+    #[must_use]
+    pub fn secure_cookies(&self, _headers: &axum::http::HeaderMap) -> bool {
+        self.behind_tls_proxy || self.https_public_url
+    }
 }
 
 /// The API router and the OpenAPI document of the routes it serves.
@@ -95,7 +113,45 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
     );
     Router::new()
         .fallback_service(resolved)
+        .layer(axum::middleware::from_fn(security_headers))
         .layer(axum::middleware::from_fn(request_span))
+}
+
+/// The content security policy of the web UI and the API's answers: everything from the
+/// master itself, no inline script, no framing.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The docs page's policy: Swagger UI starts from an inline script and inline styles.
+const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Every answer carries a content security policy, refuses to be framed (against
+/// clickjacking), sends no referrer to other sites and must not be sniffed into another type.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let docs = request.uri().path().starts_with("/api/v1/docs");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if docs {
+            DOCS_CONTENT_SECURITY_POLICY
+        } else {
+            CONTENT_SECURITY_POLICY
+        }),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 /// The OpenAPI document alone, for tools and tests.
@@ -146,6 +202,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(agents::software))
         .routes(routes!(agents::tasks))
         .routes(routes!(agents::check_software))
+        .routes(routes!(agents::enroll))
+        .routes(routes!(agents::revoke))
+        .routes(routes!(agents::farm_keys))
         .routes(routes!(agents::by_tag))
         .routes(routes!(catalog::list_tags, catalog::create_tag))
         .routes(routes!(catalog::get_tag, catalog::delete_tag))
@@ -313,7 +372,11 @@ async fn health(
     } else {
         "standby"
     };
-    axum::Json(serde_json::json!({"status": "ok", "dispatcher": dispatcher}))
+    axum::Json(serde_json::json!({
+        "status": "ok",
+        "dispatcher": dispatcher,
+        "insecure_shared_broker_credentials": state.metrics.insecure_shared_credentials,
+    }))
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -47,6 +47,9 @@ pub enum Errors {
     /// Well-formed but invalid.
     #[response(status = 422)]
     Invalid(ErrorBody),
+    /// Too many failed logins from this address for this account: wait `Retry-After` seconds.
+    #[response(status = 429)]
+    TooMany(ErrorBody),
     /// The database is unavailable; nothing was changed.
     #[response(status = 503)]
     Unavailable(ErrorBody),

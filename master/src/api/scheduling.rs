@@ -880,7 +880,7 @@ pub struct FailedAgents {
     get,
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), ("task_id" = i64, Path, description = "Task id")),
     responses((status = 200, description = "Agents the task failed on", body = FailedAgents), super::openapi::Errors)
 )]
 pub async fn failed_on_agents(
@@ -919,7 +919,7 @@ pub async fn failed_on_agents(
     delete,
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), ("task_id" = i64, Path, description = "Task id")),
     responses((status = 204, description = "Forgotten"), super::openapi::Errors)
 )]
 pub async fn clear_failed_on_agents(
@@ -944,7 +944,7 @@ pub async fn clear_failed_on_agents(
     delete,
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/failed_on_agents/{agent_id}",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id"), ("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), ("task_id" = i64, Path, description = "Task id"), ("agent_id" = String, Path, format = Uuid, description = "Agent id (a UUID)")),
     responses((status = 204, description = "Forgotten"), super::openapi::Errors)
 )]
 pub async fn clear_failed_on_agent(
@@ -1003,7 +1003,7 @@ pub struct AttemptList {
     get,
     path = "/api/v1/jobs/{job_id}/tasks/{task_id}/attempts",
     tag = "tasks",
-    params(("job_id" = i64, Path, description = "Job id"), ("task_id" = i64, Path, description = "Task id")),
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), ("task_id" = i64, Path, description = "Task id")),
     responses((status = 200, description = "Every attempt of the task", body = AttemptList), super::openapi::Errors)
 )]
 pub async fn attempts(

@@ -1,5 +1,6 @@
 //! Jobs addressed by title: `/api/v1/jobs/{title}/...` is rewritten to the job's id before
-//! routing, so every job endpoint (and the permission check) works with either.
+//! routing, so every job endpoint (and the permission check) works with either. The caller is
+//! authenticated before the title is looked up.
 
 use axum::extract::{Request, State};
 use axum::http::Uri;
@@ -43,6 +44,13 @@ pub async fn resolve_job_titles(
     let (segment, tail) = rest.split_once('/').unwrap_or((rest, ""));
     if segment.is_empty() || segment.bytes().all(|byte| byte.is_ascii_digit()) {
         return next.run(request).await;
+    }
+    // Whether a title exists is itself information: only a caller who may read jobs learns it.
+    if state.auth_required
+        && let Err(error) =
+            super::auth::principal(&state, request.method(), request.headers()).await
+    {
+        return error.into_response();
     }
     let title = percent_decode_str(segment).decode_utf8_lossy().into_owned();
     let job_id = match job_titled(&state, &title).await {

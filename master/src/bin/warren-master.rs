@@ -57,6 +57,11 @@ fn main() -> ExitCode {
                 db::migrate(&connection).await?;
                 warren_master::users_cli::run(&connection, args.action).await
             }
+            Command::Keys(args) => {
+                let connection = db::connect(&args.database.database_url).await?;
+                db::migrate(&connection).await?;
+                keys(&connection, args.action).await
+            }
             Command::Check(args) => {
                 let connection = db::connect(&args.database.database_url).await?;
                 db::migrate(&connection).await?;
@@ -90,6 +95,46 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `warren-master keys list|rotate`.
+async fn keys(
+    connection: &sea_orm::DatabaseConnection,
+    action: warren_master::config::KeysAction,
+) -> anyhow::Result<()> {
+    use warren_master::config::KeysAction;
+    use warren_master::db::rfc3339;
+    match action {
+        KeysAction::List => {
+            let keys = warren_master::keys::list(connection).await?;
+            if keys.is_empty() {
+                println!("no keys yet: the master makes the first when it starts");
+            }
+            for key in keys {
+                let retired = key.time_retired.map_or_else(
+                    || "in force".to_owned(),
+                    |retired| format!("retired at {}", rfc3339(retired)),
+                );
+                println!(
+                    "{}  {}  made {}  {retired}",
+                    key.secret.key_id(),
+                    key.secret.public().public_key,
+                    rfc3339(key.time_created)
+                );
+            }
+        }
+        KeysAction::Rotate { grace_secs } => {
+            let key =
+                warren_master::keys::rotate(connection, std::time::Duration::from_secs(grace_secs))
+                    .await?;
+            println!(
+                "new signing key {} ({}); the old keys sign alongside it for {grace_secs} s",
+                key.secret.key_id(),
+                key.secret.public().public_key
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn serve(config: warren_master::config::ServeConfig) -> anyhow::Result<()> {

@@ -146,8 +146,31 @@ pub enum AgentsAction {
         #[arg(long)]
         reset: bool,
     },
-    /// Forget an agent; tasks it was running are queued again.
+    /// Forget an agent; tasks it was running are queued again (a living worker registers
+    /// again: to shut a node out, revoke it).
     Forget {
+        /// Agent id.
+        agent_id: String,
+    },
+    /// Make a join token for a new node (admins): on the node, `warren-worker join TOKEN`.
+    /// The token is printed once, alone on standard output.
+    Enroll {
+        /// A name for the agent until the node says hello.
+        #[arg(long)]
+        name: Option<String>,
+        /// A tag the agent gets (repeat for several); the node's own tags otherwise.
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Seconds the token works.
+        #[arg(long, default_value_t = 86_400)]
+        expires_in_secs: u64,
+        /// Leave the broker's address out: the node finds the farm by broadcast.
+        #[arg(long)]
+        discover: bool,
+    },
+    /// Shut a node out (admins): its broker user is deleted and its connections closed; the
+    /// tasks it was running run again elsewhere.
+    Revoke {
         /// Agent id.
         agent_id: String,
     },
@@ -452,6 +475,54 @@ pub async fn agent_action(
                 .call(Method::DELETE, &format!("/api/v1/agents/{agent_id}"), None)
                 .await?;
             println!("agent {agent_id} forgotten");
+            return Ok(0);
+        }
+        AgentsAction::Enroll {
+            name,
+            tags,
+            expires_in_secs,
+            discover,
+        } => {
+            let mut body = with(&[
+                ("name", name.map(Value::from)),
+                ("expires_in_secs", Some(json!(expires_in_secs))),
+                ("discover", Some(json!(discover))),
+            ]);
+            if !tags.is_empty() {
+                body["tags"] = json!(tags);
+            }
+            let answer = client
+                .call(Method::POST, "/api/v1/agents/enroll", Some(&body))
+                .await?;
+            if json_output {
+                println!("{answer}");
+            } else {
+                println!("{}", text(&answer, "token"));
+                eprintln!(
+                    "agent {} enrolled; the token works once, until {}. On the node run:\n  warren-worker join <TOKEN> --dir /var/lib/warren-worker",
+                    text(&answer, "agent_id"),
+                    text(&answer, "expires_at")
+                );
+            }
+            return Ok(0);
+        }
+        AgentsAction::Revoke { agent_id } => {
+            let answer = client
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/agents/{agent_id}/revoke"),
+                    None,
+                )
+                .await?;
+            done(
+                &answer,
+                json_output,
+                &format!(
+                    "agent {agent_id} revoked: {} running tasks queued again, {} connections closed",
+                    text(&answer, "released_tasks"),
+                    text(&answer, "closed_connections")
+                ),
+            );
             return Ok(0);
         }
         AgentsAction::Disable { agent_id } => (agent_id, json!({"disabled": true}), "disabled"),

@@ -22,10 +22,10 @@ pub struct AgentRecord {
 }
 
 impl AgentRecord {
-    /// The state users see: `disabled` overrides the connection state.
+    /// The state users see: `revoked` overrides everything, `disabled` the connection state.
     #[must_use]
     pub fn state(&self) -> String {
-        if self.agent.disabled {
+        if self.agent.disabled && self.agent.state != AgentState::Revoked.as_str() {
             AgentState::Disabled.as_str().to_owned()
         } else {
             self.agent.state.clone()
@@ -86,6 +86,70 @@ pub async fn tags_of(
     Ok(tags)
 }
 
+/// Make the agent of a new enrollment: `pending` until its node joins and says hello, named
+/// `name`, with `tags` as its tags (an override, as `PATCH /api/v1/agents/{id}` sets them).
+pub async fn create_pending(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+    name: &str,
+    tags: Option<&BTreeSet<String>>,
+) -> Result<(), DbErr> {
+    let now = crate::db::now_us();
+    let insert = Query::insert()
+        .into_table(agent::Entity)
+        .columns([
+            agent::Column::Id,
+            agent::Column::Hostname,
+            agent::Column::Addresses,
+            agent::Column::Os,
+            agent::Column::OsName,
+            agent::Column::CpuName,
+            agent::Column::Cpus,
+            agent::Column::Ram,
+            agent::Column::FreeRam,
+            agent::Column::Load,
+            agent::Column::Gpus,
+            agent::Column::Disks,
+            agent::Column::Software,
+            agent::Column::State,
+            agent::Column::Disabled,
+            agent::Column::Version,
+            agent::Column::Notes,
+            agent::Column::LastHeardFrom,
+            agent::Column::TimeCreated,
+            agent::Column::TagsOverride,
+        ])
+        .values_panic([
+            agent_id.into(),
+            name.into(),
+            "[]".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            0_i32.into(),
+            0_i64.into(),
+            0_i64.into(),
+            0.0_f64.into(),
+            "[]".into(),
+            "[]".into(),
+            "{}".into(),
+            AgentState::Pending.as_str().into(),
+            false.into(),
+            "".into(),
+            "".into(),
+            now.into(),
+            now.into(),
+            tags.map(|tags| serde_json::to_string(tags).expect("a tag list serializes"))
+                .into(),
+        ])
+        .to_owned();
+    connection.execute(&insert).await?;
+    if let Some(tags) = tags {
+        set_tags(connection, agent_id, tags).await?;
+    }
+    Ok(())
+}
+
 /// Replace an agent's tags.
 pub async fn set_tags(
     connection: &impl ConnectionTrait,
@@ -142,6 +206,25 @@ pub async fn online_agents(
         .filter(agent::Column::Disabled.eq(false))
         .all(connection)
         .await?;
+    with_capabilities(connection, rows).await
+}
+
+/// The ids and capabilities of the given agents (those that exist).
+pub async fn capabilities_of(
+    connection: &impl ConnectionTrait,
+    agent_ids: Vec<String>,
+) -> Result<Vec<(String, AgentCapabilities)>> {
+    let rows = agent::Entity::find()
+        .filter(agent::Column::Id.is_in(agent_ids))
+        .all(connection)
+        .await?;
+    with_capabilities(connection, rows).await
+}
+
+async fn with_capabilities(
+    connection: &impl ConnectionTrait,
+    rows: Vec<agent::Model>,
+) -> Result<Vec<(String, AgentCapabilities)>> {
     let mut tags = tags_of(connection, rows.iter().map(|row| row.id.clone()).collect()).await?;
     Ok(rows
         .into_iter()

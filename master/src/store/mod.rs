@@ -5,6 +5,7 @@ pub mod agents;
 pub mod classes;
 pub mod control;
 pub mod counters;
+pub mod credentials;
 pub mod jobs;
 pub mod jobtypes;
 pub mod logs;

@@ -254,6 +254,7 @@ async fn agents_run(
     let mut farm = TestFarm::spawn(FarmOptions {
         heartbeat_secs: 10.0,
         lease_timeout_secs: 60,
+        insecure_shared_credentials: true,
         ..farm_options(database, 0)
     })
     .await?;

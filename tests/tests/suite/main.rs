@@ -14,6 +14,7 @@ mod reliability;
 mod resources;
 mod routing;
 mod scheduling;
+mod security;
 mod tidy;
 mod ui;
 

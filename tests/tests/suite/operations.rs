@@ -1,20 +1,9 @@
 //! Running a farm: Prometheus metrics on the master and the worker.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
+use warren_tests::metric_samples as samples;
 use warren_tests::{FarmOptions, TestFarm, bin_path, eventually};
-
-/// Samples of a Prometheus text document: `name{labels}` → value.
-fn samples(text: &str) -> BTreeMap<String, f64> {
-    text.lines()
-        .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
-        .filter_map(|line| {
-            let (series, value) = line.rsplit_once(' ')?;
-            Some((series.to_owned(), value.parse().ok()?))
-        })
-        .collect()
-}
 
 /// Check `text` with prometheus-client's parser (strict about the format) when the test
 /// virtualenv is there; returns how many metric families it found.
@@ -73,20 +62,7 @@ async fn metrics_parse_as_prometheus_text_and_move_when_work_runs() -> anyhow::R
         .start_worker(&["--metrics-listen", "127.0.0.1:0", "--cpus", "2"])
         .await?;
     farm.wait_for_online_agents(1).await?;
-    let worker_url = eventually(
-        "the worker's metrics address",
-        Duration::from_secs(30),
-        || {
-            let log = farm.worker(worker).map(|process| process.log_tail(200));
-            async move {
-                Ok(log?.lines().find_map(|line| {
-                    let address = line.split("worker metrics at ").nth(1)?;
-                    Some(address.split_whitespace().next()?.to_owned())
-                }))
-            }
-        },
-    )
-    .await?;
+    let worker_url = farm.worker_metrics_url(worker).await?;
     let master_url = format!("{}/metrics", farm.base_url);
 
     let master_before = scrape(&farm, &master_url).await?;
@@ -600,7 +576,8 @@ async fn json_logs_carry_request_and_task_spans() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
-async fn a_worker_without_a_broker_url_finds_the_farm_by_broadcast() -> anyhow::Result<()> {
+async fn a_node_whose_token_names_no_broker_finds_the_farm_by_broadcast_and_no_answer_holds_a_secret()
+-> anyhow::Result<()> {
     let mut farm = TestFarm::spawn(FarmOptions {
         workers: 0,
         master_args: vec!["--discovery-listen".to_owned(), "0.0.0.0:0".to_owned()],
@@ -623,7 +600,8 @@ async fn a_worker_without_a_broker_url_finds_the_farm_by_broadcast() -> anyhow::
         }
     })
     .await?;
-    // Loopback's broadcast address stands in for a LAN's.
+    // Loopback's broadcast address stands in for a LAN's. The worker is given no broker URL
+    // or namespace, and its join token names no broker.
     let worker = farm
         .start_discovering_worker(&format!("127.255.255.255:{port}"))
         .await?;
@@ -641,6 +619,46 @@ async fn a_worker_without_a_broker_url_finds_the_farm_by_broadcast() -> anyhow::
         .await?;
     assert_eq!(done["state"], "done", "{done}");
 
+    // The answer names the broker without credentials and is signed by the farm's key over
+    // the request's nonce.
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
+    socket.set_broadcast(true)?;
+    socket
+        .send_to(
+            br#"{"warren":"discover","v":1,"nonce":"n-42"}"#,
+            ("127.255.255.255", port),
+        )
+        .await?;
+    let mut buffer = [0_u8; 2048];
+    let (length, _) =
+        tokio::time::timeout(Duration::from_secs(10), socket.recv_from(&mut buffer)).await??;
+    let raw = String::from_utf8_lossy(&buffer[..length]).into_owned();
+    assert!(
+        !raw.contains("guest"),
+        "no credentials in the answer: {raw}"
+    );
+    let answer: warren_shared::discovery::Datagram = serde_json::from_slice(&buffer[..length])?;
+    let warren_shared::discovery::Datagram::Farm(signed) = answer else {
+        anyhow::bail!("not a farm announcement: {raw}");
+    };
+    let keys: Vec<warren_shared::signing::FarmKey> = farm
+        .farm_keys()
+        .await?
+        .iter()
+        .map(|key| warren_shared::signing::FarmKey::parse(key))
+        .collect::<Result<_, _>>()?;
+    let announcement = signed.verified(&warren_shared::signing::TrustedKeys::new(&keys)?)?;
+    assert_eq!(announcement.namespace, farm.namespace);
+    assert_eq!(announcement.nonce.as_deref(), Some("n-42"));
+    assert!(!announcement.amqp_url.contains('@'), "{announcement:?}");
+    let other_key = warren_shared::signing::SecretKey::from_seed([3; 32]).public();
+    assert!(
+        signed
+            .verified(&warren_shared::signing::TrustedKeys::new(&[other_key])?)
+            .is_err(),
+        "another farm's key does not verify it"
+    );
+
     // A master of another farm stays quiet, and a datagram that is no request gets no answer.
     let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await?;
     socket.set_broadcast(true)?;
@@ -656,7 +674,12 @@ async fn a_worker_without_a_broker_url_finds_the_farm_by_broadcast() -> anyhow::
         tokio::time::timeout(Duration::from_secs(10), socket.recv_from(&mut buffer)).await??;
     let answer: serde_json::Value = serde_json::from_slice(&buffer[..length])?;
     assert_eq!(answer["warren"], "farm");
-    assert_eq!(answer["namespace"], farm.namespace.as_str());
+    assert!(
+        answer["body"]
+            .as_str()
+            .is_some_and(|body| body.contains(farm.namespace.as_str())),
+        "{answer}"
+    );
     assert!(
         tokio::time::timeout(Duration::from_millis(500), socket.recv_from(&mut buffer))
             .await

@@ -159,7 +159,7 @@ async fn a_killed_workers_task_runs_again_elsewhere_and_its_late_events_are_igno
                    "success": false, "duration_ms": 1, "finished_at": "2026-01-01T00:00:01Z"}),
         ),
     ] {
-        farm.publish_raw_event(&payload).await?;
+        farm.publish_event_as(0, &payload).await?;
     }
     // A marker event behind them: once its effect is visible, the late ones were processed.
     let marker = farm
@@ -231,7 +231,7 @@ async fn duplicate_and_reordered_events_change_nothing() -> anyhow::Result<()> {
     );
     // Finished before started, each twice, and the first chunk again.
     for payload in [&finished, &started, &chunk, &finished, &started, &chunk] {
-        farm.publish_raw_event(payload).await?;
+        farm.publish_event_as(0, payload).await?;
     }
     let marker = farm
         .submit_job(&TestFarm::command_job("marker", &["true"], 1, 1, 1))
@@ -515,6 +515,7 @@ async fn a_broker_restart_mid_run_loses_nothing_and_a_running_task_finishes_once
         worker_args: vec!["--cpus".to_owned(), "2".to_owned()],
         lease_timeout_secs: 120,
         amqp_url: Some(rabbit.amqp_url.clone()),
+        rabbitmq_api: Some(rabbit.management_url.clone()),
         ..FarmOptions::default()
     })
     .await?;
@@ -703,6 +704,7 @@ async fn soak(workers: usize, kill_workers: bool, tasks_per_job: i64) -> anyhow:
         lease_timeout_secs: 4,
         heartbeat_secs: 0.5,
         amqp_url: Some(rabbit.amqp_url.clone()),
+        rabbitmq_api: Some(rabbit.management_url.clone()),
         ..FarmOptions::default()
     })
     .await?;
@@ -809,6 +811,7 @@ async fn output_made_while_the_broker_is_away_spills_to_disk_and_arrives_whole()
     let farm = TestFarm::spawn(FarmOptions {
         worker_args: vec!["--event-memory-kib".to_owned(), "256".to_owned()],
         amqp_url: Some(rabbit.amqp_url.clone()),
+        rabbitmq_api: Some(rabbit.management_url.clone()),
         lease_timeout_secs: 120,
         ..FarmOptions::default()
     })

@@ -447,6 +447,7 @@ async fn worker_start_status_and_stop_manage_a_background_worker() -> anyhow::Re
     })
     .await?;
     let dir = farm.dir().join("background");
+    farm.join(&dir, "test-node-background").await?;
     let worker = |args: &[&str]| {
         let mut command = tokio::process::Command::new(
             warren_tests::bin_path("warren-worker").expect("built binaries"),
@@ -516,6 +517,7 @@ async fn worker_start_status_and_stop_manage_a_background_worker() -> anyhow::Re
 async fn simulated_agents_speak_the_real_protocol_and_share_a_job() -> anyhow::Result<()> {
     let mut farm = TestFarm::spawn(FarmOptions {
         workers: 0,
+        insecure_shared_credentials: true,
         ..FarmOptions::default()
     })
     .await?;
