@@ -38,7 +38,7 @@ export function fill(element, ...children) {
 
 const SYMBOLS = {
   queued: '○', dispatched: '◔', running: '▶', done: '✓', failed: '✗', paused: '‖',
-  cancelled: '⊘', online: '●', offline: '○', disabled: '⊘',
+  cancelled: '⊘', online: '●', offline: '○', disabled: '⊘', pending: '◌', revoked: '⊗',
 };
 
 /** A state as a coloured badge with its symbol and name. */

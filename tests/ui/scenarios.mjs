@@ -157,10 +157,34 @@ async function disableAgent(page) {
   await until('the job to run once the agent is enabled', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done');
 }
 
+/** An admin enrolls a node on the Agents page (its join token is shown once) and revokes it. */
+async function enrollAndRevoke(page) {
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, '#/agents');
+  await page.getByRole('button', { name: 'Enroll a node' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('ui-node');
+  await page.getByLabel('Tags, comma-separated').fill('linux, gpu');
+  await page.getByRole('button', { name: 'Make a join token' }).click();
+  const command = await page.getByLabel('Join command').inputValue();
+  check(/^warren-worker join wrnj_[A-Za-z0-9_-]+ --dir \S+$/.test(command), `a join command: ${command}`);
+  const { agents } = await api('GET', '/api/v1/agents?state=pending');
+  const agent = agents.find((candidate) => candidate.hostname === 'ui-node');
+  check(agent, `the enrolled node is listed as pending: ${JSON.stringify(agents)}`);
+  check(agent.tags.join(',') === 'gpu,linux', `the node has its tags: ${agent.tags}`);
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.locator(`tr[data-agent-id="${agent.id}"] .badge[data-state=pending]`).waitFor();
+
+  await show(page, `#/agents/${agent.id}`);
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Revoke', exact: true }).click();
+  await until('the API to say the agent is revoked', async () => (await api('GET', `/api/v1/agents/${agent.id}`)).state === 'revoked');
+  await page.getByRole('heading', { name: 'ui-node' }).locator('.badge[data-state=revoked]').waitFor();
+}
+
 const CHANGING = [
   'Pause', 'Resume', 'Cancel', 'Rerun', 'Rerun failed', 'Delete', 'Set priority', 'Move',
   'Disable', 'Enable', 'Check software', 'Save', 'Add queue', 'Forget agent', 'Rerun task', 'Add',
-  'Add user',
+  'Add user', 'Enroll a node', 'Make a join token', 'Revoke',
 ];
 
 /** A viewer sees nothing that would change the farm, and the API refuses them anyway. */
@@ -172,6 +196,7 @@ async function viewer(page) {
   check(!(await page.getByRole('link', { name: 'Users' }).isVisible()), 'the Users link is hidden from a viewer');
   const pages = [
     ['#/jobs', 'table.jobs tbody tr'],
+    ['#/agents', 'table.agents tbody tr'],
     [`#/jobs/${job.id}?task=0`, '.task-detail dl'],
     [`#/agents/${agents[0].id}`, 'dl.facts'],
     ['#/queues', 'table.queues tbody tr'],
@@ -279,6 +304,7 @@ export const scenarios = {
   'live-log': liveLog,
   'pause-and-bulk-cancel': pauseAndBulkCancel,
   'disable-agent': disableAgent,
+  'enroll-and-revoke': enrollAndRevoke,
   viewer,
   screenshots,
 };

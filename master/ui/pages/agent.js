@@ -1,5 +1,5 @@
-// One agent: resources, the tasks it runs, editable tags and notes, enable and disable, and its
-// free RAM and load over time.
+// One agent: resources, the tasks it runs, editable tags and notes, enable and disable, revoke,
+// and its free RAM and load over time.
 
 import { can, del, get, patch, post } from '../api.js';
 import { lineChart } from '../chart.js';
@@ -62,7 +62,16 @@ export async function render(main, params, agentId) {
           : h('button', { type: 'button', onclick: () => act('Disabled', () => patch(base, { disabled: true })) }, 'Disable'),
         h('button', { type: 'button', onclick: () => act('Software check requested', () => post(`${base}/check-software`)) }, 'Check software'),
         h('span', { class: 'spacer' }),
-        agent.state === 'offline'
+        can('admin') && agent.state !== 'revoked'
+          ? h('button', {
+            type: 'button', class: 'danger',
+            onclick: () => {
+              if (!window.confirm(`Revoke ${agent.hostname}? It can no longer reach the farm; its running tasks run again elsewhere.`)) return;
+              act('Revoked', () => post(`${base}/revoke`));
+            },
+          }, 'Revoke')
+          : null,
+        ['offline', 'revoked', 'pending'].includes(agent.state)
           ? h('button', {
             type: 'button', class: 'danger',
             onclick: async () => {

@@ -1,8 +1,8 @@
 // The agents list: state, resources and tags of every render node, filtered and sorted by the
-// server.
+// server; admins enroll new nodes here (a one-time join token, shown once).
 
-import { get, query } from '../api.js';
-import { badge, fill, h, keyboardRows, megabytes, sortHeader, time } from '../dom.js';
+import { can, get, post, query } from '../api.js';
+import { badge, fill, h, keyboardRows, megabytes, sortHeader, time, toast } from '../dom.js';
 
 export async function render(main, params) {
   const filters = {
@@ -15,17 +15,57 @@ export async function render(main, params) {
   const tbody = h('tbody');
   keyboardRows(tbody);
   const stateSelect = h('select', { 'aria-label': 'State' },
-    ['', 'online', 'running', 'offline', 'disabled'].map((state) =>
+    ['', 'online', 'running', 'offline', 'disabled', 'pending', 'revoked'].map((state) =>
       h('option', { value: state, selected: state === filters.state }, state || 'all states')));
   const hostname = h('input', { type: 'search', placeholder: 'Host name', value: filters.hostname, 'aria-label': 'Host name' });
   const tag = h('input', { placeholder: 'Tag', value: filters.tag, 'aria-label': 'Tag', size: 10 });
   stateSelect.addEventListener('change', () => { filters.state = stateSelect.value; refresh(); });
   hostname.addEventListener('change', () => { filters.hostname = hostname.value; refresh(); });
   tag.addEventListener('change', () => { filters.tag = tag.value; refresh(); });
+  const enrolling = h('div');
   fill(main,
     h('h1', {}, 'Agents'),
-    h('div', { class: 'row toolbar' }, hostname, stateSelect, tag),
+    h('div', { class: 'row toolbar' }, hostname, stateSelect, tag,
+      h('span', { class: 'spacer' }),
+      can('admin') ? h('button', { type: 'button', class: 'primary', onclick: () => drawEnroll() }, 'Enroll a node') : null),
+    enrolling,
     h('table', { class: 'list agents', 'aria-label': 'Agents' }, thead, tbody));
+
+  // A form for a new node's name and tags; its answer is the join token, shown this once.
+  function drawEnroll() {
+    const name = h('input', { name: 'name', placeholder: 'node01', 'aria-label': 'Name' });
+    const tags = h('input', { name: 'tags', placeholder: 'linux, gpu', 'aria-label': 'Tags, comma-separated' });
+    fill(enrolling, h('div', { class: 'panel' },
+      h('h2', {}, 'Enroll a node'),
+      h('form', {
+        class: 'stack',
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const body = {};
+          if (name.value.trim()) body.name = name.value.trim();
+          const list = tags.value.split(',').map((tag) => tag.trim()).filter(Boolean);
+          if (list.length) body.tags = list;
+          try {
+            const answer = await post('/api/v1/agents/enroll', body);
+            fill(enrolling, h('div', { class: 'panel enrolled' },
+              h('h2', {}, 'Join token'),
+              h('p', {}, 'Shown only now. It works once, until ', time(answer.expires_at), '. On the node, run:'),
+              h('textarea', { class: 'token', readonly: true, 'aria-label': 'Join command' },
+                `warren-worker join ${answer.token} --dir /var/lib/warren-worker`),
+              h('div', { class: 'row' },
+                h('button', { type: 'button', onclick: () => fill(enrolling) }, 'Done'))));
+            refresh();
+          } catch (error) {
+            toast(error.message, 'error');
+          }
+        },
+      },
+      h('label', {}, 'Name (until the node says hello)', name),
+      h('label', {}, 'Tags (comma-separated; the node\'s own when empty)', tags),
+      h('div', { class: 'row' },
+        h('button', { type: 'submit', class: 'primary' }, 'Make a join token'),
+        h('button', { type: 'button', onclick: () => fill(enrolling) }, 'Cancel')))));
+  }
 
   async function refresh() {
     const answer = await get(`/api/v1/agents${query(filters)}`);

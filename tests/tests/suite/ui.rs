@@ -119,6 +119,12 @@ async fn an_agent_disabled_on_its_page_stops_taking_work_until_enabled() -> anyh
 }
 
 #[tokio::test]
+async fn an_admin_enrolls_a_node_on_the_agents_page_and_revokes_it_on_its_page()
+-> anyhow::Result<()> {
+    run("enroll-and-revoke").await
+}
+
+#[tokio::test]
 async fn a_viewer_sees_no_buttons_that_change_anything_and_the_api_refuses_them()
 -> anyhow::Result<()> {
     run("viewer").await
