@@ -930,6 +930,15 @@ impl TestFarm {
         result
     }
 
+    /// The first of a job's tasks to be running, once one is (up to two minutes).
+    pub async fn running_task(&self, job_id: i64) -> anyhow::Result<Value> {
+        eventually("a task to run", Duration::from_secs(120), || async {
+            let tasks = self.tasks(job_id).await?;
+            Ok(tasks.into_iter().find(|task| task["state"] == "running"))
+        })
+        .await
+    }
+
     /// A job's tasks.
     pub async fn tasks(&self, job_id: i64) -> anyhow::Result<Vec<Value>> {
         Ok(self
@@ -1252,6 +1261,16 @@ impl Drop for TestFarm {
         });
         let _ = cleanup.join();
     }
+}
+
+/// The JSON of an event of `kind` with `fields`, as a worker would send it.
+#[must_use]
+pub fn event_payload(kind: &str, fields: Value) -> Vec<u8> {
+    let mut message = json!({"v": 1, "kind": kind});
+    if let (Some(message), Some(fields)) = (message.as_object_mut(), fields.as_object()) {
+        message.extend(fields.clone());
+    }
+    serde_json::to_vec(&message).expect("JSON encodes")
 }
 
 /// Samples of a Prometheus text document: `name{labels}` → value.

@@ -9,8 +9,8 @@ pub mod rabbit;
 pub mod smtp;
 
 pub use farm::{
-    DatabaseKind, FarmOptions, Process, TestFarm, bin_path, eventually, metric_samples,
-    url_credentials,
+    DatabaseKind, FarmOptions, Process, TestFarm, bin_path, event_payload, eventually,
+    metric_samples, url_credentials,
 };
 pub use ldap::PrivateSlapd;
 pub use postgres::PrivatePostgres;

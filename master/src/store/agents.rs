@@ -94,56 +94,34 @@ pub async fn create_pending(
     name: &str,
     tags: Option<&BTreeSet<String>>,
 ) -> Result<(), DbErr> {
+    use sea_orm::{ActiveModelTrait as _, ActiveValue::Set};
     let now = crate::db::now_us();
-    let insert = Query::insert()
-        .into_table(agent::Entity)
-        .columns([
-            agent::Column::Id,
-            agent::Column::Hostname,
-            agent::Column::Addresses,
-            agent::Column::Os,
-            agent::Column::OsName,
-            agent::Column::CpuName,
-            agent::Column::Cpus,
-            agent::Column::Ram,
-            agent::Column::FreeRam,
-            agent::Column::Load,
-            agent::Column::Gpus,
-            agent::Column::Disks,
-            agent::Column::Software,
-            agent::Column::State,
-            agent::Column::Disabled,
-            agent::Column::Version,
-            agent::Column::Notes,
-            agent::Column::LastHeardFrom,
-            agent::Column::TimeCreated,
-            agent::Column::TagsOverride,
-        ])
-        .values_panic([
-            agent_id.into(),
-            name.into(),
-            "[]".into(),
-            "".into(),
-            "".into(),
-            "".into(),
-            0_i32.into(),
-            0_i64.into(),
-            0_i64.into(),
-            0.0_f64.into(),
-            "[]".into(),
-            "[]".into(),
-            "{}".into(),
-            AgentState::Pending.as_str().into(),
-            false.into(),
-            "".into(),
-            "".into(),
-            now.into(),
-            now.into(),
+    agent::ActiveModel {
+        id: Set(agent_id.to_owned()),
+        hostname: Set(name.to_owned()),
+        addresses: Set("[]".to_owned()),
+        os: Set(String::new()),
+        os_name: Set(String::new()),
+        cpu_name: Set(String::new()),
+        cpus: Set(0),
+        ram: Set(0),
+        free_ram: Set(0),
+        load: Set(0.0),
+        gpus: Set("[]".to_owned()),
+        disks: Set("[]".to_owned()),
+        software: Set("{}".to_owned()),
+        state: Set(AgentState::Pending.as_str().to_owned()),
+        disabled: Set(false),
+        version: Set(String::new()),
+        notes: Set(String::new()),
+        last_heard_from: Set(now),
+        time_created: Set(now),
+        tags_override: Set(
             tags.map(|tags| serde_json::to_string(tags).expect("a tag list serializes"))
-                .into(),
-        ])
-        .to_owned();
-    connection.execute(&insert).await?;
+        ),
+    }
+    .insert(connection)
+    .await?;
     if let Some(tags) = tags {
         set_tags(connection, agent_id, tags).await?;
     }

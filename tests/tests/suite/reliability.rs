@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use warren_tests::{FarmOptions, TestFarm, bin_path, eventually};
+use warren_tests::{FarmOptions, TestFarm, bin_path, event_payload as event, eventually};
 
 const JOB_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -12,14 +12,6 @@ async fn attempts(farm: &TestFarm, job_id: i64, task_id: i64) -> anyhow::Result<
         .get_json(&format!("/api/v1/jobs/{job_id}/tasks/{task_id}/attempts"))
         .await?;
     Ok(answer["attempts"].as_array().cloned().unwrap_or_default())
-}
-
-fn event(kind: &str, fields: Value) -> Vec<u8> {
-    let mut message = json!({"v": 1, "kind": kind});
-    if let (Some(message), Some(fields)) = (message.as_object_mut(), fields.as_object()) {
-        message.extend(fields.clone());
-    }
-    serde_json::to_vec(&message).expect("JSON encodes")
 }
 
 /// The lines `progress 0 ..` to `progress count-1 ..` that `warren-fakerender --lines count`
@@ -119,11 +111,7 @@ async fn a_killed_workers_task_runs_again_elsewhere_and_its_late_events_are_igno
         ))
         .await?;
     let job_id = job["id"].as_i64().unwrap_or_default();
-    let task = eventually("the task to run", JOB_TIMEOUT, || async {
-        let tasks = farm.tasks(job_id).await?;
-        Ok(tasks.into_iter().find(|task| task["state"] == "running"))
-    })
-    .await?;
+    let task = farm.running_task(job_id).await?;
     let task_id = task["id"].as_i64().unwrap_or_default();
     farm.worker(0)?.kill().await?;
     farm.start_worker(&["--cpus", "1"]).await?;
@@ -250,14 +238,6 @@ async fn duplicate_and_reordered_events_change_nothing() -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn running_on(farm: &TestFarm, job_id: i64) -> anyhow::Result<Value> {
-    eventually("the task to run", JOB_TIMEOUT, || async {
-        let tasks = farm.tasks(job_id).await?;
-        Ok(tasks.into_iter().find(|task| task["state"] == "running"))
-    })
-    .await
-}
-
 async fn check(farm: &TestFarm, repair: bool) -> anyhow::Result<(bool, String)> {
     let mut command = tokio::process::Command::new(bin_path("warren-master")?);
     command
@@ -379,7 +359,7 @@ async fn sigterm_lets_running_tasks_finish_or_hands_them_back_with_requeue_on_st
         ))
         .await?;
     let finishing_id = finishing["id"].as_i64().unwrap_or_default();
-    running_on(&farm, finishing_id).await?;
+    farm.running_task(finishing_id).await?;
     let status = farm.worker(0)?.stop(Duration::from_secs(30)).await?;
     assert!(status.success(), "{status:?}");
     let job = farm
@@ -402,7 +382,7 @@ async fn sigterm_lets_running_tasks_finish_or_hands_them_back_with_requeue_on_st
         ))
         .await?;
     let handed_id = handed["id"].as_i64().unwrap_or_default();
-    let task = running_on(&farm, handed_id).await?;
+    let task = farm.running_task(handed_id).await?;
     assert_eq!(task["agent_id"], json!(leaving));
     let status = farm.worker(1)?.stop(Duration::from_secs(30)).await?;
     assert!(status.success(), "{status:?}");
@@ -419,7 +399,7 @@ async fn sigterm_lets_running_tasks_finish_or_hands_them_back_with_requeue_on_st
     let history = attempts(&farm, handed_id, task_id).await?;
     assert_eq!(history[0]["state"], "lost", "{history:?}");
     farm.start_worker(&["--cpus", "1"]).await?;
-    let rerun = running_on(&farm, handed_id).await?;
+    let rerun = farm.running_task(handed_id).await?;
     assert_eq!(rerun["attempts"], 2);
     assert_ne!(rerun["agent_id"], json!(leaving));
     Ok(())
@@ -463,7 +443,7 @@ async fn a_worker_cut_off_past_its_lease_stops_its_stale_attempt_when_it_comes_b
         ))
         .await?;
     let job_id = job["id"].as_i64().unwrap_or_default();
-    let task = running_on(&farm, job_id).await?;
+    let task = farm.running_task(job_id).await?;
     let task_id = task["id"].as_i64().unwrap_or_default();
     let stale_pid: i32 = eventually("the first attempt's pid", JOB_TIMEOUT, || async {
         Ok(std::fs::read_to_string(pids.join("attempt-1"))
@@ -546,7 +526,7 @@ async fn a_broker_restart_mid_run_loses_nothing_and_a_running_task_finishes_once
         ))
         .await?;
     let many_id = many["id"].as_i64().unwrap_or_default();
-    let running = running_on(&farm, long_id).await?;
+    let running = farm.running_task(long_id).await?;
     let holder = running["agent_id"].clone();
     eventually("some tasks to finish", JOB_TIMEOUT, || async {
         let job = farm.get_json(&format!("/api/v1/jobs/{many_id}")).await?;
@@ -837,7 +817,7 @@ async fn output_made_while_the_broker_is_away_spills_to_disk_and_arrives_whole()
         ))
         .await?;
     let job_id = job["id"].as_i64().unwrap_or_default();
-    running_on(&farm, job_id).await?;
+    farm.running_task(job_id).await?;
     rabbit.stop_app().await?;
     std::fs::write(&go, b"")?;
     eventually("the task's output to end", JOB_TIMEOUT, || async {

@@ -12,17 +12,9 @@ use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use warren_tests::{FarmOptions, TestFarm, bin_path, eventually};
+use warren_tests::{FarmOptions, TestFarm, bin_path, event_payload as event, eventually};
 
 const JOB_TIMEOUT: Duration = Duration::from_secs(120);
-
-fn event(kind: &str, fields: Value) -> Vec<u8> {
-    let mut message = json!({"v": 1, "kind": kind});
-    if let (Some(message), Some(fields)) = (message.as_object_mut(), fields.as_object()) {
-        message.extend(fields.clone());
-    }
-    serde_json::to_vec(&message).expect("JSON encodes")
-}
 
 /// A `Task` message as the master would send it, for a command the attacker chose.
 fn forged_task(task_id: i64, job_id: i64, argv: &[&str]) -> String {
@@ -192,11 +184,7 @@ async fn events_for_another_agents_task_published_as_someone_else_change_nothing
         ))
         .await?;
     let job_id = job["id"].as_i64().unwrap_or_default();
-    let task = eventually("the task to run", JOB_TIMEOUT, || async {
-        let tasks = farm.tasks(job_id).await?;
-        Ok(tasks.into_iter().find(|task| task["state"] == "running"))
-    })
-    .await?;
+    let task = farm.running_task(job_id).await?;
     let task_id = task["id"].as_i64().unwrap_or_default();
     // The other worker joins only now, so the task is the victim's.
     farm.start_worker(&["--cpus", "1"]).await?;
@@ -386,11 +374,7 @@ async fn a_revoked_agent_is_cut_off_within_seconds_and_its_task_finishes_elsewhe
         ))
         .await?;
     let job_id = job["id"].as_i64().unwrap_or_default();
-    let task = eventually("the task to run", JOB_TIMEOUT, || async {
-        let tasks = farm.tasks(job_id).await?;
-        Ok(tasks.into_iter().find(|task| task["state"] == "running"))
-    })
-    .await?;
+    let task = farm.running_task(job_id).await?;
     let task_id = task["id"].as_i64().unwrap_or_default();
     farm.start_worker(&["--cpus", "1"]).await?;
     farm.wait_for_online_agents(2).await?;
