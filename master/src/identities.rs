@@ -25,6 +25,11 @@ use crate::store::credentials::{self, Credential, CredentialStatus};
 
 /// How often the reconciler compares the broker's users with the database.
 const RECONCILE_PERIOD: Duration = Duration::from_secs(60);
+/// How long a looked-up credential status is trusted before it is read again (another master
+/// may have revoked the agent; this master's own changes apply at once).
+const STATUS_TTL: Duration = Duration::from_secs(5);
+/// Most statuses remembered.
+const MAX_CACHED_STATUSES: usize = 100_000;
 
 /// Why an identity could not be made or changed.
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +105,9 @@ pub struct Identities {
     master_url: Option<String>,
     /// The `read` permission last set for each agent, so unchanged ones are not set again.
     applied: Mutex<HashMap<uuid::Uuid, String>>,
+    /// Credential statuses looked up lately (`None`: never enrolled), so most event batches
+    /// need no query.
+    statuses: Mutex<HashMap<String, (Option<CredentialStatus>, std::time::Instant)>>,
 }
 
 impl std::fmt::Debug for Identities {
@@ -137,7 +145,65 @@ impl Identities {
             worker_urls,
             master_url,
             applied: Mutex::new(HashMap::new()),
+            statuses: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The credential statuses of those of `agent_ids` that were enrolled (the others are
+    /// absent), from a short-lived cache where it can.
+    pub async fn statuses(
+        &self,
+        agent_ids: &[String],
+    ) -> Result<HashMap<String, CredentialStatus>, sea_orm::DbErr> {
+        let now = std::time::Instant::now();
+        let mut known = HashMap::new();
+        let mut missing = Vec::new();
+        {
+            let cache = self
+                .statuses
+                .lock()
+                .expect("the status lock is never poisoned");
+            for agent_id in agent_ids {
+                match cache.get(agent_id) {
+                    Some((status, at)) if now.duration_since(*at) < STATUS_TTL => {
+                        if let Some(status) = status {
+                            known.insert(agent_id.clone(), *status);
+                        }
+                    }
+                    _ => missing.push(agent_id.clone()),
+                }
+            }
+        }
+        if missing.is_empty() {
+            return Ok(known);
+        }
+        let fresh = credentials::statuses(&self.db, &missing).await?;
+        let mut cache = self
+            .statuses
+            .lock()
+            .expect("the status lock is never poisoned");
+        if cache.len() + missing.len() > MAX_CACHED_STATUSES {
+            cache.clear();
+        }
+        for agent_id in missing {
+            let status = fresh.get(&agent_id).copied();
+            if let Some(status) = status {
+                known.insert(agent_id.clone(), status);
+            }
+            cache.insert(agent_id, (status, now));
+        }
+        Ok(known)
+    }
+
+    /// Remember a status this master just set.
+    fn note_status(&self, agent_id: &str, status: CredentialStatus) {
+        self.statuses
+            .lock()
+            .expect("the status lock is never poisoned")
+            .insert(
+                agent_id.to_owned(),
+                (Some(status), std::time::Instant::now()),
+            );
     }
 
     /// The permissions an agent with these readable queues gets.
@@ -172,61 +238,67 @@ impl Identities {
         let broker_user = self.names.agent_user(agent_id);
         let secret = secret_text(&random::<24>()?);
         let password_hash = rabbitmq_password_hash(&secret, random::<4>()?);
-        let channel = self.publisher.channel().await?;
-        self.publisher
-            .broker()
-            .declare(
-                &Topology::enrolled_agent(&self.names, agent_id, self.queue_defaults),
-                &channel,
-            )
-            .await?;
-        self.management
-            .put_user(&broker_user, &password_hash)
-            .await?;
-        let stored = async {
+        // The database first: the reconciler deletes broker users the database does not know,
+        // so a user must never exist before its row.
+        let now = now_us();
+        let expires_at = now + request.expires_in.as_micros() as i64;
+        let transaction = begin_write(&self.db).await?;
+        crate::store::agents::create_pending(
+            &transaction,
+            &agent_id.to_string(),
+            request.name.as_deref().unwrap_or("(joining)"),
+            request.tags.as_ref(),
+        )
+        .await?;
+        credentials::insert(
+            &transaction,
+            &Credential {
+                agent_id: agent_id.to_string(),
+                broker_user: broker_user.clone(),
+                status: CredentialStatus::Pending,
+                password_hash: password_hash.clone(),
+                name: request.name.clone(),
+                created_by: request.created_by.clone(),
+                time_created: now,
+                time_expires: Some(expires_at),
+                time_joined: None,
+                time_revoked: None,
+            },
+        )
+        .await?;
+        transaction.commit().await?;
+        self.note_status(&agent_id.to_string(), CredentialStatus::Pending);
+        let provisioned = async {
+            self.management
+                .put_user(&broker_user, &password_hash)
+                .await?;
             self.management
                 .set_permissions(
                     &broker_user,
                     &self.permissions(&[self.names.agent_queue(agent_id)]),
                 )
                 .await?;
-            let now = now_us();
-            let expires_at = now + request.expires_in.as_micros() as i64;
-            let transaction = begin_write(&self.db).await?;
-            crate::store::agents::create_pending(
-                &transaction,
-                &agent_id.to_string(),
-                request.name.as_deref().unwrap_or("(joining)"),
-                request.tags.as_ref(),
-            )
-            .await?;
-            credentials::insert(
-                &transaction,
-                &Credential {
-                    agent_id: agent_id.to_string(),
-                    broker_user: broker_user.clone(),
-                    status: CredentialStatus::Pending,
-                    password_hash,
-                    name: request.name.clone(),
-                    created_by: request.created_by.clone(),
-                    time_created: now,
-                    time_expires: Some(expires_at),
-                    time_joined: None,
-                    time_revoked: None,
-                },
-            )
-            .await?;
-            transaction.commit().await?;
-            Ok::<_, IdentityError>(expires_at)
+            let channel = self.publisher.channel().await?;
+            self.publisher
+                .broker()
+                .declare(
+                    &Topology::enrolled_agent(&self.names, agent_id, self.queue_defaults),
+                    &channel,
+                )
+                .await?;
+            Ok::<_, IdentityError>(())
         }
         .await;
-        let expires_at = match stored {
-            Ok(expires_at) => expires_at,
-            Err(error) => {
-                let _ = self.management.delete_user(&broker_user).await;
-                return Err(error);
-            }
-        };
+        if let Err(error) = provisioned {
+            let _ = self.management.delete_user(&broker_user).await;
+            self.delete_control_queue(agent_id).await;
+            let id_text = agent_id.to_string();
+            let transaction = begin_write(&self.db).await?;
+            credentials::delete(&transaction, &id_text).await?;
+            crate::store::agents::delete(&transaction, &id_text).await?;
+            transaction.commit().await?;
+            return Err(error);
+        }
         let token = JoinToken::new(
             self.names.namespace().to_owned(),
             AgentId(agent_id),
@@ -275,11 +347,11 @@ impl Identities {
             }
             CredentialStatus::Revoked => return refuse("this agent was revoked".to_owned()),
         }
+        // An expired token's agent is revoked by the reconciler, after the node heard why.
         if credential
             .time_expires
             .is_some_and(|expires| expires < now_us())
         {
-            let _ = self.revoke(agent_id.0).await;
             return refuse(format!(
                 "the join token expired at {}",
                 rfc3339(credential.time_expires.unwrap_or_default())
@@ -296,7 +368,7 @@ impl Identities {
             return refuse(format!("{}; try again", error_chain(&error)));
         }
         match credentials::set_joined(&self.db, &credential.agent_id, &join.password_hash).await {
-            Ok(true) => {}
+            Ok(true) => self.note_status(&credential.agent_id, CredentialStatus::Enrolled),
             Ok(false) => return refuse("this join token was already used".to_owned()),
             Err(error) => return refuse(format!("the master's database failed: {error}")),
         }
@@ -331,34 +403,41 @@ impl Identities {
         .await?;
         deltas.apply(&transaction).await?;
         transaction.commit().await?;
+        self.note_status(&id_text, CredentialStatus::Revoked);
         self.forget(agent_id);
         self.management.delete_user(&credential.broker_user).await?;
         let closed_connections = self
             .management
             .close_connections(&credential.broker_user)
             .await?;
-        if let Ok(channel) = self.publisher.channel().await {
-            let queue = self.names.agent_queue(agent_id);
-            let _ = self
-                .publisher
-                .broker()
-                .within("delete a revoked agent's queue", async {
-                    channel
-                        .queue_delete(
-                            queue.as_str().into(),
-                            warren_broker::lapin::options::QueueDeleteOptions::default(),
-                        )
-                        .await
-                        .map_err(warren_broker::Error::amqp("delete a queue"))
-                })
-                .await;
-        }
+        self.delete_control_queue(agent_id).await;
         tracing::warn!(%agent_id, released_tasks, closed_connections, "revoked an agent");
         Ok(Revocation {
             newly_revoked,
             released_tasks,
             closed_connections,
         })
+    }
+
+    /// Delete an agent's control queue (best effort: a queue left behind holds nothing).
+    async fn delete_control_queue(&self, agent_id: uuid::Uuid) {
+        let Ok(channel) = self.publisher.channel().await else {
+            return;
+        };
+        let queue = self.names.agent_queue(agent_id);
+        let _ = self
+            .publisher
+            .broker()
+            .within("delete an agent's control queue", async {
+                channel
+                    .queue_delete(
+                        queue.as_str().into(),
+                        warren_broker::lapin::options::QueueDeleteOptions::default(),
+                    )
+                    .await
+                    .map_err(warren_broker::Error::amqp("delete a queue"))
+            })
+            .await;
     }
 
     fn forget(&self, agent_id: uuid::Uuid) {

@@ -363,7 +363,7 @@ impl Ingester {
             }
         }
         let agents: Vec<String> = agents.into_iter().collect();
-        let statuses = crate::store::credentials::statuses(&self.db, &agents).await?;
+        let statuses = self.identities.statuses(&agents).await?;
         let names = self.publisher.broker().names();
         let mut refused = 0;
         for (delivery, items) in batch.iter().zip(decoded.iter_mut()) {

@@ -27,9 +27,21 @@ fn main() -> ExitCode {
         None => cli.config,
         Some(Command::Run(config)) => config,
         Some(Command::Start(config)) => {
-            if let Err(error) = config.resolve() {
-                eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
-                return ExitCode::from(EXIT_CONFIG);
+            match config.resolve() {
+                Err(error) => {
+                    eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
+                    return ExitCode::from(EXIT_CONFIG);
+                }
+                Ok(settings)
+                    if settings.identity == warren_worker::config::Identity::NotEnrolled =>
+                {
+                    eprintln!(
+                        "warren-worker: {}",
+                        warren_worker::config::not_enrolled_message(&settings.dir)
+                    );
+                    return ExitCode::from(EXIT_CONFIG);
+                }
+                Ok(_) => {}
             }
             let arguments: Vec<String> = std::env::args().skip(1).collect();
             return match daemon::start(&config.dir, &arguments) {

@@ -128,6 +128,23 @@ pub async fn create_pending(
     Ok(())
 }
 
+/// Delete an agent's row and its tags (an enrollment that could not be completed).
+pub async fn delete(connection: &impl ConnectionTrait, agent_id: &str) -> Result<(), DbErr> {
+    for statement in [
+        "DELETE FROM agent_tags WHERE agent_id = ?",
+        "DELETE FROM agents WHERE id = ?",
+    ] {
+        connection
+            .execute_raw(sql(
+                connection.get_database_backend(),
+                statement,
+                vec![agent_id.into()],
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
 /// Replace an agent's tags.
 pub async fn set_tags(
     connection: &impl ConnectionTrait,

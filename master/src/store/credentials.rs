@@ -111,6 +111,18 @@ pub async fn insert(connection: &impl ConnectionTrait, credential: &Credential) 
     Ok(())
 }
 
+/// Forget an identity (an enrollment whose broker side could not be made).
+pub async fn delete(connection: &impl ConnectionTrait, agent_id: &str) -> Result<()> {
+    connection
+        .execute_raw(sql(
+            backend_of(connection),
+            "DELETE FROM agent_credentials WHERE agent_id = ?",
+            vec![agent_id.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
 /// One agent's identity, if it was enrolled.
 pub async fn get(connection: &impl ConnectionTrait, agent_id: &str) -> Result<Option<Credential>> {
     let row = connection
