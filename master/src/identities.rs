@@ -30,6 +30,9 @@ const RECONCILE_PERIOD: Duration = Duration::from_secs(60);
 const STATUS_TTL: Duration = Duration::from_secs(5);
 /// Most statuses remembered.
 const MAX_CACHED_STATUSES: usize = 100_000;
+/// How long a permission this master set is assumed to be still in force (another master may
+/// set it too).
+const APPLIED_TTL: Duration = Duration::from_secs(30);
 
 /// Why an identity could not be made or changed.
 #[derive(Debug, thiserror::Error)]
@@ -103,8 +106,9 @@ pub struct Identities {
     worker_urls: Vec<String>,
     /// The master's web address, written into join tokens for messages to people.
     master_url: Option<String>,
-    /// The `read` permission last set for each agent, so unchanged ones are not set again.
-    applied: Mutex<HashMap<uuid::Uuid, String>>,
+    /// The `read` permission this master last set for each agent, and when, so unchanged ones
+    /// are not set again (for [`APPLIED_TTL`]).
+    applied: Mutex<HashMap<uuid::Uuid, (String, std::time::Instant)>>,
     /// Credential statuses looked up lately (`None`: never enrolled), so most event batches
     /// need no query.
     statuses: Mutex<HashMap<String, (Option<CredentialStatus>, std::time::Instant)>>,
@@ -488,7 +492,7 @@ impl Identities {
                 .lock()
                 .expect("the permissions lock is never poisoned")
                 .get(&agent_id)
-                == Some(&permissions.read);
+                .is_some_and(|(read, at)| *read == permissions.read && at.elapsed() < APPLIED_TTL);
             if unchanged {
                 continue;
             }
@@ -498,7 +502,7 @@ impl Identities {
             self.applied
                 .lock()
                 .expect("the permissions lock is never poisoned")
-                .insert(agent_id, permissions.read);
+                .insert(agent_id, (permissions.read, std::time::Instant::now()));
         }
         Ok(())
     }

@@ -236,6 +236,9 @@ pub struct TestFarm {
     pub amqp_url: String,
     /// The broker's management API.
     pub rabbitmq_api: String,
+    /// The broker URL the master uses: a user of its own (an administrator, as in a
+    /// deployment), not the account the tests use for their own checks.
+    pub master_amqp_url: String,
     /// The master's base URL, e.g. `http://127.0.0.1:41234`.
     pub base_url: String,
     /// An HTTP client.
@@ -331,10 +334,12 @@ impl TestFarm {
             std::env::var("WARREN_TEST_RABBITMQ_API")
                 .unwrap_or_else(|_| DEFAULT_RABBITMQ_API.to_owned())
         });
+        let master_amqp_url = provision_master_user(&rabbitmq_api, &amqp_url, &namespace).await?;
         let mut farm = Self {
             namespace,
             amqp_url,
             rabbitmq_api,
+            master_amqp_url,
             base_url: String::new(),
             http: reqwest::Client::new(),
             options: options.clone(),
@@ -421,6 +426,7 @@ impl TestFarm {
     async fn spawn_master(&self, name: &str, listen: &str) -> anyhow::Result<(Process, String)> {
         let (mut command, log_path) = self.command(&bin_path("warren-master")?, name)?;
         command
+            .env("WARREN_AMQP_URL", &self.master_amqp_url)
             .arg("serve")
             .arg("--listen")
             .arg(listen)
@@ -1250,7 +1256,7 @@ impl Drop for TestFarm {
                     }
                     let _ = connection.close(200, "done".into()).await;
                 }
-                delete_agent_users(&rabbitmq_api, &amqp_url, &namespace).await;
+                delete_farm_users(&rabbitmq_api, &amqp_url, &namespace).await;
                 if let Some((admin_url, drop)) = database
                     && let Ok(admin) = Database::connect(&admin_url).await
                 {
@@ -1319,8 +1325,54 @@ async fn publish_event_on(
     Ok(())
 }
 
-/// Delete the farm's agent users from the broker (the master makes one per enrolled worker).
-async fn delete_agent_users(rabbitmq_api: &str, amqp_url: &str, namespace: &str) {
+/// Make the farm master's own broker user, `<namespace>.master`, an administrator (it makes
+/// the agents' users); its URL.
+async fn provision_master_user(
+    rabbitmq_api: &str,
+    amqp_url: &str,
+    namespace: &str,
+) -> anyhow::Result<String> {
+    let (admin, admin_password) = url_credentials(amqp_url);
+    let user = format!("{namespace}.master");
+    let password = uuid::Uuid::new_v4().simple().to_string();
+    let encoded = percent_encoding::utf8_percent_encode(&user, percent_encoding::NON_ALPHANUMERIC)
+        .to_string();
+    let client = reqwest::Client::new();
+    for (path, body) in [
+        (
+            format!("users/{encoded}"),
+            json!({"password": password, "tags": "administrator"}),
+        ),
+        (
+            format!("permissions/%2f/{encoded}"),
+            json!({"configure": ".*", "write": ".*", "read": ".*"}),
+        ),
+    ] {
+        let response = client
+            .put(format!("{rabbitmq_api}/api/{path}"))
+            .basic_auth(&admin, Some(&admin_password))
+            .json(&body)
+            .send()
+            .await
+            .with_context(|| {
+                format!("cannot reach RabbitMQ's management API at {rabbitmq_api} (is the rabbitmq_management plugin enabled?)")
+            })?;
+        anyhow::ensure!(
+            response.status().is_success(),
+            "RabbitMQ's management API answered {} to PUT {path}",
+            response.status()
+        );
+    }
+    let rest = amqp_url
+        .split_once("://")
+        .map_or(amqp_url, |(_, rest)| rest);
+    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+    // The namespace and `.master` are URL-safe as they are.
+    Ok(format!("amqp://{user}:{password}@{host}"))
+}
+
+/// Delete the farm's users from the broker: its master's and its agents'.
+async fn delete_farm_users(rabbitmq_api: &str, amqp_url: &str, namespace: &str) {
     let (user, password) = url_credentials(amqp_url);
     let client = reqwest::Client::new();
     let Ok(response) = client
@@ -1334,7 +1386,7 @@ async fn delete_agent_users(rabbitmq_api: &str, amqp_url: &str, namespace: &str)
     let Ok(users) = response.json::<Vec<Value>>().await else {
         return;
     };
-    let prefix = format!("{namespace}.agent.");
+    let prefix = format!("{namespace}.");
     for name in users
         .iter()
         .filter_map(|user| user["name"].as_str())
