@@ -140,13 +140,16 @@ ensure_browser_for_tests() {
   fi
 }
 
-# Debian's docker-compose (v1, which validates a Compose file without a Docker engine) and
-# systemd-analyze, for checking compose/ and deploy/systemd/.
+# Debian's docker-compose (v1, which validates a Compose file without a Docker engine),
+# systemd-analyze and haproxy, for checking compose/ and deploy/systemd/.
 ensure_deploy_linters_for_tests() {
   if ! command -v docker-compose >/dev/null 2>&1; then
     apt_install docker-compose || { log "docker-compose cannot be installed here: the deployment check will fail"; return 1; }
   fi
   if ! command -v systemd-analyze >/dev/null 2>&1; then
     apt_install systemd || { log "systemd-analyze cannot be installed here: the deployment check will fail"; return 1; }
+  fi
+  if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
+    apt_install haproxy || { log "haproxy cannot be installed here: the deployment check will fail"; return 1; }
   fi
 }

@@ -1,30 +1,123 @@
-//! The broker handle: a small pool of AMQP connections, the topology every new connection
-//! declares before use, and the reconnect backoff.
+//! The broker handle: a small pool of AMQP connections to one of several broker addresses,
+//! with AMQP heartbeats, the topology every new connection declares before use, and the
+//! reconnect backoff.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
-use deadpool_lapin::{Pool, PoolConfig, Runtime, Timeouts};
+use deadpool::managed::{self, Metrics, Pool, RecycleError, RecycleResult, Timeouts};
 use lapin::types::LongString;
 use lapin::{Channel, ConnectionProperties};
 
-use crate::error::{Error, Result};
+use crate::error::{ConnectError, Error, Result};
 use crate::names::Names;
 use crate::topology::{QueueDefaults, Topology};
+
+/// The AMQP heartbeat Warren asks for unless told otherwise: a connection that hears nothing
+/// for twice this long is given up, so a hung broker node is noticed within 20 s.
+pub const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(10);
+
+/// Longest wait for one broker address to accept a connection before the next is tried.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How to reach the broker and which farm to talk to.
 #[derive(Debug, Clone)]
 pub struct BrokerConfig {
-    /// AMQP URL, e.g. `amqp://guest:guest@127.0.0.1:5672/%2f`.
-    pub url: String,
+    /// AMQP URLs, e.g. `amqp://guest:guest@127.0.0.1:5672/%2f`, tried in turn: the nodes of a
+    /// cluster, or one load balancer.
+    pub urls: Vec<String>,
+    /// The AMQP heartbeat to ask for (0 turns heartbeats off); a URL's own `heartbeat=` wins.
+    pub heartbeat: Duration,
     /// The farm's names.
     pub names: Names,
     /// Shown in the RabbitMQ management UI, e.g. `warren-worker node01`.
     pub connection_name: String,
     /// Queue type and expiry for every queue declared.
     pub queue_defaults: QueueDefaults,
+}
+
+/// `url` with `heartbeat=<secs>` in its query, unless it names a heartbeat itself.
+#[must_use]
+pub fn with_heartbeat(url: &str, heartbeat: Duration) -> String {
+    if url.contains("heartbeat=") {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}heartbeat={}", heartbeat.as_secs())
+}
+
+/// Makes connections for the pool, trying each address in turn from the last one that worked.
+struct Connector {
+    urls: Vec<String>,
+    /// The address to try first.
+    next: AtomicUsize,
+    connection_name: String,
+}
+
+impl Connector {
+    /// Start with the next address next time (the current one failed or hung).
+    fn move_on(&self) {
+        if self.urls.len() > 1 {
+            let next = (self.next.load(Ordering::Relaxed) + 1) % self.urls.len();
+            self.next.store(next, Ordering::Relaxed);
+        }
+    }
+}
+
+impl managed::Manager for Connector {
+    type Type = lapin::Connection;
+    type Error = ConnectError;
+
+    async fn create(&self) -> std::result::Result<lapin::Connection, ConnectError> {
+        let start = self.next.load(Ordering::Relaxed);
+        let mut failures = Vec::new();
+        for step in 0..self.urls.len() {
+            let index = (start + step) % self.urls.len();
+            let url = &self.urls[index];
+            let shown = warren_shared::urls::redact_url(url);
+            let properties = ConnectionProperties::default()
+                .with_connection_name(LongString::from(self.connection_name.as_str()));
+            match tokio::time::timeout(CONNECT_TIMEOUT, lapin::Connection::connect(url, properties))
+                .await
+            {
+                Ok(Ok(connection)) => {
+                    self.next.store(index, Ordering::Relaxed);
+                    if step > 0 || self.urls.len() > 1 {
+                        tracing::info!(broker = %shown, "connected to the broker");
+                    }
+                    return Ok(connection);
+                }
+                Ok(Err(error)) if is_access_refused(&error) => {
+                    return Err(ConnectError::Refused {
+                        url: shown,
+                        source: error,
+                    });
+                }
+                Ok(Err(error)) => failures.push(format!("{shown}: {}", error_chain(&error))),
+                Err(_) => failures.push(format!(
+                    "{shown}: no answer within {} s",
+                    CONNECT_TIMEOUT.as_secs()
+                )),
+            }
+        }
+        self.move_on();
+        Err(ConnectError::Unreachable(failures.join("; ")))
+    }
+
+    async fn recycle(
+        &self,
+        connection: &mut lapin::Connection,
+        _: &Metrics,
+    ) -> RecycleResult<ConnectError> {
+        if connection.status().connected() {
+            Ok(())
+        } else {
+            self.move_on();
+            Err(RecycleError::message("the connection is closed"))
+        }
+    }
 }
 
 /// A cloneable handle to the broker shared by every part of a process.
@@ -34,7 +127,7 @@ pub struct Broker {
 }
 
 struct Inner {
-    pool: Pool,
+    pool: Pool<Connector>,
     names: Names,
     queue_defaults: QueueDefaults,
     /// Everything declared so far, so a new connection (after a broker restart) declares it again
@@ -59,11 +152,12 @@ impl std::fmt::Debug for Broker {
 /// past this, the caller gives the connection up and starts again on a new one.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Jittered exponential delays for reconnecting: 100 ms doubling up to 5 s, forever.
+/// Jittered exponential delays for reconnecting, forever: 100 ms doubling up to 2.5 s, each
+/// plus a random part of up to as much again (jitter), so never more than 5 s.
 pub fn reconnect_backoff() -> impl Iterator<Item = Duration> + Send {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(100))
-        .with_max_delay(Duration::from_secs(5))
+        .with_max_delay(Duration::from_millis(2_500))
         .with_factor(2.0)
         .with_jitter()
         .without_max_times()
@@ -74,28 +168,32 @@ impl Broker {
     /// A handle that connects lazily; `topology` is declared on every new connection.
     /// Must be called inside a tokio runtime.
     pub fn new(config: BrokerConfig, topology: Topology) -> Result<Self> {
-        let connection_name = config.connection_name.clone();
-        let pool_config = deadpool_lapin::Config {
-            url: Some(config.url),
-            pool: Some(PoolConfig {
-                max_size: 2,
-                timeouts: Timeouts {
-                    wait: Some(Duration::from_secs(30)),
-                    create: Some(Duration::from_secs(10)),
-                    recycle: Some(Duration::from_secs(5)),
-                },
-                ..PoolConfig::default()
-            }),
+        let urls: Vec<String> = config
+            .urls
+            .iter()
+            .map(|url| url.trim())
+            .filter(|url| !url.is_empty())
+            .map(|url| with_heartbeat(url, config.heartbeat))
+            .collect();
+        if urls.is_empty() {
+            return Err(Error::Config("no broker URL".to_owned()));
+        }
+        let tries = u32::try_from(urls.len()).unwrap_or(u32::MAX);
+        let connector = Connector {
+            urls,
+            next: AtomicUsize::new(0),
+            connection_name: config.connection_name,
         };
-        let pool = pool_config
-            .create_pool(
-                move || {
-                    ConnectionProperties::default()
-                        .with_connection_name(LongString::from(connection_name.as_str()))
-                },
-                Runtime::Tokio1,
-            )
-            .map_err(Error::Config)?;
+        let pool = Pool::builder(connector)
+            .max_size(2)
+            .timeouts(Timeouts {
+                wait: Some(Duration::from_secs(30)),
+                create: Some(CONNECT_TIMEOUT * tries + Duration::from_secs(1)),
+                recycle: Some(Duration::from_secs(5)),
+            })
+            .runtime(deadpool::Runtime::Tokio1)
+            .build()
+            .map_err(|error| Error::Config(error.to_string()))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
@@ -131,7 +229,7 @@ impl Broker {
     pub async fn open_channel(&self) -> Result<Channel> {
         self.within("open a channel", async {
             let connection = self.inner.pool.get().await.map_err(Error::Connect)?;
-            let fresh = deadpool_lapin::Object::metrics(&connection).recycle_count == 0;
+            let fresh = managed::Object::metrics(&connection).recycle_count == 0;
             let channel = connection
                 .create_channel()
                 .await
@@ -173,6 +271,7 @@ impl Broker {
         if removed.is_empty() {
             return;
         }
+        self.inner.pool.manager().move_on();
         tracing::warn!(
             connections = removed.len(),
             "giving up broker connections that stopped answering"

@@ -6,12 +6,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What can go wrong talking to RabbitMQ.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The AMQP URL or pool settings are not usable.
-    #[error("invalid broker configuration")]
-    Config(#[source] deadpool_lapin::CreatePoolError),
+    /// The broker addresses or pool settings are not usable.
+    #[error("invalid broker configuration: {0}")]
+    Config(String),
     /// No connection could be taken from the pool.
     #[error("failed to connect to the broker")]
-    Connect(#[source] deadpool_lapin::PoolError),
+    Connect(#[source] deadpool::managed::PoolError<ConnectError>),
     /// An AMQP operation failed.
     #[error("failed to {action}")]
     Amqp {
@@ -46,6 +46,23 @@ pub enum Error {
     /// A name is longer than AMQP allows.
     #[error("the AMQP name `{0}` is longer than 255 bytes")]
     NameTooLong(String),
+}
+
+/// Why no broker address gave a connection.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// A broker answered and refused (a wrong user or password: trying others will not help).
+    #[error("the broker at {url} refused the connection")]
+    Refused {
+        /// The address, password hidden.
+        url: String,
+        /// Why.
+        #[source]
+        source: lapin::Error,
+    },
+    /// No address answered in time, or each failed.
+    #[error("no broker address answered: {0}")]
+    Unreachable(String),
 }
 
 impl Error {

@@ -1,5 +1,6 @@
-//! Warren's RabbitMQ layer: names under a namespace, topology as data, a connection pool that
-//! re-declares the topology on every new connection, a publisher with confirms, consumers with
+//! Warren's RabbitMQ layer: names under a namespace, topology as data, a connection pool over
+//! one or several broker addresses with heartbeats that re-declares the topology on every new
+//! connection, a publisher with confirms, consumers with
 //! `basic.qos`, and jittered exponential backoff for reconnects.
 //!
 //! This crate knows nothing about the database or HTTP.
@@ -12,9 +13,10 @@ mod shutdown;
 mod topology;
 
 pub use connection::{
-    Broker, BrokerConfig, OPERATION_TIMEOUT, error_chain, is_access_refused, reconnect_backoff,
+    Broker, BrokerConfig, CONNECT_TIMEOUT, DEFAULT_HEARTBEAT, OPERATION_TIMEOUT, error_chain,
+    is_access_refused, reconnect_backoff, with_heartbeat,
 };
-pub use error::{Error, Result};
+pub use error::{ConnectError, Error, Result};
 pub use lapin;
 pub use names::{
     BROADCAST_KEY, DEAD_LETTER_KEY, EVENTS_KEY, Names, NamesError, validate_queue_name,

@@ -231,12 +231,17 @@ impl Publisher {
         publisher
     }
 
+    /// Stamp every message with `user_id`, the broker user this publisher connects as.
+    pub fn with_user_id(mut self, user_id: &str) -> Result<Self> {
+        self.stamp.user_id = Some(short(user_id)?);
+        Ok(self)
+    }
+
     /// A worker's publisher: every message carries `user_id`, the broker user it connects as
     /// (RabbitMQ refuses a message whose `user_id` is not the connection's user), and dead
     /// letters go through the events exchange.
     pub fn for_agent(broker: Broker, user_id: &str) -> Result<Self> {
-        let mut publisher = Self::new(broker);
-        publisher.stamp.user_id = Some(short(user_id)?);
+        let mut publisher = Self::new(broker).with_user_id(user_id)?;
         publisher.dead_letter_route = (
             publisher.broker.names().events_exchange(),
             DEAD_LETTER_KEY.to_owned(),

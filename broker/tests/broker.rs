@@ -16,17 +16,23 @@ use warren_broker::{
 use warren_shared::{AgentId, Bye, Envelope, Message};
 
 fn broker_for_test() -> anyhow::Result<(Broker, Names)> {
+    let url = std::env::var("WARREN_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned());
+    broker_at(vec![url])
+}
+
+/// A broker handle over `urls`, under a namespace of the test's own.
+fn broker_at(urls: Vec<String>) -> anyhow::Result<(Broker, Names)> {
     let namespace = format!("bt-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
     let names = Names::new(&namespace)?;
     let defaults = QueueDefaults {
         expires_ms: Some(600_000),
         ..QueueDefaults::default()
     };
-    let url = std::env::var("WARREN_TEST_AMQP_URL")
-        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned());
     let broker = Broker::new(
         BrokerConfig {
-            url,
+            urls,
+            heartbeat: warren_broker::DEFAULT_HEARTBEAT,
             names: names.clone(),
             connection_name: "warren-broker tests".to_owned(),
             queue_defaults: defaults,
@@ -184,4 +190,50 @@ async fn a_class_topology_routes_by_class_key_and_consumers_receive_in_order() -
     assert_eq!(received, messages);
     cleanup(&broker, &names).await;
     Ok(())
+}
+
+#[tokio::test]
+async fn a_dead_or_hung_address_is_passed_over_for_the_next_one() -> anyhow::Result<()> {
+    let live = std::env::var("WARREN_TEST_AMQP_URL")
+        .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned());
+    // A port nothing listens on, and one that accepts connections and never answers, as a
+    // hung node's does.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let hung = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let hung_port = hung.local_addr()?.port();
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((stream, _)) = hung.accept().await {
+            open.push(stream);
+        }
+    });
+    let (broker, names) = broker_at(vec![
+        format!("amqp://guest:guest@127.0.0.1:{dead}/%2f"),
+        format!("amqp://guest:guest@127.0.0.1:{hung_port}/%2f"),
+        live,
+    ])?;
+    let channel = broker.open_channel().await?;
+    assert!(channel.status().connected());
+    cleanup(&broker, &names).await;
+    held.abort();
+    Ok(())
+}
+
+#[test]
+fn urls_get_a_heartbeat_unless_they_name_one() {
+    let ten = std::time::Duration::from_secs(10);
+    assert_eq!(
+        warren_broker::with_heartbeat("amqp://rabbit/%2f", ten),
+        "amqp://rabbit/%2f?heartbeat=10"
+    );
+    assert_eq!(
+        warren_broker::with_heartbeat("amqp://rabbit/%2f?frame_max=8192", ten),
+        "amqp://rabbit/%2f?frame_max=8192&heartbeat=10"
+    );
+    assert_eq!(
+        warren_broker::with_heartbeat("amqp://rabbit/%2f?heartbeat=30", ten),
+        "amqp://rabbit/%2f?heartbeat=30"
+    );
 }

@@ -33,6 +33,8 @@ pub struct App {
     control: crate::control::Control,
     keys: Arc<crate::keys::FarmKeys>,
     identities: Arc<crate::identities::Identities>,
+    /// The master's signing publisher (the lease checker's markers go through it too).
+    publisher: Arc<Publisher>,
     management: crate::rabbitmq::ManagementApi,
     mailer: Option<crate::notify::Mailer>,
 }
@@ -41,7 +43,7 @@ pub struct App {
 /// credentials.
 fn worker_urls(config: &ServeConfig) -> Vec<String> {
     let urls: Vec<String> = if config.worker_amqp_url.is_empty() {
-        vec![config.amqp_url.clone()]
+        config.amqp_url.clone()
     } else {
         config.worker_amqp_url.clone()
     };
@@ -56,7 +58,7 @@ impl App {
     /// connected lazily and reconnected with backoff, so the API works while it is away.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         let names = Names::new(&config.namespace)?;
-        tracing::info!(database = %redact_url(&config.database.database_url), broker = %redact_url(&config.amqp_url), namespace = %names.namespace(), "starting master");
+        tracing::info!(database = %redact_url(&config.database.database_url), broker = %config.amqp_url.iter().map(|url| redact_url(url)).collect::<Vec<_>>().join(","), namespace = %names.namespace(), "starting master");
         let db = db::connect(&config.database.database_url)
             .await
             .with_context(|| {
@@ -86,19 +88,22 @@ impl App {
         }
         let broker = Broker::new(
             BrokerConfig {
-                url: config.amqp_url.clone(),
+                urls: config.amqp_url.clone(),
+                heartbeat: std::time::Duration::from_secs(config.amqp_heartbeat),
                 names: names.clone(),
                 connection_name: format!("warren-master {}", std::process::id()),
                 queue_defaults,
             },
             topology,
         )?;
-        let publisher = Arc::new(Publisher::signing(broker.clone(), keys.clone()));
+        let master_user = crate::rabbitmq::amqp_parts(config.first_amqp_url()).0;
+        let publisher =
+            Arc::new(Publisher::signing(broker.clone(), keys.clone()).with_user_id(&master_user)?);
         let control = crate::control::Control::new(publisher.clone(), keys.clone());
         let management = crate::rabbitmq::ManagementApi::new(
             &config.rabbitmq_api,
             config.rabbitmq_ui_url.as_deref(),
-            &config.amqp_url,
+            config.first_amqp_url(),
         );
         let identities = Arc::new(crate::identities::Identities::new(
             db.clone(),
@@ -118,11 +123,12 @@ impl App {
         let dispatcher = dispatcher.with_agent_failure_limit(config.agent_job_failure_limit);
         let ingester = Ingester::new(
             db.clone(),
-            publisher,
+            publisher.clone(),
             control.clone(),
             identities.clone(),
             dispatcher_handle.clone(),
             config.insecure_shared_broker_credentials,
+            master_user,
         );
         if config.insecure_shared_broker_credentials {
             tracing::warn!(
@@ -188,6 +194,7 @@ impl App {
             keys,
             identities,
             management,
+            publisher,
         })
     }
 
@@ -214,6 +221,12 @@ impl App {
             broker: self.broker.clone(),
             logins: Arc::new(api::throttle::LoginThrottle::default()),
             insecure_shared_credentials: self.config.insecure_shared_broker_credentials,
+        };
+        let lease_context = crate::leases::LeaseContext {
+            dispatcher: self.dispatcher_handle.clone(),
+            publisher: self.publisher.clone(),
+            consumer: self.ingester.consumer(),
+            activity: self.ingester.activity(),
         };
         let ingester = tokio::spawn(self.ingester.run(loops_shutdown.clone()));
         let discovery = self.discovery.map(|socket| {
@@ -249,7 +262,7 @@ impl App {
                 self.dispatcher,
                 self.db.clone(),
                 self.mailer.clone(),
-                self.dispatcher_handle.clone(),
+                lease_context,
                 self.identities.clone(),
                 &self.config,
             ),
@@ -316,7 +329,7 @@ fn leader_term(
     dispatcher: Dispatcher,
     db: DatabaseConnection,
     mailer: Option<crate::notify::Mailer>,
-    handle: DispatcherHandle,
+    leases: crate::leases::LeaseContext,
     identities: Arc<crate::identities::Identities>,
     config: &ServeConfig,
 ) -> impl FnMut(Shutdown) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + use<>
@@ -326,14 +339,15 @@ fn leader_term(
     let statistics = config.statistics();
     move |shutdown: Shutdown| {
         let dispatcher = dispatcher.clone();
-        let (db, mailer, handle) = (db.clone(), mailer.clone(), handle.clone());
+        let (db, mailer) = (db.clone(), mailer.clone());
+        let leases = leases.clone();
         let identities = identities.clone();
         Box::pin(async move {
             let mut dispatcher = dispatcher.lock().await;
             tokio::join!(
                 dispatcher.run(shutdown.clone()),
                 identities.run(shutdown.clone()),
-                leases::run(db.clone(), handle, lease_timeout, shutdown.clone()),
+                leases::run(db.clone(), leases, lease_timeout, shutdown.clone()),
                 crate::notify::run(db.clone(), mailer, shutdown.clone()),
                 crate::statistics::run(db, statistics, shutdown),
             );

@@ -167,14 +167,21 @@ pub struct ServeConfig {
     #[command(flatten)]
     pub database: DatabaseArgs,
 
-    /// RabbitMQ URL.
+    /// RabbitMQ URLs, comma-separated, tried in turn: the nodes of a cluster, or one load
+    /// balancer. The first one's credentials also log in to the management API.
     #[arg(
         long,
         env = "WARREN_AMQP_URL",
         default_value = "amqp://guest:guest@127.0.0.1:5672/%2f",
+        value_delimiter = ',',
         hide_env_values = true
     )]
-    pub amqp_url: String,
+    pub amqp_url: Vec<String>,
+
+    /// Seconds of the AMQP heartbeat: a broker connection that hears nothing for twice this long
+    /// is replaced, so a hung broker node is noticed (0 turns heartbeats off).
+    #[arg(long, env = "WARREN_AMQP_HEARTBEAT", default_value_t = 10)]
+    pub amqp_heartbeat: u64,
 
     /// Prefix of every exchange and queue, so several farms can share one broker.
     #[arg(long, env = "WARREN_NAMESPACE", default_value = "warren")]
@@ -305,6 +312,12 @@ pub struct ServeConfig {
 }
 
 impl ServeConfig {
+    /// The first broker URL (whose credentials log in to the management API).
+    #[must_use]
+    pub fn first_amqp_url(&self) -> &str {
+        self.amqp_url.first().map_or("", String::as_str)
+    }
+
     /// The lease timeout.
     #[must_use]
     pub const fn lease_timeout(&self) -> Duration {
@@ -463,6 +476,16 @@ fn file_args(
             (_, toml::Value::Integer(number)) => vec![long.into(), number.to_string().into()],
             (_, toml::Value::Float(number)) => vec![long.into(), number.to_string().into()],
             (_, toml::Value::Boolean(flag)) => vec![long.into(), flag.to_string().into()],
+            (_, toml::Value::Array(items)) => {
+                let texts: Option<Vec<String>> = items
+                    .iter()
+                    .map(|item| item.as_str().map(str::to_owned))
+                    .collect();
+                let Some(texts) = texts else {
+                    return Err(key_error(format!("`{key}` must be a list of strings")));
+                };
+                vec![long.into(), texts.join(",").into()]
+            }
             (_, other) => {
                 return Err(key_error(format!(
                     "`{key}` must be a string or a number, not a {}",
@@ -511,7 +534,11 @@ fn describe(matches: &ArgMatches, from_file: &[String]) -> Vec<(String, String, 
                 .unwrap_or_default(),
         };
         let value = if SECRET_URLS.contains(&id.as_str()) {
-            warren_shared::urls::redact_url(&value)
+            value
+                .split(',')
+                .map(warren_shared::urls::redact_url)
+                .collect::<Vec<_>>()
+                .join(",")
         } else {
             value
         };

@@ -115,6 +115,11 @@ struct Effects {
     joins: Vec<Join>,
 }
 
+/// Apply a lease marker: note that it was consumed.
+async fn lease_marker(transaction: &DatabaseTransaction, id: &str) -> Result<(), DbErr> {
+    crate::leases::marker_seen(transaction, id).await
+}
+
 impl Effects {
     fn cancel(
         &mut self,
@@ -143,6 +148,10 @@ pub struct Ingester {
     /// Accept events of agents that were never enrolled from any broker user
     /// (`--insecure-shared-broker-credentials`).
     shared_credentials: bool,
+    /// The master's own broker user: lease markers must come from it.
+    master_user: String,
+    /// Whether the events consumer is consuming, for the lease checker.
+    consumer: Arc<crate::leases::ConsumerState>,
     dispatcher: DispatcherHandle,
     stats: Arc<IngestStats>,
     /// `(job, agent)` pairs that may have a row in `job_agent_failures`; a success clears the
@@ -163,6 +172,7 @@ impl Ingester {
         identities: Arc<Identities>,
         dispatcher: DispatcherHandle,
         shared_credentials: bool,
+        master_user: String,
     ) -> Self {
         Self {
             db,
@@ -170,6 +180,8 @@ impl Ingester {
             control,
             identities,
             shared_credentials,
+            master_user,
+            consumer: Arc::new(crate::leases::ConsumerState::default()),
             dispatcher,
             stats: Arc::new(IngestStats::default()),
             streaks: std::sync::Mutex::new(None),
@@ -193,6 +205,12 @@ impl Ingester {
     #[must_use]
     pub fn stats(&self) -> Arc<IngestStats> {
         self.stats.clone()
+    }
+
+    /// Whether the events consumer is consuming, and since when.
+    #[must_use]
+    pub fn consumer(&self) -> Arc<crate::leases::ConsumerState> {
+        self.consumer.clone()
     }
 
     /// Consume and apply events until shutdown, reconnecting with backoff.
@@ -224,7 +242,10 @@ impl Ingester {
                     })
                     .await?;
                 tracing::info!(queue, "ingesting worker events");
-                self.consume(&channel, consumer, &mut shutdown).await
+                self.consumer.started();
+                let consumed = self.consume(&channel, consumer, &mut shutdown).await;
+                self.consumer.stopped();
+                consumed
             };
             match session.await {
                 Ok(()) => return,
@@ -376,6 +397,10 @@ impl Ingester {
                 let Decoded::Event(message) = item else {
                     return None;
                 };
+                if matches!(**message, Message::Marker(_)) {
+                    return (user.as_deref() != Some(self.master_user.as_str()))
+                        .then(|| "a lease marker not published by the master's broker user".to_owned());
+                }
                 let agent_id = message.event_agent()?;
                 let status = statuses.get(&agent_id.to_string()).copied();
                 let own_user = user.as_deref() == Some(names.agent_user(agent_id.0).as_str());
@@ -549,6 +574,7 @@ impl Ingester {
                 effects.joins.push(join.clone());
                 Ok(())
             }
+            Message::Marker(marker) => lease_marker(transaction, &marker.id).await,
             _ => Ok(()),
         }
     }
@@ -1078,7 +1104,9 @@ fn decode(payload: &[u8]) -> Vec<Decoded> {
                 )]
             }
         }
-        Ok(message) if message.is_event() => vec![Decoded::Event(Box::new(message))],
+        Ok(message) if message.is_event() || matches!(message, Message::Marker(_)) => {
+            vec![Decoded::Event(Box::new(message))]
+        }
         Ok(message) => vec![Decoded::Invalid(format!(
             "unexpected message kind `{}` on the events queue",
             message.kind()

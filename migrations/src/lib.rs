@@ -18,6 +18,7 @@ mod m20261201_000007_add_statistics;
 mod m20261201_000008_add_task_declines;
 mod m20261201_000009_long_text_on_mysql;
 mod m20261206_000010_add_worker_security;
+mod m20261206_000011_add_lease_markers;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_add_task_declines::Migration),
             Box::new(m20261201_000009_long_text_on_mysql::Migration),
             Box::new(m20261206_000010_add_worker_security::Migration),
+            Box::new(m20261206_000011_add_lease_markers::Migration),
         ]
     }
 }

@@ -20,7 +20,7 @@ pub use ids::{AgentId, JobId, TaskId};
 pub use message::{
     AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, DiskInfo, Envelope,
     EventBatch, FarmKeys, Heartbeat, Hello, Join, JoinRefused, Joined, LogChunk, LogLine,
-    LogStream, Message, Subscribe, TaskAssignment, TaskDeclined, TaskFinished, TaskOutcome,
+    LogStream, Marker, Message, Subscribe, TaskAssignment, TaskDeclined, TaskFinished, TaskOutcome,
     TaskProgress, TaskStarted, WIRE_VERSION,
 };
 pub use pathmap::PathMap;

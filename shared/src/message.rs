@@ -129,6 +129,9 @@ pub enum Message {
     JoinRefused(JoinRefused),
     /// Master → workers: the farm's signing keys (after a rotation, or when a worker connects).
     FarmKeys(FarmKeys),
+    /// Master → master, through the events queue: once it is consumed, so is everything
+    /// published to the events exchange before it (leases are checked only then).
+    Marker(Marker),
 }
 
 impl Message {
@@ -189,6 +192,7 @@ impl Message {
             Self::Joined(_) => "Joined",
             Self::JoinRefused(_) => "JoinRefused",
             Self::FarmKeys(_) => "FarmKeys",
+            Self::Marker(_) => "Marker",
         }
     }
 }
@@ -715,6 +719,16 @@ pub struct JoinRefused {
     pub agent_id: AgentId,
     /// Why, for the person running `warren-worker join`.
     pub reason: String,
+}
+
+/// A mark the master's lease checker puts into its own events queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marker {
+    /// Identifies the mark.
+    pub id: String,
+    /// When the master published it.
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent_at: OffsetDateTime,
 }
 
 /// The farm's public keys as the master holds them now: workers trust exactly these after

@@ -34,6 +34,7 @@ fn every_message_kind_round_trips_through_its_fixture() {
         ("joined.json", "Joined"),
         ("join_refused.json", "JoinRefused"),
         ("farm_keys.json", "FarmKeys"),
+        ("marker.json", "Marker"),
     ];
     for (file, kind) in cases {
         let payload = fixture(file);

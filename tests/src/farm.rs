@@ -56,7 +56,8 @@ pub struct FarmOptions {
     pub log_filter: Option<String>,
     /// Let workers running as root run tasks as root (tests run as whoever runs them).
     pub allow_root_tasks: bool,
-    /// A broker of the test's own (e.g. a [`crate::PrivateRabbit`]) instead of the shared one.
+    /// A broker of the test's own (e.g. a [`crate::PrivateRabbit`]) instead of the shared one;
+    /// several URLs, comma-separated, for the nodes of a cluster.
     pub amqp_url: Option<String>,
     /// That broker's management API (agents' broker users are made through it).
     pub rabbitmq_api: Option<String>,
@@ -232,7 +233,8 @@ impl TestDatabase {
 pub struct TestFarm {
     /// The farm's broker namespace.
     pub namespace: String,
-    /// The broker URL.
+    /// The broker URL (several, comma-separated, for a cluster; the tests' own checks use the
+    /// first).
     pub amqp_url: String,
     /// The broker's management API.
     pub rabbitmq_api: String,
@@ -974,7 +976,7 @@ impl TestFarm {
     }
 
     async fn broker(&self) -> anyhow::Result<Connection> {
-        Connection::connect(&self.amqp_url, ConnectionProperties::default())
+        Connection::connect(first_url(&self.amqp_url), ConnectionProperties::default())
             .await
             .context("cannot connect to RabbitMQ")
     }
@@ -1039,7 +1041,7 @@ impl TestFarm {
         payload: &str,
         headers: &Value,
     ) -> anyhow::Result<bool> {
-        let (user, password) = url_credentials(&self.amqp_url);
+        let (user, password) = url_credentials(first_url(&self.amqp_url));
         let response = reqwest::Client::new()
             .post(format!(
                 "{}/api/exchanges/%2f/{}/publish",
@@ -1066,7 +1068,7 @@ impl TestFarm {
 
     /// The names of the connections the broker holds for `user`.
     pub async fn broker_connections_of(&self, user: &str) -> anyhow::Result<Vec<String>> {
-        let (admin, password) = url_credentials(&self.amqp_url);
+        let (admin, password) = url_credentials(first_url(&self.amqp_url));
         let connections: Vec<Value> = reqwest::Client::new()
             .get(format!(
                 "{}/api/connections?columns=name,user",
@@ -1090,10 +1092,8 @@ impl TestFarm {
             percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC)
                 .to_string()
         };
-        let rest = self
-            .amqp_url
-            .split_once("://")
-            .map_or(self.amqp_url.as_str(), |(_, rest)| rest);
+        let first = first_url(&self.amqp_url);
+        let rest = first.split_once("://").map_or(first, |(_, rest)| rest);
         let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
         let url = format!("amqp://{}:{}@{host}", encode(user), encode(password));
         Connection::connect(&url, ConnectionProperties::default())
@@ -1202,7 +1202,7 @@ impl Drop for TestFarm {
             let _ = process.child.start_kill();
         }
         let namespace = self.namespace.clone();
-        let amqp_url = self.amqp_url.clone();
+        let amqp_url = first_url(&self.amqp_url).to_owned();
         let rabbitmq_api = self.rabbitmq_api.clone();
         let database = match &self.database {
             TestDatabase::Server {
@@ -1332,7 +1332,7 @@ async fn provision_master_user(
     amqp_url: &str,
     namespace: &str,
 ) -> anyhow::Result<String> {
-    let (admin, admin_password) = url_credentials(amqp_url);
+    let (admin, admin_password) = url_credentials(first_url(amqp_url));
     let user = format!("{namespace}.master");
     let password = uuid::Uuid::new_v4().simple().to_string();
     let encoded = percent_encoding::utf8_percent_encode(&user, percent_encoding::NON_ALPHANUMERIC)
@@ -1363,12 +1363,16 @@ async fn provision_master_user(
             response.status()
         );
     }
-    let rest = amqp_url
-        .split_once("://")
-        .map_or(amqp_url, |(_, rest)| rest);
-    let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
     // The namespace and `.master` are URL-safe as they are.
-    Ok(format!("amqp://{user}:{password}@{host}"))
+    Ok(amqp_url
+        .split(',')
+        .map(|url| {
+            let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+            let host = rest.rsplit_once('@').map_or(rest, |(_, host)| host);
+            format!("amqp://{user}:{password}@{host}")
+        })
+        .collect::<Vec<_>>()
+        .join(","))
 }
 
 /// Delete the farm's users from the broker: its master's and its agents'.
@@ -1401,6 +1405,11 @@ async fn delete_farm_users(rabbitmq_api: &str, amqp_url: &str, namespace: &str) 
             .send()
             .await;
     }
+}
+
+/// The first of comma-separated URLs.
+fn first_url(urls: &str) -> &str {
+    urls.split(',').next().unwrap_or(urls).trim()
 }
 
 /// The user and password of an AMQP URL (`guest`/`guest` when it has none).

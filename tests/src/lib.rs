@@ -14,7 +14,7 @@ pub use farm::{
 };
 pub use ldap::PrivateSlapd;
 pub use postgres::PrivatePostgres;
-pub use rabbit::PrivateRabbit;
+pub use rabbit::{PrivateCluster, PrivateRabbit};
 pub use smtp::{ReceivedMail, SmtpSink};
 
 /// A loopback port free right now.

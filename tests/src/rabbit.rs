@@ -43,6 +43,11 @@ async fn rabbitmqctl(node: &str, args: &[&str]) -> anyhow::Result<()> {
 impl PrivateRabbit {
     /// Start a node and wait until it accepts AMQP connections.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with("").await
+    }
+
+    /// Start a node with extra lines in its `rabbitmq.conf`.
+    pub async fn start_with(extra_config: &str) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("warren-rabbit-")
             .tempdir_in("/tmp")?;
@@ -59,7 +64,7 @@ impl PrivateRabbit {
             dir.path().join("rabbitmq.conf"),
             format!(
                 "listeners.tcp.local = 127.0.0.1:{port}\nloopback_users = none\n\
-                 management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {management_port}\n"
+                 management.tcp.ip = 127.0.0.1\nmanagement.tcp.port = {management_port}\n{extra_config}"
             ),
         )?;
         std::fs::write(
@@ -152,6 +157,127 @@ impl PrivateRabbit {
     #[must_use]
     pub fn dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The node's Erlang name.
+    #[must_use]
+    pub fn node(&self) -> &str {
+        &self.node
+    }
+
+    /// The operating-system process id of the node's Erlang VM.
+    pub async fn vm_pid(&self) -> anyhow::Result<i32> {
+        let output = tokio::process::Command::new("rabbitmqctl")
+            .arg("-n")
+            .arg(&self.node)
+            .args(["eval", "list_to_integer(os:getpid())."])
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .context("cannot run rabbitmqctl")?;
+        anyhow::ensure!(
+            output.status.success(),
+            "rabbitmqctl eval failed: {output:?}"
+        );
+        Ok(String::from_utf8(output.stdout)?.trim().parse()?)
+    }
+}
+
+/// Three private RabbitMQ nodes joined in one cluster (peers notice a dead one within about
+/// 10 s: `net_ticktime = 10`).
+#[derive(Debug)]
+pub struct PrivateCluster {
+    /// The nodes; the second and third joined the first.
+    pub nodes: Vec<PrivateRabbit>,
+    /// Nodes frozen with SIGSTOP (thawed when the cluster is dropped, so it can be stopped).
+    frozen: std::sync::Mutex<Vec<i32>>,
+}
+
+impl PrivateCluster {
+    /// Start three nodes and join them.
+    pub async fn start() -> anyhow::Result<Self> {
+        let config = "net_ticktime = 10\n";
+        let (first, second, third) = tokio::try_join!(
+            PrivateRabbit::start_with(config),
+            PrivateRabbit::start_with(config),
+            PrivateRabbit::start_with(config)
+        )?;
+        for node in [&second, &third] {
+            rabbitmqctl(&node.node, &["stop_app"]).await?;
+            rabbitmqctl(&node.node, &["join_cluster", &first.node]).await?;
+            node.start_app().await?;
+        }
+        Ok(Self {
+            nodes: vec![first, second, third],
+            frozen: std::sync::Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The nodes' AMQP URLs, starting with node `first`, comma-separated.
+    #[must_use]
+    pub fn amqp_urls_from(&self, first: usize) -> String {
+        (0..self.nodes.len())
+            .map(|step| {
+                self.nodes[(first + step) % self.nodes.len()]
+                    .amqp_url
+                    .clone()
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Hang node `index` as a node that stops answering does: its VM is stopped (SIGSTOP)
+    /// while its port still accepts connections.
+    pub async fn freeze(&self, index: usize) -> anyhow::Result<()> {
+        let pid = self.nodes[index].vm_pid().await?;
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGSTOP,
+        )?;
+        self.frozen.lock().expect("the test's own lock").push(pid);
+        Ok(())
+    }
+
+    /// Let every frozen node run again.
+    pub fn thaw(&self) -> anyhow::Result<()> {
+        for pid in self.frozen.lock().expect("the test's own lock").drain(..) {
+            nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGCONT,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The node leading a queue, by its management API (as `warren-test-…@localhost`).
+    pub async fn leader_of(&self, queue: &str) -> anyhow::Result<usize> {
+        let node = &self.nodes[0];
+        let answer: serde_json::Value = reqwest::Client::new()
+            .get(format!(
+                "{}/api/queues/%2f/{}",
+                node.management_url,
+                percent_encoding::utf8_percent_encode(queue, percent_encoding::NON_ALPHANUMERIC)
+            ))
+            .basic_auth("guest", Some("guest"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let leader = answer["leader"]
+            .as_str()
+            .or_else(|| answer["node"].as_str())
+            .context("the queue has no leader")?
+            .to_owned();
+        self.nodes
+            .iter()
+            .position(|node| node.node == leader)
+            .with_context(|| format!("{leader} is not a node of this cluster"))
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        let _ = self.thaw();
     }
 }
 

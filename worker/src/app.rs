@@ -296,7 +296,8 @@ impl Worker {
         };
         Ok(Broker::new(
             BrokerConfig {
-                url: settings.amqp_url.clone(),
+                urls: settings.amqp_urls.clone(),
+                heartbeat: settings.amqp_heartbeat,
                 names,
                 connection_name,
                 queue_defaults,

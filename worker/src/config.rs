@@ -118,9 +118,16 @@ pub struct WorkerConfig {
     )]
     pub dir: PathBuf,
 
-    /// RabbitMQ URL [default: amqp://guest:guest@127.0.0.1:5672/%2f].
+    /// RabbitMQ URLs, comma-separated, tried in turn (the nodes of a cluster) [default: the
+    /// join token's, or amqp://guest:guest@127.0.0.1:5672/%2f].
     #[arg(long, env = "WARREN_AMQP_URL", hide_env_values = true)]
     pub amqp_url: Option<String>,
+
+    /// Seconds of the AMQP heartbeat: a broker connection that hears nothing for twice this long
+    /// is replaced (0 turns heartbeats off).
+    /// [default: 10]
+    #[arg(long = "amqp-heartbeat", env = "WARREN_AMQP_HEARTBEAT")]
+    pub amqp_heartbeat_secs: Option<u64>,
 
     /// Prefix of every exchange and queue; must match the master's [default: warren].
     #[arg(long, env = "WARREN_NAMESPACE")]
@@ -211,12 +218,45 @@ pub struct WorkerConfig {
     pub farm_keys: Vec<String>,
 }
 
+/// One URL, or a list of them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Urls {
+    /// One URL (or several, comma-separated).
+    One(String),
+    /// Several.
+    Many(Vec<String>),
+}
+
+impl Urls {
+    /// The URLs, in order.
+    #[must_use]
+    pub fn into_list(self) -> Vec<String> {
+        match self {
+            Self::One(text) => split_urls(&text),
+            Self::Many(urls) => urls.iter().flat_map(|url| split_urls(url)).collect(),
+        }
+    }
+}
+
+/// URLs given comma-separated, trimmed, empty ones left out.
+#[must_use]
+pub fn split_urls(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|url| !url.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The TOML configuration file.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
-    /// RabbitMQ URL.
-    pub amqp_url: Option<String>,
+    /// RabbitMQ URLs: one, a comma-separated string, or a list.
+    pub amqp_url: Option<Urls>,
+    /// The AMQP heartbeat, seconds.
+    pub amqp_heartbeat: Option<u64>,
     /// Namespace.
     pub namespace: Option<String>,
     /// Tags.
@@ -370,8 +410,10 @@ pub struct SoftwareCheck {
 pub struct Settings {
     /// State directory.
     pub dir: PathBuf,
-    /// RabbitMQ URL.
-    pub amqp_url: String,
+    /// RabbitMQ URLs, tried in turn, with this worker's credentials.
+    pub amqp_urls: Vec<String>,
+    /// The AMQP heartbeat.
+    pub amqp_heartbeat: Duration,
     /// Namespace.
     pub namespace: String,
     /// Tags.
@@ -424,7 +466,7 @@ impl Settings {
     pub fn broker_user(&self) -> String {
         match &self.identity {
             Identity::Enrolled { user, .. } | Identity::Shared { user } => user.clone(),
-            Identity::NotEnrolled => url_user(&self.amqp_url),
+            Identity::NotEnrolled => url_user(self.amqp_urls.first().map_or("", String::as_str)),
         }
     }
 }
@@ -465,8 +507,16 @@ impl Settings {
             format!("# dir = {}", quote(&self.dir.display().to_string())),
             format!(
                 "amqp_url = {}",
-                quote(&warren_shared::urls::redact_url(&self.amqp_url))
+                quote(
+                    &self
+                        .amqp_urls
+                        .iter()
+                        .map(|url| warren_shared::urls::redact_url(url))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
             ),
+            format!("amqp_heartbeat = {}", self.amqp_heartbeat.as_secs()),
             match &self.discovery {
                 Some(discovery) => format!(
                     "# no broker URL is set: the farm is looked for by broadcast on {} first",
@@ -623,7 +673,12 @@ impl WorkerConfig {
         .iter()
         .map(|text| warren_shared::signing::FarmKey::parse(text))
         .collect::<Result<Vec<_>, _>>()?;
-        let mut amqp_url = self.amqp_url.clone().or(file.amqp_url);
+        let mut amqp_urls: Option<Vec<String>> = self
+            .amqp_url
+            .as_deref()
+            .map(split_urls)
+            .or_else(|| file.amqp_url.map(Urls::into_list))
+            .filter(|urls| !urls.is_empty());
         let mut namespace = self.namespace.clone().or(file.namespace);
         let mut queue_type = self.queue_type.clone().or(file.queue_type);
         let (identity, credentials) = match enrollment {
@@ -638,14 +693,20 @@ impl WorkerConfig {
                 }
                 namespace = Some(enrollment.namespace.clone());
                 queue_type = queue_type.or(Some(enrollment.queue_type.clone()));
-                amqp_url = amqp_url
-                    .or_else(|| enrollment.amqp_urls.first().cloned())
-                    .map(|url| {
-                        crate::enrollment::with_credentials(
-                            &url,
-                            &enrollment.broker_user,
-                            &enrollment.broker_password,
-                        )
+                amqp_urls = amqp_urls
+                    .or_else(|| {
+                        (!enrollment.amqp_urls.is_empty()).then(|| enrollment.amqp_urls.clone())
+                    })
+                    .map(|urls| {
+                        urls.iter()
+                            .map(|url| {
+                                crate::enrollment::with_credentials(
+                                    url,
+                                    &enrollment.broker_user,
+                                    &enrollment.broker_password,
+                                )
+                            })
+                            .collect()
                     });
                 (
                     Identity::Enrolled {
@@ -658,13 +719,18 @@ impl WorkerConfig {
             }
             None if insecure => (
                 Identity::Shared {
-                    user: url_user(amqp_url.as_deref().unwrap_or("amqp://guest@x")),
+                    user: url_user(
+                        amqp_urls
+                            .as_ref()
+                            .and_then(|urls| urls.first())
+                            .map_or("amqp://guest@x", String::as_str),
+                    ),
                 },
                 None,
             ),
             None => (Identity::NotEnrolled, None),
         };
-        let discovery = amqp_url.is_none().then(|| Discovery {
+        let discovery = amqp_urls.is_none().then(|| Discovery {
             address: self
                 .discovery_address
                 .unwrap_or(std::net::SocketAddr::from((
@@ -675,8 +741,14 @@ impl WorkerConfig {
         });
         Ok(Settings {
             dir: self.dir.clone(),
-            amqp_url: amqp_url
-                .unwrap_or_else(|| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned()),
+            amqp_urls: amqp_urls
+                .unwrap_or_else(|| vec!["amqp://guest:guest@127.0.0.1:5672/%2f".to_owned()]),
+            amqp_heartbeat: Duration::from_secs(
+                self.amqp_heartbeat_secs
+                    .or(file.amqp_heartbeat)
+                    .unwrap_or(warren_broker::DEFAULT_HEARTBEAT.as_secs())
+                    .min(3600),
+            ),
             namespace: namespace.unwrap_or_else(|| "warren".to_owned()),
             discovery,
             tags,

@@ -83,6 +83,9 @@ pub async fn run_class_consumer(
         };
         let result = async {
             session.apply(vec![ClassCommand::SetPrefetch(prefetch)], &mut prefetch, &broker).await?;
+            if generation > 1 {
+                tracing::info!(queue = %amqp_queue, prefetch, "class consumer resumed after a reconnect");
+            }
             loop {
                 tokio::select! {
                     () = shutdown.wait() => return Ok(()),
@@ -391,11 +394,13 @@ pub async fn run_control_consumer(
         Topology::default()
     };
     let mut backoff = reconnect_backoff();
+    let mut sessions: u64 = 0;
     loop {
         let channel = tokio::select! {
             () = shutdown.wait() => return,
             channel = broker.open_channel_retrying("control consumer") => channel,
         };
+        sessions += 1;
         let result = async {
             if !topology.is_empty() {
                 broker.declare(&topology, &channel).await.map_err(|error| error_chain(&error))?;
@@ -410,6 +415,9 @@ pub async fn run_control_consumer(
                 })
                 .await
                 .map_err(|error| error_chain(&error))?;
+            if sessions > 1 {
+                tracing::info!(queue = %queue, "control consumer resumed after a reconnect");
+            }
             let _ = inputs.send(ControlInput::Connected);
             loop {
                 tokio::select! {

@@ -28,12 +28,12 @@ pub async fn apply(settings: &mut Settings) {
     match find(discovery.address, discovery.namespace.as_deref(), trusted).await {
         Ok(Some(farm)) => {
             tracing::info!(namespace = %farm.namespace, master = %farm.master_url, key = %farm.key_id, "found the farm by broadcast");
-            settings.amqp_url = match &settings.credentials {
+            settings.amqp_urls = vec![match &settings.credentials {
                 Some((user, password)) => {
                     crate::enrollment::with_credentials(&farm.amqp_url, user, password)
                 }
                 None => farm.amqp_url,
-            };
+            }];
             settings.namespace = farm.namespace;
         }
         Ok(None) => tracing::warn!(

@@ -161,46 +161,61 @@ fn random<const N: usize>() -> Result<[u8; N], EnrollmentError> {
 }
 
 /// Join the farm with `token`: on success the enrollment and the farm's keys are kept in `dir`.
-/// `amqp_url`, when given, is used instead of the token's broker URLs; a token without any
-/// finds the broker by broadcasting to `discovery_address` (answers must be signed by the
-/// token's keys).
+/// `amqp_urls`, when not empty, are used instead of the token's broker URLs (each tried in
+/// turn); a token without any finds the broker by broadcasting to `discovery_address` (answers
+/// must be signed by the token's keys).
 pub async fn join(
     token: &JoinToken,
     dir: &Path,
     hostname: &str,
-    amqp_url: Option<&str>,
+    amqp_urls: &[String],
     discovery_address: std::net::SocketAddr,
 ) -> Result<Enrollment, EnrollmentError> {
     let trusted = TrustedKeys::new(&token.keys)
         .map_err(|error| warren_shared::enrollment::TokenError::Content(error.to_string()))?;
-    let url = match amqp_url {
-        Some(url) => url.to_owned(),
-        None => match token.amqp_urls.first() {
-            Some(url) => url.clone(),
-            None => crate::discovery::find_at(discovery_address, &token.namespace, &trusted)
+    let urls: Vec<String> = if !amqp_urls.is_empty() {
+        amqp_urls.to_vec()
+    } else if !token.amqp_urls.is_empty() {
+        token.amqp_urls.clone()
+    } else {
+        vec![
+            crate::discovery::find_at(discovery_address, &token.namespace, &trusted)
                 .await
                 .ok_or(EnrollmentError::NoBroker)?,
-        },
+        ]
     };
     let password = secret_text(&random::<24>()?);
     let password_hash = rabbitmq_password_hash(&password, random::<4>()?);
-    let shown_url = warren_shared::urls::redact_url(&url);
-    let connection = Connection::connect(
-        &with_credentials(&url, &token.broker_user, &token.secret),
-        ConnectionProperties::default()
-            .with_connection_name(format!("warren-worker join {hostname}").into()),
-    )
-    .await
-    .map_err(|error| {
-        if is_access_refused(&error) {
-            EnrollmentError::Refused
-        } else {
-            EnrollmentError::Unreachable {
-                url: shown_url.clone(),
-                message: error_chain(&error),
+    let mut failures = Vec::new();
+    let mut joined = None;
+    for url in &urls {
+        let shown = warren_shared::urls::redact_url(url);
+        let with_secret = with_credentials(url, &token.broker_user, &token.secret);
+        let connecting = Connection::connect(
+            &with_secret,
+            ConnectionProperties::default()
+                .with_connection_name(format!("warren-worker join {hostname}").into()),
+        );
+        match tokio::time::timeout(warren_broker::CONNECT_TIMEOUT, connecting).await {
+            Ok(Ok(connection)) => {
+                joined = Some((connection, shown));
+                break;
             }
+            Ok(Err(error)) if is_access_refused(&error) => return Err(EnrollmentError::Refused),
+            Ok(Err(error)) => failures.push(format!("{shown}: {}", error_chain(&error))),
+            Err(_) => failures.push(format!("{shown}: no answer")),
         }
-    })?;
+    }
+    let Some((connection, shown_url)) = joined else {
+        return Err(EnrollmentError::Unreachable {
+            url: urls
+                .iter()
+                .map(|url| warren_shared::urls::redact_url(url))
+                .collect::<Vec<_>>()
+                .join(", "),
+            message: failures.join("; "),
+        });
+    };
     let result = exchange(&connection, token, &trusted, hostname, &password_hash).await;
     let _ = connection.close(200, "joined".into()).await;
     result.map_err(|error| match error {

@@ -202,11 +202,16 @@ fn join_and_run(args: &JoinArgs) -> ExitCode {
             [255, 255, 255, 255],
             warren_shared::discovery::DEFAULT_PORT,
         )));
+    let urls = config
+        .amqp_url
+        .as_deref()
+        .map(warren_worker::config::split_urls)
+        .unwrap_or_default();
     let joined = runtime.block_on(warren_worker::enrollment::join(
         &token,
         &config.dir,
         &hostname,
-        config.amqp_url.as_deref(),
+        &urls,
         discovery_address,
     ));
     match joined {

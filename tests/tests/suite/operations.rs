@@ -352,6 +352,25 @@ async fn compose_files_dockerfiles_and_service_units_are_valid() -> anyhow::Resu
         );
     }
 
+    if tool("haproxy") {
+        let checked = tokio::process::Command::new("haproxy")
+            .args(["-c", "-f"])
+            .arg(compose.join("haproxy.cfg"))
+            .output()
+            .await?;
+        assert!(
+            checked.status.success(),
+            "haproxy.cfg is not valid: {}{}",
+            String::from_utf8_lossy(&checked.stdout),
+            String::from_utf8_lossy(&checked.stderr)
+        );
+        let text = std::fs::read_to_string(compose.join("haproxy.cfg"))?;
+        assert!(
+            text.contains("tcp-check send-binary 414d515000000901"),
+            "the AMQP backend checks at the protocol level"
+        );
+    }
+
     if tool("systemd-analyze") {
         let scratch = tempfile::tempdir()?;
         for (unit, binary) in [

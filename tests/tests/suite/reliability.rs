@@ -1026,3 +1026,135 @@ async fn a_write_caught_in_a_deadlock_is_run_again_and_succeeds() -> anyhow::Res
     );
     Ok(())
 }
+
+/// The longest time between two of `jobs`' tasks finishing, in seconds.
+async fn longest_stall(farm: &TestFarm, jobs: &[i64]) -> anyhow::Result<f64> {
+    let mut finished = Vec::new();
+    for job_id in jobs {
+        for task in farm.tasks(*job_id).await? {
+            if let Some(text) = task["time_finished"].as_str() {
+                let moment = time::OffsetDateTime::parse(
+                    text,
+                    &time::format_description::well_known::Rfc3339,
+                )?;
+                finished.push(moment.unix_timestamp_nanos() as f64 / 1e9);
+            }
+        }
+    }
+    finished.sort_by(f64::total_cmp);
+    Ok(finished
+        .windows(2)
+        .map(|pair| pair[1] - pair[0])
+        .fold(0.0, f64::max))
+}
+
+/// `count` jobs of 12 one-frame tasks, each printing `lines` lines over `seconds`.
+async fn submit_slow_line_jobs(
+    farm: &TestFarm,
+    title: &str,
+    count: usize,
+    lines: usize,
+    seconds: f64,
+) -> anyhow::Result<Vec<i64>> {
+    let fakerender = bin_path("warren-fakerender")?;
+    let fakerender = fakerender.to_string_lossy().into_owned();
+    let (lines, seconds) = (lines.to_string(), seconds.to_string());
+    let mut jobs = Vec::new();
+    for index in 0..count {
+        let job = farm
+            .submit_job(&TestFarm::command_job(
+                &format!("{title} {index}"),
+                &[&fakerender, "--lines", &lines, "--duration", &seconds],
+                1,
+                12,
+                1,
+            ))
+            .await?;
+        jobs.push(job["id"].as_i64().unwrap_or_default());
+    }
+    Ok(jobs)
+}
+
+/// No agent went offline and no attempt was lost: every task of `jobs` ran once.
+async fn assert_no_worker_was_blamed(farm: &mut TestFarm, jobs: &[i64]) -> anyhow::Result<()> {
+    for job_id in jobs {
+        for task in farm.tasks(*job_id).await? {
+            let task_id = task["id"].as_i64().unwrap_or_default();
+            let history = attempts(farm, *job_id, task_id).await?;
+            assert_eq!(history.len(), 1, "task {task_id} ran once: {history:?}");
+        }
+    }
+    let agents = farm.get_json("/api/v1/agents").await?;
+    for agent in agents["agents"].as_array().cloned().unwrap_or_default() {
+        assert!(
+            matches!(agent["state"].as_str(), Some("online" | "running")),
+            "{agent}"
+        );
+    }
+    let log = std::fs::read_to_string(&farm.master()?.log_path)?;
+    assert!(
+        !log.contains("agent silent past its lease"),
+        "the master blamed a worker"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_cluster_node_that_hangs_or_stops_costs_a_stall_but_no_rerun_and_no_blamed_worker()
+-> anyhow::Result<()> {
+    let cluster = warren_tests::PrivateCluster::start().await?;
+    let quorum = ["--queue-type".to_owned(), "quorum".to_owned()];
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        amqp_url: Some(cluster.amqp_urls_from(0)),
+        rabbitmq_api: Some(cluster.nodes[0].management_url.clone()),
+        master_args: quorum.to_vec(),
+        lease_timeout_secs: 10,
+        ..FarmOptions::default()
+    })
+    .await?;
+    // The workers reach the cluster through its second node first, the master through the
+    // first: when the master's node hangs, the workers carry on and their events wait.
+    let worker_urls = cluster.amqp_urls_from(1);
+    for _ in 0..2 {
+        farm.start_worker(&[
+            "--queue-type",
+            "quorum",
+            "--cpus",
+            "2",
+            "--amqp-url",
+            &worker_urls,
+        ])
+        .await?;
+    }
+    farm.wait_for_online_agents(2).await?;
+
+    // The master's node hangs (SIGSTOP: its port still accepts connections) for three lease
+    // timeouts.
+    let jobs = submit_slow_line_jobs(&farm, "through a hung node", 3, 40, 1.0).await?;
+    wait_for_some_progress(&farm, &jobs).await?;
+    cluster.freeze(0).await?;
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    cluster.thaw()?;
+    assert_done_once_with_whole_logs(&farm, &jobs, 40).await?;
+    assert_no_worker_was_blamed(&mut farm, &jobs).await?;
+    let hung = longest_stall(&farm, &jobs).await?;
+    println!("longest time with no task finishing, the master's node hung for 30 s: {hung:.1} s");
+
+    // The node leading the farm's queues stops; everyone carries on through the other
+    // addresses.
+    let leader = cluster
+        .leader_of(&format!("{}.master.events", farm.namespace))
+        .await?;
+    let jobs = submit_slow_line_jobs(&farm, "through a stopped node", 2, 40, 1.0).await?;
+    wait_for_some_progress(&farm, &jobs).await?;
+    cluster.nodes[leader].stop_app().await?;
+    assert_done_once_with_whole_logs(&farm, &jobs, 40).await?;
+    assert_no_worker_was_blamed(&mut farm, &jobs).await?;
+    let stopped = longest_stall(&farm, &jobs).await?;
+    println!(
+        "longest time with no task finishing, the queues' leader (node {}) stopped: {stopped:.1} s",
+        leader + 1
+    );
+    Ok(())
+}
