@@ -511,13 +511,22 @@ async fn a_captured_task_published_again_never_ends_done_twice_and_its_rerun_is_
         .ok_or_else(|| anyhow::anyhow!("the tap caught no task"))?;
     let tasks_before = farm.tasks(job_id).await?;
     let finished_before = farm.metrics(&metrics_url).await?["warren_worker_tasks_finished_total"];
-    // The genuine, signed message, published again as it was.
+    // The genuine, signed message, published again with its body and signature (without the
+    // master's user id, which RabbitMQ would let only the master's user send).
+    let headers = captured
+        .delivery
+        .properties
+        .headers()
+        .clone()
+        .unwrap_or_default();
     publish(
         &admin,
         &format!("{}.q.root", farm.namespace),
         "cpu1",
         &captured.delivery.data,
-        captured.delivery.properties.clone(),
+        BasicProperties::default()
+            .with_headers(headers)
+            .with_delivery_mode(2),
     )
     .await?;
     eventually(
