@@ -1,11 +1,10 @@
-//! Warren's master: the REST API, the dispatcher that publishes ready tasks to RabbitMQ, the
-//! ingester that writes worker events into the database, and the `warren` CLI's client code.
+//! Warren's master: the REST API, the dispatcher that publishes ready tasks to RabbitMQ and the
+//! ingester that writes worker events into the database.
 
 pub mod api;
 pub mod app;
 pub mod auth;
 pub mod check;
-pub mod cli;
 pub mod config;
 pub mod control;
 pub mod db;

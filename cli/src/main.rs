@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use warren_master::cli::{Cli, run};
+use warren_cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
