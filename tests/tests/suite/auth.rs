@@ -143,23 +143,17 @@ async fn roles_decide_who_may_read_submit_steer_and_administer() -> anyhow::Resu
     roles_decide_who_may_do_what_on(DatabaseKind::Sqlite).await
 }
 
-#[tokio::test]
-async fn roles_decide_who_may_read_submit_steer_and_administer_with_postgresql()
--> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    roles_decide_who_may_do_what_on(DatabaseKind::Postgres).await
-}
+database_test!(
+    roles_decide_who_may_read_submit_steer_and_administer_with_postgresql,
+    postgres,
+    roles_decide_who_may_do_what_on
+);
 
-#[tokio::test]
-async fn roles_decide_who_may_read_submit_steer_and_administer_with_mariadb() -> anyhow::Result<()>
-{
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    roles_decide_who_may_do_what_on(DatabaseKind::MariaDb).await
-}
+database_test!(
+    roles_decide_who_may_read_submit_steer_and_administer_with_mariadb,
+    mariadb,
+    roles_decide_who_may_do_what_on
+);
 
 async fn roles_decide_who_may_do_what_on(database: DatabaseKind) -> anyhow::Result<()> {
     let farm = auth_farm_on(database).await?;

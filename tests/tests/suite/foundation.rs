@@ -18,8 +18,12 @@ async fn framed_job_runs_on_two_workers(database: DatabaseKind) -> anyhow::Resul
     .map(|_| ())
 }
 
-/// The framed job on a farm built from `options`; returns the farm for further checks.
-async fn framed_job_runs_on_two_workers_of(options: FarmOptions) -> anyhow::Result<TestFarm> {
+/// The framed job on a farm built from `options` (each worker offering one CPU, so both get
+/// work); returns the farm for further checks.
+async fn framed_job_runs_on_two_workers_of(mut options: FarmOptions) -> anyhow::Result<TestFarm> {
+    options
+        .worker_args
+        .extend(["--cpus".to_owned(), "1".to_owned()]);
     let farm = TestFarm::spawn(options).await?;
     let agents = farm.get_json("/api/v1/agents").await?;
     assert_eq!(
@@ -31,7 +35,7 @@ async fn framed_job_runs_on_two_workers_of(options: FarmOptions) -> anyhow::Resu
     let job = farm
         .submit_job(&TestFarm::command_job(
             "echo frames",
-            &["echo", "frame-{frame}"],
+            &["sh", "-c", "echo frame-{frame}; sleep 0.2"],
             1,
             12,
             3,
@@ -80,6 +84,11 @@ async fn framed_job_runs_on_two_workers_of(options: FarmOptions) -> anyhow::Resu
         .filter_map(|frame| frame.as_i64())
         .collect();
     assert_eq!(all_frames, (1..=12).collect::<Vec<_>>());
+    let ran_on: std::collections::BTreeSet<&str> = tasks
+        .iter()
+        .filter_map(|task| task["agent_id"].as_str())
+        .collect();
+    assert_eq!(ran_on.len(), 2, "both workers ran tasks: {tasks:?}");
     Ok(farm)
 }
 
@@ -169,42 +178,34 @@ async fn a_framed_job_runs_on_two_workers_on_quorum_queues() -> anyhow::Result<(
     Ok(())
 }
 
-#[tokio::test]
-async fn a_framed_job_runs_on_two_workers_with_postgresql() -> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    framed_job_runs_on_two_workers(DatabaseKind::Postgres).await
-}
+database_test!(
+    a_framed_job_runs_on_two_workers_with_postgresql,
+    postgres,
+    framed_job_runs_on_two_workers
+);
 
-#[tokio::test]
-async fn a_framed_job_runs_on_two_workers_with_mariadb() -> anyhow::Result<()> {
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    framed_job_runs_on_two_workers(DatabaseKind::MariaDb).await
-}
+database_test!(
+    a_framed_job_runs_on_two_workers_with_mariadb,
+    mariadb,
+    framed_job_runs_on_two_workers
+);
 
 #[tokio::test]
 async fn a_command_exiting_3_without_requeue_fails_with_its_exit_code() -> anyhow::Result<()> {
     failing_command_without_requeue_fails_with_its_exit_code(DatabaseKind::Sqlite).await
 }
 
-#[tokio::test]
-async fn a_command_exiting_3_without_requeue_fails_with_postgresql() -> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    failing_command_without_requeue_fails_with_its_exit_code(DatabaseKind::Postgres).await
-}
+database_test!(
+    a_command_exiting_3_without_requeue_fails_with_postgresql,
+    postgres,
+    failing_command_without_requeue_fails_with_its_exit_code
+);
 
-#[tokio::test]
-async fn a_command_exiting_3_without_requeue_fails_with_mariadb() -> anyhow::Result<()> {
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    failing_command_without_requeue_fails_with_its_exit_code(DatabaseKind::MariaDb).await
-}
+database_test!(
+    a_command_exiting_3_without_requeue_fails_with_mariadb,
+    mariadb,
+    failing_command_without_requeue_fails_with_its_exit_code
+);
 
 #[tokio::test]
 async fn a_failing_task_is_retried_up_to_its_requeue_count() -> anyhow::Result<()> {
@@ -401,18 +402,14 @@ async fn a_big_log_is_stored_whole() -> anyhow::Result<()> {
     a_big_log_is_stored_whole_on(DatabaseKind::Sqlite).await
 }
 
-#[tokio::test]
-async fn a_big_log_is_stored_whole_with_postgresql() -> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    a_big_log_is_stored_whole_on(DatabaseKind::Postgres).await
-}
+database_test!(
+    a_big_log_is_stored_whole_with_postgresql,
+    postgres,
+    a_big_log_is_stored_whole_on
+);
 
-#[tokio::test]
-async fn a_big_log_is_stored_whole_with_mariadb() -> anyhow::Result<()> {
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    a_big_log_is_stored_whole_on(DatabaseKind::MariaDb).await
-}
+database_test!(
+    a_big_log_is_stored_whole_with_mariadb,
+    mariadb,
+    a_big_log_is_stored_whole_on
+);

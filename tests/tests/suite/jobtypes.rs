@@ -49,23 +49,17 @@ async fn job_types_run_their_phases_in_order_and_versions_are_pinned_and_upgrade
     job_types_on(DatabaseKind::Sqlite).await
 }
 
-#[tokio::test]
-async fn job_types_run_their_phases_in_order_and_versions_are_pinned_and_upgraded_with_postgresql()
--> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    job_types_on(DatabaseKind::Postgres).await
-}
+database_test!(
+    job_types_run_their_phases_in_order_and_versions_are_pinned_and_upgraded_with_postgresql,
+    postgres,
+    job_types_on
+);
 
-#[tokio::test]
-async fn job_types_run_their_phases_in_order_and_versions_are_pinned_and_upgraded_with_mariadb()
--> anyhow::Result<()> {
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    job_types_on(DatabaseKind::MariaDb).await
-}
+database_test!(
+    job_types_run_their_phases_in_order_and_versions_are_pinned_and_upgraded_with_mariadb,
+    mariadb,
+    job_types_on
+);
 
 async fn job_types_on(database: DatabaseKind) -> anyhow::Result<()> {
     let farm = TestFarm::spawn(FarmOptions {
@@ -340,18 +334,14 @@ async fn nul_bytes_in_output_are_stored() -> anyhow::Result<()> {
     nul_bytes_in_output_are_stored_on(DatabaseKind::Sqlite).await
 }
 
-#[tokio::test]
-async fn nul_bytes_in_output_are_stored_with_postgresql() -> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    nul_bytes_in_output_are_stored_on(DatabaseKind::Postgres).await
-}
+database_test!(
+    nul_bytes_in_output_are_stored_with_postgresql,
+    postgres,
+    nul_bytes_in_output_are_stored_on
+);
 
-#[tokio::test]
-async fn nul_bytes_in_output_are_stored_with_mariadb() -> anyhow::Result<()> {
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    nul_bytes_in_output_are_stored_on(DatabaseKind::MariaDb).await
-}
+database_test!(
+    nul_bytes_in_output_are_stored_with_mariadb,
+    mariadb,
+    nul_bytes_in_output_are_stored_on
+);

@@ -865,23 +865,17 @@ async fn dispatcher_role(farm: &TestFarm, base_url: &str) -> anyhow::Result<Stri
     Ok(health["dispatcher"].as_str().unwrap_or_default().to_owned())
 }
 
-#[tokio::test]
-async fn two_masters_share_postgresql_and_the_standby_takes_over_when_the_dispatching_one_dies()
--> anyhow::Result<()> {
-    if !crate::postgres_available() {
-        return Ok(());
-    }
-    standby_takes_over_when_the_dispatching_master_dies(warren_tests::DatabaseKind::Postgres).await
-}
+database_test!(
+    two_masters_share_postgresql_and_the_standby_takes_over_when_the_dispatching_one_dies,
+    postgres,
+    standby_takes_over_when_the_dispatching_master_dies
+);
 
-#[tokio::test]
-async fn two_masters_share_mariadb_and_the_standby_takes_over_when_the_dispatching_one_dies()
--> anyhow::Result<()> {
-    if !crate::mariadb_available() {
-        return Ok(());
-    }
-    standby_takes_over_when_the_dispatching_master_dies(warren_tests::DatabaseKind::MariaDb).await
-}
+database_test!(
+    two_masters_share_mariadb_and_the_standby_takes_over_when_the_dispatching_one_dies,
+    mariadb,
+    standby_takes_over_when_the_dispatching_master_dies
+);
 
 async fn standby_takes_over_when_the_dispatching_master_dies(
     database: warren_tests::DatabaseKind,

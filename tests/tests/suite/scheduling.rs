@@ -244,27 +244,17 @@ async fn children_wait_for_parents_and_frames_for_frames() -> anyhow::Result<()>
     .await
 }
 
-#[tokio::test]
-async fn children_wait_for_parents_and_frames_for_frames_with_postgresql() -> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
-        DatabaseKind::Postgres,
-    )
-    .await
-}
+database_test!(
+    children_wait_for_parents_and_frames_for_frames_with_postgresql,
+    postgres,
+    children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on
+);
 
-#[tokio::test]
-async fn children_wait_for_parents_and_frames_for_frames_with_mariadb() -> anyhow::Result<()> {
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
-        DatabaseKind::MariaDb,
-    )
-    .await
-}
+database_test!(
+    children_wait_for_parents_and_frames_for_frames_with_mariadb,
+    mariadb,
+    children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on
+);
 
 async fn children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
     database: DatabaseKind,
@@ -424,23 +414,17 @@ async fn a_task_that_failed_on_one_agent_is_retried_on_another() -> anyhow::Resu
     a_task_that_failed_on_one_agent_is_retried_on_another_on(DatabaseKind::Sqlite).await
 }
 
-#[tokio::test]
-async fn a_task_that_failed_on_one_agent_is_retried_on_another_with_postgresql()
--> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    a_task_that_failed_on_one_agent_is_retried_on_another_on(DatabaseKind::Postgres).await
-}
+database_test!(
+    a_task_that_failed_on_one_agent_is_retried_on_another_with_postgresql,
+    postgres,
+    a_task_that_failed_on_one_agent_is_retried_on_another_on
+);
 
-#[tokio::test]
-async fn a_task_that_failed_on_one_agent_is_retried_on_another_with_mariadb() -> anyhow::Result<()>
-{
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    a_task_that_failed_on_one_agent_is_retried_on_another_on(DatabaseKind::MariaDb).await
-}
+database_test!(
+    a_task_that_failed_on_one_agent_is_retried_on_another_with_mariadb,
+    mariadb,
+    a_task_that_failed_on_one_agent_is_retried_on_another_on
+);
 
 async fn a_task_that_failed_on_one_agent_is_retried_on_another_on(
     database: DatabaseKind,
@@ -650,27 +634,17 @@ async fn two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gi
     .await
 }
 
-#[tokio::test]
-async fn licences_are_counted_and_given_back_with_postgresql() -> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on(
-        DatabaseKind::Postgres,
-    )
-    .await
-}
+database_test!(
+    licences_are_counted_and_given_back_with_postgresql,
+    postgres,
+    two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on
+);
 
-#[tokio::test]
-async fn licences_are_counted_and_given_back_with_mariadb() -> anyhow::Result<()> {
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on(
-        DatabaseKind::MariaDb,
-    )
-    .await
-}
+database_test!(
+    licences_are_counted_and_given_back_with_mariadb,
+    mariadb,
+    two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on
+);
 
 async fn two_licences_are_never_held_by_more_than_two_tasks_and_a_lost_worker_gives_its_back_on(
     database: DatabaseKind,
@@ -868,27 +842,17 @@ async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themsel
     .await
 }
 
-#[tokio::test]
-async fn job_emails_and_autodelete_with_postgresql() -> anyhow::Result<()> {
-    if !super::postgres_available() {
-        return Ok(());
-    }
-    users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on(
-        DatabaseKind::Postgres,
-    )
-    .await
-}
+database_test!(
+    job_emails_and_autodelete_with_postgresql,
+    postgres,
+    users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on
+);
 
-#[tokio::test]
-async fn job_emails_and_autodelete_with_mariadb() -> anyhow::Result<()> {
-    if !super::mariadb_available() {
-        return Ok(());
-    }
-    users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on(
-        DatabaseKind::MariaDb,
-    )
-    .await
-}
+database_test!(
+    job_emails_and_autodelete_with_mariadb,
+    mariadb,
+    users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on
+);
 
 async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themselves_on(
     database: DatabaseKind,
