@@ -145,7 +145,7 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
 /// `N` bytes from the system's random source.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], AuthError> {
     let mut bytes = [0_u8; N];
-    getrandom::getrandom(&mut bytes).map_err(|error| AuthError::Random(error.to_string()))?;
+    getrandom::fill(&mut bytes).map_err(|error| AuthError::Random(error.to_string()))?;
     Ok(bytes)
 }
 

@@ -63,7 +63,7 @@ pub async fn find_at(
 
 fn nonce() -> String {
     let mut bytes = [0_u8; 16];
-    if getrandom::getrandom(&mut bytes).is_err() {
+    if getrandom::fill(&mut bytes).is_err() {
         // A clock-based nonce still keeps old answers from being replayed.
         let now = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
         bytes = now.to_le_bytes();

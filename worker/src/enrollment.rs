@@ -155,7 +155,7 @@ pub fn with_credentials(url: &str, user: &str, password: &str) -> String {
 
 fn random<const N: usize>() -> Result<[u8; N], EnrollmentError> {
     let mut bytes = [0_u8; N];
-    getrandom::getrandom(&mut bytes)
+    getrandom::fill(&mut bytes)
         .map_err(|error| EnrollmentError::Random(std::io::Error::other(error.to_string())))?;
     Ok(bytes)
 }
