@@ -170,19 +170,27 @@ impl ManagementApi {
 
     /// Create or update a user with the password RabbitMQ stores (`password_hash` in
     /// `rabbit_password_hashing_sha256` form) and no tags, so it cannot use this API.
+    ///
+    /// Two concurrent PUTs of a new user race inside RabbitMQ and the loser answers 400
+    /// `user_already_exists`; the user is there then, and a second PUT updates it.
     pub async fn put_user(&self, user: &str, password_hash: &str) -> Result<(), ManagementError> {
-        self.call(
-            reqwest::Method::PUT,
-            &format!("users/{}", encode(user)),
-            Some(serde_json::json!({
-                "password_hash": password_hash,
-                "hashing_algorithm": "rabbit_password_hashing_sha256",
-                "tags": "",
-            })),
-            &format!("create the user `{user}`"),
-        )
-        .await
-        .map(drop)
+        let path = format!("users/{}", encode(user));
+        let action = format!("create the user `{user}`");
+        let body = serde_json::json!({
+            "password_hash": password_hash,
+            "hashing_algorithm": "rabbit_password_hashing_sha256",
+            "tags": "",
+        });
+        let put = || self.call(reqwest::Method::PUT, &path, Some(body.clone()), &action);
+        match put().await {
+            Err(ManagementError::Status { status, body, .. })
+                if status == reqwest::StatusCode::BAD_REQUEST
+                    && body.contains("user_already_exists") =>
+            {
+                put().await.map(drop)
+            }
+            answer => answer.map(drop),
+        }
     }
 
     /// Set a user's permissions on the virtual host.

@@ -8,8 +8,6 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::eventually;
-
 /// A private RabbitMQ node; stopped when dropped.
 #[derive(Debug)]
 pub struct PrivateRabbit {
@@ -40,6 +38,11 @@ async fn rabbitmqctl(node: &str, args: &[&str]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What a node prints when its boot fails for good.
+const BOOT_FAILED: &str = "init terminating in do_boot";
+/// What a node prints when a listener's port is taken.
+const PORT_TAKEN: &str = "could_not_start_listener";
+
 impl PrivateRabbit {
     /// Start a node and wait until it accepts AMQP connections.
     pub async fn start() -> anyhow::Result<Self> {
@@ -47,7 +50,23 @@ impl PrivateRabbit {
     }
 
     /// Start a node with extra lines in its `rabbitmq.conf`.
+    ///
+    /// Ports are picked free but can be taken by someone else before the node binds them; a
+    /// node that fails to boot for that reason is started again on other ports (three tries).
     pub async fn start_with(extra_config: &str) -> anyhow::Result<Self> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match Self::start_once(extra_config).await {
+                Err(error) if tries < 3 && format!("{error:#}").contains(PORT_TAKEN) => {
+                    eprintln!("a private RabbitMQ node lost its port; starting it again");
+                }
+                started => return started,
+            }
+        }
+    }
+
+    async fn start_once(extra_config: &str) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("warren-rabbit-")
             .tempdir_in("/tmp")?;
@@ -106,40 +125,36 @@ impl PrivateRabbit {
     }
 
     async fn wait_until_ready(&self) -> anyhow::Result<()> {
-        let url = self.amqp_url.clone();
-        let management = format!("{}/api/overview", self.management_url);
-        let ready = eventually(
-            "the private RabbitMQ node to accept connections",
-            Duration::from_secs(90),
-            || {
-                let url = url.clone();
-                let management = management.clone();
-                async move {
-                    match lapin::Connection::connect(&url, lapin::ConnectionProperties::default())
-                        .await
-                    {
-                        Ok(connection) => {
-                            let _ = connection.close(200, "ready".into()).await;
-                        }
-                        Err(_) => return Ok(None),
-                    }
-                    let answered = reqwest::Client::new()
-                        .get(&management)
-                        .basic_auth("guest", Some("guest"))
-                        .send()
-                        .await
-                        .is_ok_and(|response| response.status().is_success());
-                    Ok(answered.then_some(()))
-                }
-            },
-        )
-        .await;
-        if ready.is_err() {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+        loop {
+            if self.answers().await {
+                return Ok(());
+            }
             let out =
                 std::fs::read_to_string(self.dir.path().join("server.out")).unwrap_or_default();
-            bail!("the private RabbitMQ node did not start:\n{out}");
+            if out.contains(BOOT_FAILED) || tokio::time::Instant::now() >= deadline {
+                bail!("the private RabbitMQ node did not start:\n{out}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        Ok(())
+    }
+
+    /// Whether the node accepts an AMQP connection and its management API answers.
+    async fn answers(&self) -> bool {
+        match lapin::Connection::connect(&self.amqp_url, lapin::ConnectionProperties::default())
+            .await
+        {
+            Ok(connection) => {
+                let _ = connection.close(200, "ready".into()).await;
+            }
+            Err(_) => return false,
+        }
+        reqwest::Client::new()
+            .get(format!("{}/api/overview", self.management_url))
+            .basic_auth("guest", Some("guest"))
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success())
     }
 
     /// Stop the broker application (connections drop; the node stays up to be started again).
