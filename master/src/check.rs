@@ -10,6 +10,7 @@ use warren_shared::{TaskCounts, TaskState};
 
 use crate::db::{backend_of, begin_write, now_us, sql};
 use crate::store::counters::CountDeltas;
+use crate::store::tasks::{self, Lost};
 
 /// One impossible state found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,21 +61,14 @@ async fn lost_tasks(
         if repair {
             let transaction = begin_write(db).await?;
             let reason = "worker lost (found by warren-master check)";
-            if let Some(agent_id) = &agent_id {
-                crate::leases::record_lost_attempts(&transaction, agent_id, Some(task_id), reason)
-                    .await?;
-            }
-            let moved = transaction
-                .execute_raw(sql(
-                    backend_of(&transaction),
-                    "UPDATE tasks SET state = 'queued', agent_id = NULL, progress = 0, last_error = ? WHERE id = ? AND state = 'running'",
-                    vec![reason.into(), task_id.into()],
-                ))
-                .await?;
             let mut deltas = CountDeltas::default();
-            if moved.rows_affected() == 1 {
-                deltas.moved(job_id, TaskState::Running, TaskState::Queued);
-            }
+            tasks::requeue_lost(
+                &transaction,
+                Lost::task(agent_id.as_deref(), task_id),
+                reason,
+                &mut deltas,
+            )
+            .await?;
             deltas.apply(&transaction).await?;
             transaction.commit().await?;
             repaired = true;

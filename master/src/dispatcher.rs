@@ -17,15 +17,16 @@ use time::OffsetDateTime;
 use tokio::sync::Notify;
 use warren_broker::{Outgoing, Publisher, Shutdown, Topology, error_chain, reconnect_backoff};
 use warren_shared::{
-    AgentId, FrameBatch, Message, Requirements, Subscribe, TaskAssignment, TaskId, TaskState,
+    AgentId, FrameBatch, Message, Requirements, Subscribe, TaskAssignment, TaskId,
 };
 
 use crate::control::Control;
-use crate::db::{Update, backend_of, begin_write, now_us, placeholders, sql, update_returning};
+use crate::db::{backend_of, begin_write, now_us, placeholders, sql};
 use crate::jobtype::{JobTypeSpec, expand_phases};
 use crate::store::classes::{self, TaskClass};
 use crate::store::counters::CountDeltas;
 use crate::store::scheduling;
+use crate::store::tasks::{self, ClaimedTask};
 
 /// Most tasks claimed per class per round.
 const MAX_CLAIM: i64 = 2_000;
@@ -171,78 +172,6 @@ struct JobRow {
     user: Option<String>,
     run_group: Option<String>,
     frame_parent_id: Option<i64>,
-}
-
-/// A task claimed for dispatch, with the attempt it was given.
-#[derive(Debug, Clone, Copy)]
-struct ClaimedTask {
-    id: i64,
-    job_id: i64,
-    idx: i64,
-    frame_first: i64,
-    frame_last: i64,
-    attempt: i32,
-    tile: Option<i32>,
-    failures: i32,
-}
-
-/// Which tasks a claim takes: a job's first queued tasks (values: the job id, now, the parent
-/// job's id when frame-gated, and the count). The outer `state` test re-checks each row under
-/// concurrent writers; on SQLite it is written `+state` so the planner looks the few ids up by
-/// primary key instead of walking the state index over every queued task. MariaDB takes no
-/// `LIMIT` in an `IN` subquery: there the rows are chosen directly (and locked).
-fn claim_rows(backend: sea_orm::DbBackend, frame_gated: bool) -> String {
-    // A frame-gated job's task waits until the parent's tasks holding its frames are done.
-    let gate = |task: &str| {
-        if frame_gated {
-            format!(
-                " AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= {task}.frame_last \
-                 AND p.frame_last >= {task}.frame_first AND p.state <> 'done')"
-            )
-        } else {
-            String::new()
-        }
-    };
-    match backend {
-        sea_orm::DbBackend::MySql => format!(
-            "job_id = ? AND state = 'queued' AND (not_before IS NULL OR not_before <= ?){} ORDER BY idx LIMIT ?",
-            gate("tasks")
-        ),
-        backend => {
-            let state_test = if backend == sea_orm::DbBackend::Sqlite {
-                "+state"
-            } else {
-                "state"
-            };
-            format!(
-                "{state_test} = 'queued' AND id IN (SELECT c.id FROM tasks c WHERE c.job_id = ? AND c.state = 'queued' \
-                 AND (c.not_before IS NULL OR c.not_before <= ?){} ORDER BY c.idx LIMIT ?)",
-                gate("c")
-            )
-        }
-    }
-}
-
-/// What a claim sets (value: the time of dispatch).
-const CLAIM_SET: &str = "state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
-     progress = 0, time_dispatched = ?, not_before = NULL";
-
-/// The columns a claimed task is read from.
-const CLAIMED_COLUMNS: &str = "id, job_id, idx, frame_first, frame_last, attempts, tile, failures";
-
-impl ClaimedTask {
-    fn from_row(row: &sea_orm::QueryResult) -> Result<Self, sea_orm::DbErr> {
-        Ok(Self {
-            id: row.try_get("", "id")?,
-            job_id: row.try_get("", "job_id")?,
-            idx: row.try_get("", "idx")?,
-            frame_first: row.try_get("", "frame_first")?,
-            frame_last: row.try_get("", "frame_last")?,
-            attempt: row.try_get("", "attempts")?,
-            tile: row.try_get("", "tile")?,
-            failures: row.try_get("", "failures")?,
-        })
-    }
 }
 
 /// Map a job priority (-1000..=1000) to an AMQP message priority (0..=9).
@@ -572,38 +501,18 @@ impl Dispatcher {
             gated.insert(*job_id, self.job_info(*job_id).await?.frame_parent_id);
         }
         let transaction = begin_write(&self.db).await?;
-        let backend = backend_of(&transaction);
         let now = now_us();
         let mut claimed: Vec<ClaimedTask> = Vec::new();
         let mut short = HashSet::new();
         let mut deltas = CountDeltas::default();
         for (job_id, count) in grants {
             let parent = gated.get(job_id).copied().flatten();
-            let mut rows_values: Vec<sea_orm::Value> = vec![(*job_id).into(), now.into()];
-            if let Some(parent) = parent {
-                rows_values.push(parent.into());
-            }
-            rows_values.push((*count).into());
-            let rows = update_returning::<i64, _>(
-                &transaction,
-                Update {
-                    table: "tasks",
-                    set: CLAIM_SET,
-                    set_values: vec![now.into()],
-                    rows: &claim_rows(backend, parent.is_some()),
-                    rows_values,
-                    returning: CLAIMED_COLUMNS,
-                },
-            )
-            .await?;
-            if (rows.len() as i64) < *count {
+            let tasks =
+                tasks::claim(&transaction, *job_id, parent, *count, now, &mut deltas).await?;
+            if (tasks.len() as i64) < *count {
                 short.insert(*job_id);
             }
-            for row in rows {
-                let task = ClaimedTask::from_row(&row)?;
-                deltas.moved(task.job_id, TaskState::Queued, TaskState::Dispatched);
-                claimed.push(task);
-            }
+            claimed.extend(tasks);
         }
         if !deltas.is_empty() {
             deltas.apply(&transaction).await?;
@@ -615,16 +524,7 @@ impl Dispatcher {
 
     /// Publish dispatched tasks whose publication was never confirmed.
     async fn republish_unconfirmed(&mut self) -> Result<usize, DispatchError> {
-        let rows = self
-            .db
-            .query_all_raw(crate::db::sql(backend_of(&self.db), &format!(
-                    "SELECT {CLAIMED_COLUMNS} FROM tasks WHERE state = 'dispatched' AND published = false ORDER BY job_id, idx"
-                ), Vec::new()))
-            .await?;
-        let tasks = rows
-            .iter()
-            .map(ClaimedTask::from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let tasks = tasks::unconfirmed(&self.db).await?;
         if !tasks.is_empty() {
             tracing::info!(
                 n_tasks = tasks.len(),
@@ -758,7 +658,7 @@ impl Dispatcher {
             };
             let assignment = TaskAssignment {
                 task_id: TaskId(task.id),
-                attempt: task.attempt.max(0) as u32,
+                attempt: task.attempts.max(0) as u32,
                 job_id: warren_shared::JobId(task.job_id),
                 job_title: info.title.clone(),
                 queue: info.class.queue.clone(),
@@ -801,16 +701,7 @@ impl Dispatcher {
             }
             return Err(error.into());
         }
-        let id_list = published_ids
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
-        self.db
-            .execute_unprepared(&format!(
-                "UPDATE tasks SET published = true WHERE id IN ({id_list})"
-            ))
-            .await?;
+        tasks::mark_published(&self.db, &published_ids).await?;
         Ok(published_ids.len())
     }
 

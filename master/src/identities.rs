@@ -398,13 +398,14 @@ impl Identities {
             })?;
         let newly_revoked = credentials::set_revoked(&transaction, &id_text).await?;
         let mut deltas = CountDeltas::default();
-        let released_tasks = crate::leases::release_agent_tasks(
+        let released_tasks = crate::store::tasks::requeue_lost(
             &transaction,
-            &id_text,
+            crate::store::tasks::Lost::agent(&id_text),
             "the agent was revoked",
             &mut deltas,
         )
-        .await?;
+        .await?
+        .len();
         deltas.apply(&transaction).await?;
         transaction.commit().await?;
         self.note_status(&id_text, CredentialStatus::Revoked);

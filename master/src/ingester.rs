@@ -37,9 +37,9 @@ use crate::db::{
 use crate::dispatcher::DispatcherHandle;
 use crate::entities::agent;
 use crate::identities::Identities;
-use crate::leases::release_agent_tasks;
 use crate::store::counters::CountDeltas;
 use crate::store::credentials::CredentialStatus;
+use crate::store::tasks::{self, Lost};
 
 /// Most events applied in one transaction.
 const MAX_BATCH: usize = 2_000;
@@ -703,33 +703,14 @@ impl Ingester {
             }
         }
         for task_id in lost {
-            crate::leases::record_lost_attempts(
+            let moved = tasks::requeue_lost(
                 transaction,
-                &agent_id,
-                Some(task_id),
+                Lost::task(Some(&agent_id), task_id),
                 "worker lost: it restarted without this task",
+                deltas,
             )
             .await?;
-            let rows = update_returning::<i64, _>(
-                transaction,
-                Update {
-                    table: "tasks",
-                    set: "state = 'queued', agent_id = NULL, progress = 0, last_error = ?",
-                    set_values: vec!["worker lost: it restarted without this task".into()],
-                    rows: "id = ? AND state = 'running'",
-                    rows_values: vec![task_id.into()],
-                    returning: "job_id",
-                },
-            )
-            .await?;
-            for row in rows {
-                deltas.moved(
-                    row.try_get("", "job_id")?,
-                    TaskState::Running,
-                    TaskState::Queued,
-                );
-                effects.wake_dispatcher = true;
-            }
+            effects.wake_dispatcher |= !moved.is_empty();
         }
         self.reconcile(transaction, hello.agent_id.0, &hello.running, effects)
             .await?;
@@ -1310,13 +1291,14 @@ async fn bye_event(
             vec![now_us().into(), agent_id.as_str().into()],
         ))
         .await?;
-    let released = release_agent_tasks(
+    let released = tasks::requeue_lost(
         transaction,
-        &agent_id,
+        Lost::agent(&agent_id),
         "worker left while running this task",
         deltas,
     )
-    .await?;
+    .await?
+    .len();
     effects.wake_dispatcher = true;
     effects.failures = true;
     tracing::info!(agent_id, reason = %bye.reason, released, "agent said goodbye");

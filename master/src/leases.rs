@@ -8,67 +8,13 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
 use warren_broker::{Shutdown, error_chain};
-use warren_shared::TaskState;
 
-use crate::db::{
-    Update, backend_of, begin_write, now_us, on_conflict_do_nothing, update_returning,
-};
+use crate::db::{Update, backend_of, begin_write, now_us, update_returning};
 use crate::dispatcher::DispatcherHandle;
 use crate::store::counters::CountDeltas;
-
-/// Record the running attempts of `agent_id` (only `task_id`'s, when given) as lost, in the
-/// attempt history, before they are queued again.
-pub async fn record_lost_attempts(
-    connection: &impl ConnectionTrait,
-    agent_id: &str,
-    task_id: Option<i64>,
-    reason: &str,
-) -> Result<(), DbErr> {
-    let backend = backend_of(connection);
-    let mut values: Vec<sea_orm::Value> = vec![reason.into(), now_us().into(), agent_id.into()];
-    let mut text = String::from(
-        "INSERT INTO task_attempts (task_id, attempt, agent_id, state, error, time_started, time_finished) \
-         SELECT id, attempts, agent_id, 'lost', ?, time_started, ? FROM tasks WHERE agent_id = ? AND state = 'running'",
-    );
-    if let Some(task_id) = task_id {
-        text.push_str(" AND id = ?");
-        values.push(task_id.into());
-    }
-    text.push_str(&on_conflict_do_nothing(backend, "task_id, attempt"));
-    connection
-        .execute_raw(crate::db::sql(backend, &text, values))
-        .await?;
-    Ok(())
-}
-
-/// Queue again the tasks `agent_id` is running; returns how many.
-pub async fn release_agent_tasks(
-    connection: &(impl ConnectionTrait + TransactionTrait),
-    agent_id: &str,
-    reason: &str,
-    deltas: &mut CountDeltas,
-) -> Result<usize, DbErr> {
-    record_lost_attempts(connection, agent_id, None, reason).await?;
-    let rows = update_returning::<i64, _>(
-        connection,
-        Update {
-            table: "tasks",
-            set: "state = 'queued', agent_id = NULL, progress = 0, last_error = ?",
-            set_values: vec![reason.into()],
-            rows: "agent_id = ? AND state = 'running'",
-            rows_values: vec![agent_id.into()],
-            returning: "job_id",
-        },
-    )
-    .await?;
-    for row in &rows {
-        let job_id: i64 = row.try_get("", "job_id")?;
-        deltas.moved(job_id, TaskState::Running, TaskState::Queued);
-    }
-    Ok(rows.len())
-}
+use crate::store::tasks::{self, Lost};
 
 /// Mark agents offline whose last event was consumed more than `lease_timeout` before
 /// `consumed_up_to` (µs), a moment up to which every event published has been consumed, and
@@ -96,13 +42,14 @@ pub async fn expire_once(
     for row in &rows {
         let agent_id: String = row.try_get("", "id")?;
         let hostname: String = row.try_get("", "hostname")?;
-        let released = release_agent_tasks(
+        let released = tasks::requeue_lost(
             &transaction,
-            &agent_id,
+            Lost::agent(&agent_id),
             "worker lost: no heartbeat within the lease timeout",
             &mut deltas,
         )
-        .await?;
+        .await?
+        .len();
         tracing::warn!(
             agent_id,
             hostname,

@@ -549,9 +549,14 @@ pub async fn delete(
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     agents::get(&transaction, &id).await?;
     let mut deltas = CountDeltas::default();
-    crate::leases::release_agent_tasks(&transaction, &id, "the agent was deleted", &mut deltas)
-        .await
-        .map_err(ApiError::from)?;
+    crate::store::tasks::requeue_lost(
+        &transaction,
+        crate::store::tasks::Lost::agent(&id),
+        "the agent was deleted",
+        &mut deltas,
+    )
+    .await
+    .map_err(ApiError::from)?;
     deltas.apply(&transaction).await.map_err(ApiError::from)?;
     agent::Entity::delete_by_id(id.clone())
         .exec(&transaction)
