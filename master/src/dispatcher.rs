@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Notify;
@@ -21,10 +21,11 @@ use warren_shared::{
 };
 
 use crate::control::Control;
-use crate::db::{backend_of, begin_write, now_us, placeholders, sql};
-use crate::jobtype::{JobTypeSpec, expand_phases};
+use crate::db::{begin_write, now_us};
+use crate::jobtype::expand_phases;
 use crate::store::classes::{self, TaskClass};
 use crate::store::counters::CountDeltas;
+use crate::store::failures;
 use crate::store::scheduling;
 use crate::store::tasks::{self, ClaimedTask};
 
@@ -155,22 +156,6 @@ struct JobInfo {
     by: i64,
     run_as_user: Option<String>,
     run_as_group: Option<String>,
-    frame_parent_id: Option<i64>,
-}
-
-/// The columns of a job the dispatcher reads.
-struct JobRow {
-    title: String,
-    data: String,
-    environ: String,
-    class_id: i64,
-    ram_max: Option<i64>,
-    ram_warning: Option<i64>,
-    timeout_secs: Option<i64>,
-    priority: i32,
-    frame_by: i64,
-    user: Option<String>,
-    run_group: Option<String>,
     frame_parent_id: Option<i64>,
 }
 
@@ -544,32 +529,12 @@ impl Dispatcher {
         &mut self,
         claimed: &[ClaimedTask],
     ) -> Result<HashMap<i64, Vec<AgentId>>, DispatchError> {
-        let backend = backend_of(&self.db);
-        let mut avoid: HashMap<i64, BTreeSet<String>> = HashMap::new();
         let retried: Vec<i64> = claimed
             .iter()
             .filter(|task| task.failures > 0)
             .map(|task| task.id)
             .collect();
-        if !retried.is_empty() {
-            let rows = self
-                .db
-                .query_all_raw(sql(
-                    backend,
-                    &format!(
-                        "SELECT task_id, agent_id FROM task_failed_agents WHERE task_id IN ({})",
-                        placeholders(backend, 1, retried.len())
-                    ),
-                    retried.iter().map(|id| (*id).into()).collect(),
-                ))
-                .await?;
-            for row in rows {
-                avoid
-                    .entry(row.try_get("", "task_id")?)
-                    .or_default()
-                    .insert(row.try_get("", "agent_id")?);
-            }
-        }
+        let mut avoid = failures::failed_agents(&self.db, &retried).await?;
         if self.agent_failure_limit > 0 {
             let banned = self.banned_agents().await?;
             for task in claimed {
@@ -615,21 +580,7 @@ impl Dispatcher {
         {
             return Ok(banned.clone());
         }
-        let rows = self
-            .db
-            .query_all_raw(sql(
-                backend_of(&self.db),
-                "SELECT job_id, agent_id FROM job_agent_failures WHERE consecutive >= ?",
-                vec![self.agent_failure_limit.into()],
-            ))
-            .await?;
-        let mut banned: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in rows {
-            banned
-                .entry(row.try_get("", "job_id")?)
-                .or_default()
-                .push(row.try_get("", "agent_id")?);
-        }
+        let banned = failures::banned(&self.db, self.agent_failure_limit).await?;
         self.banned = Some((Instant::now(), banned.clone()));
         Ok(banned)
     }
@@ -740,39 +691,11 @@ impl Dispatcher {
         if let Some(info) = self.jobs.get(&job_id) {
             return Ok(info.clone());
         }
-        let row = self
-            .db
-            .query_one_raw(sql(
-                backend_of(&self.db),
-                "SELECT j.title, j.data, j.environ, j.class_id, j.ram_max, j.ram_warning, j.timeout_secs, j.priority, j.frame_by, \
-                 j.user, j.run_group, j.frame_parent_id, v.spec \
-                 FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
-                vec![job_id.into()],
-            ))
-            .await?
-            .ok_or_else(|| crate::store::StoreError::NotFound(format!("job {job_id} not found")))?;
-        let job = JobRow {
-            title: row.try_get("", "title")?,
-            data: row.try_get("", "data")?,
-            environ: row.try_get("", "environ")?,
-            class_id: row.try_get("", "class_id")?,
-            ram_max: row.try_get("", "ram_max")?,
-            ram_warning: row.try_get("", "ram_warning")?,
-            timeout_secs: row.try_get("", "timeout_secs")?,
-            priority: row.try_get("", "priority")?,
-            frame_by: row.try_get("", "frame_by")?,
-            user: row.try_get("", "user")?,
-            run_group: row.try_get("", "run_group")?,
-            frame_parent_id: row.try_get("", "frame_parent_id")?,
-        };
-        let spec_text: String = row.try_get("", "spec")?;
-        let spec = JobTypeSpec::parse(&spec_text)
-            .map_err(|error| crate::store::StoreError::Corrupt(error.to_string()))?;
-        let data: Value = serde_json::from_str(&job.data).unwrap_or(Value::Null);
+        let job = crate::store::jobs::for_dispatch(&self.db, job_id).await?;
+        let spec = &job.spec;
+        let data = job.data.clone();
         let mut env: BTreeMap<String, String> = spec.env.clone();
-        env.extend(
-            serde_json::from_str::<BTreeMap<String, String>>(&job.environ).unwrap_or_default(),
-        );
+        env.extend(job.environ.clone());
         let phases = spec.phase_templates(&data).unwrap_or_default();
         let class = self.class(job.class_id).await?;
         let info = Arc::new(JobInfo {

@@ -17,36 +17,30 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::{FutureExt, StreamExt};
-use sea_orm::sea_query::{OnConflict, Query};
-use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr};
+use sea_orm::{DatabaseConnection, DatabaseTransaction, DbErr};
 use warren_broker::lapin::message::Delivery;
 use warren_broker::lapin::options::{BasicAckOptions, BasicConsumeOptions, BasicQosOptions};
 use warren_broker::lapin::types::FieldTable;
 use warren_broker::lapin::{Channel, Consumer};
 use warren_broker::{DeadLetter, Outgoing, Publisher, Shutdown, error_chain, reconnect_backoff};
 use warren_shared::{
-    AgentState, AttemptRef, Bye, Envelope, Heartbeat, Hello, Join, LogChunk, Message, TaskDeclined,
-    TaskFinished, TaskProgress, TaskStarted, TaskState,
+    AgentState, AttemptRef, Bye, Envelope, Heartbeat, Hello, Join, Message, TaskDeclined,
+    TaskFinished, TaskProgress, TaskStarted,
 };
 
 use crate::control::Control;
-use crate::db::{
-    Update, backend_of, begin_write, is_transient, micros_of, now_us, on_conflict_do_nothing,
-    on_conflict_update, sql, update_returning,
-};
+use crate::db::{begin_write, is_transient, micros_of, now_us};
 use crate::dispatcher::DispatcherHandle;
-use crate::entities::agent;
 use crate::identities::Identities;
 use crate::store::counters::CountDeltas;
 use crate::store::credentials::CredentialStatus;
+use crate::store::failures;
 use crate::store::tasks::{self, Lost};
 
 /// Most events applied in one transaction.
 const MAX_BATCH: usize = 2_000;
 /// Unacked events the broker may push ahead of the ingester.
 const PREFETCH: u16 = 4_000;
-/// Largest dead-letter payload kept in the database.
-const MAX_STORED_PAYLOAD: usize = 64 * 1024;
 /// How long a declined task waits before it is dispatched again, in microseconds.
 const DECLINE_HOLD_US: i64 = 1_000_000;
 
@@ -117,7 +111,7 @@ struct Effects {
 
 /// Apply a lease marker: note that it was consumed.
 async fn lease_marker(transaction: &DatabaseTransaction, id: &str) -> Result<(), DbErr> {
-    crate::leases::marker_seen(transaction, id).await
+    crate::store::leases::marker_seen(transaction, id).await
 }
 
 impl Effects {
@@ -513,7 +507,8 @@ impl Ingester {
             })
             .await?;
         let transaction = begin_write(&self.db).await?;
-        record_dead_letter(&transaction, source, reason, delivery).await?;
+        crate::store::dead_letters::record(&transaction, dead_letter(source, reason, delivery))
+            .await?;
         transaction.commit().await?;
         self.stats.dead_letters.fetch_add(1, Ordering::Relaxed);
         Ok(Effects::default())
@@ -536,7 +531,11 @@ impl Ingester {
                             .await?
                     }
                     Decoded::Invalid(reason) => {
-                        record_dead_letter(&transaction, source, reason, delivery).await?
+                        crate::store::dead_letters::record(
+                            &transaction,
+                            dead_letter(source, reason, delivery),
+                        )
+                        .await?
                     }
                 }
             }
@@ -561,7 +560,7 @@ impl Ingester {
                     .await
             }
             Message::TaskProgress(progress) => task_progress(transaction, progress).await,
-            Message::LogChunk(chunk) => log_chunk(transaction, chunk).await,
+            Message::LogChunk(chunk) => crate::store::logs::append(transaction, chunk).await,
             Message::TaskFinished(finished) => {
                 self.task_finished(transaction, finished, effects, deltas)
                     .await
@@ -587,100 +586,12 @@ impl Ingester {
         deltas: &mut CountDeltas,
     ) -> Result<(), DbErr> {
         let agent_id = hello.agent_id.to_string();
-        let now = now_us();
         let state = if hello.running.is_empty() {
             AgentState::Online
         } else {
             AgentState::Running
         };
-        let software = serde_json::to_string(&hello.software).expect("software map serializes");
-        let addresses = serde_json::to_string(&hello.addresses).expect("address list serializes");
-        let gpus = serde_json::to_string(&hello.gpus).expect("GPU list serializes");
-        let disks = serde_json::to_string(&hello.disks).expect("disk list serializes");
-        let upsert = Query::insert()
-            .into_table(agent::Entity)
-            .columns([
-                agent::Column::Id,
-                agent::Column::Hostname,
-                agent::Column::Addresses,
-                agent::Column::Os,
-                agent::Column::OsName,
-                agent::Column::CpuName,
-                agent::Column::Cpus,
-                agent::Column::Ram,
-                agent::Column::FreeRam,
-                agent::Column::Software,
-                agent::Column::Gpus,
-                agent::Column::Disks,
-                agent::Column::State,
-                agent::Column::Version,
-                agent::Column::LastHeardFrom,
-                agent::Column::TimeCreated,
-            ])
-            .values_panic([
-                agent_id.as_str().into(),
-                truncate(&hello.hostname, 255).into(),
-                addresses.into(),
-                truncate(&hello.os, 32).into(),
-                truncate(&hello.os_name, 255).into(),
-                truncate(&hello.cpu_name, 255).into(),
-                i32::try_from(hello.cpus).unwrap_or(i32::MAX).into(),
-                i64::try_from(hello.ram_mb).unwrap_or(i64::MAX).into(),
-                i64::try_from(hello.free_ram_mb).unwrap_or(i64::MAX).into(),
-                software.into(),
-                gpus.into(),
-                disks.into(),
-                state.as_str().into(),
-                truncate(&hello.version, 64).into(),
-                now.into(),
-                now.into(),
-            ])
-            .on_conflict(
-                OnConflict::column(agent::Column::Id)
-                    .update_columns([
-                        agent::Column::Hostname,
-                        agent::Column::Addresses,
-                        agent::Column::Os,
-                        agent::Column::OsName,
-                        agent::Column::CpuName,
-                        agent::Column::Cpus,
-                        agent::Column::Ram,
-                        agent::Column::FreeRam,
-                        agent::Column::Software,
-                        agent::Column::Gpus,
-                        agent::Column::Disks,
-                        agent::Column::State,
-                        agent::Column::Version,
-                        agent::Column::LastHeardFrom,
-                    ])
-                    .to_owned(),
-            )
-            .to_owned();
-        transaction.execute(&upsert).await?;
-
-        let backend = backend_of(transaction);
-        let row = transaction
-            .query_one_raw(sql(
-                backend,
-                "SELECT tags_override FROM agents WHERE id = ?",
-                vec![agent_id.as_str().into()],
-            ))
-            .await?;
-        let overridden = match row {
-            Some(row) => row
-                .try_get::<Option<String>>("", "tags_override")?
-                .is_some(),
-            None => false,
-        };
-        if !overridden {
-            let tags: BTreeSet<String> = hello
-                .tags
-                .iter()
-                .filter(|tag| warren_shared::requirements::validate_tag(tag).is_ok())
-                .cloned()
-                .collect();
-            crate::store::agents::set_tags(transaction, &agent_id, &tags).await?;
-        }
+        crate::store::agents::record_hello(transaction, hello, state).await?;
 
         // Tasks the agent held before it reconnected but no longer lists were lost with it.
         let held: BTreeSet<i64> = hello
@@ -688,21 +599,10 @@ impl Ingester {
             .iter()
             .map(|attempt| attempt.task_id.0)
             .collect();
-        let rows = transaction
-            .query_all_raw(sql(
-                backend,
-                "SELECT id FROM tasks WHERE agent_id = ? AND state = 'running'",
-                vec![agent_id.as_str().into()],
-            ))
-            .await?;
-        let mut lost = Vec::new();
-        for row in rows {
-            let task_id: i64 = row.try_get("", "id")?;
-            if !held.contains(&task_id) {
-                lost.push(task_id);
+        for task_id in tasks::running_on(transaction, &agent_id).await? {
+            if held.contains(&task_id) {
+                continue;
             }
-        }
-        for task_id in lost {
             let moved = tasks::requeue_lost(
                 transaction,
                 Lost::task(Some(&agent_id), task_id),
@@ -732,20 +632,8 @@ impl Ingester {
         } else {
             AgentState::Running
         };
-        let result = transaction
-            .execute_raw(sql(
-                backend_of(transaction),
-                "UPDATE agents SET free_ram = ?, \"load\" = ?, last_heard_from = ?, state = ? WHERE id = ?",
-                vec![
-                    i64::try_from(heartbeat.free_ram_mb).unwrap_or(i64::MAX).into(),
-                    f64::from(heartbeat.load).into(),
-                    now_us().into(),
-                    state.as_str().into(),
-                    heartbeat.agent_id.to_string().into(),
-                ],
-            ))
-            .await?;
-        if result.rows_affected() == 0 {
+        let known = crate::store::agents::record_heartbeat(transaction, heartbeat, state).await?;
+        if !known {
             tracing::debug!(agent_id = %heartbeat.agent_id, "heartbeat from an unknown agent; asking it to say hello");
             let check = Message::CheckSoftware(warren_shared::message::CheckSoftware {});
             effects
@@ -773,31 +661,8 @@ impl Ingester {
         if running.is_empty() {
             return Ok(());
         }
-        let agent_text = agent_id.to_string();
-        let id_list = running
-            .iter()
-            .map(|attempt| attempt.task_id.0.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
-        let rows = transaction
-            .query_all_raw(sql(
-                backend_of(transaction),
-                &format!("SELECT id, attempts, agent_id, state FROM tasks WHERE id IN ({id_list})"),
-                Vec::new(),
-            ))
-            .await?;
-        let mut held = BTreeSet::new();
-        for row in rows {
-            let task_id: i64 = row.try_get("", "id")?;
-            let attempts: i32 = row.try_get("", "attempts")?;
-            let holder: Option<String> = row.try_get("", "agent_id")?;
-            let state: String = row.try_get("", "state")?;
-            if state == TaskState::Running.as_str()
-                && holder.as_deref() == Some(agent_text.as_str())
-            {
-                held.insert((task_id, attempts));
-            }
-        }
+        let task_ids: Vec<i64> = running.iter().map(|attempt| attempt.task_id.0).collect();
+        let held = tasks::held_attempts(transaction, &agent_id.to_string(), &task_ids).await?;
         for attempt in running {
             if !held.contains(&(attempt.task_id.0, attempt.attempt as i32)) {
                 effects.cancel(
@@ -818,37 +683,26 @@ impl Ingester {
         effects: &mut Effects,
         deltas: &mut CountDeltas,
     ) -> Result<(), DbErr> {
-        let backend = backend_of(transaction);
         let agent_text = started.agent_id.to_string();
         let attempt = i32::try_from(started.attempt).unwrap_or(i32::MAX);
-        let rows = update_returning::<i64, _>(
+        let task_id = started.task_id.0;
+        let started_at = micros_of(started.started_at);
+        if tasks::start(
             transaction,
-            Update {
-                table: "tasks",
-                set: "state = 'running', agent_id = ?, time_started = ?, progress = 0",
-                set_values: vec![
-                    agent_text.as_str().into(),
-                    micros_of(started.started_at).into(),
-                ],
-                rows: "id = ? AND attempts = ? AND state = 'dispatched'",
-                rows_values: vec![started.task_id.0.into(), attempt.into()],
-                returning: "job_id",
-            },
+            task_id,
+            attempt,
+            &agent_text,
+            started_at,
+            deltas,
         )
-        .await?;
-        if let Some(row) = rows.first() {
-            let job_id: i64 = row.try_get("", "job_id")?;
-            deltas.moved(job_id, TaskState::Dispatched, TaskState::Running);
+        .await?
+        {
             effects.wake_dispatcher = true;
             return Ok(());
         }
-        let current = task_holder(transaction, backend, started.task_id.0).await?;
-        match current {
-            Some((state, attempts, holder))
-                if state == TaskState::Running.as_str()
-                    && attempts == attempt
-                    && holder.as_deref() == Some(agent_text.as_str()) => {}
-            _ => effects.cancel(
+        let holder = tasks::holder(transaction, task_id).await?;
+        if !holder.is_some_and(|holder| holder.runs(attempt, &agent_text)) {
+            effects.cancel(
                 &self.control,
                 started.agent_id.0,
                 AttemptRef {
@@ -856,7 +710,7 @@ impl Ingester {
                     attempt: started.attempt,
                 },
                 "this attempt is not assigned to this worker",
-            ),
+            );
         }
         Ok(())
     }
@@ -868,92 +722,37 @@ impl Ingester {
         effects: &mut Effects,
         deltas: &mut CountDeltas,
     ) -> Result<(), DbErr> {
-        let backend = backend_of(transaction);
         let agent_text = finished.agent_id.to_string();
         let attempt = i32::try_from(finished.attempt).unwrap_or(i32::MAX);
-        let Some(row) = transaction
-            .query_one_raw(sql(
-                backend,
-                "SELECT t.job_id, t.state, t.attempts, t.agent_id, t.failures, j.requeue FROM tasks t \
-                 JOIN jobs j ON j.id = t.job_id WHERE t.id = ?",
-                vec![finished.task_id.0.into()],
-            ))
-            .await?
-        else {
+        let Some(before) = tasks::finishing(transaction, finished.task_id.0).await? else {
             effects.stale_events += 1;
             return Ok(());
         };
-        let job_id: i64 = row.try_get("", "job_id")?;
-        let state: String = row.try_get("", "state")?;
-        let attempts: i32 = row.try_get("", "attempts")?;
-        let holder: Option<String> = row.try_get("", "agent_id")?;
-        let failures: i32 = row.try_get("", "failures")?;
-        let requeue: i32 = row.try_get("", "requeue")?;
-        if state != TaskState::Running.as_str()
-            || attempts != attempt
-            || holder.as_deref() != Some(agent_text.as_str())
-        {
+        if !before.holder.runs(attempt, &agent_text) {
             effects.stale_events += 1;
             return Ok(());
         }
-        let exit_code = finished.outcome.exit_code();
-        let now = micros_of(finished.finished_at);
-        let (new_state, new_failures, error) = if finished.success {
-            (TaskState::Done, failures, None)
-        } else {
-            let failures = failures + 1;
-            let retry = requeue < 0 || failures <= requeue;
-            let error = finished
+        let error = (!finished.success).then(|| {
+            finished
                 .error
                 .clone()
-                .unwrap_or_else(|| finished.outcome.to_string());
-            (
-                if retry {
-                    TaskState::Queued
-                } else {
-                    TaskState::Failed
-                },
-                failures,
-                Some(error),
-            )
+                .unwrap_or_else(|| finished.outcome.to_string())
+        });
+        let finish = tasks::Finish {
+            task_id: finished.task_id.0,
+            attempt,
+            agent_id: &agent_text,
+            success: finished.success,
+            exit_code: finished.outcome.exit_code(),
+            error: error.clone(),
+            peak_rss_mb: finished.peak_rss_mb.and_then(|mb| i64::try_from(mb).ok()),
+            ram_warned: finished.ram_warned,
+            finished_at: micros_of(finished.finished_at),
         };
-        let progress = if new_state == TaskState::Done {
-            1.0
-        } else {
-            0.0
-        };
-        let agent_after: Option<String> = if new_state == TaskState::Queued {
-            None
-        } else {
-            Some(agent_text.clone())
-        };
-        let peak_rss_mb = finished.peak_rss_mb.and_then(|mb| i64::try_from(mb).ok());
-        transaction
-            .execute_raw(sql(
-                backend,
-                "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, agent_id = ?, time_finished = ?, \
-                 peak_rss_mb = ?, ram_warned = (ram_warned OR ?) WHERE id = ? AND attempts = ? AND state = 'running'",
-                vec![
-                    new_state.as_str().into(),
-                    new_failures.into(),
-                    exit_code.into(),
-                    error.clone().into(),
-                    progress.into(),
-                    agent_after.into(),
-                    now.into(),
-                    peak_rss_mb.into(),
-                    finished.ram_warned.into(),
-                    finished.task_id.0.into(),
-                    attempt.into(),
-                ],
-            ))
-            .await?;
-        if !finished.success {
-            record_attempt(transaction, finished, error.as_deref(), now).await?;
-        }
+        let new_state = tasks::finish(transaction, &before, &finish, deltas).await?;
+        let job_id = before.job_id;
         self.record_agent_outcome(transaction, finished, job_id, effects)
             .await?;
-        deltas.moved(job_id, TaskState::Running, new_state);
         effects.wake_dispatcher = true;
         if let Some(error) = error {
             tracing::info!(task_id = %finished.task_id, job_id, attempt, error, next_state = %new_state, "task attempt failed");
@@ -969,7 +768,6 @@ impl Ingester {
         job_id: i64,
         effects: &mut Effects,
     ) -> Result<(), DbErr> {
-        let backend = backend_of(transaction);
         let agent = finished.agent_id.to_string();
         let loaded = self
             .streaks
@@ -977,17 +775,7 @@ impl Ingester {
             .expect("the streaks lock is never poisoned")
             .is_some();
         if !loaded {
-            let mut pairs = BTreeSet::new();
-            for row in transaction
-                .query_all_raw(crate::db::sql(
-                    backend,
-                    "SELECT job_id, agent_id FROM job_agent_failures",
-                    Vec::new(),
-                ))
-                .await?
-            {
-                pairs.insert((row.try_get("", "job_id")?, row.try_get("", "agent_id")?));
-            }
+            let pairs = failures::streaks(transaction).await?;
             *self
                 .streaks
                 .lock()
@@ -1002,41 +790,12 @@ impl Ingester {
             .is_none_or(|pairs| pairs.contains(&pair));
         if finished.success {
             if on_a_streak {
-                transaction
-                    .execute_raw(sql(
-                        backend,
-                        "DELETE FROM job_agent_failures WHERE job_id = ? AND agent_id = ?",
-                        vec![job_id.into(), agent.into()],
-                    ))
-                    .await?;
+                failures::end_streak(transaction, job_id, &agent).await?;
                 effects.ended_streaks.push(pair);
             }
             return Ok(());
         }
-        transaction
-            .execute_raw(sql(
-                backend,
-                &format!(
-                    "INSERT INTO task_failed_agents (task_id, agent_id) VALUES (?, ?){}",
-                    on_conflict_do_nothing(backend, "task_id, agent_id")
-                ),
-                vec![finished.task_id.0.into(), agent.clone().into()],
-            ))
-            .await?;
-        transaction
-            .execute_raw(sql(
-                backend,
-                &format!(
-                    "INSERT INTO job_agent_failures (job_id, agent_id, consecutive) VALUES (?, ?, 1){}",
-                    on_conflict_update(
-                        backend,
-                        "job_id, agent_id",
-                        "consecutive = job_agent_failures.consecutive + 1"
-                    )
-                ),
-                vec![job_id.into(), agent.into()],
-            ))
-            .await?;
+        failures::record(transaction, finished.task_id.0, job_id, &agent).await?;
         effects.failures = true;
         // Added before commit: at worst a later success deletes a row that is not there.
         if let Some(streaks) = self
@@ -1096,149 +855,18 @@ fn decode(payload: &[u8]) -> Vec<Decoded> {
     }
 }
 
-/// At most `max_bytes` of `text`, without NUL characters (PostgreSQL text cannot hold them).
-fn truncate(text: &str, max_bytes: usize) -> String {
-    let mut cut = text.len().min(max_bytes);
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    text[..cut].replace('\0', "\u{fffd}")
-}
-
-async fn task_holder(
-    transaction: &DatabaseTransaction,
-    backend: DbBackend,
-    task_id: i64,
-) -> Result<Option<(String, i32, Option<String>)>, DbErr> {
-    let row = transaction
-        .query_one_raw(sql(
-            backend,
-            "SELECT state, attempts, agent_id FROM tasks WHERE id = ?",
-            vec![task_id.into()],
-        ))
-        .await?;
-    row.map(|row| {
-        Ok((
-            row.try_get("", "state")?,
-            row.try_get("", "attempts")?,
-            row.try_get("", "agent_id")?,
-        ))
-    })
-    .transpose()
-}
-
 async fn task_progress(
     transaction: &DatabaseTransaction,
     progress: &TaskProgress,
 ) -> Result<(), DbErr> {
-    let value = f64::from(progress.progress).clamp(0.0, 1.0);
-    let value = if value.is_finite() { value } else { 0.0 };
-    transaction
-        .execute_raw(sql(
-            backend_of(transaction),
-            "UPDATE tasks SET progress = ? WHERE id = ? AND attempts = ? AND agent_id = ? AND state = 'running'",
-            vec![
-                value.into(),
-                progress.task_id.0.into(),
-                i32::try_from(progress.attempt).unwrap_or(i32::MAX).into(),
-                progress.agent_id.to_string().into(),
-            ],
-        ))
-        .await?;
-    Ok(())
-}
-
-/// Store a log chunk if its sender holds the attempt; the attempt's `task_logs` row is made with
-/// its first chunk, so tasks that print nothing cost no log rows.
-async fn log_chunk(transaction: &DatabaseTransaction, chunk: &LogChunk) -> Result<(), DbErr> {
-    let attempt = i32::try_from(chunk.attempt).unwrap_or(i32::MAX);
-    let data = serde_json::to_string(&chunk.lines).expect("log lines serialize");
-    let backend = backend_of(transaction);
-    transaction
-        .execute_raw(sql(
-            backend,
-            &format!(
-                "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data) \
-                 SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
-                 (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
-                on_conflict_do_nothing(backend, "task_id, attempt, seq")
-            ),
-            vec![
-                chunk.task_id.0.into(),
-                attempt.into(),
-                i64::try_from(chunk.seq).unwrap_or(i64::MAX).into(),
-                i64::try_from(chunk.first_line).unwrap_or(i64::MAX).into(),
-                i32::try_from(chunk.lines.len()).unwrap_or(i32::MAX).into(),
-                data.into(),
-                chunk.task_id.0.into(),
-                attempt.into(),
-                chunk.agent_id.to_string().into(),
-            ],
-        ))
-        .await?;
-    if chunk.seq == 0 {
-        transaction
-            .execute_raw(sql(
-                backend,
-                &format!(
-                    "INSERT INTO task_logs (task_id, attempt, agent_id, time_created) \
-                     SELECT ?, ?, ?, ? WHERE EXISTS \
-                     (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
-                    on_conflict_do_nothing(backend, "task_id, attempt")
-                ),
-                vec![
-                    chunk.task_id.0.into(),
-                    attempt.into(),
-                    chunk.agent_id.to_string().into(),
-                    chunk
-                        .lines
-                        .first()
-                        .map_or_else(now_us, |line| line.t)
-                        .into(),
-                    chunk.task_id.0.into(),
-                    attempt.into(),
-                    chunk.agent_id.to_string().into(),
-                ],
-            ))
-            .await?;
-    }
-    Ok(())
-}
-
-/// Keep each finished attempt's outcome, so earlier errors stay visible after a retry.
-async fn record_attempt(
-    transaction: &DatabaseTransaction,
-    finished: &TaskFinished,
-    error: Option<&str>,
-    finished_at: i64,
-) -> Result<(), DbErr> {
-    let backend = backend_of(transaction);
-    let attempt = i32::try_from(finished.attempt).unwrap_or(i32::MAX);
-    let outcome = if finished.success { "done" } else { "failed" };
-    transaction
-        .execute_raw(sql(
-            backend,
-            &format!(
-                "INSERT INTO task_attempts (task_id, attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished) \
-                 SELECT id, ?, ?, ?, ?, ?, ?, time_started, ? FROM tasks WHERE id = ?{}",
-                on_conflict_do_nothing(backend, "task_id, attempt")
-            ),
-            vec![
-                attempt.into(),
-                finished.agent_id.to_string().into(),
-                outcome.into(),
-                finished.outcome.exit_code().into(),
-                error.map(str::to_owned).into(),
-                finished
-                    .peak_rss_mb
-                    .and_then(|mb| i64::try_from(mb).ok())
-                    .into(),
-                finished_at.into(),
-                finished.task_id.0.into(),
-            ],
-        ))
-        .await?;
-    Ok(())
+    tasks::set_progress(
+        transaction,
+        progress.task_id.0,
+        i32::try_from(progress.attempt).unwrap_or(i32::MAX),
+        &progress.agent_id.to_string(),
+        f64::from(progress.progress),
+    )
+    .await
 }
 
 /// A worker gave an attempt back unstarted: queue the task again, held back for a moment so
@@ -1250,29 +878,12 @@ async fn task_declined(
     deltas: &mut CountDeltas,
 ) -> Result<(), DbErr> {
     let attempt = i32::try_from(declined.attempt).unwrap_or(i32::MAX);
-    let rows = update_returning::<i64, _>(
-        transaction,
-        Update {
-            table: "tasks",
-            set: "state = 'queued', published = false, not_before = ?, declines = declines + 1",
-            set_values: vec![(now_us() + DECLINE_HOLD_US).into()],
-            rows: "id = ? AND attempts = ? AND state = 'dispatched'",
-            rows_values: vec![declined.task_id.0.into(), attempt.into()],
-            returning: "job_id",
-        },
-    )
-    .await?;
-    if rows.is_empty() {
-        effects.stale_events += 1;
-    }
-    for row in rows {
-        deltas.moved(
-            row.try_get("", "job_id")?,
-            TaskState::Dispatched,
-            TaskState::Queued,
-        );
+    let not_before = now_us() + DECLINE_HOLD_US;
+    if tasks::decline(transaction, declined.task_id.0, attempt, not_before, deltas).await? {
         effects.wake_dispatcher = true;
         tracing::debug!(task_id = %declined.task_id, agent_id = %declined.agent_id, reason = %declined.reason, "task declined");
+    } else {
+        effects.stale_events += 1;
     }
     Ok(())
 }
@@ -1284,13 +895,7 @@ async fn bye_event(
     deltas: &mut CountDeltas,
 ) -> Result<(), DbErr> {
     let agent_id = bye.agent_id.to_string();
-    transaction
-        .execute_raw(sql(
-            backend_of(transaction),
-            "UPDATE agents SET state = 'offline', last_heard_from = ? WHERE id = ?",
-            vec![now_us().into(), agent_id.as_str().into()],
-        ))
-        .await?;
+    crate::store::agents::record_goodbye(transaction, &agent_id).await?;
     let released = tasks::requeue_lost(
         transaction,
         Lost::agent(&agent_id),
@@ -1305,24 +910,20 @@ async fn bye_event(
     Ok(())
 }
 
-async fn record_dead_letter(
-    transaction: &DatabaseTransaction,
-    source: &str,
-    reason: &str,
-    delivery: &Delivery,
-) -> Result<(), DbErr> {
-    let payload = truncate(&String::from_utf8_lossy(&delivery.data), MAX_STORED_PAYLOAD);
-    let kind = delivery
-        .properties
-        .kind()
-        .as_ref()
-        .map(|kind| truncate(kind.as_str(), 64));
-    transaction
-        .execute_raw(sql(
-            backend_of(transaction),
-            "INSERT INTO dead_letters (time_created, source, reason, kind, payload) VALUES (?, ?, ?, ?, ?)",
-            vec![now_us().into(), truncate(source, 255).into(), truncate(reason, 4096).into(), kind.into(), payload.into()],
-        ))
-        .await?;
-    Ok(())
+/// What is kept of a delivery dead-lettered from `source` for `reason`.
+fn dead_letter<'a>(
+    source: &'a str,
+    reason: &'a str,
+    delivery: &'a Delivery,
+) -> crate::store::dead_letters::NewDeadLetter<'a> {
+    crate::store::dead_letters::NewDeadLetter {
+        source,
+        reason,
+        kind: delivery
+            .properties
+            .kind()
+            .as_ref()
+            .map(|kind| kind.as_str()),
+        payload: &delivery.data,
+    }
 }

@@ -8,12 +8,13 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr};
+use sea_orm::{DatabaseConnection, DbErr};
 use warren_broker::{Shutdown, error_chain};
 
-use crate::db::{Update, backend_of, begin_write, now_us, update_returning};
+use crate::db::{begin_write, now_us};
 use crate::dispatcher::DispatcherHandle;
 use crate::store::counters::CountDeltas;
+use crate::store::leases as markers;
 use crate::store::tasks::{self, Lost};
 
 /// Mark agents offline whose last event was consumed more than `lease_timeout` before
@@ -26,25 +27,12 @@ pub async fn expire_once(
 ) -> Result<usize, DbErr> {
     let cutoff = consumed_up_to - lease_timeout.as_micros() as i64;
     let transaction = begin_write(db).await?;
-    let rows = update_returning::<String, _>(
-        &transaction,
-        Update {
-            table: "agents",
-            set: "state = 'offline'",
-            rows: "state IN ('online', 'running') AND last_heard_from < ?",
-            rows_values: vec![cutoff.into()],
-            returning: "id, hostname",
-            ..Update::default()
-        },
-    )
-    .await?;
+    let expired = crate::store::agents::expire_silent(&transaction, cutoff).await?;
     let mut deltas = CountDeltas::default();
-    for row in &rows {
-        let agent_id: String = row.try_get("", "id")?;
-        let hostname: String = row.try_get("", "hostname")?;
+    for (agent_id, hostname) in &expired {
         let released = tasks::requeue_lost(
             &transaction,
-            Lost::agent(&agent_id),
+            Lost::agent(agent_id),
             "worker lost: no heartbeat within the lease timeout",
             &mut deltas,
         )
@@ -59,60 +47,7 @@ pub async fn expire_once(
     }
     deltas.apply(&transaction).await?;
     transaction.commit().await?;
-    Ok(rows.len())
-}
-
-/// Record a new marker as sent now (µs); its id.
-pub async fn new_marker(connection: &impl ConnectionTrait) -> Result<(String, i64), DbErr> {
-    let id = uuid::Uuid::new_v4().to_string();
-    let sent = now_us();
-    connection
-        .execute_raw(crate::db::sql(
-            backend_of(connection),
-            "INSERT INTO lease_markers (id, time_sent) VALUES (?, ?)",
-            vec![id.as_str().into(), sent.into()],
-        ))
-        .await?;
-    Ok((id, sent))
-}
-
-/// Note that a marker was consumed (by whichever master's ingester took it).
-pub async fn marker_seen(connection: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
-    connection
-        .execute_raw(crate::db::sql(
-            backend_of(connection),
-            "UPDATE lease_markers SET time_seen = ? WHERE id = ? AND time_seen IS NULL",
-            vec![now_us().into(), id.into()],
-        ))
-        .await?;
-    Ok(())
-}
-
-/// When a marker was consumed, if it was.
-async fn seen_at(connection: &impl ConnectionTrait, id: &str) -> Result<Option<i64>, DbErr> {
-    let row = connection
-        .query_one_raw(crate::db::sql(
-            backend_of(connection),
-            "SELECT time_seen FROM lease_markers WHERE id = ?",
-            vec![id.into()],
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get("", "time_seen")?,
-        None => None,
-    })
-}
-
-/// Forget markers older than `horizon` (µs).
-async fn forget_markers(connection: &impl ConnectionTrait, horizon: i64) -> Result<(), DbErr> {
-    connection
-        .execute_raw(crate::db::sql(
-            backend_of(connection),
-            "DELETE FROM lease_markers WHERE time_sent < ?",
-            vec![horizon.into()],
-        ))
-        .await?;
-    Ok(())
+    Ok(expired.len())
 }
 
 /// Whether this master's events consumer is consuming, and since when (µs); leases are not
@@ -189,7 +124,7 @@ pub async fn run(
         }
         let now = now_us();
         if let Some((id, sent)) = pending.clone() {
-            match seen_at(&db, &id).await {
+            match markers::seen_at(&db, &id).await {
                 Ok(Some(seen)) => {
                     pending = None;
                     let behind =
@@ -246,7 +181,7 @@ pub async fn run(
         }
         if now - last_cleanup > 3_600_000_000 {
             last_cleanup = now;
-            let _ = forget_markers(&db, now - 3_600_000_000).await;
+            let _ = markers::forget(&db, now - 3_600_000_000).await;
         }
     }
 }
@@ -264,7 +199,7 @@ async fn send_marker(
     db: &DatabaseConnection,
     publisher: &warren_broker::Publisher,
 ) -> Result<(String, i64), MarkerError> {
-    let (id, sent) = new_marker(db).await?;
+    let (id, sent) = markers::new_marker(db).await?;
     let names = publisher.broker().names();
     let marker = warren_shared::Message::Marker(warren_shared::Marker {
         id: id.clone(),
@@ -283,7 +218,10 @@ async fn send_marker(
 
 #[cfg(test)]
 mod tests {
+    use sea_orm::ConnectionTrait;
+
     use super::*;
+    use crate::db::backend_of;
 
     /// An agent, running, last heard from `silent_for` ago.
     async fn agent(db: &DatabaseConnection, silent_for: Duration) -> String {
@@ -342,9 +280,9 @@ mod tests {
         assert_eq!(expire_once(&db, lease, now_us()).await.expect("a check"), 1);
         assert_eq!(state(&db, &silent).await, "offline");
         // A marker is seen by whichever master consumes it.
-        let (id, _) = new_marker(&db).await.expect("a marker");
-        assert_eq!(seen_at(&db, &id).await.expect("a query"), None);
-        marker_seen(&db, &id).await.expect("an update");
-        assert!(seen_at(&db, &id).await.expect("a query").is_some());
+        let (id, _) = markers::new_marker(&db).await.expect("a marker");
+        assert_eq!(markers::seen_at(&db, &id).await.expect("a query"), None);
+        markers::marker_seen(&db, &id).await.expect("an update");
+        assert!(markers::seen_at(&db, &id).await.expect("a query").is_some());
     }
 }

@@ -6,8 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -19,7 +18,7 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::Principal;
 use crate::db::{begin_write, rfc3339};
-use crate::entities::{agent, dead_letter, task};
+use crate::entities::{agent, task};
 use crate::store::agents::{self, AgentFilter, AgentRecord};
 use crate::store::counters::CountDeltas;
 
@@ -804,14 +803,7 @@ pub struct DeadLetters {
     responses((status = 200, description = "Dead-letter count and the latest ones", body = DeadLetters), super::openapi::Errors)
 )]
 pub async fn dead_letters(State(state): State<AppState>) -> Result<Json<DeadLetters>, ApiError> {
-    let count = dead_letter::Entity::find()
-        .count(&state.db)
-        .await
-        .map_err(ApiError::from)?;
-    let rows = dead_letter::Entity::find()
-        .order_by_desc(dead_letter::Column::Id)
-        .limit(100)
-        .all(&state.db)
+    let (count, rows) = crate::store::dead_letters::latest(&state.db, 100)
         .await
         .map_err(ApiError::from)?;
     let dead_letters = rows

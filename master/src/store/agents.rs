@@ -2,14 +2,14 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
 };
-use warren_shared::{AgentCapabilities, AgentState};
+use warren_shared::{AgentCapabilities, AgentState, Heartbeat, Hello};
 
 use super::{Result, StoreError};
-use crate::db::sql;
+use crate::db::{backend_of, now_us, sql};
 use crate::entities::{agent, agent_tag, tag};
 
 /// An agent row with its tags.
@@ -299,4 +299,163 @@ pub async fn list(
                 .is_none_or(|tag| record.tags.contains(tag))
         })
         .collect())
+}
+
+/// Record an agent's hello: its row is made or refreshed with what it reports, with `state`,
+/// and its tags are those it reports unless an operator set them.
+pub async fn record_hello(
+    transaction: &impl ConnectionTrait,
+    hello: &Hello,
+    state: AgentState,
+) -> Result<(), DbErr> {
+    let agent_id = hello.agent_id.to_string();
+    let now = now_us();
+    let software = serde_json::to_string(&hello.software).expect("software map serializes");
+    let addresses = serde_json::to_string(&hello.addresses).expect("address list serializes");
+    let gpus = serde_json::to_string(&hello.gpus).expect("GPU list serializes");
+    let disks = serde_json::to_string(&hello.disks).expect("disk list serializes");
+    let upsert = Query::insert()
+        .into_table(agent::Entity)
+        .columns([
+            agent::Column::Id,
+            agent::Column::Hostname,
+            agent::Column::Addresses,
+            agent::Column::Os,
+            agent::Column::OsName,
+            agent::Column::CpuName,
+            agent::Column::Cpus,
+            agent::Column::Ram,
+            agent::Column::FreeRam,
+            agent::Column::Software,
+            agent::Column::Gpus,
+            agent::Column::Disks,
+            agent::Column::State,
+            agent::Column::Version,
+            agent::Column::LastHeardFrom,
+            agent::Column::TimeCreated,
+        ])
+        .values_panic([
+            agent_id.as_str().into(),
+            super::truncate(&hello.hostname, 255).into(),
+            addresses.into(),
+            super::truncate(&hello.os, 32).into(),
+            super::truncate(&hello.os_name, 255).into(),
+            super::truncate(&hello.cpu_name, 255).into(),
+            i32::try_from(hello.cpus).unwrap_or(i32::MAX).into(),
+            i64::try_from(hello.ram_mb).unwrap_or(i64::MAX).into(),
+            i64::try_from(hello.free_ram_mb).unwrap_or(i64::MAX).into(),
+            software.into(),
+            gpus.into(),
+            disks.into(),
+            state.as_str().into(),
+            super::truncate(&hello.version, 64).into(),
+            now.into(),
+            now.into(),
+        ])
+        .on_conflict(
+            OnConflict::column(agent::Column::Id)
+                .update_columns([
+                    agent::Column::Hostname,
+                    agent::Column::Addresses,
+                    agent::Column::Os,
+                    agent::Column::OsName,
+                    agent::Column::CpuName,
+                    agent::Column::Cpus,
+                    agent::Column::Ram,
+                    agent::Column::FreeRam,
+                    agent::Column::Software,
+                    agent::Column::Gpus,
+                    agent::Column::Disks,
+                    agent::Column::State,
+                    agent::Column::Version,
+                    agent::Column::LastHeardFrom,
+                ])
+                .to_owned(),
+        )
+        .to_owned();
+    transaction.execute(&upsert).await?;
+
+    let row = transaction
+        .query_one_raw(sql(
+            backend_of(transaction),
+            "SELECT tags_override FROM agents WHERE id = ?",
+            vec![agent_id.as_str().into()],
+        ))
+        .await?;
+    let overridden = match row {
+        Some(row) => row
+            .try_get::<Option<String>>("", "tags_override")?
+            .is_some(),
+        None => false,
+    };
+    if !overridden {
+        let tags: BTreeSet<String> = hello
+            .tags
+            .iter()
+            .filter(|tag| warren_shared::requirements::validate_tag(tag).is_ok())
+            .cloned()
+            .collect();
+        crate::store::agents::set_tags(transaction, &agent_id, &tags).await?;
+    }
+    Ok(())
+}
+
+/// Record an agent's heartbeat with `state`; `false` when the agent is unknown.
+pub async fn record_heartbeat(
+    connection: &impl ConnectionTrait,
+    heartbeat: &Heartbeat,
+    state: AgentState,
+) -> Result<bool, DbErr> {
+    let result = connection
+        .execute_raw(sql(
+            backend_of(connection),
+            "UPDATE agents SET free_ram = ?, \"load\" = ?, last_heard_from = ?, state = ? WHERE id = ?",
+            vec![
+                i64::try_from(heartbeat.free_ram_mb).unwrap_or(i64::MAX).into(),
+                f64::from(heartbeat.load).into(),
+                now_us().into(),
+                state.as_str().into(),
+                heartbeat.agent_id.to_string().into(),
+            ],
+        ))
+        .await?;
+    Ok(result.rows_affected() > 0)
+}
+
+/// Record that an agent said goodbye: it is offline from now.
+pub async fn record_goodbye(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+) -> Result<(), DbErr> {
+    connection
+        .execute_raw(sql(
+            backend_of(connection),
+            "UPDATE agents SET state = 'offline', last_heard_from = ? WHERE id = ?",
+            vec![now_us().into(), agent_id.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Mark offline the online agents last heard from before `cutoff` (µs); their ids and host
+/// names.
+pub async fn expire_silent(
+    connection: &(impl ConnectionTrait + sea_orm::TransactionTrait),
+    cutoff: i64,
+) -> Result<Vec<(String, String)>, DbErr> {
+    let rows = crate::db::update_returning::<String, _>(
+        connection,
+        crate::db::Update {
+            table: "agents",
+            set: "state = 'offline'",
+            rows: "state IN ('online', 'running') AND last_heard_from < ?",
+            rows_values: vec![cutoff.into()],
+            returning: "id, hostname",
+            ..crate::db::Update::default()
+        },
+    )
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("", "id")?, row.try_get("", "hostname")?)))
+        .collect()
 }

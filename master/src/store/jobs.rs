@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 use warren_shared::{FrameRange, JobState, Requirements, SoftwareRequirement, TaskState};
@@ -935,4 +935,87 @@ pub async fn replace_frames(
         ))
         .await?;
     Ok(())
+}
+
+/// What the dispatcher needs of a job to publish its tasks.
+#[derive(Debug, Clone)]
+pub struct DispatchJob {
+    /// Title.
+    pub title: String,
+    /// The submission's data.
+    pub data: Value,
+    /// The submission's environment variables.
+    pub environ: BTreeMap<String, String>,
+    /// The job type version's specification.
+    pub spec: JobTypeSpec,
+    /// Its requirement class.
+    pub class_id: i64,
+    /// Memory limit, MB.
+    pub ram_max: Option<i64>,
+    /// Memory warning, MB.
+    pub ram_warning: Option<i64>,
+    /// Run-time limit per attempt, seconds.
+    pub timeout_secs: Option<i64>,
+    /// Priority.
+    pub priority: i32,
+    /// Frame step.
+    pub frame_by: i64,
+    /// User its tasks run as.
+    pub user: Option<String>,
+    /// Group its tasks run as.
+    pub run_group: Option<String>,
+    /// The job whose frames gate this one's.
+    pub frame_parent_id: Option<i64>,
+}
+
+/// The row behind a [`DispatchJob`].
+#[derive(Debug, FromQueryResult)]
+struct DispatchRow {
+    title: String,
+    data: String,
+    environ: String,
+    spec: String,
+    class_id: i64,
+    ram_max: Option<i64>,
+    ram_warning: Option<i64>,
+    timeout_secs: Option<i64>,
+    priority: i32,
+    frame_by: i64,
+    user: Option<String>,
+    run_group: Option<String>,
+    frame_parent_id: Option<i64>,
+}
+
+/// A job as the dispatcher publishes it; stored JSON that does not parse is
+/// [`StoreError::Corrupt`].
+pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Result<DispatchJob> {
+    let row = DispatchRow::find_by_statement(sql(
+        crate::db::backend_of(connection),
+        "SELECT j.title, j.data, j.environ, j.class_id, j.ram_max, j.ram_warning, j.timeout_secs, j.priority, j.frame_by, \
+         j.user, j.run_group, j.frame_parent_id, v.spec \
+         FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
+        vec![job_id.into()],
+    ))
+    .one(connection)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))?;
+    let corrupt = |what: &str, error: &dyn std::fmt::Display| {
+        StoreError::Corrupt(format!("the {what} of job {job_id}: {error}"))
+    };
+    Ok(DispatchJob {
+        data: serde_json::from_str(&row.data).map_err(|error| corrupt("data", &error))?,
+        environ: serde_json::from_str(&row.environ)
+            .map_err(|error| corrupt("environment", &error))?,
+        spec: JobTypeSpec::parse(&row.spec).map_err(|error| corrupt("job type", &error))?,
+        title: row.title,
+        class_id: row.class_id,
+        ram_max: row.ram_max,
+        ram_warning: row.ram_warning,
+        timeout_secs: row.timeout_secs,
+        priority: row.priority,
+        frame_by: row.frame_by,
+        user: row.user,
+        run_group: row.run_group,
+        frame_parent_id: row.frame_parent_id,
+    })
 }

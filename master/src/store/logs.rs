@@ -1,10 +1,13 @@
-//! Reading task logs: the chunks of one attempt in order, rendered as text or CSV.
+//! Task logs: storing the chunks workers send, and reading one attempt's in order, rendered as
+//! text or CSV.
 
 use std::fmt::Write as _;
 
 use sea_orm::sea_query::{Expr, ExprTrait as _};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use warren_shared::LogLine;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+};
+use warren_shared::{LogChunk, LogLine};
 
 use super::{Result, StoreError};
 use crate::entities::log_chunk;
@@ -99,4 +102,61 @@ pub fn as_csv(lines: &[NumberedLine]) -> String {
         );
     }
     csv
+}
+
+/// Store a log chunk if its sender holds the attempt; the attempt's `task_logs` row is made with
+/// its first chunk, so tasks that print nothing cost no log rows.
+pub async fn append(transaction: &impl ConnectionTrait, chunk: &LogChunk) -> Result<(), DbErr> {
+    let attempt = i32::try_from(chunk.attempt).unwrap_or(i32::MAX);
+    let data = serde_json::to_string(&chunk.lines).expect("log lines serialize");
+    let backend = crate::db::backend_of(transaction);
+    transaction
+        .execute_raw(crate::db::sql(
+            backend,
+            &format!(
+                "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data) \
+                 SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
+                 (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
+                crate::db::on_conflict_do_nothing(backend, "task_id, attempt, seq")
+            ),
+            vec![
+                chunk.task_id.0.into(),
+                attempt.into(),
+                i64::try_from(chunk.seq).unwrap_or(i64::MAX).into(),
+                i64::try_from(chunk.first_line).unwrap_or(i64::MAX).into(),
+                i32::try_from(chunk.lines.len()).unwrap_or(i32::MAX).into(),
+                data.into(),
+                chunk.task_id.0.into(),
+                attempt.into(),
+                chunk.agent_id.to_string().into(),
+            ],
+        ))
+        .await?;
+    if chunk.seq == 0 {
+        transaction
+            .execute_raw(crate::db::sql(
+                backend,
+                &format!(
+                    "INSERT INTO task_logs (task_id, attempt, agent_id, time_created) \
+                     SELECT ?, ?, ?, ? WHERE EXISTS \
+                     (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
+                    crate::db::on_conflict_do_nothing(backend, "task_id, attempt")
+                ),
+                vec![
+                    chunk.task_id.0.into(),
+                    attempt.into(),
+                    chunk.agent_id.to_string().into(),
+                    chunk
+                        .lines
+                        .first()
+                        .map_or_else(crate::db::now_us, |line| line.t)
+                        .into(),
+                    chunk.task_id.0.into(),
+                    attempt.into(),
+                    chunk.agent_id.to_string().into(),
+                ],
+            ))
+            .await?;
+    }
+    Ok(())
 }

@@ -6,8 +6,11 @@ pub mod classes;
 pub mod control;
 pub mod counters;
 pub mod credentials;
+pub mod dead_letters;
+pub mod failures;
 pub mod jobs;
 pub mod jobtypes;
+pub mod leases;
 pub mod logs;
 pub mod pathmaps;
 pub mod scheduling;
@@ -52,4 +55,13 @@ impl StoreError {
             message: message.to_string(),
         }
     }
+}
+
+/// At most `max_bytes` of `text`, without NUL characters (PostgreSQL text cannot hold them).
+pub fn truncate(text: &str, max_bytes: usize) -> String {
+    let mut cut = text.len().min(max_bytes);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text[..cut].replace('\0', "\u{fffd}")
 }

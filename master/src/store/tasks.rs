@@ -1,6 +1,8 @@
 //! Tasks: reading them, and the transitions of a task's state that are not a control action.
 //! Every transition moves the job's counters with it, through the [`CountDeltas`] it is given.
 
+use std::collections::BTreeSet;
+
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -294,4 +296,290 @@ pub async fn mark_published(
         ))
         .await?;
     Ok(())
+}
+
+/// Who holds a task: its state, its current attempt and the agent running it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Holder {
+    /// The task's state.
+    pub state: String,
+    /// Its current attempt.
+    pub attempts: i32,
+    /// The agent running (or that ran) it.
+    pub agent_id: Option<String>,
+}
+
+impl Holder {
+    /// Whether `agent_id` runs attempt `attempt` of the task.
+    #[must_use]
+    pub fn runs(&self, attempt: i32, agent_id: &str) -> bool {
+        self.state == TaskState::Running.as_str()
+            && self.attempts == attempt
+            && self.agent_id.as_deref() == Some(agent_id)
+    }
+}
+
+/// Who holds `task_id`, if the task exists.
+pub async fn holder(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+) -> Result<Option<Holder>, DbErr> {
+    Holder::find_by_statement(crate::db::sql(
+        backend_of(connection),
+        "SELECT state, attempts, agent_id FROM tasks WHERE id = ?",
+        vec![task_id.into()],
+    ))
+    .one(connection)
+    .await
+}
+
+/// The `(task, attempt)` pairs among `task_ids` that `agent_id` runs.
+pub async fn held_attempts(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+    task_ids: &[i64],
+) -> Result<BTreeSet<(i64, i32)>, DbErr> {
+    if task_ids.is_empty() {
+        return Ok(BTreeSet::new());
+    }
+    let backend = backend_of(connection);
+    let mut values: Vec<sea_orm::Value> = vec![agent_id.into()];
+    values.extend(task_ids.iter().map(|id| sea_orm::Value::from(*id)));
+    let rows = connection
+        .query_all_raw(crate::db::sql(
+            backend,
+            &format!(
+                "SELECT id, attempts FROM tasks WHERE state = 'running' AND agent_id = ? AND id IN ({})",
+                crate::db::placeholders(backend, 2, task_ids.len())
+            ),
+            values,
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("", "id")?, row.try_get("", "attempts")?)))
+        .collect()
+}
+
+/// The tasks `agent_id` runs.
+pub async fn running_on(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+) -> Result<Vec<i64>, DbErr> {
+    let rows = connection
+        .query_all_raw(crate::db::sql(
+            backend_of(connection),
+            "SELECT id FROM tasks WHERE agent_id = ? AND state = 'running'",
+            vec![agent_id.into()],
+        ))
+        .await?;
+    rows.iter().map(|row| row.try_get("", "id")).collect()
+}
+
+/// A worker started attempt `attempt` of a dispatched task at `started_at` (µs): the task runs
+/// on `agent_id`. Returns `false`, changing nothing, when the task is not at that attempt in
+/// `dispatched`.
+pub async fn start(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    task_id: i64,
+    attempt: i32,
+    agent_id: &str,
+    started_at: i64,
+    deltas: &mut CountDeltas,
+) -> Result<bool, DbErr> {
+    let rows = update_returning::<i64, _>(
+        connection,
+        Update {
+            table: "tasks",
+            set: "state = 'running', agent_id = ?, time_started = ?, progress = 0",
+            set_values: vec![agent_id.into(), started_at.into()],
+            rows: "id = ? AND attempts = ? AND state = 'dispatched'",
+            rows_values: vec![task_id.into(), attempt.into()],
+            returning: "job_id",
+        },
+    )
+    .await?;
+    let Some(row) = rows.first() else {
+        return Ok(false);
+    };
+    deltas.moved(
+        row.try_get("", "job_id")?,
+        TaskState::Dispatched,
+        TaskState::Running,
+    );
+    Ok(true)
+}
+
+/// A worker reported the progress (0 to 1) of an attempt it runs.
+pub async fn set_progress(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+    attempt: i32,
+    agent_id: &str,
+    progress: f64,
+) -> Result<(), DbErr> {
+    let progress = progress.clamp(0.0, 1.0);
+    let progress = if progress.is_finite() { progress } else { 0.0 };
+    connection
+        .execute_raw(crate::db::sql(
+            backend_of(connection),
+            "UPDATE tasks SET progress = ? WHERE id = ? AND attempts = ? AND agent_id = ? AND state = 'running'",
+            vec![progress.into(), task_id.into(), attempt.into(), agent_id.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
+/// A worker gave attempt `attempt` of a dispatched task back unstarted: the task is queued
+/// again, not to be dispatched before `not_before` (µs). Returns `false`, changing nothing, when
+/// the task is not at that attempt in `dispatched`.
+pub async fn decline(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    task_id: i64,
+    attempt: i32,
+    not_before: i64,
+    deltas: &mut CountDeltas,
+) -> Result<bool, DbErr> {
+    let rows = update_returning::<i64, _>(
+        connection,
+        Update {
+            table: "tasks",
+            set: "state = 'queued', published = false, not_before = ?, declines = declines + 1",
+            set_values: vec![not_before.into()],
+            rows: "id = ? AND attempts = ? AND state = 'dispatched'",
+            rows_values: vec![task_id.into(), attempt.into()],
+            returning: "job_id",
+        },
+    )
+    .await?;
+    for row in &rows {
+        deltas.moved(
+            row.try_get("", "job_id")?,
+            TaskState::Dispatched,
+            TaskState::Queued,
+        );
+    }
+    Ok(!rows.is_empty())
+}
+
+/// A task about to finish: who holds it, its failures so far and its job's retry budget.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Finishing {
+    /// Its job.
+    pub job_id: i64,
+    /// Who holds it.
+    #[sea_orm(nested)]
+    pub holder: Holder,
+    /// Its failed attempts so far.
+    pub failures: i32,
+    /// How many failed attempts the job retries (negative: without end).
+    pub requeue: i32,
+}
+
+/// `task_id` as it is before a finish, if it exists.
+pub async fn finishing(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+) -> Result<Option<Finishing>, DbErr> {
+    Finishing::find_by_statement(crate::db::sql(
+        backend_of(connection),
+        "SELECT t.job_id, t.state, t.attempts, t.agent_id, t.failures, j.requeue FROM tasks t \
+         JOIN jobs j ON j.id = t.job_id WHERE t.id = ?",
+        vec![task_id.into()],
+    ))
+    .one(connection)
+    .await
+}
+
+/// How an attempt ended, as its worker reported it.
+#[derive(Debug, Clone)]
+pub struct Finish<'a> {
+    /// The task.
+    pub task_id: i64,
+    /// The attempt.
+    pub attempt: i32,
+    /// The agent that ran it.
+    pub agent_id: &'a str,
+    /// Whether it succeeded.
+    pub success: bool,
+    /// Its exit code, if it exited.
+    pub exit_code: Option<i32>,
+    /// What went wrong, for a failure.
+    pub error: Option<String>,
+    /// Its peak resident memory.
+    pub peak_rss_mb: Option<i64>,
+    /// Whether it went past its job's memory warning.
+    pub ram_warned: bool,
+    /// When it ended (µs).
+    pub finished_at: i64,
+}
+
+/// Record the end of a running attempt, as read by [`finishing`]: `done` on success; on
+/// failure `queued` again while the job's retry budget lasts, else `failed`, and the attempt
+/// goes into the attempt history. Returns the task's new state.
+pub async fn finish(
+    connection: &impl ConnectionTrait,
+    before: &Finishing,
+    finish: &Finish<'_>,
+    deltas: &mut CountDeltas,
+) -> Result<TaskState, DbErr> {
+    let backend = backend_of(connection);
+    let (new_state, failures) = if finish.success {
+        (TaskState::Done, before.failures)
+    } else {
+        let failures = before.failures + 1;
+        if before.requeue < 0 || failures <= before.requeue {
+            (TaskState::Queued, failures)
+        } else {
+            (TaskState::Failed, failures)
+        }
+    };
+    let progress = if new_state == TaskState::Done {
+        1.0
+    } else {
+        0.0
+    };
+    let agent_after = (new_state != TaskState::Queued).then_some(finish.agent_id);
+    connection
+        .execute_raw(crate::db::sql(
+            backend,
+            "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, agent_id = ?, time_finished = ?, \
+             peak_rss_mb = ?, ram_warned = (ram_warned OR ?) WHERE id = ? AND attempts = ? AND state = 'running'",
+            vec![
+                new_state.as_str().into(),
+                failures.into(),
+                finish.exit_code.into(),
+                finish.error.clone().into(),
+                progress.into(),
+                agent_after.into(),
+                finish.finished_at.into(),
+                finish.peak_rss_mb.into(),
+                finish.ram_warned.into(),
+                finish.task_id.into(),
+                finish.attempt.into(),
+            ],
+        ))
+        .await?;
+    if !finish.success {
+        connection
+            .execute_raw(crate::db::sql(
+                backend,
+                &format!(
+                    "INSERT INTO task_attempts (task_id, attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished) \
+                     SELECT id, ?, ?, 'failed', ?, ?, ?, time_started, ? FROM tasks WHERE id = ?{}",
+                    on_conflict_do_nothing(backend, "task_id, attempt")
+                ),
+                vec![
+                    finish.attempt.into(),
+                    finish.agent_id.into(),
+                    finish.exit_code.into(),
+                    finish.error.clone().into(),
+                    finish.peak_rss_mb.into(),
+                    finish.finished_at.into(),
+                    finish.task_id.into(),
+                ],
+            ))
+            .await?;
+    }
+    deltas.moved(before.job_id, TaskState::Running, new_state);
+    Ok(new_state)
 }
