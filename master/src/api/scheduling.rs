@@ -12,8 +12,9 @@ use serde::Deserialize;
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
-use crate::db::{backend_of, begin_write, now_us, rfc3339, sql};
+use crate::db::{begin_write, rfc3339};
 use crate::store::scheduling::limit_use;
+use crate::store::{failures, groups, limits, queues};
 
 fn check_share(
     priority: Option<i32>,
@@ -77,42 +78,29 @@ pub struct QueueList {
     jobqueues: Vec<QueueView>,
 }
 
+/// Every queue, with its parent's name.
 async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<QueueView>, ApiError> {
-    let backend = backend_of(connection);
-    let rows = connection
-        .query_all_raw(crate::db::sql(backend, "SELECT q.id, q.parent_id, q.name, q.priority, q.weight, q.minimum_agents, q.maximum_agents, q.time_created, \
-             (SELECT COUNT(*) FROM jobs j WHERE j.queue_id = q.id) AS n_jobs, \
-             (SELECT CAST(COALESCE(SUM(j.n_dispatched + j.n_running), 0) AS BIGINT) FROM jobs j \
-              WHERE j.queue_id = q.id AND j.state IN ('queued', 'running')) AS active \
-             FROM job_queues q ORDER BY q.name", Vec::new()))
-        .await
-        .map_err(ApiError::from)?;
-    let mut names: BTreeMap<i64, String> = BTreeMap::new();
-    for row in &rows {
-        names.insert(
-            row.try_get("", "id").map_err(ApiError::from)?,
-            row.try_get("", "name").map_err(ApiError::from)?,
-        );
-    }
-    let mut queues = Vec::with_capacity(rows.len());
-    for row in rows {
-        let parent_id: Option<i64> = row.try_get("", "parent_id").map_err(ApiError::from)?;
-        let time_created: i64 = row.try_get("", "time_created").map_err(ApiError::from)?;
-        queues.push(QueueView {
-            id: row.try_get("", "id").map_err(ApiError::from)?,
-            name: row.try_get("", "name").map_err(ApiError::from)?,
-            parent_id,
-            parent: parent_id.and_then(|id| names.get(&id).cloned()),
-            priority: row.try_get("", "priority").map_err(ApiError::from)?,
-            weight: row.try_get("", "weight").map_err(ApiError::from)?,
-            minimum_agents: row.try_get("", "minimum_agents").map_err(ApiError::from)?,
-            maximum_agents: row.try_get("", "maximum_agents").map_err(ApiError::from)?,
-            jobs: row.try_get("", "n_jobs").map_err(ApiError::from)?,
-            active_tasks: row.try_get("", "active").map_err(ApiError::from)?,
-            time_created: rfc3339(time_created),
-        });
-    }
-    Ok(queues)
+    let queues = queues::list(connection).await?;
+    let names: BTreeMap<i64, String> = queues
+        .iter()
+        .map(|queue| (queue.id, queue.name.clone()))
+        .collect();
+    Ok(queues
+        .into_iter()
+        .map(|queue| QueueView {
+            parent: queue.parent_id.and_then(|id| names.get(&id).cloned()),
+            id: queue.id,
+            name: queue.name,
+            parent_id: queue.parent_id,
+            priority: queue.priority,
+            weight: queue.weight,
+            minimum_agents: queue.minimum_agents,
+            maximum_agents: queue.maximum_agents,
+            jobs: queue.n_jobs,
+            active_tasks: queue.active,
+            time_created: rfc3339(queue.time_created),
+        })
+        .collect())
 }
 
 /// A queue by id or name.
@@ -209,38 +197,18 @@ pub async fn create_queue(
     let parent = find_queue(&transaction, &parent_name).await.map_err(|_| {
         ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
     })?;
-    let backend = backend_of(&transaction);
-    let exists = transaction
-        .query_one_raw(sql(
-            backend,
-            "SELECT id FROM job_queues WHERE name = ?",
-            vec![queue.name.as_str().into()],
-        ))
-        .await
-        .map_err(ApiError::from)?;
-    if exists.is_some() {
-        return Err(ApiError::Conflict(format!(
-            "job queue `{}` already exists",
-            queue.name
-        )));
-    }
-    transaction
-        .execute_raw(sql(
-            backend,
-            "INSERT INTO job_queues (parent_id, name, priority, weight, minimum_agents, maximum_agents, time_created) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                parent.id.into(),
-                queue.name.as_str().into(),
-                queue.priority.into(),
-                queue.weight.into(),
-                queue.minimum_agents.into(),
-                queue.maximum_agents.into(),
-                now_us().into(),
-            ],
-        ))
-        .await
-        .map_err(ApiError::from)?;
+    queues::create(
+        &transaction,
+        &queues::NewQueue {
+            parent_id: parent.id,
+            name: &queue.name,
+            priority: queue.priority,
+            weight: queue.weight,
+            minimum_agents: queue.minimum_agents,
+            maximum_agents: queue.maximum_agents,
+        },
+    )
+    .await?;
     let created = find_queue(&transaction, &queue.name).await?;
     transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
@@ -296,20 +264,13 @@ pub async fn patch_queue(
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
     let queue = find_queue(&transaction, &key).await?;
     let queue_id = queue.id;
-    let backend = backend_of(&transaction);
-    let mut sets: Vec<(&str, sea_orm::Value)> = Vec::new();
-    if let Some(priority) = patch.priority {
-        sets.push(("priority", priority.into()));
-    }
-    if let Some(weight) = patch.weight {
-        sets.push(("weight", weight.into()));
-    }
-    if let Some(minimum) = patch.minimum_agents {
-        sets.push(("minimum_agents", minimum.into()));
-    }
-    if let Some(maximum) = patch.maximum_agents {
-        sets.push(("maximum_agents", maximum.into()));
-    }
+    let mut change = queues::QueueChange {
+        priority: patch.priority,
+        weight: patch.weight,
+        minimum_agents: patch.minimum_agents,
+        maximum_agents: patch.maximum_agents,
+        parent_id: None,
+    };
     if let Some(parent_name) = &patch.parent {
         let parent = find_queue(&transaction, parent_name).await.map_err(|_| {
             ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
@@ -331,25 +292,9 @@ pub async fn patch_queue(
                 .find(|queue| queue.id == id)
                 .and_then(|queue| queue.parent_id);
         }
-        sets.push(("parent_id", parent_id.into()));
+        change.parent_id = Some(parent_id);
     }
-    if !sets.is_empty() {
-        let assignments = sets
-            .iter()
-            .map(|(column, _)| format!("{column} = ?"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let mut values: Vec<sea_orm::Value> = sets.into_iter().map(|(_, value)| value).collect();
-        values.push(queue_id.into());
-        transaction
-            .execute_raw(sql(
-                backend,
-                &format!("UPDATE job_queues SET {assignments} WHERE id = ?"),
-                values,
-            ))
-            .await
-            .map_err(ApiError::from)?;
-    }
+    queues::update(&transaction, queue_id, &change).await?;
     let updated = find_queue(&transaction, &key).await?;
     transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
@@ -369,46 +314,8 @@ pub async fn delete_queue(
     ApiPath(key): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let queue = find_queue(&transaction, &key).await?;
-    let queue_id = queue.id;
-    if queue.name == "root" {
-        return Err(ApiError::Conflict(
-            "the `root` queue cannot be deleted".to_owned(),
-        ));
-    }
-    if queue.jobs > 0 {
-        return Err(ApiError::Conflict(format!(
-            "job queue `{key}` still holds {} jobs: move or delete them first",
-            queue.jobs
-        )));
-    }
-    let backend = backend_of(&transaction);
-    let children = transaction
-        .query_one_raw(sql(
-            backend,
-            "SELECT COUNT(*) AS n FROM job_queues WHERE parent_id = ?",
-            vec![queue_id.into()],
-        ))
-        .await
-        .map_err(ApiError::from)?
-        .map(|row| row.try_get::<i64>("", "n"))
-        .transpose()
-        .map_err(ApiError::from)?
-        .unwrap_or(0);
-    if children > 0 {
-        return Err(ApiError::Conflict(format!(
-            "job queue `{key}` has {children} sub-queues: delete or move them first"
-        )));
-    }
-    for statement in [
-        "DELETE FROM task_classes WHERE queue_id = ?",
-        "DELETE FROM job_queues WHERE id = ?",
-    ] {
-        transaction
-            .execute_raw(sql(backend, statement, vec![queue_id.into()]))
-            .await
-            .map_err(ApiError::from)?;
-    }
+    let queue = queues::find(&transaction, &key).await?;
+    queues::delete(&transaction, &queue).await?;
     transaction.commit().await.map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -484,7 +391,6 @@ pub async fn put_limits(
     ApiJson(limits): ApiJson<BTreeMap<String, LimitSetting>>,
 ) -> Result<Json<LimitList>, ApiError> {
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let backend = backend_of(&transaction);
     for (name, setting) in &limits {
         super::jobs::validate_limit_name(name)
             .map_err(|error| ApiError::invalid("limits", error))?;
@@ -498,25 +404,7 @@ pub async fn put_limits(
                 format!("limit `{name}` must be between 0 and 1000000, got {max}"),
             ));
         }
-        let max = max as i32;
-        let updated = transaction
-            .execute_raw(sql(
-                backend,
-                "UPDATE limits SET max_count = ?, per_host = ? WHERE name = ?",
-                vec![max.into(), per_host.into(), name.as_str().into()],
-            ))
-            .await
-            .map_err(ApiError::from)?;
-        if updated.rows_affected() == 0 {
-            transaction
-                .execute_raw(sql(
-                    backend,
-                    "INSERT INTO limits (name, max_count, per_host, time_created) VALUES (?, ?, ?, ?)",
-                    vec![name.as_str().into(), max.into(), per_host.into(), now_us().into()],
-                ))
-                .await
-                .map_err(ApiError::from)?;
-        }
+        limits::put(&transaction, name, max as i32, per_host).await?;
     }
     transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
@@ -536,26 +424,7 @@ pub async fn delete_limit(
     ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let backend = backend_of(&transaction);
-    let row = transaction
-        .query_one_raw(sql(
-            backend,
-            "SELECT id FROM limits WHERE name = ?",
-            vec![name.as_str().into()],
-        ))
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(|| ApiError::NotFound(format!("limit `{name}` not found")))?;
-    let limit_id: i64 = row.try_get("", "id").map_err(ApiError::from)?;
-    for statement in [
-        "DELETE FROM job_limits WHERE limit_id = ?",
-        "DELETE FROM limits WHERE id = ?",
-    ] {
-        transaction
-            .execute_raw(sql(backend, statement, vec![limit_id.into()]))
-            .await
-            .map_err(ApiError::from)?;
-    }
+    limits::delete(&transaction, &name).await?;
     transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
     Ok(StatusCode::NO_CONTENT)
@@ -627,42 +496,20 @@ async fn group_view(
     connection: &impl ConnectionTrait,
     group_id: i64,
 ) -> Result<GroupView, ApiError> {
-    let backend = backend_of(connection);
-    let row = connection
-        .query_one_raw(sql(
-            backend,
-            "SELECT g.id, g.title, g.owner, g.time_created, \
-             (SELECT COUNT(*) FROM jobs j WHERE j.group_id = g.id) AS n_jobs \
-             FROM job_groups g WHERE g.id = ?",
-            vec![group_id.into()],
-        ))
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(|| ApiError::NotFound(format!("job group {group_id} not found")))?;
-    let jobs = connection
-        .query_all_raw(sql(
-            backend,
-            "SELECT id, title, state FROM jobs WHERE group_id = ? ORDER BY id",
-            vec![group_id.into()],
-        ))
-        .await
-        .map_err(ApiError::from)?
-        .into_iter()
-        .map(|job| {
-            Ok(GroupJob {
-                id: job.try_get("", "id")?,
-                title: job.try_get("", "title")?,
-                state: job.try_get("", "state")?,
-            })
-        })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-        .map_err(ApiError::from)?;
+    let (group, jobs) = groups::get(connection, group_id).await?;
     Ok(GroupView {
-        id: row.try_get("", "id").map_err(ApiError::from)?,
-        title: row.try_get("", "title").map_err(ApiError::from)?,
-        user: row.try_get("", "owner").map_err(ApiError::from)?,
-        time_created: rfc3339(row.try_get("", "time_created").map_err(ApiError::from)?),
-        jobs,
+        id: group.id,
+        title: group.title,
+        user: group.owner,
+        time_created: rfc3339(group.time_created),
+        jobs: jobs
+            .into_iter()
+            .map(|job| GroupJob {
+                id: job.id,
+                title: job.title,
+                state: job.state,
+            })
+            .collect(),
     })
 }
 
@@ -702,20 +549,7 @@ pub async fn patch_group(
     ApiJson(patch): ApiJson<GroupPatch>,
 ) -> Result<Json<GroupView>, ApiError> {
     let title = group_title(&patch.title)?;
-    let updated = state
-        .db
-        .execute_raw(sql(
-            backend_of(&state.db),
-            "UPDATE job_groups SET title = ? WHERE id = ?",
-            vec![title.into(), group_id.into()],
-        ))
-        .await
-        .map_err(ApiError::from)?;
-    if updated.rows_affected() == 0 {
-        return Err(ApiError::NotFound(format!(
-            "job group {group_id} not found"
-        )));
-    }
+    groups::rename(&state.db, group_id, title).await?;
     Ok(Json(group_view(&state.db, group_id).await?))
 }
 
@@ -733,28 +567,7 @@ pub async fn delete_group(
     ApiPath(group_id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let backend = backend_of(&transaction);
-    transaction
-        .execute_raw(sql(
-            backend,
-            "UPDATE jobs SET group_id = NULL WHERE group_id = ?",
-            vec![group_id.into()],
-        ))
-        .await
-        .map_err(ApiError::from)?;
-    let deleted = transaction
-        .execute_raw(sql(
-            backend,
-            "DELETE FROM job_groups WHERE id = ?",
-            vec![group_id.into()],
-        ))
-        .await
-        .map_err(ApiError::from)?;
-    if deleted.rows_affected() == 0 {
-        return Err(ApiError::NotFound(format!(
-            "job group {group_id} not found"
-        )));
-    }
+    groups::delete(&transaction, group_id).await?;
     transaction.commit().await.map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -774,18 +587,7 @@ pub async fn create_group(
 ) -> Result<(StatusCode, Json<GroupView>), ApiError> {
     let title = group_title(&group.title)?;
     let owner = super::auth::submitting_user(&principal, group.user)?;
-    let backend = backend_of(&state.db);
-    let row = state
-        .db
-        .query_one_raw(sql(
-            backend,
-            "INSERT INTO job_groups (title, owner, time_created) VALUES (?, ?, ?) RETURNING id",
-            vec![title.into(), owner.into(), now_us().into()],
-        ))
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("the insert returned no id")))?;
-    let group_id: i64 = row.try_get("", "id").map_err(ApiError::from)?;
+    let group_id = groups::create(&state.db, title, owner.as_deref()).await?;
     Ok((
         StatusCode::CREATED,
         Json(group_view(&state.db, group_id).await?),
@@ -805,34 +607,15 @@ pub async fn list_groups(
     super::extract::ApiQuery(query): super::extract::ApiQuery<GroupQuery>,
 ) -> Result<Json<GroupList>, ApiError> {
     let limit = super::jobs::page_size(query.limit)?;
-    let mut conditions = Vec::new();
-    let mut values: Vec<sea_orm::Value> = Vec::new();
-    if let Some(cursor) = query.cursor.as_deref() {
-        conditions.push("id < ?");
-        values.push(super::jobs::parse_number_cursor(cursor)?.into());
-    }
-    if let Some(user) = query.user {
-        conditions.push("owner = ?");
-        values.push(user.into());
-    }
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
-    values.push((limit as i64).into());
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            &format!("SELECT id FROM job_groups {filter} ORDER BY id DESC LIMIT ?"),
-            values,
-        ))
-        .await
-        .map_err(ApiError::from)?;
-    let mut groups = Vec::with_capacity(rows.len());
-    for row in rows {
-        groups.push(group_view(&state.db, row.try_get("", "id").map_err(ApiError::from)?).await?);
+    let before = query
+        .cursor
+        .as_deref()
+        .map(super::jobs::parse_number_cursor)
+        .transpose()?;
+    let ids = groups::page(&state.db, before, query.user.as_deref(), limit).await?;
+    let mut groups = Vec::with_capacity(ids.len());
+    for group_id in ids {
+        groups.push(group_view(&state.db, group_id).await?);
     }
     let next_cursor = (groups.len() as u64 == limit)
         .then(|| groups.last().map(|group| group.id.to_string()))
@@ -888,26 +671,15 @@ pub async fn failed_on_agents(
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
 ) -> Result<Json<FailedAgents>, ApiError> {
     crate::store::tasks::get(&state.db, job_id, task_id).await?;
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            "SELECT f.agent_id, a.hostname FROM task_failed_agents f LEFT JOIN agents a ON a.id = f.agent_id \
-             WHERE f.task_id = ? ORDER BY f.agent_id",
-            vec![task_id.into()],
-        ))
+    let agents = failures::failed_on(&state.db, task_id)
         .await
-        .map_err(ApiError::from)?;
-    let agents = rows
+        .map_err(ApiError::from)?
         .into_iter()
-        .map(|row| {
-            Ok(FailedAgent {
-                id: row.try_get("", "agent_id")?,
-                hostname: row.try_get("", "hostname")?,
-            })
+        .map(|failed| FailedAgent {
+            id: failed.agent_id,
+            hostname: failed.hostname,
         })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-        .map_err(ApiError::from)?;
+        .collect();
     Ok(Json(FailedAgents {
         failed_on_agents: agents,
     }))
@@ -927,13 +699,7 @@ pub async fn clear_failed_on_agents(
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
 ) -> Result<StatusCode, ApiError> {
     crate::store::tasks::get(&state.db, job_id, task_id).await?;
-    state
-        .db
-        .execute_raw(sql(
-            backend_of(&state.db),
-            "DELETE FROM task_failed_agents WHERE task_id = ?",
-            vec![task_id.into()],
-        ))
+    failures::forget(&state.db, task_id, None)
         .await
         .map_err(ApiError::from)?;
     Ok(StatusCode::NO_CONTENT)
@@ -952,16 +718,10 @@ pub async fn clear_failed_on_agent(
     ApiPath((job_id, task_id, agent_id)): ApiPath<(i64, i64, String)>,
 ) -> Result<StatusCode, ApiError> {
     crate::store::tasks::get(&state.db, job_id, task_id).await?;
-    let deleted = state
-        .db
-        .execute_raw(sql(
-            backend_of(&state.db),
-            "DELETE FROM task_failed_agents WHERE task_id = ? AND agent_id = ?",
-            vec![task_id.into(), agent_id.as_str().into()],
-        ))
+    let deleted = failures::forget(&state.db, task_id, Some(&agent_id))
         .await
         .map_err(ApiError::from)?;
-    if deleted.rows_affected() == 0 {
+    if deleted == 0 {
         return Err(ApiError::NotFound(format!(
             "task {task_id} did not fail on agent {agent_id}"
         )));
@@ -1011,34 +771,21 @@ pub async fn attempts(
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
 ) -> Result<Json<AttemptList>, ApiError> {
     let task = crate::store::tasks::get(&state.db, job_id, task_id).await?;
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            "SELECT attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished \
-             FROM task_attempts WHERE task_id = ? ORDER BY attempt",
-            vec![task_id.into()],
-        ))
+    let mut attempts: Vec<AttemptView> = crate::store::tasks::attempts(&state.db, task_id)
         .await
-        .map_err(ApiError::from)?;
-    let mut attempts = rows
+        .map_err(ApiError::from)?
         .into_iter()
-        .map(|row| {
-            Ok(AttemptView {
-                attempt: row.try_get("", "attempt")?,
-                agent_id: row.try_get("", "agent_id")?,
-                state: row.try_get("", "state")?,
-                exit_code: row.try_get("", "exit_code")?,
-                error: row.try_get("", "error")?,
-                peak_rss_mb: row.try_get("", "peak_rss_mb")?,
-                time_started: row.try_get::<Option<i64>>("", "time_started")?.map(rfc3339),
-                time_finished: row
-                    .try_get::<Option<i64>>("", "time_finished")?
-                    .map(rfc3339),
-            })
+        .map(|attempt| AttemptView {
+            attempt: attempt.attempt,
+            agent_id: attempt.agent_id,
+            state: attempt.state,
+            exit_code: attempt.exit_code,
+            error: attempt.error,
+            peak_rss_mb: attempt.peak_rss_mb,
+            time_started: attempt.time_started.map(rfc3339),
+            time_finished: attempt.time_finished.map(rfc3339),
         })
-        .collect::<Result<Vec<_>, sea_orm::DbErr>>()
-        .map_err(ApiError::from)?;
+        .collect();
     // Failed and lost attempts are recorded as they end; the current one is the task itself.
     let current_recorded = attempts
         .iter()

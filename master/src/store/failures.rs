@@ -123,3 +123,47 @@ pub async fn banned(
     }
     Ok(banned)
 }
+
+/// An agent a task failed on, with its host name while the agent is known.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct FailedOn {
+    /// Agent id.
+    pub agent_id: String,
+    /// Its host name.
+    pub hostname: Option<String>,
+}
+
+/// The agents `task_id` failed on, by id.
+pub async fn failed_on(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+) -> Result<Vec<FailedOn>, DbErr> {
+    use sea_orm::FromQueryResult as _;
+    FailedOn::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT f.agent_id, a.hostname FROM task_failed_agents f LEFT JOIN agents a ON a.id = f.agent_id \
+         WHERE f.task_id = ? ORDER BY f.agent_id",
+        vec![task_id.into()],
+    ))
+    .all(connection)
+    .await
+}
+
+/// Forget the agents `task_id` failed on (only `agent_id`, when given), so it may run there
+/// again; how many were forgotten.
+pub async fn forget(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+    agent_id: Option<&str>,
+) -> Result<u64, DbErr> {
+    let mut text = String::from("DELETE FROM task_failed_agents WHERE task_id = ?");
+    let mut values: Vec<sea_orm::Value> = vec![task_id.into()];
+    if let Some(agent_id) = agent_id {
+        text.push_str(" AND agent_id = ?");
+        values.push(agent_id.into());
+    }
+    let deleted = connection
+        .execute_raw(sql(backend_of(connection), &text, values))
+        .await?;
+    Ok(deleted.rows_affected())
+}

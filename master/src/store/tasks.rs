@@ -583,3 +583,39 @@ pub async fn finish(
     deltas.moved(before.job_id, TaskState::Running, new_state);
     Ok(new_state)
 }
+
+/// A finished (failed or lost) attempt of a task, as recorded when it ended.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Attempt {
+    /// Attempt number, from 1.
+    pub attempt: i32,
+    /// The agent that held it.
+    pub agent_id: Option<String>,
+    /// How it ended.
+    pub state: String,
+    /// The process's exit code, if it exited.
+    pub exit_code: Option<i32>,
+    /// What went wrong.
+    pub error: Option<String>,
+    /// Peak resident memory, MB.
+    pub peak_rss_mb: Option<i64>,
+    /// When it started (µs).
+    pub time_started: Option<i64>,
+    /// When it ended (µs).
+    pub time_finished: Option<i64>,
+}
+
+/// The recorded attempts of `task_id`, in order.
+pub async fn attempts(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+) -> Result<Vec<Attempt>, DbErr> {
+    Attempt::find_by_statement(crate::db::sql(
+        backend_of(connection),
+        "SELECT attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished \
+         FROM task_attempts WHERE task_id = ? ORDER BY attempt",
+        vec![task_id.into()],
+    ))
+    .all(connection)
+    .await
+}
