@@ -2,14 +2,13 @@
 //! tasks running on agents gone past their lease, job counters or states that disagree with
 //! their tasks, gaps in a log's chunk sequence.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
-use sea_orm::{ConnectionTrait, DatabaseConnection};
-use warren_shared::{TaskCounts, TaskState};
+use sea_orm::DatabaseConnection;
+use warren_shared::TaskState;
 
-use crate::db::{backend_of, begin_write, now_us, sql};
-use crate::store::counters::CountDeltas;
+use crate::db::{begin_write, now_us};
+use crate::store::counters::{self, CountDeltas};
 use crate::store::tasks::{self, Lost};
 
 /// One impossible state found.
@@ -44,18 +43,8 @@ async fn lost_tasks(
     findings: &mut Vec<Finding>,
 ) -> anyhow::Result<()> {
     let cutoff = now_us() - lease_timeout.as_micros() as i64;
-    let rows = db
-        .query_all_raw(sql(
-            backend_of(db),
-            "SELECT t.id, t.job_id, t.agent_id FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id \
-             WHERE t.state = 'running' AND (a.id IS NULL OR a.state = 'offline' OR a.last_heard_from < ?) ORDER BY t.id",
-            vec![cutoff.into()],
-        ))
-        .await?;
-    for row in rows {
-        let task_id: i64 = row.try_get("", "id")?;
-        let job_id: i64 = row.try_get("", "job_id")?;
-        let agent_id: Option<String> = row.try_get("", "agent_id")?;
+    for task in tasks::running_on_lost_agents(db, cutoff).await? {
+        let (task_id, job_id, agent_id) = (task.id, task.job_id, task.agent_id);
         let agent = agent_id.clone().unwrap_or_else(|| "no agent".to_owned());
         let mut repaired = false;
         if repair {
@@ -88,30 +77,8 @@ async fn job_counts(
     repair: bool,
     findings: &mut Vec<Finding>,
 ) -> anyhow::Result<()> {
-    let backend = backend_of(db);
-    let mut actual: BTreeMap<i64, TaskCounts> = BTreeMap::new();
-    for row in db
-        .query_all_raw(crate::db::sql(
-            backend,
-            "SELECT job_id, state, COUNT(*) AS n FROM tasks GROUP BY job_id, state",
-            Vec::new(),
-        ))
-        .await?
-    {
-        let job_id: i64 = row.try_get("", "job_id")?;
-        let state: String = row.try_get("", "state")?;
-        let count: i64 = row.try_get("", "n")?;
-        if let Ok(state) = state.parse::<TaskState>() {
-            *actual.entry(job_id).or_default().get_mut(state) += count;
-        }
-    }
-    for row in db
-        .query_all_raw(crate::db::sql(backend, "SELECT id, state, n_queued, n_dispatched, n_running, n_done, n_failed, n_paused, n_cancelled FROM jobs ORDER BY id", Vec::new()))
-        .await?
-    {
-        let job_id: i64 = row.try_get("", "id")?;
-        let stored_state: String = row.try_get("", "state")?;
-        let stored = crate::store::counters::stored_counts(&row)?;
+    let actual = counters::counted(db).await?;
+    for (job_id, stored_state, stored) in counters::stored(db).await? {
         let real = actual.get(&job_id).copied().unwrap_or_default();
         let mut deltas = CountDeltas::default();
         if stored != real {
@@ -153,16 +120,15 @@ async fn job_counts(
 
 /// Log chunks must number 0, 1, 2, .. per attempt, each starting where the last one ended.
 async fn log_gaps(db: &DatabaseConnection, findings: &mut Vec<Finding>) -> anyhow::Result<()> {
-    let rows = db
-        .query_all_raw(crate::db::sql(backend_of(db), "SELECT task_id, attempt, seq, first_line, n_lines FROM log_chunks ORDER BY task_id, attempt, seq", Vec::new()))
-        .await?;
     let mut previous: Option<(i64, i32, i64, i64)> = None;
-    for row in rows {
-        let task_id: i64 = row.try_get("", "task_id")?;
-        let attempt: i32 = row.try_get("", "attempt")?;
-        let seq: i64 = row.try_get("", "seq")?;
-        let first_line: i64 = row.try_get("", "first_line")?;
-        let n_lines: i32 = row.try_get("", "n_lines")?;
+    for span in crate::store::logs::chunk_spans(db).await? {
+        let (task_id, attempt, seq, first_line, n_lines) = (
+            span.task_id,
+            span.attempt,
+            span.seq,
+            span.first_line,
+            span.n_lines,
+        );
         let expected = match previous {
             Some((last_task, last_attempt, last_seq, next_line))
                 if last_task == task_id && last_attempt == attempt =>

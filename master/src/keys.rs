@@ -11,7 +11,9 @@ use warren_broker::{MessageSigner, Shutdown, error_chain};
 use warren_shared::signing::{FarmKey, SecretKey, sign_with_all};
 use warren_shared::{FarmKeys as FarmKeysMessage, Message};
 
-use crate::db::{backend_of, now_us, rfc3339, sql};
+use crate::db::{now_us, rfc3339};
+use crate::store;
+pub use crate::store::keys::StoredKey;
 
 /// How often a running master reads the keys again, so a rotation made by `warren-master keys
 /// rotate` (or another master) takes effect.
@@ -23,23 +25,12 @@ pub enum KeyError {
     /// The database failed.
     #[error("database error")]
     Db(#[from] DbErr),
-    /// A stored key does not parse.
-    #[error("the stored signing key `{0}` is corrupt")]
-    Corrupt(String),
+    /// The stored keys cannot be read.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// The system's random source failed.
     #[error("cannot draw random bytes")]
     Random(#[source] crate::auth::AuthError),
-}
-
-/// One stored key.
-#[derive(Debug, Clone)]
-pub struct StoredKey {
-    /// The key.
-    pub secret: SecretKey,
-    /// When it was made (µs).
-    pub time_created: i64,
-    /// When it stops signing and being trusted (µs), if it is being retired.
-    pub time_retired: Option<i64>,
 }
 
 /// The keys in force: they sign every message, newest first.
@@ -68,28 +59,7 @@ fn random_seed() -> Result<[u8; 32], KeyError> {
 
 /// Every stored key, oldest first.
 pub async fn list(connection: &impl ConnectionTrait) -> Result<Vec<StoredKey>, KeyError> {
-    let rows = connection
-        .query_all_raw(sql(
-            backend_of(connection),
-            "SELECT key_id, secret_key, time_created, time_retired FROM signing_keys ORDER BY time_created, key_id",
-            Vec::new(),
-        ))
-        .await?;
-    rows.into_iter()
-        .map(|row| {
-            let key_id: String = row.try_get("", "key_id")?;
-            let text: String = row.try_get("", "secret_key")?;
-            let secret = SecretKey::parse(&text).map_err(|_| KeyError::Corrupt(key_id.clone()))?;
-            if secret.key_id().as_str() != key_id {
-                return Err(KeyError::Corrupt(key_id));
-            }
-            Ok(StoredKey {
-                secret,
-                time_created: row.try_get("", "time_created")?,
-                time_retired: row.try_get("", "time_retired")?,
-            })
-        })
-        .collect()
+    Ok(store::keys::list(connection).await?)
 }
 
 /// Keys that sign and are trusted at `now` (µs): not retired, or retired later. Newest first.
@@ -102,22 +72,6 @@ fn in_force(keys: &[StoredKey], now: i64) -> Vec<SecretKey> {
     active.into_iter().map(|key| key.secret.clone()).collect()
 }
 
-async fn insert(connection: &impl ConnectionTrait, key: &SecretKey) -> Result<(), KeyError> {
-    connection
-        .execute_raw(sql(
-            backend_of(connection),
-            "INSERT INTO signing_keys (key_id, public_key, secret_key, time_created) VALUES (?, ?, ?, ?)",
-            vec![
-                key.key_id().as_str().into(),
-                key.public().public_key.into(),
-                key.to_text().into(),
-                now_us().into(),
-            ],
-        ))
-        .await?;
-    Ok(())
-}
-
 /// Make a new key that signs from now on; the keys in force so far keep signing (and being
 /// trusted) for `grace`, while workers learn the new one. Returns the new key.
 pub async fn rotate(db: &DatabaseConnection, grace: Duration) -> Result<StoredKey, KeyError> {
@@ -125,14 +79,8 @@ pub async fn rotate(db: &DatabaseConnection, grace: Duration) -> Result<StoredKe
     let transaction = crate::db::begin_write(db).await?;
     let now = now_us();
     let retire_at = now + grace.as_micros() as i64;
-    transaction
-        .execute_raw(sql(
-            backend_of(&transaction),
-            "UPDATE signing_keys SET time_retired = ? WHERE time_retired IS NULL OR time_retired > ?",
-            vec![retire_at.into(), retire_at.into()],
-        ))
-        .await?;
-    insert(&transaction, &key).await?;
+    store::keys::retire_all(&transaction, retire_at).await?;
+    store::keys::insert(&transaction, &key).await?;
     transaction.commit().await?;
     tracing::info!(key_id = %key.key_id(), retire_at = %rfc3339(retire_at), "rotated the farm's signing key");
     Ok(StoredKey {
@@ -148,7 +96,7 @@ impl FarmKeys {
         let mut keys = list(&db).await?;
         if in_force(&keys, now_us()).is_empty() {
             let key = SecretKey::from_seed(random_seed()?);
-            insert(&db, &key).await?;
+            store::keys::insert(&db, &key).await?;
             tracing::info!(key_id = %key.key_id(), "made the farm's signing key");
             keys = list(&db).await?;
         }

@@ -9,10 +9,10 @@ use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::DatabaseConnection;
 use warren_broker::Shutdown;
 
-use crate::db::{backend_of, begin_write, now_us, rfc3339, sql};
+use crate::db::{begin_write, now_us, rfc3339};
 use crate::entities::job;
 use crate::store;
 
@@ -102,8 +102,7 @@ impl Mailer {
         })
     }
 
-    fn recipients(&self, notified_users: &str) -> Vec<Mailbox> {
-        let users: Vec<String> = serde_json::from_str(notified_users).unwrap_or_default();
+    fn recipients(&self, users: &[String]) -> Vec<Mailbox> {
         users
             .iter()
             .filter_map(|user| {
@@ -130,7 +129,7 @@ impl Mailer {
         job: &job::Model,
         event: &str,
     ) -> anyhow::Result<()> {
-        let recipients = self.recipients(&job.notified_users);
+        let recipients = self.recipients(&store::jobs::notified_users(job)?);
         if recipients.is_empty() {
             return Ok(());
         }
@@ -172,21 +171,13 @@ impl Mailer {
         );
         if job.n_failed > 0 && event != "deleted" {
             text.push_str("\nFailed tasks:\n");
-            let rows = db
-                .query_all_raw(sql(
-                    backend_of(db),
-                    "SELECT id, frame_first, frame_last, last_error FROM tasks WHERE job_id = ? AND state = 'failed' ORDER BY idx LIMIT ?",
-                    vec![job.id.into(), (MAX_LISTED_FAILURES as i64).into()],
-                ))
-                .await?;
-            for row in rows {
-                let task_id: i64 = row.try_get("", "id")?;
-                let first: i64 = row.try_get("", "frame_first")?;
-                let last: i64 = row.try_get("", "frame_last")?;
-                let error: Option<String> = row.try_get("", "last_error")?;
+            for task in store::tasks::failed(db, job.id, MAX_LISTED_FAILURES as u64).await? {
                 text.push_str(&format!(
-                    "- task {task_id}, frames {first}-{last}: {}\n  log: {link}/tasks/{task_id}/log\n",
-                    error.unwrap_or_default()
+                    "- task {id}, frames {first}-{last}: {error}\n  log: {link}/tasks/{id}/log\n",
+                    id = task.id,
+                    first = task.frame_first,
+                    last = task.frame_last,
+                    error = task.last_error.unwrap_or_default()
                 ));
             }
         }
@@ -217,42 +208,19 @@ pub async fn run(db: DatabaseConnection, mailer: Option<Mailer>, mut shutdown: S
 
 async fn sweep(db: &DatabaseConnection, mailer: Option<&Mailer>) -> anyhow::Result<()> {
     if let Some(mailer) = mailer {
-        let rows = db
-            .query_all_raw(crate::db::sql(
-                backend_of(db),
-                "SELECT id FROM jobs WHERE state IN ('done', 'failed') AND notified_users <> '[]' \
-                 AND (notified_state IS NULL OR notified_state <> state) LIMIT 100",
-                Vec::new(),
-            ))
-            .await?;
-        for row in rows {
-            let job_id: i64 = row.try_get("", "id")?;
+        for job_id in store::jobs::awaiting_notice(db, 100).await? {
             let Ok(record) = store::jobs::get(db, job_id).await else {
                 continue;
             };
             let job = record.job;
             // Mark first: a failed send is logged, not retried forever.
-            db.execute_raw(sql(
-                backend_of(db),
-                "UPDATE jobs SET notified_state = ? WHERE id = ?",
-                vec![job.state.as_str().into(), job_id.into()],
-            ))
-            .await?;
+            store::jobs::mark_notified(db, job_id, &job.state).await?;
             if let Err(error) = mailer.job_event(db, &job, &job.state).await {
                 tracing::warn!(job_id, error = %error, "cannot email a job's users");
             }
         }
     }
-    let rows = db
-        .query_all_raw(sql(
-            backend_of(db),
-            "SELECT id FROM jobs WHERE autodelete_secs IS NOT NULL AND time_finished IS NOT NULL \
-             AND state IN ('done', 'failed', 'cancelled') AND time_finished + autodelete_secs * 1000000 <= ? LIMIT 100",
-            vec![now_us().into()],
-        ))
-        .await?;
-    for row in rows {
-        let job_id: i64 = row.try_get("", "id")?;
+    for job_id in store::jobs::past_autodelete(db, now_us(), 100).await? {
         let Ok(record) = store::jobs::get(db, job_id).await else {
             continue;
         };

@@ -8,14 +8,13 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::ConnectionTrait as _;
 use serde::{Deserialize, Serialize};
 use warren_shared::requirements::validate_tag;
 
 use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState};
-use crate::db::{backend_of, is_unique_violation, sql};
 use crate::store::agents::{self, AgentFilter};
+use crate::store::tags;
 
 /// A tag with how many agents and jobs carry it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -63,25 +62,15 @@ pub struct TagUses {
     responses((status = 200, description = "Tags with agent and job counts", body = TagList), super::openapi::Errors)
 )]
 pub async fn list_tags(State(state): State<AppState>) -> Result<Json<TagList>, ApiError> {
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            "SELECT t.name, \
-             (SELECT COUNT(*) FROM agent_tags a WHERE a.tag_id = t.id) AS n_agents, \
-             (SELECT COUNT(*) FROM job_tags j WHERE j.tag_id = t.id) AS n_jobs \
-             FROM tags t ORDER BY t.name",
-            Vec::new(),
-        ))
-        .await?;
-    let mut tags = Vec::with_capacity(rows.len());
-    for row in &rows {
-        tags.push(TagView {
-            name: row.try_get("", "name")?,
-            agents: row.try_get("", "n_agents")?,
-            jobs: row.try_get("", "n_jobs")?,
-        });
-    }
+    let tags = tags::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|tag| TagView {
+            name: tag.name,
+            agents: tag.n_agents,
+            jobs: tag.n_jobs,
+        })
+        .collect();
     Ok(Json(TagList { tags }))
 }
 
@@ -107,21 +96,7 @@ pub async fn create_tag(
     ApiJson(tag): ApiJson<NewTag>,
 ) -> Result<(StatusCode, Json<TagView>), ApiError> {
     validate_tag(&tag.name).map_err(|error| ApiError::invalid("name", error))?;
-    state
-        .db
-        .execute_raw(sql(
-            backend_of(&state.db),
-            "INSERT INTO tags (name) VALUES (?)",
-            vec![tag.name.as_str().into()],
-        ))
-        .await
-        .map_err(|error| {
-            if is_unique_violation(&error) {
-                ApiError::Conflict(format!("tag `{}` already exists", tag.name))
-            } else {
-                error.into()
-            }
-        })?;
+    tags::create(&state.db, &tag.name).await?;
     Ok((
         StatusCode::CREATED,
         Json(TagView {
@@ -130,19 +105,6 @@ pub async fn create_tag(
             jobs: 0,
         }),
     ))
-}
-
-async fn tag_id(state: &AppState, name: &str) -> Result<i64, ApiError> {
-    let row = state
-        .db
-        .query_one_raw(sql(
-            backend_of(&state.db),
-            "SELECT id FROM tags WHERE name = ?",
-            vec![name.into()],
-        ))
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("tag `{name}` not found")))?;
-    Ok(row.try_get("", "id")?)
 }
 
 /// `GET /api/v1/tags/{tag}`: the agents and jobs that carry a tag.
@@ -157,7 +119,7 @@ pub async fn get_tag(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<Json<TagUses>, ApiError> {
-    let tag_id = tag_id(&state, &name).await?;
+    let tag_id = tags::id(&state.db, &name).await?;
     let agents = agents::list(
         &state.db,
         &AgentFilter {
@@ -166,17 +128,7 @@ pub async fn get_tag(
         },
     )
     .await?;
-    let jobs = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            "SELECT job_id FROM job_tags WHERE tag_id = ? ORDER BY job_id DESC LIMIT 1000",
-            vec![tag_id.into()],
-        ))
-        .await?
-        .iter()
-        .map(|row| row.try_get::<i64>("", "job_id"))
-        .collect::<Result<Vec<_>, _>>()?;
+    let jobs = tags::jobs(&state.db, tag_id, 1_000).await?;
     Ok(Json(TagUses {
         name,
         agents: agents
@@ -202,32 +154,7 @@ pub async fn delete_tag(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let tag_id = tag_id(&state, &name).await?;
-    let backend = backend_of(&state.db);
-    let row = state
-        .db
-        .query_one_raw(sql(
-            backend,
-            "SELECT (SELECT COUNT(*) FROM agent_tags WHERE tag_id = ?) + \
-             (SELECT COUNT(*) FROM job_tags WHERE tag_id = ?) AS uses",
-            vec![tag_id.into(), tag_id.into()],
-        ))
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("tag `{name}` not found")))?;
-    let uses: i64 = row.try_get("", "uses")?;
-    if uses > 0 {
-        return Err(ApiError::Conflict(format!(
-            "tag `{name}` is carried by {uses} agents or jobs"
-        )));
-    }
-    state
-        .db
-        .execute_raw(sql(
-            backend,
-            "DELETE FROM tags WHERE id = ?",
-            vec![tag_id.into()],
-        ))
-        .await?;
+    tags::delete(&state.db, &name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -9,12 +9,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use sea_orm::ConnectionTrait as _;
 use serde::{Deserialize, Serialize};
 
 use super::extract::{ApiPath, ApiQuery};
 use super::{ApiError, AppState};
-use crate::db::{backend_of, now_us, rfc3339, sql};
+use crate::db::{now_us, rfc3339};
+use crate::store::statistics;
 use warren_shared::AgentState;
 
 /// Changes closer together than this reach clients as one event.
@@ -111,7 +111,7 @@ pub struct QueueCountList {
     responses((status = 200, description = "Tasks by state per queue", body = QueueCountList), super::openapi::Errors)
 )]
 pub async fn queue_counts(State(state): State<AppState>) -> Result<Json<QueueCountList>, ApiError> {
-    let queues = queue_task_counts(&state.db)
+    let queues = statistics::queue_task_counts(&state.db)
         .await?
         .into_iter()
         .map(|(queue, counts)| QueueCounts {
@@ -125,47 +125,6 @@ pub async fn queue_counts(State(state): State<AppState>) -> Result<Json<QueueCou
         })
         .collect();
     Ok(Json(QueueCountList { queues }))
-}
-
-/// Task states in the order [`queue_task_counts`] counts them.
-const TASK_STATES: [&str; 7] = [
-    "queued",
-    "dispatched",
-    "running",
-    "done",
-    "failed",
-    "paused",
-    "cancelled",
-];
-
-/// Every queue's tasks in each of [`TASK_STATES`], from the jobs' counters.
-async fn queue_task_counts(
-    db: &sea_orm::DatabaseConnection,
-) -> Result<Vec<(String, [i64; 7])>, sea_orm::DbErr> {
-    let sums: Vec<String> = TASK_STATES
-        .iter()
-        .map(|state| format!("CAST(COALESCE(SUM(j.n_{state}), 0) AS BIGINT) AS {state}"))
-        .collect();
-    let rows = db
-        .query_all_raw(sql(
-            backend_of(db),
-            &format!(
-                "SELECT q.name, {} FROM job_queues q LEFT JOIN jobs j ON j.queue_id = q.id \
-                 GROUP BY q.id, q.name ORDER BY q.name",
-                sums.join(", ")
-            ),
-            Vec::new(),
-        ))
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let mut counts = [0_i64; 7];
-            for (count, state) in counts.iter_mut().zip(TASK_STATES) {
-                *count = row.try_get("", state)?;
-            }
-            Ok((row.try_get("", "name")?, counts))
-        })
-        .collect()
 }
 
 /// One queue's sample.
@@ -214,33 +173,22 @@ pub async fn task_statistics(
     State(state): State<AppState>,
     ApiQuery(window): ApiQuery<Window>,
 ) -> Result<Json<QueueSamples>, ApiError> {
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            "SELECT s.time, q.name, s.queued, s.running, s.done, s.failed, s.paused, s.cancelled, \
-             s.finished_done, s.finished_failed FROM queue_samples s JOIN job_queues q ON q.id = s.queue_id \
-             WHERE s.time >= ? ORDER BY s.time, q.name",
-            vec![window.since()?.into()],
-        ))
-        .await?;
-    let samples = rows
-        .iter()
-        .map(|row| {
-            Ok(QueueSample {
-                time: rfc3339(row.try_get("", "time")?),
-                queue: row.try_get("", "name")?,
-                queued: row.try_get("", "queued")?,
-                running: row.try_get("", "running")?,
-                done: row.try_get("", "done")?,
-                failed: row.try_get("", "failed")?,
-                paused: row.try_get("", "paused")?,
-                cancelled: row.try_get("", "cancelled")?,
-                finished_done: row.try_get("", "finished_done")?,
-                finished_failed: row.try_get("", "finished_failed")?,
-            })
+    let samples = statistics::queue_samples(&state.db, window.since()?)
+        .await?
+        .into_iter()
+        .map(|sample| QueueSample {
+            time: rfc3339(sample.time),
+            queue: sample.name,
+            queued: sample.queued,
+            running: sample.running,
+            done: sample.done,
+            failed: sample.failed,
+            paused: sample.paused,
+            cancelled: sample.cancelled,
+            finished_done: sample.finished_done,
+            finished_failed: sample.finished_failed,
         })
-        .collect::<Result<_, sea_orm::DbErr>>()?;
+        .collect();
     Ok(Json(QueueSamples { samples }))
 }
 
@@ -279,27 +227,17 @@ pub async fn agent_statistics(
     State(state): State<AppState>,
     ApiQuery(window): ApiQuery<Window>,
 ) -> Result<Json<AgentStateSamples>, ApiError> {
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            "SELECT time, online, running, offline, disabled FROM agent_state_samples \
-             WHERE time >= ? ORDER BY time",
-            vec![window.since()?.into()],
-        ))
-        .await?;
-    let samples = rows
-        .iter()
-        .map(|row| {
-            Ok(AgentStateSample {
-                time: rfc3339(row.try_get("", "time")?),
-                online: row.try_get("", "online")?,
-                running: row.try_get("", "running")?,
-                offline: row.try_get("", "offline")?,
-                disabled: row.try_get("", "disabled")?,
-            })
+    let samples = statistics::agent_state_samples(&state.db, window.since()?)
+        .await?
+        .into_iter()
+        .map(|sample| AgentStateSample {
+            time: rfc3339(sample.time),
+            online: sample.online,
+            running: sample.running,
+            offline: sample.offline,
+            disabled: sample.disabled,
         })
-        .collect::<Result<_, sea_orm::DbErr>>()?;
+        .collect();
     Ok(Json(AgentStateSamples { samples }))
 }
 
@@ -340,26 +278,16 @@ pub async fn agent_samples(
 ) -> Result<Json<AgentSamples>, ApiError> {
     let agent_id = super::agents::agent_id(&agent_id)?;
     crate::store::agents::get(&state.db, &agent_id).await?;
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            "SELECT time, free_ram, \"load\", running_tasks FROM agent_samples \
-             WHERE agent_id = ? AND time >= ? ORDER BY time",
-            vec![agent_id.into(), window.since()?.into()],
-        ))
-        .await?;
-    let samples = rows
-        .iter()
-        .map(|row| {
-            Ok(AgentSample {
-                time: rfc3339(row.try_get("", "time")?),
-                free_ram: row.try_get("", "free_ram")?,
-                load: row.try_get("", "load")?,
-                running_tasks: row.try_get("", "running_tasks")?,
-            })
+    let samples = statistics::agent_samples(&state.db, &agent_id, window.since()?)
+        .await?
+        .into_iter()
+        .map(|sample| AgentSample {
+            time: rfc3339(sample.time),
+            free_ram: sample.free_ram,
+            load: sample.load,
+            running_tasks: sample.running_tasks,
         })
-        .collect::<Result<_, sea_orm::DbErr>>()?;
+        .collect();
     Ok(Json(AgentSamples { samples }))
 }
 
@@ -384,29 +312,17 @@ pub async fn metrics(State(state): State<AppState>) -> Result<axum::response::Re
     use axum::response::IntoResponse as _;
     use std::sync::atomic::Ordering;
     use warren_shared::metrics::{CONTENT_TYPE, MetricsText};
-    let backend = backend_of(&state.db);
     let mut task_values: Vec<(String, &str, f64)> = Vec::new();
-    for (queue, counts) in queue_task_counts(&state.db).await? {
-        for (task_state, count) in TASK_STATES.into_iter().zip(counts) {
+    for (queue, counts) in statistics::queue_task_counts(&state.db).await? {
+        for (task_state, count) in statistics::TASK_STATES.into_iter().zip(counts) {
             task_values.push((queue.clone(), task_state, count as f64));
         }
     }
-    let agents = state
-        .db
-        .query_all_raw(sql(
-            backend,
-            "SELECT CASE WHEN disabled THEN 'disabled' ELSE state END AS agent_state, COUNT(*) AS n \
-             FROM agents GROUP BY CASE WHEN disabled THEN 'disabled' ELSE state END",
-            Vec::new(),
-        ))
-        .await?;
     let mut agent_values: Vec<(String, f64)> = AgentState::ALL
         .iter()
         .map(|state| (state.as_str().to_owned(), 0.0))
         .collect();
-    for row in &agents {
-        let name: String = row.try_get("", "agent_state")?;
-        let n: i64 = row.try_get("", "n")?;
+    for (name, n) in statistics::agents_by_state(&state.db).await? {
         if let Some(entry) = agent_values.iter_mut().find(|(known, _)| *known == name) {
             entry.1 = n as f64;
         }

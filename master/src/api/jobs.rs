@@ -657,20 +657,7 @@ pub async fn job_view(
 }
 
 async fn children_of(state: &AppState, job_id: i64) -> Result<Vec<i64>, ApiError> {
-    use sea_orm::ConnectionTrait as _;
-    let rows = state
-        .db
-        .query_all_raw(crate::db::sql(
-            crate::db::backend_of(&state.db),
-            "SELECT job_id FROM job_parents WHERE parent_id = ? \
-             UNION SELECT id AS job_id FROM jobs WHERE frame_parent_id = ? ORDER BY job_id",
-            vec![job_id.into(), job_id.into()],
-        ))
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|row| row.try_get::<i64>("", "job_id"))
-        .collect::<Result<_, _>>()?)
+    Ok(crate::store::jobs::children(&state.db, job_id).await?)
 }
 
 async fn capabilities(state: &AppState) -> Result<Vec<warren_shared::AgentCapabilities>, ApiError> {

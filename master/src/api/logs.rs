@@ -183,31 +183,25 @@ pub async fn list(
     axum::extract::State(state): axum::extract::State<super::AppState>,
     super::extract::ApiPath((job_id, task_id)): super::extract::ApiPath<(i64, i64)>,
 ) -> Result<axum::Json<LogList>, ApiError> {
-    use sea_orm::ConnectionTrait as _;
     tasks::get(&state.db, job_id, task_id).await?;
-    let rows = state
-        .db
-        .query_all_raw(crate::db::sql(
-            crate::db::backend_of(&state.db),
-            "SELECT l.attempt, l.agent_id, l.time_created, \
-             CAST(COALESCE(SUM(c.n_lines), 0) AS BIGINT) AS n_lines, COUNT(c.seq) AS n_chunks \
-             FROM task_logs l LEFT JOIN log_chunks c ON c.task_id = l.task_id AND c.attempt = l.attempt \
-             WHERE l.task_id = ? GROUP BY l.attempt, l.agent_id, l.time_created ORDER BY l.attempt",
-            vec![task_id.into()],
-        ))
-        .await?;
-    let mut logs = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let attempt: i32 = row.try_get("", "attempt")?;
-        logs.push(LogView {
-            attempt,
-            agent_id: row.try_get("", "agent_id")?,
-            time_started: rfc3339(row.try_get("", "time_created")?),
-            lines: row.try_get("", "n_lines")?,
-            chunks: row.try_get("", "n_chunks")?,
-            text: format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={attempt}"),
-            csv: format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={attempt}&format=csv"),
-        });
-    }
+    let logs = crate::store::logs::of_task(&state.db, task_id)
+        .await?
+        .into_iter()
+        .map(|log| LogView {
+            attempt: log.attempt,
+            agent_id: log.agent_id,
+            time_started: rfc3339(log.time_created),
+            lines: log.n_lines,
+            chunks: log.n_chunks,
+            text: format!(
+                "/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={}",
+                log.attempt
+            ),
+            csv: format!(
+                "/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={}&format=csv",
+                log.attempt
+            ),
+        })
+        .collect();
     Ok(axum::Json(LogList { logs }))
 }

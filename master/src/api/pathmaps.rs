@@ -4,15 +4,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{ConnectionTrait as _, QueryResult};
 use serde::Deserialize;
 
 use warren_shared::PathMap;
 
 use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState};
-use crate::db::{backend_of, now_us, rfc3339, sql};
-use crate::store::pathmaps::COLUMNS;
+use crate::db::rfc3339;
+use crate::store::pathmaps;
 
 /// A path map as the API takes it.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -117,15 +116,17 @@ pub struct PathMapList {
     pathmaps: Vec<PathMapView>,
 }
 
-fn map_json(row: &QueryResult) -> Result<PathMapView, ApiError> {
-    Ok(PathMapView {
-        id: row.try_get("", "id")?,
-        path_linux: row.try_get("", "path_linux")?,
-        path_windows: row.try_get("", "path_windows")?,
-        path_macos: row.try_get("", "path_macos")?,
-        tag: row.try_get("", "tag")?,
-        time_created: rfc3339(row.try_get("", "time_created")?),
-    })
+impl From<pathmaps::StoredPathMap> for PathMapView {
+    fn from(map: pathmaps::StoredPathMap) -> Self {
+        Self {
+            id: map.id,
+            path_linux: map.path_linux,
+            path_windows: map.path_windows,
+            path_macos: map.path_macos,
+            tag: map.tag,
+            time_created: rfc3339(map.time_created),
+        }
+    }
 }
 
 /// `GET /api/v1/pathmaps`.
@@ -137,15 +138,11 @@ fn map_json(row: &QueryResult) -> Result<PathMapView, ApiError> {
     responses((status = 200, description = "Every path map", body = PathMapList), super::openapi::Errors)
 )]
 pub async fn list(State(state): State<AppState>) -> Result<Json<PathMapList>, ApiError> {
-    let rows = state
-        .db
-        .query_all_raw(sql(
-            backend_of(&state.db),
-            &format!("SELECT {COLUMNS} FROM path_maps ORDER BY id"),
-            Vec::new(),
-        ))
-        .await?;
-    let pathmaps = rows.iter().map(map_json).collect::<Result<Vec<_>, _>>()?;
+    let pathmaps = pathmaps::list(&state.db)
+        .await?
+        .into_iter()
+        .map(PathMapView::from)
+        .collect();
     Ok(Json(PathMapList { pathmaps }))
 }
 
@@ -163,38 +160,12 @@ pub async fn create(
     ApiJson(body): ApiJson<PathMapBody>,
 ) -> Result<(StatusCode, Json<PathMapView>), ApiError> {
     let map = body.validate()?;
-    let row = state
-        .db
-        .query_one_raw(sql(
-            backend_of(&state.db),
-            &format!(
-                "INSERT INTO path_maps (path_linux, path_windows, path_macos, tag, time_created) \
-                 VALUES (?, ?, ?, ?, ?) RETURNING {COLUMNS}"
-            ),
-            vec![
-                map.linux.into(),
-                map.windows.into(),
-                map.macos.into(),
-                map.tag.into(),
-                now_us().into(),
-            ],
-        ))
-        .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("INSERT returned no row")))?;
+    let map_id = pathmaps::create(&state.db, &map).await?;
     state.dispatcher.settings_changed();
-    Ok((StatusCode::CREATED, Json(map_json(&row)?)))
-}
-
-async fn find(state: &AppState, map_id: i64) -> Result<QueryResult, ApiError> {
-    state
-        .db
-        .query_one_raw(sql(
-            backend_of(&state.db),
-            &format!("SELECT {COLUMNS} FROM path_maps WHERE id = ?"),
-            vec![map_id.into()],
-        ))
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("path map {map_id} not found")))
+    Ok((
+        StatusCode::CREATED,
+        Json(pathmaps::get(&state.db, map_id).await?.into()),
+    ))
 }
 
 /// `GET /api/v1/pathmaps/{map_id}`.
@@ -210,7 +181,7 @@ pub async fn get(
     State(state): State<AppState>,
     ApiPath(map_id): ApiPath<i64>,
 ) -> Result<Json<PathMapView>, ApiError> {
-    Ok(Json(map_json(&find(&state, map_id).await?)?))
+    Ok(Json(pathmaps::get(&state.db, map_id).await?.into()))
 }
 
 /// `PUT /api/v1/pathmaps/{map_id}`: replace a path map.
@@ -229,17 +200,9 @@ pub async fn replace(
     ApiJson(body): ApiJson<PathMapBody>,
 ) -> Result<Json<PathMapView>, ApiError> {
     let map = body.validate()?;
-    find(&state, map_id).await?;
-    state
-        .db
-        .execute_raw(sql(
-            backend_of(&state.db),
-            "UPDATE path_maps SET path_linux = ?, path_windows = ?, path_macos = ?, tag = ? WHERE id = ?",
-            vec![map.linux.into(), map.windows.into(), map.macos.into(), map.tag.into(), map_id.into()],
-        ))
-        .await?;
+    pathmaps::replace(&state.db, map_id, &map).await?;
     state.dispatcher.settings_changed();
-    Ok(Json(map_json(&find(&state, map_id).await?)?))
+    Ok(Json(pathmaps::get(&state.db, map_id).await?.into()))
 }
 
 /// `DELETE /api/v1/pathmaps/{map_id}`.
@@ -255,15 +218,7 @@ pub async fn delete(
     State(state): State<AppState>,
     ApiPath(map_id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    find(&state, map_id).await?;
-    state
-        .db
-        .execute_raw(sql(
-            backend_of(&state.db),
-            "DELETE FROM path_maps WHERE id = ?",
-            vec![map_id.into()],
-        ))
-        .await?;
+    pathmaps::delete(&state.db, map_id).await?;
     state.dispatcher.settings_changed();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -146,6 +146,51 @@ impl CountDeltas {
     }
 }
 
+/// Each job's task counts as its tasks are, counted from the tasks (not the counters).
+pub async fn counted(
+    connection: &impl ConnectionTrait,
+) -> Result<BTreeMap<i64, TaskCounts>, DbErr> {
+    let mut counts: BTreeMap<i64, TaskCounts> = BTreeMap::new();
+    let rows = connection
+        .query_all_raw(crate::db::sql(
+            backend_of(connection),
+            "SELECT job_id, state, COUNT(*) AS n FROM tasks GROUP BY job_id, state",
+            Vec::new(),
+        ))
+        .await?;
+    for row in rows {
+        let job_id: i64 = row.try_get("", "job_id")?;
+        let state: String = row.try_get("", "state")?;
+        let count: i64 = row.try_get("", "n")?;
+        if let Ok(state) = state.parse::<TaskState>() {
+            *counts.entry(job_id).or_default().get_mut(state) += count;
+        }
+    }
+    Ok(counts)
+}
+
+/// Every job's stored state and counters, by id.
+pub async fn stored(
+    connection: &impl ConnectionTrait,
+) -> Result<Vec<(i64, String, TaskCounts)>, DbErr> {
+    let rows = connection
+        .query_all_raw(crate::db::sql(
+            backend_of(connection),
+            "SELECT id, state, n_queued, n_dispatched, n_running, n_done, n_failed, n_paused, n_cancelled FROM jobs ORDER BY id",
+            Vec::new(),
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get("", "id")?,
+                row.try_get("", "state")?,
+                stored_counts(row)?,
+            ))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1019,3 +1019,83 @@ pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Res
         frame_parent_id: row.frame_parent_id,
     })
 }
+
+/// The users to notify of a job's end, as stored with it.
+pub fn notified_users(job: &job::Model) -> Result<Vec<String>> {
+    serde_json::from_str(&job.notified_users).map_err(|error| {
+        StoreError::Corrupt(format!("the notified users of job {}: {error}", job.id))
+    })
+}
+
+/// Up to `limit` ended jobs whose users have not been told of their state yet.
+pub async fn awaiting_notice(connection: &impl ConnectionTrait, limit: u64) -> Result<Vec<i64>> {
+    ids(
+        connection,
+        "SELECT id FROM jobs WHERE state IN ('done', 'failed') AND notified_users <> '[]' \
+         AND (notified_state IS NULL OR notified_state <> state) LIMIT ?",
+        vec![i64::try_from(limit).unwrap_or(i64::MAX).into()],
+    )
+    .await
+}
+
+/// Record that a job's users were told of `state`.
+pub async fn mark_notified(
+    connection: &impl ConnectionTrait,
+    job_id: i64,
+    state: &str,
+) -> Result<()> {
+    connection
+        .execute_raw(sql(
+            crate::db::backend_of(connection),
+            "UPDATE jobs SET notified_state = ? WHERE id = ?",
+            vec![state.into(), job_id.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Up to `limit` ended jobs whose autodelete time is up at `now` (µs).
+pub async fn past_autodelete(
+    connection: &impl ConnectionTrait,
+    now: i64,
+    limit: u64,
+) -> Result<Vec<i64>> {
+    ids(
+        connection,
+        "SELECT id FROM jobs WHERE autodelete_secs IS NOT NULL AND time_finished IS NOT NULL \
+         AND state IN ('done', 'failed', 'cancelled') AND time_finished + autodelete_secs * 1000000 <= ? LIMIT ?",
+        vec![now.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()],
+    )
+    .await
+}
+
+/// The `id` column of a query's rows.
+async fn ids(
+    connection: &impl ConnectionTrait,
+    text: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<i64>> {
+    let rows = connection
+        .query_all_raw(sql(crate::db::backend_of(connection), text, values))
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get("", "id"))
+        .collect::<Result<_, _>>()?)
+}
+
+/// The jobs that wait for `job_id`: as a parent, or for its frames.
+pub async fn children(connection: &impl ConnectionTrait, job_id: i64) -> Result<Vec<i64>> {
+    let rows = connection
+        .query_all_raw(sql(
+            crate::db::backend_of(connection),
+            "SELECT job_id FROM job_parents WHERE parent_id = ? \
+             UNION SELECT id AS job_id FROM jobs WHERE frame_parent_id = ? ORDER BY job_id",
+            vec![job_id.into(), job_id.into()],
+        ))
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| row.try_get::<i64>("", "job_id"))
+        .collect::<Result<_, _>>()?)
+}

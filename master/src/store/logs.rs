@@ -160,3 +160,63 @@ pub async fn append(transaction: &impl ConnectionTrait, chunk: &LogChunk) -> Res
     }
     Ok(())
 }
+
+/// Where a stored log chunk sits in its attempt's log.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct ChunkSpan {
+    /// The task.
+    pub task_id: i64,
+    /// The attempt.
+    pub attempt: i32,
+    /// The chunk's number, from 0.
+    pub seq: i64,
+    /// Its first line's number, from 1.
+    pub first_line: i64,
+    /// How many lines it holds.
+    pub n_lines: i32,
+}
+
+/// Every stored chunk's place, by task, attempt and number.
+pub async fn chunk_spans(connection: &impl ConnectionTrait) -> Result<Vec<ChunkSpan>, DbErr> {
+    use sea_orm::FromQueryResult as _;
+    ChunkSpan::find_by_statement(crate::db::sql(
+        crate::db::backend_of(connection),
+        "SELECT task_id, attempt, seq, first_line, n_lines FROM log_chunks ORDER BY task_id, attempt, seq",
+        Vec::new(),
+    ))
+    .all(connection)
+    .await
+}
+
+/// One attempt's log: who wrote it, when it began, and how much of it is stored.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct AttemptLog {
+    /// The attempt.
+    pub attempt: i32,
+    /// The agent that ran it.
+    pub agent_id: String,
+    /// When its first line was written (µs).
+    pub time_created: i64,
+    /// Lines stored.
+    pub n_lines: i64,
+    /// Chunks stored.
+    pub n_chunks: i64,
+}
+
+/// A task's logs, by attempt.
+pub async fn of_task(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+) -> Result<Vec<AttemptLog>, DbErr> {
+    use sea_orm::FromQueryResult as _;
+    AttemptLog::find_by_statement(crate::db::sql(
+        crate::db::backend_of(connection),
+        "SELECT l.attempt, l.agent_id, l.time_created, \
+         CAST(COALESCE(SUM(c.n_lines), 0) AS BIGINT) AS n_lines, COUNT(c.seq) AS n_chunks \
+         FROM task_logs l LEFT JOIN log_chunks c ON c.task_id = l.task_id AND c.attempt = l.attempt \
+         WHERE l.task_id = ? GROUP BY l.attempt, l.agent_id, l.time_created ORDER BY l.attempt",
+        vec![task_id.into()],
+    ))
+    .all(connection)
+    .await
+}

@@ -11,12 +11,15 @@ pub mod failures;
 pub mod groups;
 pub mod jobs;
 pub mod jobtypes;
+pub mod keys;
 pub mod leases;
 pub mod limits;
 pub mod logs;
 pub mod pathmaps;
 pub mod queues;
 pub mod scheduling;
+pub mod statistics;
+pub mod tags;
 pub mod tasks;
 pub mod users;
 

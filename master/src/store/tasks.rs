@@ -619,3 +619,58 @@ pub async fn attempts(
     .all(connection)
     .await
 }
+
+/// A task that failed for good.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct FailedTask {
+    /// The task.
+    pub id: i64,
+    /// Its first frame.
+    pub frame_first: i64,
+    /// Its last frame.
+    pub frame_last: i64,
+    /// Its last error.
+    pub last_error: Option<String>,
+}
+
+/// A job's first `limit` failed tasks, in index order.
+pub async fn failed(
+    connection: &impl ConnectionTrait,
+    job_id: i64,
+    limit: u64,
+) -> Result<Vec<FailedTask>, DbErr> {
+    FailedTask::find_by_statement(crate::db::sql(
+        backend_of(connection),
+        "SELECT id, frame_first, frame_last, last_error FROM tasks WHERE job_id = ? AND state = 'failed' ORDER BY idx LIMIT ?",
+        vec![job_id.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()],
+    ))
+    .all(connection)
+    .await
+}
+
+/// A running task with the agent that runs it.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct RunningTask {
+    /// The task.
+    pub id: i64,
+    /// Its job.
+    pub job_id: i64,
+    /// The agent running it.
+    pub agent_id: Option<String>,
+}
+
+/// Tasks `running` on an agent that is offline, unknown, or last heard from before `cutoff`
+/// (µs), by id.
+pub async fn running_on_lost_agents(
+    connection: &impl ConnectionTrait,
+    cutoff: i64,
+) -> Result<Vec<RunningTask>, DbErr> {
+    RunningTask::find_by_statement(crate::db::sql(
+        backend_of(connection),
+        "SELECT t.id, t.job_id, t.agent_id FROM tasks t LEFT JOIN agents a ON a.id = t.agent_id \
+         WHERE t.state = 'running' AND (a.id IS NULL OR a.state = 'offline' OR a.last_heard_from < ?) ORDER BY t.id",
+        vec![cutoff.into()],
+    ))
+    .all(connection)
+    .await
+}
