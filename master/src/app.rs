@@ -255,8 +255,8 @@ impl App {
                 .run(self.control.clone(), loops_shutdown.clone()),
         );
         let (leading_tx, leading) = tokio::sync::watch::channel(false);
-        let leader = tokio::spawn(crate::leader::run(
-            crate::leader::Election::for_database(&self.db, &self.config.namespace),
+        let leader = tokio::spawn(crate::db::leader::run(
+            crate::db::leader::Election::for_database(&self.db, &self.config.namespace),
             leading_tx,
             leader_term(
                 self.dispatcher,

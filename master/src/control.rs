@@ -1,15 +1,13 @@
 //! Control messages from the master to workers: to one agent's queue or to all of them.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use time::OffsetDateTime;
 use warren_broker::{BROADCAST_KEY, Names, Outgoing, Publisher};
 use warren_shared::message::Drain;
 use warren_shared::{AgentId, AttemptRef, Cancel, Message, Subscribe};
 
-use crate::entities::agent;
 use crate::keys::FarmKeys;
 use crate::store::StoreError;
 
@@ -96,13 +94,7 @@ impl Control {
             .map(|class| class.subscription(&self.names))
             .collect();
         let ids: Vec<String> = agent_ids.iter().map(uuid::Uuid::to_string).collect();
-        let rows: HashMap<String, agent::Model> = agent::Entity::find()
-            .filter(agent::Column::Id.is_in(ids.clone()))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|row| (row.id.clone(), row))
-            .collect();
+        let rows = crate::store::agents::by_ids(db, &ids).await?;
         let mut tags = crate::store::agents::tags_of(db, ids).await?;
         let mut outgoing = Vec::new();
         for agent_id in agent_ids {

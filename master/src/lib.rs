@@ -16,7 +16,6 @@ pub mod ingester;
 pub mod jobtype;
 pub mod keys;
 pub mod ldap;
-pub mod leader;
 pub mod leases;
 pub mod logging;
 pub mod notify;

@@ -5,9 +5,6 @@ use std::collections::BTreeSet;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
 use serde::Deserialize;
 use serde_json::Value;
 use warren_shared::message::CheckSoftware;
@@ -18,7 +15,6 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::Principal;
 use crate::db::{begin_write, rfc3339};
-use crate::entities::{agent, task};
 use crate::store::agents::{self, AgentFilter, AgentRecord};
 use crate::store::counters::CountDeltas;
 
@@ -403,17 +399,15 @@ pub async fn tasks(
 ) -> Result<Json<AgentTasks>, ApiError> {
     let id = agent_id(&id)?;
     agents::get(&state.db, &id).await?;
-    let mut select = task::Entity::find().filter(task::Column::AgentId.eq(id.as_str()));
-    if let Some(state_text) = query.state.as_deref() {
-        let task_state = state_text
-            .parse::<TaskState>()
-            .map_err(|error| ApiError::invalid("state", error))?;
-        select = select.filter(task::Column::State.eq(task_state.as_str()));
-    }
-    let rows = select
-        .order_by_desc(task::Column::TimeStarted)
-        .limit(1000)
-        .all(&state.db)
+    let task_state = query
+        .state
+        .as_deref()
+        .map(|text| {
+            text.parse::<TaskState>()
+                .map_err(|error| ApiError::invalid("state", error))
+        })
+        .transpose()?;
+    let rows = crate::store::tasks::of_agent(&state.db, &id, task_state, 1000)
         .await
         .map_err(ApiError::from)?;
     let tasks = rows
@@ -484,27 +478,16 @@ pub async fn patch(
         ));
     }
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let record = agents::get(&transaction, &id).await?;
-    let mut row: agent::ActiveModel = record.agent.clone().into();
-    if let Some(notes) = &patch.notes {
-        row.notes = ActiveValue::Set(notes.clone());
-    }
-    if let Some(disabled) = patch.disabled {
-        row.disabled = ActiveValue::Set(disabled);
-    }
-    match &tags {
-        Some(Some(tags)) => {
-            row.tags_override = ActiveValue::Set(Some(
-                serde_json::to_string(tags).expect("a tag list serializes"),
-            ));
-            agents::set_tags(&transaction, &id, tags)
-                .await
-                .map_err(ApiError::from)?;
-        }
-        Some(None) => row.tags_override = ActiveValue::Set(None),
-        None => {}
-    }
-    row.update(&transaction).await.map_err(ApiError::from)?;
+    agents::update(
+        &transaction,
+        &id,
+        &agents::AgentChange {
+            notes: patch.notes.clone(),
+            disabled: patch.disabled,
+            tags: tags.clone(),
+        },
+    )
+    .await?;
     transaction.commit().await.map_err(ApiError::from)?;
 
     let mut messages = Vec::new();
@@ -557,8 +540,7 @@ pub async fn delete(
     .await
     .map_err(ApiError::from)?;
     deltas.apply(&transaction).await.map_err(ApiError::from)?;
-    agent::Entity::delete_by_id(id.clone())
-        .exec(&transaction)
+    agents::delete(&transaction, &id)
         .await
         .map_err(ApiError::from)?;
     transaction.commit().await.map_err(ApiError::from)?;

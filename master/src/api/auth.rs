@@ -12,14 +12,12 @@ use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use sea_orm::{EntityTrait, QuerySelect};
 use serde::Deserialize;
 
 use super::extract::{ApiJson, ApiPath, ClientAddress};
 use super::{ApiError, AppState};
 use crate::auth::{self, Credential, Principal, Role};
 use crate::db::rfc3339;
-use crate::entities::job;
 use crate::store::users::{self, TokenRecord, UserChanges, UserRecord};
 
 /// The session cookie's name.
@@ -152,12 +150,7 @@ pub async fn authenticate(
 /// A submitter may change only jobs submitted as them. A missing job is left to the handler's
 /// 404.
 async fn check_owner(state: &AppState, principal: &Principal, job_id: i64) -> Result<(), ApiError> {
-    let owner: Option<Option<String>> = job::Entity::find_by_id(job_id)
-        .select_only()
-        .column(job::Column::User)
-        .into_tuple()
-        .one(&state.db)
-        .await?;
+    let owner = crate::store::jobs::owner(&state.db, job_id).await?;
     match owner {
         Some(owner) if owner.as_deref() != Some(principal.username.as_str()) => {
             Err(ApiError::Forbidden(format!(

@@ -4,7 +4,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use sea_orm::{ActiveModelTrait, ActiveValue, EntityTrait};
 use serde::Deserialize;
 use warren_shared::FrameRange;
 
@@ -13,9 +12,8 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use super::jobs::JobView;
 use crate::db::begin_write;
-use crate::entities::job;
+use crate::store;
 use crate::store::control::{Action, StoppedAttempt};
-use crate::store::{self, StoreError};
 
 /// Tell workers to stop attempts they no longer hold.
 async fn stop_attempts(state: &AppState, stopped: Vec<StoppedAttempt>, reason: &str) {
@@ -44,14 +42,7 @@ async fn act(
     action: Action,
 ) -> Result<Json<JobView>, ApiError> {
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    if job::Entity::find_by_id(job_id)
-        .one(&transaction)
-        .await
-        .map_err(ApiError::from)?
-        .is_none()
-    {
-        return Err(ApiError::NotFound(format!("job {job_id} not found")));
-    }
+    store::jobs::row(&transaction, job_id).await?;
     if let Some(task_id) = task_id {
         store::tasks::get_in(&transaction, job_id, task_id).await?;
     }
@@ -293,42 +284,14 @@ pub async fn patch(
         ));
     }
     let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let row = job::Entity::find_by_id(job_id)
-        .one(&transaction)
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(|| ApiError::NotFound(format!("job {job_id} not found")))?;
-    let mut active: job::ActiveModel = row.clone().into();
-    if let Some(title) = patch.title {
-        active.title = ActiveValue::Set(title.trim().to_owned());
-    }
-    if let Some(priority) = patch.priority {
-        active.priority = ActiveValue::Set(priority);
-    }
-    if let Some(weight) = patch.weight {
-        active.weight = ActiveValue::Set(weight);
-    }
-    if let Some(notes) = patch.notes {
-        active.notes = ActiveValue::Set(notes);
-    }
-    if let Some(hidden) = patch.hidden {
-        active.hidden = ActiveValue::Set(hidden);
-    }
-    if let Some(minimum) = patch.minimum_agents {
-        active.minimum_agents = ActiveValue::Set(Some(minimum));
-    }
-    if let Some(maximum) = patch.maximum_agents {
-        active.maximum_agents = ActiveValue::Set(Some(maximum));
-    }
+    let row = store::jobs::row(&transaction, job_id).await?;
     if let Some(queue) = &patch.queue {
         warren_broker::validate_queue_name(queue)
             .map_err(|error| ApiError::invalid("queue", error))?;
-        let (queue_id, class_id) = store::jobs::move_target(&transaction, &row, queue).await?;
-        active.queue_id = ActiveValue::Set(queue_id);
-        active.class_id = ActiveValue::Set(class_id);
     }
+    let mut frames = None;
     if patch.start.is_some() || patch.end.is_some() || patch.by.is_some() || patch.batch.is_some() {
-        let frames = FrameRange::new(
+        let range = FrameRange::new(
             patch.start.unwrap_or(row.frame_start),
             patch.end.unwrap_or(row.frame_end),
             patch.by.unwrap_or(row.frame_by),
@@ -338,34 +301,32 @@ pub async fn patch(
         if batch < 1 {
             return Err(ApiError::invalid("batch", "`batch` must be at least 1"));
         }
-        store::jobs::replace_frames(&transaction, job_id, &frames, batch)
-            .await
-            .map_err(|error| match error {
-                StoreError::Conflict(message) => ApiError::Conflict(message),
-                other => other.into(),
-            })?;
-        active.frame_start = ActiveValue::Set(frames.start());
-        active.frame_end = ActiveValue::Set(frames.end());
-        active.frame_by = ActiveValue::Set(frames.by());
-        active.batch = ActiveValue::Set(batch);
+        frames = Some((range, batch));
     }
-    if let Some(autodelete) = patch.autodelete_time {
-        if autodelete < 1 {
-            return Err(ApiError::invalid(
-                "autodelete_time",
-                "`autodelete_time` must be positive",
-            ));
-        }
-        active.autodelete_secs = ActiveValue::Set(Some(autodelete));
+    if patch
+        .autodelete_time
+        .is_some_and(|autodelete| autodelete < 1)
+    {
+        return Err(ApiError::invalid(
+            "autodelete_time",
+            "`autodelete_time` must be positive",
+        ));
     }
-    if let Some(data) = patch.data {
-        store::jobs::check_data(&transaction, row.job_type_version_id, &data).await?;
-        active.data = ActiveValue::Set(data.to_string());
-    }
-    if let Some(parents) = patch.parents {
-        store::jobs::set_parents(&transaction, job_id, &parents).await?;
-    }
-    active.update(&transaction).await.map_err(ApiError::from)?;
+    let change = store::jobs::JobChange {
+        title: patch.title.map(|title| title.trim().to_owned()),
+        priority: patch.priority,
+        weight: patch.weight,
+        notes: patch.notes,
+        hidden: patch.hidden,
+        minimum_agents: patch.minimum_agents,
+        maximum_agents: patch.maximum_agents,
+        queue: patch.queue,
+        frames,
+        autodelete_secs: patch.autodelete_time,
+        data: patch.data,
+        parents: patch.parents,
+    };
+    store::jobs::update(&transaction, row, change).await?;
     transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.job_changed(job_id);
     job_view(&state, job_id).await
@@ -389,28 +350,9 @@ fn validate_notified_user(user: &str) -> Result<(), ApiError> {
     }
 }
 
-async fn notified_users_of(
-    state: &AppState,
-    job_id: i64,
-) -> Result<(job::Model, Vec<String>), ApiError> {
-    let row = job::Entity::find_by_id(job_id)
-        .one(&state.db)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("job {job_id} not found")))?;
-    let users = serde_json::from_str(&row.notified_users).unwrap_or_default();
-    Ok((row, users))
-}
-
-async fn save_notified_users(
-    state: &AppState,
-    row: job::Model,
-    users: &[String],
-) -> Result<(), ApiError> {
-    let mut active: job::ActiveModel = row.into();
-    active.notified_users =
-        ActiveValue::Set(serde_json::to_string(users).expect("a string list serializes"));
-    active.update(&state.db).await?;
-    Ok(())
+async fn notified_users_of(state: &AppState, job_id: i64) -> Result<Vec<String>, ApiError> {
+    let row = store::jobs::row(&state.db, job_id).await?;
+    Ok(store::jobs::notified_users(&row)?)
 }
 
 /// Answer of the notified-users endpoints.
@@ -432,7 +374,7 @@ pub async fn notified_users(
     State(state): State<AppState>,
     ApiPath(job_id): ApiPath<i64>,
 ) -> Result<Json<NotifiedUsers>, ApiError> {
-    let (_, notified_users) = notified_users_of(&state, job_id).await?;
+    let notified_users = notified_users_of(&state, job_id).await?;
     Ok(Json(NotifiedUsers { notified_users }))
 }
 
@@ -460,7 +402,7 @@ pub async fn add_notified_user(
     ApiJson(added): ApiJson<NotifiedUser>,
 ) -> Result<(StatusCode, Json<NotifiedUsers>), ApiError> {
     validate_notified_user(&added.user)?;
-    let (row, mut users) = notified_users_of(&state, job_id).await?;
+    let mut users = notified_users_of(&state, job_id).await?;
     if users.contains(&added.user) {
         return Err(ApiError::Conflict(format!(
             "`{}` is already notified about job {job_id}",
@@ -468,7 +410,7 @@ pub async fn add_notified_user(
         )));
     }
     users.push(added.user);
-    save_notified_users(&state, row, &users).await?;
+    store::jobs::set_notified_users(&state.db, job_id, &users).await?;
     Ok((
         StatusCode::CREATED,
         Json(NotifiedUsers {
@@ -492,7 +434,7 @@ pub async fn remove_notified_user(
     State(state): State<AppState>,
     ApiPath((job_id, user)): ApiPath<(i64, String)>,
 ) -> Result<StatusCode, ApiError> {
-    let (row, mut users) = notified_users_of(&state, job_id).await?;
+    let mut users = notified_users_of(&state, job_id).await?;
     let before = users.len();
     users.retain(|notified| *notified != user);
     if users.len() == before {
@@ -500,6 +442,6 @@ pub async fn remove_notified_user(
             "`{user}` is not notified about job {job_id}"
         )));
     }
-    save_notified_users(&state, row, &users).await?;
+    store::jobs::set_notified_users(&state.db, job_id, &users).await?;
     Ok(StatusCode::NO_CONTENT)
 }

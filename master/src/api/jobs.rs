@@ -790,14 +790,7 @@ async fn job_cursor_from(
 }
 
 async fn queue_id_by_name(state: &AppState, name: &str) -> Result<Option<i64>, ApiError> {
-    use crate::entities::job_queue;
-    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
-    Ok(job_queue::Entity::find()
-        .filter(job_queue::Column::Name.eq(name))
-        .one(&state.db)
-        .await
-        .map_err(ApiError::from)?
-        .map(|queue| queue.id))
+    Ok(crate::store::queues::id_by_name(&state.db, name).await?)
 }
 
 fn job_cursor(row: &crate::entities::job::Model, key: JobSortKey) -> String {

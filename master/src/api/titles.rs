@@ -7,21 +7,12 @@ use axum::http::Uri;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use percent_encoding::percent_decode_str;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use super::{ApiError, AppState};
-use crate::entities::job;
 
 /// The id of the one job titled `title`.
 async fn job_titled(state: &AppState, title: &str) -> Result<i64, ApiError> {
-    let ids: Vec<i64> = job::Entity::find()
-        .select_only()
-        .column(job::Column::Id)
-        .filter(job::Column::Title.eq(title))
-        .limit(2)
-        .into_tuple()
-        .all(&state.db)
-        .await?;
+    let ids = crate::store::jobs::titled(&state.db, title, 2).await?;
     match ids.as_slice() {
         [id] => Ok(*id),
         [] => Err(ApiError::NotFound(format!("no job is titled `{title}`"))),

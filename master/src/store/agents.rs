@@ -459,3 +459,57 @@ pub async fn expire_silent(
         .map(|row| Ok((row.try_get("", "id")?, row.try_get("", "hostname")?)))
         .collect()
 }
+
+/// Changes an operator makes to an agent; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AgentChange {
+    /// New notes.
+    pub notes: Option<String>,
+    /// Disabled (takes no new tasks) or enabled.
+    pub disabled: Option<bool>,
+    /// Tags set by the operator (`Some(None)`: the agent's own again).
+    pub tags: Option<Option<BTreeSet<String>>>,
+}
+
+/// Change an agent.
+pub async fn update(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+    change: &AgentChange,
+) -> Result<()> {
+    use sea_orm::{ActiveModelTrait as _, ActiveValue};
+    let record = get(connection, agent_id).await?;
+    let mut row: agent::ActiveModel = record.agent.into();
+    if let Some(notes) = &change.notes {
+        row.notes = ActiveValue::Set(notes.clone());
+    }
+    if let Some(disabled) = change.disabled {
+        row.disabled = ActiveValue::Set(disabled);
+    }
+    match &change.tags {
+        Some(Some(tags)) => {
+            row.tags_override = ActiveValue::Set(Some(
+                serde_json::to_string(tags).expect("a tag list serializes"),
+            ));
+            set_tags(connection, agent_id, tags).await?;
+        }
+        Some(None) => row.tags_override = ActiveValue::Set(None),
+        None => {}
+    }
+    row.update(connection).await?;
+    Ok(())
+}
+
+/// The rows of the agents among `agent_ids` that exist, by id.
+pub async fn by_ids(
+    connection: &impl ConnectionTrait,
+    agent_ids: &[String],
+) -> Result<HashMap<String, agent::Model>, DbErr> {
+    Ok(agent::Entity::find()
+        .filter(agent::Column::Id.is_in(agent_ids.iter().cloned()))
+        .all(connection)
+        .await?
+        .into_iter()
+        .map(|row| (row.id.clone(), row))
+        .collect())
+}

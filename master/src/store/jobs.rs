@@ -1099,3 +1099,138 @@ pub async fn children(connection: &impl ConnectionTrait, job_id: i64) -> Result<
         .map(|row| row.try_get::<i64>("", "job_id"))
         .collect::<Result<_, _>>()?)
 }
+
+/// A job's row.
+pub async fn row(connection: &impl ConnectionTrait, job_id: i64) -> Result<job::Model> {
+    job::Entity::find_by_id(job_id)
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))
+}
+
+/// Who submitted a job (`None` inside: nobody in particular); `None` when there is no such job.
+pub async fn owner(
+    connection: &impl ConnectionTrait,
+    job_id: i64,
+) -> Result<Option<Option<String>>> {
+    Ok(job::Entity::find_by_id(job_id)
+        .select_only()
+        .column(job::Column::User)
+        .into_tuple()
+        .one(connection)
+        .await?)
+}
+
+/// The ids of up to `limit` jobs titled `title`.
+pub async fn titled(
+    connection: &impl ConnectionTrait,
+    title: &str,
+    limit: u64,
+) -> Result<Vec<i64>> {
+    Ok(job::Entity::find()
+        .select_only()
+        .column(job::Column::Id)
+        .filter(job::Column::Title.eq(title))
+        .limit(limit)
+        .into_tuple()
+        .all(connection)
+        .await?)
+}
+
+/// Changes to a submitted job; `None` leaves a setting as it is. Frames change only while no
+/// task of the job has run.
+#[derive(Debug, Clone, Default)]
+pub struct JobChange {
+    /// New title.
+    pub title: Option<String>,
+    /// New priority.
+    pub priority: Option<i32>,
+    /// New weight.
+    pub weight: Option<i32>,
+    /// New notes.
+    pub notes: Option<String>,
+    /// Hidden from job lists or not.
+    pub hidden: Option<bool>,
+    /// New minimum task slots.
+    pub minimum_agents: Option<i32>,
+    /// New maximum task slots.
+    pub maximum_agents: Option<i32>,
+    /// The job queue to move it to.
+    pub queue: Option<String>,
+    /// New frames and frames per task.
+    pub frames: Option<(FrameRange, i64)>,
+    /// Delete it this many seconds after it ends.
+    pub autodelete_secs: Option<i64>,
+    /// New job type data.
+    pub data: Option<Value>,
+    /// New parent jobs.
+    pub parents: Option<Vec<i64>>,
+}
+
+/// Change a submitted job, read as `row` in the same transaction.
+pub async fn update(
+    connection: &impl ConnectionTrait,
+    row: job::Model,
+    change: JobChange,
+) -> Result<()> {
+    let job_id = row.id;
+    let mut active: job::ActiveModel = row.clone().into();
+    if let Some(title) = change.title {
+        active.title = ActiveValue::Set(title);
+    }
+    if let Some(priority) = change.priority {
+        active.priority = ActiveValue::Set(priority);
+    }
+    if let Some(weight) = change.weight {
+        active.weight = ActiveValue::Set(weight);
+    }
+    if let Some(notes) = change.notes {
+        active.notes = ActiveValue::Set(notes);
+    }
+    if let Some(hidden) = change.hidden {
+        active.hidden = ActiveValue::Set(hidden);
+    }
+    if let Some(minimum) = change.minimum_agents {
+        active.minimum_agents = ActiveValue::Set(Some(minimum));
+    }
+    if let Some(maximum) = change.maximum_agents {
+        active.maximum_agents = ActiveValue::Set(Some(maximum));
+    }
+    if let Some(queue) = &change.queue {
+        let (queue_id, class_id) = move_target(connection, &row, queue).await?;
+        active.queue_id = ActiveValue::Set(queue_id);
+        active.class_id = ActiveValue::Set(class_id);
+    }
+    if let Some((frames, batch)) = change.frames {
+        replace_frames(connection, job_id, &frames, batch).await?;
+        active.frame_start = ActiveValue::Set(frames.start());
+        active.frame_end = ActiveValue::Set(frames.end());
+        active.frame_by = ActiveValue::Set(frames.by());
+        active.batch = ActiveValue::Set(batch);
+    }
+    if let Some(autodelete) = change.autodelete_secs {
+        active.autodelete_secs = ActiveValue::Set(Some(autodelete));
+    }
+    if let Some(data) = change.data {
+        check_data(connection, row.job_type_version_id, &data).await?;
+        active.data = ActiveValue::Set(data.to_string());
+    }
+    if let Some(parents) = change.parents {
+        set_parents(connection, job_id, &parents).await?;
+    }
+    active.update(connection).await?;
+    Ok(())
+}
+
+/// Replace the users notified of a job's end.
+pub async fn set_notified_users(
+    connection: &impl ConnectionTrait,
+    job_id: i64,
+    users: &[String],
+) -> Result<()> {
+    let mut active: job::ActiveModel = row(connection, job_id).await?.into();
+    active.notified_users =
+        ActiveValue::Set(serde_json::to_string(users).expect("a string list serializes"));
+    active.update(connection).await?;
+    Ok(())
+}

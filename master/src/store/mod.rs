@@ -71,3 +71,76 @@ pub fn truncate(text: &str, max_bytes: usize) -> String {
     }
     text[..cut].replace('\0', "\u{fffd}")
 }
+
+#[cfg(test)]
+mod tidy {
+    use std::path::{Path, PathBuf};
+
+    /// What only the data layer may write: SQL text, raw statements, entity queries, and the
+    /// task-state moves that keep job counters right.
+    const DATA_LAYER_ONLY: &[&str] = &[
+        "execute_raw",
+        "query_all_raw",
+        "query_one_raw",
+        "execute_unprepared",
+        "update_returning",
+        "find_by_statement",
+        "Entity::",
+        "ActiveModel",
+        ".moved(",
+        ".moved_many(",
+    ];
+
+    fn sources(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("the source directory is readable") {
+            let path = entry.expect("a directory entry").path();
+            if path.is_dir() {
+                sources(&path, found);
+            } else if path.extension().is_some_and(|extension| extension == "rs") {
+                found.push(path);
+            }
+        }
+    }
+
+    /// Only `store/` writes SQL and moves task states; `db/` holds the connection, migrations
+    /// and the helpers the store uses, `entities/` the table definitions. Unit tests at the end
+    /// of a file (after `#[cfg(test)]`) may set up rows directly.
+    #[test]
+    fn only_the_store_writes_sql() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let sql = regex::Regex::new(r#""(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM) "#)
+            .expect("the pattern compiles");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        let mut offences = Vec::new();
+        for file in files {
+            let relative = file.strip_prefix(&root).expect("a file under src");
+            let top = relative.components().next().expect("a path component");
+            if ["store", "db", "entities"]
+                .iter()
+                .any(|allowed| top.as_os_str() == *allowed)
+            {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("a readable source file");
+            for (number, line) in text.lines().enumerate() {
+                if line.trim() == "#[cfg(test)]" {
+                    break;
+                }
+                if sql.is_match(line) || DATA_LAYER_ONLY.iter().any(|word| line.contains(word)) {
+                    offences.push(format!(
+                        "{}:{}: {}",
+                        relative.display(),
+                        number + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+        assert!(
+            offences.is_empty(),
+            "only store/ may write SQL or move task states:\n{}",
+            offences.join("\n")
+        );
+    }
+}

@@ -200,3 +200,13 @@ pub async fn delete(connection: &impl ConnectionTrait, queue: &Queue) -> Result<
     }
     Ok(())
 }
+
+/// The id of the queue named `name`, if there is one.
+pub async fn id_by_name(connection: &impl ConnectionTrait, name: &str) -> Result<Option<i64>> {
+    use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _};
+    Ok(job_queue::Entity::find()
+        .filter(job_queue::Column::Name.eq(name))
+        .one(connection)
+        .await?
+        .map(|queue| queue.id))
+}

@@ -674,3 +674,22 @@ pub async fn running_on_lost_agents(
     .all(connection)
     .await
 }
+
+/// The latest `limit` tasks an agent ran or runs (only those in `state`, when given), most
+/// recently started first.
+pub async fn of_agent(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+    state: Option<TaskState>,
+    limit: u64,
+) -> Result<Vec<task::Model>, DbErr> {
+    let mut select = task::Entity::find().filter(task::Column::AgentId.eq(agent_id));
+    if let Some(state) = state {
+        select = select.filter(task::Column::State.eq(state.as_str()));
+    }
+    select
+        .order_by_desc(task::Column::TimeStarted)
+        .limit(limit)
+        .all(connection)
+        .await
+}

@@ -1,5 +1,7 @@
 //! Database connection, migrations and the small helpers every query module shares.
 
+pub mod leader;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
