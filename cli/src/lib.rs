@@ -335,8 +335,8 @@ impl Cli {
         let url = self
             .url
             .clone()
-            .or(file.url)
             .or_else(|| std::env::var("WARREN_MASTER").ok())
+            .or(file.url)
             .unwrap_or_else(|| "http://127.0.0.1:8420".to_owned());
         let token = self.token.clone().or(file.token);
         Ok(ApiClient::new(&url, token.as_deref())?)

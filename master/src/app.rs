@@ -96,7 +96,7 @@ impl App {
             },
             topology,
         )?;
-        let master_user = crate::rabbitmq::amqp_parts(config.first_amqp_url()).0;
+        let master_user = crate::rabbitmq::amqp_parts(config.first_amqp_url())?.user;
         let publisher =
             Arc::new(Publisher::signing(broker.clone(), keys.clone()).with_user_id(&master_user)?);
         let control = crate::control::Control::new(publisher.clone(), keys.clone());
@@ -104,7 +104,7 @@ impl App {
             &config.rabbitmq_api,
             config.rabbitmq_ui_url.as_deref(),
             config.first_amqp_url(),
-        );
+        )?;
         let identities = Arc::new(crate::identities::Identities::new(
             db.clone(),
             management.clone(),

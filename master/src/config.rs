@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::parser::ValueSource;
 use clap::{
     ArgAction, ArgMatches, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand,
@@ -204,7 +205,7 @@ pub struct ServeConfig {
 
     /// Serve the API without authentication: everyone is an administrator. For a farm on a
     /// trusted machine only; the master warns at start-up.
-    #[arg(long, env = "WARREN_NO_AUTH")]
+    #[arg(long, env = "WARREN_NO_AUTH", value_parser = BoolishValueParser::new())]
     pub no_auth: bool,
 
     /// LDAP server for logins, e.g. `ldap://ldap.studio:389`: a user without a Warren password
@@ -297,13 +298,13 @@ pub struct ServeConfig {
     /// Accept events from workers that share the farm's broker credentials instead of being
     /// enrolled (each with its own broker user). Anyone holding those credentials can then
     /// pose as any such worker; `/health` and `/metrics` say it is on.
-    #[arg(long, env = "WARREN_INSECURE_SHARED_BROKER_CREDENTIALS")]
+    #[arg(long, env = "WARREN_INSECURE_SHARED_BROKER_CREDENTIALS", value_parser = BoolishValueParser::new())]
     pub insecure_shared_broker_credentials: bool,
 
     /// The master is reached through a reverse proxy that terminates TLS: session cookies get
     /// the `Secure` flag, and a client's address (for login throttling) is the last one in
     /// `X-Forwarded-For`.
-    #[arg(long, env = "WARREN_BEHIND_TLS_PROXY")]
+    #[arg(long, env = "WARREN_BEHIND_TLS_PROXY", value_parser = BoolishValueParser::new())]
     pub behind_tls_proxy: bool,
 
     /// Days statistics samples are kept.

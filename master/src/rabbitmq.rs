@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
+use warren_broker::lapin::uri::AMQPUri;
 
 /// Why a call to the management API failed.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,14 @@ pub enum ManagementError {
         /// The answer's body, for the reason.
         body: String,
     },
+    /// The AMQP URL whose credentials the API is called with does not parse.
+    #[error("the AMQP URL {url} is not valid: {reason}")]
+    BadUrl {
+        /// The URL, its password hidden.
+        url: String,
+        /// What the parser said.
+        reason: String,
+    },
 }
 
 /// Where the broker's management API is and how to log in to it.
@@ -41,8 +51,8 @@ pub struct ManagementApi {
     pub ui_url: String,
     /// User (that of the AMQP URL).
     pub user: String,
-    /// Password.
-    pub password: String,
+    /// Password (printed as `[REDACTED]`).
+    pub password: SecretString,
     /// The virtual host Warren uses.
     pub vhost: String,
     /// The HTTP client.
@@ -90,11 +100,17 @@ fn encode(text: &str) -> impl std::fmt::Display + '_ {
 impl ManagementApi {
     /// From the management API's base URL, the UI's public address (the base URL when `None`)
     /// and the AMQP URL whose credentials and virtual host it uses.
-    #[must_use]
-    pub fn new(base: &str, ui_url: Option<&str>, amqp_url: &str) -> Self {
-        let (user, password, vhost) = amqp_parts(amqp_url);
+    ///
+    /// # Errors
+    /// [`ManagementError::BadUrl`] when the AMQP URL does not parse.
+    pub fn new(base: &str, ui_url: Option<&str>, amqp_url: &str) -> Result<Self, ManagementError> {
+        let AmqpParts {
+            user,
+            password,
+            vhost,
+        } = amqp_parts(amqp_url)?;
         let base = base.trim_end_matches('/').to_owned();
-        Self {
+        Ok(Self {
             ui_url: ui_url.map_or_else(|| base.clone(), |url| url.trim_end_matches('/').to_owned()),
             base,
             user,
@@ -104,7 +120,7 @@ impl ManagementApi {
                 .timeout(Duration::from_secs(5))
                 .build()
                 .unwrap_or_default(),
-        }
+        })
     }
 
     async fn call(
@@ -117,7 +133,7 @@ impl ManagementApi {
         let mut request = self
             .http
             .request(method, format!("{}/api/{path}", self.base))
-            .basic_auth(&self.user, Some(&self.password))
+            .basic_auth(&self.user, Some(self.password.expose_secret()))
             .header("x-reason", "warren-master");
         if let Some(body) = body {
             request = request.json(&body);
@@ -273,30 +289,32 @@ impl ManagementApi {
     }
 }
 
-/// User, password and vhost of an AMQP URL (RabbitMQ's defaults where absent).
-#[must_use]
-pub fn amqp_parts(url: &str) -> (String, String, String) {
-    let decode = |text: &str| {
-        percent_encoding::percent_decode_str(text)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
-    let (user, password) = match authority.rsplit_once('@') {
-        Some((credentials, _)) => match credentials.split_once(':') {
-            Some((user, password)) => (decode(user), decode(password)),
-            None => (decode(credentials), String::new()),
-        },
-        None => ("guest".to_owned(), "guest".to_owned()),
-    };
-    let path = path.split('?').next().unwrap_or_default();
-    let vhost = if path.is_empty() {
-        "/".to_owned()
-    } else {
-        decode(path)
-    };
-    (user, password, vhost)
+/// The credentials and virtual host of an AMQP URL.
+#[derive(Debug)]
+pub struct AmqpParts {
+    /// The user (`guest` when the URL names none).
+    pub user: String,
+    /// Its password (`guest` when the URL names none).
+    pub password: SecretString,
+    /// The virtual host (`/` when the URL names none).
+    pub vhost: String,
+}
+
+/// The credentials and virtual host of `url`, read by lapin's URI parser (the one the
+/// connection uses), so both agree on defaults and percent-decoding.
+///
+/// # Errors
+/// [`ManagementError::BadUrl`] when `url` is no AMQP URL.
+pub fn amqp_parts(url: &str) -> Result<AmqpParts, ManagementError> {
+    let uri: AMQPUri = url.parse().map_err(|reason| ManagementError::BadUrl {
+        url: warren_shared::urls::redact_url(url),
+        reason,
+    })?;
+    Ok(AmqpParts {
+        user: uri.authority.userinfo.username,
+        password: SecretString::from(uri.authority.userinfo.password),
+        vhost: uri.vhost,
+    })
 }
 
 /// An AMQP URL without its credentials, as workers are told it (they bring their own).
@@ -349,18 +367,35 @@ mod tests {
 
     #[test]
     fn credentials_and_vhost_come_from_the_amqp_url() {
+        let parts = |url: &str| {
+            let parts = amqp_parts(url).expect("a valid URL");
+            (
+                parts.user,
+                parts.password.expose_secret().to_owned(),
+                parts.vhost,
+            )
+        };
         assert_eq!(
-            amqp_parts("amqp://guest:guest@127.0.0.1:5672/%2f"),
+            parts("amqp://guest:guest@127.0.0.1:5672/%2f"),
             ("guest".into(), "guest".into(), "/".into())
         );
         assert_eq!(
-            amqp_parts("amqps://farm:p%40ss@rabbit:5671/render?heartbeat=30"),
+            parts("amqps://farm:p%40ss@rabbit:5671/render?heartbeat=30"),
             ("farm".into(), "p@ss".into(), "render".into())
         );
         assert_eq!(
-            amqp_parts("amqp://rabbit"),
+            parts("amqp://rabbit"),
             ("guest".into(), "guest".into(), "/".into())
         );
+        let error = amqp_parts("http://farm:hunter2@rabbit/").expect_err("no AMQP scheme");
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        let api = ManagementApi::new(
+            "http://rabbit:15672",
+            None,
+            "amqp://farm:hunter2@rabbit/%2f",
+        )
+        .expect("a valid URL");
+        assert!(!format!("{api:?}").contains("hunter2"), "{api:?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
@@ -175,13 +176,13 @@ pub struct WorkerConfig {
 
     /// When the worker runs as root, allow tasks to run as root too (tasks of jobs without a
     /// user, or whose user is root). Off by default.
-    #[arg(long, env = "WARREN_ALLOW_ROOT_TASKS")]
-    pub allow_root_tasks: bool,
+    #[arg(long, env = "WARREN_ALLOW_ROOT_TASKS", value_parser = BoolishValueParser::new(), num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub allow_root_tasks: Option<bool>,
 
     /// On SIGTERM, stop running tasks and hand them back to be run again elsewhere, instead of
     /// letting them finish.
-    #[arg(long, env = "WARREN_REQUEUE_ON_STOP")]
-    pub requeue_on_stop: bool,
+    #[arg(long, env = "WARREN_REQUEUE_ON_STOP", value_parser = BoolishValueParser::new(), num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub requeue_on_stop: Option<bool>,
 
     /// KiB of task output kept in memory while it waits for the broker; more is spilled to
     /// files under `--dir`.
@@ -209,8 +210,8 @@ pub struct WorkerConfig {
     /// Run without joining: connect with the broker URL's credentials, which other workers
     /// share. Anyone holding them can pose as this worker; the master must allow it with the
     /// same flag. Needs `--farm-key`.
-    #[arg(long, env = "WARREN_INSECURE_SHARED_BROKER_CREDENTIALS")]
-    pub insecure_shared_broker_credentials: bool,
+    #[arg(long, env = "WARREN_INSECURE_SHARED_BROKER_CREDENTIALS", value_parser = BoolishValueParser::new(), num_args = 0..=1, require_equals = true, default_missing_value = "true")]
+    pub insecure_shared_broker_credentials: Option<bool>,
 
     /// A farm public key to trust (`ed25519:<base64>`, as `warren-master keys list` shows it),
     /// besides those the node got when it joined; repeat for several.
@@ -342,6 +343,18 @@ pub enum ConfigError {
     /// An allocation fraction outside (0, 1].
     #[error("`{0}` must be above 0 and at most 1")]
     Allocation(&'static str),
+    /// A number outside the range the setting allows (refused rather than quietly clamped).
+    #[error("`{name}` is {value}, but must be between {min} and {max}")]
+    OutOfRange {
+        /// The setting.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// The smallest value allowed.
+        min: String,
+        /// The largest value allowed.
+        max: String,
+    },
     /// The enrollment in the directory cannot be read.
     #[error(transparent)]
     Enrollment(#[from] crate::enrollment::EnrollmentError),
@@ -621,6 +634,25 @@ fn allocation(value: f64, name: &'static str) -> Result<f64, ConfigError> {
     }
 }
 
+/// `value` of setting `name` when it lies in `min..=max`.
+fn within<T: PartialOrd + std::fmt::Display>(
+    value: T,
+    name: &'static str,
+    min: T,
+    max: T,
+) -> Result<T, ConfigError> {
+    if value >= min && value <= max {
+        Ok(value)
+    } else {
+        Err(ConfigError::OutOfRange {
+            name,
+            value: value.to_string(),
+            min: min.to_string(),
+            max: max.to_string(),
+        })
+    }
+}
+
 impl WorkerConfig {
     /// Merge flags and variables over the file over the defaults, and validate.
     pub fn resolve(&self) -> Result<Settings, ConfigError> {
@@ -663,8 +695,10 @@ impl WorkerConfig {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let enrollment = crate::enrollment::load(&self.dir)?;
-        let insecure = self.insecure_shared_broker_credentials
-            || file.insecure_shared_broker_credentials.unwrap_or(false);
+        let insecure = self
+            .insecure_shared_broker_credentials
+            .or(file.insecure_shared_broker_credentials)
+            .unwrap_or(false);
         let farm_keys = if self.farm_keys.is_empty() {
             file.farm_keys.unwrap_or_default()
         } else {
@@ -743,12 +777,14 @@ impl WorkerConfig {
             dir: self.dir.clone(),
             amqp_urls: amqp_urls
                 .unwrap_or_else(|| vec!["amqp://guest:guest@127.0.0.1:5672/%2f".to_owned()]),
-            amqp_heartbeat: Duration::from_secs(
+            amqp_heartbeat: Duration::from_secs(within(
                 self.amqp_heartbeat_secs
                     .or(file.amqp_heartbeat)
-                    .unwrap_or(warren_broker::DEFAULT_HEARTBEAT.as_secs())
-                    .min(3600),
-            ),
+                    .unwrap_or(warren_broker::DEFAULT_HEARTBEAT.as_secs()),
+                "amqp_heartbeat",
+                0,
+                3600,
+            )?),
             namespace: namespace.unwrap_or_else(|| "warren".to_owned()),
             discovery,
             tags,
@@ -763,15 +799,29 @@ impl WorkerConfig {
                 "ram_allocation",
             )?,
             hostname: self.hostname.clone().or(file.hostname),
-            heartbeat_interval: Duration::from_secs_f64(
-                self.heartbeat_interval_secs.clamp(0.05, 3600.0),
-            ),
-            log_flush_lines: self.log_flush_lines.max(1),
+            heartbeat_interval: Duration::from_secs_f64(within(
+                self.heartbeat_interval_secs,
+                "heartbeat_interval_secs",
+                0.05,
+                3600.0,
+            )?),
+            log_flush_lines: within(self.log_flush_lines, "log_flush_lines", 1, usize::MAX)?,
             log_flush: Duration::from_millis(self.log_flush_ms),
-            kill_grace: Duration::from_secs_f64(self.kill_grace_secs.clamp(0.0, 3600.0)),
-            allow_root_tasks: self.allow_root_tasks || file.allow_root_tasks.unwrap_or(false),
-            requeue_on_stop: self.requeue_on_stop || file.requeue_on_stop.unwrap_or(false),
-            event_memory_kib: self.event_memory_kib.max(64),
+            kill_grace: Duration::from_secs_f64(within(
+                self.kill_grace_secs,
+                "kill_grace_secs",
+                0.0,
+                3600.0,
+            )?),
+            allow_root_tasks: self
+                .allow_root_tasks
+                .or(file.allow_root_tasks)
+                .unwrap_or(false),
+            requeue_on_stop: self
+                .requeue_on_stop
+                .or(file.requeue_on_stop)
+                .unwrap_or(false),
+            event_memory_kib: within(self.event_memory_kib, "event_memory_kib", 64, usize::MAX)?,
             queue_expires_ms: self.queue_expires_ms,
             metrics_listen: self.metrics_listen.or(file.metrics_listen),
             queue_type: match queue_type {
@@ -850,5 +900,40 @@ mod tests {
             config(&["--config", "/nonexistent/worker.toml"]).resolve(),
             Err(ConfigError::Read { .. })
         ));
+        let dir_arg = dir.path().display().to_string();
+        let error = config(&["--dir", &dir_arg, "--heartbeat-interval-secs", "0.001"])
+            .resolve()
+            .expect_err("a heartbeat too short");
+        assert!(
+            error
+                .to_string()
+                .contains("`heartbeat_interval_secs` is 0.001"),
+            "{error}"
+        );
+        assert!(
+            config(&["--dir", &dir_arg, "--event-memory-kib", "8"])
+                .resolve()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_switch_from_the_file_can_be_turned_off_by_a_flag() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("worker.toml");
+        std::fs::write(&path, "requeue_on_stop = true\n").expect("write");
+        let path = path.display().to_string();
+        let dir_arg = dir.path().display().to_string();
+        let resolve = |extra: &[&str]| {
+            let mut args = vec!["--dir", &dir_arg, "--config", &path];
+            args.extend_from_slice(extra);
+            config(&args).resolve().expect("valid settings")
+        };
+        assert!(resolve(&[]).requeue_on_stop);
+        assert!(!resolve(&["--requeue-on-stop=0"]).requeue_on_stop);
+        assert!(!resolve(&["--requeue-on-stop=no"]).requeue_on_stop);
+        assert!(resolve(&["--requeue-on-stop"]).requeue_on_stop);
+        assert!(!resolve(&[]).allow_root_tasks);
+        assert!(resolve(&["--allow-root-tasks"]).allow_root_tasks);
     }
 }

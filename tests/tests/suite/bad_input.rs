@@ -276,7 +276,7 @@ async fn a_sweep_of_bad_requests_gets_4xx_json_errors_and_never_a_500() -> anyho
     let job = farm
         .submit_job(&TestFarm::command_job("target", &["true"], 1, 1, 1))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let posts: Vec<(&str, Vec<u8>)> = vec![
         ("/api/v1/jobs", deep.clone().into_bytes()),

@@ -78,7 +78,7 @@ async fn metrics_parse_as_prometheus_text_and_move_when_work_runs() -> anyhow::R
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let done = farm
         .wait_for_job_state(job_id, &["done", "failed"], Duration::from_secs(120))
         .await?;
@@ -469,6 +469,36 @@ async fn settings_come_from_flags_then_variables_then_the_file_and_config_prints
     assert!(line("amqp_url").contains("farm:****@rabbit"), "{text}");
     assert!(!text.contains("hunter2"), "the password is hidden: {text}");
 
+    // Boolean variables take 1/0 and yes/no as well as true/false, and a variable wins over
+    // the file.
+    let printed = run_binary(
+        "warren-master",
+        &["config", "--config", &file_arg],
+        &[("WARREN_NO_AUTH", "0"), ("WARREN_BEHIND_TLS_PROXY", "1")],
+    )
+    .await?;
+    assert!(printed.status.success(), "{printed:?}");
+    let text = String::from_utf8(printed.stdout)?;
+    let setting = |name: &str| {
+        text.lines()
+            .find(|line| line.starts_with(&format!("{name} = ")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        setting("no_auth").contains("false") && setting("no_auth").ends_with("# environment"),
+        "{text}"
+    );
+    assert!(setting("behind_tls_proxy").contains("true"), "{text}");
+    let refused = run_binary(
+        "warren-master",
+        &["config", "--config", &file_arg],
+        &[("WARREN_NO_AUTH", "maybe")],
+    )
+    .await?;
+    assert_eq!(refused.status.code(), Some(64), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no-auth"));
+
     // A key that is no setting is refused with its name; a bad value names the setting.
     std::fs::write(&file, "lease_timeout = 5\n")?;
     let refused = run_binary("warren-master", &["serve", "--config", &file_arg], &[]).await?;
@@ -561,7 +591,7 @@ async fn json_logs_carry_request_and_task_spans() -> anyhow::Result<()> {
     let job = farm
         .submit_job(&TestFarm::command_job("json logs", &["true"], 1, 2, 1))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     farm.wait_for_job_state(job_id, &["done"], Duration::from_secs(60))
         .await?;
     let parse = |log: String| -> anyhow::Result<Vec<serde_json::Value>> {
@@ -632,7 +662,7 @@ async fn a_node_whose_token_names_no_broker_finds_the_farm_by_broadcast_and_no_a
     let job = farm
         .submit_job(&TestFarm::command_job("found", &["true"], 1, 2, 1))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let done = farm
         .wait_for_job_state(job_id, &["done", "failed"], Duration::from_secs(60))
         .await?;

@@ -50,7 +50,7 @@ async fn submit_line_jobs(
                 1,
             ))
             .await?;
-        jobs.push(job["id"].as_i64().unwrap_or_default());
+        jobs.push(job["id"].as_i64().expect("an id"));
     }
     Ok(jobs)
 }
@@ -76,7 +76,7 @@ async fn assert_done_once_with_whole_logs(
             .await?;
         assert_eq!(job["state"], "done", "{job}");
         for task in farm.tasks(*job_id).await? {
-            let task_id = task["id"].as_i64().unwrap_or_default();
+            let task_id = task["id"].as_i64().expect("an id");
             let done_attempts = attempts(farm, *job_id, task_id)
                 .await?
                 .into_iter()
@@ -110,9 +110,9 @@ async fn a_killed_workers_task_runs_again_elsewhere_and_its_late_events_are_igno
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let task = farm.running_task(job_id).await?;
-    let task_id = task["id"].as_i64().unwrap_or_default();
+    let task_id = task["id"].as_i64().expect("an id");
     farm.worker(0)?.kill().await?;
     farm.start_worker(&["--cpus", "1"]).await?;
     let done = farm
@@ -154,7 +154,7 @@ async fn a_killed_workers_task_runs_again_elsewhere_and_its_late_events_are_igno
         .submit_job(&TestFarm::command_job("marker", &["true"], 1, 1, 1))
         .await?;
     farm.wait_for_job_state(
-        marker["id"].as_i64().unwrap_or_default(),
+        marker["id"].as_i64().expect("an id"),
         &["done"],
         JOB_TIMEOUT,
     )
@@ -195,12 +195,12 @@ async fn duplicate_and_reordered_events_change_nothing() -> anyhow::Result<()> {
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let done = farm
         .wait_for_job_state(job_id, &["done"], JOB_TIMEOUT)
         .await?;
     let tasks_before = farm.tasks(job_id).await?;
-    let task_id = tasks_before[0]["id"].as_i64().unwrap_or_default();
+    let task_id = tasks_before[0]["id"].as_i64().expect("an id");
     let log_before = farm.task_log(job_id, task_id).await?;
     assert_eq!(log_before.lines().collect::<Vec<_>>(), ["one", "two"]);
     let finished = event(
@@ -225,7 +225,7 @@ async fn duplicate_and_reordered_events_change_nothing() -> anyhow::Result<()> {
         .submit_job(&TestFarm::command_job("marker", &["true"], 1, 1, 1))
         .await?;
     farm.wait_for_job_state(
-        marker["id"].as_i64().unwrap_or_default(),
+        marker["id"].as_i64().expect("an id"),
         &["done"],
         JOB_TIMEOUT,
     )
@@ -272,7 +272,7 @@ async fn check_finds_impossible_states_and_repair_fixes_what_it_can() -> anyhow:
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     farm.wait_for_job_state(job_id, &["done"], JOB_TIMEOUT)
         .await?;
     let (clean, report) = check(&farm, false).await?;
@@ -358,7 +358,7 @@ async fn sigterm_lets_running_tasks_finish_or_hands_them_back_with_requeue_on_st
             1,
         ))
         .await?;
-    let finishing_id = finishing["id"].as_i64().unwrap_or_default();
+    let finishing_id = finishing["id"].as_i64().expect("an id");
     farm.running_task(finishing_id).await?;
     let status = farm.worker(0)?.stop(Duration::from_secs(30)).await?;
     assert!(status.success(), "{status:?}");
@@ -381,12 +381,12 @@ async fn sigterm_lets_running_tasks_finish_or_hands_them_back_with_requeue_on_st
             1,
         ))
         .await?;
-    let handed_id = handed["id"].as_i64().unwrap_or_default();
+    let handed_id = handed["id"].as_i64().expect("an id");
     let task = farm.running_task(handed_id).await?;
     assert_eq!(task["agent_id"], json!(leaving));
     let status = farm.worker(1)?.stop(Duration::from_secs(30)).await?;
     assert!(status.success(), "{status:?}");
-    let task_id = task["id"].as_i64().unwrap_or_default();
+    let task_id = task["id"].as_i64().expect("an id");
     // Queued again (and perhaps already published for the next worker).
     let requeued = eventually("the task to be queued again", JOB_TIMEOUT, || async {
         let tasks = farm.tasks(handed_id).await?;
@@ -442,9 +442,9 @@ async fn a_worker_cut_off_past_its_lease_stops_its_stale_attempt_when_it_comes_b
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let task = farm.running_task(job_id).await?;
-    let task_id = task["id"].as_i64().unwrap_or_default();
+    let task_id = task["id"].as_i64().expect("an id");
     let stale_pid: i32 = eventually("the first attempt's pid", JOB_TIMEOUT, || async {
         Ok(std::fs::read_to_string(pids.join("attempt-1"))
             .ok()
@@ -513,7 +513,7 @@ async fn a_broker_restart_mid_run_loses_nothing_and_a_running_task_finishes_once
             1,
         ))
         .await?;
-    let long_id = long["id"].as_i64().unwrap_or_default();
+    let long_id = long["id"].as_i64().expect("an id");
     let fakerender = bin_path("warren-fakerender")?;
     let fakerender = fakerender.to_string_lossy().into_owned();
     let many = farm
@@ -525,7 +525,7 @@ async fn a_broker_restart_mid_run_loses_nothing_and_a_running_task_finishes_once
             1,
         ))
         .await?;
-    let many_id = many["id"].as_i64().unwrap_or_default();
+    let many_id = many["id"].as_i64().expect("an id");
     let running = farm.running_task(long_id).await?;
     let holder = running["agent_id"].clone();
     eventually("some tasks to finish", JOB_TIMEOUT, || async {
@@ -558,13 +558,13 @@ async fn a_broker_restart_mid_run_loses_nothing_and_a_running_task_finishes_once
     assert_eq!(task["attempts"], 1, "the long task ran once: {task}");
     assert_eq!(task["agent_id"], holder, "on the worker that started it");
     let log = farm
-        .task_log(long_id, task["id"].as_i64().unwrap_or_default())
+        .task_log(long_id, task["id"].as_i64().expect("an id"))
         .await?;
     assert_eq!(log.lines().collect::<Vec<_>>(), ["before", "after"]);
     for task in farm.tasks(many_id).await? {
         assert_eq!(task["failures"], 0, "{task}");
         let log = farm
-            .task_log(many_id, task["id"].as_i64().unwrap_or_default())
+            .task_log(many_id, task["id"].as_i64().expect("an id"))
             .await?;
         assert_complete_log(&log, 50);
     }
@@ -593,7 +593,7 @@ async fn a_database_outage_gets_503_for_writes_and_ingestion_resumes_with_nothin
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     eventually("some tasks to finish", JOB_TIMEOUT, || async {
         let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
         Ok((job["tasks"]["done"].as_i64() >= Some(2)).then_some(()))
@@ -624,7 +624,7 @@ async fn a_database_outage_gets_503_for_writes_and_ingestion_resumes_with_nothin
     assert_eq!(job["state"], "done", "{job}");
     for task in farm.tasks(job_id).await? {
         let log = farm
-            .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+            .task_log(job_id, task["id"].as_i64().expect("an id"))
             .await?;
         assert_complete_log(&log, 50);
     }
@@ -636,7 +636,7 @@ async fn a_database_outage_gets_503_for_writes_and_ingestion_resumes_with_nothin
         .submit_job(&TestFarm::command_job("after", &["true"], 1, 1, 1))
         .await?;
     farm.wait_for_job_state(
-        accepted["id"].as_i64().unwrap_or_default(),
+        accepted["id"].as_i64().expect("an id"),
         &["done"],
         JOB_TIMEOUT,
     )
@@ -710,7 +710,7 @@ async fn soak(workers: usize, kill_workers: bool, tasks_per_job: i64) -> anyhow:
                 1,
             ))
             .await?;
-        jobs.push(job["id"].as_i64().unwrap_or_default());
+        jobs.push(job["id"].as_i64().expect("an id"));
     }
     let total = 6 * tasks_per_job;
     let started = std::time::Instant::now();
@@ -767,7 +767,7 @@ async fn soak(workers: usize, kill_workers: bool, tasks_per_job: i64) -> anyhow:
         assert_eq!(job["state"], "done", "{job}");
         for task in farm.tasks(*job_id).await? {
             assert_eq!(task["state"], "done", "{task}");
-            let task_id = task["id"].as_i64().unwrap_or_default();
+            let task_id = task["id"].as_i64().expect("an id");
             let history = attempts(&farm, *job_id, task_id).await?;
             let done = history
                 .iter()
@@ -816,7 +816,7 @@ async fn output_made_while_the_broker_is_away_spills_to_disk_and_arrives_whole()
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     farm.running_task(job_id).await?;
     rabbit.stop_app().await?;
     std::fs::write(&go, b"")?;
@@ -834,7 +834,7 @@ async fn output_made_while_the_broker_is_away_spills_to_disk_and_arrives_whole()
     assert_eq!(job["state"], "done");
     let task = &farm.tasks(job_id).await?[0];
     let log = farm
-        .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+        .task_log(job_id, task["id"].as_i64().expect("an id"))
         .await?;
     let numbers: Vec<usize> = log
         .lines()
@@ -1064,7 +1064,7 @@ async fn submit_slow_line_jobs(
                 1,
             ))
             .await?;
-        jobs.push(job["id"].as_i64().unwrap_or_default());
+        jobs.push(job["id"].as_i64().expect("an id"));
     }
     Ok(jobs)
 }
@@ -1073,7 +1073,7 @@ async fn submit_slow_line_jobs(
 async fn assert_no_worker_was_blamed(farm: &mut TestFarm, jobs: &[i64]) -> anyhow::Result<()> {
     for job_id in jobs {
         for task in farm.tasks(*job_id).await? {
-            let task_id = task["id"].as_i64().unwrap_or_default();
+            let task_id = task["id"].as_i64().expect("an id");
             let history = attempts(farm, *job_id, task_id).await?;
             assert_eq!(history.len(), 1, "task {task_id} ran once: {history:?}");
         }

@@ -397,7 +397,7 @@ async fn job_lists_filter_by_user_and_queue_and_page_through_any_sort_order() ->
     }
     let ids = |jobs: &[Value]| -> Vec<i64> {
         jobs.iter()
-            .map(|job| job["id"].as_i64().unwrap_or_default())
+            .map(|job| job["id"].as_i64().expect("an id"))
             .collect()
     };
 

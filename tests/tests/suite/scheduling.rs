@@ -176,7 +176,7 @@ async fn an_urgent_job_submitted_late_starts_before_the_queued_tasks_of_a_normal
         .into_iter()
         .fold(0.0, f64::max);
     for task in farm.tasks(normal).await? {
-        if waiting.contains(&task["id"].as_i64().unwrap_or_default()) {
+        if waiting.contains(&task["id"].as_i64().expect("an id")) {
             assert!(
                 seconds(&task, "time_started")? >= urgent_last_start,
                 "normal task {} started before the urgent job's tasks",
@@ -466,7 +466,7 @@ async fn a_task_that_failed_on_one_agent_is_retried_on_another_on(
     let task = &farm.tasks(picky).await?[0];
     assert_eq!(task["failures"], 1, "{task}");
     assert_eq!(task["agent_id"], second.as_str(), "{task}");
-    let task_id = task["id"].as_i64().unwrap_or_default();
+    let task_id = task["id"].as_i64().expect("an id");
     let failed_on = farm
         .get_json(&format!(
             "/api/v1/jobs/{picky}/tasks/{task_id}/failed_on_agents"
@@ -494,7 +494,7 @@ async fn a_task_that_failed_on_one_agent_is_retried_on_another_on(
     println!("declines: {declines}");
     assert!(declines >= 0, "{task}");
     assert_eq!(
-        task["attempts"].as_i64().unwrap_or_default() - declines,
+        task["attempts"].as_i64().expect("attempts") - declines,
         attempts.len() as i64,
         "{task} {attempts:?}"
     );
@@ -956,7 +956,7 @@ async fn an_agent_that_keeps_failing_a_job_stops_getting_it() -> anyhow::Result<
     done(&farm, job).await?;
     let mut failures_on_broken = 0;
     for task in farm.tasks(job).await? {
-        let task_id = task["id"].as_i64().unwrap_or_default();
+        let task_id = task["id"].as_i64().expect("an id");
         let attempts = farm
             .get_json(&format!("/api/v1/jobs/{job}/tasks/{task_id}/attempts"))
             .await?;
@@ -994,7 +994,7 @@ async fn tiled_jobs_run_one_task_per_tile() -> anyhow::Result<()> {
     assert_eq!(view["tasks"]["total"], 6);
     let mut seen = Vec::new();
     for task in farm.tasks(job).await? {
-        let task_id = task["id"].as_i64().unwrap_or_default();
+        let task_id = task["id"].as_i64().expect("an id");
         let log = farm.task_log(job, task_id).await?;
         seen.push(log.trim().to_owned());
         assert!(
@@ -1053,7 +1053,7 @@ async fn a_root_worker_runs_tasks_as_the_jobs_user_and_refuses_root() -> anyhow:
         .await?;
     let task = &farm.tasks(as_nobody).await?[0];
     let log = farm
-        .task_log(as_nobody, task["id"].as_i64().unwrap_or_default())
+        .task_log(as_nobody, task["id"].as_i64().expect("an id"))
         .await?;
     if root_worker {
         assert_eq!(nobody_job["state"], "done", "{task}");

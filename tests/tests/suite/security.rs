@@ -65,7 +65,7 @@ async fn publish(
 
 async fn run_to_done(farm: &TestFarm, job: &Value) -> anyhow::Result<i64> {
     let job = farm.submit_job(job).await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let done = farm
         .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
         .await?;
@@ -183,9 +183,9 @@ async fn events_for_another_agents_task_published_as_someone_else_change_nothing
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let task = farm.running_task(job_id).await?;
-    let task_id = task["id"].as_i64().unwrap_or_default();
+    let task_id = task["id"].as_i64().expect("an id");
     // The other worker joins only now, so the task is the victim's.
     farm.start_worker(&["--cpus", "1"]).await?;
     farm.wait_for_online_agents(2).await?;
@@ -373,9 +373,9 @@ async fn a_revoked_agent_is_cut_off_within_seconds_and_its_task_finishes_elsewhe
             1,
         ))
         .await?;
-    let job_id = job["id"].as_i64().unwrap_or_default();
+    let job_id = job["id"].as_i64().expect("an id");
     let task = farm.running_task(job_id).await?;
-    let task_id = task["id"].as_i64().unwrap_or_default();
+    let task_id = task["id"].as_i64().expect("an id");
     farm.start_worker(&["--cpus", "1"]).await?;
     farm.wait_for_online_agents(2).await?;
 
@@ -605,7 +605,7 @@ async fn rotating_the_farm_key_keeps_a_running_farm_running() -> anyhow::Result<
         .submit_job(&TestFarm::command_job("after", &["true"], 1, 10, 1))
         .await?;
     for job in [before, during, after] {
-        let job_id = job["id"].as_i64().unwrap_or_default();
+        let job_id = job["id"].as_i64().expect("an id");
         let done = farm
             .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
             .await?;
