@@ -17,7 +17,7 @@ use warren_shared::signing::{is_rabbitmq_password_hash, rabbitmq_password_hash, 
 use warren_shared::{AgentId, Join, JoinRefused, Joined, Message};
 
 use crate::control::Control;
-use crate::db::{begin_write, now_us, rfc3339};
+use crate::db::{now_us, rfc3339, write_transaction};
 use crate::rabbitmq::{ManagementApi, ManagementError, Permissions, exactly};
 use crate::store::StoreError;
 use crate::store::counters::CountDeltas;
@@ -49,6 +49,12 @@ pub enum IdentityError {
     /// The system's random source failed.
     #[error("cannot draw random bytes")]
     Random(#[source] crate::auth::AuthError),
+}
+
+impl crate::db::MayConflict for IdentityError {
+    fn is_conflict(&self) -> bool {
+        matches!(self, Self::Store(error) if crate::db::MayConflict::is_conflict(error))
+    }
 }
 
 impl From<sea_orm::DbErr> for IdentityError {
@@ -246,31 +252,38 @@ impl Identities {
         // so a user must never exist before its row.
         let now = now_us();
         let expires_at = now + request.expires_in.as_micros() as i64;
-        let transaction = begin_write(&self.db).await?;
-        crate::store::agents::create_pending(
-            &transaction,
-            &agent_id.to_string(),
-            request.name.as_deref().unwrap_or("(joining)"),
-            request.tags.as_ref(),
-        )
+        let (request_ref, password_hash_ref, broker_user_ref) =
+            (&request, &password_hash, &broker_user);
+        write_transaction(&self.db, |transaction| async move {
+            let (request, password_hash, broker_user) =
+                (request_ref, password_hash_ref, broker_user_ref);
+            let transaction = &*transaction;
+            crate::store::agents::create_pending(
+                transaction,
+                &agent_id.to_string(),
+                request.name.as_deref().unwrap_or("(joining)"),
+                request.tags.as_ref(),
+            )
+            .await?;
+            credentials::insert(
+                transaction,
+                &Credential {
+                    agent_id: agent_id.to_string(),
+                    broker_user: broker_user.clone(),
+                    status: CredentialStatus::Pending,
+                    password_hash: password_hash.clone(),
+                    name: request.name.clone(),
+                    created_by: request.created_by.clone(),
+                    time_created: now,
+                    time_expires: Some(expires_at),
+                    time_joined: None,
+                    time_revoked: None,
+                },
+            )
+            .await?;
+            Ok::<_, IdentityError>(())
+        })
         .await?;
-        credentials::insert(
-            &transaction,
-            &Credential {
-                agent_id: agent_id.to_string(),
-                broker_user: broker_user.clone(),
-                status: CredentialStatus::Pending,
-                password_hash: password_hash.clone(),
-                name: request.name.clone(),
-                created_by: request.created_by.clone(),
-                time_created: now,
-                time_expires: Some(expires_at),
-                time_joined: None,
-                time_revoked: None,
-            },
-        )
-        .await?;
-        transaction.commit().await?;
         self.note_status(&agent_id.to_string(), CredentialStatus::Pending);
         let provisioned = async {
             self.management
@@ -297,10 +310,14 @@ impl Identities {
             let _ = self.management.delete_user(&broker_user).await;
             self.delete_control_queue(agent_id).await;
             let id_text = agent_id.to_string();
-            let transaction = begin_write(&self.db).await?;
-            credentials::delete(&transaction, &id_text).await?;
-            crate::store::agents::delete(&transaction, &id_text).await?;
-            transaction.commit().await?;
+            let id_text = &id_text;
+            write_transaction(&self.db, |transaction| async move {
+                let transaction = &*transaction;
+                credentials::delete(transaction, id_text).await?;
+                crate::store::agents::delete(transaction, id_text).await?;
+                Ok::<_, IdentityError>(())
+            })
+            .await?;
             return Err(error);
         }
         let token = JoinToken::new(
@@ -388,27 +405,31 @@ impl Identities {
     /// Whatever the broker part could not do, the reconciler does later.
     pub async fn revoke(&self, agent_id: uuid::Uuid) -> Result<Revocation, IdentityError> {
         let id_text = agent_id.to_string();
-        let transaction = begin_write(&self.db).await?;
-        let credential = credentials::get(&transaction, &id_text)
+        let id_text = &id_text;
+        let (credential, newly_revoked, released_tasks) = write_transaction(&self.db, |transaction| async move {
+            let transaction = &*transaction;
+            let credential = credentials::get(transaction, id_text)
+                .await?
+                .ok_or_else(|| {
+                    StoreError::Conflict(format!(
+                        "agent {agent_id} was not enrolled: it uses the farm's shared broker credentials, which only changing them revokes"
+                    ))
+                })?;
+            let newly_revoked = credentials::set_revoked(transaction, id_text).await?;
+            let mut deltas = CountDeltas::default();
+            let released_tasks = crate::store::tasks::requeue_lost(
+                transaction,
+                crate::store::tasks::Lost::agent(id_text),
+                "the agent was revoked",
+                &mut deltas,
+            )
             .await?
-            .ok_or_else(|| {
-                StoreError::Conflict(format!(
-                    "agent {agent_id} was not enrolled: it uses the farm's shared broker credentials, which only changing them revokes"
-                ))
-            })?;
-        let newly_revoked = credentials::set_revoked(&transaction, &id_text).await?;
-        let mut deltas = CountDeltas::default();
-        let released_tasks = crate::store::tasks::requeue_lost(
-            &transaction,
-            crate::store::tasks::Lost::agent(&id_text),
-            "the agent was revoked",
-            &mut deltas,
-        )
-        .await?
-        .len();
-        deltas.apply(&transaction).await?;
-        transaction.commit().await?;
-        self.note_status(&id_text, CredentialStatus::Revoked);
+            .len();
+            deltas.apply(transaction).await?;
+            Ok::<_, IdentityError>((credential, newly_revoked, released_tasks))
+        })
+        .await?;
+        self.note_status(id_text, CredentialStatus::Revoked);
         self.forget(agent_id);
         self.management.delete_user(&credential.broker_user).await?;
         let closed_connections = self

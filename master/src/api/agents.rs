@@ -14,7 +14,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::Principal;
-use crate::db::{begin_write, rfc3339};
+use crate::db::{rfc3339, write_transaction};
 use crate::store::agents::{self, AgentFilter, AgentRecord};
 use crate::store::counters::CountDeltas;
 
@@ -458,7 +458,7 @@ pub async fn patch(
     let id = agent_id(&id)?;
     let uuid = uuid::Uuid::parse_str(&id)
         .map_err(|_| ApiError::BadRequest("invalid agent id".to_owned()))?;
-    let tags: Option<Option<BTreeSet<String>>> = match patch.tags {
+    let tags: Option<Option<BTreeSet<String>>> = match patch.tags.clone() {
         Some(Some(tags)) => {
             for tag in &tags {
                 warren_shared::requirements::validate_tag(tag)
@@ -477,18 +477,24 @@ pub async fn patch(
             "`notes` must be text of at most 64 KiB",
         ));
     }
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    agents::update(
-        &transaction,
-        &id,
-        &agents::AgentChange {
-            notes: patch.notes.clone(),
-            disabled: patch.disabled,
-            tags: tags.clone(),
-        },
-    )
+    let tags = &tags;
+    let patch = &patch;
+    let id = &id;
+    write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        agents::update(
+            transaction,
+            id,
+            &agents::AgentChange {
+                notes: patch.notes.clone(),
+                disabled: patch.disabled,
+                tags: tags.clone(),
+            },
+        )
+        .await?;
+        Ok::<_, ApiError>(())
+    })
     .await?;
-    transaction.commit().await.map_err(ApiError::from)?;
 
     let mut messages = Vec::new();
     if tags.is_some() {
@@ -509,7 +515,7 @@ pub async fn patch(
     }
     state.control.send(messages).await;
     state.dispatcher.settings_changed();
-    Ok(Json(agent_json(&agents::get(&state.db, &id).await?)))
+    Ok(Json(agent_json(&agents::get(&state.db, id).await?)))
 }
 
 /// `DELETE /api/v1/agents/{id}`: forget an agent; tasks it was running are queued again. A worker
@@ -528,22 +534,26 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let id = agent_id(&id)?;
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    agents::get(&transaction, &id).await?;
-    let mut deltas = CountDeltas::default();
-    crate::store::tasks::requeue_lost(
-        &transaction,
-        crate::store::tasks::Lost::agent(&id),
-        "the agent was deleted",
-        &mut deltas,
-    )
-    .await
-    .map_err(ApiError::from)?;
-    deltas.apply(&transaction).await.map_err(ApiError::from)?;
-    agents::delete(&transaction, &id)
+    let id = &id;
+    write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        agents::get(transaction, id).await?;
+        let mut deltas = CountDeltas::default();
+        crate::store::tasks::requeue_lost(
+            transaction,
+            crate::store::tasks::Lost::agent(id),
+            "the agent was deleted",
+            &mut deltas,
+        )
         .await
         .map_err(ApiError::from)?;
-    transaction.commit().await.map_err(ApiError::from)?;
+        deltas.apply(transaction).await.map_err(ApiError::from)?;
+        agents::delete(transaction, id)
+            .await
+            .map_err(ApiError::from)?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
     state.dispatcher.settings_changed();
     tracing::info!(agent_id = %id, "agent deleted");
     Ok(StatusCode::NO_CONTENT)

@@ -11,7 +11,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use super::jobs::JobView;
-use crate::db::begin_write;
+use crate::db::write_transaction;
 use crate::store;
 use crate::store::control::{Action, StoppedAttempt};
 
@@ -41,13 +41,16 @@ async fn act(
     task_id: Option<i64>,
     action: Action,
 ) -> Result<Json<JobView>, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    store::jobs::row(&transaction, job_id).await?;
-    if let Some(task_id) = task_id {
-        store::tasks::get_in(&transaction, job_id, task_id).await?;
-    }
-    let stopped = store::control::apply(&transaction, job_id, task_id, action).await?;
-    transaction.commit().await.map_err(ApiError::from)?;
+    let stopped = write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        store::jobs::row(transaction, job_id).await?;
+        if let Some(task_id) = task_id {
+            store::tasks::get_in(transaction, job_id, task_id).await?;
+        }
+        let stopped = store::control::apply(transaction, job_id, task_id, action).await?;
+        Ok::<_, ApiError>(stopped)
+    })
+    .await?;
     let reason = match action {
         Action::Cancel => "the job was cancelled",
         _ => "the task is being run again",
@@ -175,9 +178,12 @@ pub async fn delete(
     ApiPath(job_id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
     let record = store::jobs::get(&state.db, job_id).await?;
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let stopped = store::control::delete(&transaction, job_id).await?;
-    transaction.commit().await.map_err(ApiError::from)?;
+    let stopped = write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        let stopped = store::control::delete(transaction, job_id).await?;
+        Ok::<_, ApiError>(stopped)
+    })
+    .await?;
     stop_attempts(&state, stopped, "the job was deleted").await;
     if let Some(mailer) = state.mailer.clone() {
         let db = state.db.clone();
@@ -283,51 +289,59 @@ pub async fn patch(
             "`title` must be 1 to 512 characters",
         ));
     }
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let row = store::jobs::row(&transaction, job_id).await?;
-    if let Some(queue) = &patch.queue {
-        warren_broker::validate_queue_name(queue)
-            .map_err(|error| ApiError::invalid("queue", error))?;
-    }
-    let mut frames = None;
-    if patch.start.is_some() || patch.end.is_some() || patch.by.is_some() || patch.batch.is_some() {
-        let range = FrameRange::new(
-            patch.start.unwrap_or(row.frame_start),
-            patch.end.unwrap_or(row.frame_end),
-            patch.by.unwrap_or(row.frame_by),
-        )
-        .map_err(|error| ApiError::invalid("end", error))?;
-        let batch = patch.batch.unwrap_or(row.batch);
-        if batch < 1 {
-            return Err(ApiError::invalid("batch", "`batch` must be at least 1"));
+    let patch = &patch;
+    write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        let row = store::jobs::row(transaction, job_id).await?;
+        if let Some(queue) = &patch.queue {
+            warren_broker::validate_queue_name(queue)
+                .map_err(|error| ApiError::invalid("queue", error))?;
         }
-        frames = Some((range, batch));
-    }
-    if patch
-        .autodelete_time
-        .is_some_and(|autodelete| autodelete < 1)
-    {
-        return Err(ApiError::invalid(
-            "autodelete_time",
-            "`autodelete_time` must be positive",
-        ));
-    }
-    let change = store::jobs::JobChange {
-        title: patch.title.map(|title| title.trim().to_owned()),
-        priority: patch.priority,
-        weight: patch.weight,
-        notes: patch.notes,
-        hidden: patch.hidden,
-        minimum_agents: patch.minimum_agents,
-        maximum_agents: patch.maximum_agents,
-        queue: patch.queue,
-        frames,
-        autodelete_secs: patch.autodelete_time,
-        data: patch.data,
-        parents: patch.parents,
-    };
-    store::jobs::update(&transaction, row, change).await?;
-    transaction.commit().await.map_err(ApiError::from)?;
+        let mut frames = None;
+        if patch.start.is_some()
+            || patch.end.is_some()
+            || patch.by.is_some()
+            || patch.batch.is_some()
+        {
+            let range = FrameRange::new(
+                patch.start.unwrap_or(row.frame_start),
+                patch.end.unwrap_or(row.frame_end),
+                patch.by.unwrap_or(row.frame_by),
+            )
+            .map_err(|error| ApiError::invalid("end", error))?;
+            let batch = patch.batch.unwrap_or(row.batch);
+            if batch < 1 {
+                return Err(ApiError::invalid("batch", "`batch` must be at least 1"));
+            }
+            frames = Some((range, batch));
+        }
+        if patch
+            .autodelete_time
+            .is_some_and(|autodelete| autodelete < 1)
+        {
+            return Err(ApiError::invalid(
+                "autodelete_time",
+                "`autodelete_time` must be positive",
+            ));
+        }
+        let change = store::jobs::JobChange {
+            title: patch.title.as_ref().map(|title| title.trim().to_owned()),
+            priority: patch.priority,
+            weight: patch.weight,
+            notes: patch.notes.clone(),
+            hidden: patch.hidden,
+            minimum_agents: patch.minimum_agents,
+            maximum_agents: patch.maximum_agents,
+            queue: patch.queue.clone(),
+            frames,
+            autodelete_secs: patch.autodelete_time,
+            data: patch.data.clone(),
+            parents: patch.parents.clone(),
+        };
+        store::jobs::update(transaction, row, change).await?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
     state.dispatcher.job_changed(job_id);
     job_view(&state, job_id).await
 }

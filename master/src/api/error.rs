@@ -105,8 +105,12 @@ impl IntoResponse for ApiError {
         };
         let mut response = (status, Json(body)).into_response();
         if let Self::Conflicted(message) = &self {
-            tracing::debug!(error = %message, "a write conflicted with a concurrent one");
-            response.extensions_mut().insert(ConflictedWrite);
+            // The write already ran again a few times; a moment later it should get through.
+            tracing::warn!(error = %message, "a write kept conflicting with concurrent ones");
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("1"),
+            );
         }
         if let Self::TooManyRequests {
             retry_after_secs, ..
@@ -141,10 +145,6 @@ impl From<crate::identities::IdentityError> for ApiError {
         }
     }
 }
-
-/// Marks a response to a write that was rolled back because it conflicted with a concurrent one.
-#[derive(Debug, Clone, Copy)]
-pub struct ConflictedWrite;
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
@@ -189,6 +189,12 @@ impl From<StoreError> for ApiError {
             StoreError::Db(error) => error.into(),
             other => Self::Internal(other.into()),
         }
+    }
+}
+
+impl crate::db::MayConflict for ApiError {
+    fn is_conflict(&self) -> bool {
+        matches!(self, Self::Conflicted(_))
     }
 }
 

@@ -92,9 +92,6 @@ pub fn router(state: AppState, max_body_bytes: usize) -> Router {
             state.clone(),
             announce_changes,
         ))
-        .layer(axum::middleware::from_fn(move |request, next| {
-            retry_conflicts(max_body_bytes, request, next)
-        }))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,
@@ -285,58 +282,6 @@ const MAX_DRAINED_BYTES: u64 = 256 * 1024 * 1024;
 /// Answer 413 to a body whose declared length is over the limit. The body is read and discarded
 /// first (up to [`MAX_DRAINED_BYTES`]): a server that answers and closes while the client is
 /// still sending leaves most HTTP clients with a broken pipe instead of the error.
-/// How many times a write runs when it keeps conflicting with concurrent ones.
-const CONFLICT_ATTEMPTS: u32 = 4;
-
-/// A write that lost a race with a concurrent one (a deadlock or serialization failure, after
-/// which the database rolled its transaction back) runs again with the same body, a few
-/// moment later, up to [`CONFLICT_ATTEMPTS`] times in all. Reads pass straight through.
-async fn retry_conflicts(
-    max_body_bytes: usize,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let method = request.method().clone();
-    if method == axum::http::Method::GET || method == axum::http::Method::HEAD {
-        return next.run(request).await;
-    }
-    let (parts, body) = request.into_parts();
-    let bytes = match axum::body::to_bytes(body, max_body_bytes).await {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            return ApiError::PayloadTooLarge(format!(
-                "cannot read the request body within {max_body_bytes} bytes: {error}"
-            ))
-            .into_response();
-        }
-    };
-    // 20, 100, then 500 ms: time for the transaction that won to finish.
-    let mut delay = std::time::Duration::from_millis(20);
-    let mut attempt = 1;
-    loop {
-        let request = axum::extract::Request::from_parts(
-            parts.clone(),
-            axum::body::Body::from(bytes.clone()),
-        );
-        let response = next.clone().run(request).await;
-        let conflicted = response
-            .extensions()
-            .get::<error::ConflictedWrite>()
-            .is_some();
-        if !conflicted || attempt == CONFLICT_ATTEMPTS {
-            return response;
-        }
-        tracing::info!(
-            attempt,
-            "a write conflicted with a concurrent one; running it again"
-        );
-        tokio::time::sleep(delay).await;
-        delay *= 5;
-        attempt += 1;
-    }
-}
-
 async fn refuse_oversized(
     max_body_bytes: usize,
     request: axum::extract::Request,

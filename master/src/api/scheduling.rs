@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
-use crate::db::{begin_write, rfc3339};
+use crate::db::{rfc3339, write_transaction};
 use crate::store::scheduling::limit_use;
 use crate::store::{failures, groups, limits, queues};
 
@@ -192,25 +192,28 @@ pub async fn create_queue(
         queue.minimum_agents,
         queue.maximum_agents,
     )?;
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let parent_name = queue.parent.unwrap_or_else(|| "root".to_owned());
-    let parent = find_queue(&transaction, &parent_name).await.map_err(|_| {
-        ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
-    })?;
-    queues::create(
-        &transaction,
-        &queues::NewQueue {
-            parent_id: parent.id,
-            name: &queue.name,
-            priority: queue.priority,
-            weight: queue.weight,
-            minimum_agents: queue.minimum_agents,
-            maximum_agents: queue.maximum_agents,
-        },
-    )
+    let queue = &queue;
+    let created = write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        let parent_name = queue.parent.as_deref().unwrap_or("root");
+        let parent = find_queue(transaction, parent_name).await.map_err(|_| {
+            ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
+        })?;
+        queues::create(
+            transaction,
+            &queues::NewQueue {
+                parent_id: parent.id,
+                name: &queue.name,
+                priority: queue.priority,
+                weight: queue.weight,
+                minimum_agents: queue.minimum_agents,
+                maximum_agents: queue.maximum_agents,
+            },
+        )
+        .await?;
+        find_queue(transaction, &queue.name).await
+    })
     .await?;
-    let created = find_queue(&transaction, &queue.name).await?;
-    transaction.commit().await.map_err(ApiError::from)?;
     state.dispatcher.settings_changed();
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -261,42 +264,47 @@ pub async fn patch_queue(
         patch.minimum_agents.flatten(),
         patch.maximum_agents.flatten(),
     )?;
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let queue = find_queue(&transaction, &key).await?;
-    let queue_id = queue.id;
-    let mut change = queues::QueueChange {
-        priority: patch.priority,
-        weight: patch.weight,
-        minimum_agents: patch.minimum_agents,
-        maximum_agents: patch.maximum_agents,
-        parent_id: None,
-    };
-    if let Some(parent_name) = &patch.parent {
-        let parent = find_queue(&transaction, parent_name).await.map_err(|_| {
-            ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
-        })?;
-        let parent_id = parent.id;
-        // The new parent must not be the queue itself or one of its descendants.
-        let all = queue_rows(&transaction).await?;
-        let mut current = Some(parent_id);
-        for _ in 0..=all.len() {
-            let Some(id) = current else { break };
-            if id == queue_id {
-                return Err(ApiError::invalid(
-                    "parent",
-                    format!("queue `{parent_name}` is inside `{key}`: that would be a cycle"),
-                ));
+    let patch = &patch;
+    let key = &key;
+    let updated = write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        let queue = find_queue(transaction, key).await?;
+        let queue_id = queue.id;
+        let mut change = queues::QueueChange {
+            priority: patch.priority,
+            weight: patch.weight,
+            minimum_agents: patch.minimum_agents,
+            maximum_agents: patch.maximum_agents,
+            parent_id: None,
+        };
+        if let Some(parent_name) = &patch.parent {
+            let parent = find_queue(transaction, parent_name).await.map_err(|_| {
+                ApiError::invalid("parent", format!("unknown parent queue `{parent_name}`"))
+            })?;
+            let parent_id = parent.id;
+            // The new parent must not be the queue itself or one of its descendants.
+            let all = queue_rows(transaction).await?;
+            let mut current = Some(parent_id);
+            for _ in 0..=all.len() {
+                let Some(id) = current else { break };
+                if id == queue_id {
+                    return Err(ApiError::invalid(
+                        "parent",
+                        format!("queue `{parent_name}` is inside `{key}`: that would be a cycle"),
+                    ));
+                }
+                current = all
+                    .iter()
+                    .find(|queue| queue.id == id)
+                    .and_then(|queue| queue.parent_id);
             }
-            current = all
-                .iter()
-                .find(|queue| queue.id == id)
-                .and_then(|queue| queue.parent_id);
+            change.parent_id = Some(parent_id);
         }
-        change.parent_id = Some(parent_id);
-    }
-    queues::update(&transaction, queue_id, &change).await?;
-    let updated = find_queue(&transaction, &key).await?;
-    transaction.commit().await.map_err(ApiError::from)?;
+        queues::update(transaction, queue_id, &change).await?;
+        let updated = find_queue(transaction, key).await?;
+        Ok::<_, ApiError>(updated)
+    })
+    .await?;
     state.dispatcher.settings_changed();
     Ok(Json(updated))
 }
@@ -313,10 +321,14 @@ pub async fn delete_queue(
     State(state): State<AppState>,
     ApiPath(key): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    let queue = queues::find(&transaction, &key).await?;
-    queues::delete(&transaction, &queue).await?;
-    transaction.commit().await.map_err(ApiError::from)?;
+    let key = &key;
+    write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        let queue = queues::find(transaction, key).await?;
+        queues::delete(transaction, &queue).await?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -390,23 +402,27 @@ pub async fn put_limits(
     State(state): State<AppState>,
     ApiJson(limits): ApiJson<BTreeMap<String, LimitSetting>>,
 ) -> Result<Json<LimitList>, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    for (name, setting) in &limits {
-        super::jobs::validate_limit_name(name)
-            .map_err(|error| ApiError::invalid("limits", error))?;
-        let (max, per_host) = match setting {
-            LimitSetting::Count(max) => (*max, false),
-            LimitSetting::Full { max, per_host } => (*max, *per_host),
-        };
-        if !(0..=1_000_000).contains(&max) {
-            return Err(ApiError::invalid(
-                "limits",
-                format!("limit `{name}` must be between 0 and 1000000, got {max}"),
-            ));
+    let limits = &limits;
+    write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        for (name, setting) in limits {
+            super::jobs::validate_limit_name(name)
+                .map_err(|error| ApiError::invalid("limits", error))?;
+            let (max, per_host) = match setting {
+                LimitSetting::Count(max) => (*max, false),
+                LimitSetting::Full { max, per_host } => (*max, *per_host),
+            };
+            if !(0..=1_000_000).contains(&max) {
+                return Err(ApiError::invalid(
+                    "limits",
+                    format!("limit `{name}` must be between 0 and 1000000, got {max}"),
+                ));
+            }
+            limits::put(transaction, name, max as i32, per_host).await?;
         }
-        limits::put(&transaction, name, max as i32, per_host).await?;
-    }
-    transaction.commit().await.map_err(ApiError::from)?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
     state.dispatcher.settings_changed();
     list_limits(State(state)).await
 }
@@ -423,9 +439,13 @@ pub async fn delete_limit(
     State(state): State<AppState>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    limits::delete(&transaction, &name).await?;
-    transaction.commit().await.map_err(ApiError::from)?;
+    let name = &name;
+    write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        limits::delete(transaction, name).await?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
     state.dispatcher.settings_changed();
     Ok(StatusCode::NO_CONTENT)
 }
@@ -566,9 +586,12 @@ pub async fn delete_group(
     State(state): State<AppState>,
     ApiPath(group_id): ApiPath<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let transaction = begin_write(&state.db).await.map_err(ApiError::from)?;
-    groups::delete(&transaction, group_id).await?;
-    transaction.commit().await.map_err(ApiError::from)?;
+    write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        groups::delete(transaction, group_id).await?;
+        Ok::<_, ApiError>(())
+    })
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

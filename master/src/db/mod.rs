@@ -2,6 +2,7 @@
 
 pub mod leader;
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -121,6 +122,69 @@ pub async fn begin_write(connection: &DatabaseConnection) -> Result<DatabaseTran
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
+        })
+        .await
+}
+
+/// An error that can say whether its transaction lost a race with a concurrent one (see
+/// [`is_conflict`]), so [`write_transaction`] knows to run it again.
+pub trait MayConflict {
+    /// Whether running the transaction again is expected to succeed.
+    fn is_conflict(&self) -> bool;
+}
+
+impl MayConflict for DbErr {
+    fn is_conflict(&self) -> bool {
+        is_conflict(self)
+    }
+}
+
+/// How often and how soon a conflicting write runs again: 20, 100, then 500 ms (with jitter),
+/// time for the transaction that won to finish.
+fn conflict_backoff() -> backon::ExponentialBuilder {
+    backon::ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(20))
+        .with_factor(5.0)
+        .with_max_times(3)
+        .with_jitter()
+}
+
+/// Run `work` in a write transaction ([`begin_write`]) and commit it. A transaction that lost
+/// a race with a concurrent one (a deadlock, a serialization failure, SQLite's lock) is rolled
+/// back by the database and `work` runs again in a new one, up to four times in all.
+///
+/// `work` must only touch the database: whatever should happen once the change is committed
+/// (messages to workers, emails, wake-ups) it returns in `T` for the caller to do, so a retry
+/// never repeats a side effect.
+///
+/// # Errors
+/// The last attempt's error.
+pub async fn write_transaction<T, E, F, Fut>(
+    connection: &DatabaseConnection,
+    work: F,
+) -> Result<T, E>
+where
+    F: Fn(Arc<DatabaseTransaction>) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    E: From<DbErr> + MayConflict,
+{
+    use backon::Retryable as _;
+    let once = || async {
+        let transaction = Arc::new(begin_write(connection).await?);
+        let value = work(transaction.clone()).await?;
+        let transaction = Arc::into_inner(transaction).ok_or_else(|| {
+            DbErr::Custom("a write transaction was kept past its work".to_owned())
+        })?;
+        transaction.commit().await?;
+        Ok(value)
+    };
+    once.retry(conflict_backoff())
+        .when(E::is_conflict)
+        .notify(|_: &E, delay: Duration| {
+            tracing::info!(
+                delay_ms = delay.as_millis() as u64,
+                "a write conflicted with a concurrent one; running it again"
+            );
         })
         .await
 }

@@ -5,15 +5,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::Value;
 use warren_shared::{FrameRange, JobState, Requirements, SoftwareRequirement, TaskState};
 
 use super::classes::{self, TaskClass};
 use super::{Result, StoreError};
-use crate::db::{begin_write, now_us, placeholders, sql};
+use crate::db::{now_us, placeholders, sql, write_transaction};
 use crate::entities::{job, job_queue, job_tag, job_type, job_type_version, tag, task_class};
 use crate::jobtype::JobTypeSpec;
 
@@ -219,8 +219,15 @@ pub async fn tag_ids(
 
 /// Create a job and all its tasks.
 pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result<Created> {
-    let transaction = begin_write(connection).await?;
-    let target = resolve_target(&transaction, new_job).await?;
+    write_transaction(connection, |transaction| async move {
+        create_in(&transaction, new_job).await
+    })
+    .await
+}
+
+/// Create a job and all its tasks in `transaction`.
+async fn create_in(transaction: &DatabaseTransaction, new_job: &NewJob) -> Result<Created> {
+    let target = resolve_target(transaction, new_job).await?;
     let spec =
         JobTypeSpec::parse(&target.spec).map_err(|error| StoreError::Corrupt(error.to_string()))?;
     let phases = spec
@@ -241,11 +248,10 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
         ));
     }
     let class =
-        classes::get_or_create(&transaction, target.queue_id, &new_job.queue, &requirements)
-            .await?;
+        classes::get_or_create(transaction, target.queue_id, &new_job.queue, &requirements).await?;
 
-    check_references(&transaction, new_job).await?;
-    let limit_ids = limit_ids(&transaction, &new_job.limits, &spec.limits).await?;
+    check_references(transaction, new_job).await?;
+    let limit_ids = limit_ids(transaction, &new_job.limits, &spec.limits).await?;
     let n_tasks = task_count(&new_job.frames, new_job.batch, new_job.num_tiles);
     let now = now_us();
     let job_row = job::ActiveModel {
@@ -300,10 +306,10 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
         group_id: ActiveValue::Set(new_job.group_id),
         notified_state: ActiveValue::Set(None),
     }
-    .insert(&transaction)
+    .insert(transaction)
     .await?;
 
-    let tag_ids = tag_ids(&transaction, &new_job.tags).await?;
+    let tag_ids = tag_ids(transaction, &new_job.tags).await?;
     if !tag_ids.is_empty() {
         let mut insert = Query::insert()
             .into_table(job_tag::Entity)
@@ -334,14 +340,13 @@ pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result
             .await?;
     }
     insert_tasks(
-        &transaction,
+        transaction,
         job_row.id,
         &new_job.frames,
         new_job.batch,
         new_job.num_tiles,
     )
     .await?;
-    transaction.commit().await?;
 
     let record = JobRecord {
         job: job_row,

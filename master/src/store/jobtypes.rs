@@ -4,7 +4,7 @@
 use sea_orm::{ConnectionTrait, QueryResult};
 
 use super::{Result, StoreError};
-use crate::db::{backend_of, begin_write, is_unique_violation, now_us, sql};
+use crate::db::{backend_of, is_unique_violation, now_us, sql, write_transaction};
 use crate::jobtype::JobTypeSpec;
 
 /// A job type with its newest version.
@@ -132,97 +132,104 @@ pub async fn save(
     spec.validate()
         .map_err(|message| StoreError::invalid("spec", message))?;
     let text = serde_json::to_string(spec).expect("a job type spec serializes");
-    let transaction = begin_write(connection).await?;
-    let backend = backend_of(&transaction);
-    let now = now_us();
-    let existing = transaction
-        .query_one_raw(sql(
-            backend,
-            "SELECT t.id, CAST(COALESCE(MAX(v.version), 0) AS BIGINT) AS newest FROM job_types t \
-             LEFT JOIN job_type_versions v ON v.job_type_id = t.id WHERE t.name = ? GROUP BY t.id",
-            vec![name.into()],
-        ))
-        .await?;
-    let (type_id, version) = match (existing, new_version) {
-        (Some(_), false) => {
-            return Err(StoreError::Conflict(format!(
-                "job type `{name}` already exists: PUT /api/v1/jobtypes/{name} makes a new version"
-            )));
-        }
-        (None, true) => return Err(StoreError::NotFound(format!("job type `{name}` not found"))),
-        (Some(row), true) => {
-            let type_id: i64 = row.try_get("", "id")?;
-            let newest: i64 = row.try_get::<Option<i64>>("", "newest")?.unwrap_or(0);
-            if let Some(description) = description {
-                transaction
-                    .execute_raw(sql(
-                        backend,
-                        "UPDATE job_types SET description = ? WHERE id = ?",
-                        vec![description.into(), type_id.into()],
-                    ))
-                    .await?;
+    let text = &text;
+    let version = write_transaction(connection, |transaction| async move {
+        let transaction = &*transaction;
+        let backend = backend_of(transaction);
+        let now = now_us();
+        let existing = transaction
+            .query_one_raw(sql(
+                backend,
+                "SELECT t.id, CAST(COALESCE(MAX(v.version), 0) AS BIGINT) AS newest FROM job_types t \
+                 LEFT JOIN job_type_versions v ON v.job_type_id = t.id WHERE t.name = ? GROUP BY t.id",
+                vec![name.into()],
+            ))
+            .await?;
+        let (type_id, version) = match (existing, new_version) {
+            (Some(_), false) => {
+                return Err(StoreError::Conflict(format!(
+                    "job type `{name}` already exists: PUT /api/v1/jobtypes/{name} makes a new version"
+                )));
             }
-            (type_id, newest as i32 + 1)
-        }
-        (None, false) => {
-            let row = transaction
-                .query_one_raw(sql(
-                    backend,
-                    "INSERT INTO job_types (name, description, time_created) VALUES (?, ?, ?) RETURNING id",
-                    vec![name.into(), description.unwrap_or("").into(), now.into()],
-                ))
-                .await
-                .map_err(|error| {
-                    if is_unique_violation(&error) {
-                        StoreError::Conflict(format!("job type `{name}` already exists"))
-                    } else {
-                        StoreError::Db(error)
-                    }
-                })?
-                .ok_or_else(|| StoreError::Corrupt("INSERT returned no row".to_owned()))?;
-            (row.try_get("", "id")?, 1)
-        }
-    };
-    transaction
-        .execute_raw(sql(
-            backend,
-            "INSERT INTO job_type_versions (job_type_id, version, spec, time_created) VALUES (?, ?, ?, ?)",
-            vec![type_id.into(), version.into(), text.into(), now.into()],
-        ))
-        .await?;
-    transaction.commit().await?;
+            (None, true) => return Err(StoreError::NotFound(format!("job type `{name}` not found"))),
+            (Some(row), true) => {
+                let type_id: i64 = row.try_get("", "id")?;
+                let newest: i64 = row.try_get::<Option<i64>>("", "newest")?.unwrap_or(0);
+                if let Some(description) = description {
+                    transaction
+                        .execute_raw(sql(
+                            backend,
+                            "UPDATE job_types SET description = ? WHERE id = ?",
+                            vec![description.into(), type_id.into()],
+                        ))
+                        .await?;
+                }
+                (type_id, newest as i32 + 1)
+            }
+            (None, false) => {
+                let row = transaction
+                    .query_one_raw(sql(
+                        backend,
+                        "INSERT INTO job_types (name, description, time_created) VALUES (?, ?, ?) RETURNING id",
+                        vec![name.into(), description.unwrap_or("").into(), now.into()],
+                    ))
+                    .await
+                    .map_err(|error| {
+                        if is_unique_violation(&error) {
+                            StoreError::Conflict(format!("job type `{name}` already exists"))
+                        } else {
+                            StoreError::Db(error)
+                        }
+                    })?
+                    .ok_or_else(|| StoreError::Corrupt("INSERT returned no row".to_owned()))?;
+                (row.try_get("", "id")?, 1)
+            }
+        };
+        transaction
+            .execute_raw(sql(
+                backend,
+                "INSERT INTO job_type_versions (job_type_id, version, spec, time_created) VALUES (?, ?, ?, ?)",
+                vec![type_id.into(), version.into(), text.as_str().into(), now.into()],
+            ))
+            .await?;
+        Ok::<_, StoreError>(version)
+    })
+    .await?;
     get(connection, name, Some(version)).await
 }
 
 /// Delete a job type and its versions; refused while a job uses it.
 pub async fn delete(connection: &sea_orm::DatabaseConnection, name: &str) -> Result<()> {
-    let transaction = begin_write(connection).await?;
-    let backend = backend_of(&transaction);
-    let row = transaction
-        .query_one_raw(sql(
-            backend,
-            "SELECT t.id, (SELECT COUNT(*) FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id \
-             WHERE v.job_type_id = t.id) AS n_jobs FROM job_types t WHERE t.name = ?",
-            vec![name.into()],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("job type `{name}` not found")))?;
-    let type_id: i64 = row.try_get("", "id")?;
-    let n_jobs: i64 = row.try_get("", "n_jobs")?;
-    if n_jobs > 0 {
-        return Err(StoreError::Conflict(format!(
-            "job type `{name}` is used by {n_jobs} jobs; delete them first"
-        )));
-    }
-    for statement in [
-        "DELETE FROM job_type_versions WHERE job_type_id = ?",
-        "DELETE FROM job_types WHERE id = ?",
-    ] {
-        transaction
-            .execute_raw(sql(backend, statement, vec![type_id.into()]))
-            .await?;
-    }
-    transaction.commit().await?;
+    write_transaction(connection, |transaction| async move {
+        let transaction = &*transaction;
+        let backend = backend_of(transaction);
+        let row = transaction
+            .query_one_raw(sql(
+                backend,
+                "SELECT t.id, (SELECT COUNT(*) FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id \
+                 WHERE v.job_type_id = t.id) AS n_jobs FROM job_types t WHERE t.name = ?",
+                vec![name.into()],
+            ))
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("job type `{name}` not found")))?;
+        let type_id: i64 = row.try_get("", "id")?;
+        let n_jobs: i64 = row.try_get("", "n_jobs")?;
+        if n_jobs > 0 {
+            return Err(StoreError::Conflict(format!(
+                "job type `{name}` is used by {n_jobs} jobs; delete them first"
+            )));
+        }
+        for statement in [
+            "DELETE FROM job_type_versions WHERE job_type_id = ?",
+            "DELETE FROM job_types WHERE id = ?",
+        ] {
+            transaction
+                .execute_raw(sql(backend, statement, vec![type_id.into()]))
+                .await?;
+        }
+        Ok::<_, StoreError>(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -232,41 +239,46 @@ pub async fn upgrade_job(
     connection: &sea_orm::DatabaseConnection,
     job_id: i64,
 ) -> Result<(i32, i32)> {
-    let transaction = begin_write(connection).await?;
-    let backend = backend_of(&transaction);
-    let row = transaction
-        .query_one_raw(sql(
-            backend,
-            "SELECT v.version, v.job_type_id, j.data FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
-            vec![job_id.into()],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))?;
-    let current: i32 = row.try_get("", "version")?;
-    let type_id: i64 = row.try_get("", "job_type_id")?;
-    let data: String = row.try_get("", "data")?;
-    let newest = transaction
-        .query_one_raw(sql(
-            backend,
-            "SELECT id, version FROM job_type_versions WHERE job_type_id = ? ORDER BY version DESC LIMIT 1",
-            vec![type_id.into()],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("job {job_id}'s job type has no version")))?;
-    let newest_id: i64 = newest.try_get("", "id")?;
-    let newest_version: i32 = newest.try_get("", "version")?;
-    if newest_version != current {
-        let data: serde_json::Value = serde_json::from_str(&data).unwrap_or_default();
-        super::jobs::check_data(&transaction, newest_id, &data).await?;
-        transaction
-            .execute_raw(sql(
+    let (current, newest_version) = write_transaction(connection, |transaction| async move {
+        let transaction = &*transaction;
+        let backend = backend_of(transaction);
+        let row = transaction
+            .query_one_raw(sql(
                 backend,
-                "UPDATE jobs SET job_type_version_id = ? WHERE id = ?",
-                vec![newest_id.into(), job_id.into()],
+                "SELECT v.version, v.job_type_id, j.data FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
+                vec![job_id.into()],
             ))
-            .await?;
-    }
-    transaction.commit().await?;
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))?;
+        let current: i32 = row.try_get("", "version")?;
+        let type_id: i64 = row.try_get("", "job_type_id")?;
+        let data: String = row.try_get("", "data")?;
+        let newest = transaction
+            .query_one_raw(sql(
+                backend,
+                "SELECT id, version FROM job_type_versions WHERE job_type_id = ? ORDER BY version DESC LIMIT 1",
+                vec![type_id.into()],
+            ))
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("job {job_id}'s job type has no version")))?;
+        let newest_id: i64 = newest.try_get("", "id")?;
+        let newest_version: i32 = newest.try_get("", "version")?;
+        if newest_version != current {
+            let data: serde_json::Value = serde_json::from_str(&data).map_err(|error| {
+                StoreError::Corrupt(format!("job {job_id}'s data is not JSON: {error}"))
+            })?;
+            super::jobs::check_data(transaction, newest_id, &data).await?;
+            transaction
+                .execute_raw(sql(
+                    backend,
+                    "UPDATE jobs SET job_type_version_id = ? WHERE id = ?",
+                    vec![newest_id.into(), job_id.into()],
+                ))
+                .await?;
+        }
+        Ok::<_, StoreError>((current, newest_version))
+    })
+    .await?;
     Ok((current, newest_version))
 }
 

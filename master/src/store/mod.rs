@@ -53,6 +53,12 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+impl crate::db::MayConflict for StoreError {
+    fn is_conflict(&self) -> bool {
+        matches!(self, Self::Db(error) if crate::db::is_conflict(error))
+    }
+}
+
 impl StoreError {
     /// An invalid-field error.
     pub fn invalid(field: &'static str, message: impl std::fmt::Display) -> Self {
