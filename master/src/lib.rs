@@ -10,6 +10,7 @@ pub mod control;
 pub mod db;
 pub mod discovery;
 pub mod dispatcher;
+pub mod domain;
 pub mod entities;
 pub mod identities;
 pub mod ingester;

@@ -12,6 +12,7 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use super::jobs::JobView;
 use crate::db::write_transaction;
+use crate::domain::{AgentCount, Priority, Title, Weight};
 use crate::store;
 use crate::store::control::{Action, StoppedAttempt};
 
@@ -203,14 +204,14 @@ pub async fn delete(
 #[serde(deny_unknown_fields)]
 pub struct JobPatch {
     /// New title, 1 to 512 characters.
-    #[schema(min_length = 1, max_length = 512, pattern = "\\S")]
-    title: Option<String>,
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 512, pattern = "\\S")]
+    title: Option<Title>,
     /// -1000 to 1000.
-    #[schema(minimum = -1000, maximum = 1000)]
-    priority: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = -1000, maximum = 1000)]
+    priority: Option<Priority>,
     /// At least 1.
-    #[schema(minimum = 1)]
-    weight: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 1)]
+    weight: Option<Weight>,
     /// Free-form notes.
     notes: Option<String>,
     /// Left out of job lists unless asked for.
@@ -218,11 +219,11 @@ pub struct JobPatch {
     /// Move to this job queue.
     queue: Option<String>,
     /// Task slots kept for the job.
-    #[schema(minimum = 0)]
-    minimum_agents: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    minimum_agents: Option<AgentCount>,
     /// Most task slots it may use.
-    #[schema(minimum = 0)]
-    maximum_agents: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    maximum_agents: Option<AgentCount>,
     /// New first frame (only while no task has run).
     start: Option<i64>,
     /// New last frame (only while no task has run).
@@ -259,36 +260,6 @@ pub async fn patch(
     ApiPath(job_id): ApiPath<i64>,
     ApiJson(patch): ApiJson<JobPatch>,
 ) -> Result<Json<JobView>, ApiError> {
-    if let Some(priority) = patch.priority
-        && !(-1000..=1000).contains(&priority)
-    {
-        return Err(ApiError::invalid(
-            "priority",
-            format!("`priority` must be between -1000 and 1000, got {priority}"),
-        ));
-    }
-    if patch.weight.is_some_and(|weight| weight < 1) {
-        return Err(ApiError::invalid("weight", "`weight` must be at least 1"));
-    }
-    for (field, value) in [
-        ("minimum_agents", patch.minimum_agents),
-        ("maximum_agents", patch.maximum_agents),
-    ] {
-        if value.is_some_and(|value| value < 0) {
-            return Err(ApiError::invalid(
-                field,
-                format!("`{field}` must not be negative"),
-            ));
-        }
-    }
-    if let Some(title) = &patch.title
-        && (title.trim().is_empty() || title.len() > 512)
-    {
-        return Err(ApiError::invalid(
-            "title",
-            "`title` must be 1 to 512 characters",
-        ));
-    }
     let patch = &patch;
     write_transaction(&state.db, |transaction| async move {
         let transaction = &*transaction;
@@ -325,13 +296,13 @@ pub async fn patch(
             ));
         }
         let change = store::jobs::JobChange {
-            title: patch.title.as_ref().map(|title| title.trim().to_owned()),
-            priority: patch.priority,
-            weight: patch.weight,
+            title: patch.title.as_ref().map(|title| title.as_str().to_owned()),
+            priority: patch.priority.map(Priority::get),
+            weight: patch.weight.map(Weight::get),
             notes: patch.notes.clone(),
             hidden: patch.hidden,
-            minimum_agents: patch.minimum_agents,
-            maximum_agents: patch.maximum_agents,
+            minimum_agents: patch.minimum_agents.map(AgentCount::get),
+            maximum_agents: patch.maximum_agents.map(AgentCount::get),
             queue: patch.queue.clone(),
             frames,
             autodelete_secs: patch.autodelete_time,

@@ -39,7 +39,7 @@ pub enum ApiError {
         /// What is wrong.
         message: String,
         /// The field concerned, when one is.
-        field: Option<&'static str>,
+        field: Option<std::borrow::Cow<'static, str>>,
     },
     /// Too many failed attempts: the caller must wait this many seconds.
     #[error("{message}")]
@@ -66,7 +66,7 @@ impl ApiError {
     pub fn invalid(field: &'static str, message: impl std::fmt::Display) -> Self {
         Self::Unprocessable {
             message: message.to_string(),
-            field: Some(field),
+            field: Some(field.into()),
         }
     }
 
@@ -183,7 +183,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Invalid { field, message } => Self::Unprocessable {
                 message,
-                field: Some(field),
+                field: Some(field.into()),
             },
             StoreError::Conflict(message) => Self::Conflict(message),
             StoreError::Db(error) => error.into(),

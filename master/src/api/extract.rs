@@ -28,11 +28,27 @@ where
                 field: None,
             });
         }
-        T::deserialize(value)
+        serde_path_to_error::deserialize(value)
             .map(Self)
-            .map_err(|error| ApiError::Unprocessable {
-                message: format!("invalid body: {error}"),
-                field: None,
+            .map_err(|error| {
+                let field = error.path().iter().find_map(|segment| match segment {
+                    serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+                    _ => None,
+                });
+                let inner = error.inner().to_string();
+                match field {
+                    // A value a domain type refused: "`weight` must be at least 1, got 0".
+                    Some(field) if crate::domain::reads_after_field(&inner) => {
+                        ApiError::Unprocessable {
+                            message: format!("`{}` {inner}", error.path()),
+                            field: Some(field.into()),
+                        }
+                    }
+                    field => ApiError::Unprocessable {
+                        message: format!("invalid body: {}", error.into_inner()),
+                        field: field.map(Into::into),
+                    },
+                }
             })
     }
 }

@@ -16,6 +16,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::db::rfc3339;
+use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, Title, Weight};
 use crate::entities::task;
 use crate::store::jobs::{self, JobCursor, JobFilter, JobRecord, JobSortKey, NewJob};
 use crate::store::{logs, scheduling, tasks};
@@ -67,8 +68,8 @@ const fn default_one() -> i64 {
 const fn default_requeue() -> i32 {
     3
 }
-const fn default_weight() -> i32 {
-    10
+const fn default_weight() -> Weight {
+    DEFAULT_WEIGHT
 }
 fn default_queue() -> String {
     "root".to_owned()
@@ -79,8 +80,8 @@ fn default_queue() -> String {
 #[serde(deny_unknown_fields)]
 pub struct JobSubmission {
     /// 1 to 512 characters.
-    #[schema(min_length = 1, max_length = 512, pattern = "\\S")]
-    title: String,
+    #[schema(value_type = String, min_length = 1, max_length = 512, pattern = "\\S")]
+    title: Title,
     /// Job type name (default `command`).
     #[serde(default = "default_jobtype")]
     jobtype: String,
@@ -128,12 +129,12 @@ pub struct JobSubmission {
     timeout: Option<i64>,
     /// -1000 to 1000 (default 0).
     #[serde(default)]
-    #[schema(minimum = -1000, maximum = 1000)]
-    priority: i32,
+    #[schema(value_type = i32, minimum = -1000, maximum = 1000)]
+    priority: Priority,
     /// Share among jobs of the same priority (default 10).
     #[serde(default = "default_weight")]
-    #[schema(minimum = 1)]
-    weight: i32,
+    #[schema(value_type = i32, minimum = 1)]
+    weight: Weight,
     /// Retries of a failed task: a count, 0 never, -1 forever (default 3).
     #[serde(default = "default_requeue")]
     #[schema(minimum = -1)]
@@ -168,12 +169,12 @@ pub struct JobSubmission {
     hidden: bool,
     /// Task slots kept for this job while it has work.
     #[serde(default)]
-    #[schema(minimum = 0)]
-    minimum_agents: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    minimum_agents: Option<AgentCount>,
     /// Most task slots it may use.
     #[serde(default)]
-    #[schema(minimum = 0)]
-    maximum_agents: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    maximum_agents: Option<AgentCount>,
     /// Jobs that must be done before this one starts.
     #[serde(default)]
     parents: Vec<i64>,
@@ -214,13 +215,7 @@ fn default_depends_mode() -> String {
 impl JobSubmission {
     /// Check every field and build the job to store.
     fn validate(self) -> Result<NewJob, ApiError> {
-        let title = self.title.trim().to_owned();
-        if title.is_empty() || title.len() > 512 {
-            return Err(ApiError::invalid(
-                "title",
-                "`title` must be 1 to 512 characters",
-            ));
-        }
+        let title = String::from(self.title);
         let frames = FrameRange::new(self.start, self.end, self.by).map_err(|error| {
             let field = match error {
                 warren_shared::FrameRangeError::StepNotPositive { .. } => "by",
@@ -242,21 +237,6 @@ impl JobSubmission {
         } else {
             self.data
         };
-        if !(-1000..=1000).contains(&self.priority) {
-            return Err(ApiError::invalid(
-                "priority",
-                format!(
-                    "`priority` must be between -1000 and 1000, got {}",
-                    self.priority
-                ),
-            ));
-        }
-        if self.weight < 1 {
-            return Err(ApiError::invalid(
-                "weight",
-                format!("`weight` must be at least 1, got {}", self.weight),
-            ));
-        }
         if self.requeue < -1 {
             return Err(ApiError::invalid(
                 "requeue",
@@ -335,17 +315,6 @@ impl JobSubmission {
         }
         warren_broker::validate_queue_name(&self.queue)
             .map_err(|error| ApiError::invalid("queue", error))?;
-        for (field, value) in [
-            ("minimum_agents", self.minimum_agents),
-            ("maximum_agents", self.maximum_agents),
-        ] {
-            if value.is_some_and(|value| value < 0) {
-                return Err(ApiError::invalid(
-                    field,
-                    format!("`{field}` must not be negative"),
-                ));
-            }
-        }
         if let Some(tiles) = self.num_tiles
             && !(1..=10_000).contains(&tiles)
         {
@@ -390,8 +359,8 @@ impl JobSubmission {
             ram_warning: self.ram_warning,
             ram_max: self.ram_max,
             timeout_secs: self.timeout,
-            priority: self.priority,
-            weight: self.weight,
+            priority: self.priority.get(),
+            weight: self.weight.get(),
             requeue: self.requeue,
             tags,
             queue: self.queue,
@@ -400,8 +369,8 @@ impl JobSubmission {
             notified_users: self.notified_users,
             autodelete_secs: self.autodelete_time,
             hidden: self.hidden,
-            minimum_agents: self.minimum_agents,
-            maximum_agents: self.maximum_agents,
+            minimum_agents: self.minimum_agents.map(AgentCount::get),
+            maximum_agents: self.maximum_agents.map(AgentCount::get),
             parents,
             frame_parent,
             num_tiles: self.num_tiles,

@@ -13,36 +13,9 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use crate::db::{rfc3339, write_transaction};
+use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, Weight};
 use crate::store::scheduling::limit_use;
 use crate::store::{failures, groups, limits, queues};
-
-fn check_share(
-    priority: Option<i32>,
-    weight: Option<i32>,
-    minimum: Option<i32>,
-    maximum: Option<i32>,
-) -> Result<(), ApiError> {
-    if let Some(priority) = priority
-        && !(-1000..=1000).contains(&priority)
-    {
-        return Err(ApiError::invalid(
-            "priority",
-            format!("`priority` must be between -1000 and 1000, got {priority}"),
-        ));
-    }
-    if weight.is_some_and(|weight| weight < 1) {
-        return Err(ApiError::invalid("weight", "`weight` must be at least 1"));
-    }
-    for (field, value) in [("minimum_agents", minimum), ("maximum_agents", maximum)] {
-        if value.is_some_and(|value| value < 0) {
-            return Err(ApiError::invalid(
-                field,
-                format!("`{field}` must not be negative"),
-            ));
-        }
-    }
-    Ok(())
-}
 
 /// A job queue with its place in the tree and what it holds now.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
@@ -152,24 +125,24 @@ pub struct NewQueue {
     parent: Option<String>,
     /// Shares go to higher priorities first.
     #[serde(default)]
-    #[schema(minimum = -1000, maximum = 1000)]
-    priority: i32,
+    #[schema(value_type = i32, minimum = -1000, maximum = 1000)]
+    priority: Priority,
     /// Share among siblings of the same priority (default 10).
     #[serde(default = "default_weight")]
-    #[schema(minimum = 1)]
-    weight: i32,
+    #[schema(value_type = i32, minimum = 1)]
+    weight: Weight,
     /// Task slots kept for this queue while it has work.
     #[serde(default)]
-    #[schema(minimum = 0)]
-    minimum_agents: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    minimum_agents: Option<AgentCount>,
     /// Most task slots it may use.
     #[serde(default)]
-    #[schema(minimum = 0)]
-    maximum_agents: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    maximum_agents: Option<AgentCount>,
 }
 
-const fn default_weight() -> i32 {
-    10
+const fn default_weight() -> Weight {
+    DEFAULT_WEIGHT
 }
 
 /// `POST /api/v1/jobqueues`: a new queue, under `parent` (default `root`).
@@ -186,12 +159,6 @@ pub async fn create_queue(
 ) -> Result<(StatusCode, Json<QueueView>), ApiError> {
     warren_broker::validate_queue_name(&queue.name)
         .map_err(|error| ApiError::invalid("name", error))?;
-    check_share(
-        Some(queue.priority),
-        Some(queue.weight),
-        queue.minimum_agents,
-        queue.maximum_agents,
-    )?;
     let queue = &queue;
     let created = write_transaction(&state.db, |transaction| async move {
         let transaction = &*transaction;
@@ -204,10 +171,10 @@ pub async fn create_queue(
             &queues::NewQueue {
                 parent_id: parent.id,
                 name: &queue.name,
-                priority: queue.priority,
-                weight: queue.weight,
-                minimum_agents: queue.minimum_agents,
-                maximum_agents: queue.maximum_agents,
+                priority: queue.priority.get(),
+                weight: queue.weight.get(),
+                minimum_agents: queue.minimum_agents.map(AgentCount::get),
+                maximum_agents: queue.maximum_agents.map(AgentCount::get),
             },
         )
         .await?;
@@ -227,20 +194,20 @@ pub struct QueuePatch {
     parent: Option<String>,
     /// New priority.
     #[serde(default)]
-    #[schema(minimum = -1000, maximum = 1000)]
-    priority: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = -1000, maximum = 1000)]
+    priority: Option<Priority>,
     /// New weight.
     #[serde(default)]
-    #[schema(minimum = 1)]
-    weight: Option<i32>,
+    #[schema(value_type = Option<i32>, minimum = 1)]
+    weight: Option<Weight>,
     /// New minimum (`null` for none).
     #[serde(default, deserialize_with = "super::extract::explicit")]
-    #[schema(minimum = 0)]
-    minimum_agents: Option<Option<i32>>,
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    minimum_agents: Option<Option<AgentCount>>,
     /// New maximum (`null` for none).
     #[serde(default, deserialize_with = "super::extract::explicit")]
-    #[schema(minimum = 0)]
-    maximum_agents: Option<Option<i32>>,
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    maximum_agents: Option<Option<AgentCount>>,
 }
 
 /// `PATCH /api/v1/jobqueues/{queue}`: priority, weight, minimum/maximum agents, parent. Takes
@@ -258,12 +225,6 @@ pub async fn patch_queue(
     ApiPath(key): ApiPath<String>,
     ApiJson(patch): ApiJson<QueuePatch>,
 ) -> Result<Json<QueueView>, ApiError> {
-    check_share(
-        patch.priority,
-        patch.weight,
-        patch.minimum_agents.flatten(),
-        patch.maximum_agents.flatten(),
-    )?;
     let patch = &patch;
     let key = &key;
     let updated = write_transaction(&state.db, |transaction| async move {
@@ -271,10 +232,10 @@ pub async fn patch_queue(
         let queue = find_queue(transaction, key).await?;
         let queue_id = queue.id;
         let mut change = queues::QueueChange {
-            priority: patch.priority,
-            weight: patch.weight,
-            minimum_agents: patch.minimum_agents,
-            maximum_agents: patch.maximum_agents,
+            priority: patch.priority.map(Priority::get),
+            weight: patch.weight.map(Weight::get),
+            minimum_agents: patch.minimum_agents.map(|value| value.map(AgentCount::get)),
+            maximum_agents: patch.maximum_agents.map(|value| value.map(AgentCount::get)),
             parent_id: None,
         };
         if let Some(parent_name) = &patch.parent {

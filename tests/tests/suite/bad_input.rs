@@ -133,6 +133,37 @@ async fn bad_job_submissions_get_a_4xx_with_a_json_error() -> anyhow::Result<()>
             "{what}: the answer names the problem: {answer}"
         );
     }
+    // A value out of range is refused while the body is parsed, naming the field and the rule.
+    for (field, value, message) in [
+        (
+            "priority",
+            json!(5000),
+            "`priority` must be between -1000 and 1000, got 5000",
+        ),
+        ("weight", json!(0), "`weight` must be at least 1, got 0"),
+        (
+            "maximum_agents",
+            json!(-2),
+            "`maximum_agents` must not be negative, got -2",
+        ),
+        ("title", json!("   "), "`title` must be 1 to 512 characters"),
+    ] {
+        let (status, answer) = farm
+            .post_raw("/api/v1/jobs", "application/json", with(field, value))
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["field"], field, "{answer}");
+        assert_eq!(answer["error"], message, "{answer}");
+    }
+    let (status, answer) = farm
+        .post_raw(
+            "/api/v1/jobqueues",
+            "application/json",
+            serde_json::to_vec(&json!({"name": "shots", "minimum_agents": -1}))?,
+        )
+        .await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(answer["field"], "minimum_agents", "{answer}");
     let (status, answer) = farm
         .post_raw(
             "/api/v1/jobs",
