@@ -75,13 +75,16 @@ pub struct AgentList {
     next_cursor: Option<String>,
 }
 
-fn agent_json(record: &AgentRecord) -> AgentView {
+fn agent_json(record: &AgentRecord) -> Result<AgentView, crate::store::StoreError> {
     let agent = &record.agent;
-    let parsed = |text: &str| serde_json::from_str::<Value>(text).unwrap_or(Value::Null);
-    AgentView {
+    let owner = format!("agent {}", agent.id);
+    let parsed = |column: &str, text: &str| -> Result<Value, crate::store::StoreError> {
+        crate::store::json_column(&owner, column, text)
+    };
+    Ok(AgentView {
         id: agent.id.clone(),
         hostname: agent.hostname.clone(),
-        addresses: parsed(&agent.addresses),
+        addresses: parsed("addresses", &agent.addresses)?,
         os: agent.os.clone(),
         os_name: agent.os_name.clone(),
         cpu_name: agent.cpu_name.clone(),
@@ -93,14 +96,14 @@ fn agent_json(record: &AgentRecord) -> AgentView {
         ram: agent.ram,
         free_ram: agent.free_ram,
         load: agent.load,
-        gpus: parsed(&agent.gpus),
-        disks: parsed(&agent.disks),
-        software: parsed(&agent.software),
+        gpus: parsed("gpus", &agent.gpus)?,
+        disks: parsed("disks", &agent.disks)?,
+        software: parsed("software", &agent.software)?,
         version: agent.version.clone(),
         notes: agent.notes.clone(),
         last_heard_from: rfc3339(agent.last_heard_from),
         time_created: rfc3339(agent.time_created),
-    }
+    })
 }
 
 pub(super) fn agent_id(text: &str) -> Result<String, ApiError> {
@@ -262,7 +265,7 @@ pub async fn list(
         .skip(start)
         .take(limit)
         .map(agent_json)
-        .collect();
+        .collect::<Result<_, _>>()?;
     let next_cursor = (start + page.len() < records.len())
         .then(|| page.last().map(|agent| agent.id.clone()))
         .flatten();
@@ -294,7 +297,7 @@ pub async fn by_tag(
     )
     .await?;
     Ok(Json(AgentList {
-        agents: records.iter().map(agent_json).collect(),
+        agents: records.iter().map(agent_json).collect::<Result<_, _>>()?,
         next_cursor: None,
     }))
 }
@@ -314,7 +317,7 @@ pub async fn get(
 ) -> Result<Json<AgentView>, ApiError> {
     Ok(Json(agent_json(
         &agents::get(&state.db, &agent_id(&id)?).await?,
-    )))
+    )?))
 }
 
 /// Answer of `GET /api/v1/agents/{id}/software`.
@@ -339,7 +342,7 @@ pub async fn software(
 ) -> Result<Json<AgentSoftware>, ApiError> {
     let record = agents::get(&state.db, &agent_id(&id)?).await?;
     Ok(Json(AgentSoftware {
-        software: serde_json::from_str(&record.agent.software).unwrap_or_default(),
+        software: record.software()?,
     }))
 }
 
@@ -515,7 +518,7 @@ pub async fn patch(
     }
     state.control.send(messages).await;
     state.dispatcher.settings_changed();
-    Ok(Json(agent_json(&agents::get(&state.db, id).await?)))
+    Ok(Json(agent_json(&agents::get(&state.db, id).await?)?))
 }
 
 /// `DELETE /api/v1/agents/{id}`: forget an agent; tasks it was running are queued again. A worker
@@ -714,7 +717,7 @@ pub async fn revoke(
     state.dispatcher.settings_changed();
     state.dispatcher.wake();
     Ok(Json(RevokeView {
-        agent: agent_json(&agents::get(&state.db, &id).await?),
+        agent: agent_json(&agents::get(&state.db, &id).await?)?,
         released_tasks: revocation.released_tasks,
         closed_connections: revocation.closed_connections,
     }))

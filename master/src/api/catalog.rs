@@ -219,8 +219,7 @@ async fn software_map(state: &AppState) -> Result<SoftwareMap, ApiError> {
     let records = agents::list(&state.db, &AgentFilter::default()).await?;
     let mut map = SoftwareMap::new();
     for record in &records {
-        let software: BTreeMap<String, Vec<String>> =
-            serde_json::from_str(&record.agent.software).unwrap_or_default();
+        let software = record.software()?;
         for (name, versions) in software {
             let entry = map.entry(name).or_default();
             for version in versions {

@@ -439,7 +439,7 @@ pub struct JobView {
     class: String,
     user: Option<String>,
     notes: String,
-    notified_users: Value,
+    notified_users: Vec<String>,
     hidden: bool,
     minimum_agents: Option<i32>,
     maximum_agents: Option<i32>,
@@ -467,20 +467,20 @@ pub struct JobView {
 fn blocked_reason(
     record: &JobRecord,
     capabilities: &[warren_shared::AgentCapabilities],
-) -> Option<String> {
+) -> Result<Option<String>, crate::store::StoreError> {
     let job = &record.job;
     if job.n_queued == 0 || !matches!(job.state.as_str(), "queued" | "running") {
-        return None;
+        return Ok(None);
     }
-    let requirements: Requirements = serde_json::from_str(&job.requirements).ok()?;
+    let requirements: Requirements = jobs::requirements(job)?;
     if capabilities
         .iter()
         .any(|agent| requirements.satisfied_by(agent))
     {
-        return None;
+        return Ok(None);
     }
     if capabilities.is_empty() {
-        return Some("no agent is online".to_owned());
+        return Ok(Some("no agent is online".to_owned()));
     }
     let mut needs = Vec::new();
     if !requirements.tags.is_empty() {
@@ -522,7 +522,7 @@ fn blocked_reason(
     if requirements.ram_mb > 0 {
         needs.push(format!("{} MB of RAM", requirements.ram_mb));
     }
-    Some(format!(
+    Ok(Some(format!(
         "no online, enabled agent satisfies class `{}` (it needs {})",
         record.class_key,
         if needs.is_empty() {
@@ -530,19 +530,23 @@ fn blocked_reason(
         } else {
             needs.join("; ")
         }
-    ))
-}
-
-fn parse_json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or(Value::Null)
+    )))
 }
 
 /// A job as the API shows it; `capabilities` are the online agents', to say why it may be blocked.
-pub fn job_json(record: &JobRecord, capabilities: &[warren_shared::AgentCapabilities]) -> JobView {
+///
+/// # Errors
+/// [`StoreError::Corrupt`](crate::store::StoreError::Corrupt) when a stored JSON column does
+/// not parse.
+pub fn job_json(
+    record: &JobRecord,
+    capabilities: &[warren_shared::AgentCapabilities],
+) -> Result<JobView, crate::store::StoreError> {
     let job = &record.job;
-    let requirements = parse_json(&job.requirements);
+    let requirements =
+        serde_json::to_value(jobs::requirements(job)?).expect("requirements serialize to JSON");
     let field = |name: &str| requirements.get(name).cloned().unwrap_or(Value::Null);
-    JobView {
+    Ok(JobView {
         id: job.id,
         title: job.title.clone(),
         jobtype: record.jobtype.clone(),
@@ -556,8 +560,9 @@ pub fn job_json(record: &JobRecord, capabilities: &[warren_shared::AgentCapabili
         end: job.frame_end,
         by: job.frame_by,
         batch: job.batch,
-        data: parse_json(&job.data),
-        environ: parse_json(&job.environ),
+        data: jobs::data(job)?,
+        environ: serde_json::to_value(jobs::environ(job)?)
+            .expect("an environment serializes to JSON"),
         cpus: job.cpus,
         ram: job.ram,
         ram_warning: job.ram_warning,
@@ -570,7 +575,7 @@ pub fn job_json(record: &JobRecord, capabilities: &[warren_shared::AgentCapabili
         class: record.class_key.clone(),
         user: job.user.clone(),
         notes: job.notes.clone(),
-        notified_users: parse_json(&job.notified_users),
+        notified_users: jobs::notified_users(job)?,
         hidden: job.hidden,
         minimum_agents: job.minimum_agents,
         maximum_agents: job.maximum_agents,
@@ -602,8 +607,8 @@ pub fn job_json(record: &JobRecord, capabilities: &[warren_shared::AgentCapabili
         run_as_group: job.run_group.clone(),
         group: job.group_id,
         limits: record.limits.clone(),
-        blocked_reason: blocked_reason(record, capabilities),
-    }
+        blocked_reason: blocked_reason(record, capabilities)?,
+    })
 }
 
 /// A job as the API shows it, with the full answer to "why isn't it running?" (which needs
@@ -613,7 +618,7 @@ pub async fn job_view(
     record: &JobRecord,
     capabilities: &[warren_shared::AgentCapabilities],
 ) -> Result<JobView, ApiError> {
-    let mut view = job_json(record, capabilities);
+    let mut view = job_json(record, capabilities)?;
     view.children = Some(children_of(state, record.job.id).await?);
     if view.blocked_reason.is_none() {
         view.blocked_reason = scheduling::hold_reason(&state.db, record).await?;
@@ -655,7 +660,7 @@ pub async fn submit(
     let capabilities = capabilities(&state).await?;
     Ok((
         StatusCode::CREATED,
-        Json(job_json(&created.record, &capabilities)),
+        Json(job_json(&created.record, &capabilities)?),
     ))
 }
 
@@ -854,7 +859,7 @@ pub async fn list(
         jobs: records
             .iter()
             .map(|record| job_json(record, &capabilities))
-            .collect(),
+            .collect::<Result<_, _>>()?,
         next_cursor,
     }))
 }

@@ -1,6 +1,6 @@
 //! Reading and changing agents.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
@@ -22,6 +22,18 @@ pub struct AgentRecord {
 }
 
 impl AgentRecord {
+    /// The software the agent found: name → versions.
+    ///
+    /// # Errors
+    /// [`StoreError::Corrupt`] when the stored list does not parse.
+    pub fn software(&self) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
+        super::json_column(
+            format!("agent {}", self.agent.id),
+            "software",
+            &self.agent.software,
+        )
+    }
+
     /// The state users see: `revoked` overrides everything, `disabled` the connection state.
     #[must_use]
     pub fn state(&self) -> String {
@@ -223,18 +235,26 @@ async fn with_capabilities(
     let mut tags = tags_of(connection, rows.iter().map(|row| row.id.clone()).collect()).await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
+        .filter_map(|row| {
+            // An agent whose stored software list does not parse cannot be matched against
+            // requirements: it is left out (and said so) rather than taken to have none.
+            let software =
+                super::json_column(format!("agent {}", row.id), "software", &row.software)
+                    .inspect_err(
+                        |error| tracing::error!(%error, "leaving an agent out of matching"),
+                    )
+                    .ok()?;
             let capabilities = AgentCapabilities {
                 tags: tags
                     .remove(&row.id)
                     .unwrap_or_default()
                     .into_iter()
                     .collect(),
-                software: serde_json::from_str(&row.software).unwrap_or_default(),
+                software,
                 cpus: Ord::max(row.cpus, 0) as u32,
                 ram_mb: Ord::max(row.ram, 0) as u64,
             };
-            (row.id, capabilities)
+            Some((row.id, capabilities))
         })
         .collect())
 }

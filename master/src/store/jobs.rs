@@ -881,8 +881,7 @@ pub async fn move_target(
         .one(connection)
         .await?
         .ok_or_else(|| StoreError::invalid("queue", format!("unknown job queue `{queue}`")))?;
-    let requirements: Requirements = serde_json::from_str(&job.requirements)
-        .map_err(|error| StoreError::Corrupt(format!("requirements of job {}: {error}", job.id)))?;
+    let requirements = requirements(job)?;
     let class =
         classes::get_or_create(connection, queue_row.id, &queue_row.name, &requirements).await?;
     Ok((queue_row.id, class.id))
@@ -1004,14 +1003,13 @@ pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Res
     .one(connection)
     .await?
     .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))?;
-    let corrupt = |what: &str, error: &dyn std::fmt::Display| {
-        StoreError::Corrupt(format!("the {what} of job {job_id}: {error}"))
-    };
+    let owner = format!("job {job_id}");
     Ok(DispatchJob {
-        data: serde_json::from_str(&row.data).map_err(|error| corrupt("data", &error))?,
-        environ: serde_json::from_str(&row.environ)
-            .map_err(|error| corrupt("environment", &error))?,
-        spec: JobTypeSpec::parse(&row.spec).map_err(|error| corrupt("job type", &error))?,
+        data: super::json_column(&owner, "data", &row.data)?,
+        environ: super::json_column(&owner, "environment", &row.environ)?,
+        spec: JobTypeSpec::parse(&row.spec).map_err(|error| {
+            StoreError::Corrupt(format!("the job type of job {job_id}: {error}"))
+        })?,
         title: row.title,
         class_id: row.class_id,
         ram_max: row.ram_max,
@@ -1027,9 +1025,26 @@ pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Res
 
 /// The users to notify of a job's end, as stored with it.
 pub fn notified_users(job: &job::Model) -> Result<Vec<String>> {
-    serde_json::from_str(&job.notified_users).map_err(|error| {
-        StoreError::Corrupt(format!("the notified users of job {}: {error}", job.id))
-    })
+    super::json_column(
+        format!("job {}", job.id),
+        "notified users",
+        &job.notified_users,
+    )
+}
+
+/// A job's requirements, as stored with it.
+pub fn requirements(job: &job::Model) -> Result<Requirements> {
+    super::json_column(format!("job {}", job.id), "requirements", &job.requirements)
+}
+
+/// A job's data for its job type's templates, as stored with it.
+pub fn data(job: &job::Model) -> Result<serde_json::Value> {
+    super::json_column(format!("job {}", job.id), "data", &job.data)
+}
+
+/// A job's extra environment variables, as stored with it.
+pub fn environ(job: &job::Model) -> Result<BTreeMap<String, String>> {
+    super::json_column(format!("job {}", job.id), "environment", &job.environ)
 }
 
 /// Up to `limit` ended jobs whose users have not been told of their state yet.

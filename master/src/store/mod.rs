@@ -53,6 +53,20 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// The value of a JSON column of `owner` (e.g. "job 7"); text that does not parse is
+/// [`StoreError::Corrupt`], never a silent default.
+pub fn json_column<T: serde::de::DeserializeOwned>(
+    owner: impl std::fmt::Display,
+    column: &str,
+    text: &str,
+) -> Result<T> {
+    serde_json::from_str(text).map_err(|error| {
+        StoreError::Corrupt(format!(
+            "the {column} of {owner} is not valid JSON: {error}"
+        ))
+    })
+}
+
 impl crate::db::MayConflict for StoreError {
     fn is_conflict(&self) -> bool {
         matches!(self, Self::Db(error) if crate::db::is_conflict(error))
