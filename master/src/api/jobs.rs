@@ -469,7 +469,7 @@ fn blocked_reason(
     capabilities: &[warren_shared::AgentCapabilities],
 ) -> Result<Option<String>, crate::store::StoreError> {
     let job = &record.job;
-    if job.n_queued == 0 || !matches!(job.state.as_str(), "queued" | "running") {
+    if job.n_queued == 0 || !matches!(jobs::state_of(job)?, JobState::Queued | JobState::Running) {
         return Ok(None);
     }
     let requirements: Requirements = jobs::requirements(job)?;

@@ -14,6 +14,7 @@ use futures_util::Stream;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 use tokio::sync::watch;
+use warren_shared::TaskState;
 
 use super::ApiError;
 use crate::db::rfc3339;
@@ -61,9 +62,13 @@ impl Follow {
     async fn look(&mut self) -> Result<(), ApiError> {
         // Read the task first: lines stored before it said "over" are then all visible below.
         let task = tasks::get(&self.db, self.job_id, self.task_id).await?;
+        let task_state = tasks::state_of(&task)?;
         let over = task.attempts > self.attempt
-            || !matches!(task.state.as_str(), "dispatched" | "running" | "queued")
-            || (task.state == "queued" && task.attempts == self.attempt);
+            || !matches!(
+                task_state,
+                TaskState::Dispatched | TaskState::Running | TaskState::Queued
+            )
+            || (task_state == TaskState::Queued && task.attempts == self.attempt);
         let lines = logs::lines_from(&self.db, self.task_id, self.attempt, self.next_line).await?;
         for numbered in &lines {
             self.pending.push_back(line_event(numbered));
@@ -73,7 +78,7 @@ impl Follow {
             let state = if task.attempts > self.attempt {
                 "retried"
             } else {
-                task.state.as_str()
+                task_state.as_str()
             };
             self.pending.push_back(
                 Event::default().event("end").data(

@@ -774,7 +774,12 @@ pub async fn attempts(
     let current_recorded = attempts
         .iter()
         .any(|attempt| attempt.attempt == task.attempts);
-    if !current_recorded && matches!(task.state.as_str(), "running" | "done") {
+    if !current_recorded
+        && matches!(
+            crate::store::tasks::state_of(&task)?,
+            warren_shared::TaskState::Running | warren_shared::TaskState::Done
+        )
+    {
         attempts.push(AttemptView {
             attempt: task.attempts,
             agent_id: task.agent_id,

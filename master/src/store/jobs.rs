@@ -1023,6 +1023,16 @@ pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Res
     })
 }
 
+/// A job row's state.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] when the stored name is no state.
+pub fn state_of(job: &job::Model) -> Result<JobState> {
+    job.state
+        .parse()
+        .map_err(|error| StoreError::Corrupt(format!("the state of job {}: {error}", job.id)))
+}
+
 /// The users to notify of a job's end, as stored with it.
 pub fn notified_users(job: &job::Model) -> Result<Vec<String>> {
     super::json_column(

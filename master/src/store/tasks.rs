@@ -14,6 +14,16 @@ use super::{Result, StoreError};
 use crate::db::{Update, backend_of, now_us, on_conflict_do_nothing, update_returning};
 use crate::entities::{job, task};
 
+/// A task row's state.
+///
+/// # Errors
+/// [`StoreError::Corrupt`] when the stored name is no state.
+pub fn state_of(task: &task::Model) -> Result<TaskState> {
+    task.state
+        .parse()
+        .map_err(|error| StoreError::Corrupt(format!("the state of task {}: {error}", task.id)))
+}
+
 /// Which running attempts a worker lost.
 #[derive(Debug, Clone, Copy)]
 pub struct Lost<'a> {
