@@ -3,6 +3,9 @@
 //! connection, a publisher with confirms, consumers with
 //! `basic.qos`, and jittered exponential backoff for reconnects.
 //!
+//! It also holds what a Warren service process shares: the shutdown signal, waiting for
+//! SIGINT/SIGTERM and the log set-up.
+//!
 //! This crate knows nothing about the database or HTTP.
 
 mod connection;
@@ -24,7 +27,7 @@ pub use names::{
 pub use publisher::{
     DeadLetter, MessageSigner, Outgoing, PendingConfirm, Publisher, headers, signature,
 };
-pub use shutdown::{Shutdown, ShutdownTrigger, shutdown_channel};
+pub use shutdown::{Shutdown, ShutdownTrigger, init_logging, shutdown_channel, wait_for_signal};
 pub use topology::{
     BindingSpec, ExchangeSpec, ExchangeType, QueueDefaults, QueueSpec, QueueType, Topology,
 };

@@ -18,7 +18,6 @@ pub mod jobtype;
 pub mod keys;
 pub mod ldap;
 pub mod leases;
-pub mod logging;
 pub mod notify;
 pub mod rabbitmq;
 pub mod scheduler;

@@ -4,8 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
-use warren_broker::shutdown_channel;
+use warren_broker::{shutdown_channel, wait_for_signal};
 use warren_worker::config::{Cli, Command, JoinArgs, SimulateArgs, WorkerConfig};
 use warren_worker::{Worker, daemon, simulate};
 
@@ -93,29 +92,6 @@ fn settings(config: &WorkerConfig) -> Result<warren_worker::config::Settings, Ex
     })
 }
 
-/// Log to stderr, filtered by `RUST_LOG`, as text or (with `WARREN_LOG_FORMAT=json`) as one
-/// JSON object per line with the current spans.
-fn init_logging() {
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,lapin=warn"));
-    let json =
-        std::env::var("WARREN_LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = if json {
-        builder
-            .json()
-            .with_current_span(true)
-            .with_span_list(true)
-            .try_init()
-    } else {
-        builder
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-            .try_init()
-    };
-}
-
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -155,7 +131,7 @@ fn run_simulation(args: &SimulateArgs) -> ExitCode {
         Ok(settings) => settings,
         Err(code) => return code,
     };
-    init_logging();
+    warren_broker::init_logging("info,lapin=warn");
     let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(code) => return code,
@@ -185,7 +161,7 @@ fn join_and_run(args: &JoinArgs) -> ExitCode {
             return ExitCode::from(EXIT_CONFIG);
         }
     };
-    init_logging();
+    warren_broker::init_logging("info,lapin=warn");
     let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(code) => return code,
@@ -245,7 +221,7 @@ fn run(config: &WorkerConfig) -> ExitCode {
         );
         return ExitCode::from(EXIT_CONFIG);
     }
-    init_logging();
+    warren_broker::init_logging("info,lapin=warn");
     let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(code) => return code,
@@ -258,20 +234,4 @@ fn run(config: &WorkerConfig) -> ExitCode {
         let shutdown = stop_on_signals();
         worker.run(shutdown).await
     }))
-}
-
-async fn wait_for_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut stream) => {
-                stream.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        _ = interrupt => {}
-        () = terminate => {}
-    }
 }

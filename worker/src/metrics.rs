@@ -1,14 +1,12 @@
 //! The worker's Prometheus metrics: running tasks, free RAM, task output sent, tasks started
-//! and finished, broker reconnects, messages refused; served at `/metrics` by a minimal HTTP responder (one
-//! request per connection) when `--metrics-listen` is given.
+//! and finished, broker reconnects, messages refused; served at `/metrics` (axum) when
+//! `--metrics-listen` is given.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 use warren_broker::{Broker, Shutdown};
 use warren_shared::metrics::{CONTENT_TYPE, MetricsText};
 
@@ -148,72 +146,24 @@ pub async fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
     Ok(listener)
 }
 
-/// Answer metrics requests until shutdown.
+/// Answer `GET /metrics` until shutdown (other paths get 404, other methods 405).
 pub async fn serve(
     listener: TcpListener,
     metrics: Arc<WorkerMetrics>,
     broker: Broker,
     mut shutdown: Shutdown,
 ) {
-    loop {
-        let (stream, _) = tokio::select! {
-            () = shutdown.wait() => return,
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                Err(error) => {
-                    tracing::warn!(%error, "cannot accept a metrics connection");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-        };
-        let metrics = metrics.clone();
-        let broker = broker.clone();
-        tokio::spawn(async move {
-            let _ = tokio::time::timeout(Duration::from_secs(5), answer(stream, &metrics, &broker))
-                .await;
-        });
-    }
-}
-
-/// Read one request head and answer it.
-async fn answer(
-    mut stream: TcpStream,
-    metrics: &WorkerMetrics,
-    broker: &Broker,
-) -> std::io::Result<()> {
-    let mut head = Vec::with_capacity(512);
-    let mut buffer = [0_u8; 1024];
-    while !head.windows(4).any(|window| window == b"\r\n\r\n") {
-        let read = stream.read(&mut buffer).await?;
-        if read == 0 || head.len() > 8192 {
-            return Ok(());
-        }
-        head.extend_from_slice(&buffer[..read]);
-    }
-    let request_line = head.split(|byte| *byte == b'\r').next().unwrap_or_default();
-    let mut parts = request_line.split(|byte| *byte == b' ');
-    let (method, path) = (
-        parts.next().unwrap_or_default(),
-        parts.next().unwrap_or_default(),
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let text = metrics.render(&broker);
+            async move { ([(axum::http::header::CONTENT_TYPE, CONTENT_TYPE)], text) }
+        }),
     );
-    let (status, content_type, body) = match (method, path) {
-        (b"GET", b"/metrics") => ("200 OK", CONTENT_TYPE, metrics.render(broker)),
-        (b"GET", _) => (
-            "404 Not Found",
-            "text/plain",
-            "not found: try /metrics\n".to_owned(),
-        ),
-        _ => (
-            "405 Method Not Allowed",
-            "text/plain",
-            "only GET\n".to_owned(),
-        ),
-    };
-    let response = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown().await
+    if let Err(error) = axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.wait().await })
+        .await
+    {
+        tracing::warn!(%error, "the metrics endpoint stopped");
+    }
 }

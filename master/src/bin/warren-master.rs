@@ -2,9 +2,9 @@
 
 use std::process::ExitCode;
 
-use warren_broker::shutdown_channel;
+use warren_broker::{shutdown_channel, wait_for_signal};
 use warren_master::config::{Command, ConfigError, parse, render_settings};
-use warren_master::{App, db, logging};
+use warren_master::{App, db};
 
 /// Exit code for invalid configuration (sysexits `EX_USAGE`).
 const EXIT_CONFIG: u8 = 64;
@@ -27,11 +27,7 @@ fn main() -> ExitCode {
         print!("{}", render_settings(&parsed.settings));
         return ExitCode::SUCCESS;
     }
-    let log_format = std::env::var("WARREN_LOG_FORMAT").ok();
-    logging::init(
-        "info,sqlx=warn,lapin=warn,sea_orm_migration=warn",
-        logging::LogFormat::from_setting(log_format.as_deref()),
-    );
+    warren_broker::init_logging("info,sqlx=warn,lapin=warn,sea_orm_migration=warn");
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -147,27 +143,4 @@ async fn serve(config: warren_master::config::ServeConfig) -> anyhow::Result<()>
         trigger.trigger();
     });
     app.run(shutdown).await
-}
-
-async fn wait_for_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut stream) => {
-                    stream.recv().await;
-                }
-                Err(_) => std::future::pending::<()>().await,
-            }
-        };
-        tokio::select! {
-            _ = interrupt => {}
-            () = terminate => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = interrupt.await;
-    }
 }
