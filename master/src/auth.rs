@@ -6,6 +6,9 @@ use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier 
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "warren_session";
+
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 

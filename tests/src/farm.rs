@@ -898,6 +898,15 @@ impl TestFarm {
         Ok(body)
     }
 
+    /// Submit a job and return its id (an error when it is refused or the answer has none).
+    pub async fn submit(&self, job: &Value) -> anyhow::Result<warren_shared::JobId> {
+        let answer = self.submit_job(job).await?;
+        answer["id"]
+            .as_i64()
+            .map(warren_shared::JobId)
+            .with_context(|| format!("the answer to a submission has no job id: {answer}"))
+    }
+
     /// Wait until a job is in one of `states`, then return it.
     pub async fn wait_for_job_state(
         &self,

@@ -20,8 +20,7 @@ use crate::auth::{self, Credential, Principal, Role};
 use crate::db::rfc3339;
 use crate::store::users::{self, TokenRecord, UserChanges, UserRecord};
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "warren_session";
+pub use crate::auth::SESSION_COOKIE;
 /// The header a session's writes must carry.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 

@@ -73,7 +73,7 @@ impl Modify for Security {
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
-                super::auth::SESSION_COOKIE,
+                crate::auth::SESSION_COOKIE,
                 "A login session (`POST /api/v1/auth/login`); changes must carry `X-CSRF-Token`",
             ))),
         );

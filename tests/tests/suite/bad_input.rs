@@ -281,10 +281,9 @@ async fn a_malformed_event_is_dead_lettered_and_the_ingester_keeps_going() -> an
     }));
 
     let job_id = farm
-        .submit_job(&TestFarm::command_job("after garbage", &["true"], 1, 2, 1))
-        .await?["id"]
-        .as_i64()
-        .expect("a job id");
+        .submit(&TestFarm::command_job("after garbage", &["true"], 1, 2, 1))
+        .await?
+        .0;
     let job = farm
         .wait_for_job_state(job_id, &["done", "failed"], Duration::from_secs(60))
         .await?;

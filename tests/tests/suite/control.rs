@@ -45,9 +45,7 @@ async fn cancel_kills_a_running_process_tree_and_the_job_ends_cancelled() -> any
         d = dir.display()
     );
     let body = TestFarm::command_job("sleeps forever", &["sh", "-c", &script], 1, 1, 1);
-    let job_id = farm.submit_job(&body).await?["id"]
-        .as_i64()
-        .expect("a job id");
+    let job_id = farm.submit(&body).await?.0;
     let pids = eventually(
         "the process tree to start",
         Duration::from_secs(30),
@@ -85,16 +83,15 @@ async fn pause_lets_running_tasks_finish_and_resume_runs_the_rest() -> anyhow::R
     std::fs::create_dir_all(&marks)?;
     let script = format!("touch {d}/$WARREN_TASK_ID; sleep 0.5", d = marks.display());
     let job_id = farm
-        .submit_job(&TestFarm::command_job(
+        .submit(&TestFarm::command_job(
             "pausable",
             &["sh", "-c", &script],
             1,
             4,
             1,
         ))
-        .await?["id"]
-        .as_i64()
-        .expect("a job id");
+        .await?
+        .0;
     eventually("a task to run", Duration::from_secs(30), || async {
         let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
         Ok((job["tasks"]["running"].as_i64() == Some(1)).then_some(()))
@@ -132,9 +129,7 @@ async fn rerun_runs_tasks_again_as_new_attempts_and_delete_removes_a_job() -> an
     let script = format!("test -f {}", flag.display());
     let mut body = TestFarm::command_job("fails until fixed", &["sh", "-c", &script], 1, 3, 1);
     body["requeue"] = json!(0);
-    let job_id = farm.submit_job(&body).await?["id"]
-        .as_i64()
-        .expect("a job id");
+    let job_id = farm.submit(&body).await?.0;
     assert_eq!(
         farm.wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
             .await?["state"],
@@ -206,10 +201,9 @@ async fn a_queued_job_can_change_its_frames_priority_and_queue_but_not_its_frame
     })
     .await?;
     let job_id = farm
-        .submit_job(&TestFarm::command_job("editable", &["true"], 1, 10, 1))
-        .await?["id"]
-        .as_i64()
-        .expect("a job id");
+        .submit(&TestFarm::command_job("editable", &["true"], 1, 10, 1))
+        .await?
+        .0;
     let patch = |body: Value| {
         let farm = &farm;
         async move {

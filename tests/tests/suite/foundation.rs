@@ -212,9 +212,7 @@ async fn a_failing_task_is_retried_up_to_its_requeue_count() -> anyhow::Result<(
     let farm = TestFarm::spawn(FarmOptions::default()).await?;
     let mut body = TestFarm::command_job("always fails", &["sh", "-c", "exit 1"], 1, 1, 1);
     body["requeue"] = json!(2);
-    let job_id = farm.submit_job(&body).await?["id"]
-        .as_i64()
-        .expect("a job id");
+    let job_id = farm.submit(&body).await?.0;
     let job = farm
         .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
         .await?;
@@ -267,10 +265,9 @@ async fn a_job_submitted_before_any_worker_runs_when_one_arrives() -> anyhow::Re
     })
     .await?;
     let job_id = farm
-        .submit_job(&TestFarm::command_job("early", &["true"], 1, 3, 1))
-        .await?["id"]
-        .as_i64()
-        .expect("a job id");
+        .submit(&TestFarm::command_job("early", &["true"], 1, 3, 1))
+        .await?
+        .0;
     farm.start_worker(&[]).await?;
     let job = farm
         .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
@@ -288,16 +285,15 @@ async fn output_lines_are_kept_in_order_across_many_chunks() -> anyhow::Result<(
     .await?;
     let script = "i=1; while [ $i -le 500 ]; do echo line-$i; i=$((i+1)); done; echo oops >&2";
     let job_id = farm
-        .submit_job(&TestFarm::command_job(
+        .submit(&TestFarm::command_job(
             "chatty",
             &["sh", "-c", script],
             1,
             1,
             1,
         ))
-        .await?["id"]
-        .as_i64()
-        .expect("a job id");
+        .await?
+        .0;
     assert_eq!(
         farm.wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
             .await?["state"],

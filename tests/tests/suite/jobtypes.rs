@@ -128,9 +128,7 @@ async fn job_types_on(database: DatabaseKind) -> anyhow::Result<()> {
     }
 
     // Phases run in order in every task: prepare once, render per frame, post once.
-    let job_id = farm.submit_job(&job("stamped", None)).await?["id"]
-        .as_i64()
-        .expect("an id");
+    let job_id = farm.submit(&job("stamped", None)).await?.0;
     let done = farm
         .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
         .await?;
@@ -179,9 +177,7 @@ async fn job_types_on(database: DatabaseKind) -> anyhow::Result<()> {
     assert_eq!(first["version"], 1);
 
     // An error pattern fails a task whose processes exit 0.
-    let failing = farm.submit_job(&job("fatal", None)).await?["id"]
-        .as_i64()
-        .expect("an id");
+    let failing = farm.submit(&job("fatal", None)).await?.0;
     let failed = farm
         .wait_for_job_state(failing, &["done", "failed"], JOB_TIMEOUT)
         .await?;
@@ -196,9 +192,7 @@ async fn job_types_on(database: DatabaseKind) -> anyhow::Result<()> {
     // Upgrading moves a waiting job to the newest version.
     let mut waiting = job("waiting", Some(1));
     waiting["tag_requirements"] = json!(["nowhere"]);
-    let waiting = farm.submit_job(&waiting).await?["id"]
-        .as_i64()
-        .expect("an id");
+    let waiting = farm.submit(&waiting).await?.0;
     let (status, upgraded) = send(
         &farm,
         Method::POST,
@@ -261,10 +255,9 @@ async fn progress_is_read_from_the_output_while_the_task_runs() -> anyhow::Resul
     .await?;
     assert_eq!(status, 201, "{answer}");
     let job_id = farm
-        .submit_job(&json!({"title": "counting", "jobtype": "counter", "start": 1, "end": 1}))
-        .await?["id"]
-        .as_i64()
-        .expect("an id");
+        .submit(&json!({"title": "counting", "jobtype": "counter", "start": 1, "end": 1}))
+        .await?
+        .0;
     let progress = eventually("progress from the output", JOB_TIMEOUT, || async {
         let task = farm.tasks(job_id).await?.remove(0);
         Ok(

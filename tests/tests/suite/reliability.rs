@@ -943,15 +943,13 @@ async fn a_write_caught_in_a_deadlock_is_run_again_and_succeeds() -> anyhow::Res
     })
     .await?;
     let parent = farm
-        .submit_job(&TestFarm::command_job("parent", &["true"], 1, 1, 1))
-        .await?["id"]
-        .as_i64()
-        .expect("an id");
+        .submit(&TestFarm::command_job("parent", &["true"], 1, 1, 1))
+        .await?
+        .0;
     let child = farm
-        .submit_job(&TestFarm::command_job("child", &["true"], 1, 1, 1))
-        .await?["id"]
-        .as_i64()
-        .expect("an id");
+        .submit(&TestFarm::command_job("child", &["true"], 1, 1, 1))
+        .await?
+        .0;
     let db = sea_orm::Database::connect(farm.database_url()).await?;
     let watcher = sea_orm::Database::connect(farm.database_url()).await?;
     // Another transaction holds the child's job row; it waits 20 s before looking for

@@ -16,9 +16,7 @@ fn job_body(title: &str, argv: &[&str], frames: i64) -> Value {
 }
 
 async fn run_to_end(farm: &TestFarm, body: &Value) -> anyhow::Result<(Value, Vec<Value>)> {
-    let job_id = farm.submit_job(body).await?["id"]
-        .as_i64()
-        .expect("a job id");
+    let job_id = farm.submit(body).await?.0;
     let job = farm
         .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
         .await?;
@@ -164,9 +162,7 @@ async fn tags_negated_tags_and_software_decide_who_runs_what() -> anyhow::Result
 
     let mut too_new = job_body("needs blender 5", &["true"], 1);
     too_new["software_requirements"] = json!([{"software": "blender", "min_version": "5.0"}]);
-    let job_id = farm.submit_job(&too_new).await?["id"]
-        .as_i64()
-        .expect("a job id");
+    let job_id = farm.submit(&too_new).await?.0;
     let blocked = eventually(
         "the job to say why it is blocked",
         Duration::from_secs(10),
@@ -208,9 +204,7 @@ async fn a_job_nobody_can_run_stays_queued_and_says_why_until_a_worker_qualifies
     let mut farm = TestFarm::spawn(FarmOptions::default()).await?;
     let mut body = job_body("needs a render node", &["true"], 3);
     body["tag_requirements"] = json!(["rendernode", "!workstation"]);
-    let job_id = farm.submit_job(&body).await?["id"]
-        .as_i64()
-        .expect("a job id");
+    let job_id = farm.submit(&body).await?.0;
     let job = eventually("a blocked reason", Duration::from_secs(10), || async {
         let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
         Ok(job["blocked_reason"].is_string().then_some(job))
@@ -240,9 +234,7 @@ async fn class_queues_and_exchanges_have_the_documented_names() -> anyhow::Resul
     body["software_requirements"] = json!([]);
     body["cpus"] = json!(1);
     body["ram"] = json!(2048);
-    let job_id = farm.submit_job(&body).await?["id"]
-        .as_i64()
-        .expect("a job id");
+    let job_id = farm.submit(&body).await?.0;
     let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
     assert_eq!(job["class"], "linux.!windows.cpu1.ram2g");
     let namespace = &farm.namespace;
