@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::Result;
 use crate::db::{backend_of, sql};
@@ -30,12 +30,85 @@ pub struct LimitUse {
     pub in_use: i64,
 }
 
+#[derive(FromQueryResult)]
+struct LimitRow {
+    id: i64,
+    name: String,
+    max_count: i32,
+    per_host: bool,
+    per_task: i64,
+    dispatched: i64,
+    hosts: i64,
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct QueueRow {
+    id: i64,
+    parent_id: Option<i64>,
+    priority: i32,
+    weight: i32,
+    minimum_agents: Option<i32>,
+    maximum_agents: Option<i32>,
+}
+
+#[derive(FromQueryResult)]
+struct ClassActivity {
+    queue_id: i64,
+    class_id: i64,
+    dispatched: Option<i64>,
+    active: Option<i64>,
+}
+
+#[derive(FromQueryResult)]
+struct DemandRow {
+    id: i64,
+    queue_id: i64,
+    class_id: i64,
+    priority: i32,
+    weight: i32,
+    minimum_agents: Option<i32>,
+    maximum_agents: Option<i32>,
+    n_queued: i64,
+    active: i64,
+}
+
+#[derive(FromQueryResult)]
+struct JobLimit {
+    job_id: i64,
+    limit_id: i64,
+}
+
+#[derive(FromQueryResult)]
+struct Parent {
+    id: i64,
+    title: String,
+    state: String,
+}
+
+#[derive(FromQueryResult)]
+struct QueueLine {
+    id: i64,
+    parent_id: Option<i64>,
+    name: String,
+    maximum_agents: Option<i32>,
+}
+
+#[derive(FromQueryResult)]
+struct QueueActivity {
+    queue_id: i64,
+    active: Option<i64>,
+}
+
 /// Every limit with its use. Dispatched tasks hold a unit (they may start at any moment); on a
 /// per-host limit each running host counts once and each dispatched task once.
 pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse>> {
     let backend = backend_of(connection);
-    let rows = connection
-        .query_all_raw(crate::db::sql(backend, "SELECT l.id, l.name, l.max_count, l.per_host, \
+    let rows = LimitRow::find_by_statement(crate::db::sql(backend, "SELECT l.id, l.name, l.max_count, l.per_host, \
              (SELECT CAST(COALESCE(SUM(j.n_dispatched + j.n_running), 0) AS BIGINT) FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
               WHERE jl.limit_id = l.id AND j.state IN ('queued', 'running')) AS per_task, \
              (SELECT CAST(COALESCE(SUM(j.n_dispatched), 0) AS BIGINT) FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
@@ -43,61 +116,56 @@ pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse
              (SELECT COUNT(DISTINCT t.agent_id) FROM job_limits jl JOIN tasks t ON t.job_id = jl.job_id \
               WHERE jl.limit_id = l.id AND t.state = 'running') AS hosts \
              FROM limits l ORDER BY l.name", Vec::new()))
+        .all(connection)
         .await?;
-    let mut limits = Vec::with_capacity(rows.len());
-    for row in rows {
-        let per_host: bool = row.try_get("", "per_host")?;
-        let per_task: i64 = row.try_get("", "per_task")?;
-        let dispatched: i64 = row.try_get("", "dispatched")?;
-        let hosts: i64 = row.try_get("", "hosts")?;
-        let max_count: i32 = row.try_get("", "max_count")?;
-        limits.push(LimitUse {
-            id: row.try_get("", "id")?,
-            name: row.try_get("", "name")?,
-            max_count: i64::from(max_count),
-            per_host,
-            in_use: if per_host {
-                hosts + dispatched
+    Ok(rows
+        .into_iter()
+        .map(|row| LimitUse {
+            id: row.id,
+            name: row.name,
+            max_count: i64::from(row.max_count),
+            per_host: row.per_host,
+            in_use: if row.per_host {
+                row.hosts + row.dispatched
             } else {
-                per_task
+                row.per_task
             },
-        });
-    }
-    Ok(limits)
+        })
+        .collect())
 }
 
 /// Whether any limit exists; the dispatcher skips limit queries on farms without them.
 pub async fn any_limits(connection: &impl ConnectionTrait) -> Result<bool> {
-    let row = connection
-        .query_one_raw(crate::db::sql(
-            backend_of(connection),
-            "SELECT COUNT(*) AS n FROM limits",
-            Vec::new(),
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get::<i64>("", "n")? > 0,
-        None => false,
-    })
+    let count = Count::find_by_statement(crate::db::sql(
+        backend_of(connection),
+        "SELECT COUNT(*) AS n FROM limits",
+        Vec::new(),
+    ))
+    .one(connection)
+    .await?;
+    Ok(count.is_some_and(|count| count.n > 0))
 }
 
 /// Every job queue.
 pub async fn queues(connection: &impl ConnectionTrait) -> Result<Vec<QueueNode>> {
-    let mut queues = Vec::new();
-    for row in connection
-        .query_all_raw(crate::db::sql(backend_of(connection), "SELECT id, parent_id, priority, weight, minimum_agents, maximum_agents FROM job_queues", Vec::new()))
-        .await?
-    {
-        queues.push(QueueNode {
-            id: row.try_get("", "id")?,
-            parent_id: row.try_get("", "parent_id")?,
-            priority: row.try_get("", "priority")?,
-            weight: row.try_get("", "weight")?,
-            minimum: row.try_get("", "minimum_agents")?,
-            maximum: row.try_get("", "maximum_agents")?,
-        });
-    }
-    Ok(queues)
+    let rows = QueueRow::find_by_statement(crate::db::sql(
+        backend_of(connection),
+        "SELECT id, parent_id, priority, weight, minimum_agents, maximum_agents FROM job_queues",
+        Vec::new(),
+    ))
+    .all(connection)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| QueueNode {
+            id: row.id,
+            parent_id: row.parent_id,
+            priority: row.priority,
+            weight: row.weight,
+            minimum: row.minimum_agents,
+            maximum: row.maximum_agents,
+        })
+        .collect())
 }
 
 /// Load what the allocation needs besides the queues: active slots per queue and class, and
@@ -114,25 +182,20 @@ pub async fn snapshot(
         ..Snapshot::default()
     };
     let mut class_dispatched: HashMap<i64, i64> = HashMap::new();
-    for row in connection
-        .query_all_raw(crate::db::sql(
-            backend,
-            "SELECT queue_id, class_id, CAST(SUM(n_dispatched) AS BIGINT) AS dispatched, \
-             CAST(SUM(n_dispatched + n_running) AS BIGINT) AS active FROM jobs \
-             WHERE state IN ('queued', 'running') GROUP BY queue_id, class_id",
-            Vec::new(),
-        ))
-        .await?
+    for row in ClassActivity::find_by_statement(crate::db::sql(
+        backend,
+        "SELECT queue_id, class_id, CAST(SUM(n_dispatched) AS BIGINT) AS dispatched, \
+         CAST(SUM(n_dispatched + n_running) AS BIGINT) AS active FROM jobs \
+         WHERE state IN ('queued', 'running') GROUP BY queue_id, class_id",
+        Vec::new(),
+    ))
+    .all(connection)
+    .await?
     {
-        let queue_id: i64 = row.try_get("", "queue_id")?;
-        let class_id: i64 = row.try_get("", "class_id")?;
-        let dispatched: i64 = row.try_get::<Option<i64>>("", "dispatched")?.unwrap_or(0);
-        let active: i64 = row.try_get::<Option<i64>>("", "active")?.unwrap_or(0);
-        *snapshot.queue_active.entry(queue_id).or_default() += active;
-        *class_dispatched.entry(class_id).or_default() += dispatched;
+        *snapshot.queue_active.entry(row.queue_id).or_default() += row.active.unwrap_or(0);
+        *class_dispatched.entry(row.class_id).or_default() += row.dispatched.unwrap_or(0);
     }
-    let rows = connection
-        .query_all_raw(sql(
+    let rows = DemandRow::find_by_statement(sql(
             backend,
             &format!(
                 "SELECT j.id, j.queue_id, j.class_id, j.priority, j.weight, j.minimum_agents, j.maximum_agents, \
@@ -142,21 +205,21 @@ pub async fn snapshot(
             ),
             vec![MAX_CANDIDATES.into()],
         ))
+        .all(connection)
         .await?;
     let mut job_index: HashMap<i64, usize> = HashMap::new();
     for row in rows {
-        let id: i64 = row.try_get("", "id")?;
-        job_index.insert(id, snapshot.jobs.len());
+        job_index.insert(row.id, snapshot.jobs.len());
         snapshot.jobs.push(JobDemand {
-            id,
-            queue_id: row.try_get("", "queue_id")?,
-            class_id: row.try_get("", "class_id")?,
-            priority: row.try_get("", "priority")?,
-            weight: row.try_get("", "weight")?,
-            minimum: row.try_get("", "minimum_agents")?,
-            maximum: row.try_get("", "maximum_agents")?,
-            active: row.try_get("", "active")?,
-            queued: row.try_get("", "n_queued")?,
+            id: row.id,
+            queue_id: row.queue_id,
+            class_id: row.class_id,
+            priority: row.priority,
+            weight: row.weight,
+            minimum: row.minimum_agents,
+            maximum: row.maximum_agents,
+            active: row.active,
+            queued: row.n_queued,
             limits: Vec::new(),
         });
     }
@@ -171,18 +234,18 @@ pub async fn snapshot(
             .iter()
             .map(|limit| (limit.max_count - limit.in_use).max(0))
             .collect();
-        for row in connection
-            .query_all_raw(crate::db::sql(
-                backend,
-                "SELECT jl.job_id, jl.limit_id FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
-                 WHERE j.state IN ('queued', 'running') AND j.n_queued > 0",
-                Vec::new(),
-            ))
-            .await?
+        for row in JobLimit::find_by_statement(crate::db::sql(
+            backend,
+            "SELECT jl.job_id, jl.limit_id FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
+             WHERE j.state IN ('queued', 'running') AND j.n_queued > 0",
+            Vec::new(),
+        ))
+        .all(connection)
+        .await?
         {
-            let job_id: i64 = row.try_get("", "job_id")?;
-            let limit_id: i64 = row.try_get("", "limit_id")?;
-            if let (Some(job), Some(limit)) = (job_index.get(&job_id), limit_index.get(&limit_id)) {
+            if let (Some(job), Some(limit)) =
+                (job_index.get(&row.job_id), limit_index.get(&row.limit_id))
+            {
                 snapshot.jobs[*job].limits.push(*limit);
             }
         }
@@ -208,19 +271,16 @@ pub async fn hold_reason(
     let parents = if record.parents.is_empty() {
         Vec::new()
     } else {
-        connection
-            .query_all_raw(sql(
-                backend,
-                "SELECT pj.id, pj.title, pj.state FROM job_parents p JOIN jobs pj ON pj.id = p.parent_id \
-                 WHERE p.job_id = ? AND pj.state <> 'done' ORDER BY pj.id",
-                vec![job.id.into()],
-            ))
-            .await?
+        Parent::find_by_statement(sql(
+            backend,
+            "SELECT pj.id, pj.title, pj.state FROM job_parents p JOIN jobs pj ON pj.id = p.parent_id \
+             WHERE p.job_id = ? AND pj.state <> 'done' ORDER BY pj.id",
+            vec![job.id.into()],
+        ))
+        .all(connection)
+        .await?
     };
-    if let Some(row) = parents.first() {
-        let id: i64 = row.try_get("", "id")?;
-        let title: String = row.try_get("", "title")?;
-        let state: String = row.try_get("", "state")?;
+    if let Some(Parent { id, title, state }) = parents.first() {
         let more = if parents.len() > 1 {
             format!(" (and {} more parents)", parents.len() - 1)
         } else {
@@ -259,19 +319,16 @@ pub async fn hold_reason(
         return Ok(Some(queue));
     }
     if let Some(parent_id) = job.frame_parent_id {
-        let row = connection
-            .query_one_raw(sql(
+        let waiting = Count::find_by_statement(sql(
                 backend,
-                "SELECT COUNT(*) AS waiting FROM tasks t WHERE t.job_id = ? AND t.state = 'queued' AND EXISTS \
+                "SELECT COUNT(*) AS n FROM tasks t WHERE t.job_id = ? AND t.state = 'queued' AND EXISTS \
                  (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= t.frame_last \
                   AND p.frame_last >= t.frame_first AND p.state <> 'done')",
                 vec![job.id.into(), parent_id.into()],
             ))
-            .await?;
-        let waiting: i64 = match row {
-            Some(row) => row.try_get("", "waiting")?,
-            None => 0,
-        };
+            .one(connection)
+            .await?
+            .map_or(0, |count| count.n);
         if waiting == job.n_queued {
             return Ok(Some(format!(
                 "its frames wait for the same frames of job {parent_id} to be done"
@@ -293,40 +350,30 @@ async fn queue_at_maximum(
 ) -> Result<Option<String>> {
     let backend = backend_of(connection);
     let mut queues: HashMap<i64, (Option<i64>, String, Option<i32>)> = HashMap::new();
-    for row in connection
-        .query_all_raw(crate::db::sql(
-            backend,
-            "SELECT id, parent_id, name, maximum_agents FROM job_queues",
-            Vec::new(),
-        ))
-        .await?
+    for row in QueueLine::find_by_statement(crate::db::sql(
+        backend,
+        "SELECT id, parent_id, name, maximum_agents FROM job_queues",
+        Vec::new(),
+    ))
+    .all(connection)
+    .await?
     {
-        queues.insert(
-            row.try_get("", "id")?,
-            (
-                row.try_get("", "parent_id")?,
-                row.try_get("", "name")?,
-                row.try_get("", "maximum_agents")?,
-            ),
-        );
+        queues.insert(row.id, (row.parent_id, row.name, row.maximum_agents));
     }
     if queues.values().all(|(_, _, maximum)| maximum.is_none()) {
         return Ok(None);
     }
     let mut active: HashMap<i64, i64> = HashMap::new();
-    for row in connection
-        .query_all_raw(crate::db::sql(
-            backend,
-            "SELECT queue_id, CAST(SUM(n_dispatched + n_running) AS BIGINT) AS active FROM jobs \
-             WHERE state IN ('queued', 'running') GROUP BY queue_id",
-            Vec::new(),
-        ))
-        .await?
+    for row in QueueActivity::find_by_statement(crate::db::sql(
+        backend,
+        "SELECT queue_id, CAST(SUM(n_dispatched + n_running) AS BIGINT) AS active FROM jobs \
+         WHERE state IN ('queued', 'running') GROUP BY queue_id",
+        Vec::new(),
+    ))
+    .all(connection)
+    .await?
     {
-        active.insert(
-            row.try_get("", "queue_id")?,
-            row.try_get::<Option<i64>>("", "active")?.unwrap_or(0),
-        );
+        active.insert(row.queue_id, row.active.unwrap_or(0));
     }
     let subtree = |root: i64| -> i64 {
         active
