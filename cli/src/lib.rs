@@ -17,7 +17,7 @@ use client::ApiClient;
 #[derive(Debug, Parser)]
 #[command(name = "warren", version, about, long_about = None)]
 pub struct Cli {
-    /// The master's URL [default: the config file's `url`, else `$WARREN_MASTER`, else
+    /// The master's URL [default: `$WARREN_MASTER`, else the config file's `url`, else
     /// http://127.0.0.1:8420].
     #[arg(long, visible_alias = "master", global = true, env = "WARREN_URL")]
     pub url: Option<String>,
@@ -45,26 +45,7 @@ pub enum CliCommand {
     /// Submit a job: `warren submit --title render --end 100 -- blender -b scene.blend -f {frame}`.
     Submit(Box<SubmitArgs>),
     /// List jobs, newest first.
-    Jobs {
-        /// Only jobs in these states (comma-separated).
-        #[arg(long)]
-        state: Option<String>,
-        /// Only jobs whose title contains this.
-        #[arg(long)]
-        title: Option<String>,
-        /// Only jobs of this user.
-        #[arg(long)]
-        user: Option<String>,
-        /// Only jobs in this queue.
-        #[arg(long)]
-        queue: Option<String>,
-        /// Order by `id`, `title`, `priority` or `state`; a leading `-` for descending.
-        #[arg(long, allow_hyphen_values = true)]
-        sort: Option<String>,
-        /// How many.
-        #[arg(long, default_value_t = 50)]
-        limit: u64,
-    },
+    Jobs(JobsArgs),
     /// Show one job.
     Job {
         /// Job id.
@@ -300,6 +281,29 @@ pub enum TokensAction {
         /// Token id (from `warren tokens`).
         token_id: i64,
     },
+}
+
+/// Filters of `warren jobs`.
+#[derive(Debug, Args)]
+pub struct JobsArgs {
+    /// Only jobs in these states (comma-separated).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only jobs whose title contains this.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Only jobs of this user.
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Only jobs in this queue.
+    #[arg(long)]
+    pub queue: Option<String>,
+    /// Order by `id`, `title`, `priority` or `state`; a leading `-` for descending.
+    #[arg(long, allow_hyphen_values = true)]
+    pub sort: Option<String>,
+    /// How many.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u64,
 }
 
 /// The CLI's config file.
@@ -570,323 +574,48 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
     }
     let client = cli.client()?;
     match cli.command {
-        CliCommand::Completions { .. } => {}
-        CliCommand::Whoami => {
-            let me: Value = client.get("/api/v1/auth/me").await?;
-            if cli.json {
-                println!("{me}");
-            } else {
-                println!(
-                    "{} ({}, via {})",
-                    text(&me, "username"),
-                    text(&me, "role"),
-                    text(&me, "auth")
-                );
-            }
-        }
-        CliCommand::Users { action } => return users_command(&client, cli.json, action).await,
-        CliCommand::Jobtypes { action } => {
-            return jobtypes_command(&client, cli.json, action).await;
-        }
-        CliCommand::UpgradeJobtype { job_id } => {
-            let answer: Value = client
-                .post(
-                    &format!("/api/v1/jobs/{job_id}/upgrade_jobtype"),
-                    &json!({}),
-                )
-                .await?;
-            if cli.json {
-                println!("{answer}");
-            } else {
-                println!(
-                    "job {job_id}: job type version {} -> {}",
-                    text(&answer, "from_version"),
-                    text(&answer, "jobtype_version")
-                );
-            }
-        }
-        CliCommand::Tokens { action, user } => {
-            let user = match user {
-                Some(user) => user,
-                None => {
-                    let me: Value = client.get("/api/v1/auth/me").await?;
-                    text(&me, "username")
-                }
-            };
-            return tokens_command(&client, cli.json, &user, action).await;
-        }
-        CliCommand::Submit(args) => {
-            let body = args.body()?;
-            let job: Value = client.post("/api/v1/jobs", &body).await?;
-            let job_id = job
-                .get("id")
-                .and_then(Value::as_i64)
-                .context("the master's answer has no job id")?;
-            if cli.json {
-                println!("{job}");
-            } else {
-                println!(
-                    "submitted job {job_id} ({} tasks)",
-                    job.pointer("/tasks/total")
-                        .and_then(Value::as_i64)
-                        .unwrap_or(0)
-                );
-            }
-            if args.wait {
-                return wait_for_job(&client, job_id).await;
-            }
-        }
-        CliCommand::Jobs {
-            state,
-            title,
-            user,
-            queue,
-            sort,
-            limit,
-        } => {
-            let mut path = format!("/api/v1/jobs?limit={limit}");
-            for (name, value) in [
-                ("state", state),
-                ("title", title),
-                ("user", user),
-                ("queue", queue),
-                ("sort", sort),
-            ] {
-                if let Some(value) = value {
-                    let value = percent_encoding::utf8_percent_encode(
-                        &value,
-                        percent_encoding::NON_ALPHANUMERIC,
-                    );
-                    path.push_str(&format!("&{name}={value}"));
-                }
-            }
-            let answer: Value = client.get(&path).await?;
-            if cli.json {
-                println!("{answer}");
-            } else {
-                let rows: Vec<Vec<String>> = answer
-                    .get("jobs")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(job_row)
-                    .collect();
-                print_table(
-                    &[
-                        "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
-                    ],
-                    &rows,
-                );
-            }
-        }
-        CliCommand::Job { job_id } => {
-            let job: Value = client.get(&format!("/api/v1/jobs/{job_id}")).await?;
-            if cli.json {
-                println!("{job}");
-            } else {
-                print_table(
-                    &[
-                        "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
-                    ],
-                    &[job_row(&job)],
-                );
-                println!();
-                for key in [
-                    "jobtype",
-                    "queue",
-                    "class",
-                    "start",
-                    "end",
-                    "by",
-                    "batch",
-                    "time_submitted",
-                    "time_started",
-                    "time_finished",
-                ] {
-                    println!("{key:>15}: {}", text(&job, key));
-                }
-                for (key, label) in [
-                    ("weight", "weight"),
-                    ("parents", "parents"),
-                    ("limits", "limits"),
-                    ("blocked_reason", "waiting because"),
-                ] {
-                    let value = &job[key];
-                    let empty = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
-                    if !empty {
-                        println!("{label:>15}: {}", text(&job, key));
-                    }
-                }
-            }
-        }
-        CliCommand::Tasks { job_id, state } => {
-            let mut path = format!("/api/v1/jobs/{job_id}/tasks");
-            if let Some(state) = state {
-                path.push_str(&format!("?state={state}"));
-            }
-            let answer: Value = client.get(&path).await?;
-            if cli.json {
-                println!("{answer}");
-            } else {
-                let rows: Vec<Vec<String>> = answer
-                    .get("tasks")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(|task| {
-                        vec![
-                            text(task, "id"),
-                            format!("{}-{}", text(task, "frame_first"), text(task, "frame_last")),
-                            text(task, "state"),
-                            text(task, "attempts"),
-                            text(task, "exit_code"),
-                            text(task, "agent_id"),
-                            text(task, "last_error"),
-                        ]
-                    })
-                    .collect();
-                print_table(
-                    &[
-                        "ID", "FRAMES", "STATE", "ATTEMPTS", "EXIT", "AGENT", "ERROR",
-                    ],
-                    &rows,
-                );
-            }
-        }
+        CliCommand::Completions { .. } => Ok(0),
+        CliCommand::Whoami => whoami(&client, cli.json).await,
+        CliCommand::Users { action } => users_command(&client, cli.json, action).await,
+        CliCommand::Jobtypes { action } => jobtypes_command(&client, cli.json, action).await,
+        CliCommand::UpgradeJobtype { job_id } => upgrade_jobtype(&client, cli.json, job_id).await,
+        CliCommand::Tokens { action, user } => tokens(&client, cli.json, user, action).await,
+        CliCommand::Submit(args) => submit(&client, cli.json, args).await,
+        CliCommand::Jobs(listing) => list_jobs(&client, cli.json, listing).await,
+        CliCommand::Job { job_id } => show_job(&client, cli.json, job_id).await,
+        CliCommand::Tasks { job_id, state } => list_tasks(&client, cli.json, job_id, state).await,
         CliCommand::Log {
             job_id,
             task_id,
             attempt,
-            csv: _,
             follow: true,
-        } => {
-            let mut path = format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?follow=true");
-            if let Some(attempt) = attempt {
-                path.push_str(&format!("&attempt={attempt}"));
-            }
-            let mut events = client.events(&path).await?;
-            while let Some((kind, data)) = events.next().await? {
-                let data: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
-                match kind.as_str() {
-                    "line" if cli.json => println!("{data}"),
-                    "line" => println!("{}", text(&data, "message")),
-                    "end" => {
-                        let state = text(&data, "state");
-                        if state != "done" {
-                            eprintln!("warren: the attempt ended {state}");
-                            return Ok(1);
-                        }
-                        return Ok(0);
-                    }
-                    "error" => bail!("the master stopped the log: {}", text(&data, "error")),
-                    _ => {}
-                }
-            }
-            bail!("the master closed the log stream before the attempt ended");
-        }
+            ..
+        } => follow_log(&client, cli.json, job_id, task_id, attempt).await,
         CliCommand::Log {
             job_id,
             task_id,
             attempt,
             csv,
             follow: false,
-        } => {
-            let mut query = Vec::new();
-            if let Some(attempt) = attempt {
-                query.push(format!("attempt={attempt}"));
-            }
-            if csv {
-                query.push("format=csv".to_owned());
-            }
-            let suffix = if query.is_empty() {
-                String::new()
-            } else {
-                format!("?{}", query.join("&"))
-            };
-            print!(
-                "{}",
-                client
-                    .get_text(&format!(
-                        "/api/v1/jobs/{job_id}/tasks/{task_id}/log{suffix}"
-                    ))
-                    .await?
-            );
-        }
+        } => print_log(&client, job_id, task_id, attempt, csv).await,
         CliCommand::Agents {
             action: Some(action),
-        } => return resources::agent_action(&client, cli.json, action).await,
-        CliCommand::Queues { action } => return resources::queues(&client, cli.json, action).await,
-        CliCommand::Groups { action } => return resources::groups(&client, cli.json, action).await,
-        CliCommand::Tags { action } => return resources::tags(&client, cli.json, action).await,
-        CliCommand::Software => return resources::software(&client, cli.json).await,
-        CliCommand::Pathmaps { action } => {
-            return resources::pathmaps(&client, cli.json, action).await;
-        }
-        CliCommand::Agents { action: None } => {
-            let answer: Value = client.get("/api/v1/agents").await?;
-            if cli.json {
-                println!("{answer}");
-            } else {
-                let rows: Vec<Vec<String>> = answer
-                    .get("agents")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(|agent| {
-                        vec![
-                            text(agent, "id"),
-                            text(agent, "hostname"),
-                            text(agent, "state"),
-                            text(agent, "cpus"),
-                            format!("{}/{}", text(agent, "free_ram"), text(agent, "ram")),
-                            agent
-                                .get("tags")
-                                .map(|tags| {
-                                    tags.as_array()
-                                        .map(|tags| {
-                                            tags.iter()
-                                                .map(|tag| tag.as_str().unwrap_or(""))
-                                                .collect::<Vec<_>>()
-                                                .join(",")
-                                        })
-                                        .unwrap_or_default()
-                                })
-                                .unwrap_or_default(),
-                            text(agent, "last_heard_from"),
-                        ]
-                    })
-                    .collect();
-                print_table(
-                    &[
-                        "ID",
-                        "HOSTNAME",
-                        "STATE",
-                        "CPUS",
-                        "FREE/RAM MB",
-                        "TAGS",
-                        "LAST HEARD",
-                    ],
-                    &rows,
-                );
-            }
-        }
-        CliCommand::Pause { job_id } => {
-            return job_action(&client, cli.json, job_id, "pause").await;
-        }
-        CliCommand::Resume { job_id } => {
-            return job_action(&client, cli.json, job_id, "resume").await;
-        }
-        CliCommand::Cancel { job_id } => {
-            return job_action(&client, cli.json, job_id, "cancel").await;
-        }
-        CliCommand::Rerun { job_id } => {
-            return job_action(&client, cli.json, job_id, "rerun").await;
-        }
+        } => resources::agent_action(&client, cli.json, action).await,
+        CliCommand::Queues { action } => resources::queues(&client, cli.json, action).await,
+        CliCommand::Groups { action } => resources::groups(&client, cli.json, action).await,
+        CliCommand::Tags { action } => resources::tags(&client, cli.json, action).await,
+        CliCommand::Software => resources::software(&client, cli.json).await,
+        CliCommand::Pathmaps { action } => resources::pathmaps(&client, cli.json, action).await,
+        CliCommand::Agents { action: None } => list_agents(&client, cli.json).await,
+        CliCommand::Pause { job_id } => job_action(&client, cli.json, job_id, "pause").await,
+        CliCommand::Resume { job_id } => job_action(&client, cli.json, job_id, "resume").await,
+        CliCommand::Cancel { job_id } => job_action(&client, cli.json, job_id, "cancel").await,
+        CliCommand::Rerun { job_id } => job_action(&client, cli.json, job_id, "rerun").await,
         CliCommand::RerunFailed { job_id } => {
-            return job_action(&client, cli.json, job_id, "rerun_failed").await;
+            job_action(&client, cli.json, job_id, "rerun_failed").await
         }
         CliCommand::RerunTask { job_id, task_id } => {
-            return job_action(&client, cli.json, job_id, &format!("tasks/{task_id}/rerun")).await;
+            job_action(&client, cli.json, job_id, &format!("tasks/{task_id}/rerun")).await
         }
         CliCommand::Set {
             job_id,
@@ -894,43 +623,373 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             weight,
             queue,
             title,
-        } => {
-            let mut body = serde_json::Map::new();
-            if let Some(priority) = priority {
-                body.insert("priority".to_owned(), json!(priority));
-            }
-            if let Some(weight) = weight {
-                body.insert("weight".to_owned(), json!(weight));
-            }
-            if let Some(queue) = queue {
-                body.insert("queue".to_owned(), json!(queue));
-            }
-            if let Some(title) = title {
-                body.insert("title".to_owned(), json!(title));
-            }
-            if body.is_empty() {
-                bail!("nothing to change: give --priority, --weight, --queue or --title");
-            }
-            let job = client
-                .call(
-                    client::Method::PATCH,
-                    &format!("/api/v1/jobs/{job_id}"),
-                    Some(&Value::Object(body)),
-                )
-                .await?;
-            print_job_line(cli.json, &job);
+        } => set_job(&client, cli.json, job_id, priority, weight, queue, title).await,
+        CliCommand::Delete { job_id } => delete_job(&client, job_id).await,
+    }
+}
+
+/// `warren delete`.
+async fn delete_job(client: &ApiClient, job_id: i64) -> anyhow::Result<i32> {
+    client
+        .call(
+            client::Method::DELETE,
+            &format!("/api/v1/jobs/{job_id}"),
+            None,
+        )
+        .await?;
+    println!("deleted job {job_id}");
+    Ok(0)
+}
+
+/// `warren whoami`.
+async fn whoami(client: &ApiClient, json: bool) -> anyhow::Result<i32> {
+    let me: Value = client.get("/api/v1/auth/me").await?;
+    if json {
+        println!("{me}");
+    } else {
+        println!(
+            "{} ({}, via {})",
+            text(&me, "username"),
+            text(&me, "role"),
+            text(&me, "auth")
+        );
+    }
+    Ok(0)
+}
+
+/// `warren upgrade-jobtype`.
+async fn upgrade_jobtype(client: &ApiClient, json: bool, job_id: i64) -> anyhow::Result<i32> {
+    let answer: Value = client
+        .post(
+            &format!("/api/v1/jobs/{job_id}/upgrade_jobtype"),
+            &json!({}),
+        )
+        .await?;
+    if json {
+        println!("{answer}");
+    } else {
+        println!(
+            "job {job_id}: job type version {} -> {}",
+            text(&answer, "from_version"),
+            text(&answer, "jobtype_version")
+        );
+    }
+    Ok(0)
+}
+
+/// `warren tokens`: yours, or `--user`'s.
+async fn tokens(
+    client: &ApiClient,
+    json: bool,
+    user: Option<String>,
+    action: Option<TokensAction>,
+) -> anyhow::Result<i32> {
+    let user = match user {
+        Some(user) => user,
+        None => {
+            let me: Value = client.get("/api/v1/auth/me").await?;
+            text(&me, "username")
         }
-        CliCommand::Delete { job_id } => {
-            client
-                .call(
-                    client::Method::DELETE,
-                    &format!("/api/v1/jobs/{job_id}"),
-                    None,
-                )
-                .await?;
-            println!("deleted job {job_id}");
+    };
+    tokens_command(client, json, &user, action).await
+}
+
+/// `warren submit`, then with `--wait` follow the job to its end.
+async fn submit(client: &ApiClient, json: bool, args: Box<SubmitArgs>) -> anyhow::Result<i32> {
+    let body = args.body()?;
+    let job: Value = client.post("/api/v1/jobs", &body).await?;
+    let job_id = job
+        .get("id")
+        .and_then(Value::as_i64)
+        .context("the master's answer has no job id")?;
+    if json {
+        println!("{job}");
+    } else {
+        println!(
+            "submitted job {job_id} ({} tasks)",
+            job.pointer("/tasks/total")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+        );
+    }
+    if args.wait {
+        return wait_for_job(client, job_id).await;
+    }
+    Ok(0)
+}
+
+/// `warren jobs`.
+async fn list_jobs(client: &ApiClient, json: bool, listing: JobsArgs) -> anyhow::Result<i32> {
+    let mut path = format!("/api/v1/jobs?limit={}", listing.limit);
+    for (name, value) in [
+        ("state", listing.state),
+        ("title", listing.title),
+        ("user", listing.user),
+        ("queue", listing.queue),
+        ("sort", listing.sort),
+    ] {
+        if let Some(value) = value {
+            let value =
+                percent_encoding::utf8_percent_encode(&value, percent_encoding::NON_ALPHANUMERIC);
+            path.push_str(&format!("&{name}={value}"));
         }
     }
+    let answer: Value = client.get(&path).await?;
+    if json {
+        println!("{answer}");
+    } else {
+        let rows: Vec<Vec<String>> = answer
+            .get("jobs")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(job_row)
+            .collect();
+        print_table(
+            &[
+                "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
+            ],
+            &rows,
+        );
+    }
+    Ok(0)
+}
+
+/// `warren job`.
+async fn show_job(client: &ApiClient, json: bool, job_id: i64) -> anyhow::Result<i32> {
+    let job: Value = client.get(&format!("/api/v1/jobs/{job_id}")).await?;
+    if json {
+        println!("{job}");
+    } else {
+        print_table(
+            &[
+                "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
+            ],
+            &[job_row(&job)],
+        );
+        println!();
+        for key in [
+            "jobtype",
+            "queue",
+            "class",
+            "start",
+            "end",
+            "by",
+            "batch",
+            "time_submitted",
+            "time_started",
+            "time_finished",
+        ] {
+            println!("{key:>15}: {}", text(&job, key));
+        }
+        for (key, label) in [
+            ("weight", "weight"),
+            ("parents", "parents"),
+            ("limits", "limits"),
+            ("blocked_reason", "waiting because"),
+        ] {
+            let value = &job[key];
+            let empty = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
+            if !empty {
+                println!("{label:>15}: {}", text(&job, key));
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// `warren tasks`.
+async fn list_tasks(
+    client: &ApiClient,
+    json: bool,
+    job_id: i64,
+    state: Option<String>,
+) -> anyhow::Result<i32> {
+    let mut path = format!("/api/v1/jobs/{job_id}/tasks");
+    if let Some(state) = state {
+        path.push_str(&format!("?state={state}"));
+    }
+    let answer: Value = client.get(&path).await?;
+    if json {
+        println!("{answer}");
+    } else {
+        let rows: Vec<Vec<String>> = answer
+            .get("tasks")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|task| {
+                vec![
+                    text(task, "id"),
+                    format!("{}-{}", text(task, "frame_first"), text(task, "frame_last")),
+                    text(task, "state"),
+                    text(task, "attempts"),
+                    text(task, "exit_code"),
+                    text(task, "agent_id"),
+                    text(task, "last_error"),
+                ]
+            })
+            .collect();
+        print_table(
+            &[
+                "ID", "FRAMES", "STATE", "ATTEMPTS", "EXIT", "AGENT", "ERROR",
+            ],
+            &rows,
+        );
+    }
+    Ok(0)
+}
+
+/// `warren log --follow`: lines as they come; exits 1 when the attempt did not end `done`.
+async fn follow_log(
+    client: &ApiClient,
+    json: bool,
+    job_id: i64,
+    task_id: i64,
+    attempt: Option<i32>,
+) -> anyhow::Result<i32> {
+    let mut path = format!("/api/v1/jobs/{job_id}/tasks/{task_id}/log?follow=true");
+    if let Some(attempt) = attempt {
+        path.push_str(&format!("&attempt={attempt}"));
+    }
+    let mut events = client.events(&path).await?;
+    while let Some((kind, data)) = events.next().await? {
+        let data: Value = serde_json::from_str(&data)
+            .with_context(|| format!("the master sent a log event that is not JSON: {data}"))?;
+        match kind.as_str() {
+            "line" if json => println!("{data}"),
+            "line" => println!("{}", text(&data, "message")),
+            "end" => {
+                let state = text(&data, "state");
+                if state != "done" {
+                    eprintln!("warren: the attempt ended {state}");
+                    return Ok(1);
+                }
+                return Ok(0);
+            }
+            "error" => bail!("the master stopped the log: {}", text(&data, "error")),
+            _ => {}
+        }
+    }
+    bail!("the master closed the log stream before the attempt ended");
+}
+
+/// `warren log`.
+async fn print_log(
+    client: &ApiClient,
+    job_id: i64,
+    task_id: i64,
+    attempt: Option<i32>,
+    csv: bool,
+) -> anyhow::Result<i32> {
+    let mut query = Vec::new();
+    if let Some(attempt) = attempt {
+        query.push(format!("attempt={attempt}"));
+    }
+    if csv {
+        query.push("format=csv".to_owned());
+    }
+    let suffix = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", query.join("&"))
+    };
+    print!(
+        "{}",
+        client
+            .get_text(&format!(
+                "/api/v1/jobs/{job_id}/tasks/{task_id}/log{suffix}"
+            ))
+            .await?
+    );
+    Ok(0)
+}
+
+/// `warren agents` without an action.
+async fn list_agents(client: &ApiClient, json: bool) -> anyhow::Result<i32> {
+    let answer: Value = client.get("/api/v1/agents").await?;
+    if json {
+        println!("{answer}");
+    } else {
+        let rows: Vec<Vec<String>> = answer
+            .get("agents")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|agent| {
+                vec![
+                    text(agent, "id"),
+                    text(agent, "hostname"),
+                    text(agent, "state"),
+                    text(agent, "cpus"),
+                    format!("{}/{}", text(agent, "free_ram"), text(agent, "ram")),
+                    agent
+                        .get("tags")
+                        .map(|tags| {
+                            tags.as_array()
+                                .map(|tags| {
+                                    tags.iter()
+                                        .map(|tag| tag.as_str().unwrap_or(""))
+                                        .collect::<Vec<_>>()
+                                        .join(",")
+                                })
+                                .unwrap_or_default()
+                        })
+                        .unwrap_or_default(),
+                    text(agent, "last_heard_from"),
+                ]
+            })
+            .collect();
+        print_table(
+            &[
+                "ID",
+                "HOSTNAME",
+                "STATE",
+                "CPUS",
+                "FREE/RAM MB",
+                "TAGS",
+                "LAST HEARD",
+            ],
+            &rows,
+        );
+    }
+    Ok(0)
+}
+
+/// `warren set`.
+async fn set_job(
+    client: &ApiClient,
+    json: bool,
+    job_id: i64,
+    priority: Option<i32>,
+    weight: Option<i32>,
+    queue: Option<String>,
+    title: Option<String>,
+) -> anyhow::Result<i32> {
+    let mut body = serde_json::Map::new();
+    if let Some(priority) = priority {
+        body.insert("priority".to_owned(), json!(priority));
+    }
+    if let Some(weight) = weight {
+        body.insert("weight".to_owned(), json!(weight));
+    }
+    if let Some(queue) = queue {
+        body.insert("queue".to_owned(), json!(queue));
+    }
+    if let Some(title) = title {
+        body.insert("title".to_owned(), json!(title));
+    }
+    if body.is_empty() {
+        bail!("nothing to change: give --priority, --weight, --queue or --title");
+    }
+    let job = client
+        .call(
+            client::Method::PATCH,
+            &format!("/api/v1/jobs/{job_id}"),
+            Some(&Value::Object(body)),
+        )
+        .await?;
+    print_job_line(json, &job);
     Ok(0)
 }
 
