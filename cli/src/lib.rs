@@ -12,6 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::{Value, json};
 
 use client::ApiClient;
+use warren_api::{AgentList, JobPage, JobView, MeView};
 
 /// Drive a Warren farm from the command line.
 #[derive(Debug, Parser)]
@@ -548,18 +549,21 @@ fn print_table(headers: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-fn job_row(job: &Value) -> Vec<String> {
-    let tasks = job.get("tasks").cloned().unwrap_or(Value::Null);
-    let count = |key: &str| tasks.get(key).and_then(Value::as_i64).unwrap_or(0);
+fn job_row(job: &JobView) -> Vec<String> {
     vec![
-        text(job, "id"),
-        text(job, "state"),
-        format!("{}/{}", count("done"), count("total")),
-        count("running").to_string(),
-        count("failed").to_string(),
-        text(job, "priority"),
-        text(job, "title"),
+        job.id.to_string(),
+        job.state.clone(),
+        format!("{}/{}", job.tasks.done, job.tasks.total),
+        job.tasks.running.to_string(),
+        job.tasks.failed.to_string(),
+        job.priority.to_string(),
+        job.title.clone(),
     ]
+}
+
+/// An answer the master sent, as the type the API documents for it.
+fn typed<T: serde::de::DeserializeOwned>(answer: &Value, what: &str) -> anyhow::Result<T> {
+    T::deserialize(answer).with_context(|| format!("the master's answer is not {what}"))
 }
 
 /// Run a client command; returns the process exit code.
@@ -643,16 +647,12 @@ async fn delete_job(client: &ApiClient, job_id: i64) -> anyhow::Result<i32> {
 
 /// `warren whoami`.
 async fn whoami(client: &ApiClient, json: bool) -> anyhow::Result<i32> {
-    let me: Value = client.get("/api/v1/auth/me").await?;
+    let answer: Value = client.get("/api/v1/auth/me").await?;
     if json {
-        println!("{me}");
+        println!("{answer}");
     } else {
-        println!(
-            "{} ({}, via {})",
-            text(&me, "username"),
-            text(&me, "role"),
-            text(&me, "auth")
-        );
+        let me: MeView = typed(&answer, "a user")?;
+        println!("{} ({}, via {})", me.username, me.role, me.auth);
     }
     Ok(0)
 }
@@ -697,20 +697,13 @@ async fn tokens(
 /// `warren submit`, then with `--wait` follow the job to its end.
 async fn submit(client: &ApiClient, json: bool, args: Box<SubmitArgs>) -> anyhow::Result<i32> {
     let body = args.body()?;
-    let job: Value = client.post("/api/v1/jobs", &body).await?;
-    let job_id = job
-        .get("id")
-        .and_then(Value::as_i64)
-        .context("the master's answer has no job id")?;
+    let answer: Value = client.post("/api/v1/jobs", &body).await?;
+    let job: JobView = typed(&answer, "a job")?;
+    let job_id = job.id;
     if json {
-        println!("{job}");
+        println!("{answer}");
     } else {
-        println!(
-            "submitted job {job_id} ({} tasks)",
-            job.pointer("/tasks/total")
-                .and_then(Value::as_i64)
-                .unwrap_or(0)
-        );
+        println!("submitted job {job_id} ({} tasks)", job.tasks.total);
     }
     if args.wait {
         return wait_for_job(client, job_id).await;
@@ -738,13 +731,8 @@ async fn list_jobs(client: &ApiClient, json: bool, listing: JobsArgs) -> anyhow:
     if json {
         println!("{answer}");
     } else {
-        let rows: Vec<Vec<String>> = answer
-            .get("jobs")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(job_row)
-            .collect();
+        let page: JobPage = typed(&answer, "a page of jobs")?;
+        let rows: Vec<Vec<String>> = page.jobs.iter().map(job_row).collect();
         print_table(
             &[
                 "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
@@ -757,10 +745,11 @@ async fn list_jobs(client: &ApiClient, json: bool, listing: JobsArgs) -> anyhow:
 
 /// `warren job`.
 async fn show_job(client: &ApiClient, json: bool, job_id: i64) -> anyhow::Result<i32> {
-    let job: Value = client.get(&format!("/api/v1/jobs/{job_id}")).await?;
+    let answer: Value = client.get(&format!("/api/v1/jobs/{job_id}")).await?;
     if json {
-        println!("{job}");
+        println!("{answer}");
     } else {
+        let job: JobView = typed(&answer, "a job")?;
         print_table(
             &[
                 "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
@@ -780,7 +769,7 @@ async fn show_job(client: &ApiClient, json: bool, job_id: i64) -> anyhow::Result
             "time_started",
             "time_finished",
         ] {
-            println!("{key:>15}: {}", text(&job, key));
+            println!("{key:>15}: {}", text(&answer, key));
         }
         for (key, label) in [
             ("weight", "weight"),
@@ -788,10 +777,10 @@ async fn show_job(client: &ApiClient, json: bool, job_id: i64) -> anyhow::Result
             ("limits", "limits"),
             ("blocked_reason", "waiting because"),
         ] {
-            let value = &job[key];
+            let value = &answer[key];
             let empty = value.is_null() || value.as_array().is_some_and(Vec::is_empty);
             if !empty {
-                println!("{label:>15}: {}", text(&job, key));
+                println!("{label:>15}: {}", text(&answer, key));
             }
         }
     }
@@ -911,32 +900,19 @@ async fn list_agents(client: &ApiClient, json: bool) -> anyhow::Result<i32> {
     if json {
         println!("{answer}");
     } else {
-        let rows: Vec<Vec<String>> = answer
-            .get("agents")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        let list: AgentList = typed(&answer, "a list of agents")?;
+        let rows: Vec<Vec<String>> = list
+            .agents
+            .iter()
             .map(|agent| {
                 vec![
-                    text(agent, "id"),
-                    text(agent, "hostname"),
-                    text(agent, "state"),
-                    text(agent, "cpus"),
-                    format!("{}/{}", text(agent, "free_ram"), text(agent, "ram")),
-                    agent
-                        .get("tags")
-                        .map(|tags| {
-                            tags.as_array()
-                                .map(|tags| {
-                                    tags.iter()
-                                        .map(|tag| tag.as_str().unwrap_or(""))
-                                        .collect::<Vec<_>>()
-                                        .join(",")
-                                })
-                                .unwrap_or_default()
-                        })
-                        .unwrap_or_default(),
-                    text(agent, "last_heard_from"),
+                    agent.id.clone(),
+                    agent.hostname.clone(),
+                    agent.state.clone(),
+                    agent.cpus.to_string(),
+                    format!("{}/{}", agent.free_ram, agent.ram),
+                    agent.tags.join(","),
+                    agent.last_heard_from.clone(),
                 ]
             })
             .collect();
@@ -989,21 +965,23 @@ async fn set_job(
             Some(&Value::Object(body)),
         )
         .await?;
-    print_job_line(json, &job);
+    print_job_line(json, &job)?;
     Ok(0)
 }
 
-fn print_job_line(json: bool, job: &Value) {
+fn print_job_line(json: bool, answer: &Value) -> anyhow::Result<()> {
     if json {
-        println!("{job}");
+        println!("{answer}");
     } else {
+        let job: JobView = typed(answer, "a job")?;
         print_table(
             &[
                 "ID", "STATE", "DONE", "RUNNING", "FAILED", "PRIORITY", "TITLE",
             ],
-            &[job_row(job)],
+            &[job_row(&job)],
         );
     }
+    Ok(())
 }
 
 async fn job_action(
@@ -1019,7 +997,7 @@ async fn job_action(
             None,
         )
         .await?;
-    print_job_line(json, &job);
+    print_job_line(json, &job)?;
     Ok(0)
 }
 
@@ -1033,20 +1011,15 @@ async fn wait_for_job(client: &ApiClient, job_id: i64) -> anyhow::Result<i32> {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     loop {
-        let job: Value = client.get(&format!("/api/v1/jobs/{job_id}")).await?;
-        let count = |key: &str| {
-            job.pointer(&format!("/tasks/{key}"))
-                .and_then(Value::as_u64)
-                .unwrap_or(0)
-        };
-        bar.set_length(count("total"));
-        bar.set_position(count("done"));
+        let job: JobView = client.get(&format!("/api/v1/jobs/{job_id}")).await?;
+        let count = |count: i64| u64::try_from(count).unwrap_or(0);
+        bar.set_length(count(job.tasks.total));
+        bar.set_position(count(job.tasks.done));
         bar.set_message(format!(
             "{} running, {} failed",
-            count("running"),
-            count("failed")
+            job.tasks.running, job.tasks.failed
         ));
-        let state = job.get("state").and_then(Value::as_str).unwrap_or("");
+        let state = job.state.as_str();
         match state {
             "done" => {
                 bar.finish_with_message("done");

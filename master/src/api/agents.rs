@@ -1,6 +1,7 @@
 //! Agent, tag and dead-letter endpoints.
 
 use std::collections::BTreeSet;
+pub use warren_api::{AgentList, AgentView};
 
 use axum::Json;
 use axum::extract::State;
@@ -17,63 +18,6 @@ use crate::auth::Principal;
 use crate::db::{rfc3339, write_transaction};
 use crate::store::agents::{self, AgentFilter, AgentRecord};
 use crate::store::counters::CountDeltas;
-
-/// An agent (a worker) as the API shows it.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct AgentView {
-    /// Agent id (a UUID the worker keeps in its directory).
-    id: String,
-    /// Host name.
-    hostname: String,
-    /// IP addresses.
-    addresses: Value,
-    /// OS family.
-    os: String,
-    /// OS name and version.
-    os_name: String,
-    /// CPU model.
-    cpu_name: String,
-    /// online, running, offline, disabled, pending (enrolled, not joined yet) or revoked.
-    state: String,
-    /// Disabled agents take no new work.
-    disabled: bool,
-    /// Its tags (the worker's own, or set through the API).
-    tags: Vec<String>,
-    /// Whether the tags were set through the API.
-    tags_overridden: bool,
-    /// CPUs it offers.
-    cpus: i32,
-    /// RAM it offers, MB.
-    ram: i64,
-    /// RAM free at the last heartbeat, MB.
-    free_ram: i64,
-    /// Load average at the last heartbeat.
-    load: f64,
-    /// GPUs found.
-    gpus: Value,
-    /// Disks with free space.
-    disks: Value,
-    /// Software found, by name, with versions.
-    software: Value,
-    /// Worker version.
-    version: String,
-    /// Notes.
-    notes: String,
-    /// Last hello or heartbeat (RFC 3339).
-    last_heard_from: String,
-    /// First seen.
-    time_created: String,
-}
-
-/// A list of agents.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct AgentList {
-    /// Agents by host name.
-    agents: Vec<AgentView>,
-    /// With `limit`: pass as `cursor` for the next page; `null` on the last.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_cursor: Option<String>,
-}
 
 fn agent_json(record: &AgentRecord) -> Result<AgentView, crate::store::StoreError> {
     let agent = &record.agent;

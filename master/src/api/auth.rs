@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+pub use warren_api::MeView;
 
 use super::extract::{ApiJson, ApiPath, ClientAddress};
 use super::{ApiError, AppState};
@@ -281,19 +282,6 @@ pub struct SessionView {
     role: String,
     /// Echo it in `X-CSRF-Token` on every write made with the session cookie.
     csrf_token: String,
-}
-
-/// Answer of `GET /api/v1/auth/me`.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct MeView {
-    /// The caller.
-    username: String,
-    /// Their role.
-    role: String,
-    /// How they authenticated: `token`, `session`, or `none` (the master runs with `--no-auth`).
-    auth: String,
-    /// With a session: the token writes must echo in `X-CSRF-Token`.
-    csrf_token: Option<String>,
 }
 
 /// `POST /api/v1/auth/login`: check a password and open a session (an `HttpOnly`,

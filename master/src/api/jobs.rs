@@ -1,6 +1,7 @@
 //! Job, task and log endpoints.
 
 use std::collections::{BTreeMap, BTreeSet};
+pub use warren_api::{JobPage, JobView, TaskCountsView};
 
 use axum::Json;
 use axum::extract::State;
@@ -394,73 +395,6 @@ pub fn validate_limit_name(name: &str) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// Per-state task counts of a job.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TaskCountsView {
-    total: i64,
-    queued: i64,
-    dispatched: i64,
-    running: i64,
-    done: i64,
-    failed: i64,
-    paused: i64,
-    cancelled: i64,
-}
-
-/// A job as the API shows it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct JobView {
-    id: i64,
-    title: String,
-    jobtype: String,
-    jobtype_version: i32,
-    queue: String,
-    state: String,
-    priority: i32,
-    weight: i32,
-    requeue: i32,
-    start: i64,
-    end: i64,
-    by: i64,
-    batch: i64,
-    data: Value,
-    environ: Value,
-    cpus: i32,
-    ram: i64,
-    ram_warning: Option<i64>,
-    ram_max: Option<i64>,
-    timeout: Option<i64>,
-    tags: Vec<String>,
-    tag_requirements: Value,
-    negated_tag_requirements: Value,
-    software_requirements: Value,
-    class: String,
-    user: Option<String>,
-    notes: String,
-    notified_users: Vec<String>,
-    hidden: bool,
-    minimum_agents: Option<i32>,
-    maximum_agents: Option<i32>,
-    autodelete_time: Option<i64>,
-    time_submitted: String,
-    time_started: Option<String>,
-    time_finished: Option<String>,
-    progress: f64,
-    tasks: TaskCountsView,
-    parents: Vec<i64>,
-    /// Jobs that wait for this one; only in the answer for one job.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    children: Option<Vec<i64>>,
-    depends_on: Option<Value>,
-    num_tiles: Option<i32>,
-    run_as_group: Option<String>,
-    group: Option<i64>,
-    limits: Vec<String>,
-    /// Why waiting tasks do not run: a paused job, a parent, a limit, a maximum, no eligible
-    /// agent (and which requirement), or higher-priority work.
-    blocked_reason: Option<String>,
 }
 
 /// Why a job with queued tasks cannot run, or `None` when some online, enabled agent qualifies.
@@ -964,15 +898,6 @@ fn task_json(task: &task::Model, by: i64) -> TaskView {
 pub struct TaskPage {
     /// Tasks in frame order.
     tasks: Vec<TaskView>,
-    /// Pass as `cursor` for the next page; `null` on the last.
-    next_cursor: Option<String>,
-}
-
-/// A page of jobs.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct JobPage {
-    /// Jobs in the order asked for (newest first by default).
-    jobs: Vec<JobView>,
     /// Pass as `cursor` for the next page; `null` on the last.
     next_cursor: Option<String>,
 }

@@ -1,0 +1,158 @@
+//! The shapes of Warren's REST API that both the master (which serves them) and the `warren`
+//! client (which reads them) use, so the two cannot disagree. Only serde here: with the
+//! `openapi` feature the types also describe themselves for the OpenAPI document.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Per-state task counts of a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskCountsView {
+    pub total: i64,
+    pub queued: i64,
+    pub dispatched: i64,
+    pub running: i64,
+    pub done: i64,
+    pub failed: i64,
+    pub paused: i64,
+    pub cancelled: i64,
+}
+
+/// A job as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobView {
+    pub id: i64,
+    pub title: String,
+    pub jobtype: String,
+    pub jobtype_version: i32,
+    pub queue: String,
+    pub state: String,
+    pub priority: i32,
+    pub weight: i32,
+    pub requeue: i32,
+    pub start: i64,
+    pub end: i64,
+    pub by: i64,
+    pub batch: i64,
+    pub data: Value,
+    pub environ: Value,
+    pub cpus: i32,
+    pub ram: i64,
+    pub ram_warning: Option<i64>,
+    pub ram_max: Option<i64>,
+    pub timeout: Option<i64>,
+    pub tags: Vec<String>,
+    pub tag_requirements: Value,
+    pub negated_tag_requirements: Value,
+    pub software_requirements: Value,
+    pub class: String,
+    pub user: Option<String>,
+    pub notes: String,
+    pub notified_users: Vec<String>,
+    pub hidden: bool,
+    pub minimum_agents: Option<i32>,
+    pub maximum_agents: Option<i32>,
+    pub autodelete_time: Option<i64>,
+    pub time_submitted: String,
+    pub time_started: Option<String>,
+    pub time_finished: Option<String>,
+    pub progress: f64,
+    pub tasks: TaskCountsView,
+    pub parents: Vec<i64>,
+    /// Jobs that wait for this one; only in the answer for one job.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<i64>>,
+    pub depends_on: Option<Value>,
+    pub num_tiles: Option<i32>,
+    pub run_as_group: Option<String>,
+    pub group: Option<i64>,
+    pub limits: Vec<String>,
+    /// Why waiting tasks do not run: a paused job, a parent, a limit, a maximum, no eligible
+    /// agent (and which requirement), or higher-priority work.
+    pub blocked_reason: Option<String>,
+}
+
+/// A page of jobs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JobPage {
+    /// Jobs in the order asked for (newest first by default).
+    pub jobs: Vec<JobView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// An agent (a worker) as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentView {
+    /// Agent id (a UUID the worker keeps in its directory).
+    pub id: String,
+    /// Host name.
+    pub hostname: String,
+    /// IP addresses.
+    pub addresses: Value,
+    /// OS family.
+    pub os: String,
+    /// OS name and version.
+    pub os_name: String,
+    /// CPU model.
+    pub cpu_name: String,
+    /// online, running, offline, disabled, pending (enrolled, not joined yet) or revoked.
+    pub state: String,
+    /// Disabled agents take no new work.
+    pub disabled: bool,
+    /// Its tags (the worker's own, or set through the API).
+    pub tags: Vec<String>,
+    /// Whether the tags were set through the API.
+    pub tags_overridden: bool,
+    /// CPUs it offers.
+    pub cpus: i32,
+    /// RAM it offers, MB.
+    pub ram: i64,
+    /// RAM free at the last heartbeat, MB.
+    pub free_ram: i64,
+    /// Load average at the last heartbeat.
+    pub load: f64,
+    /// GPUs found.
+    pub gpus: Value,
+    /// Disks with free space.
+    pub disks: Value,
+    /// Software found, by name, with versions.
+    pub software: Value,
+    /// Worker version.
+    pub version: String,
+    /// Notes.
+    pub notes: String,
+    /// Last hello or heartbeat (RFC 3339).
+    pub last_heard_from: String,
+    /// First seen.
+    pub time_created: String,
+}
+
+/// A list of agents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentList {
+    /// Agents by host name.
+    pub agents: Vec<AgentView>,
+    /// With `limit`: pass as `cursor` for the next page; `null` on the last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// Answer of `GET /api/v1/auth/me`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MeView {
+    /// The caller.
+    pub username: String,
+    /// Their role.
+    pub role: String,
+    /// How they authenticated: `token`, `session`, or `none` (the master runs with `--no-auth`).
+    pub auth: String,
+    /// With a session: the token writes must echo in `X-CSRF-Token`.
+    pub csrf_token: Option<String>,
+}
