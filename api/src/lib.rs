@@ -156,3 +156,60 @@ pub struct MeView {
     /// With a session: the token writes must echo in `X-CSRF-Token`.
     pub csrf_token: Option<String>,
 }
+
+/// A task as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskView {
+    /// Task id.
+    pub id: i64,
+    /// Its job.
+    pub job_id: i64,
+    /// Position in the job, from 0.
+    pub index: i64,
+    /// The frames it renders.
+    pub frames: Vec<i64>,
+    /// First frame.
+    pub frame_first: i64,
+    /// Last frame.
+    pub frame_last: i64,
+    /// queued, dispatched, running, done, failed, paused or cancelled.
+    pub state: String,
+    /// Attempts so far: the number of the latest (each dispatch is one).
+    pub attempts: i32,
+    /// Failed attempts so far.
+    pub failures: i32,
+    /// Dispatches given back unstarted by agents that must avoid the task (it failed there);
+    /// `attempts - declines` reached an agent.
+    pub declines: i32,
+    /// The agent that holds or last ran it.
+    pub agent_id: Option<String>,
+    /// 0.0 to 1.0.
+    pub progress: f64,
+    /// Why the last failed attempt failed.
+    pub last_error: Option<String>,
+    /// The last attempt's exit code.
+    pub exit_code: Option<i32>,
+    /// RFC 3339 times.
+    pub time_dispatched: Option<String>,
+    /// When its process started (the worker's clock).
+    pub time_started: Option<String>,
+    /// When it ended.
+    pub time_finished: Option<String>,
+    /// Tile number, for tiled jobs.
+    pub tile: Option<i32>,
+    /// Whether it went over the job's `ram_warning`.
+    pub ram_warning: bool,
+    /// Peak resident memory of its processes, MB.
+    pub peak_rss_mb: Option<i64>,
+}
+
+/// A page of tasks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskPage {
+    /// Tasks in frame order.
+    pub tasks: Vec<TaskView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::{Value, json};
 
 use client::ApiClient;
-use warren_api::{AgentList, JobPage, JobView, MeView};
+use warren_api::{AgentList, JobPage, JobView, MeView, TaskPage};
 
 /// Drive a Warren farm from the command line.
 #[derive(Debug, Parser)]
@@ -802,20 +802,20 @@ async fn list_tasks(
     if json {
         println!("{answer}");
     } else {
-        let rows: Vec<Vec<String>> = answer
-            .get("tasks")
-            .and_then(Value::as_array)
+        let page: TaskPage = typed(&answer, "a page of tasks")?;
+        let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_owned());
+        let rows: Vec<Vec<String>> = page
+            .tasks
             .into_iter()
-            .flatten()
             .map(|task| {
                 vec![
-                    text(task, "id"),
-                    format!("{}-{}", text(task, "frame_first"), text(task, "frame_last")),
-                    text(task, "state"),
-                    text(task, "attempts"),
-                    text(task, "exit_code"),
-                    text(task, "agent_id"),
-                    text(task, "last_error"),
+                    task.id.to_string(),
+                    format!("{}-{}", task.frame_first, task.frame_last),
+                    task.state,
+                    task.attempts.to_string(),
+                    or_dash(task.exit_code.map(|code| code.to_string())),
+                    or_dash(task.agent_id),
+                    or_dash(task.last_error),
                 ]
             })
             .collect();

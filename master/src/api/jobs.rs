@@ -1,13 +1,13 @@
 //! Job, task and log endpoints.
 
 use std::collections::{BTreeMap, BTreeSet};
-pub use warren_api::{JobPage, JobView, TaskCountsView};
+pub use warren_api::{JobPage, JobView, TaskCountsView, TaskPage, TaskView};
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use warren_shared::{
     FrameBatch, FrameRange, JobState, Requirements, SoftwareRequirement, TaskState,
@@ -816,52 +816,6 @@ pub async fn get(
     Ok(Json(job_view(&state, &record, &capabilities).await?))
 }
 
-/// A task as the API shows it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TaskView {
-    /// Task id.
-    id: i64,
-    /// Its job.
-    job_id: i64,
-    /// Position in the job, from 0.
-    index: i64,
-    /// The frames it renders.
-    frames: Vec<i64>,
-    /// First frame.
-    frame_first: i64,
-    /// Last frame.
-    frame_last: i64,
-    /// queued, dispatched, running, done, failed, paused or cancelled.
-    state: String,
-    /// Attempts so far: the number of the latest (each dispatch is one).
-    attempts: i32,
-    /// Failed attempts so far.
-    failures: i32,
-    /// Dispatches given back unstarted by agents that must avoid the task (it failed there);
-    /// `attempts - declines` reached an agent.
-    declines: i32,
-    /// The agent that holds or last ran it.
-    agent_id: Option<String>,
-    /// 0.0 to 1.0.
-    progress: f64,
-    /// Why the last failed attempt failed.
-    last_error: Option<String>,
-    /// The last attempt's exit code.
-    exit_code: Option<i32>,
-    /// RFC 3339 times.
-    time_dispatched: Option<String>,
-    /// When its process started (the worker's clock).
-    time_started: Option<String>,
-    /// When it ended.
-    time_finished: Option<String>,
-    /// Tile number, for tiled jobs.
-    tile: Option<i32>,
-    /// Whether it went over the job's `ram_warning`.
-    ram_warning: bool,
-    /// Peak resident memory of its processes, MB.
-    peak_rss_mb: Option<i64>,
-}
-
 fn task_json(task: &task::Model, by: i64) -> TaskView {
     let batch = FrameBatch {
         index: task.idx,
@@ -891,15 +845,6 @@ fn task_json(task: &task::Model, by: i64) -> TaskView {
         ram_warning: task.ram_warned,
         peak_rss_mb: task.peak_rss_mb,
     }
-}
-
-/// A page of tasks.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TaskPage {
-    /// Tasks in frame order.
-    tasks: Vec<TaskView>,
-    /// Pass as `cursor` for the next page; `null` on the last.
-    next_cursor: Option<String>,
 }
 
 /// Filters of `GET /api/v1/jobs/{job_id}/tasks`.
