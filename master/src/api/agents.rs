@@ -173,7 +173,7 @@ pub async fn list(
         hostname: query.hostname,
         tag: query.tag,
     };
-    let (sort, descending) = super::jobs::parse_sort(
+    let (sort, descending) = super::paging::parse_sort(
         query.sort.as_deref(),
         &AGENT_SORT_KEYS,
         (AgentSortKey::Hostname, false),
@@ -202,7 +202,7 @@ pub async fn list(
     // Without `limit`, every agent; with one, the usual page bounds.
     let limit = match query.limit {
         None => usize::MAX,
-        limit => super::jobs::page_size(limit)? as usize,
+        limit => super::paging::page_size(limit)? as usize,
     };
     let page: Vec<AgentView> = records
         .iter()

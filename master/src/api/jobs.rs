@@ -22,9 +22,6 @@ use crate::entities::task;
 use crate::store::jobs::{self, JobCursor, JobFilter, JobRecord, JobSortKey, NewJob};
 use crate::store::{logs, scheduling, tasks};
 
-const DEFAULT_PAGE: u64 = 100;
-const MAX_PAGE: u64 = 10_000;
-
 /// A tag requirement: `"gpu"`, `"!windows"` or `{"tag": "windows", "negate": true}`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
@@ -629,45 +626,6 @@ pub struct JobQuery {
     sort: Option<String>,
 }
 
-/// The key and direction of a `?sort=` value, from `keys`: `name` ascending, `-name` descending.
-pub(super) fn parse_sort<K: Copy>(
-    text: Option<&str>,
-    keys: &[(&str, K)],
-    default: (K, bool),
-) -> Result<(K, bool), ApiError> {
-    let Some(text) = text else {
-        return Ok(default);
-    };
-    let (name, descending) = match text.strip_prefix('-') {
-        Some(name) => (name, true),
-        None => (text.strip_prefix('+').unwrap_or(text), false),
-    };
-    keys.iter()
-        .find(|(key, _)| *key == name)
-        .map(|(_, key)| (*key, descending))
-        .ok_or_else(|| {
-            let names: Vec<&str> = keys.iter().map(|(key, _)| *key).collect();
-            ApiError::invalid(
-                "sort",
-                format!(
-                    "cannot sort by `{name}`: use one of {} (a leading `-` for descending)",
-                    names.join(", ")
-                ),
-            )
-        })
-}
-
-/// A cursor that is a number (lists in id or index order).
-/// At most 18 digits, so it always fits an `i64`.
-pub(super) fn parse_number_cursor(text: &str) -> Result<i64, ApiError> {
-    text.parse().map_err(|_| {
-        ApiError::invalid(
-            "cursor",
-            format!("`{text}` is not a `next_cursor` of this list"),
-        )
-    })
-}
-
 /// A job list cursor: `<id>:<sort value>` as `next_cursor` writes it, or a bare job id, whose
 /// sort value is looked up (404 when that job is gone).
 async fn job_cursor_from(
@@ -685,7 +643,7 @@ async fn job_cursor_from(
         Some((id, value)) => (id, Some(value.to_owned())),
         None => (text, None),
     };
-    let id = parse_number_cursor(id)?;
+    let id = super::paging::parse_number_cursor(id)?;
     let value = match value {
         Some(value) => value,
         None if key == JobSortKey::Id => id.to_string(),
@@ -725,17 +683,6 @@ fn parse_states<T: std::str::FromStr<Err = warren_shared::UnknownState>>(
     .map(Option::unwrap_or_default)
 }
 
-pub(super) fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
-    match limit {
-        None => Ok(DEFAULT_PAGE),
-        Some(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),
-        Some(limit) => Err(ApiError::invalid(
-            "limit",
-            format!("`limit` must be between 1 and {MAX_PAGE}, got {limit}"),
-        )),
-    }
-}
-
 /// `GET /api/v1/jobs`: newest first unless `sort` says otherwise; `cursor` continues from the
 /// previous page's `next_cursor`.
 #[utoipa::path(
@@ -750,9 +697,9 @@ pub async fn list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<JobQuery>,
 ) -> Result<Json<JobPage>, ApiError> {
-    let limit = page_size(query.limit)?;
+    let limit = super::paging::page_size(query.limit)?;
     let states = parse_states::<JobState>(query.state.as_deref())?;
-    let (sort, descending) = parse_sort(
+    let (sort, descending) = super::paging::parse_sort(
         query.sort.as_deref(),
         &JobSortKey::ALL,
         (JobSortKey::Id, true),
@@ -880,8 +827,8 @@ pub async fn list_tasks(
     ApiQuery(query): ApiQuery<TaskQuery>,
 ) -> Result<Json<TaskPage>, ApiError> {
     let limit = match query.limit {
-        None => MAX_PAGE,
-        limit => page_size(limit)?,
+        None => super::paging::MAX_PAGE,
+        limit => super::paging::page_size(limit)?,
     };
     let record = jobs::get(&state.db, job_id).await?;
     let filter = tasks::TaskFilter {
@@ -889,7 +836,7 @@ pub async fn list_tasks(
         after_idx: query
             .cursor
             .as_deref()
-            .map(parse_number_cursor)
+            .map(super::paging::parse_number_cursor)
             .transpose()?,
         limit,
     };

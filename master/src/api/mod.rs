@@ -11,6 +11,7 @@ mod jobs;
 mod jobtypes;
 mod logs;
 pub mod openapi;
+mod paging;
 pub mod pathmaps;
 mod scheduling;
 pub mod throttle;

@@ -590,11 +590,11 @@ pub async fn list_groups(
     State(state): State<AppState>,
     super::extract::ApiQuery(query): super::extract::ApiQuery<GroupQuery>,
 ) -> Result<Json<GroupList>, ApiError> {
-    let limit = super::jobs::page_size(query.limit)?;
+    let limit = super::paging::page_size(query.limit)?;
     let before = query
         .cursor
         .as_deref()
-        .map(super::jobs::parse_number_cursor)
+        .map(super::paging::parse_number_cursor)
         .transpose()?;
     let ids = groups::page(&state.db, before, query.user.as_deref(), limit).await?;
     let mut groups = Vec::with_capacity(ids.len());
