@@ -1,7 +1,7 @@
 //! Users, their API tokens and login sessions. Secrets are stored as digests
 //! (`auth::digest`); the secret itself is returned once, when it is made.
 
-use sea_orm::{ConnectionTrait, DbErr, QueryResult};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, QueryResult};
 
 use super::{Result, StoreError};
 use crate::auth::{self, Credential, Principal, Role};
@@ -32,7 +32,7 @@ pub struct UserRecord {
 }
 
 /// A stored API token (never its secret).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, FromQueryResult)]
 pub struct TokenRecord {
     /// Id.
     pub id: i64,
@@ -46,17 +46,58 @@ pub struct TokenRecord {
 
 const USER_COLUMNS: &str = "id, username, role, password_hash, email, disabled, time_created";
 
+/// A `users` row as stored (the role as text).
+#[derive(FromQueryResult)]
+struct UserRow {
+    id: i64,
+    username: String,
+    role: String,
+    password_hash: Option<String>,
+    email: Option<String>,
+    disabled: bool,
+    time_created: i64,
+}
+
+fn role_of(text: &str) -> Result<Role> {
+    Role::parse(text).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
 fn user_of(row: &QueryResult) -> Result<UserRecord> {
-    let role: String = row.try_get("", "role")?;
+    let row = UserRow::from_query_result(row, "")?;
     Ok(UserRecord {
-        id: row.try_get("", "id")?,
-        username: row.try_get("", "username")?,
-        role: Role::parse(&role).map_err(|error| StoreError::Corrupt(error.to_string()))?,
-        password_hash: row.try_get("", "password_hash")?,
-        email: row.try_get("", "email")?,
-        disabled: row.try_get("", "disabled")?,
-        time_created: row.try_get("", "time_created")?,
+        id: row.id,
+        username: row.username,
+        role: role_of(&row.role)?,
+        password_hash: row.password_hash,
+        email: row.email,
+        disabled: row.disabled,
+        time_created: row.time_created,
     })
+}
+
+/// A user joined to one of their credentials (`token_id` or `session_id`).
+#[derive(FromQueryResult)]
+struct PrincipalRow {
+    user_id: i64,
+    username: String,
+    role: String,
+}
+
+#[derive(FromQueryResult)]
+struct TokenUse {
+    token_id: i64,
+    time_last_used: Option<i64>,
+}
+
+#[derive(FromQueryResult)]
+struct SessionUse {
+    session_id: i64,
+    csrf_token: String,
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
 }
 
 /// Check a user name: 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.
@@ -132,15 +173,15 @@ pub async fn list(connection: &impl ConnectionTrait) -> Result<Vec<UserRecord>> 
 
 /// How many users exist.
 pub async fn count(connection: &impl ConnectionTrait) -> Result<i64> {
-    let row = connection
-        .query_one_raw(sql(
-            backend_of(connection),
-            "SELECT COUNT(*) AS n FROM users",
-            Vec::new(),
-        ))
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("COUNT returned no row".to_owned()))?;
-    Ok(row.try_get("", "n")?)
+    let count = Count::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT COUNT(*) AS n FROM users",
+        Vec::new(),
+    ))
+    .one(connection)
+    .await?
+    .ok_or_else(|| StoreError::Corrupt("COUNT returned no row".to_owned()))?;
+    Ok(count.n)
 }
 
 /// The user called `username`.
@@ -246,12 +287,7 @@ pub async fn check_password(
 }
 
 fn token_of(row: &QueryResult) -> Result<TokenRecord> {
-    Ok(TokenRecord {
-        id: row.try_get("", "id")?,
-        name: row.try_get("", "name")?,
-        time_created: row.try_get("", "time_created")?,
-        time_last_used: row.try_get("", "time_last_used")?,
-    })
+    Ok(TokenRecord::from_query_result(row, "")?)
 }
 
 /// Make a token for `user_id`; returns it with its secret, which is not stored.
@@ -337,8 +373,10 @@ pub async fn principal_for_token(
     else {
         return Ok(None);
     };
-    let token_id: i64 = row.try_get("", "token_id")?;
-    let last_used: Option<i64> = row.try_get("", "time_last_used")?;
+    let TokenUse {
+        token_id,
+        time_last_used: last_used,
+    } = TokenUse::from_query_result(&row, "")?;
     let now = now_us();
     if last_used.is_none_or(|last| now - last >= LAST_USED_RESOLUTION_US) {
         connection
@@ -353,11 +391,11 @@ pub async fn principal_for_token(
 }
 
 fn principal_of(row: &QueryResult, credential: Credential) -> Result<Principal> {
-    let role: String = row.try_get("", "role")?;
+    let row = PrincipalRow::from_query_result(row, "")?;
     Ok(Principal {
-        user_id: Some(row.try_get("", "user_id")?),
-        username: row.try_get("", "username")?,
-        role: Role::parse(&role).map_err(|error| StoreError::Corrupt(error.to_string()))?,
+        user_id: Some(row.user_id),
+        username: row.username,
+        role: role_of(&row.role)?,
         credential,
     })
 }
@@ -414,8 +452,10 @@ pub async fn principal_for_session(
     else {
         return Ok(None);
     };
-    let session_id: i64 = row.try_get("", "session_id")?;
-    let csrf: String = row.try_get("", "csrf_token")?;
+    let SessionUse {
+        session_id,
+        csrf_token: csrf,
+    } = SessionUse::from_query_result(&row, "")?;
     Ok(Some((
         principal_of(&row, Credential::Session { session_id })?,
         csrf,
