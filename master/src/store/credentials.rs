@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use super::{Result, StoreError};
 use crate::db::{backend_of, now_us, sql};
@@ -70,19 +70,45 @@ pub struct Credential {
 
 const COLUMNS: &str = "agent_id, broker_user, status, password_hash, name, created_by, time_created, time_expires, time_joined, time_revoked";
 
+/// An `agent_credentials` row as stored (the status as text).
+#[derive(FromQueryResult)]
+struct CredentialRow {
+    agent_id: String,
+    broker_user: String,
+    status: String,
+    password_hash: String,
+    name: Option<String>,
+    created_by: Option<String>,
+    time_created: i64,
+    time_expires: Option<i64>,
+    time_joined: Option<i64>,
+    time_revoked: Option<i64>,
+}
+
+#[derive(FromQueryResult)]
+struct StatusRow {
+    agent_id: String,
+    status: String,
+}
+
+#[derive(FromQueryResult)]
+struct AgentIdRow {
+    agent_id: String,
+}
+
 fn from_row(row: &sea_orm::QueryResult) -> Result<Credential> {
-    let status: String = row.try_get("", "status")?;
+    let row = CredentialRow::from_query_result(row, "")?;
     Ok(Credential {
-        agent_id: row.try_get("", "agent_id")?,
-        broker_user: row.try_get("", "broker_user")?,
-        status: CredentialStatus::parse(&status)?,
-        password_hash: row.try_get("", "password_hash")?,
-        name: row.try_get("", "name")?,
-        created_by: row.try_get("", "created_by")?,
-        time_created: row.try_get("", "time_created")?,
-        time_expires: row.try_get("", "time_expires")?,
-        time_joined: row.try_get("", "time_joined")?,
-        time_revoked: row.try_get("", "time_revoked")?,
+        status: CredentialStatus::parse(&row.status)?,
+        agent_id: row.agent_id,
+        broker_user: row.broker_user,
+        password_hash: row.password_hash,
+        name: row.name,
+        created_by: row.created_by,
+        time_created: row.time_created,
+        time_expires: row.time_expires,
+        time_joined: row.time_joined,
+        time_revoked: row.time_revoked,
     })
 }
 
@@ -156,20 +182,18 @@ pub async fn statuses(
         return Ok(HashMap::new());
     }
     let marks = vec!["?"; agent_ids.len()].join(", ");
-    let rows = connection
-        .query_all_raw(sql(
-            backend_of(connection),
-            &format!("SELECT agent_id, status FROM agent_credentials WHERE agent_id IN ({marks})"),
-            agent_ids.iter().map(|id| id.as_str().into()).collect(),
-        ))
-        .await?;
+    let rows = StatusRow::find_by_statement(sql(
+        backend_of(connection),
+        &format!("SELECT agent_id, status FROM agent_credentials WHERE agent_id IN ({marks})"),
+        agent_ids.iter().map(|id| id.as_str().into()).collect(),
+    ))
+    .all(connection)
+    .await?;
     let mut statuses = HashMap::new();
     for row in rows {
-        let agent_id: String = row.try_get("", "agent_id")?;
-        let status: String = row.try_get("", "status")?;
-        let status =
-            CredentialStatus::parse(&status).map_err(|error| DbErr::Custom(error.to_string()))?;
-        statuses.insert(agent_id, status);
+        let status = CredentialStatus::parse(&row.status)
+            .map_err(|error| DbErr::Custom(error.to_string()))?;
+        statuses.insert(row.agent_id, status);
     }
     Ok(statuses)
 }
@@ -214,15 +238,12 @@ pub async fn set_revoked(connection: &impl ConnectionTrait, agent_id: &str) -> R
 
 /// Pending identities whose token expired before `now` (µs).
 pub async fn expired(connection: &impl ConnectionTrait, now: i64) -> Result<Vec<String>> {
-    let rows = connection
-        .query_all_raw(sql(
-            backend_of(connection),
-            "SELECT agent_id FROM agent_credentials WHERE status = 'pending' AND time_expires < ?",
-            vec![now.into()],
-        ))
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|row| row.try_get("", "agent_id"))
-        .collect::<Result<_, DbErr>>()?)
+    let rows = AgentIdRow::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT agent_id FROM agent_credentials WHERE status = 'pending' AND time_expires < ?",
+        vec![now.into()],
+    ))
+    .all(connection)
+    .await?;
+    Ok(rows.into_iter().map(|row| row.agent_id).collect())
 }

@@ -1,7 +1,7 @@
 //! Job types and their versions. A version is never changed: a new definition is a new
 //! version, jobs keep the version they pinned until upgraded.
 
-use sea_orm::{ConnectionTrait, QueryResult};
+use sea_orm::{ConnectionTrait, FromQueryResult};
 
 use super::{Result, StoreError};
 use crate::db::{backend_of, is_unique_violation, now_us, sql, write_transaction};
@@ -41,30 +41,73 @@ pub fn validate_name(name: &str) -> Result<()> {
     }
 }
 
-fn version_of(row: &QueryResult, versions: Vec<i32>) -> Result<JobTypeVersion> {
-    let spec: String = row.try_get("", "spec")?;
+/// A job type joined to one of its versions, as stored.
+#[derive(FromQueryResult)]
+struct VersionRow {
+    name: String,
+    description: String,
+    version: i32,
+    spec: String,
+    time_created: i64,
+}
+
+#[derive(FromQueryResult)]
+struct VersionNumber {
+    version: i32,
+}
+
+#[derive(FromQueryResult)]
+struct Newest {
+    id: i64,
+    newest: Option<i64>,
+}
+
+#[derive(FromQueryResult)]
+struct Id {
+    id: i64,
+}
+
+#[derive(FromQueryResult)]
+struct TypeUse {
+    id: i64,
+    n_jobs: i64,
+}
+
+#[derive(FromQueryResult)]
+struct PinnedVersion {
+    version: i32,
+    job_type_id: i64,
+    data: String,
+}
+
+#[derive(FromQueryResult)]
+struct NewestVersion {
+    id: i64,
+    version: i32,
+}
+
+fn version_of(row: VersionRow, versions: Vec<i32>) -> Result<JobTypeVersion> {
     Ok(JobTypeVersion {
-        name: row.try_get("", "name")?,
-        description: row.try_get("", "description")?,
-        version: row.try_get("", "version")?,
+        spec: JobTypeSpec::parse(&row.spec)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?,
+        name: row.name,
+        description: row.description,
+        version: row.version,
         versions,
-        spec: JobTypeSpec::parse(&spec).map_err(|error| StoreError::Corrupt(error.to_string()))?,
-        time_created: row.try_get("", "time_created")?,
+        time_created: row.time_created,
     })
 }
 
 async fn versions(connection: &impl ConnectionTrait, name: &str) -> Result<Vec<i32>> {
-    let rows = connection
-        .query_all_raw(sql(
-            backend_of(connection),
-            "SELECT v.version FROM job_type_versions v JOIN job_types t ON t.id = v.job_type_id \
-             WHERE t.name = ? ORDER BY v.version",
-            vec![name.into()],
-        ))
-        .await?;
-    rows.iter()
-        .map(|row| row.try_get::<i32>("", "version").map_err(StoreError::from))
-        .collect()
+    let rows = VersionNumber::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT v.version FROM job_type_versions v JOIN job_types t ON t.id = v.job_type_id \
+         WHERE t.name = ? ORDER BY v.version",
+        vec![name.into()],
+    ))
+    .all(connection)
+    .await?;
+    Ok(rows.into_iter().map(|row| row.version).collect())
 }
 
 /// One version of a job type (the newest when `version` is `None`).
@@ -78,38 +121,35 @@ pub async fn get(
         return Err(StoreError::NotFound(format!("job type `{name}` not found")));
     };
     let wanted = version.unwrap_or(newest);
-    let row = connection
-        .query_one_raw(sql(
-            backend_of(connection),
-            "SELECT t.name, t.description, v.version, v.spec, v.time_created \
-             FROM job_type_versions v JOIN job_types t ON t.id = v.job_type_id \
-             WHERE t.name = ? AND v.version = ?",
-            vec![name.into(), wanted.into()],
-        ))
-        .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!("job type `{name}` has no version {wanted}"))
-        })?;
-    version_of(&row, versions)
+    let row = VersionRow::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT t.name, t.description, v.version, v.spec, v.time_created \
+         FROM job_type_versions v JOIN job_types t ON t.id = v.job_type_id \
+         WHERE t.name = ? AND v.version = ?",
+        vec![name.into(), wanted.into()],
+    ))
+    .one(connection)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("job type `{name}` has no version {wanted}")))?;
+    version_of(row, versions)
 }
 
 /// Every job type with its newest version, by name.
 pub async fn list(connection: &impl ConnectionTrait) -> Result<Vec<JobTypeVersion>> {
-    let rows = connection
-        .query_all_raw(sql(
-            backend_of(connection),
-            "SELECT t.name, t.description, v.version, v.spec, v.time_created \
-             FROM job_types t JOIN job_type_versions v ON v.job_type_id = t.id \
-             ORDER BY t.name, v.version",
-            Vec::new(),
-        ))
-        .await?;
+    let rows = VersionRow::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT t.name, t.description, v.version, v.spec, v.time_created \
+         FROM job_types t JOIN job_type_versions v ON v.job_type_id = t.id \
+         ORDER BY t.name, v.version",
+        Vec::new(),
+    ))
+    .all(connection)
+    .await?;
     let mut types: Vec<JobTypeVersion> = Vec::new();
-    for row in &rows {
-        let name: String = row.try_get("", "name")?;
-        let version: i32 = row.try_get("", "version")?;
+    for row in rows {
+        let version = row.version;
         match types.last_mut() {
-            Some(last) if last.name == name => {
+            Some(last) if last.name == row.name => {
                 let mut versions = std::mem::take(&mut last.versions);
                 versions.push(version);
                 *last = version_of(row, versions)?;
@@ -137,14 +177,14 @@ pub async fn save(
         let transaction = &*transaction;
         let backend = backend_of(transaction);
         let now = now_us();
-        let existing = transaction
-            .query_one_raw(sql(
-                backend,
-                "SELECT t.id, CAST(COALESCE(MAX(v.version), 0) AS BIGINT) AS newest FROM job_types t \
-                 LEFT JOIN job_type_versions v ON v.job_type_id = t.id WHERE t.name = ? GROUP BY t.id",
-                vec![name.into()],
-            ))
-            .await?;
+        let existing = Newest::find_by_statement(sql(
+            backend,
+            "SELECT t.id, CAST(COALESCE(MAX(v.version), 0) AS BIGINT) AS newest FROM job_types t \
+             LEFT JOIN job_type_versions v ON v.job_type_id = t.id WHERE t.name = ? GROUP BY t.id",
+            vec![name.into()],
+        ))
+        .one(transaction)
+        .await?;
         let (type_id, version) = match (existing, new_version) {
             (Some(_), false) => {
                 return Err(StoreError::Conflict(format!(
@@ -153,8 +193,8 @@ pub async fn save(
             }
             (None, true) => return Err(StoreError::NotFound(format!("job type `{name}` not found"))),
             (Some(row), true) => {
-                let type_id: i64 = row.try_get("", "id")?;
-                let newest: i64 = row.try_get::<Option<i64>>("", "newest")?.unwrap_or(0);
+                let type_id = row.id;
+                let newest = row.newest.unwrap_or(0);
                 if let Some(description) = description {
                     transaction
                         .execute_raw(sql(
@@ -167,13 +207,13 @@ pub async fn save(
                 (type_id, newest as i32 + 1)
             }
             (None, false) => {
-                let row = transaction
-                    .query_one_raw(sql(
-                        backend,
-                        "INSERT INTO job_types (name, description, time_created) VALUES (?, ?, ?) RETURNING id",
-                        vec![name.into(), description.unwrap_or("").into(), now.into()],
-                    ))
-                    .await
+                let row = Id::find_by_statement(sql(
+                    backend,
+                    "INSERT INTO job_types (name, description, time_created) VALUES (?, ?, ?) RETURNING id",
+                    vec![name.into(), description.unwrap_or("").into(), now.into()],
+                ))
+                .one(transaction)
+                .await
                     .map_err(|error| {
                         if is_unique_violation(&error) {
                             StoreError::Conflict(format!("job type `{name}` already exists"))
@@ -182,7 +222,7 @@ pub async fn save(
                         }
                     })?
                     .ok_or_else(|| StoreError::Corrupt("INSERT returned no row".to_owned()))?;
-                (row.try_get("", "id")?, 1)
+                (row.id, 1)
             }
         };
         transaction
@@ -203,17 +243,18 @@ pub async fn delete(connection: &sea_orm::DatabaseConnection, name: &str) -> Res
     write_transaction(connection, |transaction| async move {
         let transaction = &*transaction;
         let backend = backend_of(transaction);
-        let row = transaction
-            .query_one_raw(sql(
-                backend,
-                "SELECT t.id, (SELECT COUNT(*) FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id \
-                 WHERE v.job_type_id = t.id) AS n_jobs FROM job_types t WHERE t.name = ?",
-                vec![name.into()],
-            ))
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("job type `{name}` not found")))?;
-        let type_id: i64 = row.try_get("", "id")?;
-        let n_jobs: i64 = row.try_get("", "n_jobs")?;
+        let TypeUse {
+            id: type_id,
+            n_jobs,
+        } = TypeUse::find_by_statement(sql(
+            backend,
+            "SELECT t.id, (SELECT COUNT(*) FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id \
+             WHERE v.job_type_id = t.id) AS n_jobs FROM job_types t WHERE t.name = ?",
+            vec![name.into()],
+        ))
+        .one(transaction)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("job type `{name}` not found")))?;
         if n_jobs > 0 {
             return Err(StoreError::Conflict(format!(
                 "job type `{name}` is used by {n_jobs} jobs; delete them first"
@@ -242,27 +283,29 @@ pub async fn upgrade_job(
     let (current, newest_version) = write_transaction(connection, |transaction| async move {
         let transaction = &*transaction;
         let backend = backend_of(transaction);
-        let row = transaction
-            .query_one_raw(sql(
-                backend,
-                "SELECT v.version, v.job_type_id, j.data FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
-                vec![job_id.into()],
-            ))
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))?;
-        let current: i32 = row.try_get("", "version")?;
-        let type_id: i64 = row.try_get("", "job_type_id")?;
-        let data: String = row.try_get("", "data")?;
-        let newest = transaction
-            .query_one_raw(sql(
-                backend,
-                "SELECT id, version FROM job_type_versions WHERE job_type_id = ? ORDER BY version DESC LIMIT 1",
-                vec![type_id.into()],
-            ))
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("job {job_id}'s job type has no version")))?;
-        let newest_id: i64 = newest.try_get("", "id")?;
-        let newest_version: i32 = newest.try_get("", "version")?;
+        let PinnedVersion {
+            version: current,
+            job_type_id: type_id,
+            data,
+        } = PinnedVersion::find_by_statement(sql(
+            backend,
+            "SELECT v.version, v.job_type_id, j.data FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
+            vec![job_id.into()],
+        ))
+        .one(transaction)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))?;
+        let NewestVersion {
+            id: newest_id,
+            version: newest_version,
+        } = NewestVersion::find_by_statement(sql(
+            backend,
+            "SELECT id, version FROM job_type_versions WHERE job_type_id = ? ORDER BY version DESC LIMIT 1",
+            vec![type_id.into()],
+        ))
+        .one(transaction)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("job {job_id}'s job type has no version")))?;
         if newest_version != current {
             let data: serde_json::Value = serde_json::from_str(&data).map_err(|error| {
                 StoreError::Corrupt(format!("job {job_id}'s data is not JSON: {error}"))
