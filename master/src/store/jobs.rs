@@ -136,8 +136,8 @@ async fn resolve_target(connection: &impl ConnectionTrait, new_job: &NewJob) -> 
         values.push(version.into());
     }
     text.push_str(" ORDER BY v.version DESC LIMIT 1");
-    let Some(row) = connection
-        .query_one_raw(sql(backend, &text, values))
+    let Some(row) = TargetRow::find_by_statement(sql(backend, &text, values))
+        .one(connection)
         .await?
     else {
         return Err(match new_job.jobtype_version {
@@ -150,15 +150,14 @@ async fn resolve_target(connection: &impl ConnectionTrait, new_job: &NewJob) -> 
             }
         });
     };
-    let queue_id: Option<i64> = row.try_get("", "queue_id")?;
-    let queue_id = queue_id.ok_or_else(|| {
+    let queue_id = row.queue_id.ok_or_else(|| {
         StoreError::invalid("queue", format!("unknown job queue `{}`", new_job.queue))
     })?;
     Ok(Target {
         queue_id,
-        version_id: row.try_get("", "version_id")?,
-        version: row.try_get("", "version")?,
-        spec: row.try_get("", "spec")?,
+        version_id: row.version_id,
+        version: row.version,
+        spec: row.spec,
     })
 }
 
@@ -215,6 +214,54 @@ pub async fn tag_ids(
         .into_iter()
         .map(|row| row.id)
         .collect())
+}
+
+/// The queue and job type version a submission names.
+#[derive(FromQueryResult)]
+struct TargetRow {
+    queue_id: Option<i64>,
+    version_id: i64,
+    version: i32,
+    spec: String,
+}
+
+#[derive(FromQueryResult)]
+struct Id {
+    id: i64,
+}
+
+#[derive(FromQueryResult)]
+struct Count {
+    n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct JobTagName {
+    job_id: i64,
+    name: String,
+}
+
+/// A job's parent or one of its limits (the other column is null).
+#[derive(FromQueryResult)]
+struct ParentOrLimit {
+    job_id: i64,
+    parent_id: Option<i64>,
+    name: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct ParentId {
+    parent_id: i64,
+}
+
+#[derive(FromQueryResult)]
+struct ChildId {
+    job_id: i64,
+}
+
+#[derive(FromQueryResult)]
+struct Tiles {
+    num_tiles: Option<i32>,
 }
 
 /// Create a job and all its tasks.
@@ -426,15 +473,15 @@ async fn limit_ids(
     let names: BTreeSet<&String> = job_limits.iter().chain(jobtype_limits).collect();
     let mut ids = Vec::with_capacity(names.len());
     for name in names {
-        let row = connection
-            .query_one_raw(sql(
-                connection.get_database_backend(),
-                "SELECT id FROM limits WHERE name = ?",
-                vec![name.as_str().into()],
-            ))
-            .await?
-            .ok_or_else(|| StoreError::invalid("limits", format!("unknown limit `{name}`")))?;
-        ids.push(row.try_get("", "id")?);
+        let row = Id::find_by_statement(sql(
+            connection.get_database_backend(),
+            "SELECT id FROM limits WHERE name = ?",
+            vec![name.as_str().into()],
+        ))
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::invalid("limits", format!("unknown limit `{name}`")))?;
+        ids.push(row.id);
     }
     Ok(ids)
 }
@@ -685,8 +732,8 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
         .map(|class| (class.id, class.key))
         .collect();
     let job_ids: Vec<i64> = rows.iter().map(|row| row.id).collect();
-    let tag_rows = connection
-        .query_all(
+    let tag_rows = JobTagName::find_by_statement(
+        connection.get_database_backend().build(
             &Query::select()
                 .column((job_tag::Entity, job_tag::Column::JobId))
                 .column((tag::Entity, tag::Column::Name))
@@ -700,13 +747,13 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
                     Expr::col((job_tag::Entity, job_tag::Column::JobId)).is_in(job_ids.clone()),
                 )
                 .to_owned(),
-        )
-        .await?;
+        ),
+    )
+    .all(connection)
+    .await?;
     let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
     for row in tag_rows {
-        let job_id: i64 = row.try_get("", "job_id")?;
-        let name: String = row.try_get("", "name")?;
-        tags.entry(job_id).or_default().push(name);
+        tags.entry(row.job_id).or_default().push(row.name);
     }
     let backend = connection.get_database_backend();
     let id_list = placeholders(backend, 1, job_ids.len());
@@ -716,8 +763,7 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
     let mut limits: HashMap<i64, Vec<String>> = HashMap::new();
     let mut values = id_values.clone();
     values.extend(id_values);
-    for row in connection
-        .query_all_raw(sql(
+    for row in ParentOrLimit::find_by_statement(sql(
             backend,
             &format!(
                 "SELECT job_id, parent_id, NULL AS name FROM job_parents WHERE job_id IN ({id_list}) \
@@ -727,14 +773,14 @@ async fn records(connection: &DatabaseConnection, rows: Vec<job::Model>) -> Resu
             ),
             values,
         ))
+        .all(connection)
         .await?
     {
-        let job_id: i64 = row.try_get("", "job_id")?;
-        if let Some(parent) = row.try_get::<Option<i64>>("", "parent_id")? {
-            parents.entry(job_id).or_default().push(parent);
+        if let Some(parent) = row.parent_id {
+            parents.entry(row.job_id).or_default().push(parent);
         }
-        if let Some(name) = row.try_get::<Option<String>>("", "name")? {
-            limits.entry(job_id).or_default().push(name);
+        if let Some(name) = row.name {
+            limits.entry(row.job_id).or_default().push(name);
         }
     }
     Ok(rows
@@ -855,16 +901,16 @@ async fn depends_on(connection: &impl ConnectionTrait, job_id: i64, ancestor: i6
         if !seen.insert(current) {
             continue;
         }
-        for row in connection
-            .query_all_raw(sql(
-                backend,
-                "SELECT parent_id FROM job_parents WHERE job_id = ? \
-                 UNION SELECT frame_parent_id FROM jobs WHERE id = ? AND frame_parent_id IS NOT NULL",
-                vec![current.into(), current.into()],
-            ))
-            .await?
+        for row in ParentId::find_by_statement(sql(
+            backend,
+            "SELECT parent_id FROM job_parents WHERE job_id = ? \
+             UNION SELECT frame_parent_id FROM jobs WHERE id = ? AND frame_parent_id IS NOT NULL",
+            vec![current.into(), current.into()],
+        ))
+        .all(connection)
+        .await?
         {
-            frontier.push(row.try_get("", "parent_id")?);
+            frontier.push(row.parent_id);
         }
     }
     Ok(false)
@@ -895,17 +941,14 @@ pub async fn replace_frames(
     batch: i64,
 ) -> Result<()> {
     let backend = connection.get_database_backend();
-    let row = connection
-        .query_one_raw(sql(
-            backend,
-            "SELECT COUNT(*) AS started FROM tasks WHERE job_id = ? AND (time_started IS NOT NULL OR state IN ('running', 'done', 'failed'))",
-            vec![job_id.into()],
-        ))
-        .await?;
-    let started: i64 = match row {
-        Some(row) => row.try_get("", "started")?,
-        None => 0,
-    };
+    let started = Count::find_by_statement(sql(
+        backend,
+        "SELECT COUNT(*) AS n FROM tasks WHERE job_id = ? AND (time_started IS NOT NULL OR state IN ('running', 'done', 'failed'))",
+        vec![job_id.into()],
+    ))
+    .one(connection)
+    .await?
+    .map_or(0, |count| count.n);
     if started > 0 {
         return Err(StoreError::Conflict(format!(
             "the frame range of job {job_id} can change only while none of its tasks has run ({started} have)"
@@ -918,16 +961,14 @@ pub async fn replace_frames(
             vec![job_id.into()],
         ))
         .await?;
-    let num_tiles = connection
-        .query_one_raw(sql(
-            backend,
-            "SELECT num_tiles FROM jobs WHERE id = ?",
-            vec![job_id.into()],
-        ))
-        .await?
-        .map(|row| row.try_get::<Option<i32>>("", "num_tiles"))
-        .transpose()?
-        .flatten();
+    let num_tiles = Tiles::find_by_statement(sql(
+        backend,
+        "SELECT num_tiles FROM jobs WHERE id = ?",
+        vec![job_id.into()],
+    ))
+    .one(connection)
+    .await?
+    .and_then(|row| row.num_tiles);
     insert_tasks(connection, job_id, frames, batch, num_tiles).await?;
     let n_tasks = task_count(frames, batch, num_tiles);
     connection
@@ -1105,29 +1146,23 @@ async fn ids(
     text: &str,
     values: Vec<sea_orm::Value>,
 ) -> Result<Vec<i64>> {
-    let rows = connection
-        .query_all_raw(sql(crate::db::backend_of(connection), text, values))
+    let rows = Id::find_by_statement(sql(crate::db::backend_of(connection), text, values))
+        .all(connection)
         .await?;
-    Ok(rows
-        .iter()
-        .map(|row| row.try_get("", "id"))
-        .collect::<Result<_, _>>()?)
+    Ok(rows.into_iter().map(|row| row.id).collect())
 }
 
 /// The jobs that wait for `job_id`: as a parent, or for its frames.
 pub async fn children(connection: &impl ConnectionTrait, job_id: i64) -> Result<Vec<i64>> {
-    let rows = connection
-        .query_all_raw(sql(
-            crate::db::backend_of(connection),
-            "SELECT job_id FROM job_parents WHERE parent_id = ? \
-             UNION SELECT id AS job_id FROM jobs WHERE frame_parent_id = ? ORDER BY job_id",
-            vec![job_id.into(), job_id.into()],
-        ))
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|row| row.try_get::<i64>("", "job_id"))
-        .collect::<Result<_, _>>()?)
+    let rows = ChildId::find_by_statement(sql(
+        crate::db::backend_of(connection),
+        "SELECT job_id FROM job_parents WHERE parent_id = ? \
+         UNION SELECT id AS job_id FROM jobs WHERE frame_parent_id = ? ORDER BY job_id",
+        vec![job_id.into(), job_id.into()],
+    ))
+    .all(connection)
+    .await?;
+    Ok(rows.into_iter().map(|row| row.job_id).collect())
 }
 
 /// A job's row.
