@@ -3,21 +3,55 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::{ConnectionTrait, DbErr, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, TransactionTrait};
 use warren_shared::{JobState, TaskCounts, TaskState};
 
 use crate::db::{Update, backend_of, now_us, placeholders, update_returning};
 
+/// A job row's stored counters.
+#[derive(FromQueryResult)]
+struct StoredCounts {
+    n_queued: i64,
+    n_dispatched: i64,
+    n_running: i64,
+    n_done: i64,
+    n_failed: i64,
+    n_paused: i64,
+    n_cancelled: i64,
+}
+
+/// A job row's state and times, as stored.
+#[derive(FromQueryResult)]
+struct JobProgress {
+    state: String,
+    time_started: Option<i64>,
+    time_finished: Option<i64>,
+}
+
+#[derive(FromQueryResult)]
+struct StateCount {
+    job_id: i64,
+    state: String,
+    n: i64,
+}
+
+#[derive(FromQueryResult)]
+struct JobStateRow {
+    id: i64,
+    state: String,
+}
+
 /// A job row's stored counters (`n_queued` .. `n_cancelled`).
 pub fn stored_counts(row: &sea_orm::QueryResult) -> Result<TaskCounts, DbErr> {
+    let stored = StoredCounts::from_query_result(row, "")?;
     Ok(TaskCounts {
-        queued: row.try_get("", "n_queued")?,
-        dispatched: row.try_get("", "n_dispatched")?,
-        running: row.try_get("", "n_running")?,
-        done: row.try_get("", "n_done")?,
-        failed: row.try_get("", "n_failed")?,
-        paused: row.try_get("", "n_paused")?,
-        cancelled: row.try_get("", "n_cancelled")?,
+        queued: stored.n_queued,
+        dispatched: stored.n_dispatched,
+        running: stored.n_running,
+        done: stored.n_done,
+        failed: stored.n_failed,
+        paused: stored.n_paused,
+        cancelled: stored.n_cancelled,
     })
 }
 
@@ -94,9 +128,11 @@ impl CountDeltas {
                 continue;
             };
             let counts = stored_counts(row)?;
-            let old_state: String = row.try_get("", "state")?;
-            let time_started: Option<i64> = row.try_get("", "time_started")?;
-            let time_finished: Option<i64> = row.try_get("", "time_finished")?;
+            let JobProgress {
+                state: old_state,
+                time_started,
+                time_finished,
+            } = JobProgress::from_query_result(row, "")?;
             let new_state = counts.job_state();
             let now = now_us();
             let started = counts.running + counts.done + counts.failed > 0;
@@ -151,19 +187,16 @@ pub async fn counted(
     connection: &impl ConnectionTrait,
 ) -> Result<BTreeMap<i64, TaskCounts>, DbErr> {
     let mut counts: BTreeMap<i64, TaskCounts> = BTreeMap::new();
-    let rows = connection
-        .query_all_raw(crate::db::sql(
-            backend_of(connection),
-            "SELECT job_id, state, COUNT(*) AS n FROM tasks GROUP BY job_id, state",
-            Vec::new(),
-        ))
-        .await?;
+    let rows = StateCount::find_by_statement(crate::db::sql(
+        backend_of(connection),
+        "SELECT job_id, state, COUNT(*) AS n FROM tasks GROUP BY job_id, state",
+        Vec::new(),
+    ))
+    .all(connection)
+    .await?;
     for row in rows {
-        let job_id: i64 = row.try_get("", "job_id")?;
-        let state: String = row.try_get("", "state")?;
-        let count: i64 = row.try_get("", "n")?;
-        if let Ok(state) = state.parse::<TaskState>() {
-            *counts.entry(job_id).or_default().get_mut(state) += count;
+        if let Ok(state) = row.state.parse::<TaskState>() {
+            *counts.entry(row.job_id).or_default().get_mut(state) += row.n;
         }
     }
     Ok(counts)
@@ -182,11 +215,8 @@ pub async fn stored(
         .await?;
     rows.iter()
         .map(|row| {
-            Ok((
-                row.try_get("", "id")?,
-                row.try_get("", "state")?,
-                stored_counts(row)?,
-            ))
+            let job = JobStateRow::from_query_result(row, "")?;
+            Ok((job.id, job.state, stored_counts(row)?))
         })
         .collect()
 }
