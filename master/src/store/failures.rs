@@ -3,22 +3,35 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use sea_orm::{ConnectionTrait, DbErr};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
 use crate::db::{backend_of, on_conflict_do_nothing, on_conflict_update, placeholders, sql};
 
+#[derive(FromQueryResult)]
+struct JobAgent {
+    job_id: i64,
+    agent_id: String,
+}
+
+#[derive(FromQueryResult)]
+struct TaskAgent {
+    task_id: i64,
+    agent_id: String,
+}
+
 /// Every `(job, agent)` pair with a run of failures.
 pub async fn streaks(connection: &impl ConnectionTrait) -> Result<BTreeSet<(i64, String)>, DbErr> {
-    let rows = connection
-        .query_all_raw(sql(
-            backend_of(connection),
-            "SELECT job_id, agent_id FROM job_agent_failures",
-            Vec::new(),
-        ))
-        .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("", "job_id")?, row.try_get("", "agent_id")?)))
-        .collect()
+    let rows = JobAgent::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT job_id, agent_id FROM job_agent_failures",
+        Vec::new(),
+    ))
+    .all(connection)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.job_id, row.agent_id))
+        .collect())
 }
 
 /// An agent ran a task of the job successfully: its run of failures there ends.
@@ -83,21 +96,18 @@ pub async fn failed_agents(
         return Ok(agents);
     }
     let backend = backend_of(connection);
-    let rows = connection
-        .query_all_raw(sql(
-            backend,
-            &format!(
-                "SELECT task_id, agent_id FROM task_failed_agents WHERE task_id IN ({})",
-                placeholders(backend, 1, task_ids.len())
-            ),
-            task_ids.iter().map(|id| (*id).into()).collect(),
-        ))
-        .await?;
+    let rows = TaskAgent::find_by_statement(sql(
+        backend,
+        &format!(
+            "SELECT task_id, agent_id FROM task_failed_agents WHERE task_id IN ({})",
+            placeholders(backend, 1, task_ids.len())
+        ),
+        task_ids.iter().map(|id| (*id).into()).collect(),
+    ))
+    .all(connection)
+    .await?;
     for row in rows {
-        agents
-            .entry(row.try_get("", "task_id")?)
-            .or_default()
-            .insert(row.try_get("", "agent_id")?);
+        agents.entry(row.task_id).or_default().insert(row.agent_id);
     }
     Ok(agents)
 }
@@ -107,25 +117,22 @@ pub async fn banned(
     connection: &impl ConnectionTrait,
     limit: i32,
 ) -> Result<HashMap<i64, Vec<String>>, DbErr> {
-    let rows = connection
-        .query_all_raw(sql(
-            backend_of(connection),
-            "SELECT job_id, agent_id FROM job_agent_failures WHERE consecutive >= ?",
-            vec![limit.into()],
-        ))
-        .await?;
+    let rows = JobAgent::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT job_id, agent_id FROM job_agent_failures WHERE consecutive >= ?",
+        vec![limit.into()],
+    ))
+    .all(connection)
+    .await?;
     let mut banned: HashMap<i64, Vec<String>> = HashMap::new();
     for row in rows {
-        banned
-            .entry(row.try_get("", "job_id")?)
-            .or_default()
-            .push(row.try_get("", "agent_id")?);
+        banned.entry(row.job_id).or_default().push(row.agent_id);
     }
     Ok(banned)
 }
 
 /// An agent a task failed on, with its host name while the agent is known.
-#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+#[derive(Debug, Clone, FromQueryResult)]
 pub struct FailedOn {
     /// Agent id.
     pub agent_id: String,
@@ -138,7 +145,6 @@ pub async fn failed_on(
     connection: &impl ConnectionTrait,
     task_id: i64,
 ) -> Result<Vec<FailedOn>, DbErr> {
-    use sea_orm::FromQueryResult as _;
     FailedOn::find_by_statement(sql(
         backend_of(connection),
         "SELECT f.agent_id, a.hostname FROM task_failed_agents f LEFT JOIN agents a ON a.id = f.agent_id \
