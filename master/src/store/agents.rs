@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder,
 };
 use warren_shared::{AgentCapabilities, AgentState, Heartbeat, Hello};
 
@@ -87,10 +88,14 @@ pub async fn tags_of(
         )
         .await?;
     let mut tags: HashMap<String, Vec<String>> = HashMap::new();
+    #[derive(FromQueryResult)]
+    struct AgentTag {
+        agent_id: String,
+        name: String,
+    }
     for row in rows {
-        let agent_id: String = row.try_get("", "agent_id")?;
-        let name: String = row.try_get("", "name")?;
-        tags.entry(agent_id).or_default().push(name);
+        let row = AgentTag::from_query_result(&row, "")?;
+        tags.entry(row.agent_id).or_default().push(row.name);
     }
     for names in tags.values_mut() {
         names.sort();
@@ -402,9 +407,13 @@ pub async fn record_hello(
             vec![agent_id.as_str().into()],
         ))
         .await?;
+    #[derive(FromQueryResult)]
+    struct Override {
+        tags_override: Option<String>,
+    }
     let overridden = match row {
-        Some(row) => row
-            .try_get::<Option<String>>("", "tags_override")?
+        Some(row) => Override::from_query_result(&row, "")?
+            .tags_override
             .is_some(),
         None => false,
     };
@@ -475,8 +484,16 @@ pub async fn expire_silent(
         },
     )
     .await?;
+    #[derive(FromQueryResult)]
+    struct Expired {
+        id: String,
+        hostname: String,
+    }
     rows.iter()
-        .map(|row| Ok((row.try_get("", "id")?, row.try_get("", "hostname")?)))
+        .map(|row| {
+            let row = Expired::from_query_result(row, "")?;
+            Ok((row.id, row.hostname))
+        })
         .collect()
 }
 

@@ -67,19 +67,24 @@ pub async fn get_or_create(
             vec![queue_id.into(), key.as_str().into(), requirements_json.into(), now_us().into()],
         ))
         .await?;
-    let row = connection
-        .query_one_raw(sql(
-            backend,
-            "SELECT id, requirements FROM task_classes WHERE queue_id = ? AND \"key\" = ?",
-            vec![queue_id.into(), key.as_str().into()],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("class `{key}` was not created")))?;
-    let requirements_text: String = row.try_get("", "requirements")?;
-    let requirements = serde_json::from_str(&requirements_text)
-        .map_err(|error| StoreError::Corrupt(format!("requirements of class `{key}`: {error}")))?;
+    #[derive(sea_orm::FromQueryResult)]
+    struct ClassRow {
+        id: i64,
+        requirements: String,
+    }
+    use sea_orm::FromQueryResult as _;
+    let row = ClassRow::find_by_statement(sql(
+        backend,
+        "SELECT id, requirements FROM task_classes WHERE queue_id = ? AND \"key\" = ?",
+        vec![queue_id.into(), key.as_str().into()],
+    ))
+    .one(connection)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("class `{key}` was not created")))?;
+    let requirements =
+        super::json_column(format!("class `{key}`"), "requirements", &row.requirements)?;
     Ok(TaskClass {
-        id: row.try_get("", "id")?,
+        id: row.id,
         queue: queue_name.to_owned(),
         key,
         requirements,

@@ -21,18 +21,20 @@ pub struct StoppedAttempt {
 impl StoppedAttempt {
     /// The attempt in a row of `id, attempts, agent_id`; `None` when no agent holds it.
     fn from_row(row: &sea_orm::QueryResult) -> Result<Option<Self>> {
-        let agent_id: Option<String> = row.try_get("", "agent_id")?;
-        let attempts: i32 = row.try_get("", "attempts")?;
-        Ok(match agent_id {
-            Some(agent_id) => Some(Self {
-                attempt: AttemptRef {
-                    task_id: TaskId(row.try_get("", "id")?),
-                    attempt: attempts.max(0) as u32,
-                },
-                agent_id,
-            }),
-            None => None,
-        })
+        #[derive(sea_orm::FromQueryResult)]
+        struct Held {
+            id: i64,
+            attempts: i32,
+            agent_id: Option<String>,
+        }
+        let row = <Held as sea_orm::FromQueryResult>::from_query_result(row, "")?;
+        Ok(row.agent_id.map(|agent_id| Self {
+            attempt: AttemptRef {
+                task_id: TaskId(row.id),
+                attempt: row.attempts.max(0) as u32,
+            },
+            agent_id,
+        }))
     }
 }
 

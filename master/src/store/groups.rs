@@ -63,15 +63,16 @@ pub async fn create(
     title: &str,
     owner: Option<&str>,
 ) -> Result<i64> {
-    let row = connection
-        .query_one_raw(sql(
+    super::first_id(
+        connection,
+        sql(
             backend_of(connection),
             "INSERT INTO job_groups (title, owner, time_created) VALUES (?, ?, ?) RETURNING id",
             vec![title.into(), owner.into(), now_us().into()],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("inserting a group returned no id".to_owned()))?;
-    Ok(row.try_get("", "id")?)
+        ),
+    )
+    .await?
+    .ok_or_else(|| StoreError::Corrupt("inserting a group returned no id".to_owned()))
 }
 
 /// Rename a group.
@@ -135,15 +136,13 @@ pub async fn page(
         format!("WHERE {}", conditions.join(" AND "))
     };
     values.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
-    let rows = connection
-        .query_all_raw(sql(
+    Ok(super::ids(
+        connection,
+        sql(
             backend_of(connection),
             &format!("SELECT id FROM job_groups {filter} ORDER BY id DESC LIMIT ?"),
             values,
-        ))
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|row| row.try_get("", "id"))
-        .collect::<Result<_, _>>()?)
+        ),
+    )
+    .await?)
 }

@@ -226,16 +226,6 @@ struct TargetRow {
 }
 
 #[derive(FromQueryResult)]
-struct Id {
-    id: i64,
-}
-
-#[derive(FromQueryResult)]
-struct Count {
-    n: i64,
-}
-
-#[derive(FromQueryResult)]
 struct JobTagName {
     job_id: i64,
     name: String,
@@ -473,15 +463,17 @@ async fn limit_ids(
     let names: BTreeSet<&String> = job_limits.iter().chain(jobtype_limits).collect();
     let mut ids = Vec::with_capacity(names.len());
     for name in names {
-        let row = Id::find_by_statement(sql(
-            connection.get_database_backend(),
-            "SELECT id FROM limits WHERE name = ?",
-            vec![name.as_str().into()],
-        ))
-        .one(connection)
+        let id = super::first_id(
+            connection,
+            sql(
+                connection.get_database_backend(),
+                "SELECT id FROM limits WHERE name = ?",
+                vec![name.as_str().into()],
+            ),
+        )
         .await?
         .ok_or_else(|| StoreError::invalid("limits", format!("unknown limit `{name}`")))?;
-        ids.push(row.id);
+        ids.push(id);
     }
     Ok(ids)
 }
@@ -941,14 +933,15 @@ pub async fn replace_frames(
     batch: i64,
 ) -> Result<()> {
     let backend = connection.get_database_backend();
-    let started = Count::find_by_statement(sql(
-        backend,
-        "SELECT COUNT(*) AS n FROM tasks WHERE job_id = ? AND (time_started IS NOT NULL OR state IN ('running', 'done', 'failed'))",
-        vec![job_id.into()],
-    ))
-    .one(connection)
-    .await?
-    .map_or(0, |count| count.n);
+    let started = super::count(
+        connection,
+        sql(
+            backend,
+            "SELECT COUNT(*) AS n FROM tasks WHERE job_id = ? AND (time_started IS NOT NULL OR state IN ('running', 'done', 'failed'))",
+            vec![job_id.into()],
+        ),
+    )
+    .await?;
     if started > 0 {
         return Err(StoreError::Conflict(format!(
             "the frame range of job {job_id} can change only while none of its tasks has run ({started} have)"
@@ -1146,10 +1139,11 @@ async fn ids(
     text: &str,
     values: Vec<sea_orm::Value>,
 ) -> Result<Vec<i64>> {
-    let rows = Id::find_by_statement(sql(crate::db::backend_of(connection), text, values))
-        .all(connection)
-        .await?;
-    Ok(rows.into_iter().map(|row| row.id).collect())
+    Ok(super::ids(
+        connection,
+        sql(crate::db::backend_of(connection), text, values),
+    )
+    .await?)
 }
 
 /// The jobs that wait for `job_id`: as a parent, or for its frames.

@@ -63,11 +63,6 @@ struct Newest {
 }
 
 #[derive(FromQueryResult)]
-struct Id {
-    id: i64,
-}
-
-#[derive(FromQueryResult)]
 struct TypeUse {
     id: i64,
     n_jobs: i64,
@@ -207,7 +202,7 @@ pub async fn save(
                 (type_id, newest as i32 + 1)
             }
             (None, false) => {
-                let row = Id::find_by_statement(sql(
+                let row = super::Id::find_by_statement(sql(
                     backend,
                     "INSERT INTO job_types (name, description, time_created) VALUES (?, ?, ?) RETURNING id",
                     vec![name.into(), description.unwrap_or("").into(), now.into()],

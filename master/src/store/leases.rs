@@ -33,17 +33,19 @@ pub async fn marker_seen(connection: &impl ConnectionTrait, id: &str) -> Result<
 
 /// When a marker was consumed, if it was.
 pub async fn seen_at(connection: &impl ConnectionTrait, id: &str) -> Result<Option<i64>, DbErr> {
-    let row = connection
-        .query_one_raw(sql(
-            backend_of(connection),
-            "SELECT time_seen FROM lease_markers WHERE id = ?",
-            vec![id.into()],
-        ))
-        .await?;
-    Ok(match row {
-        Some(row) => row.try_get("", "time_seen")?,
-        None => None,
-    })
+    #[derive(sea_orm::FromQueryResult)]
+    struct Seen {
+        time_seen: Option<i64>,
+    }
+    use sea_orm::FromQueryResult as _;
+    Ok(Seen::find_by_statement(sql(
+        backend_of(connection),
+        "SELECT time_seen FROM lease_markers WHERE id = ?",
+        vec![id.into()],
+    ))
+    .one(connection)
+    .await?
+    .and_then(|row| row.time_seen))
 }
 
 /// Forget markers older than `horizon` (µs).

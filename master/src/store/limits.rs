@@ -35,15 +35,16 @@ pub async fn put(
 /// Delete the limit `name`; the jobs that held it no longer do.
 pub async fn delete(connection: &impl ConnectionTrait, name: &str) -> Result<()> {
     let backend = backend_of(connection);
-    let row = connection
-        .query_one_raw(sql(
+    let limit_id = super::first_id(
+        connection,
+        sql(
             backend,
             "SELECT id FROM limits WHERE name = ?",
             vec![name.into()],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("limit `{name}` not found")))?;
-    let limit_id: i64 = row.try_get("", "id")?;
+        ),
+    )
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("limit `{name}` not found")))?;
     for statement in [
         "DELETE FROM job_limits WHERE limit_id = ?",
         "DELETE FROM limits WHERE id = ?",

@@ -53,6 +53,62 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A row of one `id` column.
+#[derive(sea_orm::FromQueryResult)]
+pub(crate) struct Id {
+    pub id: i64,
+}
+
+/// A row whose `job_id` is all that is read (e.g. tasks an update moved).
+#[derive(sea_orm::FromQueryResult)]
+pub(crate) struct JobIdRow {
+    pub job_id: i64,
+}
+
+/// A row of one `n` column, a count.
+#[derive(sea_orm::FromQueryResult)]
+pub(crate) struct Count {
+    pub n: i64,
+}
+
+/// The `n` a `SELECT COUNT(*) AS n ...` statement answers (0 without a row).
+pub(crate) async fn count(
+    connection: &impl sea_orm::ConnectionTrait,
+    statement: sea_orm::Statement,
+) -> std::result::Result<i64, sea_orm::DbErr> {
+    use sea_orm::FromQueryResult as _;
+    Ok(Count::find_by_statement(statement)
+        .one(connection)
+        .await?
+        .map_or(0, |count| count.n))
+}
+
+/// The `id`s a statement answers, in its order.
+pub(crate) async fn ids(
+    connection: &impl sea_orm::ConnectionTrait,
+    statement: sea_orm::Statement,
+) -> std::result::Result<Vec<i64>, sea_orm::DbErr> {
+    use sea_orm::FromQueryResult as _;
+    Ok(Id::find_by_statement(statement)
+        .all(connection)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect())
+}
+
+/// The `id` of the first row a statement answers.
+pub(crate) async fn first_id(
+    connection: &impl sea_orm::ConnectionTrait,
+    statement: sea_orm::Statement,
+) -> std::result::Result<Option<i64>, sea_orm::DbErr> {
+    use sea_orm::FromQueryResult as _;
+    Ok(Id::find_by_statement(statement)
+        .one(connection)
+        .await?
+        .map(|row| row.id))
+}
+
 /// The value of a JSON column of `owner` (e.g. "job 7"); text that does not parse is
 /// [`StoreError::Corrupt`], never a silent default.
 pub fn json_column<T: serde::de::DeserializeOwned>(

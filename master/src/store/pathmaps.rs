@@ -71,8 +71,9 @@ pub async fn get(connection: &impl ConnectionTrait, map_id: i64) -> Result<Store
 
 /// Store a new path map; its id.
 pub async fn create(connection: &impl ConnectionTrait, map: &PathMap) -> Result<i64> {
-    let row = connection
-        .query_one_raw(sql(
+    super::first_id(
+        connection,
+        sql(
             backend_of(connection),
             "INSERT INTO path_maps (path_linux, path_windows, path_macos, tag, time_created) \
              VALUES (?, ?, ?, ?, ?) RETURNING id",
@@ -83,10 +84,10 @@ pub async fn create(connection: &impl ConnectionTrait, map: &PathMap) -> Result<
                 map.tag.clone().into(),
                 now_us().into(),
             ],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("inserting a path map returned no id".to_owned()))?;
-    Ok(row.try_get("", "id")?)
+        ),
+    )
+    .await?
+    .ok_or_else(|| StoreError::Corrupt("inserting a path map returned no id".to_owned()))
 }
 
 /// Replace a path map.

@@ -173,17 +173,15 @@ pub async fn delete(connection: &impl ConnectionTrait, queue: &Queue) -> Result<
         )));
     }
     let backend = backend_of(connection);
-    let children: i64 = match connection
-        .query_one_raw(sql(
+    let children = super::count(
+        connection,
+        sql(
             backend,
             "SELECT COUNT(*) AS n FROM job_queues WHERE parent_id = ?",
             vec![queue.id.into()],
-        ))
-        .await?
-    {
-        Some(row) => row.try_get("", "n")?,
-        None => 0,
-    };
+        ),
+    )
+    .await?;
     if children > 0 {
         return Err(StoreError::Conflict(format!(
             "job queue `{}` has {children} sub-queues: delete or move them first",

@@ -42,11 +42,6 @@ struct LimitRow {
 }
 
 #[derive(FromQueryResult)]
-struct Count {
-    n: i64,
-}
-
-#[derive(FromQueryResult)]
 struct QueueRow {
     id: i64,
     parent_id: Option<i64>,
@@ -136,14 +131,16 @@ pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse
 
 /// Whether any limit exists; the dispatcher skips limit queries on farms without them.
 pub async fn any_limits(connection: &impl ConnectionTrait) -> Result<bool> {
-    let count = Count::find_by_statement(crate::db::sql(
-        backend_of(connection),
-        "SELECT COUNT(*) AS n FROM limits",
-        Vec::new(),
-    ))
-    .one(connection)
+    let count = super::count(
+        connection,
+        crate::db::sql(
+            backend_of(connection),
+            "SELECT COUNT(*) AS n FROM limits",
+            Vec::new(),
+        ),
+    )
     .await?;
-    Ok(count.is_some_and(|count| count.n > 0))
+    Ok(count > 0)
 }
 
 /// Every job queue.
@@ -319,16 +316,17 @@ pub async fn hold_reason(
         return Ok(Some(queue));
     }
     if let Some(parent_id) = job.frame_parent_id {
-        let waiting = Count::find_by_statement(sql(
+        let waiting = super::count(
+            connection,
+            sql(
                 backend,
                 "SELECT COUNT(*) AS n FROM tasks t WHERE t.job_id = ? AND t.state = 'queued' AND EXISTS \
                  (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= t.frame_last \
                   AND p.frame_last >= t.frame_first AND p.state <> 'done')",
                 vec![job.id.into(), parent_id.into()],
-            ))
-            .one(connection)
-            .await?
-            .map_or(0, |count| count.n);
+            ),
+        )
+        .await?;
         if waiting == job.n_queued {
             return Ok(Some(format!(
                 "its frames wait for the same frames of job {parent_id} to be done"

@@ -105,13 +105,33 @@ pub async fn queue_task_counts(
             Vec::new(),
         ))
         .await?;
+    /// A queue's task counts, in the order of [`TASK_STATES`].
+    #[derive(FromQueryResult)]
+    struct QueueCounts {
+        name: String,
+        queued: i64,
+        dispatched: i64,
+        running: i64,
+        done: i64,
+        failed: i64,
+        paused: i64,
+        cancelled: i64,
+    }
     rows.iter()
         .map(|row| {
-            let mut counts = [0_i64; 7];
-            for (count, state) in counts.iter_mut().zip(TASK_STATES) {
-                *count = row.try_get("", state)?;
-            }
-            Ok((row.try_get("", "name")?, counts))
+            let row = QueueCounts::from_query_result(row, "")?;
+            Ok((
+                row.name,
+                [
+                    row.queued,
+                    row.dispatched,
+                    row.running,
+                    row.done,
+                    row.failed,
+                    row.paused,
+                    row.cancelled,
+                ],
+            ))
         })
         .collect()
 }
@@ -128,8 +148,16 @@ pub async fn agents_by_state(
             Vec::new(),
         ))
         .await?;
+    #[derive(FromQueryResult)]
+    struct StateCount {
+        agent_state: String,
+        n: i64,
+    }
     rows.iter()
-        .map(|row| Ok((row.try_get("", "agent_state")?, row.try_get("", "n")?)))
+        .map(|row| {
+            let row = StateCount::from_query_result(row, "")?;
+            Ok((row.agent_state, row.n))
+        })
         .collect()
 }
 

@@ -51,51 +51,48 @@ pub async fn create(connection: &impl ConnectionTrait, name: &str) -> Result<()>
 
 /// A tag's id.
 pub async fn id(connection: &impl ConnectionTrait, name: &str) -> Result<i64> {
-    let row = connection
-        .query_one_raw(sql(
+    super::first_id(
+        connection,
+        sql(
             backend_of(connection),
             "SELECT id FROM tags WHERE name = ?",
             vec![name.into()],
-        ))
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("tag `{name}` not found")))?;
-    Ok(row.try_get("", "id")?)
+        ),
+    )
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("tag `{name}` not found")))
 }
 
 /// The newest `limit` jobs that require a tag, newest first.
 pub async fn jobs(connection: &impl ConnectionTrait, tag_id: i64, limit: u64) -> Result<Vec<i64>> {
-    let rows = connection
-        .query_all_raw(sql(
+    Ok(super::ids(
+        connection,
+        sql(
             backend_of(connection),
-            "SELECT job_id FROM job_tags WHERE tag_id = ? ORDER BY job_id DESC LIMIT ?",
+            "SELECT job_id AS id FROM job_tags WHERE tag_id = ? ORDER BY job_id DESC LIMIT ?",
             vec![
                 tag_id.into(),
                 i64::try_from(limit).unwrap_or(i64::MAX).into(),
             ],
-        ))
-        .await?;
-    Ok(rows
-        .iter()
-        .map(|row| row.try_get::<i64>("", "job_id"))
-        .collect::<Result<_, _>>()?)
+        ),
+    )
+    .await?)
 }
 
 /// Delete a tag no agent or job carries.
 pub async fn delete(connection: &impl ConnectionTrait, name: &str) -> Result<()> {
     let tag_id = id(connection, name).await?;
     let backend = backend_of(connection);
-    let uses: i64 = match connection
-        .query_one_raw(sql(
+    let uses = super::count(
+        connection,
+        sql(
             backend,
             "SELECT (SELECT COUNT(*) FROM agent_tags WHERE tag_id = ?) + \
-             (SELECT COUNT(*) FROM job_tags WHERE tag_id = ?) AS uses",
+             (SELECT COUNT(*) FROM job_tags WHERE tag_id = ?) AS n",
             vec![tag_id.into(), tag_id.into()],
-        ))
-        .await?
-    {
-        Some(row) => row.try_get("", "uses")?,
-        None => 0,
-    };
+        ),
+    )
+    .await?;
     if uses > 0 {
         return Err(StoreError::Conflict(format!(
             "tag `{name}` is carried by {uses} agents or jobs"

@@ -105,7 +105,7 @@ pub async fn requeue_lost(
     .await?;
     let mut jobs = Vec::with_capacity(moved.len());
     for row in &moved {
-        let job_id: i64 = row.try_get("", "job_id")?;
+        let job_id = super::JobIdRow::from_query_result(row, "")?.job_id;
         deltas.moved(job_id, TaskState::Running, TaskState::Queued);
         jobs.push(job_id);
     }
@@ -355,19 +355,22 @@ pub async fn held_attempts(
     let backend = backend_of(connection);
     let mut values: Vec<sea_orm::Value> = vec![agent_id.into()];
     values.extend(task_ids.iter().map(|id| sea_orm::Value::from(*id)));
-    let rows = connection
-        .query_all_raw(crate::db::sql(
-            backend,
-            &format!(
-                "SELECT id, attempts FROM tasks WHERE state = 'running' AND agent_id = ? AND id IN ({})",
-                crate::db::placeholders(backend, 2, task_ids.len())
-            ),
-            values,
-        ))
-        .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("", "id")?, row.try_get("", "attempts")?)))
-        .collect()
+    #[derive(FromQueryResult)]
+    struct Held {
+        id: i64,
+        attempts: i32,
+    }
+    let rows = Held::find_by_statement(crate::db::sql(
+        backend,
+        &format!(
+            "SELECT id, attempts FROM tasks WHERE state = 'running' AND agent_id = ? AND id IN ({})",
+            crate::db::placeholders(backend, 2, task_ids.len())
+        ),
+        values,
+    ))
+    .all(connection)
+    .await?;
+    Ok(rows.into_iter().map(|row| (row.id, row.attempts)).collect())
 }
 
 /// The tasks `agent_id` runs.
@@ -375,14 +378,15 @@ pub async fn running_on(
     connection: &impl ConnectionTrait,
     agent_id: &str,
 ) -> Result<Vec<i64>, DbErr> {
-    let rows = connection
-        .query_all_raw(crate::db::sql(
+    super::ids(
+        connection,
+        crate::db::sql(
             backend_of(connection),
             "SELECT id FROM tasks WHERE agent_id = ? AND state = 'running'",
             vec![agent_id.into()],
-        ))
-        .await?;
-    rows.iter().map(|row| row.try_get("", "id")).collect()
+        ),
+    )
+    .await
 }
 
 /// A worker started attempt `attempt` of a dispatched task at `started_at` (µs): the task runs
@@ -412,7 +416,7 @@ pub async fn start(
         return Ok(false);
     };
     deltas.moved(
-        row.try_get("", "job_id")?,
+        super::JobIdRow::from_query_result(row, "")?.job_id,
         TaskState::Dispatched,
         TaskState::Running,
     );
@@ -463,7 +467,7 @@ pub async fn decline(
     .await?;
     for row in &rows {
         deltas.moved(
-            row.try_get("", "job_id")?,
+            super::JobIdRow::from_query_result(row, "")?.job_id,
             TaskState::Dispatched,
             TaskState::Queued,
         );

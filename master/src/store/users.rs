@@ -95,11 +95,6 @@ struct SessionUse {
     csrf_token: String,
 }
 
-#[derive(FromQueryResult)]
-struct Count {
-    n: i64,
-}
-
 /// Check a user name: 1–64 characters of letters, digits, `.`, `_`, `-` and `@`.
 pub fn validate_username(username: &str) -> Result<()> {
     let valid = !username.is_empty()
@@ -173,15 +168,15 @@ pub async fn list(connection: &impl ConnectionTrait) -> Result<Vec<UserRecord>> 
 
 /// How many users exist.
 pub async fn count(connection: &impl ConnectionTrait) -> Result<i64> {
-    let count = Count::find_by_statement(sql(
-        backend_of(connection),
-        "SELECT COUNT(*) AS n FROM users",
-        Vec::new(),
-    ))
-    .one(connection)
-    .await?
-    .ok_or_else(|| StoreError::Corrupt("COUNT returned no row".to_owned()))?;
-    Ok(count.n)
+    Ok(super::count(
+        connection,
+        sql(
+            backend_of(connection),
+            "SELECT COUNT(*) AS n FROM users",
+            Vec::new(),
+        ),
+    )
+    .await?)
 }
 
 /// The user called `username`.
