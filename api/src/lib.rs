@@ -213,3 +213,205 @@ pub struct TaskPage {
     /// Pass as `cursor` for the next page; `null` on the last.
     pub next_cursor: Option<String>,
 }
+
+/// A job queue with its place in the tree and what it holds now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueView {
+    /// Id.
+    pub id: i64,
+    /// Name (also its part of RabbitMQ queue names).
+    pub name: String,
+    /// Parent's id; `null` for `root`.
+    pub parent_id: Option<i64>,
+    /// Parent's name.
+    pub parent: Option<String>,
+    /// Priority among its siblings.
+    pub priority: i32,
+    /// Share among siblings of equal priority.
+    pub weight: i32,
+    /// Task slots it gets first.
+    pub minimum_agents: Option<i32>,
+    /// Task slots it never exceeds.
+    pub maximum_agents: Option<i32>,
+    /// Jobs in it.
+    pub jobs: i64,
+    /// Its tasks dispatched or running now.
+    pub active_tasks: i64,
+    /// RFC 3339.
+    pub time_created: String,
+}
+
+/// Every job queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueList {
+    /// Queues by name.
+    pub jobqueues: Vec<QueueView>,
+}
+
+/// A job named in a group's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupJob {
+    /// Job id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Its state.
+    pub state: String,
+}
+
+/// A job group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupView {
+    /// Group id.
+    pub id: i64,
+    /// Its title.
+    pub title: String,
+    /// Who owns it (a submitter may change only their own).
+    pub user: Option<String>,
+    /// RFC 3339.
+    pub time_created: String,
+    /// Its jobs, oldest first.
+    pub jobs: Vec<GroupJob>,
+}
+
+/// Answer of `GET /api/v1/jobgroups`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GroupList {
+    /// Groups, newest first.
+    pub jobgroups: Vec<GroupView>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// An agent named in another resource's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AgentRef {
+    /// Agent id.
+    pub id: String,
+    /// Its host name.
+    pub hostname: String,
+}
+
+/// A tag with how many agents and jobs carry it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagView {
+    /// Tag name.
+    pub name: String,
+    /// Agents that carry it.
+    pub agents: i64,
+    /// Jobs that require it.
+    pub jobs: i64,
+}
+
+/// Answer of `GET /api/v1/tags`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagList {
+    /// Every tag, by name.
+    pub tags: Vec<TagView>,
+}
+
+/// Answer of `GET /api/v1/tags/{tag}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagUses {
+    /// Tag name.
+    pub name: String,
+    /// Agents that carry it.
+    pub agents: Vec<AgentRef>,
+    /// Ids of the newest 1,000 jobs that require it.
+    pub jobs: Vec<i64>,
+}
+
+/// An agent that has a version of some software.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SoftwareAgent {
+    /// Agent id.
+    pub id: String,
+    /// Its host name.
+    pub hostname: String,
+    /// Its state.
+    pub state: String,
+}
+
+/// A version of some software and how many agents have it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VersionCount {
+    /// The version.
+    pub version: String,
+    /// Agents that have it.
+    pub agents: usize,
+}
+
+/// A piece of software with its versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SoftwareView {
+    /// Software name.
+    pub name: String,
+    /// Versions found, in order.
+    pub versions: Vec<VersionCount>,
+}
+
+/// Answer of `GET /api/v1/software`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SoftwareList {
+    /// Every piece of software some agent has, by name.
+    pub software: Vec<SoftwareView>,
+}
+
+/// A version of some software with its agents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VersionAgents {
+    /// The version.
+    pub version: String,
+    /// Agents that have it.
+    pub agents: Vec<SoftwareAgent>,
+}
+
+/// Answer of `GET /api/v1/software/{name}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SoftwareDetail {
+    /// Software name.
+    pub name: String,
+    /// Versions found, with their agents.
+    pub versions: Vec<VersionAgents>,
+}
+
+/// A stored path map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PathMapView {
+    /// Id.
+    pub id: i64,
+    /// The root on Linux.
+    pub path_linux: Option<String>,
+    /// The root on Windows.
+    pub path_windows: Option<String>,
+    /// The root on macOS.
+    pub path_macos: Option<String>,
+    /// Only agents with this tag use it.
+    pub tag: Option<String>,
+    /// RFC 3339.
+    pub time_created: String,
+}
+
+/// Every path map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PathMapList {
+    /// Path maps, oldest first.
+    pub pathmaps: Vec<PathMapView>,
+}

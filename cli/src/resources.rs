@@ -5,7 +5,8 @@ use clap::Subcommand;
 use serde_json::{Value, json};
 
 use super::client::{ApiClient, Method};
-use super::{print_table, text};
+use super::{print_table, text, typed};
+use warren_api::{GroupList, PathMapList, QueueList, SoftwareList, TagList};
 
 /// `warren queues` actions.
 #[derive(Debug, Subcommand)]
@@ -176,20 +177,26 @@ pub enum AgentsAction {
     },
 }
 
-/// Print `answer[key]` as a table of `columns` (header, field), or the JSON.
-fn table(answer: &Value, key: &str, columns: &[(&str, &str)], json_output: bool) {
+/// Print `answer` as JSON, or read it as the list type `L` the API documents (`what` names it
+/// in the error when it is not) and print the rows `rows` makes of it under `headers`.
+fn table<L: serde::de::DeserializeOwned>(
+    answer: &Value,
+    json_output: bool,
+    what: &str,
+    headers: &[&str],
+    rows: impl FnOnce(L) -> Vec<Vec<String>>,
+) -> anyhow::Result<()> {
     if json_output {
         println!("{answer}");
-        return;
+    } else {
+        print_table(headers, &rows(typed(answer, what)?));
     }
-    let rows: Vec<Vec<String>> = answer[key]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|item| columns.iter().map(|(_, field)| text(item, field)).collect())
-        .collect();
-    let headers: Vec<&str> = columns.iter().map(|(header, _)| *header).collect();
-    print_table(&headers, &rows);
+    Ok(())
+}
+
+/// A value for a table cell, `-` when there is none.
+fn cell(value: Option<impl ToString>) -> String {
+    value.map_or_else(|| "-".to_owned(), |value| value.to_string())
 }
 
 fn done(answer: &Value, json_output: bool, message: &str) {
@@ -222,19 +229,29 @@ pub async fn queues(
             let answer: Value = client.get("/api/v1/jobqueues").await?;
             table(
                 &answer,
-                "jobqueues",
-                &[
-                    ("NAME", "name"),
-                    ("PARENT", "parent"),
-                    ("PRIORITY", "priority"),
-                    ("WEIGHT", "weight"),
-                    ("MIN", "minimum_agents"),
-                    ("MAX", "maximum_agents"),
-                    ("JOBS", "jobs"),
-                    ("ACTIVE", "active_tasks"),
-                ],
                 json_output,
-            );
+                "a list of job queues",
+                &[
+                    "NAME", "PARENT", "PRIORITY", "WEIGHT", "MIN", "MAX", "JOBS", "ACTIVE",
+                ],
+                |list: QueueList| {
+                    list.jobqueues
+                        .into_iter()
+                        .map(|queue| {
+                            vec![
+                                queue.name,
+                                cell(queue.parent),
+                                queue.priority.to_string(),
+                                queue.weight.to_string(),
+                                cell(queue.minimum_agents),
+                                cell(queue.maximum_agents),
+                                queue.jobs.to_string(),
+                                queue.active_tasks.to_string(),
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
         }
         Some(QueuesAction::Add {
             name,
@@ -303,15 +320,23 @@ pub async fn groups(
             let answer: Value = client.get("/api/v1/jobgroups").await?;
             table(
                 &answer,
-                "jobgroups",
-                &[
-                    ("ID", "id"),
-                    ("TITLE", "title"),
-                    ("USER", "user"),
-                    ("CREATED", "time_created"),
-                ],
                 json_output,
-            );
+                "a list of job groups",
+                &["ID", "TITLE", "USER", "CREATED"],
+                |list: GroupList| {
+                    list.jobgroups
+                        .into_iter()
+                        .map(|group| {
+                            vec![
+                                group.id.to_string(),
+                                group.title,
+                                cell(group.user),
+                                group.time_created,
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
         }
         Some(GroupsAction::Add { title }) => {
             let answer: Value = client
@@ -349,10 +374,16 @@ pub async fn tags(
             let answer: Value = client.get("/api/v1/tags").await?;
             table(
                 &answer,
-                "tags",
-                &[("TAG", "name"), ("AGENTS", "agents"), ("JOBS", "jobs")],
                 json_output,
-            );
+                "a list of tags",
+                &["TAG", "AGENTS", "JOBS"],
+                |list: TagList| {
+                    list.tags
+                        .into_iter()
+                        .map(|tag| vec![tag.name, tag.agents.to_string(), tag.jobs.to_string()])
+                        .collect()
+                },
+            )?;
         }
         Some(TagsAction::Add { name }) => {
             let answer: Value = client.post("/api/v1/tags", &json!({"name": name})).await?;
@@ -382,21 +413,26 @@ pub async fn tags(
 /// `warren software`.
 pub async fn software(client: &ApiClient, json_output: bool) -> anyhow::Result<i32> {
     let answer: Value = client.get("/api/v1/software").await?;
-    if json_output {
-        println!("{answer}");
-        return Ok(0);
-    }
-    let mut rows = Vec::new();
-    for software in answer["software"].as_array().into_iter().flatten() {
-        for version in software["versions"].as_array().into_iter().flatten() {
-            rows.push(vec![
-                text(software, "name"),
-                text(version, "version"),
-                text(version, "agents"),
-            ]);
-        }
-    }
-    print_table(&["SOFTWARE", "VERSION", "AGENTS"], &rows);
+    table(
+        &answer,
+        json_output,
+        "a list of software",
+        &["SOFTWARE", "VERSION", "AGENTS"],
+        |list: SoftwareList| {
+            list.software
+                .into_iter()
+                .flat_map(|software| {
+                    software.versions.into_iter().map(move |version| {
+                        vec![
+                            software.name.clone(),
+                            version.version,
+                            version.agents.to_string(),
+                        ]
+                    })
+                })
+                .collect()
+        },
+    )?;
     Ok(0)
 }
 
@@ -411,16 +447,24 @@ pub async fn pathmaps(
             let answer: Value = client.get("/api/v1/pathmaps").await?;
             table(
                 &answer,
-                "pathmaps",
-                &[
-                    ("ID", "id"),
-                    ("LINUX", "path_linux"),
-                    ("WINDOWS", "path_windows"),
-                    ("MACOS", "path_macos"),
-                    ("TAG", "tag"),
-                ],
                 json_output,
-            );
+                "a list of path maps",
+                &["ID", "LINUX", "WINDOWS", "MACOS", "TAG"],
+                |list: PathMapList| {
+                    list.pathmaps
+                        .into_iter()
+                        .map(|map| {
+                            vec![
+                                map.id.to_string(),
+                                cell(map.path_linux),
+                                cell(map.path_windows),
+                                cell(map.path_macos),
+                                cell(map.tag),
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
         }
         Some(PathmapsAction::Add {
             linux,

@@ -4,55 +4,21 @@
 //! report their checks found, so `/api/v1/software` is a read-only view over the agents.
 
 use std::collections::BTreeMap;
+pub use warren_api::{
+    AgentRef, SoftwareAgent, SoftwareDetail, SoftwareList, SoftwareView, TagList, TagUses, TagView,
+    VersionAgents, VersionCount,
+};
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use warren_shared::requirements::validate_tag;
 
 use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState};
 use crate::store::agents::{self, AgentFilter};
 use crate::store::tags;
-
-/// A tag with how many agents and jobs carry it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TagView {
-    /// Tag name.
-    name: String,
-    /// Agents that carry it.
-    agents: i64,
-    /// Jobs that require it.
-    jobs: i64,
-}
-
-/// Answer of `GET /api/v1/tags`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TagList {
-    /// Every tag, by name.
-    tags: Vec<TagView>,
-}
-
-/// An agent named in another resource's answer.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct AgentRef {
-    /// Agent id.
-    id: String,
-    /// Its host name.
-    hostname: String,
-}
-
-/// Answer of `GET /api/v1/tags/{tag}`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct TagUses {
-    /// Tag name.
-    name: String,
-    /// Agents that carry it.
-    agents: Vec<AgentRef>,
-    /// Ids of the newest 1,000 jobs that require it.
-    jobs: Vec<i64>,
-}
 
 /// `GET /api/v1/tags`: every tag with how many agents and jobs carry it.
 #[utoipa::path(
@@ -156,60 +122,6 @@ pub async fn delete_tag(
 ) -> Result<StatusCode, ApiError> {
     tags::delete(&state.db, &name).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// An agent that has a version of some software.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SoftwareAgent {
-    /// Agent id.
-    id: String,
-    /// Its host name.
-    hostname: String,
-    /// Its state.
-    state: String,
-}
-
-/// A version of some software and how many agents have it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct VersionCount {
-    /// The version.
-    version: String,
-    /// Agents that have it.
-    agents: usize,
-}
-
-/// A piece of software with its versions.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SoftwareView {
-    /// Software name.
-    name: String,
-    /// Versions found, in order.
-    versions: Vec<VersionCount>,
-}
-
-/// Answer of `GET /api/v1/software`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SoftwareList {
-    /// Every piece of software some agent has, by name.
-    software: Vec<SoftwareView>,
-}
-
-/// A version of some software with its agents.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct VersionAgents {
-    /// The version.
-    version: String,
-    /// Agents that have it.
-    agents: Vec<SoftwareAgent>,
-}
-
-/// Answer of `GET /api/v1/software/{name}`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct SoftwareDetail {
-    /// Software name.
-    name: String,
-    /// Versions found, with their agents.
-    versions: Vec<VersionAgents>,
 }
 
 type SoftwareMap = BTreeMap<String, BTreeMap<String, Vec<SoftwareAgent>>>;

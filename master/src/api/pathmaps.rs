@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+pub use warren_api::{PathMapList, PathMapView};
 
 use warren_shared::PathMap;
 
@@ -90,30 +91,6 @@ impl PathMapBody {
         }
         Ok(map)
     }
-}
-
-/// A stored path map.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct PathMapView {
-    /// Id.
-    id: i64,
-    /// The root on Linux.
-    path_linux: Option<String>,
-    /// The root on Windows.
-    path_windows: Option<String>,
-    /// The root on macOS.
-    path_macos: Option<String>,
-    /// Only agents with this tag use it.
-    tag: Option<String>,
-    /// RFC 3339.
-    time_created: String,
-}
-
-/// Every path map.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct PathMapList {
-    /// Path maps, oldest first.
-    pathmaps: Vec<PathMapView>,
 }
 
 impl From<pathmaps::StoredPathMap> for PathMapView {

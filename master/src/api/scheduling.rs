@@ -2,6 +2,7 @@
 //! failed on, and a task's attempts.
 
 use std::collections::BTreeMap;
+pub use warren_api::{GroupJob, GroupList, GroupView, QueueList, QueueView};
 
 use axum::Json;
 use axum::extract::State;
@@ -16,40 +17,6 @@ use crate::db::{rfc3339, write_transaction};
 use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, Weight};
 use crate::store::scheduling::limit_use;
 use crate::store::{failures, groups, limits, queues};
-
-/// A job queue with its place in the tree and what it holds now.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct QueueView {
-    /// Id.
-    id: i64,
-    /// Name (also its part of RabbitMQ queue names).
-    name: String,
-    /// Parent's id; `null` for `root`.
-    parent_id: Option<i64>,
-    /// Parent's name.
-    parent: Option<String>,
-    /// Priority among its siblings.
-    priority: i32,
-    /// Share among siblings of equal priority.
-    weight: i32,
-    /// Task slots it gets first.
-    minimum_agents: Option<i32>,
-    /// Task slots it never exceeds.
-    maximum_agents: Option<i32>,
-    /// Jobs in it.
-    jobs: i64,
-    /// Its tasks dispatched or running now.
-    active_tasks: i64,
-    /// RFC 3339.
-    time_created: String,
-}
-
-/// Every job queue.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct QueueList {
-    /// Queues by name.
-    jobqueues: Vec<QueueView>,
-}
 
 /// Every queue, with its parent's name.
 async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<QueueView>, ApiError> {
@@ -421,41 +388,6 @@ pub struct NewGroup {
     /// Owner (default: the caller).
     #[serde(default)]
     user: Option<String>,
-}
-
-/// A job named in a group's answer.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct GroupJob {
-    /// Job id.
-    id: i64,
-    /// Its title.
-    title: String,
-    /// Its state.
-    state: String,
-}
-
-/// A job group.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct GroupView {
-    /// Group id.
-    id: i64,
-    /// Its title.
-    title: String,
-    /// Who owns it (a submitter may change only their own).
-    user: Option<String>,
-    /// RFC 3339.
-    time_created: String,
-    /// Its jobs, oldest first.
-    jobs: Vec<GroupJob>,
-}
-
-/// Answer of `GET /api/v1/jobgroups`.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct GroupList {
-    /// Groups, newest first.
-    jobgroups: Vec<GroupView>,
-    /// Pass as `cursor` for the next page; `null` on the last.
-    next_cursor: Option<String>,
 }
 
 /// Filters of `GET /api/v1/jobgroups`.
