@@ -202,6 +202,11 @@ pub struct TaskView {
     pub ram_warning: bool,
     /// Peak resident memory of its processes, MB.
     pub peak_rss_mb: Option<i64>,
+    /// Why a task that has not started is not running (paused; a parent job or parent frames;
+    /// a full limit; a maximum reached; a requirement no online agent meets; every eligible
+    /// agent busy). Given by `GET /api/v1/jobs/{job_id}/tasks/{task_id}` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_reason: Option<String>,
 }
 
 /// A page of tasks.

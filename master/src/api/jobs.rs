@@ -791,6 +791,7 @@ fn task_json(task: &task::Model, by: i64) -> TaskView {
         tile: task.tile,
         ram_warning: task.ram_warned,
         peak_rss_mb: task.peak_rss_mb,
+        waiting_reason: None,
     }
 }
 
@@ -868,7 +869,62 @@ pub async fn get_task(
 ) -> Result<Json<TaskView>, ApiError> {
     let record = jobs::get(&state.db, job_id).await?;
     let task = tasks::get(&state.db, job_id, task_id).await?;
-    Ok(Json(task_json(&task, record.job.frame_by)))
+    let mut view = task_json(&task, record.job.frame_by);
+    view.waiting_reason = waiting_reason(&state, &record, &task).await?;
+    Ok(Json(view))
+}
+
+/// Why `task` waits, or `None` when it is not queued, paused or handed to the broker: the task's own state and frame
+/// dependencies first, then its job's parents, the requirements no online agent meets, and the
+/// job's limits and maximums; failing all those, every eligible agent is busy.
+async fn waiting_reason(
+    state: &AppState,
+    record: &JobRecord,
+    task: &task::Model,
+) -> Result<Option<String>, ApiError> {
+    match tasks::state_of(task)? {
+        TaskState::Paused => {
+            return Ok(Some(
+                "the task is paused: resume the job to run it".to_owned(),
+            ));
+        }
+        TaskState::Queued => {}
+        TaskState::Dispatched if task.time_started.is_none() => {
+            return Ok(Some(
+                "handed to the broker: it starts when an eligible agent has a free slot (every eligible agent is busy)"
+                    .to_owned(),
+            ));
+        }
+        _ => return Ok(None),
+    }
+    let hold = scheduling::hold_reason(&state.db, record).await?;
+    if let Some(reason) = hold
+        .as_deref()
+        .filter(|reason| reason.starts_with("waiting for parent"))
+    {
+        return Ok(Some(reason.to_owned()));
+    }
+    if let Some(parent_id) = record.job.frame_parent_id {
+        let waiting = scheduling::parent_frames_not_done(
+            &state.db,
+            parent_id,
+            task.frame_first,
+            task.frame_last,
+        )
+        .await?;
+        if waiting > 0 {
+            return Ok(Some(format!(
+                "its frames {}-{} wait for the same frames of job {parent_id} ({waiting} of its tasks are not done)",
+                task.frame_first, task.frame_last
+            )));
+        }
+    }
+    if let Some(reason) = blocked_reason(record, &capabilities(state).await?)? {
+        return Ok(Some(reason));
+    }
+    Ok(hold
+        .filter(|reason| !reason.starts_with("its frames wait"))
+        .or_else(|| Some("every eligible agent is busy with this or other work".to_owned())))
 }
 
 /// Options of the log endpoint.

@@ -341,6 +341,25 @@ pub async fn hold_reason(
     }))
 }
 
+/// Tasks of job `parent_id` covering any of the frames `first..=last` that are not done.
+pub async fn parent_frames_not_done(
+    connection: &impl ConnectionTrait,
+    parent_id: i64,
+    first: i64,
+    last: i64,
+) -> Result<i64> {
+    Ok(super::count(
+        connection,
+        sql(
+            backend_of(connection),
+            "SELECT COUNT(*) AS n FROM tasks WHERE job_id = ? AND frame_first <= ? \
+             AND frame_last >= ? AND state <> 'done'",
+            vec![parent_id.into(), last.into(), first.into()],
+        ),
+    )
+    .await?)
+}
+
 /// The first queue on the way from `queue_id` to the top that is at its maximum agents.
 async fn queue_at_maximum(
     connection: &impl ConnectionTrait,

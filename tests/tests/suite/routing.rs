@@ -580,3 +580,78 @@ async fn simulated_agents_speak_the_real_protocol_and_share_a_job() -> anyhow::R
     }
     Ok(())
 }
+
+/// The reason `GET /api/v1/jobs/{job}/tasks/{task}` gives for the first task of `job_id`.
+async fn task_waiting_reason(farm: &TestFarm, job_id: i64) -> anyhow::Result<String> {
+    let tasks = farm.tasks(job_id).await?;
+    let task_id = tasks
+        .first()
+        .and_then(|task| task["id"].as_i64())
+        .expect("a task id");
+    let task = farm
+        .get_json(&format!("/api/v1/jobs/{job_id}/tasks/{task_id}"))
+        .await?;
+    Ok(task["waiting_reason"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| format!("no reason given for {task}")))
+}
+
+#[tokio::test]
+async fn a_waiting_task_says_why_it_is_not_running() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 1,
+        worker_args: vec!["--cpus".to_owned(), "1".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    // One long task takes the only slot.
+    let busy = farm.submit(&job_body("busy", &["sleep", "60"], 1)).await?.0;
+    farm.running_task(busy).await?;
+
+    let waiting = farm.submit(&job_body("waiting", &["true"], 1)).await?.0;
+    let mut gpu = job_body("gpu", &["true"], 1);
+    gpu["tag_requirements"] = json!(["gpu"]);
+    let gpu = farm.submit(&gpu).await?.0;
+    let mut child = job_body("child", &["true"], 1);
+    child["parents"] = json!([busy]);
+    let child = farm.submit(&child).await?.0;
+    let mut frames = job_body("frames", &["true"], 1);
+    frames["depends_on"] = json!({"job": busy, "mode": "frame"});
+    let frames = farm.submit(&frames).await?.0;
+    let mut capped = job_body("capped", &["true"], 1);
+    capped["maximum_agents"] = json!(0);
+    let capped = farm.submit(&capped).await?.0;
+    let (status, answer) = farm
+        .send_json(Method::PUT, "/api/v1/limits", Some(&json!({"licence": 0})))
+        .await?;
+    assert!(status.is_success(), "{answer}");
+    let mut licensed = job_body("licensed", &["true"], 1);
+    licensed["limits"] = json!(["licence"]);
+    let licensed = farm.submit(&licensed).await?.0;
+    let paused = farm.submit(&job_body("paused", &["true"], 1)).await?.0;
+    let (status, answer) = farm
+        .send_json(Method::POST, &format!("/api/v1/jobs/{paused}/pause"), None)
+        .await?;
+    assert!(status.is_success(), "{answer}");
+
+    for (job_id, expected) in [
+        (waiting, "busy"),
+        (gpu, "no online, enabled agent satisfies"),
+        (child, "waiting for parent job"),
+        (frames, "wait for the same frames of job"),
+        (capped, "maximum agents is reached"),
+        (licensed, "limit `licence` is full"),
+        (paused, "paused"),
+    ] {
+        let reason = task_waiting_reason(&farm, job_id).await?;
+        assert!(reason.contains(expected), "job {job_id}: {reason}");
+    }
+    // A running task waits for nothing.
+    let running = farm.running_task(busy).await?;
+    let task = farm
+        .get_json(&format!("/api/v1/jobs/{busy}/tasks/{}", running["id"]))
+        .await?;
+    assert!(task["waiting_reason"].is_null(), "{task}");
+    Ok(())
+}
