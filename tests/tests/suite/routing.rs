@@ -655,3 +655,73 @@ async fn a_waiting_task_says_why_it_is_not_running() -> anyhow::Result<()> {
     assert!(task["waiting_reason"].is_null(), "{task}");
     Ok(())
 }
+
+/// A task's run as the worker's clock saw it.
+fn run_span(task: &Value) -> anyhow::Result<(time::OffsetDateTime, time::OffsetDateTime)> {
+    let parse = |key: &str| -> anyhow::Result<time::OffsetDateTime> {
+        let text = task[key]
+            .as_str()
+            .ok_or_else(|| anyhow::anyhow!("no {key} in {task}"))?;
+        Ok(time::OffsetDateTime::parse(
+            text,
+            &time::format_description::well_known::Rfc3339,
+        )?)
+    };
+    Ok((parse("time_started")?, parse("time_finished")?))
+}
+
+#[tokio::test]
+async fn a_whole_host_task_runs_alone_on_its_worker() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 1,
+        worker_args: vec!["--cpus".to_owned(), "4".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let mut whole = job_body("whole host", &["sleep", "0.3"], 3);
+    whole["cpus"] = json!(-1);
+    let whole = farm.submit(&whole).await?.0;
+    let shared = farm
+        .submit(&job_body("one cpu", &["sleep", "0.3"], 6))
+        .await?
+        .0;
+    let mut spans = Vec::new();
+    for job_id in [whole, shared] {
+        let job = farm
+            .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+            .await?;
+        assert_eq!(job["state"], "done", "{job}");
+        for task in farm.tasks(job_id).await? {
+            spans.push((job_id, run_span(&task)?));
+        }
+    }
+    // No task ran while a whole-host task did, and the one-CPU tasks shared the host.
+    for (job_id, (start, end)) in &spans {
+        if *job_id != whole {
+            continue;
+        }
+        for (other_job, (other_start, other_end)) in &spans {
+            if (other_start, other_end) == (start, end) {
+                continue;
+            }
+            assert!(
+                other_end <= start || other_start >= end,
+                "a task of job {other_job} ran {other_start}..{other_end}, during a whole-host task {start}..{end}"
+            );
+        }
+    }
+    let overlapping = spans.iter().any(|(job_a, (start_a, end_a))| {
+        spans.iter().any(|(job_b, (start_b, end_b))| {
+            *job_a == shared
+                && *job_b == shared
+                && (start_a, end_a) != (start_b, end_b)
+                && start_a < end_b
+                && start_b < end_a
+        })
+    });
+    assert!(
+        overlapping,
+        "the one-CPU tasks never ran side by side: {spans:?}"
+    );
+    Ok(())
+}
