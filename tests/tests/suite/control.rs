@@ -56,9 +56,10 @@ async fn cancel_kills_a_running_process_tree_and_the_job_ends_cancelled() -> any
 
     let job = post(&farm, &format!("/api/v1/jobs/{job_id}/cancel")).await?;
     assert_eq!(job["state"], "cancelled", "{job}");
+    // The whole tree is gone within a second of the answer.
     eventually(
         "the shell and its grandchild to die",
-        Duration::from_secs(2),
+        Duration::from_secs(1),
         || async { Ok((!alive(pids.0) && !alive(pids.1)).then_some(())) },
     )
     .await?;
