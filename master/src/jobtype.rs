@@ -79,13 +79,31 @@ impl JobTypeSpec {
             (None, true) => return Err("a job type needs `phases` (or a single `argv`)".to_owned()),
             _ => {}
         }
-        let mut templates: Vec<&Vec<String>> =
-            self.phases.iter().map(|phase| &phase.argv).collect();
-        templates.extend(&self.argv);
-        for (phase_idx, argv) in templates.iter().enumerate() {
-            if argv.first().is_none_or(String::is_empty) {
-                return Err(format!("phase {} has an empty argv", phase_idx + 1));
+        for (phase_idx, phase) in self.phases.iter().enumerate() {
+            if !matches!(phase.argv.first(), Some(ArgTemplate::Text(program)) if !program.is_empty())
+            {
+                return Err(format!(
+                    "phase {} needs a program as the first argument of its argv",
+                    phase_idx + 1
+                ));
             }
+            for arg in &phase.argv {
+                if let ArgTemplate::IfData { if_data, argv } = arg
+                    && (argv.is_empty() || !is_placeholder(&format!("data.{if_data}")))
+                {
+                    return Err(format!(
+                        "phase {}: an `if_data` group needs a data key name and arguments",
+                        phase_idx + 1
+                    ));
+                }
+            }
+        }
+        if self
+            .argv
+            .as_ref()
+            .is_some_and(|argv| argv.first().is_none_or(String::is_empty))
+        {
+            return Err("phase 1 has an empty argv".to_owned());
         }
         for phase in &self.phases {
             if phase.name.trim().is_empty() || phase.name.len() > 64 {
@@ -131,7 +149,41 @@ pub struct Phase {
     /// What the step is, e.g. `render`.
     pub name: String,
     /// Argv template.
-    pub argv: Vec<String>,
+    pub argv: Vec<ArgTemplate>,
+}
+
+/// One argument of a phase's argv template, or a group given only when the job's data holds a
+/// key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum ArgTemplate {
+    /// An argument, with placeholders.
+    Text(String),
+    /// Arguments given only when `data` has `if_data`, e.g.
+    /// `{"if_data": "engine", "argv": ["-E", "{data.engine}"]}`.
+    IfData {
+        /// The `data` key that must be present.
+        if_data: String,
+        /// The arguments, with placeholders.
+        argv: Vec<String>,
+    },
+}
+
+impl From<&str> for ArgTemplate {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_owned())
+    }
+}
+
+/// `argv` with each `if_data` group kept when `data` has its key and left out otherwise.
+fn resolve_args(argv: &[ArgTemplate], data: &Value) -> Vec<String> {
+    argv.iter()
+        .flat_map(|arg| match arg {
+            ArgTemplate::Text(text) => vec![text.clone()],
+            ArgTemplate::IfData { if_data, argv } if data.get(if_data).is_some() => argv.clone(),
+            ArgTemplate::IfData { .. } => Vec::new(),
+        })
+        .collect()
 }
 
 impl JobTypeSpec {
@@ -143,7 +195,11 @@ impl JobTypeSpec {
     /// The argv templates a task of a job with `data` runs, in order.
     pub fn phase_templates(&self, data: &Value) -> Result<Vec<Vec<String>>, TemplateError> {
         if !self.phases.is_empty() {
-            return Ok(self.phases.iter().map(|phase| phase.argv.clone()).collect());
+            return Ok(self
+                .phases
+                .iter()
+                .map(|phase| resolve_args(&phase.argv, data))
+                .collect());
         }
         self.argv_template(data).map(|argv| vec![argv])
     }
@@ -331,6 +387,48 @@ mod tests {
 
     fn argv(items: &[&str]) -> Vec<String> {
         items.iter().map(|item| (*item).to_owned()).collect()
+    }
+
+    #[test]
+    fn the_blender_job_type_passes_the_engine_only_when_the_job_names_one() {
+        let definition: Value =
+            serde_json::from_str(include_str!("../jobtypes/blender.json")).expect("valid JSON");
+        let spec: JobTypeSpec = serde_json::from_value(definition).expect("a job type spec");
+        spec.validate().expect("the shipped spec is valid");
+        let data = json!({"scene": "/shots/a.blend", "output": "//render/####"});
+        let plain = spec.phase_templates(&data).expect("templates");
+        assert!(!plain[0].contains(&"-E".to_owned()), "{plain:?}");
+        let mut with_engine = data.clone();
+        with_engine["engine"] = json!("CYCLES");
+        let templates = spec.phase_templates(&with_engine).expect("templates");
+        let batch = FrameBatch {
+            index: 0,
+            first: 1,
+            last: 2,
+            by: 1,
+        };
+        let commands = expand_phases(&templates, &with_engine, &batch, None).expect("commands");
+        let argv = &commands[0].argv;
+        let engine = argv.iter().position(|arg| arg == "-E").expect("-E given");
+        assert_eq!(argv[engine + 1], "CYCLES");
+        assert!(
+            engine < argv.iter().position(|arg| arg == "-a").expect("-a"),
+            "the engine is set before rendering: {argv:?}"
+        );
+        let bad = JobTypeSpec {
+            phases: vec![Phase {
+                name: "render".to_owned(),
+                argv: vec![
+                    "render".into(),
+                    ArgTemplate::IfData {
+                        if_data: "engine".to_owned(),
+                        argv: Vec::new(),
+                    },
+                ],
+            }],
+            ..JobTypeSpec::default()
+        };
+        assert!(bad.validate().is_err());
     }
 
     #[test]

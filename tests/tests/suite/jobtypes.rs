@@ -338,3 +338,70 @@ database_test!(
     mariadb,
     nul_bytes_in_output_are_stored_on
 );
+
+#[tokio::test]
+async fn the_blender_job_type_sets_the_engine_the_job_names() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    // A stand-in `blender` that reports a version and echoes how it was called.
+    let bin = farm.dir().join("bin");
+    std::fs::create_dir_all(&bin)?;
+    let fake_blender = bin.join("blender");
+    std::fs::write(
+        &fake_blender,
+        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Blender 4.2.0'; else echo \"called with: $*\"; fi\n",
+    )?;
+    std::fs::set_permissions(
+        &fake_blender,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
+    let config = farm.dir().join("blender-node.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[software]]\nname = \"blender\"\ncommand = [\"{}\", \"--version\"]\nregex = 'Blender (\\d+\\.\\d+)'\n",
+            fake_blender.display()
+        ),
+    )?;
+    farm.start_worker(&["--config", &config.display().to_string()])
+        .await?;
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let mut logs = Vec::new();
+    for data in [
+        json!({"scene": "/shots/a.blend", "output": "//render/####", "engine": "CYCLES"}),
+        json!({"scene": "/shots/a.blend", "output": "//render/####"}),
+    ] {
+        let job_id = farm
+            .submit(&json!({
+                "title": "render", "jobtype": "blender", "start": 1, "end": 2, "batch": 2,
+                "data": data, "environ": {"PATH": path},
+            }))
+            .await?
+            .0;
+        let job = farm
+            .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+            .await?;
+        assert_eq!(job["state"], "done", "{job}");
+        let task_id = farm.tasks(job_id).await?[0]["id"]
+            .as_i64()
+            .expect("a task id");
+        logs.push(farm.task_log(job_id, task_id).await?);
+    }
+    assert!(
+        logs[0].contains(
+            "called with: -b /shots/a.blend -E CYCLES -o //render/#### -s 1 -e 2 -j 1 -a"
+        ),
+        "{}",
+        logs[0]
+    );
+    assert!(
+        logs[1].contains("called with: -b /shots/a.blend -o //render/####")
+            && !logs[1].contains("-E"),
+        "{}",
+        logs[1]
+    );
+    Ok(())
+}
