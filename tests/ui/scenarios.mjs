@@ -107,6 +107,18 @@ async function liveLog(page) {
   await api('POST', `/api/v1/jobs/${job.id}/cancel`);
 }
 
+/** The job page says why the selected task waits. */
+async function waitingReason(page) {
+  const job = await api('POST', '/api/v1/jobs', { ...renderJob('ui waiting'), tag_requirements: ['nowhere'] });
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, `#/jobs/${job.id}?task=0`);
+  const reason = page.locator('[data-field=task-waiting]');
+  await reason.waitFor();
+  const text = await reason.textContent();
+  check(text.includes('no online, enabled agent satisfies') && text.includes('nowhere'), `the reason names the missing tag: ${text}`);
+  await api('POST', `/api/v1/jobs/${job.id}/cancel`);
+}
+
 /** The job page's Pause button pauses the job; two jobs are cancelled together from the list. */
 async function pauseAndBulkCancel(page) {
   const paused = await api('POST', '/api/v1/jobs', renderJob('ui pause', { frames: 20, seconds: 5 }));
@@ -302,6 +314,7 @@ export const scenarios = {
   scale,
   progress,
   'live-log': liveLog,
+  'waiting-reason': waitingReason,
   'pause-and-bulk-cancel': pauseAndBulkCancel,
   'disable-agent': disableAgent,
   'enroll-and-revoke': enrollAndRevoke,

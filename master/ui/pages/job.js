@@ -228,7 +228,10 @@ export async function render(main, params, jobId) {
       if (!task) return;
       tasks.set(task.index, task);
     }
-    const attempts = await get(`${base}/tasks/${task.id}/attempts`);
+    const [attempts, single] = await Promise.all([
+      get(`${base}/tasks/${task.id}/attempts`),
+      get(`${base}/tasks/${task.id}`),
+    ]);
     const latest = task.attempts;
     const info = h('dl', { class: 'facts' },
       h('dt', {}, 'Task'), h('dd', {}, `${task.id} (index ${task.index})`),
@@ -240,6 +243,7 @@ export async function render(main, params, jobId) {
       h('dt', {}, 'Time'), h('dd', {}, task.time_started ? duration(task.time_started, task.time_finished) : '—'),
       h('dt', {}, 'Started'), h('dd', {}, time(task.time_started)),
       h('dt', {}, 'Finished'), h('dd', {}, time(task.time_finished)),
+      single.waiting_reason ? [h('dt', {}, 'Waiting'), h('dd', { 'data-field': 'task-waiting' }, single.waiting_reason)] : null,
       task.last_error ? [h('dt', {}, 'Error'), h('dd', { class: 'error-box' }, task.last_error)] : null,
       task.peak_rss_mb ? [h('dt', {}, 'Peak memory'), h('dd', {}, `${task.peak_rss_mb} MB`)] : null);
     const history_ = h('table', { class: 'list', 'aria-label': 'Attempts' },

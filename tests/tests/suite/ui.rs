@@ -104,6 +104,11 @@ async fn a_job_submitted_through_the_api_reaches_100_percent_on_the_open_jobs_pa
 }
 
 #[tokio::test]
+async fn the_job_page_says_why_the_selected_task_waits() -> anyhow::Result<()> {
+    run("waiting-reason").await
+}
+
+#[tokio::test]
 async fn a_running_tasks_log_shows_new_lines_as_they_are_printed() -> anyhow::Result<()> {
     run("live-log").await
 }
