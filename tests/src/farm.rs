@@ -898,6 +898,34 @@ impl TestFarm {
         Ok(body)
     }
 
+    /// A stand-in `blender` in `<dir>/bin` that prints `Blender <version>` for `--version` and
+    /// otherwise echoes how it was called (`called with: ...`), and a worker configuration file
+    /// whose software check finds it. Returns the `bin` directory and the configuration file.
+    pub fn fake_blender(&self, version: &str) -> anyhow::Result<(PathBuf, PathBuf)> {
+        let bin = self.dir().join("bin");
+        std::fs::create_dir_all(&bin)?;
+        let blender = bin.join("blender");
+        std::fs::write(
+            &blender,
+            format!(
+                "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Blender {version}'; else echo \"called with: $*\"; fi\n"
+            ),
+        )?;
+        std::fs::set_permissions(
+            &blender,
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )?;
+        let config = self.dir().join("blender-node.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[[software]]\nname = \"blender\"\ncommand = [\"{}\", \"--version\"]\nregex = 'Blender (\\d+\\.\\d+)'\n",
+                blender.display()
+            ),
+        )?;
+        Ok((bin, config))
+    }
+
     /// Submit a job and return its id (an error when it is refused or the answer has none).
     pub async fn submit(&self, job: &Value) -> anyhow::Result<warren_shared::JobId> {
         let answer = self.submit_job(job).await?;

@@ -346,26 +346,7 @@ async fn the_blender_job_type_sets_the_engine_the_job_names() -> anyhow::Result<
         ..FarmOptions::default()
     })
     .await?;
-    // A stand-in `blender` that reports a version and echoes how it was called.
-    let bin = farm.dir().join("bin");
-    std::fs::create_dir_all(&bin)?;
-    let fake_blender = bin.join("blender");
-    std::fs::write(
-        &fake_blender,
-        "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'Blender 4.2.0'; else echo \"called with: $*\"; fi\n",
-    )?;
-    std::fs::set_permissions(
-        &fake_blender,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )?;
-    let config = farm.dir().join("blender-node.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[[software]]\nname = \"blender\"\ncommand = [\"{}\", \"--version\"]\nregex = 'Blender (\\d+\\.\\d+)'\n",
-            fake_blender.display()
-        ),
-    )?;
+    let (bin, config) = farm.fake_blender("4.2.0")?;
     farm.start_worker(&["--config", &config.display().to_string()])
         .await?;
     let path = format!("{}:/usr/bin:/bin", bin.display());

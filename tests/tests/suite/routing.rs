@@ -103,23 +103,7 @@ async fn tags_negated_tags_and_software_decide_who_runs_what() -> anyhow::Result
         ..FarmOptions::default()
     })
     .await?;
-    let fake_blender = farm.dir().join("blender");
-    std::fs::write(
-        &fake_blender,
-        "#!/bin/sh\necho 'Blender 3.6.2 (hash 1234)'\n",
-    )?;
-    std::fs::set_permissions(
-        &fake_blender,
-        std::os::unix::fs::PermissionsExt::from_mode(0o755),
-    )?;
-    let config = farm.dir().join("blender-node.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "[[software]]\nname = \"blender\"\ncommand = [\"{}\", \"--version\"]\nregex = 'Blender (\\d+\\.\\d+)'\n",
-            fake_blender.display()
-        ),
-    )?;
+    let (_, config) = farm.fake_blender("3.6.2 (hash 1234)")?;
     farm.start_worker(&["--tag", "gpu"]).await?;
     farm.start_worker(&["--tag", "workstation"]).await?;
     farm.start_worker(&["--config", &config.display().to_string()])
