@@ -16,6 +16,7 @@ use crate::config::ServeConfig;
 use crate::dispatcher::{Dispatcher, DispatcherHandle};
 use crate::ingester::{IngestStats, Ingester};
 use crate::{db, leases};
+use secrecy::ExposeSecret as _;
 use warren_shared::urls::redact_url;
 
 /// A built master, ready to run.
@@ -42,12 +43,9 @@ pub struct App {
 /// The broker URLs workers are told: `--worker-amqp-url`, else `--amqp-url`, without
 /// credentials.
 fn worker_urls(config: &ServeConfig) -> Vec<String> {
-    let urls: Vec<String> = if config.worker_amqp_url.is_empty() {
-        config.amqp_url.clone()
-    } else {
-        config.worker_amqp_url.clone()
-    };
-    urls.iter()
+    config
+        .worker_amqp_urls()
+        .iter()
         .map(|url| crate::rabbitmq::without_credentials(url.trim()))
         .filter(|url| !url.is_empty())
         .collect()
@@ -58,15 +56,13 @@ impl App {
     /// connected lazily and reconnected with backoff, so the API works while it is away.
     pub async fn build(config: ServeConfig) -> anyhow::Result<Self> {
         let names = Names::new(&config.namespace)?;
-        tracing::info!(database = %redact_url(&config.database.database_url), broker = %config.amqp_url.iter().map(|url| redact_url(url)).collect::<Vec<_>>().join(","), namespace = %names.namespace(), "starting master");
-        let db = db::connect(&config.database.database_url)
-            .await
-            .with_context(|| {
-                format!(
-                    "failed to open the database `{}`",
-                    redact_url(&config.database.database_url)
-                )
-            })?;
+        tracing::info!(database = %redact_url(config.database.url()), broker = %config.amqp_urls().iter().map(|url| redact_url(url)).collect::<Vec<_>>().join(","), namespace = %names.namespace(), "starting master");
+        let db = db::connect(config.database.url()).await.with_context(|| {
+            format!(
+                "failed to open the database `{}`",
+                redact_url(config.database.url())
+            )
+        })?;
         db::migrate(&db)
             .await
             .context("failed to migrate the database")?;
@@ -88,7 +84,7 @@ impl App {
         }
         let broker = Broker::new(
             BrokerConfig {
-                urls: config.amqp_url.clone(),
+                urls: config.amqp_urls(),
                 heartbeat: std::time::Duration::from_secs(config.amqp_heartbeat),
                 names: names.clone(),
                 connection_name: format!("warren-master {}", std::process::id()),
@@ -149,7 +145,7 @@ impl App {
         };
         let mailer = match &config.smtp_url {
             Some(url) => Some(crate::notify::Mailer::new(
-                url,
+                url.expose_secret(),
                 &config.smtp_from,
                 config
                     .public_url
@@ -173,8 +169,12 @@ impl App {
         }
         let ldap = match &config.ldap_url {
             Some(url) => Some(
-                crate::ldap::LdapLogin::new(url, &config.ldap_user_dn, &config.ldap_default_role)
-                    .context("invalid LDAP settings")?,
+                crate::ldap::LdapLogin::new(
+                    url.expose_secret(),
+                    &config.ldap_user_dn,
+                    &config.ldap_default_role,
+                )
+                .context("invalid LDAP settings")?,
             ),
             None => None,
         };

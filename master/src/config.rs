@@ -1,16 +1,13 @@
 //! The master's configuration, parsed once at start-up: flags win over `WARREN_*` variables,
 //! variables over the TOML file named by `--config`, the file over defaults.
 
-use std::ffi::OsString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::BoolishValueParser;
-use clap::parser::ValueSource;
-use clap::{
-    ArgAction, ArgMatches, Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand,
-};
+use clap::{Args, Parser, Subcommand};
+use secrecy::{ExposeSecret as _, SecretString};
 
 /// Warren's master: REST API, dispatcher and event ingester.
 #[derive(Debug, Parser)]
@@ -147,9 +144,10 @@ pub struct DatabaseArgs {
         long,
         global = true,
         env = "WARREN_DATABASE_URL",
-        default_value = "sqlite://warren.db?mode=rwc"
+        default_value = "sqlite://warren.db?mode=rwc",
+        hide_env_values = true
     )]
-    pub database_url: String,
+    pub database_url: SecretString,
 }
 
 /// Everything `warren-master serve` needs.
@@ -177,7 +175,7 @@ pub struct ServeConfig {
         value_delimiter = ',',
         hide_env_values = true
     )]
-    pub amqp_url: Vec<String>,
+    pub amqp_url: Vec<SecretString>,
 
     /// Seconds of the AMQP heartbeat: a broker connection that hears nothing for twice this long
     /// is replaced, so a hung broker node is noticed (0 turns heartbeats off).
@@ -210,8 +208,8 @@ pub struct ServeConfig {
 
     /// LDAP server for logins, e.g. `ldap://ldap.studio:389`: a user without a Warren password
     /// logs in by binding as `--ldap-user-dn` with their password, and is created on first login.
-    #[arg(long, env = "WARREN_LDAP_URL")]
-    pub ldap_url: Option<String>,
+    #[arg(long, env = "WARREN_LDAP_URL", hide_env_values = true)]
+    pub ldap_url: Option<SecretString>,
 
     /// The DN a user binds as; `{username}` is replaced by the login name.
     #[arg(
@@ -227,7 +225,7 @@ pub struct ServeConfig {
 
     /// SMTP server for job emails, `smtp://[user:password@]host[:port]`; no email without it.
     #[arg(long, env = "WARREN_SMTP_URL", hide_env_values = true)]
-    pub smtp_url: Option<String>,
+    pub smtp_url: Option<SecretString>,
 
     /// Sender of job emails.
     #[arg(long, env = "WARREN_SMTP_FROM", default_value = "warren@localhost")]
@@ -291,9 +289,10 @@ pub struct ServeConfig {
         long,
         alias = "discovery-amqp-url",
         env = "WARREN_WORKER_AMQP_URL",
-        value_delimiter = ','
+        value_delimiter = ',',
+        hide_env_values = true
     )]
-    pub worker_amqp_url: Vec<String>,
+    pub worker_amqp_url: Vec<SecretString>,
 
     /// Accept events from workers that share the farm's broker credentials instead of being
     /// enrolled (each with its own broker user). Anyone holding those credentials can then
@@ -312,11 +311,42 @@ pub struct ServeConfig {
     pub statistics_retention_days: u64,
 }
 
+/// The URLs of a list setting, to connect with.
+fn exposed(urls: &[SecretString]) -> Vec<String> {
+    urls.iter()
+        .map(|url| url.expose_secret().to_owned())
+        .collect()
+}
+
+impl DatabaseArgs {
+    /// The database URL, to connect with.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+}
+
 impl ServeConfig {
     /// The first broker URL (whose credentials log in to the management API).
     #[must_use]
     pub fn first_amqp_url(&self) -> &str {
-        self.amqp_url.first().map_or("", String::as_str)
+        self.amqp_url.first().map_or("", |url| url.expose_secret())
+    }
+
+    /// The broker URLs, in turn.
+    #[must_use]
+    pub fn amqp_urls(&self) -> Vec<String> {
+        exposed(&self.amqp_url)
+    }
+
+    /// The broker URLs workers are told (credentials are removed before they are).
+    #[must_use]
+    pub fn worker_amqp_urls(&self) -> Vec<String> {
+        if self.worker_amqp_url.is_empty() {
+            self.amqp_urls()
+        } else {
+            exposed(&self.worker_amqp_url)
+        }
     }
 
     /// The lease timeout.
@@ -339,238 +369,4 @@ impl ServeConfig {
             retention: Duration::from_secs(self.statistics_retention_days * 24 * 3600),
         }
     }
-}
-
-/// Why the configuration cannot be read.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// Flags, variables or the file's values are invalid (clap says which).
-    #[error(transparent)]
-    Args(#[from] clap::Error),
-    /// The file could not be read.
-    #[error("cannot read the configuration file {path}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file is not TOML.
-    #[error("invalid configuration file {path}")]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: toml::de::Error,
-    },
-    /// The file has a key that is no setting, or a value of the wrong shape.
-    #[error("configuration file {path}: {message}")]
-    Key {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        message: String,
-    },
-}
-
-/// Where a setting's value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// A command-line flag.
-    Flag,
-    /// A `WARREN_*` variable.
-    Env,
-    /// The configuration file.
-    File,
-    /// The default.
-    Default,
-}
-
-/// The parsed command line, with the sources of `serve`'s (or `config`'s) settings.
-#[derive(Debug)]
-pub struct Parsed {
-    /// What to do.
-    pub cli: Cli,
-    /// Each setting of `serve`/`config`: its name, value (as given, secrets hidden) and source.
-    pub settings: Vec<(String, String, Source)>,
-}
-
-/// Parse the command line, then merge the `--config` file of `serve` or `config` under the
-/// flags and variables: a file value is used only where neither gave one.
-pub fn parse(args: Vec<OsString>) -> Result<Parsed, ConfigError> {
-    let matches = Cli::command().try_get_matches_from(&args)?;
-    let mut from_file: Vec<String> = Vec::new();
-    let mut args = args;
-    if let Some((name, sub)) = matches.subcommand()
-        && matches!(name, "serve" | "config")
-        && let Some(path) = sub.get_one::<PathBuf>("config")
-    {
-        let extra = file_args(path, sub, name)?;
-        from_file = extra.iter().map(|(id, _)| id.clone()).collect();
-        args.extend(extra.into_iter().flat_map(|(_, flag)| flag));
-    }
-    let matches = Cli::command().try_get_matches_from(&args)?;
-    let cli = Cli::from_arg_matches(&matches)?;
-    let settings = match matches.subcommand() {
-        Some(("serve" | "config", sub)) => describe(sub, &from_file),
-        _ => Vec::new(),
-    };
-    Ok(Parsed { cli, settings })
-}
-
-/// The flags that carry the file's values for the settings neither flags nor variables set.
-fn file_args(
-    path: &std::path::Path,
-    matches: &ArgMatches,
-    subcommand: &str,
-) -> Result<Vec<(String, Vec<OsString>)>, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let table: toml::Table = toml::from_str(&text).map_err(|source| ConfigError::Parse {
-        path: path.to_owned(),
-        source,
-    })?;
-    let command = Cli::command();
-    let serve = command
-        .find_subcommand(subcommand)
-        .expect("the subcommand was just parsed");
-    let key_error = |message: String| ConfigError::Key {
-        path: path.to_owned(),
-        message,
-    };
-    let mut extra = Vec::new();
-    for (key, value) in table {
-        let Some(arg) = serve
-            .get_arguments()
-            .find(|arg| arg.get_id().as_str() == key && arg.get_long().is_some())
-        else {
-            return Err(key_error(format!(
-                "`{key}` is not a setting of `warren-master serve`"
-            )));
-        };
-        if key == "config" {
-            return Err(key_error(
-                "a configuration file cannot name another".to_owned(),
-            ));
-        }
-        if matches!(
-            matches.value_source(&key),
-            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-        ) {
-            continue;
-        }
-        let long = format!("--{}", arg.get_long().expect("checked above"));
-        let flag: Vec<OsString> = match (arg.get_action(), value) {
-            (ArgAction::SetTrue, toml::Value::Boolean(true)) => vec![long.into()],
-            (ArgAction::SetTrue, toml::Value::Boolean(false)) => Vec::new(),
-            (ArgAction::SetTrue, other) => {
-                return Err(key_error(format!(
-                    "`{key}` must be true or false, not a {}",
-                    other.type_str()
-                )));
-            }
-            (_, toml::Value::String(text)) => vec![long.into(), text.into()],
-            (_, toml::Value::Integer(number)) => vec![long.into(), number.to_string().into()],
-            (_, toml::Value::Float(number)) => vec![long.into(), number.to_string().into()],
-            (_, toml::Value::Boolean(flag)) => vec![long.into(), flag.to_string().into()],
-            (_, toml::Value::Array(items)) => {
-                let texts: Option<Vec<String>> = items
-                    .iter()
-                    .map(|item| item.as_str().map(str::to_owned))
-                    .collect();
-                let Some(texts) = texts else {
-                    return Err(key_error(format!("`{key}` must be a list of strings")));
-                };
-                vec![long.into(), texts.join(",").into()]
-            }
-            (_, other) => {
-                return Err(key_error(format!(
-                    "`{key}` must be a string or a number, not a {}",
-                    other.type_str()
-                )));
-            }
-        };
-        extra.push((key, flag));
-    }
-    Ok(extra)
-}
-
-/// Settings whose values are hidden when printed.
-const SECRET_URLS: [&str; 5] = [
-    "database_url",
-    "amqp_url",
-    "smtp_url",
-    "ldap_url",
-    "worker_amqp_url",
-];
-
-fn describe(matches: &ArgMatches, from_file: &[String]) -> Vec<(String, String, Source)> {
-    let command = Cli::command();
-    let serve = command
-        .find_subcommand("serve")
-        .expect("serve is a subcommand");
-    let mut settings = Vec::new();
-    for arg in serve.get_arguments().filter(|arg| arg.get_long().is_some()) {
-        let id = arg.get_id().as_str().to_owned();
-        let source = match matches.value_source(&id) {
-            Some(ValueSource::CommandLine) if from_file.contains(&id) => Source::File,
-            Some(ValueSource::CommandLine) => Source::Flag,
-            Some(ValueSource::EnvVariable) => Source::Env,
-            _ => Source::Default,
-        };
-        let value = match arg.get_action() {
-            ArgAction::SetTrue => matches.get_flag(&id).to_string(),
-            _ => matches
-                .get_raw(&id)
-                .map(|values| {
-                    values
-                        .map(|value| value.to_string_lossy().into_owned())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                })
-                .unwrap_or_default(),
-        };
-        let value = if SECRET_URLS.contains(&id.as_str()) {
-            value
-                .split(',')
-                .map(warren_shared::urls::redact_url)
-                .collect::<Vec<_>>()
-                .join(",")
-        } else {
-            value
-        };
-        settings.push((id, value, source));
-    }
-    settings
-}
-
-/// The settings as TOML a configuration file could hold, each with its source.
-#[must_use]
-pub fn render_settings(settings: &[(String, String, Source)]) -> String {
-    let mut text =
-        String::from("# warren-master serve: effective configuration (passwords hidden)\n");
-    for (name, value, source) in settings {
-        let source = match source {
-            Source::Flag => "flag",
-            Source::Env => "environment",
-            Source::File => "file",
-            Source::Default => "default",
-        };
-        let shown = if value.is_empty() {
-            format!("# {name} is not set")
-        } else if value.parse::<f64>().is_ok() || value == "true" || value == "false" {
-            format!("{name} = {value}")
-        } else {
-            format!(
-                "{name} = {}",
-                serde_json::to_string(value).unwrap_or_default()
-            )
-        };
-        text.push_str(&format!("{shown:<72} # {source}\n"));
-    }
-    text
 }

@@ -1,11 +1,14 @@
 //! The worker's configuration: flags, then `WARREN_*` variables, then an optional TOML file, then
-//! defaults, resolved once at start-up into [`Settings`].
+//! defaults (Warren's one configuration layer, [`warren_config`]), resolved once at start-up into
+//! [`Settings`]. A file key is a flag's name with underscores; `[[software]]` tables list
+//! software checks.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
+use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 
 /// Warren's render-node daemon: runs the tasks this node can run, as many as fit.
@@ -107,9 +110,14 @@ pub struct SimulateArgs {
 /// Flags and variables of a running worker; `None` means "not given here".
 #[derive(Debug, Clone, Args)]
 pub struct WorkerConfig {
-    /// A TOML file with any of the settings below and `[[software]]` checks.
+    /// A TOML file with any of these settings, keyed by their names with underscores
+    /// (`cpus = 8`, `tags = ["gpu"]`), and `[[software]]` checks; flags and variables win over it.
     #[arg(long, env = "WARREN_WORKER_CONFIG")]
     pub config: Option<PathBuf>,
+
+    /// The `[[software]]` checks of the file.
+    #[arg(skip)]
+    pub software: Vec<SoftwareCheckConfig>,
 
     /// Directory for the worker's state (its agent id, pid file and log).
     #[arg(
@@ -122,13 +130,12 @@ pub struct WorkerConfig {
     /// RabbitMQ URLs, comma-separated, tried in turn (the nodes of a cluster) [default: the
     /// join token's, or amqp://guest:guest@127.0.0.1:5672/%2f].
     #[arg(long, env = "WARREN_AMQP_URL", hide_env_values = true)]
-    pub amqp_url: Option<String>,
+    pub amqp_url: Option<SecretString>,
 
     /// Seconds of the AMQP heartbeat: a broker connection that hears nothing for twice this long
     /// is replaced (0 turns heartbeats off).
-    /// [default: 10]
-    #[arg(long = "amqp-heartbeat", env = "WARREN_AMQP_HEARTBEAT")]
-    pub amqp_heartbeat_secs: Option<u64>,
+    #[arg(long, env = "WARREN_AMQP_HEARTBEAT", default_value_t = warren_broker::DEFAULT_HEARTBEAT.as_secs())]
+    pub amqp_heartbeat: u64,
 
     /// Prefix of every exchange and queue; must match the master's [default: warren].
     #[arg(long, env = "WARREN_NAMESPACE")]
@@ -146,13 +153,13 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_RAM")]
     pub ram: Option<u64>,
 
-    /// Fraction of the host's CPUs to offer [default: 1.0].
-    #[arg(long, env = "WARREN_CPU_ALLOCATION")]
-    pub cpu_allocation: Option<f64>,
+    /// Fraction of the host's CPUs to offer.
+    #[arg(long, env = "WARREN_CPU_ALLOCATION", default_value_t = 1.0)]
+    pub cpu_allocation: f64,
 
-    /// Fraction of the host's RAM to offer [default: 1.0].
-    #[arg(long, env = "WARREN_RAM_ALLOCATION")]
-    pub ram_allocation: Option<f64>,
+    /// Fraction of the host's RAM to offer.
+    #[arg(long, env = "WARREN_RAM_ALLOCATION", default_value_t = 1.0)]
+    pub ram_allocation: f64,
 
     /// Host name to report; the system's when omitted.
     #[arg(long, env = "WARREN_HOSTNAME")]
@@ -219,27 +226,6 @@ pub struct WorkerConfig {
     pub farm_keys: Vec<String>,
 }
 
-/// One URL, or a list of them.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
-pub enum Urls {
-    /// One URL (or several, comma-separated).
-    One(String),
-    /// Several.
-    Many(Vec<String>),
-}
-
-impl Urls {
-    /// The URLs, in order.
-    #[must_use]
-    pub fn into_list(self) -> Vec<String> {
-        match self {
-            Self::One(text) => split_urls(&text),
-            Self::Many(urls) => urls.iter().flat_map(|url| split_urls(url)).collect(),
-        }
-    }
-}
-
 /// URLs given comma-separated, trimmed, empty ones left out.
 #[must_use]
 pub fn split_urls(text: &str) -> Vec<String> {
@@ -250,47 +236,8 @@ pub fn split_urls(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The TOML configuration file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    /// RabbitMQ URLs: one, a comma-separated string, or a list.
-    pub amqp_url: Option<Urls>,
-    /// The AMQP heartbeat, seconds.
-    pub amqp_heartbeat: Option<u64>,
-    /// Namespace.
-    pub namespace: Option<String>,
-    /// Tags.
-    pub tags: Option<Vec<String>>,
-    /// CPUs to offer.
-    pub cpus: Option<u32>,
-    /// RAM in MB to offer.
-    pub ram: Option<u64>,
-    /// Fraction of CPUs to offer.
-    pub cpu_allocation: Option<f64>,
-    /// Fraction of RAM to offer.
-    pub ram_allocation: Option<f64>,
-    /// Host name to report.
-    pub hostname: Option<String>,
-    /// Allow tasks to run as root when the worker runs as root.
-    pub allow_root_tasks: Option<bool>,
-    /// Hand running tasks back on SIGTERM instead of letting them finish.
-    pub requeue_on_stop: Option<bool>,
-    /// Address for Prometheus metrics.
-    pub metrics_listen: Option<std::net::SocketAddr>,
-    /// RabbitMQ queue type.
-    pub queue_type: Option<String>,
-    /// Share the farm's broker credentials instead of joining (insecure).
-    pub insecure_shared_broker_credentials: Option<bool>,
-    /// Farm public keys to trust.
-    pub farm_keys: Option<Vec<String>>,
-    /// Software to look for.
-    #[serde(default)]
-    pub software: Vec<SoftwareCheckConfig>,
-}
-
 /// How to find one piece of software: run `command`, read the version with `regex`'s first group.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SoftwareCheckConfig {
     /// Software name, as jobs require it (e.g. `blender`).
@@ -304,24 +251,12 @@ pub struct SoftwareCheckConfig {
 /// Why the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read the configuration file {path}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The file is not valid TOML of the expected shape.
-    #[error("invalid configuration file {path}")]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: toml::de::Error,
-    },
+    /// Flags, variables or the file are invalid (or help was asked for).
+    #[error(transparent)]
+    Layer(#[from] warren_config::ConfigError),
+    /// The file's `[[software]]` tables are not software checks.
+    #[error("invalid [[software]] in the configuration file")]
+    SoftwareTable(#[source] toml::de::Error),
     /// A software check's regular expression does not compile.
     #[error("software `{name}`: invalid regex")]
     Regex {
@@ -510,91 +445,39 @@ pub struct Discovery {
 }
 
 impl Settings {
-    /// The settings as a TOML worker configuration (with `dir` and the timings the file does
-    /// not hold shown as comments), passwords hidden.
+    /// What the settings amount to beyond their values, as TOML comments and the
+    /// `[[software]]` tables: whether the node joined, how the broker is found.
     #[must_use]
-    pub fn render(&self) -> String {
+    pub fn render_derived(&self) -> String {
         let quote = |text: &str| serde_json::to_string(text).unwrap_or_default();
         let mut lines = vec![
-            "# warren-worker: effective configuration (passwords hidden)".to_owned(),
-            format!("# dir = {}", quote(&self.dir.display().to_string())),
-            format!(
-                "amqp_url = {}",
-                quote(
-                    &self
-                        .amqp_urls
-                        .iter()
-                        .map(|url| warren_shared::urls::redact_url(url))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                )
-            ),
-            format!("amqp_heartbeat = {}", self.amqp_heartbeat.as_secs()),
             match &self.discovery {
                 Some(discovery) => format!(
                     "# no broker URL is set: the farm is looked for by broadcast on {} first",
                     discovery.address
                 ),
-                None => "# the broker URL is set: no broadcast".to_owned(),
+                None => format!(
+                    "# broker: {}",
+                    self.amqp_urls
+                        .iter()
+                        .map(|url| warren_shared::urls::redact_url(url))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             },
             match &self.identity {
                 Identity::Enrolled { agent_id, user, .. } => {
                     format!("# joined the farm as agent {agent_id} (broker user {user})")
                 }
-                Identity::Shared { user } => format!(
-                    "insecure_shared_broker_credentials = true   # shares the broker user {user}"
-                ),
+                Identity::Shared { user } => {
+                    format!("# shares the broker user {user} (insecure_shared_broker_credentials)")
+                }
                 Identity::NotEnrolled => {
                     "# not joined: run `warren-worker join <TOKEN>` first".to_owned()
                 }
             },
-            format!("namespace = {}", quote(&self.namespace)),
-            format!(
-                "tags = [{}]",
-                self.tags
-                    .iter()
-                    .map(|tag| quote(tag))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            format!("# farm: {}", self.namespace),
         ];
-        match self.cpus {
-            Some(cpus) => lines.push(format!("cpus = {cpus}")),
-            None => lines.push(format!("cpu_allocation = {:?}", self.cpu_allocation)),
-        }
-        match self.ram {
-            Some(ram) => lines.push(format!("ram = {ram}")),
-            None => lines.push(format!("ram_allocation = {:?}", self.ram_allocation)),
-        }
-        if let Some(hostname) = &self.hostname {
-            lines.push(format!("hostname = {}", quote(hostname)));
-        }
-        lines.push(format!("allow_root_tasks = {}", self.allow_root_tasks));
-        lines.push(format!("requeue_on_stop = {}", self.requeue_on_stop));
-        lines.push(format!(
-            "queue_type = {}",
-            quote(match self.queue_type {
-                warren_broker::QueueType::Classic => "classic",
-                warren_broker::QueueType::Quorum => "quorum",
-            })
-        ));
-        if let Some(address) = self.metrics_listen {
-            lines.push(format!("metrics_listen = {}", quote(&address.to_string())));
-        }
-        lines.push(format!(
-            "# heartbeat_interval_secs = {}",
-            self.heartbeat_interval.as_secs_f64()
-        ));
-        lines.push(format!(
-            "# log_flush_lines = {}, log_flush_ms = {}",
-            self.log_flush_lines,
-            self.log_flush.as_millis()
-        ));
-        lines.push(format!(
-            "# kill_grace_secs = {}",
-            self.kill_grace.as_secs_f64()
-        ));
-        lines.push(format!("# event_memory_kib = {}", self.event_memory_kib));
         for check in &self.software {
             lines.push(String::new());
             lines.push("[[software]]".to_owned());
@@ -615,15 +498,40 @@ impl Settings {
     }
 }
 
-fn read_file(path: &Path) -> Result<ConfigFile, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    toml::from_str(&text).map_err(|source| ConfigError::Parse {
-        path: path.to_owned(),
-        source,
-    })
+/// The worker's command line with its configuration file merged in: the settings of the
+/// invoked command, and the file's `[[software]]` checks in its [`WorkerConfig`].
+pub fn parse(args: Vec<std::ffi::OsString>) -> Result<warren_config::Parsed<Cli>, ConfigError> {
+    let mut parsed = warren_config::parse::<Cli>(args, &["software"])?;
+    if let Some(value) = parsed.tables.remove("software") {
+        #[derive(Deserialize)]
+        struct Software {
+            software: Vec<SoftwareCheckConfig>,
+        }
+        let mut table = toml::Table::new();
+        table.insert("software".to_owned(), value);
+        let software: Software = table.try_into().map_err(ConfigError::SoftwareTable)?;
+        if let Some(config) = parsed.cli.worker_config_mut() {
+            config.software = software.software;
+        }
+    }
+    Ok(parsed)
+}
+
+impl Cli {
+    /// The settings of the command that runs a worker, if it is one.
+    pub fn worker_config_mut(&mut self) -> Option<&mut WorkerConfig> {
+        match &mut self.command {
+            None => Some(&mut self.config),
+            Some(
+                Command::Run(config)
+                | Command::Start(config)
+                | Command::Config(config)
+                | Command::Join(JoinArgs { config, .. })
+                | Command::Simulate(SimulateArgs { config, .. }),
+            ) => Some(config),
+            Some(Command::Stop { .. } | Command::Status { .. }) => None,
+        }
+    }
 }
 
 fn allocation(value: f64, name: &'static str) -> Result<f64, ConfigError> {
@@ -654,28 +562,31 @@ fn within<T: PartialOrd + std::fmt::Display>(
 }
 
 impl WorkerConfig {
-    /// Merge flags and variables over the file over the defaults, and validate.
+    /// The broker URLs given, in order (none when none was given).
+    #[must_use]
+    pub fn amqp_urls(&self) -> Vec<String> {
+        self.amqp_url
+            .as_ref()
+            .map(|urls| split_urls(urls.expose_secret()))
+            .unwrap_or_default()
+    }
+
+    /// Check the settings (already merged: flags over variables over the file) and resolve
+    /// the defaults, the enrollment and the software checks.
     pub fn resolve(&self) -> Result<Settings, ConfigError> {
-        let file = match &self.config {
-            Some(path) => read_file(path)?,
-            None => ConfigFile::default(),
-        };
-        let tags: Vec<String> = if self.tags.is_empty() {
-            file.tags.unwrap_or_default()
-        } else {
-            self.tags.clone()
-        };
-        let tags: Vec<String> = tags
-            .into_iter()
+        let tags: Vec<String> = self
+            .tags
+            .iter()
             .map(|tag| tag.trim().to_owned())
             .filter(|tag| !tag.is_empty())
             .collect();
         for tag in &tags {
             warren_shared::requirements::validate_tag(tag)?;
         }
-        let software = file
+        let software = self
             .software
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|check| {
                 if check.command.is_empty()
                     || warren_shared::requirements::validate_tag(&check.name).is_err()
@@ -695,26 +606,16 @@ impl WorkerConfig {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let enrollment = crate::enrollment::load(&self.dir)?;
-        let insecure = self
-            .insecure_shared_broker_credentials
-            .or(file.insecure_shared_broker_credentials)
-            .unwrap_or(false);
-        let farm_keys = if self.farm_keys.is_empty() {
-            file.farm_keys.unwrap_or_default()
-        } else {
-            self.farm_keys.clone()
-        }
-        .iter()
-        .map(|text| warren_shared::signing::FarmKey::parse(text))
-        .collect::<Result<Vec<_>, _>>()?;
-        let mut amqp_urls: Option<Vec<String>> = self
-            .amqp_url
-            .as_deref()
-            .map(split_urls)
-            .or_else(|| file.amqp_url.map(Urls::into_list))
-            .filter(|urls| !urls.is_empty());
-        let mut namespace = self.namespace.clone().or(file.namespace);
-        let mut queue_type = self.queue_type.clone().or(file.queue_type);
+        let insecure = self.insecure_shared_broker_credentials.unwrap_or(false);
+        let farm_keys = self
+            .farm_keys
+            .iter()
+            .map(|text| warren_shared::signing::FarmKey::parse(text))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut amqp_urls: Option<Vec<String>> =
+            Some(self.amqp_urls()).filter(|urls| !urls.is_empty());
+        let mut namespace = self.namespace.clone();
+        let mut queue_type = self.queue_type.clone();
         let (identity, credentials) = match enrollment {
             Some(enrollment) => {
                 if let Some(given) = &namespace
@@ -778,9 +679,7 @@ impl WorkerConfig {
             amqp_urls: amqp_urls
                 .unwrap_or_else(|| vec!["amqp://guest:guest@127.0.0.1:5672/%2f".to_owned()]),
             amqp_heartbeat: Duration::from_secs(within(
-                self.amqp_heartbeat_secs
-                    .or(file.amqp_heartbeat)
-                    .unwrap_or(warren_broker::DEFAULT_HEARTBEAT.as_secs()),
+                self.amqp_heartbeat,
                 "amqp_heartbeat",
                 0,
                 3600,
@@ -788,17 +687,11 @@ impl WorkerConfig {
             namespace: namespace.unwrap_or_else(|| "warren".to_owned()),
             discovery,
             tags,
-            cpus: self.cpus.or(file.cpus),
-            ram: self.ram.or(file.ram),
-            cpu_allocation: allocation(
-                self.cpu_allocation.or(file.cpu_allocation).unwrap_or(1.0),
-                "cpu_allocation",
-            )?,
-            ram_allocation: allocation(
-                self.ram_allocation.or(file.ram_allocation).unwrap_or(1.0),
-                "ram_allocation",
-            )?,
-            hostname: self.hostname.clone().or(file.hostname),
+            cpus: self.cpus,
+            ram: self.ram,
+            cpu_allocation: allocation(self.cpu_allocation, "cpu_allocation")?,
+            ram_allocation: allocation(self.ram_allocation, "ram_allocation")?,
+            hostname: self.hostname.clone(),
             heartbeat_interval: Duration::from_secs_f64(within(
                 self.heartbeat_interval_secs,
                 "heartbeat_interval_secs",
@@ -813,17 +706,11 @@ impl WorkerConfig {
                 0.0,
                 3600.0,
             )?),
-            allow_root_tasks: self
-                .allow_root_tasks
-                .or(file.allow_root_tasks)
-                .unwrap_or(false),
-            requeue_on_stop: self
-                .requeue_on_stop
-                .or(file.requeue_on_stop)
-                .unwrap_or(false),
+            allow_root_tasks: self.allow_root_tasks.unwrap_or(false),
+            requeue_on_stop: self.requeue_on_stop.unwrap_or(false),
             event_memory_kib: within(self.event_memory_kib, "event_memory_kib", 64, usize::MAX)?,
             queue_expires_ms: self.queue_expires_ms,
-            metrics_listen: self.metrics_listen.or(file.metrics_listen),
+            metrics_listen: self.metrics_listen,
             queue_type: match queue_type {
                 None => warren_broker::QueueType::Classic,
                 Some(text) => {
@@ -842,10 +729,18 @@ impl WorkerConfig {
 mod tests {
     use super::*;
 
+    fn parsed(args: &[&str]) -> Result<WorkerConfig, ConfigError> {
+        let mut argv = vec!["warren-worker".into()];
+        argv.extend(args.iter().map(std::ffi::OsString::from));
+        let mut cli = parse(argv)?.cli;
+        Ok(cli
+            .worker_config_mut()
+            .expect("running a worker has settings")
+            .clone())
+    }
+
     fn config(args: &[&str]) -> WorkerConfig {
-        let mut argv = vec!["warren-worker"];
-        argv.extend_from_slice(args);
-        Cli::try_parse_from(argv).expect("valid flags").config
+        parsed(args).expect("valid flags")
     }
 
     #[test]
@@ -890,15 +785,23 @@ mod tests {
             .expect_err("an invalid regex");
         assert!(error.to_string().contains("software `x`"), "{error}");
         std::fs::write(&path, "tagz = []\n").expect("write");
+        let error = parsed(&["--config", &path.display().to_string()]).expect_err("no such key");
+        assert!(
+            error
+                .to_string()
+                .contains("`tagz` is not a setting of `warren-worker`"),
+            "{error}"
+        );
+        std::fs::write(&path, "[[software]]\nname = \"x\"\n").expect("write");
         assert!(matches!(
-            config(&["--config", &path.display().to_string()]).resolve(),
-            Err(ConfigError::Parse { .. })
+            parsed(&["--config", &path.display().to_string()]),
+            Err(ConfigError::SoftwareTable(_))
         ));
         assert!(config(&["--tag", "has space"]).resolve().is_err());
         assert!(config(&["--ram-allocation", "1.5"]).resolve().is_err());
         assert!(matches!(
-            config(&["--config", "/nonexistent/worker.toml"]).resolve(),
-            Err(ConfigError::Read { .. })
+            parsed(&["--config", "/nonexistent/worker.toml"]),
+            Err(ConfigError::Layer(warren_config::ConfigError::Read { .. }))
         ));
         let dir_arg = dir.path().display().to_string();
         let error = config(&["--dir", &dir_arg, "--heartbeat-interval-secs", "0.001"])

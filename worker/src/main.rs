@@ -3,9 +3,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use warren_broker::{shutdown_channel, wait_for_signal};
-use warren_worker::config::{Cli, Command, JoinArgs, SimulateArgs, WorkerConfig};
+use warren_worker::config::{Command, ConfigError, JoinArgs, SimulateArgs, WorkerConfig};
 use warren_worker::{Worker, daemon, simulate};
 
 /// Exit code for invalid configuration (sysexits `EX_USAGE`).
@@ -14,14 +13,19 @@ const EXIT_CONFIG: u8 = 64;
 const EXIT_NOT_RUNNING: u8 = 3;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) => {
+    let parsed = match warren_worker::config::parse(std::env::args_os().collect()) {
+        Ok(parsed) => parsed,
+        Err(ConfigError::Layer(warren_config::ConfigError::Args(error))) => {
             let code = if error.use_stderr() { EXIT_CONFIG } else { 0 };
             let _ = error.print();
             return ExitCode::from(code);
         }
+        Err(error) => {
+            eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
+            return ExitCode::from(EXIT_CONFIG);
+        }
     };
+    let cli = parsed.cli;
     let config = match cli.command {
         None => cli.config,
         Some(Command::Run(config)) => config,
@@ -65,7 +69,11 @@ fn main() -> ExitCode {
         Some(Command::Config(config)) => {
             return match config.resolve() {
                 Ok(settings) => {
-                    print!("{}", settings.render());
+                    print!(
+                        "{}{}",
+                        warren_config::render("warren-worker", &parsed.settings),
+                        settings.render_derived()
+                    );
                     ExitCode::SUCCESS
                 }
                 Err(error) => {
@@ -178,11 +186,7 @@ fn join_and_run(args: &JoinArgs) -> ExitCode {
             [255, 255, 255, 255],
             warren_shared::discovery::DEFAULT_PORT,
         )));
-    let urls = config
-        .amqp_url
-        .as_deref()
-        .map(warren_worker::config::split_urls)
-        .unwrap_or_default();
+    let urls = config.amqp_urls();
     let joined = runtime.block_on(warren_worker::enrollment::join(
         &token,
         &config.dir,

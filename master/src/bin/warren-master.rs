@@ -3,14 +3,15 @@
 use std::process::ExitCode;
 
 use warren_broker::{shutdown_channel, wait_for_signal};
-use warren_master::config::{Command, ConfigError, parse, render_settings};
+use warren_config::{ConfigError, parse, render};
+use warren_master::config::{Cli, Command};
 use warren_master::{App, db};
 
 /// Exit code for invalid configuration (sysexits `EX_USAGE`).
 const EXIT_CONFIG: u8 = 64;
 
 fn main() -> ExitCode {
-    let parsed = match parse(std::env::args_os().collect()) {
+    let parsed = match parse::<Cli>(std::env::args_os().collect(), &[]) {
         Ok(parsed) => parsed,
         Err(ConfigError::Args(error)) => {
             let code = if error.use_stderr() { EXIT_CONFIG } else { 0 };
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
     };
     let cli = parsed.cli;
     if let Command::Config(_) = cli.command {
-        print!("{}", render_settings(&parsed.settings));
+        print!("{}", render("warren-master serve", &parsed.settings));
         return ExitCode::SUCCESS;
     }
     warren_broker::init_logging("info,sqlx=warn,lapin=warn,sea_orm_migration=warn");
@@ -43,23 +44,23 @@ fn main() -> ExitCode {
             Command::Serve(config) => serve(*config).await,
             Command::Config(_) => Ok(()),
             Command::Migrate(database) => {
-                let connection = db::connect(&database.database_url).await?;
+                let connection = db::connect(database.url()).await?;
                 db::migrate(&connection).await?;
                 println!("migrations applied");
                 Ok(())
             }
             Command::User(args) => {
-                let connection = db::connect(&args.database.database_url).await?;
+                let connection = db::connect(args.database.url()).await?;
                 db::migrate(&connection).await?;
                 warren_master::users_cli::run(&connection, args.action).await
             }
             Command::Keys(args) => {
-                let connection = db::connect(&args.database.database_url).await?;
+                let connection = db::connect(args.database.url()).await?;
                 db::migrate(&connection).await?;
                 keys(&connection, args.action).await
             }
             Command::Check(args) => {
-                let connection = db::connect(&args.database.database_url).await?;
+                let connection = db::connect(args.database.url()).await?;
                 db::migrate(&connection).await?;
                 let findings = warren_master::check::run(
                     &connection,

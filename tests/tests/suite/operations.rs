@@ -535,15 +535,18 @@ async fn settings_come_from_flags_then_variables_then_the_file_and_config_prints
     .await?;
     assert!(printed.status.success(), "{printed:?}");
     let text = String::from_utf8(printed.stdout)?;
-    for expected in [
-        "tags = [\"linux\"]",
-        "cpus = 8",
-        "namespace = \"studio\"",
-        "amqp_url = \"amqp://w:****@rabbit/%2f\"",
+    // The same layer as the master's: each line says where its value came from.
+    for (expected, source) in [
+        ("tags = [\"linux\"]", "# flag"),
+        ("cpus = 8", "# file"),
+        ("namespace = \"studio\"", "# file"),
+        ("amqp_url = \"amqp://w:****@rabbit/%2f\"", "# flag"),
+        ("amqp_heartbeat = 10", "# default"),
     ] {
         assert!(
-            text.lines().any(|line| line == expected),
-            "{expected} in\n{text}"
+            text.lines()
+                .any(|line| line.starts_with(expected) && line.ends_with(source)),
+            "{expected} ({source}) in\n{text}"
         );
     }
     assert!(!text.contains("hunter2"));
