@@ -140,23 +140,10 @@ pub enum CliCommand {
         /// Task id.
         task_id: i64,
     },
-    /// Change a job: priority, weight, queue, title.
-    Set {
-        /// Job id.
-        job_id: i64,
-        /// New priority, -1000 to 1000.
-        #[arg(long, allow_hyphen_values = true)]
-        priority: Option<i32>,
-        /// New weight.
-        #[arg(long)]
-        weight: Option<i32>,
-        /// Move to this job queue.
-        #[arg(long)]
-        queue: Option<String>,
-        /// New title.
-        #[arg(long)]
-        title: Option<String>,
-    },
+    /// Change a job: its scheduling (priority, weight, queue, title) or what its tasks need and
+    /// carry (CPUs, RAM, tag and software requirements, limits, timeouts, environment, job type
+    /// version). Tasks already published are withdrawn and published again.
+    Set(JobChanges),
     /// Who the master says you are.
     Whoami,
     /// Print a shell completion script: `warren completions bash > /etc/bash_completion.d/warren`.
@@ -621,14 +608,128 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         CliCommand::RerunTask { job_id, task_id } => {
             job_action(&client, cli.json, job_id, &format!("tasks/{task_id}/rerun")).await
         }
-        CliCommand::Set {
-            job_id,
-            priority,
-            weight,
-            queue,
-            title,
-        } => set_job(&client, cli.json, job_id, priority, weight, queue, title).await,
+        CliCommand::Set(changes) => set_job(&client, cli.json, &changes).await,
         CliCommand::Delete { job_id } => delete_job(&client, job_id).await,
+    }
+}
+
+/// What `warren set` changes; what is not given stays as it is.
+#[derive(Debug, Clone, Args)]
+pub struct JobChanges {
+    /// Job id.
+    job_id: i64,
+    /// New priority, -1000 to 1000.
+    #[arg(long, allow_hyphen_values = true)]
+    priority: Option<i32>,
+    /// New weight.
+    #[arg(long)]
+    weight: Option<i32>,
+    /// Move to this job queue.
+    #[arg(long)]
+    queue: Option<String>,
+    /// New title.
+    #[arg(long)]
+    title: Option<String>,
+    /// CPUs each task needs (-1: the whole host).
+    #[arg(long, allow_hyphen_values = true)]
+    cpus: Option<i64>,
+    /// RAM each task needs, MB (-1: the whole host).
+    #[arg(long, allow_hyphen_values = true)]
+    ram: Option<i64>,
+    /// A tag agents must have (`!tag`: must not have); repeat; replaces the job's.
+    #[arg(long = "require")]
+    tag_requirements: Vec<String>,
+    /// Software with optional bounds (`blender>=4.1`); repeat; replaces the job's.
+    #[arg(long = "software")]
+    software_requirements: Vec<String>,
+    /// A limit each task holds; repeat; replaces the job's.
+    #[arg(long = "limit")]
+    limits: Vec<String>,
+    /// Seconds after which a task is killed.
+    #[arg(long)]
+    timeout: Option<i64>,
+    /// MB of memory at which a task is killed.
+    #[arg(long)]
+    ram_max: Option<i64>,
+    /// MB of memory at which a task's log warns.
+    #[arg(long)]
+    ram_warning: Option<i64>,
+    /// Retries of a failed task (-1: forever).
+    #[arg(long, allow_hyphen_values = true)]
+    requeue: Option<i32>,
+    /// An environment variable, `NAME=value`; repeat; replaces the job's.
+    #[arg(long = "env")]
+    environ: Vec<String>,
+    /// Pin this version of the job's job type.
+    #[arg(long)]
+    jobtype_version: Option<i32>,
+    /// Stop running tasks and run them again with the change (not counted as failures).
+    #[arg(long)]
+    restart_running: bool,
+}
+
+impl JobChanges {
+    /// The `PATCH` body.
+    fn body(&self) -> anyhow::Result<serde_json::Map<String, Value>> {
+        let mut body = serde_json::Map::new();
+        let mut put = |key: &str, value: Value| {
+            body.insert(key.to_owned(), value);
+        };
+        if let Some(priority) = self.priority {
+            put("priority", json!(priority));
+        }
+        if let Some(weight) = self.weight {
+            put("weight", json!(weight));
+        }
+        if let Some(queue) = &self.queue {
+            put("queue", json!(queue));
+        }
+        if let Some(title) = &self.title {
+            put("title", json!(title));
+        }
+        for (key, value) in [
+            ("cpus", self.cpus),
+            ("ram", self.ram),
+            ("timeout", self.timeout),
+            ("ram_max", self.ram_max),
+            ("ram_warning", self.ram_warning),
+        ] {
+            if let Some(value) = value {
+                put(key, json!(value));
+            }
+        }
+        if let Some(requeue) = self.requeue {
+            put("requeue", json!(requeue));
+        }
+        if let Some(version) = self.jobtype_version {
+            put("jobtype_version", json!(version));
+        }
+        for (key, values) in [
+            ("tag_requirements", &self.tag_requirements),
+            ("software_requirements", &self.software_requirements),
+            ("limits", &self.limits),
+        ] {
+            if !values.is_empty() {
+                put(key, json!(values));
+            }
+        }
+        if !self.environ.is_empty() {
+            let mut environ = BTreeMap::new();
+            for pair in &self.environ {
+                let Some((name, value)) = pair.split_once('=') else {
+                    bail!("--env takes NAME=value, not `{pair}`");
+                };
+                environ.insert(name.to_owned(), value.to_owned());
+            }
+            put("environ", json!(environ));
+        }
+        if body.is_empty() {
+            bail!("nothing to change: give at least one setting (see `warren set --help`)");
+        }
+        if self.restart_running {
+            body.insert("restart_running".to_owned(), json!(true));
+        }
+        Ok(body)
     }
 }
 
@@ -933,35 +1034,12 @@ async fn list_agents(client: &ApiClient, json: bool) -> anyhow::Result<i32> {
 }
 
 /// `warren set`.
-async fn set_job(
-    client: &ApiClient,
-    json: bool,
-    job_id: i64,
-    priority: Option<i32>,
-    weight: Option<i32>,
-    queue: Option<String>,
-    title: Option<String>,
-) -> anyhow::Result<i32> {
-    let mut body = serde_json::Map::new();
-    if let Some(priority) = priority {
-        body.insert("priority".to_owned(), json!(priority));
-    }
-    if let Some(weight) = weight {
-        body.insert("weight".to_owned(), json!(weight));
-    }
-    if let Some(queue) = queue {
-        body.insert("queue".to_owned(), json!(queue));
-    }
-    if let Some(title) = title {
-        body.insert("title".to_owned(), json!(title));
-    }
-    if body.is_empty() {
-        bail!("nothing to change: give --priority, --weight, --queue or --title");
-    }
+async fn set_job(client: &ApiClient, json: bool, changes: &JobChanges) -> anyhow::Result<i32> {
+    let body = changes.body()?;
     let job = client
         .call(
             client::Method::PATCH,
-            &format!("/api/v1/jobs/{job_id}"),
+            &format!("/api/v1/jobs/{}", changes.job_id),
             Some(&Value::Object(body)),
         )
         .await?;

@@ -19,6 +19,7 @@ mod m20261201_000008_add_task_declines;
 mod m20261201_000009_long_text_on_mysql;
 mod m20261206_000010_add_worker_security;
 mod m20261206_000011_add_lease_markers;
+mod m20261207_000012_add_steering;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_long_text_on_mysql::Migration),
             Box::new(m20261206_000010_add_worker_security::Migration),
             Box::new(m20261206_000011_add_lease_markers::Migration),
+            Box::new(m20261207_000012_add_steering::Migration),
         ]
     }
 }

@@ -121,6 +121,9 @@ pub enum Message {
     CheckSoftware(CheckSoftware),
     /// Master → worker: drain and restart.
     Restart(Restart),
+    /// Master → workers: tasks of these jobs published before a time are withdrawn (their
+    /// requirements changed); a worker that receives one acks it without running it.
+    Withdraw(Withdraw),
     /// Worker → master: a node joining with a join token asks to become its agent.
     Join(Join),
     /// Master → worker: the node joined; its own password is in force.
@@ -188,6 +191,7 @@ impl Message {
             Self::Subscribe(_) => "Subscribe",
             Self::CheckSoftware(_) => "CheckSoftware",
             Self::Restart(_) => "Restart",
+            Self::Withdraw(_) => "Withdraw",
             Self::Join(_) => "Join",
             Self::Joined(_) => "Joined",
             Self::JoinRefused(_) => "JoinRefused",
@@ -687,6 +691,24 @@ pub struct Subscribe {
 /// Look for installed software again and report it in a new `Hello`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckSoftware {}
+
+/// Tasks published before a time, by job, that must not run: the master fenced those attempts
+/// and publishes the tasks again under their jobs' new requirements.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdraw {
+    /// The jobs, each with the time before which its published tasks are withdrawn.
+    pub jobs: Vec<WithdrawnJob>,
+}
+
+/// One job's withdrawal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawnJob {
+    /// The job.
+    pub job_id: JobId,
+    /// Tasks of the job published at or before this time are withdrawn.
+    #[serde(with = "time::serde::rfc3339")]
+    pub published_before: OffsetDateTime,
+}
 
 /// Drain, then restart the worker process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

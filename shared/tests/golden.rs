@@ -29,6 +29,7 @@ fn every_message_kind_round_trips_through_its_fixture() {
         ("subscribe.json", "Subscribe"),
         ("check_software.json", "CheckSoftware"),
         ("restart.json", "Restart"),
+        ("withdraw.json", "Withdraw"),
         ("event_batch.json", "EventBatch"),
         ("join.json", "Join"),
         ("joined.json", "Joined"),

@@ -157,6 +157,8 @@ struct State {
     awaiting_ack: HashMap<AttemptRef, AwaitingAck>,
     /// Jobs whose last attempts here failed.
     job_streaks: JobStreaks,
+    /// Jobs whose tasks published before a time are withdrawn.
+    withdrawn: Withdrawals,
     /// Drained by the master (agent disabled) or stopping.
     draining: bool,
     stopping: bool,
@@ -219,6 +221,39 @@ impl JobStreaks {
                 streak.failures
             )
         })
+    }
+}
+
+/// Most jobs whose withdrawals a worker remembers; the oldest are forgotten first (a task
+/// withdrawn but forgotten still never runs long: the master stops its attempt on start).
+const MAX_WITHDRAWALS: usize = 10_000;
+
+/// Withdrawn tasks, by job: those published at or before the time.
+#[derive(Debug, Default)]
+struct Withdrawals(HashMap<JobId, OffsetDateTime>);
+
+impl Withdrawals {
+    /// Remember a withdrawal (a later time for the same job wins).
+    fn add(&mut self, job_id: JobId, published_before: OffsetDateTime) {
+        if self.0.len() >= MAX_WITHDRAWALS && !self.0.contains_key(&job_id) {
+            let oldest = self
+                .0
+                .iter()
+                .min_by_key(|(_, time)| **time)
+                .map(|(job, _)| *job);
+            if let Some(oldest) = oldest {
+                self.0.remove(&oldest);
+            }
+        }
+        let entry = self.0.entry(job_id).or_insert(published_before);
+        *entry = (*entry).max(published_before);
+    }
+
+    /// Whether `assignment` was withdrawn.
+    fn covers(&self, assignment: &TaskAssignment) -> bool {
+        self.0
+            .get(&assignment.job_id)
+            .is_some_and(|before| assignment.published_at <= *before)
     }
 }
 
@@ -429,6 +464,7 @@ impl Worker {
             units: HashMap::new(),
             awaiting_ack: HashMap::new(),
             job_streaks: JobStreaks::default(),
+            withdrawn: Withdrawals::default(),
             draining: false,
             stopping: false,
             drain_issued_at: None,
@@ -619,6 +655,11 @@ impl Worker {
                     });
                 }
             }
+            Message::Withdraw(withdraw) => {
+                for job in withdraw.jobs {
+                    state.withdrawn.add(job.job_id, job.published_before);
+                }
+            }
             Message::Drain(drain) => {
                 if newer(drain.issued_at, &mut state.drain_issued_at) {
                     state.draining = !drain.resume;
@@ -667,7 +708,10 @@ impl Worker {
                 (None, None) => return None,
                 (target, _) => target,
             },
-            Message::FarmKeys(_) | Message::CheckSoftware(_) | Message::Restart(_) => {
+            Message::FarmKeys(_)
+            | Message::CheckSoftware(_)
+            | Message::Restart(_)
+            | Message::Withdraw(_) => {
                 return None;
             }
             other => {
@@ -848,6 +892,16 @@ impl Worker {
             attempt: assignment.attempt,
         };
         if state.units.contains_key(&attempt) {
+            let _ = commands.send(ClassCommand::Ack(delivery_ref));
+            return;
+        }
+        if state.withdrawn.covers(&assignment) {
+            // The master fenced this attempt and publishes the task again under the job's new
+            // requirements: drop this copy without running it.
+            tracing::info!(task_id = %assignment.task_id, attempt = assignment.attempt, "dropping a withdrawn task (its job's requirements changed)");
+            self.metrics
+                .tasks_withdrawn
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let _ = commands.send(ClassCommand::Ack(delivery_ref));
             return;
         }

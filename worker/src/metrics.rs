@@ -23,6 +23,8 @@ pub struct WorkerMetrics {
     pub tasks_started: AtomicU64,
     /// Tasks that ended (any outcome).
     pub tasks_finished: AtomicU64,
+    /// Withdrawn tasks received and dropped unstarted (their jobs' requirements changed).
+    pub tasks_withdrawn: AtomicU64,
     /// Messages refused, by [`Refusal`].
     pub refused: [AtomicU64; Refusal::ALL.len()],
 }
@@ -112,6 +114,11 @@ impl WorkerMetrics {
             "warren_worker_tasks_finished_total",
             "Tasks that ended, whatever the outcome.",
             self.tasks_finished.load(Ordering::Relaxed),
+        );
+        text.counter(
+            "warren_worker_tasks_withdrawn_total",
+            "Withdrawn tasks dropped unstarted (their jobs' requirements changed).",
+            self.tasks_withdrawn.load(Ordering::Relaxed),
         );
         text.counter(
             "warren_worker_broker_reconnects_total",

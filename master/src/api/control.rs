@@ -241,11 +241,126 @@ pub struct JobPatch {
     autodelete_time: Option<i64>,
     /// New job type data (a JSON object).
     data: Option<serde_json::Value>,
+    /// CPUs each task needs (-1: the whole host).
+    #[schema(minimum = -1)]
+    cpus: Option<i64>,
+    /// RAM each task needs, MB (-1: the whole host).
+    #[schema(minimum = -1)]
+    ram: Option<i64>,
+    /// Tags an agent must have (`"gpu"`) or must not have (`"!windows"`); replaces the old ones.
+    tag_requirements: Option<Vec<super::jobs::TagRequirementInput>>,
+    /// Software with optional version bounds; replaces the old ones.
+    software_requirements: Option<Vec<super::jobs::SoftwareRequirementInput>>,
+    /// Tags shown on the job (not requirements).
+    tags: Option<Vec<String>>,
+    /// Limits (licences) each task holds while it runs; replaces the old ones.
+    limits: Option<Vec<String>>,
+    /// Kill a task running longer than this, seconds; `null` removes the timeout.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, minimum = 1, nullable)]
+    timeout: Option<Option<i64>>,
+    /// Kill a task whose memory passes this, MB; `null` removes it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, minimum = 1, nullable)]
+    ram_max: Option<Option<i64>>,
+    /// Warn when a task's memory passes this, MB; `null` removes it.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<i64>, minimum = 1, nullable)]
+    ram_warning: Option<Option<i64>>,
+    /// Retries of a failed task: a count, 0 never, -1 forever.
+    #[schema(minimum = -1)]
+    requeue: Option<i32>,
+    /// Extra environment variables; replaces the old ones.
+    environ: Option<std::collections::BTreeMap<String, String>>,
+    /// Pin this version of the job's job type.
+    #[schema(minimum = 1)]
+    jobtype_version: Option<i32>,
+    /// Stop the job's running tasks and run them again with the change (not counted as a
+    /// failure); without it they finish with what they started with.
+    #[serde(default)]
+    restart_running: bool,
+}
+
+/// A field that may be given, given as `null`, or left out (`None`).
+fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+impl JobPatch {
+    /// The requirement part of the change, checked.
+    fn requirements(&self) -> Result<store::jobs::RequirementChange, ApiError> {
+        for (field, value) in [
+            ("timeout", self.timeout.flatten()),
+            ("ram_max", self.ram_max.flatten()),
+            ("ram_warning", self.ram_warning.flatten()),
+        ] {
+            super::jobs::check_positive(field, value)?;
+        }
+        if let Some(requeue) = self.requeue {
+            super::jobs::check_requeue(requeue)?;
+        }
+        if let Some(environ) = &self.environ {
+            super::jobs::check_environ(environ)?;
+        }
+        if let Some(limits) = &self.limits {
+            super::jobs::check_limits(limits)?;
+        }
+        for (field, value, minimum) in [("cpus", self.cpus, -1), ("ram", self.ram, -1)] {
+            if value.is_some_and(|value| value < minimum) {
+                return Err(ApiError::invalid(
+                    field,
+                    format!("`{field}` must be -1 (whole host) or at least 0"),
+                ));
+            }
+        }
+        let tag_requirements = self
+            .tag_requirements
+            .as_ref()
+            .map(|inputs| super::jobs::split_tag_requirements(inputs.clone()));
+        if let Some((required, negated)) = &tag_requirements {
+            for tag in required.iter().chain(negated) {
+                warren_shared::requirements::validate_tag(tag)
+                    .map_err(|error| ApiError::invalid("tag_requirements", error))?;
+            }
+        }
+        Ok(store::jobs::RequirementChange {
+            cpus: self.cpus,
+            ram: self.ram,
+            tag_requirements,
+            software_requirements: self
+                .software_requirements
+                .clone()
+                .map(super::jobs::parse_software)
+                .transpose()?,
+            tags: self
+                .tags
+                .clone()
+                .map(super::jobs::display_tags)
+                .transpose()?,
+            limits: self.limits.clone(),
+            timeout_secs: self.timeout,
+            ram_max: self.ram_max,
+            ram_warning: self.ram_warning,
+            requeue: self.requeue,
+            environ: self.environ.clone(),
+            jobtype_version: self.jobtype_version,
+            restart_running: self.restart_running,
+        })
+    }
 }
 
 /// `PATCH /api/v1/jobs/{id}`: title, priority, weight, notes, hidden, queue, minimum and maximum
-/// agents; the frame range (`start`, `end`, `by`, `batch`) while no task of the job has run.
-/// Changes apply from the next dispatch round.
+/// agents; the frame range (`start`, `end`, `by`, `batch`) while no task of the job has run;
+/// what its tasks need (`cpus`, `ram`, `tag_requirements`, `software_requirements`, `limits`)
+/// and carry (`timeout`, `ram_max`, `ram_warning`, `requeue`, `environ`, `jobtype_version`).
+/// Queued tasks move to the new requirements at once; tasks already published to RabbitMQ are
+/// withdrawn (workers drop them unstarted) and published again; running tasks finish with what
+/// they started with unless `restart_running` is true. Scheduling changes apply from the next
+/// dispatch round.
 #[utoipa::path(
     patch,
     operation_id = "patch_job",
@@ -261,7 +376,8 @@ pub async fn patch(
     ApiJson(patch): ApiJson<JobPatch>,
 ) -> Result<Json<JobView>, ApiError> {
     let patch = &patch;
-    write_transaction(&state.db, |transaction| async move {
+    let requirements = &patch.requirements()?;
+    let steered = write_transaction(&state.db, |transaction| async move {
         let transaction = &*transaction;
         let row = store::jobs::row(transaction, job_id).await?;
         if let Some(queue) = &patch.queue {
@@ -308,11 +424,27 @@ pub async fn patch(
             autodelete_secs: patch.autodelete_time,
             data: patch.data.clone(),
             parents: patch.parents.clone(),
+            requirements: requirements.clone(),
         };
-        store::jobs::update(transaction, row, change).await?;
-        Ok::<_, ApiError>(())
+        let steered = store::jobs::update(transaction, row, change).await?;
+        Ok::<_, ApiError>(steered)
     })
     .await?;
+    if let Some(withdrawn_at) = steered.withdrawn_at {
+        tracing::info!(
+            job_id,
+            withdrawn = steered.withdrawn,
+            "the job's tasks changed: published ones are withdrawn"
+        );
+        let withdraw = state.control.withdraw(job_id, withdrawn_at);
+        state.control.send(vec![withdraw]).await;
+    }
+    stop_attempts(
+        &state,
+        steered.stopped,
+        "the job's requirements changed: the task runs again",
+    )
+    .await;
     state.dispatcher.job_changed(job_id);
     job_view(&state, job_id).await
 }

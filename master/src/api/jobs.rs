@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use warren_shared::{
-    FrameBatch, FrameRange, JobState, Requirements, SoftwareRequirement, TaskState,
+    FrameBatch, FrameRange, JobState, Requirements, RequirementsError, SoftwareRequirement,
+    TaskState,
 };
 
 use super::AppState;
@@ -23,7 +24,7 @@ use crate::store::jobs::{self, JobCursor, JobFilter, JobRecord, JobSortKey, NewJ
 use crate::store::{logs, scheduling, tasks};
 
 /// A tag requirement: `"gpu"`, `"!windows"` or `{"tag": "windows", "negate": true}`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum TagRequirementInput {
     /// Compact form; a leading `!` negates.
@@ -39,7 +40,7 @@ pub enum TagRequirementInput {
 }
 
 /// A software requirement: `"blender>=3.4"` or `{"software": "blender", "min_version": "3.4"}`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum SoftwareRequirementInput {
     /// Compact form.
@@ -235,82 +236,21 @@ impl JobSubmission {
         } else {
             self.data
         };
-        if self.requeue < -1 {
-            return Err(ApiError::invalid(
-                "requeue",
-                format!(
-                    "`requeue` must be -1 (forever), 0 (never) or a count, got {}",
-                    self.requeue
-                ),
-            ));
-        }
+        check_requeue(self.requeue)?;
         for (field, value) in [
             ("ram_warning", self.ram_warning),
             ("ram_max", self.ram_max),
             ("timeout", self.timeout),
             ("autodelete_time", self.autodelete_time),
         ] {
-            if value.is_some_and(|value| value < 1) {
-                return Err(ApiError::invalid(
-                    field,
-                    format!("`{field}` must be positive when given"),
-                ));
-            }
+            check_positive(field, value)?;
         }
-        for name in self.environ.keys() {
-            if name.is_empty() || name.contains('=') || name.contains('\0') {
-                return Err(ApiError::invalid(
-                    "environ",
-                    format!("invalid environment variable name `{name}`"),
-                ));
-            }
-        }
-        let mut required = Vec::new();
-        let mut negated = Vec::new();
-        for requirement in self.tag_requirements {
-            match requirement {
-                TagRequirementInput::Name(name) => match name.strip_prefix('!') {
-                    Some(tag) => negated.push(tag.to_owned()),
-                    None => required.push(name),
-                },
-                TagRequirementInput::Object { tag, negate: true } => negated.push(tag),
-                TagRequirementInput::Object { tag, negate: false } => required.push(tag),
-            }
-        }
-        let software = self
-            .software_requirements
-            .into_iter()
-            .map(|input| match input {
-                SoftwareRequirementInput::Compact(text) => SoftwareRequirement::parse(&text),
-                SoftwareRequirementInput::Object {
-                    software,
-                    min_version,
-                    max_version,
-                } => {
-                    let requirement = SoftwareRequirement {
-                        software,
-                        min_version: min_version
-                            .as_deref()
-                            .map(warren_shared::Version::parse)
-                            .transpose()?,
-                        max_version: max_version
-                            .as_deref()
-                            .map(warren_shared::Version::parse)
-                            .transpose()?,
-                    };
-                    requirement.validate()?;
-                    Ok(requirement)
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|error| ApiError::invalid("software_requirements", error))?;
+        check_environ(&self.environ)?;
+        let (required, negated) = split_tag_requirements(self.tag_requirements);
+        let software = parse_software(self.software_requirements)?;
         let requirements = Requirements::new(required, negated, software, self.cpus, self.ram)
-            .map_err(|error| ApiError::invalid("requirements", error))?;
-        let tags: BTreeSet<String> = self.tags.into_iter().collect();
-        for tag in &tags {
-            warren_shared::requirements::validate_tag(tag)
-                .map_err(|error| ApiError::invalid("tags", error))?;
-        }
+            .map_err(|error| ApiError::invalid(requirements_field(&error), error))?;
+        let tags = display_tags(self.tags)?;
         warren_broker::validate_queue_name(&self.queue)
             .map_err(|error| ApiError::invalid("queue", error))?;
         if let Some(tiles) = self.num_tiles
@@ -342,9 +282,7 @@ impl JobSubmission {
                 }
             },
         };
-        for name in &self.limits {
-            validate_limit_name(name).map_err(|error| ApiError::invalid("limits", error))?;
-        }
+        check_limits(&self.limits)?;
         Ok(NewJob {
             title,
             jobtype: self.jobtype,
@@ -377,6 +315,126 @@ impl JobSubmission {
             limits: self.limits,
         })
     }
+}
+
+/// `requeue`: -1 (forever), 0 (never) or a count.
+pub(super) fn check_requeue(requeue: i32) -> Result<(), ApiError> {
+    if requeue < -1 {
+        return Err(ApiError::invalid(
+            "requeue",
+            format!("`requeue` must be -1 (forever), 0 (never) or a count, got {requeue}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A setting that must be positive when it is given.
+pub(super) fn check_positive(field: &'static str, value: Option<i64>) -> Result<(), ApiError> {
+    if value.is_some_and(|value| value < 1) {
+        return Err(ApiError::invalid(
+            field,
+            format!("`{field}` must be positive when given"),
+        ));
+    }
+    Ok(())
+}
+
+/// Environment variable names: not empty, without `=` or NUL.
+pub(super) fn check_environ(environ: &BTreeMap<String, String>) -> Result<(), ApiError> {
+    for name in environ.keys() {
+        if name.is_empty() || name.contains('=') || name.contains('\0') {
+            return Err(ApiError::invalid(
+                "environ",
+                format!("invalid environment variable name `{name}`"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Tag requirements as (required, excluded) tag names.
+pub(super) fn split_tag_requirements(
+    inputs: Vec<TagRequirementInput>,
+) -> (Vec<String>, Vec<String>) {
+    let mut required = Vec::new();
+    let mut negated = Vec::new();
+    for requirement in inputs {
+        match requirement {
+            TagRequirementInput::Name(name) => match name.strip_prefix('!') {
+                Some(tag) => negated.push(tag.to_owned()),
+                None => required.push(name),
+            },
+            TagRequirementInput::Object { tag, negate: true } => negated.push(tag),
+            TagRequirementInput::Object { tag, negate: false } => required.push(tag),
+        }
+    }
+    (required, negated)
+}
+
+/// Software requirements in either form, checked.
+pub(super) fn parse_software(
+    inputs: Vec<SoftwareRequirementInput>,
+) -> Result<Vec<SoftwareRequirement>, ApiError> {
+    inputs
+        .into_iter()
+        .map(|input| match input {
+            SoftwareRequirementInput::Compact(text) => SoftwareRequirement::parse(&text),
+            SoftwareRequirementInput::Object {
+                software,
+                min_version,
+                max_version,
+            } => {
+                let requirement = SoftwareRequirement {
+                    software,
+                    min_version: min_version
+                        .as_deref()
+                        .map(warren_shared::Version::parse)
+                        .transpose()?,
+                    max_version: max_version
+                        .as_deref()
+                        .map(warren_shared::Version::parse)
+                        .transpose()?,
+                };
+                requirement.validate()?;
+                Ok(requirement)
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| ApiError::invalid("software_requirements", error))
+}
+
+/// The request field a requirements error is about.
+pub(super) const fn requirements_field(error: &RequirementsError) -> &'static str {
+    match error {
+        RequirementsError::CpusOutOfRange(_) => "cpus",
+        RequirementsError::RamOutOfRange(_) => "ram",
+        RequirementsError::InvalidTag(_) | RequirementsError::ContradictoryTag(_) => {
+            "tag_requirements"
+        }
+        RequirementsError::InvalidSoftwareName(_)
+        | RequirementsError::InvalidVersion(_)
+        | RequirementsError::EmptyVersionRange { .. }
+        | RequirementsError::InvalidSoftwareRequirement(_) => "software_requirements",
+        _ => "requirements",
+    }
+}
+
+/// Tags shown on a job, checked.
+pub(super) fn display_tags(tags: Vec<String>) -> Result<BTreeSet<String>, ApiError> {
+    let tags: BTreeSet<String> = tags.into_iter().collect();
+    for tag in &tags {
+        warren_shared::requirements::validate_tag(tag)
+            .map_err(|error| ApiError::invalid("tags", error))?;
+    }
+    Ok(tags)
+}
+
+/// Limit names, checked.
+pub(super) fn check_limits(limits: &[String]) -> Result<(), ApiError> {
+    for name in limits {
+        validate_limit_name(name).map_err(|error| ApiError::invalid("limits", error))?;
+    }
+    Ok(())
 }
 
 /// A limit name: 1 to 64 letters, digits, `-`, `_` or `.`.

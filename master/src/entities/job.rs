@@ -95,6 +95,8 @@ pub struct Model {
     pub group_id: Option<i64>,
     /// The end state users were last notified of.
     pub notified_state: Option<String>,
+    /// When its requirements last changed: tasks published before then are withdrawn.
+    pub requirements_changed_at: Option<i64>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

@@ -192,3 +192,64 @@ pub async fn delete(transaction: &DatabaseTransaction, job_id: i64) -> Result<Ve
     }
     Ok(stopped)
 }
+
+/// Take back a job's published tasks (`dispatched`, not started): they go back to `queued`, which
+/// fences their attempts, and are published again under the job's current requirements. The
+/// dispatch does not count as an attempt that reached an agent. Returns how many were taken.
+pub async fn withdraw_published(
+    connection: &(impl ConnectionTrait + sea_orm::TransactionTrait),
+    job_id: i64,
+    deltas: &mut CountDeltas,
+) -> Result<u64> {
+    let rows = update_returning::<i64, _>(
+        connection,
+        Update {
+            table: "tasks",
+            set: "state = 'queued', declines = declines + 1",
+            set_values: Vec::new(),
+            rows: "job_id = ? AND state = 'dispatched'",
+            rows_values: vec![job_id.into()],
+            returning: "id",
+        },
+    )
+    .await?;
+    deltas.moved_many(
+        job_id,
+        TaskState::Dispatched,
+        TaskState::Queued,
+        rows.len() as i64,
+    );
+    Ok(rows.len() as u64)
+}
+
+/// Stop a job's running attempts to run them again (not counted as failures): the tasks go
+/// back to `queued`. Returns the stopped attempts so their workers can be told.
+pub async fn restart_running(
+    connection: &(impl ConnectionTrait + sea_orm::TransactionTrait),
+    job_id: i64,
+    deltas: &mut CountDeltas,
+) -> Result<Vec<StoppedAttempt>> {
+    let rows = update_returning::<i64, _>(
+        connection,
+        Update {
+            table: "tasks",
+            set: "state = 'queued', progress = 0",
+            set_values: Vec::new(),
+            rows: "job_id = ? AND state = 'running'",
+            rows_values: vec![job_id.into()],
+            returning: "id, attempts, agent_id",
+        },
+    )
+    .await?;
+    let mut stopped = Vec::new();
+    for row in &rows {
+        stopped.extend(StoppedAttempt::from_row(row)?);
+    }
+    deltas.moved_many(
+        job_id,
+        TaskState::Running,
+        TaskState::Queued,
+        rows.len() as i64,
+    );
+    Ok(stopped)
+}

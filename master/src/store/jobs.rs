@@ -342,6 +342,7 @@ async fn create_in(transaction: &DatabaseTransaction, new_job: &NewJob) -> Resul
         run_group: ActiveValue::Set(new_job.run_group.clone()),
         group_id: ActiveValue::Set(new_job.group_id),
         notified_state: ActiveValue::Set(None),
+        requirements_changed_at: ActiveValue::Set(None),
     }
     .insert(transaction)
     .await?;
@@ -908,20 +909,19 @@ async fn depends_on(connection: &impl ConnectionTrait, job_id: i64, ancestor: i6
     Ok(false)
 }
 
-/// The queue and class a job moves to when it changes queue.
+/// The queue and class of a job in `queue` with `requirements`.
 pub async fn move_target(
     connection: &impl ConnectionTrait,
-    job: &job::Model,
     queue: &str,
+    requirements: &Requirements,
 ) -> Result<(i64, i64)> {
     let queue_row = job_queue::Entity::find()
         .filter(job_queue::Column::Name.eq(queue))
         .one(connection)
         .await?
         .ok_or_else(|| StoreError::invalid("queue", format!("unknown job queue `{queue}`")))?;
-    let requirements = requirements(job)?;
     let class =
-        classes::get_or_create(connection, queue_row.id, &queue_row.name, &requirements).await?;
+        classes::get_or_create(connection, queue_row.id, &queue_row.name, requirements).await?;
     Ok((queue_row.id, class.id))
 }
 
@@ -1224,16 +1224,215 @@ pub struct JobChange {
     pub data: Option<Value>,
     /// New parent jobs.
     pub parents: Option<Vec<i64>>,
+    /// What its tasks need and carry.
+    pub requirements: RequirementChange,
+}
+
+/// A change of what a job's tasks need (their class) and carry (limits, timeouts, environment,
+/// job type version); `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct RequirementChange {
+    /// CPUs per task (-1: the whole host).
+    pub cpus: Option<i64>,
+    /// RAM per task, MB (-1: the whole host).
+    pub ram: Option<i64>,
+    /// Tags an agent must have, and tags it must not have.
+    pub tag_requirements: Option<(Vec<String>, Vec<String>)>,
+    /// Software with version bounds (the job type's own requirements are added).
+    pub software_requirements: Option<Vec<SoftwareRequirement>>,
+    /// Tags shown on the job.
+    pub tags: Option<BTreeSet<String>>,
+    /// Limits each task holds (the job type's are added).
+    pub limits: Option<Vec<String>>,
+    /// Seconds before a task is killed; `Some(None)` removes the timeout.
+    pub timeout_secs: Option<Option<i64>>,
+    /// MB of memory at which a task is killed; `Some(None)` removes it.
+    pub ram_max: Option<Option<i64>>,
+    /// MB of memory at which a task's log warns; `Some(None)` removes it.
+    pub ram_warning: Option<Option<i64>>,
+    /// Retries of a failed task.
+    pub requeue: Option<i32>,
+    /// Extra environment variables (replacing the old ones).
+    pub environ: Option<BTreeMap<String, String>>,
+    /// Job type version to pin.
+    pub jobtype_version: Option<i32>,
+    /// Stop running tasks and run them again under the new requirements (not a failure).
+    pub restart_running: bool,
+}
+
+/// What a job change did to tasks already handed out.
+#[derive(Debug, Default)]
+pub struct Steered {
+    /// When published tasks were withdrawn: those published before then must not run.
+    pub withdrawn_at: Option<i64>,
+    /// Published tasks taken back to be published again.
+    pub withdrawn: u64,
+    /// Running attempts stopped to run again (`restart_running`).
+    pub stopped: Vec<super::control::StoppedAttempt>,
+}
+
+/// The id of version `version` of the job type of version `version_id`.
+async fn sibling_version(
+    connection: &impl ConnectionTrait,
+    version_id: i64,
+    version: i32,
+) -> Result<(i64, JobTypeSpec)> {
+    #[derive(FromQueryResult)]
+    struct Sibling {
+        id: i64,
+        spec: String,
+    }
+    let row = Sibling::find_by_statement(sql(
+        connection.get_database_backend(),
+        "SELECT v.id, v.spec FROM job_type_versions v JOIN job_type_versions pinned \
+         ON pinned.job_type_id = v.job_type_id WHERE pinned.id = ? AND v.version = ?",
+        vec![version_id.into(), version.into()],
+    ))
+    .one(connection)
+    .await?
+    .ok_or_else(|| {
+        StoreError::invalid(
+            "jobtype_version",
+            format!("the job's job type has no version {version}"),
+        )
+    })?;
+    let spec =
+        JobTypeSpec::parse(&row.spec).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    Ok((row.id, spec))
+}
+
+/// A job type version's spec.
+async fn version_spec(connection: &impl ConnectionTrait, version_id: i64) -> Result<JobTypeSpec> {
+    let row = job_type_version::Entity::find_by_id(version_id)
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("job type version {version_id} is missing")))?;
+    JobTypeSpec::parse(&row.spec).map_err(|error| StoreError::Corrupt(error.to_string()))
 }
 
 /// Change a submitted job, read as `row` in the same transaction.
 pub async fn update(
-    connection: &impl ConnectionTrait,
+    connection: &DatabaseTransaction,
     row: job::Model,
     change: JobChange,
-) -> Result<()> {
+) -> Result<Steered> {
     let job_id = row.id;
     let mut active: job::ActiveModel = row.clone().into();
+    let steering = change.requirements;
+    // Whether tasks already published carry something that changed: then they are withdrawn.
+    let mut republish = false;
+    let mut version_id = row.job_type_version_id;
+    let mut spec = None;
+    if let Some(version) = steering.jobtype_version {
+        let (id, version_spec) =
+            sibling_version(connection, row.job_type_version_id, version).await?;
+        if id != row.job_type_version_id {
+            let data = match &change.data {
+                Some(data) => data.clone(),
+                None => data(&row)?,
+            };
+            check_data(connection, id, &data).await?;
+            active.job_type_version_id = ActiveValue::Set(id);
+            version_id = id;
+            republish = true;
+        }
+        spec = Some(version_spec);
+    }
+    let spec = match spec {
+        Some(spec) => spec,
+        None => version_spec(connection, version_id).await?,
+    };
+    let current = requirements(&row)?;
+    let mut new_requirements = None;
+    if steering.cpus.is_some()
+        || steering.ram.is_some()
+        || steering.tag_requirements.is_some()
+        || steering.software_requirements.is_some()
+    {
+        let (tags, negated) = steering.tag_requirements.clone().unwrap_or_else(|| {
+            (
+                current.tags.iter().cloned().collect(),
+                current.negated_tags.iter().cloned().collect(),
+            )
+        });
+        let software = steering
+            .software_requirements
+            .clone()
+            .unwrap_or_else(|| current.software.clone());
+        let requirements = Requirements::new(
+            tags,
+            negated,
+            software,
+            steering.cpus.unwrap_or(current.cpus),
+            steering.ram.unwrap_or(current.ram_mb),
+        )
+        .map_err(|error| StoreError::invalid("requirements", error))?;
+        let requirements = with_jobtype_software(&requirements, &spec)?;
+        if requirements != current {
+            active.requirements = ActiveValue::Set(
+                serde_json::to_string(&requirements).expect("requirements serialize"),
+            );
+            active.cpus = ActiveValue::Set(i32::try_from(requirements.cpus).unwrap_or(i32::MAX));
+            active.ram = ActiveValue::Set(requirements.ram_mb);
+            new_requirements = Some(requirements);
+        }
+    }
+    if new_requirements.is_some() || change.queue.is_some() {
+        let requirements = new_requirements.as_ref().unwrap_or(&current);
+        let queue = match &change.queue {
+            Some(queue) => queue.clone(),
+            None => queue_name(connection, row.queue_id).await?,
+        };
+        let (queue_id, class_id) = move_target(connection, &queue, requirements).await?;
+        if class_id != row.class_id || queue_id != row.queue_id {
+            republish = true;
+        }
+        active.queue_id = ActiveValue::Set(queue_id);
+        active.class_id = ActiveValue::Set(class_id);
+    }
+    if let Some(timeout) = steering.timeout_secs {
+        republish |= timeout != row.timeout_secs;
+        active.timeout_secs = ActiveValue::Set(timeout);
+    }
+    if let Some(ram_max) = steering.ram_max {
+        republish |= ram_max != row.ram_max;
+        active.ram_max = ActiveValue::Set(ram_max);
+    }
+    if let Some(ram_warning) = steering.ram_warning {
+        republish |= ram_warning != row.ram_warning;
+        active.ram_warning = ActiveValue::Set(ram_warning);
+    }
+    if let Some(environ) = &steering.environ {
+        let text = serde_json::to_string(environ).expect("a string map serializes");
+        republish |= text != row.environ;
+        active.environ = ActiveValue::Set(text);
+    }
+    if let Some(requeue) = steering.requeue {
+        active.requeue = ActiveValue::Set(requeue);
+    }
+    if let Some(tags) = &steering.tags {
+        replace_tags(connection, job_id, tags).await?;
+    }
+    if let Some(limits) = &steering.limits {
+        let ids = limit_ids(connection, limits, &spec.limits).await?;
+        replace_limits(connection, job_id, &ids).await?;
+    }
+    let mut steered = Steered::default();
+    if republish || steering.restart_running {
+        let mut deltas = super::counters::CountDeltas::default();
+        if republish {
+            let now = now_us();
+            steered.withdrawn =
+                super::control::withdraw_published(connection, job_id, &mut deltas).await?;
+            steered.withdrawn_at = Some(now);
+            active.requirements_changed_at = ActiveValue::Set(Some(now));
+        }
+        if steering.restart_running {
+            steered.stopped =
+                super::control::restart_running(connection, job_id, &mut deltas).await?;
+        }
+        deltas.apply(connection).await?;
+    }
     if let Some(title) = change.title {
         active.title = ActiveValue::Set(title);
     }
@@ -1255,11 +1454,6 @@ pub async fn update(
     if let Some(maximum) = change.maximum_agents {
         active.maximum_agents = ActiveValue::Set(Some(maximum));
     }
-    if let Some(queue) = &change.queue {
-        let (queue_id, class_id) = move_target(connection, &row, queue).await?;
-        active.queue_id = ActiveValue::Set(queue_id);
-        active.class_id = ActiveValue::Set(class_id);
-    }
     if let Some((frames, batch)) = change.frames {
         replace_frames(connection, job_id, &frames, batch).await?;
         active.frame_start = ActiveValue::Set(frames.start());
@@ -1278,6 +1472,92 @@ pub async fn update(
         set_parents(connection, job_id, &parents).await?;
     }
     active.update(connection).await?;
+    Ok(steered)
+}
+
+/// How long withdrawals are repeated to workers that connect: tasks withdrawn longer ago and
+/// still in RabbitMQ are stopped as soon as they start instead.
+const WITHDRAWALS_KEPT_US: i64 = 7 * 24 * 3600 * 1_000_000;
+
+/// Jobs whose published tasks were withdrawn in the last week, with when.
+pub async fn recent_withdrawals(connection: &impl ConnectionTrait) -> Result<Vec<(i64, i64)>> {
+    #[derive(FromQueryResult)]
+    struct Withdrawal {
+        id: i64,
+        requirements_changed_at: i64,
+    }
+    Ok(Withdrawal::find_by_statement(sql(
+        connection.get_database_backend(),
+        "SELECT id, requirements_changed_at FROM jobs WHERE requirements_changed_at > ? \
+         ORDER BY requirements_changed_at DESC LIMIT 10000",
+        vec![(now_us() - WITHDRAWALS_KEPT_US).into()],
+    ))
+    .all(connection)
+    .await?
+    .into_iter()
+    .map(|row| (row.id, row.requirements_changed_at))
+    .collect())
+}
+
+/// The name of a job queue.
+async fn queue_name(connection: &impl ConnectionTrait, queue_id: i64) -> Result<String> {
+    Ok(job_queue::Entity::find_by_id(queue_id)
+        .one(connection)
+        .await?
+        .ok_or_else(|| StoreError::Corrupt(format!("job queue {queue_id} is missing")))?
+        .name)
+}
+
+/// Replace the tags shown on a job.
+async fn replace_tags(
+    connection: &impl ConnectionTrait,
+    job_id: i64,
+    tags: &BTreeSet<String>,
+) -> Result<()> {
+    connection
+        .execute_raw(sql(
+            connection.get_database_backend(),
+            "DELETE FROM job_tags WHERE job_id = ?",
+            vec![job_id.into()],
+        ))
+        .await?;
+    let tag_ids = tag_ids(connection, tags).await?;
+    if !tag_ids.is_empty() {
+        let mut insert = Query::insert()
+            .into_table(job_tag::Entity)
+            .columns([job_tag::Column::JobId, job_tag::Column::TagId])
+            .to_owned();
+        for tag_id in tag_ids {
+            insert.values_panic([job_id.into(), tag_id.into()]);
+        }
+        connection.execute(&insert).await?;
+    }
+    Ok(())
+}
+
+/// Replace the limits a job's tasks hold.
+async fn replace_limits(
+    connection: &impl ConnectionTrait,
+    job_id: i64,
+    limit_ids: &[i64],
+) -> Result<()> {
+    let backend = connection.get_database_backend();
+    connection
+        .execute_raw(sql(
+            backend,
+            "DELETE FROM job_limits WHERE job_id = ?",
+            vec![job_id.into()],
+        ))
+        .await?;
+    for limit_id in limit_ids {
+        connection
+            .execute_raw(sql(
+                backend,
+                "INSERT INTO job_limits (job_id, limit_id) VALUES (?, ?)",
+                vec![job_id.into(), (*limit_id).into()],
+            ))
+            .await?;
+    }
     Ok(())
 }
 

@@ -39,6 +39,7 @@ mod resources;
 mod routing;
 mod scheduling;
 mod security;
+mod steering;
 mod tidy;
 mod ui;
 
