@@ -143,6 +143,28 @@ pub struct AgentList {
     pub next_cursor: Option<String>,
 }
 
+/// A task an action on tasks left alone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnchangedTask {
+    /// The task.
+    pub task_id: i64,
+    /// Why the action does not apply to it.
+    pub reason: String,
+}
+
+/// Answer of `POST /api/v1/jobs/{job_id}/tasks/actions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TaskActionAnswer {
+    /// `kill`, `skip`, `fail` or `retry`.
+    pub action: String,
+    /// Tasks changed.
+    pub changed: Vec<i64>,
+    /// Tasks left alone, with why.
+    pub unchanged: Vec<UnchangedTask>,
+}
+
 /// Answer of `GET /api/v1/auth/me`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::{Value, json};
 
 use client::ApiClient;
-use warren_api::{AgentList, JobPage, JobView, MeView, TaskPage};
+use warren_api::{AgentList, JobPage, JobView, MeView, TaskActionAnswer, TaskPage};
 
 /// Drive a Warren farm from the command line.
 #[derive(Debug, Parser)]
@@ -144,6 +144,24 @@ pub enum CliCommand {
     /// carry (CPUs, RAM, tag and software requirements, limits, timeouts, environment, job type
     /// version). Tasks already published are withdrawn and published again.
     Set(JobChanges),
+    /// Act on single tasks of a job: `kill` (stop the running attempt, record it failed),
+    /// `skip` (mark done without running), `fail` (mark failed) or `retry` (run again now).
+    Task {
+        /// kill, skip, fail or retry.
+        #[arg(value_parser = ["kill", "skip", "fail", "retry"])]
+        action: String,
+        /// Job id.
+        job_id: i64,
+        /// Task ids.
+        #[arg(required = true)]
+        tasks: Vec<i64>,
+        /// Why, kept in the tasks' history.
+        #[arg(long)]
+        note: Option<String>,
+        /// With `retry`: an agent the tasks must not run on again.
+        #[arg(long)]
+        avoid_agent: Option<String>,
+    },
     /// Who the master says you are.
     Whoami,
     /// Print a shell completion script: `warren completions bash > /etc/bash_completion.d/warren`.
@@ -609,6 +627,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
             job_action(&client, cli.json, job_id, &format!("tasks/{task_id}/rerun")).await
         }
         CliCommand::Set(changes) => set_job(&client, cli.json, &changes).await,
+        CliCommand::Task {
+            action,
+            job_id,
+            tasks,
+            note,
+            avoid_agent,
+        } => {
+            act_on_tasks(
+                &client,
+                cli.json,
+                &action,
+                job_id,
+                &tasks,
+                note,
+                avoid_agent,
+            )
+            .await
+        }
         CliCommand::Delete { job_id } => delete_job(&client, job_id).await,
     }
 }
@@ -731,6 +767,41 @@ impl JobChanges {
         }
         Ok(body)
     }
+}
+
+/// `warren task`.
+async fn act_on_tasks(
+    client: &ApiClient,
+    json: bool,
+    action: &str,
+    job_id: i64,
+    tasks: &[i64],
+    note: Option<String>,
+    avoid_agent: Option<String>,
+) -> anyhow::Result<i32> {
+    let mut body = json!({"action": action, "tasks": tasks});
+    if let Some(note) = note {
+        body["note"] = json!(note);
+    }
+    if let Some(agent) = avoid_agent {
+        body["avoid_agent"] = json!(agent);
+    }
+    let answer: Value = client
+        .post(&format!("/api/v1/jobs/{job_id}/tasks/actions"), &body)
+        .await?;
+    if json {
+        println!("{answer}");
+        return Ok(0);
+    }
+    let answer: TaskActionAnswer = typed(&answer, "an action's answer")?;
+    println!(
+        "{action}: {} task(s) of job {job_id} changed",
+        answer.changed.len()
+    );
+    for unchanged in &answer.unchanged {
+        println!("task {} unchanged: {}", unchanged.task_id, unchanged.reason);
+    }
+    Ok(0)
 }
 
 /// `warren delete`.

@@ -14,7 +14,8 @@ use super::jobs::JobView;
 use crate::db::write_transaction;
 use crate::domain::{AgentCount, Priority, Title, Weight};
 use crate::store;
-use crate::store::control::{Action, StoppedAttempt};
+use crate::store::control::{Action, StoppedAttempt, TaskAction, TaskActionRequest};
+use warren_api::{TaskActionAnswer, UnchangedTask};
 
 /// Tell workers to stop attempts they no longer hold.
 async fn stop_attempts(state: &AppState, stopped: Vec<StoppedAttempt>, reason: &str) {
@@ -163,6 +164,163 @@ pub async fn rerun_task(
     ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
 ) -> Result<Json<JobView>, ApiError> {
     act(state, job_id, Some(task_id), Action::Rerun).await
+}
+
+/// Most tasks one action names.
+const MAX_TASKS_PER_ACTION: usize = 10_000;
+
+/// Body of `POST /api/v1/jobs/{job_id}/tasks/actions`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskActionBody {
+    /// `kill` (stop the running attempt, record the task failed), `skip` (mark it done without
+    /// running it), `fail` (mark it failed) or `retry` (run it again now).
+    action: TaskAction,
+    /// The tasks, by id (1 to 10000).
+    #[schema(min_items = 1, max_items = 10000)]
+    tasks: Vec<i64>,
+    /// Why, kept in each task's history (at most 1000 characters).
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    note: String,
+    /// With `retry`: an agent the tasks must not run on again.
+    #[serde(default)]
+    #[schema(format = Uuid)]
+    avoid_agent: Option<String>,
+}
+
+/// `POST /api/v1/jobs/{job_id}/tasks/actions`: kill, skip, fail or retry some of a job's tasks.
+/// Running attempts the action ends are stopped; each change goes into the task's history with
+/// who did it. Submitters act on their own jobs' tasks, operators on any.
+#[utoipa::path(
+    post,
+    operation_id = "act_on_tasks",
+    path = "/api/v1/jobs/{job_id}/tasks/actions",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)")),
+    request_body = TaskActionBody,
+    responses((status = 200, description = "What the action did", body = TaskActionAnswer), super::openapi::Errors)
+)]
+pub async fn act_on_tasks(
+    State(state): State<AppState>,
+    axum::Extension(principal): axum::Extension<crate::auth::Principal>,
+    ApiPath(job_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<TaskActionBody>,
+) -> Result<Json<TaskActionAnswer>, ApiError> {
+    if body.tasks.is_empty() || body.tasks.len() > MAX_TASKS_PER_ACTION {
+        return Err(ApiError::invalid(
+            "tasks",
+            format!("name 1 to {MAX_TASKS_PER_ACTION} tasks"),
+        ));
+    }
+    if body.note.chars().count() > 1000 {
+        return Err(ApiError::invalid(
+            "note",
+            "a note has at most 1000 characters",
+        ));
+    }
+    let avoid_agent = match &body.avoid_agent {
+        None => None,
+        Some(_) if body.action != TaskAction::Retry => {
+            return Err(ApiError::invalid(
+                "avoid_agent",
+                "`avoid_agent` goes only with the `retry` action",
+            ));
+        }
+        Some(text) => Some(
+            uuid::Uuid::parse_str(text)
+                .map_err(|_| {
+                    ApiError::invalid("avoid_agent", format!("`{text}` is not an agent id"))
+                })?
+                .to_string(),
+        ),
+    };
+    let mut tasks = body.tasks.clone();
+    tasks.sort_unstable();
+    tasks.dedup();
+    let request = TaskActionRequest {
+        action: body.action,
+        actor: &principal.username,
+        note: body.note.trim(),
+        avoid_agent: avoid_agent.as_deref(),
+    };
+    let tasks = &tasks;
+    let outcome = write_transaction(&state.db, |transaction| async move {
+        let transaction = &*transaction;
+        store::jobs::row(transaction, job_id).await?;
+        let outcome = store::control::act_on_tasks(transaction, job_id, tasks, request).await?;
+        Ok::<_, ApiError>(outcome)
+    })
+    .await?;
+    tracing::info!(
+        job_id,
+        action = body.action.as_str(),
+        actor = %principal.username,
+        changed = outcome.changed.len(),
+        "task action"
+    );
+    let reason = format!("{} by {}", body.action.as_str(), principal.username);
+    stop_attempts(&state, outcome.stopped, &reason).await;
+    state.dispatcher.job_changed(job_id);
+    Ok(Json(TaskActionAnswer {
+        action: body.action.as_str().to_owned(),
+        changed: outcome.changed,
+        unchanged: outcome
+            .unchanged
+            .into_iter()
+            .map(|(task_id, reason)| UnchangedTask {
+                task_id,
+                reason: reason.to_owned(),
+            })
+            .collect(),
+    }))
+}
+
+/// One thing someone did to a task.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TaskActionView {
+    /// `kill`, `skip`, `fail` or `retry`.
+    action: String,
+    /// Who did it.
+    actor: String,
+    /// Why (may be empty).
+    note: String,
+    /// When (RFC 3339).
+    time: String,
+}
+
+/// Answer of `GET /api/v1/jobs/{job_id}/tasks/{task_id}/actions`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct TaskActionList {
+    /// Oldest first.
+    actions: Vec<TaskActionView>,
+}
+
+/// `GET /api/v1/jobs/{job_id}/tasks/{task_id}/actions`: who killed, skipped, failed or retried
+/// the task, when and why.
+#[utoipa::path(
+    get,
+    path = "/api/v1/jobs/{job_id}/tasks/{task_id}/actions",
+    tag = "tasks",
+    params(("job_id" = i64, Path, description = "Job id, or the job's title URL-encoded (409 when several jobs share it)"), ("task_id" = i64, Path, description = "Task id")),
+    responses((status = 200, description = "The task's action history", body = TaskActionList), super::openapi::Errors)
+)]
+pub async fn task_actions(
+    State(state): State<AppState>,
+    ApiPath((job_id, task_id)): ApiPath<(i64, i64)>,
+) -> Result<Json<TaskActionList>, ApiError> {
+    store::tasks::get(&state.db, job_id, task_id).await?;
+    let actions = store::control::task_actions(&state.db, task_id)
+        .await?
+        .into_iter()
+        .map(|record| TaskActionView {
+            action: record.action,
+            actor: record.actor,
+            note: record.note,
+            time: crate::db::rfc3339(record.time),
+        })
+        .collect();
+    Ok(Json(TaskActionList { actions }))
 }
 
 /// `DELETE /api/v1/jobs/{id}`: stop its running tasks, then remove the job, its tasks and logs.

@@ -169,6 +169,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(control::rerun))
         .routes(routes!(control::rerun_failed))
         .routes(routes!(control::rerun_task))
+        .routes(routes!(control::act_on_tasks))
+        .routes(routes!(control::task_actions))
         .routes(routes!(control::notified_users, control::add_notified_user))
         .routes(routes!(control::remove_notified_user))
         .routes(routes!(

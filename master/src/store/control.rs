@@ -169,6 +169,7 @@ pub async fn delete(transaction: &DatabaseTransaction, job_id: i64) -> Result<Ve
     // Tables without foreign keys to jobs. A deleted parent no longer holds its children back.
     for statement in [
         "DELETE FROM task_attempts WHERE task_id IN (SELECT id FROM tasks WHERE job_id = ?)",
+        "DELETE FROM task_actions WHERE task_id IN (SELECT id FROM tasks WHERE job_id = ?)",
         "DELETE FROM task_failed_agents WHERE task_id IN (SELECT id FROM tasks WHERE job_id = ?)",
         "DELETE FROM job_agent_failures WHERE job_id = ?",
         "DELETE FROM job_limits WHERE job_id = ?",
@@ -252,4 +253,252 @@ pub async fn restart_running(
         rows.len() as i64,
     );
     Ok(stopped)
+}
+
+/// What someone does to single tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskAction {
+    /// Stop the running attempt and record the task failed.
+    Kill,
+    /// Mark the task done without running it (a running attempt is stopped).
+    Skip,
+    /// Mark the task failed (a running attempt is stopped).
+    Fail,
+    /// Run the task again now (a running attempt is stopped; it is no failure).
+    Retry,
+}
+
+impl TaskAction {
+    /// The action's name, as the API spells it.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Kill => "kill",
+            Self::Skip => "skip",
+            Self::Fail => "fail",
+            Self::Retry => "retry",
+        }
+    }
+
+    /// The state a task in `from` moves to, or why the action does not apply to it.
+    fn target(self, from: TaskState) -> std::result::Result<TaskState, &'static str> {
+        match (self, from) {
+            (Self::Kill, TaskState::Running) => Ok(TaskState::Failed),
+            (Self::Kill, _) => Err("it is not running"),
+            (Self::Skip, TaskState::Done) => Err("it is already done"),
+            (Self::Skip, _) => Ok(TaskState::Done),
+            (Self::Fail, TaskState::Failed) => Err("it has already failed"),
+            (Self::Fail, _) => Ok(TaskState::Failed),
+            (Self::Retry, TaskState::Queued | TaskState::Dispatched | TaskState::Paused) => {
+                Err("it is already waiting to run")
+            }
+            (Self::Retry, _) => Ok(TaskState::Queued),
+        }
+    }
+
+    /// What the task's last error says, and what a stopped attempt is recorded as.
+    fn wording(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Kill => ("killed by", "failed"),
+            Self::Skip => ("skipped by", "stopped"),
+            Self::Fail => ("marked failed by", "failed"),
+            Self::Retry => ("retried by", "stopped"),
+        }
+    }
+}
+
+/// Who acts on tasks, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskActionRequest<'a> {
+    /// The action.
+    pub action: TaskAction,
+    /// Who does it (their user name), for the tasks' history.
+    pub actor: &'a str,
+    /// Why, for the history and the task's last error (may be empty).
+    pub note: &'a str,
+    /// With `retry`: an agent the task must not run on.
+    pub avoid_agent: Option<&'a str>,
+}
+
+/// What an action did.
+#[derive(Debug, Default)]
+pub struct TaskActionOutcome {
+    /// Tasks changed.
+    pub changed: Vec<i64>,
+    /// Tasks left alone, with why.
+    pub unchanged: Vec<(i64, &'static str)>,
+    /// Running attempts stopped, for their workers to be told.
+    pub stopped: Vec<StoppedAttempt>,
+}
+
+/// Apply an action to some of a job's tasks; every task must belong to the job. Each change is
+/// recorded in the task's history (`task_actions`) with the actor and the note.
+pub async fn act_on_tasks(
+    transaction: &DatabaseTransaction,
+    job_id: i64,
+    task_ids: &[i64],
+    request: TaskActionRequest<'_>,
+) -> Result<TaskActionOutcome> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Current {
+        state: String,
+        attempts: i32,
+        agent_id: Option<String>,
+    }
+    let backend = transaction.get_database_backend();
+    let mut outcome = TaskActionOutcome::default();
+    let mut deltas = CountDeltas::default();
+    let (said, stopped_as) = request.action.wording();
+    let error = if request.note.is_empty() {
+        format!("{said} {}", request.actor)
+    } else {
+        format!("{said} {}: {}", request.actor, request.note)
+    };
+    for &task_id in task_ids {
+        let current = <Current as sea_orm::FromQueryResult>::find_by_statement(sql(
+            backend,
+            "SELECT state, attempts, agent_id FROM tasks WHERE job_id = ? AND id = ?",
+            vec![job_id.into(), task_id.into()],
+        ))
+        .one(transaction)
+        .await?
+        .ok_or_else(|| {
+            StoreError::invalid(
+                "tasks",
+                format!("task {task_id} is not a task of job {job_id}"),
+            )
+        })?;
+        let from = current
+            .state
+            .parse::<TaskState>()
+            .map_err(|error| StoreError::Corrupt(format!("task {task_id}: {error}")))?;
+        let to = match request.action.target(from) {
+            Ok(to) => to,
+            Err(why) => {
+                outcome.unchanged.push((task_id, why));
+                continue;
+            }
+        };
+        let now = crate::db::now_us();
+        if from == TaskState::Running {
+            transaction
+                .execute_raw(sql(
+                    backend,
+                    &format!(
+                        "INSERT INTO task_attempts (task_id, attempt, agent_id, state, error, time_started, time_finished) \
+                         SELECT id, attempts, agent_id, ?, ?, time_started, ? FROM tasks WHERE id = ?{}",
+                        crate::db::on_conflict_do_nothing(backend, "task_id, attempt")
+                    ),
+                    vec![stopped_as.into(), error.clone().into(), now.into(), task_id.into()],
+                ))
+                .await?;
+            if let Some(agent_id) = current.agent_id.clone() {
+                outcome.stopped.push(StoppedAttempt {
+                    attempt: AttemptRef {
+                        task_id: TaskId(task_id),
+                        attempt: current.attempts.max(0) as u32,
+                    },
+                    agent_id,
+                });
+            }
+        }
+        let (set, mut values): (&str, Vec<sea_orm::Value>) = match to {
+            TaskState::Done => (
+                "state = ?, last_error = ?, progress = 1, time_finished = ?",
+                vec![to.as_str().into(), error.clone().into(), now.into()],
+            ),
+            TaskState::Failed => (
+                "state = ?, last_error = ?, time_finished = ?",
+                vec![to.as_str().into(), error.clone().into(), now.into()],
+            ),
+            // Avoiding an agent counts as one failure there: the dispatcher keeps tasks with
+            // failures away from the agents they failed on (while another could run them).
+            _ => (
+                "state = ?, last_error = ?, failures = ?, progress = 0, agent_id = NULL, \
+                 exit_code = NULL, time_finished = NULL",
+                vec![
+                    to.as_str().into(),
+                    error.clone().into(),
+                    i32::from(request.avoid_agent.is_some()).into(),
+                ],
+            ),
+        };
+        values.extend([task_id.into(), from.as_str().into()]);
+        let changed = transaction
+            .execute_raw(sql(
+                backend,
+                &format!("UPDATE tasks SET {set} WHERE id = ? AND state = ?"),
+                values,
+            ))
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "task {task_id} changed while it was acted on; try again"
+            )));
+        }
+        deltas.moved(job_id, from, to);
+        transaction
+            .execute_raw(sql(
+                backend,
+                "INSERT INTO task_actions (task_id, action, actor, note, time) VALUES (?, ?, ?, ?, ?)",
+                vec![
+                    task_id.into(),
+                    request.action.as_str().into(),
+                    request.actor.into(),
+                    request.note.into(),
+                    now.into(),
+                ],
+            ))
+            .await?;
+        if request.action == TaskAction::Retry
+            && let Some(agent_id) = request.avoid_agent
+        {
+            super::failures::avoid(transaction, task_id, agent_id).await?;
+        }
+        outcome.changed.push(task_id);
+    }
+    if outcome.changed.is_empty() {
+        return Ok(outcome);
+    }
+    if request.action == TaskAction::Retry {
+        transaction
+            .execute_raw(sql(
+                backend,
+                "UPDATE jobs SET time_finished = NULL WHERE id = ?",
+                vec![job_id.into()],
+            ))
+            .await?;
+    }
+    deltas.apply(transaction).await?;
+    Ok(outcome)
+}
+
+/// One entry of a task's action history.
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+pub struct TaskActionRecord {
+    /// `kill`, `skip`, `fail` or `retry`.
+    pub action: String,
+    /// Who did it.
+    pub actor: String,
+    /// Why (may be empty).
+    pub note: String,
+    /// When, microseconds since the epoch.
+    pub time: i64,
+}
+
+/// What people did to a task, oldest first.
+pub async fn task_actions(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+) -> Result<Vec<TaskActionRecord>> {
+    Ok(
+        <TaskActionRecord as sea_orm::FromQueryResult>::find_by_statement(sql(
+            connection.get_database_backend(),
+            "SELECT action, actor, note, time FROM task_actions WHERE task_id = ? ORDER BY time, id",
+            vec![task_id.into()],
+        ))
+        .all(connection)
+        .await?,
+    )
 }

@@ -140,6 +140,27 @@ pub struct FailedOn {
     pub hostname: Option<String>,
 }
 
+/// Keep `task_id` away from `agent_id` from now on (as if it had failed there), without
+/// counting a failure against the agent.
+pub async fn avoid(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+    agent_id: &str,
+) -> Result<(), DbErr> {
+    let backend = backend_of(connection);
+    connection
+        .execute_raw(sql(
+            backend,
+            &format!(
+                "INSERT INTO task_failed_agents (task_id, agent_id) VALUES (?, ?){}",
+                on_conflict_do_nothing(backend, "task_id, agent_id")
+            ),
+            vec![task_id.into(), agent_id.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
 /// The agents `task_id` failed on, by id.
 pub async fn failed_on(
     connection: &impl ConnectionTrait,

@@ -947,13 +947,14 @@ pub async fn replace_frames(
             "the frame range of job {job_id} can change only while none of its tasks has run ({started} have)"
         )));
     }
-    connection
-        .execute_raw(sql(
-            backend,
-            "DELETE FROM tasks WHERE job_id = ?",
-            vec![job_id.into()],
-        ))
-        .await?;
+    for statement in [
+        "DELETE FROM task_actions WHERE task_id IN (SELECT id FROM tasks WHERE job_id = ?)",
+        "DELETE FROM tasks WHERE job_id = ?",
+    ] {
+        connection
+            .execute_raw(sql(backend, statement, vec![job_id.into()]))
+            .await?;
+    }
     let num_tiles = Tiles::find_by_statement(sql(
         backend,
         "SELECT num_tiles FROM jobs WHERE id = ?",

@@ -209,3 +209,229 @@ async fn running_tasks_keep_what_they_started_with_unless_restarted_which_is_no_
     assert_eq!(changed["timeout"], Value::Null, "{changed}");
     Ok(())
 }
+
+async fn act(farm: &TestFarm, job_id: i64, body: Value) -> anyhow::Result<(StatusCode, Value)> {
+    farm.send_json(
+        Method::POST,
+        &format!("/api/v1/jobs/{job_id}/tasks/actions"),
+        Some(&body),
+    )
+    .await
+}
+
+async fn task(farm: &TestFarm, job_id: i64, task_id: i64) -> anyhow::Result<Value> {
+    farm.get_json(&format!("/api/v1/jobs/{job_id}/tasks/{task_id}"))
+        .await
+}
+
+async fn token_for(farm: &TestFarm, name: &str, role: &str) -> anyhow::Result<String> {
+    let added = farm
+        .master_user(&["add", name, "--role", role], None)
+        .await?;
+    anyhow::ensure!(added.status.success(), "{added:?}");
+    let token = farm
+        .master_user(&["token", name, "--name", "tests"], None)
+        .await?;
+    anyhow::ensure!(token.status.success(), "{token:?}");
+    Ok(String::from_utf8(token.stdout)?.trim().to_owned())
+}
+
+#[tokio::test]
+async fn single_tasks_are_killed_skipped_failed_and_retried_by_role_and_their_history_says_who()
+-> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        auth: true,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let admin = farm.first_admin("boss", None).await?;
+    let viewer = token_for(&farm, "watcher", "viewer").await?;
+    let submitter = token_for(&farm, "artist", "submitter").await?;
+    farm.authenticate(&admin)?;
+    farm.start_worker(&["--cpus", "4"]).await?;
+    farm.wait_for_online_agents(1).await?;
+    let agent = farm.agent_id_of(0).await?;
+    let markers = tempfile::tempdir()?;
+    // Frames 1 and 2 run until stopped; 3 and 4 fail until their marker file exists.
+    let script = format!(
+        "if [ -e {dir}/ok-{{frame}} ]; then exit 0; fi; if [ {{frame}} -le 2 ]; then sleep 300; fi; exit 1",
+        dir = markers.path().display()
+    );
+    let mut body = TestFarm::command_job("steered", &["sh", "-c", &script], 1, 4, 1);
+    body["requeue"] = json!(0);
+    // A root worker runs a job as its user: one this host has, who can read the markers.
+    body["user"] = json!("nobody");
+    std::fs::set_permissions(
+        markers.path(),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )?;
+    let job_id = farm.submit(&body).await?.0;
+    let ids: Vec<i64> = farm
+        .tasks(job_id)
+        .await?
+        .iter()
+        .filter_map(|task| task["id"].as_i64())
+        .collect();
+    let [first, second, third, fourth] = ids[..] else {
+        anyhow::bail!("four tasks: {ids:?}");
+    };
+    eventually("two running and two failed tasks", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+        Ok((job["tasks"]["running"] == 2 && job["tasks"]["failed"] == 2).then_some(()))
+    })
+    .await?;
+
+    // Roles: a viewer may not act, nor a submitter on someone else's job.
+    for token in [&viewer, &submitter] {
+        let answer = reqwest::Client::new()
+            .post(format!(
+                "{}/api/v1/jobs/{job_id}/tasks/actions",
+                farm.base_url
+            ))
+            .bearer_auth(token)
+            .json(&json!({"action": "skip", "tasks": [third]}))
+            .send()
+            .await?;
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    }
+    // Bad requests name the field and change nothing.
+    for (bad, field) in [
+        (json!({"action": "kill", "tasks": []}), "tasks"),
+        (json!({"action": "kill", "tasks": [999_999]}), "tasks"),
+        (json!({"action": "explode", "tasks": [first]}), "action"),
+        (
+            json!({"action": "kill", "tasks": [first], "avoid_agent": agent}),
+            "avoid_agent",
+        ),
+        (
+            json!({"action": "retry", "tasks": [first], "avoid_agent": "not-a-uuid"}),
+            "avoid_agent",
+        ),
+    ] {
+        let (status, answer) = act(&farm, job_id, bad.clone()).await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {answer}");
+        assert_eq!(answer["field"], field, "{bad}: {answer}");
+    }
+    assert_eq!(task(&farm, job_id, first).await?["state"], "running");
+
+    // Kill: the running attempt stops and is recorded failed; tasks not running are left alone.
+    let (status, answer) = act(
+        &farm,
+        job_id,
+        json!({"action": "kill", "tasks": [first, third], "note": "stuck"}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["changed"], json!([first]), "{answer}");
+    assert_eq!(answer["unchanged"][0]["task_id"], third, "{answer}");
+    let killed = task(&farm, job_id, first).await?;
+    assert_eq!(killed["state"], "failed", "{killed}");
+    assert_eq!(killed["last_error"], "killed by boss: stuck", "{killed}");
+    let attempts = attempts(&farm, job_id, &json!(first)).await?;
+    assert_eq!(attempts.len(), 1, "{attempts:?}");
+    assert_eq!(attempts[0]["state"], "failed", "{attempts:?}");
+
+    // Mark failed (a running task) and skip (a failed one), from the CLI.
+    let cli = |args: Vec<String>| {
+        let base_url = farm.base_url.clone();
+        let admin = admin.clone();
+        async move {
+            tokio::process::Command::new(warren_tests::bin_path("warren")?)
+                .arg("--master")
+                .arg(base_url)
+                .args(args)
+                .env("WARREN_TOKEN", admin)
+                .env("WARREN_CONFIG", "/dev/null")
+                .output()
+                .await
+                .map_err(anyhow::Error::from)
+        }
+    };
+    let failed = cli(vec![
+        "task".into(),
+        "fail".into(),
+        job_id.to_string(),
+        second.to_string(),
+    ])
+    .await?;
+    assert!(failed.status.success(), "{failed:?}");
+    assert_eq!(task(&farm, job_id, second).await?["state"], "failed");
+    let skipped = cli(vec![
+        "task".into(),
+        "skip".into(),
+        job_id.to_string(),
+        third.to_string(),
+        "--note".into(),
+        "bad plate".into(),
+    ])
+    .await?;
+    assert!(skipped.status.success(), "{skipped:?}");
+    assert!(
+        String::from_utf8_lossy(&skipped.stdout).contains("1 task(s)"),
+        "{skipped:?}"
+    );
+    let third_task = task(&farm, job_id, third).await?;
+    assert_eq!(third_task["state"], "done", "{third_task}");
+    assert_eq!(third_task["last_error"], "skipped by boss: bad plate");
+
+    // Retry now: the fourth frame can succeed once its marker exists.
+    std::fs::write(markers.path().join("ok-4"), "")?;
+    let (status, answer) =
+        act(&farm, job_id, json!({"action": "retry", "tasks": [fourth]})).await?;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    eventually("the retried task to finish", JOB_TIMEOUT, || async {
+        Ok((task(&farm, job_id, fourth).await?["state"] == "done").then_some(()))
+    })
+    .await?;
+    // Retry avoiding an agent: it runs on another one.
+    farm.start_worker(&[]).await?;
+    farm.wait_for_online_agents(2).await?;
+    let other = farm.agent_id_of(1).await?;
+    std::fs::write(markers.path().join("ok-1"), "")?;
+    let (status, answer) = act(
+        &farm,
+        job_id,
+        json!({"action": "retry", "tasks": [first], "avoid_agent": agent, "note": "bad node"}),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let retried = eventually(
+        "the task retried elsewhere to finish",
+        JOB_TIMEOUT,
+        || async {
+            let retried = task(&farm, job_id, first).await?;
+            Ok((retried["state"] == "done").then_some(retried))
+        },
+    )
+    .await?;
+    assert_eq!(retried["agent_id"], other.as_str(), "{retried}");
+    let avoided = farm
+        .get_json(&format!(
+            "/api/v1/jobs/{job_id}/tasks/{first}/failed_on_agents"
+        ))
+        .await?;
+    assert!(avoided.to_string().contains(&agent), "{avoided}");
+
+    // Each task's history says who did what.
+    let history = farm
+        .get_json(&format!("/api/v1/jobs/{job_id}/tasks/{first}/actions"))
+        .await?;
+    let actions: Vec<(&str, &str)> = history["actions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|entry| {
+            (
+                entry["action"].as_str().unwrap_or_default(),
+                entry["actor"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(actions, [("kill", "boss"), ("retry", "boss")], "{history}");
+    let history = farm
+        .get_json(&format!("/api/v1/jobs/{job_id}/tasks/{third}/actions"))
+        .await?;
+    assert_eq!(history["actions"][0]["note"], "bad plate", "{history}");
+    Ok(())
+}
