@@ -12,6 +12,9 @@ export function h(tag, attributes = {}, ...children) {
       element.className = value;
     } else if (name === 'dataset') {
       Object.assign(element.dataset, value);
+    } else if (name === 'style') {
+      // Through the CSSOM: the content security policy refuses inline `style` attributes.
+      element.style.cssText = String(value);
     } else if (value === true) {
       element.setAttribute(name, '');
     } else {

@@ -119,6 +119,68 @@ async function waitingReason(page) {
   await api('POST', `/api/v1/jobs/${job.id}/cancel`);
 }
 
+/** Ticking two running tasks in the grid and pressing Kill fails them, with who did it. */
+async function taskActions(page) {
+  const job = await api('POST', '/api/v1/jobs', { ...renderJob('ui task actions', { frames: 3, seconds: 300 }), requeue: 0 });
+  await until('the tasks to run', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).tasks.running >= 2, 60);
+  const tasks = (await api('GET', `/api/v1/jobs/${job.id}/tasks`)).tasks;
+  const [first, second, third] = tasks;
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, `#/jobs/${job.id}`);
+  await until('the first two tasks to show running', async () =>
+    (await page.locator('.task-cell.running').count()) >= 2, 30);
+  for (const task of [first, second]) {
+    await page.getByRole('checkbox', { name: `Select task ${task.id}`, exact: true }).check();
+  }
+  const bar = page.getByRole('region', { name: 'Actions on selected tasks' });
+  await bar.getByText('2 selected').waitFor();
+  await bar.getByRole('textbox', { name: 'Note' }).fill('wrong camera');
+  await bar.getByRole('button', { name: 'Kill', exact: true }).click();
+  for (const task of [first, second]) {
+    const killed = await until(`task ${task.id} to be killed`, async () => {
+      const answer = await api('GET', `/api/v1/jobs/${job.id}/tasks/${task.id}`);
+      return answer.state !== 'running' && answer;
+    });
+    check(killed.state === 'failed', `a killed task is failed: ${JSON.stringify(killed)}`);
+    check(killed.last_error === `killed by ${env.WARREN_ADMIN}: wrong camera`, `the error says who: ${killed.last_error}`);
+  }
+  await page.getByRole('checkbox', { name: `Select task ${third.id}`, exact: true }).check();
+  await bar.getByRole('button', { name: 'Skip', exact: true }).click();
+  await until('the third task to be skipped', async () =>
+    (await api('GET', `/api/v1/jobs/${job.id}/tasks/${third.id}`)).state === 'done');
+  await page.locator(`.task-cell[data-index="${first.index}"]`).click();
+  const history = page.getByRole('list', { name: 'Actions on this task' });
+  await history.waitFor();
+  const text = await history.textContent();
+  check(text.includes(`kill by ${env.WARREN_ADMIN}`) && text.includes('wrong camera'), `the task's history: ${text}`);
+}
+
+/** The job page's requirements form changes RAM and tags; a bad value is refused by name. */
+async function editRequirements(page) {
+  const job = await api('POST', '/api/v1/jobs', { ...renderJob('ui requirements'), ram: 512, tag_requirements: ['nowhere'] });
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, `#/jobs/${job.id}`);
+  await page.locator('details.requirements summary').click();
+  await page.getByRole('spinbutton', { name: 'CPUs per task (-1: whole host)' }).fill('-7');
+  await page.getByRole('button', { name: 'Save requirements' }).click();
+  const error = page.locator('.toast.error');
+  await error.waitFor();
+  check((await error.textContent()).includes('cpus'), `the error names the field: ${await error.textContent()}`);
+  check((await api('GET', `/api/v1/jobs/${job.id}`)).cpus === 1, 'a refused change changes nothing');
+  await page.getByRole('spinbutton', { name: 'CPUs per task (-1: whole host)' }).fill('1');
+  await page.getByRole('spinbutton', { name: 'RAM per task, MB' }).fill('2048');
+  await page.getByRole('textbox', { name: 'Agent tags (comma-separated, !tag to exclude)' }).fill('elsewhere, !windows');
+  await page.getByRole('button', { name: 'Save requirements' }).click();
+  const changed = await until('the API to show the new requirements', async () => {
+    const answer = await api('GET', `/api/v1/jobs/${job.id}`);
+    return answer.ram === 2048 && answer;
+  });
+  check(JSON.stringify(changed.tag_requirements) === '["elsewhere"]', `tags: ${JSON.stringify(changed.tag_requirements)}`);
+  check(JSON.stringify(changed.negated_tag_requirements) === '["windows"]', `excluded: ${JSON.stringify(changed.negated_tag_requirements)}`);
+  await page.locator('details.requirements summary', { hasText: '2048 MB' }).waitFor();
+  await api('POST', `/api/v1/jobs/${job.id}/cancel`);
+}
+
 /** The job page's Pause button pauses the job; two jobs are cancelled together from the list. */
 async function pauseAndBulkCancel(page) {
   const paused = await api('POST', '/api/v1/jobs', renderJob('ui pause', { frames: 20, seconds: 5 }));
@@ -315,6 +377,8 @@ export const scenarios = {
   progress,
   'live-log': liveLog,
   'waiting-reason': waitingReason,
+  'task-actions': taskActions,
+  'edit-requirements': editRequirements,
   'pause-and-bulk-cancel': pauseAndBulkCancel,
   'disable-agent': disableAgent,
   'enroll-and-revoke': enrollAndRevoke,

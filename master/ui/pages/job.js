@@ -1,6 +1,7 @@
-// One job: its facts and progress, actions, parents and children, a task grid coloured by state
-// (virtualised: only the visible cells exist, fetched a window at a time, so a 100,000-task job
-// scrolls as fast as a small one), and the selected task's attempts and live log.
+// One job: its facts and progress, actions, its requirements (editable), parents and children, a
+// task grid coloured by state (virtualised: only the visible cells exist, fetched a window at a
+// time, so a 100,000-task job scrolls as fast as a small one) whose tickboxes select tasks to
+// kill, skip, fail or retry, and the selected task's attempts, action history and live log.
 
 import { canChangeJob, del, get, patch, post, query } from '../api.js';
 import { badge, duration, fill, h, progress, stateSymbol, time, toast } from '../dom.js';
@@ -14,12 +15,16 @@ export async function render(main, params, jobId) {
   let job = await get(base);
   let selectedIndex = params.has('task') ? Number(params.get('task')) : null;
   const tasks = new Map();
+  /** Ticked tasks, by id. */
+  const ticked = new Set();
   let taskFollow = null;
 
   const heading = h('h1');
   const facts = h('div', { class: 'panel' });
   const actions = h('div', { class: 'row toolbar', role: 'toolbar', 'aria-label': 'Job actions' });
   const deps = h('div', { class: 'panel' });
+  const needs = h('details', { class: 'panel requirements' });
+  const taskBar = h('div', { class: 'bulk row', hidden: true, role: 'region', 'aria-label': 'Actions on selected tasks' });
   const gridWrap = h('div', {
     class: 'task-grid-wrap', role: 'grid', tabindex: 0,
     'aria-label': 'Tasks: arrow keys move, Enter shows the task',
@@ -32,7 +37,8 @@ export async function render(main, params, jobId) {
 
   fill(main, heading, actions,
     h('div', { class: 'grid2' }, facts, deps),
-    h('h2', {}, 'Tasks'), legend, gridWrap,
+    needs,
+    h('h2', {}, 'Tasks'), legend, taskBar, gridWrap,
     h('h2', {}, 'Task'), detail);
 
   function drawHeader() {
@@ -52,6 +58,101 @@ export async function render(main, params, jobId) {
         job.notes ? [h('dt', {}, 'Notes'), h('dd', {}, job.notes)] : null));
     drawActions();
     drawDeps();
+    drawNeeds();
+  }
+
+  /** What the job's tasks need and carry, as a form that changes them (PATCH). */
+  function drawNeeds() {
+    const open = needs.open;
+    const list = (values) => (values || []).join(', ');
+    const tagText = [...(job.tag_requirements || []), ...(job.negated_tag_requirements || []).map((tag) => `!${tag}`)];
+    const software = (job.software_requirements || []).map((requirement) =>
+      `${requirement.software}${requirement.min_version ? `>=${requirement.min_version}` : ''}${requirement.max_version ? `<=${requirement.max_version}` : ''}`);
+    const fields = [
+      ['cpus', 'CPUs per task (-1: whole host)', 'number', job.cpus],
+      ['ram', 'RAM per task, MB', 'number', job.ram],
+      ['tag_requirements', 'Agent tags (comma-separated, !tag to exclude)', 'text', list(tagText)],
+      ['software_requirements', 'Software (e.g. blender>=4.1)', 'text', list(software)],
+      ['limits', 'Limits', 'text', list(job.limits)],
+      ['timeout', 'Timeout, s (empty: none)', 'number', job.timeout ?? ''],
+      ['ram_max', 'Kill above RAM, MB (empty: none)', 'number', job.ram_max ?? ''],
+      ['requeue', 'Retries (-1: forever)', 'number', job.requeue],
+    ];
+    const inputs = new Map();
+    const rows = fields.map(([name, label, type, value]) => {
+      const input = h('input', { type, name, value: String(value), 'aria-label': label });
+      inputs.set(name, { input, initial: String(value) });
+      return h('label', { class: 'field' }, h('span', {}, label), input);
+    });
+    const restart = h('input', { type: 'checkbox', name: 'restart_running', 'aria-label': 'Restart running tasks' });
+    const split = (text) => text.split(',').map((part) => part.trim()).filter(Boolean);
+    const save = h('button', {
+      type: 'button',
+      onclick: async () => {
+        const body = {};
+        for (const [name, { input, initial }] of inputs) {
+          if (input.value === initial) continue;
+          const text = input.value.trim();
+          if (['tag_requirements', 'software_requirements', 'limits'].includes(name)) body[name] = split(text);
+          else if (['timeout', 'ram_max'].includes(name)) body[name] = text === '' ? null : Number(text);
+          else body[name] = Number(text);
+        }
+        if (Object.keys(body).length === 0) {
+          toast('Nothing changed');
+          return;
+        }
+        if (restart.checked) body.restart_running = true;
+        try {
+          await patch(base, body);
+          toast(`Requirements of job ${job.id} changed`);
+          await refresh();
+        } catch (error) {
+          toast(`Requirements: ${error.message}`, 'error');
+        }
+      },
+    }, 'Save requirements');
+    const summary = h('summary', {}, `Requirements: ${job.cpus} CPU, ${job.ram} MB${tagText.length ? `, tags ${list(tagText)}` : ''}${software.length ? `, ${list(software)}` : ''}`);
+    if (!canChangeJob(job)) {
+      fill(needs, summary, h('p', { class: 'muted' },
+        `Limits: ${list(job.limits) || 'none'}; timeout: ${job.timeout ?? 'none'}; retries: ${job.requeue}.`));
+      return;
+    }
+    fill(needs, summary,
+      h('div', { class: 'form-grid' }, rows),
+      h('div', { class: 'row' },
+        h('label', { class: 'row' }, restart, 'Restart running tasks with the change'),
+        save,
+        h('span', { class: 'muted' }, 'Tasks already published are withdrawn and published again.')));
+    needs.open = open;
+  }
+
+  /** The bar of actions on the ticked tasks. */
+  function drawTaskBar() {
+    if (!canChangeJob(job) || ticked.size === 0) {
+      taskBar.hidden = true;
+      return;
+    }
+    taskBar.hidden = false;
+    const note = h('input', { type: 'text', placeholder: 'note (optional)', 'aria-label': 'Note', style: 'width:14em' });
+    const run = (label, action) => h('button', {
+      type: 'button',
+      onclick: async () => {
+        try {
+          const answer = await post(`${base}/tasks/actions`, { action, tasks: [...ticked], note: note.value });
+          const left = answer.unchanged.length ? `; ${answer.unchanged.length} left alone (${answer.unchanged[0].reason})` : '';
+          toast(`${label}: ${answer.changed.length} task(s)${left}`);
+          ticked.clear();
+          await refresh();
+        } catch (error) {
+          toast(`${label}: ${error.message}`, 'error');
+        }
+      },
+    }, label);
+    fill(taskBar,
+      h('strong', {}, `${ticked.size} selected`),
+      run('Kill', 'kill'), run('Skip', 'skip'), run('Mark failed', 'fail'), run('Retry', 'retry'),
+      note,
+      h('button', { type: 'button', onclick: () => { ticked.clear(); drawGrid(); drawTaskBar(); } }, 'Clear'));
   }
 
   function drawActions() {
@@ -148,6 +249,17 @@ export async function render(main, params, jobId) {
         style: `left:${4 + (index % cols) * CELL_W}px;top:${4 + Math.floor(index / cols) * ROW_H}px`,
         onclick: () => select(index),
       },
+      task && canChangeJob(job)
+        ? h('input', {
+          type: 'checkbox', class: 'tick', 'aria-label': `Select task ${task.id}`, checked: ticked.has(task.id),
+          onclick: (event) => event.stopPropagation(),
+          onchange: (event) => {
+            if (event.target.checked) ticked.add(task.id);
+            else ticked.delete(task.id);
+            drawTaskBar();
+          },
+        })
+        : null,
       h('span', { class: 'sym', 'aria-hidden': 'true' }, task ? stateSymbol(state) : ''),
       h('span', {}, label(task)),
       h('br'),
@@ -228,9 +340,10 @@ export async function render(main, params, jobId) {
       if (!task) return;
       tasks.set(task.index, task);
     }
-    const [attempts, single] = await Promise.all([
+    const [attempts, single, actionLog] = await Promise.all([
       get(`${base}/tasks/${task.id}/attempts`),
       get(`${base}/tasks/${task.id}`),
+      get(`${base}/tasks/${task.id}/actions`),
     ]);
     const latest = task.attempts;
     const info = h('dl', { class: 'facts' },
@@ -256,6 +369,11 @@ export async function render(main, params, jobId) {
         h('td', {}, attempt.error || ''),
         h('td', {}, time(attempt.time_started)),
         h('td', {}, time(attempt.time_finished))))));
+    const done = actionLog.actions.length
+      ? h('ul', { class: 'task-history', 'aria-label': 'Actions on this task' },
+        actionLog.actions.map((entry) => h('li', {},
+          `${time(entry.time)}: ${entry.action} by ${entry.actor}${entry.note ? ` (${entry.note})` : ''}`)))
+      : null;
     const rerun = canChangeJob(job)
       ? h('button', {
         type: 'button',
@@ -272,14 +390,14 @@ export async function render(main, params, jobId) {
       : null;
     if (refreshOnly && shownAttempt === latest) {
       fill(detail.querySelector('.task-info'), info);
-      fill(detail.querySelector('.task-attempts'), history_);
+      fill(detail.querySelector('.task-attempts'), history_, done);
       return;
     }
     const log = h('pre', { class: 'log', tabindex: 0, 'aria-label': 'Log', 'aria-live': 'off' });
     fill(detail,
       h('div', { class: 'grid2' },
         h('div', {}, h('div', { class: 'task-info' }, info), rerun),
-        h('div', { class: 'task-attempts' }, history_)),
+        h('div', { class: 'task-attempts' }, history_, done)),
       h('h2', {}, `Log of attempt ${latest || '—'}`, task.state === 'running' ? h('span', { class: 'muted' }, ' (following)') : null),
       log);
     shownAttempt = latest;
@@ -318,6 +436,7 @@ export async function render(main, params, jobId) {
   async function refresh() {
     job = await get(base);
     drawHeader();
+    drawTaskBar();
     tasks.clear();
     await loadVisible(true);
     if (selectedIndex !== null) await showTask(true);
@@ -325,6 +444,7 @@ export async function render(main, params, jobId) {
 
   drawHeader();
   drawGrid();
+  drawTaskBar();
   await loadVisible(true);
   if (selectedIndex !== null) await showTask();
   return {

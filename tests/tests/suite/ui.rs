@@ -109,6 +109,18 @@ async fn the_job_page_says_why_the_selected_task_waits() -> anyhow::Result<()> {
 }
 
 #[tokio::test]
+async fn two_tasks_ticked_in_the_grid_are_killed_and_their_history_says_who() -> anyhow::Result<()>
+{
+    run("task-actions").await
+}
+
+#[tokio::test]
+async fn the_job_pages_requirements_form_changes_ram_and_tags_and_names_a_bad_field()
+-> anyhow::Result<()> {
+    run("edit-requirements").await
+}
+
+#[tokio::test]
 async fn a_running_tasks_log_shows_new_lines_as_they_are_printed() -> anyhow::Result<()> {
     run("live-log").await
 }
