@@ -143,6 +143,40 @@ pub struct AgentList {
     pub next_cursor: Option<String>,
 }
 
+/// One agent's restart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestartView {
+    /// The agent.
+    pub agent_id: String,
+    /// The request it belongs to.
+    pub batch: i64,
+    /// `pending`, `restarting`, `done` or `failed` (it went offline; the rest of its batch waits).
+    pub state: String,
+    /// Running tasks handed back instead of finishing.
+    pub now: bool,
+    /// Who asked.
+    pub requested_by: String,
+    /// RFC 3339.
+    pub requested_at: String,
+    /// When the agent was told (RFC 3339).
+    pub sent_at: Option<String>,
+    /// When it came back, or was found gone (RFC 3339).
+    pub done_at: Option<String>,
+    /// The version it reported before.
+    pub version_before: Option<String>,
+    /// The version it reported after.
+    pub version_after: Option<String>,
+}
+
+/// Answer of `GET /api/v1/agents/restarts`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RestartList {
+    /// Newest first, at most 500.
+    pub restarts: Vec<RestartView>,
+}
+
 /// A task an action on tasks left alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

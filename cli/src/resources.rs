@@ -175,6 +175,24 @@ pub enum AgentsAction {
         /// Agent id.
         agent_id: String,
     },
+    /// The latest agent restarts and how they went.
+    Restarts,
+    /// Restart agents: each drains, lets its running tasks finish (or hands them back with
+    /// `--now`), then runs its worker binary again from disk (an upgrade when it was replaced).
+    Restart {
+        /// Agent ids.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        agent_ids: Vec<String>,
+        /// Every online agent.
+        #[arg(long)]
+        all: bool,
+        /// Most agents draining or restarting at once.
+        #[arg(long, default_value_t = 1)]
+        max_at_once: u32,
+        /// Hand running tasks back at once instead of letting them finish.
+        #[arg(long)]
+        now: bool,
+    },
 }
 
 /// Print `answer` as JSON, or read it as the list type `L` the API documents (`what` names it
@@ -565,6 +583,59 @@ pub async fn agent_action(
                     "agent {agent_id} revoked: {} running tasks queued again, {} connections closed",
                     text(&answer, "released_tasks"),
                     text(&answer, "closed_connections")
+                ),
+            );
+            return Ok(0);
+        }
+        AgentsAction::Restarts => {
+            let answer: Value = client.get("/api/v1/agents/restarts").await?;
+            table(
+                &answer,
+                json_output,
+                "a list of restarts",
+                &["AGENT", "BATCH", "STATE", "SENT", "DONE", "VERSION"],
+                |list: warren_api::RestartList| {
+                    list.restarts
+                        .into_iter()
+                        .map(|restart| {
+                            vec![
+                                restart.agent_id,
+                                restart.batch.to_string(),
+                                restart.state,
+                                cell(restart.sent_at),
+                                cell(restart.done_at),
+                                format!(
+                                    "{} -> {}",
+                                    restart.version_before.unwrap_or_default(),
+                                    restart.version_after.unwrap_or_default()
+                                ),
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
+            return Ok(0);
+        }
+        AgentsAction::Restart {
+            agent_ids,
+            all,
+            max_at_once,
+            now,
+        } => {
+            let answer = client
+                .call(
+                    Method::POST,
+                    "/api/v1/agents/restart",
+                    Some(&json!({"agents": agent_ids, "all": all, "max_at_once": max_at_once, "now": now})),
+                )
+                .await?;
+            let agents = answer["agents"].as_array().map_or(0, Vec::len);
+            done(
+                &answer,
+                json_output,
+                &format!(
+                    "restart {}: {agents} agent(s), {max_at_once} at a time (see `warren agents restarts`)",
+                    text(&answer, "batch")
                 ),
             );
             return Ok(0);

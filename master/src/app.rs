@@ -264,6 +264,7 @@ impl App {
                 self.mailer.clone(),
                 lease_context,
                 self.identities.clone(),
+                self.control.clone(),
                 &self.config,
             ),
             loops_shutdown,
@@ -323,14 +324,15 @@ impl App {
 }
 
 /// What the leading master runs, and stops when it no longer leads: the dispatcher, the
-/// reconciler of agents' broker users, the lease checker, job emails and autodelete, and the
-/// statistics sampler.
+/// reconciler of agents' broker users, the lease checker, job emails and autodelete, agent
+/// restarts, and the statistics sampler.
 fn leader_term(
     dispatcher: Dispatcher,
     db: DatabaseConnection,
     mailer: Option<crate::notify::Mailer>,
     leases: crate::leases::LeaseContext,
     identities: Arc<crate::identities::Identities>,
+    control: crate::control::Control,
     config: &ServeConfig,
 ) -> impl FnMut(Shutdown) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + use<>
 {
@@ -342,6 +344,7 @@ fn leader_term(
         let (db, mailer) = (db.clone(), mailer.clone());
         let leases = leases.clone();
         let identities = identities.clone();
+        let control = control.clone();
         Box::pin(async move {
             let mut dispatcher = dispatcher.lock().await;
             tokio::join!(
@@ -349,6 +352,7 @@ fn leader_term(
                 identities.run(shutdown.clone()),
                 leases::run(db.clone(), leases, lease_timeout, shutdown.clone()),
                 crate::notify::run(db.clone(), mailer, shutdown.clone()),
+                crate::restarts::run(db.clone(), control.clone(), shutdown.clone()),
                 crate::statistics::run(db, statistics, shutdown),
             );
         })

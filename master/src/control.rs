@@ -5,7 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use time::OffsetDateTime;
 use warren_broker::{BROADCAST_KEY, Names, Outgoing, Publisher};
-use warren_shared::message::{Drain, Withdraw, WithdrawnJob};
+use warren_shared::message::{Drain, Restart, Withdraw, WithdrawnJob};
 use warren_shared::{AgentId, AttemptRef, Cancel, JobId, Message, Subscribe};
 
 use crate::keys::FarmKeys;
@@ -80,6 +80,19 @@ impl Control {
         self.to_all(&Message::Withdraw(Withdraw {
             jobs: vec![withdrawn_job(job_id, withdrawn_at)],
         }))
+    }
+
+    /// Tell `agent_id` to drain and restart (handing running tasks back when `now`).
+    #[must_use]
+    pub fn restart(&self, agent_id: uuid::Uuid, now: bool) -> Outgoing {
+        self.to_agent(
+            agent_id,
+            &Message::Restart(Restart {
+                now,
+                agent_id: Some(AgentId(agent_id)),
+                issued_at: Some(OffsetDateTime::now_utc()),
+            }),
+        )
     }
 
     /// The outgoing form of a message to one agent.

@@ -597,6 +597,15 @@ impl Ingester {
             AgentState::Running
         };
         crate::store::agents::record_hello(transaction, hello, state).await?;
+        if let Some(started_at) = hello.started_at {
+            crate::store::restarts::complete(
+                transaction,
+                &agent_id,
+                crate::db::micros_of(started_at),
+                &hello.version,
+            )
+            .await?;
+        }
 
         // Tasks the agent held before it reconnected but no longer lists were lost with it.
         let held: BTreeSet<i64> = hello

@@ -20,6 +20,7 @@ pub mod ldap;
 pub mod leases;
 pub mod notify;
 pub mod rabbitmq;
+pub mod restarts;
 pub mod scheduler;
 pub mod statistics;
 pub mod store;

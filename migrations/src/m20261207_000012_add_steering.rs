@@ -1,9 +1,11 @@
 //! Steering submitted work: when a job's requirements last changed (tasks published before then
-//! are withdrawn: workers decline them), and the actions people took on single tasks (kill,
-//! skip, mark failed, retry), for each task's history.
+//! are withdrawn: workers decline them), the actions people took on single tasks (kill, skip,
+//! mark failed, retry), for each task's history, and agent restarts (rolling, a few at a time).
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{big_integer, big_integer_null, big_pk_auto, string_len, text};
+use sea_orm_migration::schema::{
+    big_integer, big_integer_null, big_pk_auto, boolean, integer, string_len, string_len_null, text,
+};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -23,6 +25,23 @@ enum TaskActions {
     Actor,
     Note,
     Time,
+}
+
+#[derive(DeriveIden)]
+enum AgentRestarts {
+    Table,
+    Id,
+    AgentId,
+    Batch,
+    MaxAtOnce,
+    Now,
+    State,
+    RequestedBy,
+    RequestedAt,
+    SentAt,
+    DoneAt,
+    VersionBefore,
+    VersionAfter,
 }
 
 #[expect(
@@ -62,10 +81,41 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(AgentRestarts::Table)
+                    .col(big_pk_auto(AgentRestarts::Id))
+                    .col(string_len(AgentRestarts::AgentId, 36))
+                    .col(big_integer(AgentRestarts::Batch))
+                    .col(integer(AgentRestarts::MaxAtOnce))
+                    .col(boolean(AgentRestarts::Now))
+                    .col(string_len(AgentRestarts::State, 16))
+                    .col(string_len(AgentRestarts::RequestedBy, 255))
+                    .col(big_integer(AgentRestarts::RequestedAt))
+                    .col(big_integer_null(AgentRestarts::SentAt))
+                    .col(big_integer_null(AgentRestarts::DoneAt))
+                    .col(string_len_null(AgentRestarts::VersionBefore, 128))
+                    .col(string_len_null(AgentRestarts::VersionAfter, 128))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_agent_restarts_state")
+                    .table(AgentRestarts::Table)
+                    .col(AgentRestarts::State)
+                    .to_owned(),
+            )
+            .await?;
         crate::long_text_on_mysql(manager).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(AgentRestarts::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(TaskActions::Table).to_owned())
             .await?;

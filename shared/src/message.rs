@@ -362,6 +362,13 @@ pub struct Hello {
     /// When the worker sent this.
     #[serde(with = "time::serde::rfc3339")]
     pub sent_at: OffsetDateTime,
+    /// When the worker process started (a restart shows as a later start).
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub started_at: Option<OffsetDateTime>,
 }
 
 /// One mounted file system of a worker.
@@ -710,9 +717,24 @@ pub struct WithdrawnJob {
     pub published_before: OffsetDateTime,
 }
 
-/// Drain, then restart the worker process.
+/// Drain, then restart the worker process from its binary on disk (which upgrades it when the
+/// binary was replaced).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Restart {}
+pub struct Restart {
+    /// Hand running tasks back at once instead of letting them finish.
+    #[serde(default)]
+    pub now: bool,
+    /// The agent this is for; a worker obeys only a restart addressed to itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<AgentId>,
+    /// When the master decided it; a restart older than the worker process is ignored.
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub issued_at: Option<OffsetDateTime>,
+}
 
 /// A node with a join token asks to become its agent. It connects as the agent's broker user
 /// with the token's one-time secret and names the password it chose, as RabbitMQ stores it, so

@@ -72,6 +72,9 @@ pub struct FarmOptions {
     pub auth: bool,
     /// Extra environment variables for every process of the farm.
     pub env: Vec<(String, String)>,
+    /// The worker binary to run instead of the built one (a copy a test can replace, to
+    /// upgrade the farm).
+    pub worker_binary: Option<PathBuf>,
 }
 
 impl DatabaseKind {
@@ -104,6 +107,7 @@ impl Default for FarmOptions {
             postgres_admin_url: None,
             auth: false,
             env: Vec::new(),
+            worker_binary: None,
         }
     }
 }
@@ -656,8 +660,11 @@ impl TestFarm {
     async fn spawn_worker(&mut self, args: &[String], discover: bool) -> anyhow::Result<usize> {
         let worker_idx = self.workers.len();
         let hostname = format!("test-node-{worker_idx}");
-        let (mut command, log_path) =
-            self.command(&bin_path("warren-worker")?, &format!("worker-{worker_idx}"))?;
+        let binary = match &self.options.worker_binary {
+            Some(binary) => binary.clone(),
+            None => bin_path("warren-worker")?,
+        };
+        let (mut command, log_path) = self.command(&binary, &format!("worker-{worker_idx}"))?;
         if discover {
             command
                 .env_remove("WARREN_AMQP_URL")
@@ -730,8 +737,11 @@ impl TestFarm {
         extra_args: &[&str],
     ) -> anyhow::Result<usize> {
         let worker_idx = self.workers.len();
-        let (mut command, log_path) =
-            self.command(&bin_path("warren-worker")?, &format!("worker-{worker_idx}"))?;
+        let binary = match &self.options.worker_binary {
+            Some(binary) => binary.clone(),
+            None => bin_path("warren-worker")?,
+        };
+        let (mut command, log_path) = self.command(&binary, &format!("worker-{worker_idx}"))?;
         let keys = self.farm_keys().await?.join(",");
         command
             .arg("simulate")

@@ -258,7 +258,8 @@ async function enrollAndRevoke(page) {
 const CHANGING = [
   'Pause', 'Resume', 'Cancel', 'Rerun', 'Rerun failed', 'Delete', 'Set priority', 'Move',
   'Disable', 'Enable', 'Check software', 'Save', 'Add queue', 'Forget agent', 'Rerun task', 'Add',
-  'Add user', 'Enroll a node', 'Make a join token', 'Revoke',
+  'Add user', 'Enroll a node', 'Make a join token', 'Revoke', 'Restart', 'Kill', 'Skip',
+  'Mark failed', 'Retry', 'Save requirements',
 ];
 
 /** A viewer sees nothing that would change the farm, and the API refuses them anyway. */

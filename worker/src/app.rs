@@ -82,6 +82,35 @@ pub struct Worker {
     metrics: Arc<WorkerMetrics>,
     /// The keys whose signatures the worker obeys.
     trust: Trust,
+    /// When this process started.
+    started_at: OffsetDateTime,
+    /// The release, with the build of the binary it runs.
+    version: String,
+}
+
+/// How a worker's run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// It was stopped (a signal).
+    Stopped,
+    /// The master asked it to restart: run the binary on disk again, with the same settings.
+    Restart,
+}
+
+/// The release and the build of the binary this process runs: `0.1.0+20261207T101500` (the
+/// binary's modification time), so an agent shows the change when its binary is replaced.
+fn running_version() -> String {
+    let release = env!("CARGO_PKG_VERSION");
+    let built = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .and_then(|metadata| metadata.modified())
+        .ok()
+        .map(OffsetDateTime::from);
+    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]");
+    match built.and_then(|built| built.format(&format).ok()) {
+        Some(built) => format!("{release}+{built}"),
+        None => release.to_owned(),
+    }
 }
 
 /// One class this worker has consumed.
@@ -162,6 +191,8 @@ struct State {
     /// Drained by the master (agent disabled) or stopping.
     draining: bool,
     stopping: bool,
+    /// Stopping to restart (the master asked).
+    restarting: bool,
     /// When the drain and the tags last obeyed were issued: older ones (replays) are ignored.
     drain_issued_at: Option<OffsetDateTime>,
     tags_issued_at: Option<OffsetDateTime>,
@@ -398,6 +429,8 @@ impl Worker {
             simulation,
             metrics,
             trust,
+            started_at: OffsetDateTime::now_utc(),
+            version: running_version(),
         })
     }
 
@@ -407,9 +440,9 @@ impl Worker {
         self.agent_id
     }
 
-    /// Run until `shutdown`; then take no new work, let running tasks finish, say goodbye and
-    /// flush the remaining events.
-    pub async fn run(mut self, mut shutdown: Shutdown) -> anyhow::Result<()> {
+    /// Run until `shutdown` or until the master asks for a restart; then take no new work, let
+    /// running tasks finish (or hand them back), say goodbye and flush the remaining events.
+    pub async fn run(mut self, mut shutdown: Shutdown) -> anyhow::Result<Exit> {
         if self.simulation.is_none() {
             self.gpus = probe::gpus().await;
             self.capabilities.software = software::discover(&self.settings.software).await;
@@ -467,6 +500,7 @@ impl Worker {
             withdrawn: Withdrawals::default(),
             draining: false,
             stopping: false,
+            restarting: false,
             drain_issued_at: None,
             tags_issued_at: None,
         };
@@ -486,18 +520,8 @@ impl Worker {
                 .min();
             tokio::select! {
                 () = shutdown.wait(), if !state.stopping => {
-                    state.stopping = true;
-                    if self.settings.requeue_on_stop {
-                        tracing::info!(running = state.units.len(), "stopping: handing running tasks back to the master");
-                        for unit in state.units.values() {
-                            let _ = unit.requests.send(UnitRequest::HandBack {
-                                reason: "the worker is stopping (--requeue-on-stop)".to_owned(),
-                            });
-                        }
-                    } else {
-                        tracing::info!(running = state.units.len(), "stopping: taking no new work, waiting for running tasks");
-                    }
-                    self.update_prefetch(&mut state);
+                    let hand_back = self.settings.requeue_on_stop;
+                    self.begin_stop(&mut state, hand_back, "the worker is stopping (--requeue-on-stop)");
                 }
                 Some(input) = control_rx.recv() => match input {
                     ControlInput::Connected => self.send_hello(&state),
@@ -521,16 +545,47 @@ impl Worker {
             }
         }
 
+        let exit = if state.restarting {
+            Exit::Restart
+        } else {
+            Exit::Stopped
+        };
         self.events.send(&Message::Bye(Bye {
             agent_id: self.agent_id,
-            reason: "worker stopped".to_owned(),
+            reason: match exit {
+                Exit::Restart => "worker restarting".to_owned(),
+                Exit::Stopped => "worker stopped".to_owned(),
+            },
         }));
         loops_trigger.trigger();
         publisher_trigger.trigger();
         let _ = event_publisher.await;
         self.broker.close();
-        tracing::info!("worker stopped");
-        Ok(())
+        tracing::info!(?exit, "worker stopped");
+        Ok(exit)
+    }
+
+    /// Take no new work, and hand running tasks back (`hand_back`) or let them finish; the loop
+    /// ends once none is left.
+    fn begin_stop(&mut self, state: &mut State, hand_back: bool, reason: &str) {
+        state.stopping = true;
+        if hand_back {
+            tracing::info!(
+                running = state.units.len(),
+                "stopping: handing running tasks back to the master"
+            );
+            for unit in state.units.values() {
+                let _ = unit.requests.send(UnitRequest::HandBack {
+                    reason: reason.to_owned(),
+                });
+            }
+        } else {
+            tracing::info!(
+                running = state.units.len(),
+                "stopping: taking no new work, waiting for running tasks"
+            );
+        }
+        self.update_prefetch(state);
     }
 
     fn running_attempts(state: &State) -> Vec<AttemptRef> {
@@ -565,11 +620,12 @@ impl Worker {
             free_ram_mb: self.free_ram_mb(state),
             tags: self.settings.tags.clone(),
             software: self.capabilities.software.clone(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
+            version: self.version.clone(),
             disks: self.disks.clone(),
             gpus: self.gpus.clone(),
             running: Self::running_attempts(state),
             sent_at: OffsetDateTime::now_utc(),
+            started_at: Some(self.started_at),
         };
         self.events.send(&Message::Hello(hello));
     }
@@ -655,6 +711,25 @@ impl Worker {
                     });
                 }
             }
+            Message::Restart(restart) => {
+                if restart
+                    .issued_at
+                    .is_some_and(|issued| issued >= self.started_at)
+                    && !state.restarting
+                {
+                    tracing::info!(
+                        now = restart.now,
+                        running = state.units.len(),
+                        "restart requested"
+                    );
+                    state.restarting = true;
+                    self.begin_stop(state, restart.now, "the worker is restarting");
+                } else {
+                    tracing::warn!(
+                        "ignoring a restart older than this process (a replayed message)"
+                    );
+                }
+            }
             Message::Withdraw(withdraw) => {
                 for job in withdraw.jobs {
                     state.withdrawn.add(job.job_id, job.published_before);
@@ -708,10 +783,8 @@ impl Worker {
                 (None, None) => return None,
                 (target, _) => target,
             },
-            Message::FarmKeys(_)
-            | Message::CheckSoftware(_)
-            | Message::Restart(_)
-            | Message::Withdraw(_) => {
+            Message::Restart(restart) => restart.agent_id,
+            Message::FarmKeys(_) | Message::CheckSoftware(_) | Message::Withdraw(_) => {
                 return None;
             }
             other => {

@@ -22,4 +22,4 @@ pub mod trust;
 pub mod users;
 pub mod watch;
 
-pub use app::Worker;
+pub use app::{Exit, Worker};

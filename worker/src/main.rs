@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use warren_broker::{shutdown_channel, wait_for_signal};
 use warren_worker::config::{Command, ConfigError, JoinArgs, SimulateArgs, WorkerConfig};
-use warren_worker::{Worker, daemon, simulate};
+use warren_worker::{Exit, Worker, daemon, simulate};
 
 /// Exit code for invalid configuration (sysexits `EX_USAGE`).
 const EXIT_CONFIG: u8 = 64;
@@ -13,6 +13,9 @@ const EXIT_CONFIG: u8 = 64;
 const EXIT_NOT_RUNNING: u8 = 3;
 
 fn main() -> ExitCode {
+    // Where the binary is, read before anything can replace it: a restart runs what is there then.
+    let binary = std::env::current_exe();
+    let arguments: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let parsed = match warren_worker::config::parse(std::env::args_os().collect()) {
         Ok(parsed) => parsed,
         Err(ConfigError::Layer(warren_config::ConfigError::Args(error))) => {
@@ -65,7 +68,12 @@ fn main() -> ExitCode {
             };
         }
         Some(Command::Simulate(args)) => return run_simulation(&args),
-        Some(Command::Join(args)) => return join_and_run(&args),
+        Some(Command::Join(args)) => {
+            return match join_and_run(&args) {
+                Ran::Restart => restart(binary, &rerun_arguments(&arguments, Some(&args.token))),
+                Ran::Done(code) => code,
+            };
+        }
         Some(Command::Config(config)) => {
             return match config.resolve() {
                 Ok(settings) => {
@@ -90,7 +98,63 @@ fn main() -> ExitCode {
             };
         }
     };
-    run(&config)
+    match run(&config) {
+        Ran::Restart => restart(binary, &rerun_arguments(&arguments, None)),
+        Ran::Done(code) => code,
+    }
+}
+
+/// How running ended.
+enum Ran {
+    /// With this exit code.
+    Done(ExitCode),
+    /// The master asked for a restart.
+    Restart,
+}
+
+/// The arguments a restart runs with: this process's, with `join <token>` turned into `run` (the
+/// node has joined; its token is spent).
+fn rerun_arguments(
+    arguments: &[std::ffi::OsString],
+    token: Option<&str>,
+) -> Vec<std::ffi::OsString> {
+    let mut rerun = Vec::with_capacity(arguments.len());
+    let mut joined = false;
+    let mut token_dropped = false;
+    for argument in arguments.iter().skip(1) {
+        if token.is_some() && !joined && argument == "join" {
+            joined = true;
+            rerun.push("run".into());
+        } else if joined && !token_dropped && token.is_some_and(|token| argument == token) {
+            token_dropped = true;
+        } else if !(joined && argument == "--no-run") {
+            rerun.push(argument.clone());
+        }
+    }
+    rerun
+}
+
+/// Replace this process with the worker binary on disk, run with `arguments` (same process id,
+/// same environment): an upgrade when the binary was replaced.
+fn restart(
+    binary: std::io::Result<std::path::PathBuf>,
+    arguments: &[std::ffi::OsString],
+) -> ExitCode {
+    use std::os::unix::process::CommandExt as _;
+    let binary = match binary {
+        Ok(binary) => binary,
+        Err(error) => {
+            eprintln!("warren-worker: cannot restart: where is this binary? {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("warren-worker: restarting {}", binary.display());
+    let error = std::process::Command::new(&binary).args(arguments).exec();
+    eprintln!(
+        "warren-worker: cannot restart {}: {error}",
+        binary.display()
+    );
+    ExitCode::FAILURE
 }
 
 fn settings(config: &WorkerConfig) -> Result<warren_worker::config::Settings, ExitCode> {
@@ -151,12 +215,12 @@ fn run_simulation(args: &SimulateArgs) -> ExitCode {
 }
 
 /// `warren-worker join TOKEN`: join, keep the identity in `--dir`, then run.
-fn join_and_run(args: &JoinArgs) -> ExitCode {
+fn join_and_run(args: &JoinArgs) -> Ran {
     let text = if args.token == "-" {
         let mut text = String::new();
         if let Err(error) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
             eprintln!("warren-worker: cannot read the token from standard input: {error}");
-            return ExitCode::from(EXIT_CONFIG);
+            return Ran::Done(ExitCode::from(EXIT_CONFIG));
         }
         text
     } else {
@@ -166,13 +230,13 @@ fn join_and_run(args: &JoinArgs) -> ExitCode {
         Ok(token) => token,
         Err(error) => {
             eprintln!("warren-worker: {error}");
-            return ExitCode::from(EXIT_CONFIG);
+            return Ran::Done(ExitCode::from(EXIT_CONFIG));
         }
     };
     warren_broker::init_logging("info,lapin=warn");
     let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(code) => return code,
+        Err(code) => return Ran::Done(code),
     };
     let config = &args.config;
     let hostname = config.hostname.clone().unwrap_or_else(|| {
@@ -203,39 +267,45 @@ fn join_and_run(args: &JoinArgs) -> ExitCode {
         }
         Err(error) => {
             eprintln!("warren-worker: {}", warren_broker::error_chain(&error));
-            return ExitCode::FAILURE;
+            return Ran::Done(ExitCode::FAILURE);
         }
     }
     drop(runtime);
     if args.no_run {
-        return ExitCode::SUCCESS;
+        return Ran::Done(ExitCode::SUCCESS);
     }
     run(config)
 }
 
-fn run(config: &WorkerConfig) -> ExitCode {
+fn run(config: &WorkerConfig) -> Ran {
     let settings = match settings(config) {
         Ok(settings) => settings,
-        Err(code) => return code,
+        Err(code) => return Ran::Done(code),
     };
     if settings.identity == warren_worker::config::Identity::NotEnrolled {
         eprintln!(
             "warren-worker: {}",
             warren_worker::config::not_enrolled_message(&settings.dir)
         );
-        return ExitCode::from(EXIT_CONFIG);
+        return Ran::Done(ExitCode::from(EXIT_CONFIG));
     }
     warren_broker::init_logging("info,lapin=warn");
     let runtime = match runtime() {
         Ok(runtime) => runtime,
-        Err(code) => return code,
+        Err(code) => return Ran::Done(code),
     };
-    exit_code(runtime.block_on(async {
+    let exit = runtime.block_on(async {
         let mut settings = settings;
         warren_worker::discovery::apply(&mut settings).await;
         let worker = Worker::build(settings)?;
         println!("warren-worker {} running", worker.agent_id());
         let shutdown = stop_on_signals();
         worker.run(shutdown).await
-    }))
+    });
+    drop(runtime);
+    match exit {
+        Ok(Exit::Restart) => Ran::Restart,
+        Ok(Exit::Stopped) => Ran::Done(ExitCode::SUCCESS),
+        Err(error) => Ran::Done(exit_code(Err(error))),
+    }
 }

@@ -67,7 +67,7 @@ pub async fn run(
     let mut failures = 0_usize;
     while let Some(result) = agents.join_next().await {
         match result {
-            Ok(Ok(())) => {}
+            Ok(Ok(_)) => {}
             Ok(Err(error)) => {
                 failures += 1;
                 tracing::error!(error = %format!("{error:#}"), "a simulated agent failed");

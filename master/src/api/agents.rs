@@ -627,6 +627,120 @@ pub async fn enroll(
     ))
 }
 
+pub use warren_api::{RestartList, RestartView};
+
+/// Body of `POST /api/v1/agents/restart`.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestartBody {
+    /// The agents to restart (or `all`).
+    #[serde(default)]
+    #[schema(value_type = Vec<String>)]
+    agents: Vec<String>,
+    /// Restart every online agent.
+    #[serde(default)]
+    all: bool,
+    /// Most agents draining or restarting at once (default 1).
+    #[serde(default = "one")]
+    #[schema(minimum = 1, maximum = 10000)]
+    max_at_once: i32,
+    /// Hand running tasks back at once instead of letting them finish.
+    #[serde(default)]
+    now: bool,
+}
+
+const fn one() -> i32 {
+    1
+}
+
+/// Answer of `POST /api/v1/agents/restart`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RestartPlan {
+    /// The request's number (its rows in `GET /api/v1/agents/restarts`).
+    batch: i64,
+    /// The agents that will restart (those with a restart under way are left out).
+    agents: Vec<String>,
+}
+
+/// `POST /api/v1/agents/restart`: drain the agents, let their running tasks finish (or hand them
+/// back with `now`), then have each run its worker binary again from disk, which upgrades it
+/// when the binary was replaced. At most `max_at_once` of them drain or restart at a time; one
+/// that does not come back holds the rest.
+#[utoipa::path(
+    post,
+    operation_id = "restart_agents",
+    path = "/api/v1/agents/restart",
+    tag = "agents",
+    request_body = RestartBody,
+    responses((status = 202, description = "The restarts, under way", body = RestartPlan), super::openapi::Errors)
+)]
+pub async fn restart(
+    State(state): State<AppState>,
+    axum::Extension(principal): axum::Extension<Principal>,
+    ApiJson(body): ApiJson<RestartBody>,
+) -> Result<(StatusCode, Json<RestartPlan>), ApiError> {
+    if !(1..=10_000).contains(&body.max_at_once) {
+        return Err(ApiError::invalid(
+            "max_at_once",
+            "`max_at_once` must be 1 to 10000",
+        ));
+    }
+    let agents = match (body.all, body.agents.is_empty()) {
+        (true, true) => crate::store::restarts::online_agents(&state.db).await?,
+        (false, false) => body
+            .agents
+            .iter()
+            .map(|id| {
+                agent_id(id)
+                    .map_err(|_| ApiError::invalid("agents", format!("`{id}` is not an agent id")))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        _ => {
+            return Err(ApiError::invalid(
+                "agents",
+                "name the agents, or give `all: true`, not both",
+            ));
+        }
+    };
+    let (batch, agents) = crate::store::restarts::request(
+        &state.db,
+        &agents,
+        body.max_at_once,
+        body.now,
+        &principal.username,
+    )
+    .await?;
+    tracing::info!(batch, ?agents, max_at_once = body.max_at_once, now = body.now, by = %principal.username, "agent restart requested");
+    Ok((StatusCode::ACCEPTED, Json(RestartPlan { batch, agents })))
+}
+
+/// `GET /api/v1/agents/restarts`: the latest agent restarts and how they went.
+#[utoipa::path(
+    get,
+    path = "/api/v1/agents/restarts",
+    tag = "agents",
+    responses((status = 200, description = "The latest restarts", body = RestartList), super::openapi::Errors)
+)]
+pub async fn restarts(State(state): State<AppState>) -> Result<Json<RestartList>, ApiError> {
+    let restarts = crate::store::restarts::list(&state.db, 500)
+        .await?
+        .into_iter()
+        .map(|row| RestartView {
+            agent_id: row.agent_id,
+            batch: row.batch,
+            state: row.state,
+            now: row.now,
+            requested_by: row.requested_by,
+            requested_at: rfc3339(row.requested_at),
+            sent_at: row.sent_at.map(rfc3339),
+            done_at: row.done_at.map(rfc3339),
+            version_before: row.version_before,
+            version_after: row.version_after,
+        })
+        .collect();
+    Ok(Json(RestartList { restarts }))
+}
+
 /// Answer of `POST /api/v1/agents/{id}/revoke`.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct RevokeView {

@@ -204,6 +204,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(agents::check_software))
         .routes(routes!(agents::enroll))
         .routes(routes!(agents::revoke))
+        .routes(routes!(agents::restart))
+        .routes(routes!(agents::restarts))
         .routes(routes!(agents::farm_keys))
         .routes(routes!(agents::by_tag))
         .routes(routes!(catalog::list_tags, catalog::create_tag))

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod logs;
 pub mod pathmaps;
 pub mod queues;
+pub mod restarts;
 pub mod scheduling;
 pub mod statistics;
 pub mod tags;

@@ -61,6 +61,13 @@ export async function render(main, params, agentId) {
           ? h('button', { type: 'button', class: 'primary', onclick: () => act('Enabled', () => patch(base, { disabled: false })) }, 'Enable')
           : h('button', { type: 'button', onclick: () => act('Disabled', () => patch(base, { disabled: true })) }, 'Disable'),
         h('button', { type: 'button', onclick: () => act('Software check requested', () => post(`${base}/check-software`)) }, 'Check software'),
+        ['online', 'running'].includes(agent.state)
+          ? h('button', {
+            type: 'button',
+            title: 'Drain, let running tasks finish, then run the worker binary on disk again (an upgrade when it was replaced)',
+            onclick: () => act('Restart requested', () => post('/api/v1/agents/restart', { agents: [agent.id] })),
+          }, 'Restart')
+          : null,
         h('span', { class: 'spacer' }),
         can('admin') && agent.state !== 'revoked'
           ? h('button', {

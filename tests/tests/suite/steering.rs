@@ -435,3 +435,114 @@ async fn single_tasks_are_killed_skipped_failed_and_retried_by_role_and_their_hi
     assert_eq!(history["actions"][0]["note"], "bad plate", "{history}");
     Ok(())
 }
+
+fn moment(value: &Value) -> anyhow::Result<time::OffsetDateTime> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("not a time: {value}"))?;
+    Ok(time::OffsetDateTime::parse(
+        text,
+        &time::format_description::well_known::Rfc3339,
+    )?)
+}
+
+#[tokio::test]
+async fn a_rolling_restart_upgrades_three_workers_one_at_a_time_and_every_task_runs_once()
+-> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let binary = dir.path().join("warren-worker");
+    std::fs::copy(warren_tests::bin_path("warren-worker")?, &binary)?;
+    std::fs::File::options()
+        .write(true)
+        .open(&binary)?
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(3600))?;
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        worker_binary: Some(binary.clone()),
+        ..FarmOptions::default()
+    })
+    .await?;
+    for _ in 0..3 {
+        farm.start_worker(&["--cpus", "1"]).await?;
+    }
+    let agents_before = farm.wait_for_online_agents(3).await?;
+    let mut body = TestFarm::command_job("through restarts", &["sleep", "0.3"], 1, 30, 1);
+    body["requeue"] = json!(0);
+    let job_id = farm.submit(&body).await?.0;
+    farm.running_task(job_id).await?;
+
+    // Upgrade: a new binary put in place as an installer does (a new file, renamed over).
+    let staged = dir.path().join("warren-worker.new");
+    std::fs::copy(warren_tests::bin_path("warren-worker")?, &staged)?;
+    std::fs::rename(&staged, &binary)?;
+    let (status, plan) = farm
+        .send_json(
+            Method::POST,
+            "/api/v1/agents/restart",
+            Some(&json!({"all": true, "max_at_once": 1})),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::ACCEPTED, "{plan}");
+    assert_eq!(plan["agents"].as_array().map(Vec::len), Some(3), "{plan}");
+    let batch = plan["batch"].clone();
+    let restarts = eventually("every agent to restart", JOB_TIMEOUT, || async {
+        let list = farm.get_json("/api/v1/agents/restarts").await?;
+        let ours: Vec<Value> = list["restarts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|restart| restart["batch"] == batch)
+            .cloned()
+            .collect();
+        anyhow::ensure!(
+            !ours.iter().any(|restart| restart["state"] == "failed"),
+            "a restart failed: {ours:?}"
+        );
+        Ok(ours
+            .iter()
+            .all(|restart| restart["state"] == "done")
+            .then_some(ours))
+    })
+    .await?;
+    assert_eq!(restarts.len(), 3);
+    // One at a time: each agent was told only after the one before it came back.
+    let mut spans = restarts
+        .iter()
+        .map(|restart| Ok((moment(&restart["sent_at"])?, moment(&restart["done_at"])?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    spans.sort();
+    for pair in spans.windows(2) {
+        assert!(
+            pair[1].0 >= pair[0].1,
+            "two agents restarted at once: {restarts:?}"
+        );
+    }
+    for restart in &restarts {
+        assert_ne!(
+            restart["version_before"], restart["version_after"],
+            "the agent runs the new binary: {restart}"
+        );
+    }
+    // The same agents, online again.
+    let agents_after = farm.wait_for_online_agents(3).await?;
+    let ids = |agents: &[Value]| {
+        let mut ids: Vec<String> = agents
+            .iter()
+            .filter_map(|agent| agent["id"].as_str().map(str::to_owned))
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&agents_before), ids(&agents_after));
+
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    for task in farm.tasks(job_id).await? {
+        let ran = task["attempts"].as_i64().unwrap_or_default()
+            - task["declines"].as_i64().unwrap_or_default();
+        assert_eq!(ran, 1, "every task ran once: {task}");
+    }
+    Ok(())
+}
