@@ -40,6 +40,12 @@ pub struct JobView {
     pub environ: Value,
     pub cpus: i32,
     pub ram: i64,
+    /// GPUs each task needs.
+    #[serde(default)]
+    pub gpus: i64,
+    /// Memory each of those GPUs must have, MB (`null`: any).
+    #[serde(default)]
+    pub gpu_ram: Option<i64>,
     pub ram_warning: Option<i64>,
     pub ram_max: Option<i64>,
     pub timeout: Option<i64>,

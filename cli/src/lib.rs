@@ -407,6 +407,12 @@ pub struct SubmitArgs {
     /// RAM per task in MB (-1: whole host).
     #[arg(long, allow_hyphen_values = true)]
     pub ram: Option<i64>,
+    /// GPUs per task.
+    #[arg(long)]
+    pub gpus: Option<i64>,
+    /// Memory each of those GPUs must have, MB.
+    #[arg(long)]
+    pub gpu_ram: Option<i64>,
     /// Priority, -1000 to 1000.
     #[arg(long, allow_hyphen_values = true)]
     pub priority: Option<i32>,
@@ -465,6 +471,8 @@ impl SubmitArgs {
             ("batch", self.batch),
             ("cpus", self.cpus),
             ("ram", self.ram),
+            ("gpus", self.gpus),
+            ("gpu_ram", self.gpu_ram),
             ("timeout", self.timeout),
         ] {
             if let Some(value) = value {
@@ -672,6 +680,12 @@ pub struct JobChanges {
     /// RAM each task needs, MB (-1: the whole host).
     #[arg(long, allow_hyphen_values = true)]
     ram: Option<i64>,
+    /// GPUs each task needs.
+    #[arg(long)]
+    gpus: Option<i64>,
+    /// Memory each of those GPUs must have, MB.
+    #[arg(long)]
+    gpu_ram: Option<i64>,
     /// A tag agents must have (`!tag`: must not have); repeat; replaces the job's.
     #[arg(long = "require")]
     tag_requirements: Vec<String>,
@@ -726,6 +740,8 @@ impl JobChanges {
         for (key, value) in [
             ("cpus", self.cpus),
             ("ram", self.ram),
+            ("gpus", self.gpus),
+            ("gpu_ram", self.gpu_ram),
             ("timeout", self.timeout),
             ("ram_max", self.ram_max),
             ("ram_warning", self.ram_warning),

@@ -149,6 +149,8 @@ struct JobInfo {
     success_codes: Vec<i32>,
     cpus: i64,
     ram_mb: i64,
+    gpus: i64,
+    gpu_ram_mb: i64,
     ram_max_mb: Option<i64>,
     ram_warning_mb: Option<i64>,
     timeout_secs: Option<u64>,
@@ -184,7 +186,12 @@ fn slots(requirements: &Requirements, capabilities: &warren_shared::AgentCapabil
     } else {
         i64::MAX
     };
-    let slots = by_cpu.min(by_ram);
+    let by_gpu = if requirements.gpus > 0 {
+        requirements.usable_gpus(&capabilities.gpus) / requirements.gpus
+    } else {
+        i64::MAX
+    };
+    let slots = by_cpu.min(by_ram).min(by_gpu);
     if slots == i64::MAX {
         i64::from(capabilities.cpus.max(1))
     } else {
@@ -620,6 +627,8 @@ impl Dispatcher {
                 cwd: info.cwd.clone(),
                 cpus: info.cpus,
                 ram_mb: info.ram_mb,
+                gpus: info.gpus,
+                gpu_ram_mb: info.gpu_ram_mb,
                 ram_max_mb: info.ram_max_mb,
                 timeout_secs: info.timeout_secs,
                 success_exit_codes: info.success_codes.clone(),
@@ -709,6 +718,8 @@ impl Dispatcher {
             success_codes: spec.success_codes(),
             cpus: class.requirements.cpus,
             ram_mb: class.requirements.ram_mb,
+            gpus: class.requirements.gpus,
+            gpu_ram_mb: class.requirements.gpu_ram_mb,
             ram_max_mb: job.ram_max,
             ram_warning_mb: job.ram_warning,
             timeout_secs: job.timeout_secs.and_then(|secs| u64::try_from(secs).ok()),

@@ -1,10 +1,12 @@
 //! Steering submitted work: when a job's requirements last changed (tasks published before then
 //! are withdrawn: workers decline them), the actions people took on single tasks (kill, skip,
-//! mark failed, retry), for each task's history, and agent restarts (rolling, a few at a time).
+//! mark failed, retry), for each task's history, agent restarts (rolling, a few at a time), and
+//! the GPUs agents offer.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
-    big_integer, big_integer_null, big_pk_auto, boolean, integer, string_len, string_len_null, text,
+    big_integer, big_integer_null, big_pk_auto, boolean, integer, string_len, string_len_null,
+    text, text_null,
 };
 
 #[derive(DeriveMigrationName)]
@@ -14,6 +16,12 @@ pub struct Migration;
 enum Jobs {
     Table,
     RequirementsChangedAt,
+}
+
+#[derive(DeriveIden)]
+enum Agents {
+    Table,
+    GpuDevices,
 }
 
 #[derive(DeriveIden)]
@@ -56,6 +64,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Jobs::Table)
                     .add_column(big_integer_null(Jobs::RequirementsChangedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Agents::Table)
+                    .add_column(text_null(Agents::GpuDevices))
                     .to_owned(),
             )
             .await?;
@@ -118,6 +134,14 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .drop_table(Table::drop().table(TaskActions::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Agents::Table)
+                    .drop_column(Agents::GpuDevices)
+                    .to_owned(),
+            )
             .await?;
         manager
             .alter_table(

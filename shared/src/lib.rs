@@ -19,9 +19,9 @@ pub use frames::{FrameBatch, FrameRange, FrameRangeError};
 pub use ids::{AgentId, JobId, TaskId};
 pub use message::{
     AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, DiskInfo, Envelope,
-    EventBatch, FarmKeys, Heartbeat, Hello, Join, JoinRefused, Joined, LogChunk, LogLine,
-    LogStream, Marker, Message, Subscribe, TaskAssignment, TaskDeclined, TaskFinished, TaskOutcome,
-    TaskProgress, TaskStarted, WIRE_VERSION,
+    EventBatch, FarmKeys, GpuDevice, Heartbeat, Hello, Join, JoinRefused, Joined, LogChunk,
+    LogLine, LogStream, Marker, Message, Subscribe, TaskAssignment, TaskDeclined, TaskFinished,
+    TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
 };
 pub use pathmap::PathMap;
 pub use requirements::{

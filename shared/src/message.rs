@@ -247,6 +247,12 @@ pub struct TaskAssignment {
     pub cwd: Option<String>,
     /// CPUs the task occupies; -1 for the whole host.
     pub cpus: i64,
+    /// GPUs the task needs (the worker reserves that many and names them in `WARREN_GPUS`).
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub gpus: i64,
+    /// Memory each of those GPUs must have, MB (0: any).
+    #[serde(default, skip_serializing_if = "is_zero_i64")]
+    pub gpu_ram_mb: i64,
     /// RAM in MB the task occupies; -1 for the whole host.
     pub ram_mb: i64,
     /// Kill the task if its resident memory goes above this many MB.
@@ -297,6 +303,26 @@ pub struct TaskAssignment {
 )]
 const fn is_zero(value: &u32) -> bool {
     *value == 0
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+const fn is_zero_i64(value: &i64) -> bool {
+    *value == 0
+}
+
+/// A GPU a worker offers: its index as the driver numbers it, its name and its memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GpuDevice {
+    /// The index tasks are given (`CUDA_VISIBLE_DEVICES` and friends).
+    pub index: u32,
+    /// Its name.
+    pub name: String,
+    /// Its memory, MB (0: unknown).
+    #[serde(default)]
+    pub ram_mb: u64,
 }
 
 impl TaskAssignment {
@@ -356,6 +382,9 @@ pub struct Hello {
     /// GPUs, as the system names them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gpus: Vec<String>,
+    /// The GPUs the worker offers to tasks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gpu_devices: Vec<GpuDevice>,
     /// Attempts the worker is running (after a reconnect).
     #[serde(default)]
     pub running: Vec<AttemptRef>,

@@ -38,6 +38,12 @@ pub enum RequirementsError {
     /// A CPU count that is neither -1 (whole host) nor within 0..=4096.
     #[error("`cpus` must be -1 (whole host) or between 0 and 4096, got {0}")]
     CpusOutOfRange(i64),
+    /// A GPU count outside 0..=64.
+    #[error("`gpus` must be between 0 and 64, got {0}")]
+    GpusOutOfRange(i64),
+    /// A GPU memory amount outside 0..=16 TiB in MB, or given without `gpus`.
+    #[error("`gpu_ram` must be between 0 and 16777216 MB, and goes with `gpus`, got {0}")]
+    GpuRamOutOfRange(i64),
     /// A RAM amount that is neither -1 (whole host) nor within 0..=16 TiB in MB.
     #[error("`ram` must be -1 (whole host) or between 0 and 16777216 MB, got {0}")]
     RamOutOfRange(i64),
@@ -56,6 +62,9 @@ pub enum RequirementsError {
 
 const MAX_NAME_LEN: usize = 48;
 const MAX_REQUIREMENT_ITEMS: usize = 32;
+
+/// Most GPUs one task may need.
+pub const MAX_GPUS: i64 = 64;
 /// Longest class key before it is shortened with a hash, so queue names stay under AMQP's 255 bytes.
 const MAX_CLASS_KEY_LEN: usize = 160;
 /// RAM requirements are rounded up to this many MB so near-identical jobs share a class.
@@ -274,6 +283,20 @@ pub struct Requirements {
     pub cpus: i64,
     /// RAM in MB one task occupies, rounded up to [`RAM_GRANULARITY_MB`]; -1 means the whole host.
     pub ram_mb: i64,
+    /// GPUs one task needs.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub gpus: i64,
+    /// Memory each of those GPUs must have, MB (0: any), rounded up to [`RAM_GRANULARITY_MB`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub gpu_ram_mb: i64,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
+const fn is_zero(value: &i64) -> bool {
+    *value == 0
 }
 
 impl Requirements {
@@ -322,7 +345,34 @@ impl Requirements {
             software,
             cpus,
             ram_mb,
+            gpus: 0,
+            gpu_ram_mb: 0,
         })
+    }
+
+    /// The same requirements with `gpus` GPUs of at least `gpu_ram_mb` MB each per task.
+    pub fn with_gpus(mut self, gpus: i64, gpu_ram_mb: i64) -> Result<Self, RequirementsError> {
+        if !(0..=MAX_GPUS).contains(&gpus) {
+            return Err(RequirementsError::GpusOutOfRange(gpus));
+        }
+        if !(0..=16_777_216).contains(&gpu_ram_mb) || (gpus == 0 && gpu_ram_mb > 0) {
+            return Err(RequirementsError::GpuRamOutOfRange(gpu_ram_mb));
+        }
+        self.gpus = gpus;
+        self.gpu_ram_mb = if gpu_ram_mb > 0 {
+            (gpu_ram_mb + RAM_GRANULARITY_MB - 1) / RAM_GRANULARITY_MB * RAM_GRANULARITY_MB
+        } else {
+            0
+        };
+        Ok(self)
+    }
+
+    /// How many of `gpus` (each one's memory, MB) a task of these requirements may use.
+    #[must_use]
+    pub fn usable_gpus(&self, gpus: &[u64]) -> i64 {
+        gpus.iter()
+            .filter(|ram_mb| self.gpu_ram_mb <= 0 || **ram_mb as i64 >= self.gpu_ram_mb)
+            .count() as i64
     }
 
     /// Whether a task needs the whole host.
@@ -348,6 +398,14 @@ impl Requirements {
             ram_mb if ram_mb % 1024 == 0 => segments.push(format!("ram{}g", ram_mb / 1024)),
             ram_mb => segments.push(format!("ram{ram_mb}m")),
         }
+        if self.gpus > 0 {
+            segments.push(format!("gpus{}", self.gpus));
+            match self.gpu_ram_mb {
+                0 => {}
+                ram_mb if ram_mb % 1024 == 0 => segments.push(format!("gpuram{}g", ram_mb / 1024)),
+                ram_mb => segments.push(format!("gpuram{ram_mb}m")),
+            }
+        }
         ClassKey::shortened(segments.join("."))
     }
 
@@ -356,8 +414,10 @@ impl Requirements {
     pub fn satisfied_by(&self, capabilities: &AgentCapabilities) -> bool {
         let cpus_fit = self.cpus <= 0 || self.cpus <= i64::from(capabilities.cpus);
         let ram_fits = self.ram_mb <= 0 || self.ram_mb <= capabilities.ram_mb as i64;
+        let gpus_fit = self.gpus <= 0 || self.usable_gpus(&capabilities.gpus) >= self.gpus;
         cpus_fit
             && ram_fits
+            && gpus_fit
             && self.tags.is_subset(&capabilities.tags)
             && self.negated_tags.is_disjoint(&capabilities.tags)
             && self.software.iter().all(|requirement| {
@@ -427,6 +487,9 @@ pub struct AgentCapabilities {
     pub cpus: u32,
     /// RAM in MB available to tasks.
     pub ram_mb: u64,
+    /// The GPUs offered to tasks: each one's memory, MB (0: unknown).
+    #[serde(default)]
+    pub gpus: Vec<u64>,
 }
 
 #[cfg(test)]
@@ -539,6 +602,33 @@ mod tests {
     }
 
     #[test]
+    fn gpu_requirements_count_gpus_with_enough_memory_and_name_the_class() {
+        let capabilities = AgentCapabilities {
+            cpus: 8,
+            ram_mb: 16_384,
+            gpus: vec![8192, 24_576],
+            ..AgentCapabilities::default()
+        };
+        let gpus = |count, ram| {
+            requirements(&[], &[], &[], 1, 0)
+                .with_gpus(count, ram)
+                .expect("valid GPU requirements")
+        };
+        assert!(gpus(2, 0).satisfied_by(&capabilities));
+        assert!(gpus(1, 16_384).satisfied_by(&capabilities));
+        assert!(!gpus(2, 16_384).satisfied_by(&capabilities));
+        assert!(!gpus(3, 0).satisfied_by(&AgentCapabilities::default()));
+        assert_eq!(gpus(1, 16_000).class_key().as_str(), "cpu1.gpus1.gpuram16g");
+        assert_eq!(gpus(0, 0).class_key().as_str(), "cpu1");
+        assert!(requirements(&[], &[], &[], 1, 0).with_gpus(65, 0).is_err());
+        assert!(
+            requirements(&[], &[], &[], 1, 0)
+                .with_gpus(0, 1024)
+                .is_err()
+        );
+    }
+
+    #[test]
     fn workers_qualify_by_tags_software_and_size() {
         let capabilities = AgentCapabilities {
             tags: ["linux", "gpu"]
@@ -551,6 +641,7 @@ mod tests {
             )]),
             cpus: 8,
             ram_mb: 32768,
+            gpus: vec![8192, 24_576],
         };
         let cases = [
             (requirements(&[], &[], &[], 1, 0), true),

@@ -70,6 +70,8 @@ pub struct Worker {
     addresses: Vec<String>,
     disks: Vec<DiskInfo>,
     gpus: Vec<String>,
+    /// The GPUs offered to tasks.
+    gpu_devices: Vec<warren_shared::GpuDevice>,
     capabilities: AgentCapabilities,
     broker: Broker,
     publisher: Arc<Publisher>,
@@ -87,6 +89,16 @@ pub struct Worker {
     /// The release, with the build of the binary it runs.
     version: String,
 }
+
+/// The variables that name a task's GPUs: Warren's own, then NVIDIA's, AMD's (HIP and ROCr) and
+/// Intel's (Level Zero).
+const GPU_VARIABLES: &[&str] = &[
+    "WARREN_GPUS",
+    "CUDA_VISIBLE_DEVICES",
+    "HIP_VISIBLE_DEVICES",
+    "ROCR_VISIBLE_DEVICES",
+    "ZE_AFFINITY_MASK",
+];
 
 /// How a worker's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,9 +118,16 @@ fn running_version() -> String {
         .and_then(|metadata| metadata.modified())
         .ok()
         .map(OffsetDateTime::from);
-    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]");
-    match built.and_then(|built| built.format(&format).ok()) {
-        Some(built) => format!("{release}+{built}"),
+    match built {
+        Some(built) => format!(
+            "{release}+{:04}{:02}{:02}T{:02}{:02}{:02}",
+            built.year(),
+            u8::from(built.month()),
+            built.day(),
+            built.hour(),
+            built.minute(),
+            built.second()
+        ),
         None => release.to_owned(),
     }
 }
@@ -160,6 +179,8 @@ async fn sleep_until_or_never(at: Option<tokio::time::Instant>) {
 struct UnitSlot {
     requests: mpsc::UnboundedSender<UnitRequest>,
     need: Need,
+    /// The GPUs the attempt holds.
+    gpus: Vec<u32>,
     job_id: JobId,
     /// The job's `agent_failure_limit`.
     failure_limit: u32,
@@ -395,6 +416,7 @@ impl Worker {
             software: BTreeMap::new(),
             cpus,
             ram_mb,
+            gpus: Vec::new(),
         };
         let publisher = Arc::new(Publisher::for_agent(
             broker.clone(),
@@ -420,6 +442,7 @@ impl Worker {
                 .unwrap_or_default(),
             disks: probe.as_ref().map(|_| probe::disks()).unwrap_or_default(),
             gpus: Vec::new(),
+            gpu_devices: Vec::new(),
             capabilities,
             broker,
             publisher,
@@ -447,6 +470,12 @@ impl Worker {
             self.gpus = probe::gpus().await;
             self.capabilities.software = software::discover(&self.settings.software).await;
         }
+        self.gpu_devices = match &self.settings.gpus {
+            Some(gpus) => gpus.clone(),
+            None if self.simulation.is_none() => probe::gpu_devices().await,
+            None => Vec::new(),
+        };
+        self.capabilities.gpus = self.gpu_devices.iter().map(|gpu| gpu.ram_mb).collect();
         let (loops_trigger, loops_shutdown) = shutdown_channel();
         let (publisher_trigger, publisher_shutdown) = shutdown_channel();
         let event_publisher = self
@@ -491,7 +520,8 @@ impl Worker {
             allow_root_tasks: self.settings.allow_root_tasks,
         });
         let mut state = State {
-            capacity: Capacity::new(u64::from(self.capabilities.cpus), self.capabilities.ram_mb),
+            capacity: Capacity::new(u64::from(self.capabilities.cpus), self.capabilities.ram_mb)
+                .with_gpus(self.gpu_devices.iter().map(|gpu| (gpu.index, gpu.ram_mb))),
             known_classes: BTreeMap::new(),
             classes: HashMap::new(),
             units: HashMap::new(),
@@ -623,6 +653,7 @@ impl Worker {
             version: self.version.clone(),
             disks: self.disks.clone(),
             gpus: self.gpus.clone(),
+            gpu_devices: self.gpu_devices.clone(),
             running: Self::running_attempts(state),
             sent_at: OffsetDateTime::now_utc(),
             started_at: Some(self.started_at),
@@ -847,6 +878,8 @@ impl Worker {
                             need: Need {
                                 cpus: class.requirements.cpus,
                                 ram_mb: class.requirements.ram_mb,
+                                gpus: class.requirements.gpus,
+                                gpu_ram_mb: class.requirements.gpu_ram_mb,
                             },
                             commands: commands_tx,
                             eligible: true,
@@ -1013,15 +1046,27 @@ impl Worker {
         let need = Need {
             cpus: assignment.cpus,
             ram_mb: assignment.ram_mb,
+            gpus: assignment.gpus,
+            gpu_ram_mb: assignment.gpu_ram_mb,
         };
         let takes_work = !(state.draining || state.stopping) && class.eligible;
-        if !takes_work || !state.capacity.reserve(need) {
+        let Some(gpus) = takes_work.then(|| state.capacity.reserve(need)).flatten() else {
             let _ = commands.send(ClassCommand::Reject {
                 delivery: delivery_ref,
                 requeue: true,
             });
             self.update_prefetch(state);
             return;
+        };
+        if !gpus.is_empty() {
+            let list = gpus
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            for variable in GPU_VARIABLES {
+                assignment.env.insert((*variable).to_owned(), list.clone());
+            }
         }
         class.unacked += 1;
         class.declines = 0;
@@ -1031,6 +1076,7 @@ impl Worker {
             UnitSlot {
                 requests: requests_tx,
                 need,
+                gpus,
                 job_id: assignment.job_id,
                 failure_limit: assignment.agent_failure_limit,
                 amqp_queue: class_delivery.amqp_queue,
@@ -1110,7 +1156,7 @@ impl Worker {
                     state.units.len() as u64,
                     std::sync::atomic::Ordering::Relaxed,
                 );
-                state.capacity.release(unit.need);
+                state.capacity.release(unit.need, &unit.gpus);
                 if !unit.started {
                     state.awaiting_ack.insert(
                         attempt,

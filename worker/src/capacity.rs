@@ -1,5 +1,5 @@
-//! Resource accounting: how many more tasks of a given size fit in what this worker offers.
-//! Pure and synchronous; the worker's loop owns one [`Capacity`].
+//! Resource accounting: how many more tasks of a given size fit in what this worker offers, and
+//! which GPUs each task holds. Pure and synchronous; the worker's loop owns one [`Capacity`].
 
 /// What one task occupies; -1 in either field means the whole host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -8,6 +8,10 @@ pub struct Need {
     pub cpus: i64,
     /// RAM in MB.
     pub ram_mb: i64,
+    /// GPUs.
+    pub gpus: i64,
+    /// Memory each of those GPUs must have, MB (0: any).
+    pub gpu_ram_mb: i64,
 }
 
 impl Need {
@@ -33,6 +37,16 @@ pub struct Capacity {
     /// RAM the system says is available right now; other programs on the host can take RAM the
     /// worker offered, and then fewer tasks fit than the reservations alone say.
     measured_free_ram_mb: Option<u64>,
+    /// The GPUs offered: index, memory in MB, and whether a task holds it.
+    gpus: Vec<GpuSlot>,
+}
+
+/// One GPU and whether a task holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct GpuSlot {
+    index: u32,
+    ram_mb: u64,
+    held: bool,
 }
 
 impl Capacity {
@@ -47,7 +61,29 @@ impl Capacity {
             running: 0,
             exclusive_running: false,
             measured_free_ram_mb: None,
+            gpus: Vec::new(),
         }
+    }
+
+    /// Offer these GPUs too: `(index, memory in MB)`.
+    #[must_use]
+    pub fn with_gpus(mut self, gpus: impl IntoIterator<Item = (u32, u64)>) -> Self {
+        self.gpus = gpus
+            .into_iter()
+            .map(|(index, ram_mb)| GpuSlot {
+                index,
+                ram_mb,
+                held: false,
+            })
+            .collect();
+        self
+    }
+
+    /// The free GPUs a task of `need` may use.
+    fn free_gpus(&self, need: Need) -> impl Iterator<Item = &GpuSlot> {
+        self.gpus.iter().filter(move |gpu| {
+            !gpu.held && (need.gpu_ram_mb <= 0 || gpu.ram_mb as i64 >= need.gpu_ram_mb)
+        })
     }
 
     /// Tasks holding resources.
@@ -88,7 +124,12 @@ impl Capacity {
         } else {
             u64::MAX
         };
-        let fits = by_cpu.min(by_ram);
+        let by_gpu = if need.gpus > 0 {
+            self.free_gpus(need).count() as u64 / need.gpus as u64
+        } else {
+            u64::MAX
+        };
+        let fits = by_cpu.min(by_ram).min(by_gpu);
         if fits == u64::MAX {
             MAX_UNSIZED_TASKS.saturating_sub(self.running)
         } else {
@@ -96,29 +137,45 @@ impl Capacity {
         }
     }
 
-    /// Take the resources of one task of `need`; false (and nothing taken) if it does not fit.
-    pub fn reserve(&mut self, need: Need) -> bool {
+    /// Take the resources of one task of `need`: the indices of the GPUs it holds (all of them
+    /// for a whole-host task), or `None` (and nothing taken) when it does not fit.
+    pub fn reserve(&mut self, need: Need) -> Option<Vec<u32>> {
         if self.fits(need) == 0 {
-            return false;
+            return None;
         }
         self.running += 1;
-        if need.is_exclusive() {
+        let gpus: Vec<u32> = if need.is_exclusive() {
             self.exclusive_running = true;
+            self.gpus.iter().map(|gpu| gpu.index).collect()
         } else {
             self.used_cpus += need.cpus.max(0) as u64;
             self.used_ram_mb += need.ram_mb.max(0) as u64;
+            self.free_gpus(need)
+                .take(usize::try_from(need.gpus.max(0)).unwrap_or(0))
+                .map(|gpu| gpu.index)
+                .collect()
+        };
+        for gpu in &mut self.gpus {
+            if gpus.contains(&gpu.index) {
+                gpu.held = true;
+            }
         }
-        true
+        Some(gpus)
     }
 
-    /// Give back the resources of one task of `need`.
-    pub fn release(&mut self, need: Need) {
+    /// Give back the resources of one task of `need`, which held `gpus`.
+    pub fn release(&mut self, need: Need, gpus: &[u32]) {
         self.running = self.running.saturating_sub(1);
         if need.is_exclusive() {
             self.exclusive_running = false;
         } else {
             self.used_cpus = self.used_cpus.saturating_sub(need.cpus.max(0) as u64);
             self.used_ram_mb = self.used_ram_mb.saturating_sub(need.ram_mb.max(0) as u64);
+        }
+        for gpu in &mut self.gpus {
+            if gpus.contains(&gpu.index) {
+                gpu.held = false;
+            }
         }
     }
 }
@@ -128,7 +185,49 @@ mod tests {
     use super::*;
 
     const fn need(cpus: i64, ram_mb: i64) -> Need {
-        Need { cpus, ram_mb }
+        Need {
+            cpus,
+            ram_mb,
+            gpus: 0,
+            gpu_ram_mb: 0,
+        }
+    }
+
+    #[test]
+    fn tasks_hold_distinct_gpus_and_gpu_memory_is_respected() {
+        let mut capacity =
+            Capacity::new(16, 65_536).with_gpus([(0, 8192), (1, 24_576), (2, 24_576)]);
+        let one = Need {
+            gpus: 1,
+            ..need(1, 0)
+        };
+        let big = Need {
+            gpu_ram_mb: 16_384,
+            ..one
+        };
+        assert_eq!(capacity.fits(one), 3);
+        assert_eq!(capacity.fits(big), 2);
+        let first = capacity.reserve(big).expect("a big GPU is free");
+        let second = capacity.reserve(big).expect("another big GPU is free");
+        assert_ne!(first, second);
+        assert!(
+            !first.contains(&0) && !second.contains(&0),
+            "the small GPU is left"
+        );
+        assert_eq!(capacity.fits(big), 0);
+        assert_eq!(capacity.reserve(big), None);
+        assert_eq!(capacity.reserve(one), Some(vec![0]));
+        assert_eq!(capacity.fits(one), 0);
+        capacity.release(big, &first);
+        assert_eq!(capacity.fits(big), 1);
+        assert_eq!(capacity.reserve(big), Some(first));
+        let two = Need { gpus: 2, ..one };
+        assert_eq!(
+            Capacity::new(4, 0)
+                .with_gpus([(0, 0), (1, 0), (2, 0)])
+                .fits(two),
+            1
+        );
     }
 
     #[test]
@@ -151,13 +250,13 @@ mod tests {
     #[test]
     fn reservations_shrink_and_releases_restore_the_room() {
         let mut capacity = Capacity::new(2, 4096);
-        assert!(capacity.reserve(need(1, 1024)));
+        assert!(capacity.reserve(need(1, 1024)).is_some());
         assert_eq!(capacity.fits(need(1, 1024)), 1);
-        assert!(capacity.reserve(need(1, 1024)));
+        assert!(capacity.reserve(need(1, 1024)).is_some());
         assert_eq!(capacity.fits(need(1, 1024)), 0);
-        assert!(!capacity.reserve(need(1, 1024)));
+        assert!(capacity.reserve(need(1, 1024)).is_none());
         assert_eq!(capacity.running(), 2);
-        capacity.release(need(1, 1024));
+        capacity.release(need(1, 1024), &[]);
         assert_eq!(capacity.fits(need(1, 1024)), 1);
     }
 
@@ -183,13 +282,13 @@ mod tests {
     #[test]
     fn an_exclusive_task_waits_for_an_empty_host_and_then_blocks_it() {
         let mut capacity = Capacity::new(4, 8192);
-        assert!(capacity.reserve(need(1, 0)));
+        assert!(capacity.reserve(need(1, 0)).is_some());
         assert_eq!(capacity.fits(need(-1, -1)), 0);
-        capacity.release(need(1, 0));
-        assert!(capacity.reserve(need(-1, 0)));
+        capacity.release(need(1, 0), &[]);
+        assert!(capacity.reserve(need(-1, 0)).is_some());
         assert_eq!(capacity.fits(need(1, 0)), 0);
         assert_eq!(capacity.fits(need(-1, -1)), 0);
-        capacity.release(need(-1, 0));
+        capacity.release(need(-1, 0), &[]);
         assert_eq!(capacity.fits(need(1, 0)), 4);
     }
 }

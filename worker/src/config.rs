@@ -153,6 +153,11 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_RAM")]
     pub ram: Option<u64>,
 
+    /// A GPU to offer, `NAME[:MEMORY_MB]`, numbered in the order given (repeat the flag, or
+    /// comma-separate in `WARREN_GPUS_OFFERED`); the NVIDIA GPUs `nvidia-smi` lists when omitted.
+    #[arg(long = "gpu", env = "WARREN_GPUS_OFFERED", value_delimiter = ',')]
+    pub gpus: Vec<String>,
+
     /// Fraction of the host's CPUs to offer.
     #[arg(long, env = "WARREN_CPU_ALLOCATION", default_value_t = 1.0)]
     pub cpu_allocation: f64,
@@ -293,6 +298,9 @@ pub enum ConfigError {
     /// The enrollment in the directory cannot be read.
     #[error(transparent)]
     Enrollment(#[from] crate::enrollment::EnrollmentError),
+    /// A `--gpu` that is not `NAME[:MEMORY_MB]`.
+    #[error("invalid --gpu `{0}`: give NAME or NAME:MEMORY_MB")]
+    Gpu(String),
     /// A `--farm-key` is not a public key.
     #[error("invalid --farm-key")]
     FarmKey(#[from] warren_shared::signing::SignatureError),
@@ -376,6 +384,8 @@ pub struct Settings {
     pub ram_allocation: f64,
     /// Host name override.
     pub hostname: Option<String>,
+    /// GPUs given in the settings; `None` to detect them.
+    pub gpus: Option<Vec<warren_shared::GpuDevice>>,
     /// Heartbeat period.
     pub heartbeat_interval: Duration,
     /// Lines per log chunk.
@@ -542,6 +552,33 @@ fn allocation(value: f64, name: &'static str) -> Result<f64, ConfigError> {
     }
 }
 
+/// GPUs given as `NAME[:MEMORY_MB]`, numbered in order.
+fn parse_gpus(texts: &[String]) -> Result<Vec<warren_shared::GpuDevice>, ConfigError> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            let (name, ram_mb) = match text.rsplit_once(':') {
+                Some((name, ram)) => (
+                    name.trim(),
+                    ram.trim()
+                        .parse::<u64>()
+                        .map_err(|_| ConfigError::Gpu(text.clone()))?,
+                ),
+                None => (text.trim(), 0),
+            };
+            if name.is_empty() {
+                return Err(ConfigError::Gpu(text.clone()));
+            }
+            Ok(warren_shared::GpuDevice {
+                index: u32::try_from(index).map_err(|_| ConfigError::Gpu(text.clone()))?,
+                name: name.to_owned(),
+                ram_mb,
+            })
+        })
+        .collect()
+}
+
 /// `value` of setting `name` when it lies in `min..=max`.
 fn within<T: PartialOrd + std::fmt::Display>(
     value: T,
@@ -692,6 +729,11 @@ impl WorkerConfig {
             cpu_allocation: allocation(self.cpu_allocation, "cpu_allocation")?,
             ram_allocation: allocation(self.ram_allocation, "ram_allocation")?,
             hostname: self.hostname.clone(),
+            gpus: if self.gpus.is_empty() {
+                None
+            } else {
+                Some(parse_gpus(&self.gpus)?)
+            },
             heartbeat_interval: Duration::from_secs_f64(within(
                 self.heartbeat_interval_secs,
                 "heartbeat_interval_secs",

@@ -119,6 +119,35 @@ pub fn disks() -> Vec<warren_shared::DiskInfo> {
 }
 
 /// GPU names: from `nvidia-smi` when it is installed, else from `lspci`'s display controllers.
+/// The NVIDIA GPUs `nvidia-smi` lists, with their indices and memory: the GPUs offered to tasks
+/// when the settings name none.
+pub async fn gpu_devices() -> Vec<warren_shared::GpuDevice> {
+    let Some(output) = run_for_output(&[
+        "nvidia-smi",
+        "--query-gpu=index,name,memory.total",
+        "--format=csv,noheader,nounits",
+    ])
+    .await
+    else {
+        return Vec::new();
+    };
+    output
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split(',').map(str::trim);
+            let index = fields.next()?.parse().ok()?;
+            let name = fields.next()?.to_owned();
+            let ram_mb = fields.next().and_then(|ram| ram.parse().ok()).unwrap_or(0);
+            Some(warren_shared::GpuDevice {
+                index,
+                name,
+                ram_mb,
+            })
+        })
+        .collect()
+}
+
+/// GPUs as the system names them (NVIDIA through `nvidia-smi`, others through `lspci`).
 pub async fn gpus() -> Vec<String> {
     if let Some(output) = run_for_output(&[
         "nvidia-smi",

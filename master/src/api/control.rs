@@ -405,6 +405,12 @@ pub struct JobPatch {
     /// RAM each task needs, MB (-1: the whole host).
     #[schema(minimum = -1)]
     ram: Option<i64>,
+    /// GPUs each task needs.
+    #[schema(minimum = 0, maximum = 64)]
+    gpus: Option<i64>,
+    /// Memory each of those GPUs must have, MB (0: any).
+    #[schema(minimum = 0)]
+    gpu_ram: Option<i64>,
     /// Tags an agent must have (`"gpu"`) or must not have (`"!windows"`); replaces the old ones.
     tag_requirements: Option<Vec<super::jobs::TagRequirementInput>>,
     /// Software with optional version bounds; replaces the old ones.
@@ -485,9 +491,20 @@ impl JobPatch {
                     .map_err(|error| ApiError::invalid("tag_requirements", error))?;
             }
         }
+        if self.gpus.is_some_and(|gpus| !(0..=64).contains(&gpus)) {
+            return Err(ApiError::invalid("gpus", "`gpus` must be between 0 and 64"));
+        }
+        if self.gpu_ram.is_some_and(|ram| ram < 0) {
+            return Err(ApiError::invalid(
+                "gpu_ram",
+                "`gpu_ram` must not be negative",
+            ));
+        }
         Ok(store::jobs::RequirementChange {
             cpus: self.cpus,
             ram: self.ram,
+            gpus: self.gpus,
+            gpu_ram: self.gpu_ram,
             tag_requirements,
             software_requirements: self
                 .software_requirements

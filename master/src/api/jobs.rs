@@ -114,6 +114,15 @@ pub struct JobSubmission {
     #[serde(default)]
     #[schema(minimum = 0)]
     ram: i64,
+    /// GPUs each task needs (the worker reserves that many and names them in `WARREN_GPUS`
+    /// and `CUDA_VISIBLE_DEVICES`).
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 64)]
+    gpus: i64,
+    /// Memory each of those GPUs must have, MB.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    gpu_ram: Option<i64>,
     /// Warn when a task's memory passes this, MB.
     #[serde(default)]
     #[schema(minimum = 1)]
@@ -249,6 +258,9 @@ impl JobSubmission {
         let (required, negated) = split_tag_requirements(self.tag_requirements);
         let software = parse_software(self.software_requirements)?;
         let requirements = Requirements::new(required, negated, software, self.cpus, self.ram)
+            .and_then(|requirements| {
+                requirements.with_gpus(self.gpus, self.gpu_ram.unwrap_or_default())
+            })
             .map_err(|error| ApiError::invalid(requirements_field(&error), error))?;
         let tags = display_tags(self.tags)?;
         warren_broker::validate_queue_name(&self.queue)
@@ -408,6 +420,8 @@ pub(super) const fn requirements_field(error: &RequirementsError) -> &'static st
     match error {
         RequirementsError::CpusOutOfRange(_) => "cpus",
         RequirementsError::RamOutOfRange(_) => "ram",
+        RequirementsError::GpusOutOfRange(_) => "gpus",
+        RequirementsError::GpuRamOutOfRange(_) => "gpu_ram",
         RequirementsError::InvalidTag(_) | RequirementsError::ContradictoryTag(_) => {
             "tag_requirements"
         }
@@ -511,6 +525,16 @@ fn blocked_reason(
     if requirements.ram_mb > 0 {
         needs.push(format!("{} MB of RAM", requirements.ram_mb));
     }
+    if requirements.gpus > 0 {
+        needs.push(if requirements.gpu_ram_mb > 0 {
+            format!(
+                "{} GPUs of {} MB",
+                requirements.gpus, requirements.gpu_ram_mb
+            )
+        } else {
+            format!("{} GPUs", requirements.gpus)
+        });
+    }
     Ok(Some(format!(
         "no online, enabled agent satisfies class `{}` (it needs {})",
         record.class_key,
@@ -535,6 +559,7 @@ pub fn job_json(
     let requirements =
         serde_json::to_value(jobs::requirements(job)?).expect("requirements serialize to JSON");
     let field = |name: &str| requirements.get(name).cloned().unwrap_or(Value::Null);
+    let number = |name: &str| requirements.get(name).and_then(Value::as_i64).unwrap_or(0);
     Ok(JobView {
         id: job.id,
         title: job.title.clone(),
@@ -554,6 +579,8 @@ pub fn job_json(
             .expect("an environment serializes to JSON"),
         cpus: job.cpus,
         ram: job.ram,
+        gpus: number("gpus"),
+        gpu_ram: Some(number("gpu_ram_mb")).filter(|ram| *ram > 0),
         ram_warning: job.ram_warning,
         ram_max: job.ram_max,
         timeout: job.timeout_secs,

@@ -29,6 +29,8 @@ pub struct Model {
     pub load: f64,
     /// GPUs, JSON array.
     pub gpus: String,
+    /// The GPUs offered to tasks (index, name, memory), JSON array; `None` before any.
+    pub gpu_devices: Option<String>,
     /// Disks, JSON array.
     pub disks: String,
     /// Installed software, JSON object name to versions.

@@ -125,6 +125,7 @@ pub async fn create_pending(
         free_ram: Set(0),
         load: Set(0.0),
         gpus: Set("[]".to_owned()),
+        gpu_devices: Set(None),
         disks: Set("[]".to_owned()),
         software: Set("{}".to_owned()),
         state: Set(AgentState::Pending.as_str().to_owned()),
@@ -258,6 +259,25 @@ async fn with_capabilities(
                 software,
                 cpus: Ord::max(row.cpus, 0) as u32,
                 ram_mb: Ord::max(row.ram, 0) as u64,
+                gpus: row
+                    .gpu_devices
+                    .as_deref()
+                    .map(|text| {
+                        super::json_column::<Vec<warren_shared::GpuDevice>>(
+                            format!("agent {}", row.id),
+                            "gpu_devices",
+                            text,
+                        )
+                    })
+                    .transpose()
+                    .inspect_err(
+                        |error| tracing::error!(%error, "leaving an agent out of matching"),
+                    )
+                    .ok()?
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|gpu| gpu.ram_mb)
+                    .collect(),
             };
             Some((row.id, capabilities))
         })
@@ -338,6 +358,8 @@ pub async fn record_hello(
     let software = serde_json::to_string(&hello.software).expect("software map serializes");
     let addresses = serde_json::to_string(&hello.addresses).expect("address list serializes");
     let gpus = serde_json::to_string(&hello.gpus).expect("GPU list serializes");
+    let gpu_devices =
+        serde_json::to_string(&hello.gpu_devices).expect("GPU device list serializes");
     let disks = serde_json::to_string(&hello.disks).expect("disk list serializes");
     let upsert = Query::insert()
         .into_table(agent::Entity)
@@ -353,6 +375,7 @@ pub async fn record_hello(
             agent::Column::FreeRam,
             agent::Column::Software,
             agent::Column::Gpus,
+            agent::Column::GpuDevices,
             agent::Column::Disks,
             agent::Column::State,
             agent::Column::Version,
@@ -371,6 +394,7 @@ pub async fn record_hello(
             i64::try_from(hello.free_ram_mb).unwrap_or(i64::MAX).into(),
             software.into(),
             gpus.into(),
+            gpu_devices.into(),
             disks.into(),
             state.as_str().into(),
             super::truncate(&hello.version, 64).into(),
@@ -390,6 +414,7 @@ pub async fn record_hello(
                     agent::Column::FreeRam,
                     agent::Column::Software,
                     agent::Column::Gpus,
+                    agent::Column::GpuDevices,
                     agent::Column::Disks,
                     agent::Column::State,
                     agent::Column::Version,

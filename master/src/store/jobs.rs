@@ -183,6 +183,7 @@ fn with_jobtype_software(requirements: &Requirements, spec: &JobTypeSpec) -> Res
         requirements.cpus,
         requirements.ram_mb,
     )
+    .and_then(|rebuilt| rebuilt.with_gpus(requirements.gpus, requirements.gpu_ram_mb))
     .map_err(|error| StoreError::invalid("software_requirements", error))
 }
 
@@ -1237,6 +1238,10 @@ pub struct RequirementChange {
     pub cpus: Option<i64>,
     /// RAM per task, MB (-1: the whole host).
     pub ram: Option<i64>,
+    /// GPUs per task.
+    pub gpus: Option<i64>,
+    /// Memory each of those GPUs must have, MB (0: any).
+    pub gpu_ram: Option<i64>,
     /// Tags an agent must have, and tags it must not have.
     pub tag_requirements: Option<(Vec<String>, Vec<String>)>,
     /// Software with version bounds (the job type's own requirements are added).
@@ -1347,6 +1352,8 @@ pub async fn update(
     let mut new_requirements = None;
     if steering.cpus.is_some()
         || steering.ram.is_some()
+        || steering.gpus.is_some()
+        || steering.gpu_ram.is_some()
         || steering.tag_requirements.is_some()
         || steering.software_requirements.is_some()
     {
@@ -1367,7 +1374,24 @@ pub async fn update(
             steering.cpus.unwrap_or(current.cpus),
             steering.ram.unwrap_or(current.ram_mb),
         )
-        .map_err(|error| StoreError::invalid("requirements", error))?;
+        .and_then(|requirements| {
+            let gpus = steering.gpus.unwrap_or(current.gpus);
+            // Without GPUs there is no GPU memory to ask for.
+            let gpu_ram = if gpus == 0 {
+                0
+            } else {
+                steering.gpu_ram.unwrap_or(current.gpu_ram_mb)
+            };
+            requirements.with_gpus(gpus, gpu_ram)
+        })
+        .map_err(|error| {
+            let field = match error {
+                warren_shared::RequirementsError::GpusOutOfRange(_) => "gpus",
+                warren_shared::RequirementsError::GpuRamOutOfRange(_) => "gpu_ram",
+                _ => "requirements",
+            };
+            StoreError::invalid(field, error)
+        })?;
         let requirements = with_jobtype_software(&requirements, &spec)?;
         if requirements != current {
             active.requirements = ActiveValue::Set(

@@ -546,3 +546,98 @@ async fn a_rolling_restart_upgrades_three_workers_one_at_a_time_and_every_task_r
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn gpu_tasks_never_share_a_gpu_and_each_is_told_the_one_it_holds() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    for _ in 0..2 {
+        farm.start_worker(&[
+            "--cpus",
+            "8",
+            "--gpu",
+            "Test GPU:8192",
+            "--gpu",
+            "Test GPU:8192",
+        ])
+        .await?;
+    }
+    farm.wait_for_online_agents(2).await?;
+    let locks = tempfile::tempdir()?;
+    // A task holds a lock named after its agent and GPU while it runs: a second holder of the
+    // same GPU fails to take it. It also says how many GPUs were held when it started.
+    let script = format!(
+        "[ -n \"$WARREN_GPUS\" ] || exit 3; lock={dir}/$WARREN_AGENT_ID-gpu$WARREN_GPUS; \
+         mkdir \"$lock\" || exit 4; echo \"gpu=$WARREN_GPUS cuda=$CUDA_VISIBLE_DEVICES held=$(ls {dir} | wc -l)\"; \
+         sleep 0.5; rmdir \"$lock\"",
+        dir = locks.path().display()
+    );
+    let mut body = TestFarm::command_job("gpu frames", &["sh", "-c", &script], 1, 8, 1);
+    body["requeue"] = json!(0);
+    body["gpus"] = json!(1);
+    body["gpu_ram"] = json!(4096);
+
+    for (field, value) in [("gpus", json!(65)), ("gpu_ram", json!(-1))] {
+        let mut bad = body.clone();
+        bad[field] = value;
+        let (status, answer) = farm
+            .send_json(Method::POST, "/api/v1/jobs", Some(&bad))
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert_eq!(answer["field"], field, "{answer}");
+    }
+    let mut too_many = TestFarm::command_job("three gpus", &["true"], 1, 1, 1);
+    too_many["gpus"] = json!(3);
+    let blocked = farm.submit(&too_many).await?.0;
+    let waiting = eventually("the 3-GPU job to say why it waits", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{blocked}")).await?;
+        Ok(job["blocked_reason"].as_str().map(str::to_owned))
+    })
+    .await?;
+    assert!(waiting.contains("3 GPUs"), "{waiting}");
+
+    let job_id = farm.submit(&body).await?.0;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "no GPU was held twice: {job}");
+    assert_eq!(job["gpus"], 1);
+    assert!(
+        job["class"].as_str().unwrap_or_default().contains("gpus1"),
+        "{job}"
+    );
+    let mut most_held = 0;
+    for task in farm.tasks(job_id).await? {
+        let log = farm
+            .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+            .await?;
+        let line = log
+            .lines()
+            .find(|line| line.starts_with("gpu="))
+            .ok_or_else(|| anyhow::anyhow!("no GPU line: {log}"))?;
+        let gpu = line
+            .split_whitespace()
+            .next()
+            .and_then(|field| field.strip_prefix("gpu="))
+            .unwrap_or_default();
+        assert!(gpu == "0" || gpu == "1", "one of the agent's GPUs: {line}");
+        assert!(
+            line.contains(&format!("cuda={gpu} ")),
+            "CUDA sees the same GPU: {line}"
+        );
+        let held: u32 = line
+            .rsplit("held=")
+            .next()
+            .and_then(|count| count.trim().parse().ok())
+            .unwrap_or_default();
+        most_held = most_held.max(held);
+    }
+    assert!(
+        (1..=4).contains(&most_held),
+        "at most four GPU tasks ran at once: {most_held}"
+    );
+    Ok(())
+}
