@@ -40,6 +40,9 @@ pub struct JobView {
     pub environ: Value,
     pub cpus: i32,
     pub ram: i64,
+    /// Run a failed batch again from its first frame, not from the frame that failed.
+    #[serde(default)]
+    pub rerun_whole_batch: bool,
     /// GPUs each task needs.
     #[serde(default)]
     pub gpus: i64,
@@ -231,6 +234,14 @@ pub struct TaskView {
     pub index: i64,
     /// The frames it renders.
     pub frames: Vec<i64>,
+    /// Each frame's state, in the order of `frames`: `done` for the frames finished (also by an
+    /// earlier attempt: a failed batch resumes after them), the task's state for the frame it is
+    /// on, and `pending` for the frames after that.
+    #[serde(default)]
+    pub frame_states: Vec<String>,
+    /// The last frame done in a row, if any.
+    #[serde(default)]
+    pub done_through: Option<i64>,
     /// First frame.
     pub frame_first: i64,
     /// Last frame.

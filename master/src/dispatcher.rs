@@ -159,6 +159,7 @@ struct JobInfo {
     run_as_user: Option<String>,
     run_as_group: Option<String>,
     frame_parent_id: Option<i64>,
+    rerun_whole_batch: bool,
 }
 
 /// Map a job priority (-1000..=1000) to an AMQP message priority (0..=9).
@@ -601,9 +602,20 @@ impl Dispatcher {
         for task in claimed {
             let info = self.job_info(task.job_id).await?;
             self.ensure_class(&info.class).await?;
+            // A batch that failed part-way resumes after the frames it finished.
+            let first = match task.done_through {
+                Some(done)
+                    if !info.rerun_whole_batch
+                        && done >= task.frame_first
+                        && done < task.frame_last =>
+                {
+                    done + info.by.max(1)
+                }
+                _ => task.frame_first,
+            };
             let batch = FrameBatch {
                 index: task.idx,
-                first: task.frame_first,
+                first,
                 last: task.frame_last,
                 by: info.by,
             };
@@ -728,6 +740,7 @@ impl Dispatcher {
             run_as_user: job.user,
             run_as_group: job.run_group,
             frame_parent_id: job.frame_parent_id,
+            rerun_whole_batch: job.rerun_whole_batch,
             class,
         });
         if self.jobs.len() > 10_000 {

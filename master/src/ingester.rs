@@ -564,7 +564,7 @@ impl Ingester {
                 self.task_started(transaction, started, effects, deltas)
                     .await
             }
-            Message::TaskProgress(progress) => task_progress(transaction, progress).await,
+            Message::TaskProgress(progress) => task_progress(transaction, progress, effects).await,
             Message::LogChunk(chunk) => crate::store::logs::append(transaction, chunk).await,
             Message::TaskFinished(finished) => {
                 self.task_finished(transaction, finished, effects, deltas)
@@ -872,15 +872,25 @@ fn decode(payload: &[u8]) -> Vec<Decoded> {
 async fn task_progress(
     transaction: &DatabaseTransaction,
     progress: &TaskProgress,
+    effects: &mut Effects,
 ) -> Result<(), DbErr> {
+    let attempt = i32::try_from(progress.attempt).unwrap_or(i32::MAX);
+    let agent_id = progress.agent_id.to_string();
     tasks::set_progress(
         transaction,
         progress.task_id.0,
-        i32::try_from(progress.attempt).unwrap_or(i32::MAX),
-        &progress.agent_id.to_string(),
+        attempt,
+        &agent_id,
         f64::from(progress.progress),
     )
-    .await
+    .await?;
+    if let Some(frame) = progress.frames_done.iter().max()
+        && tasks::frames_done(transaction, progress.task_id.0, attempt, &agent_id, *frame).await?
+    {
+        // Frames of other jobs may wait for this one.
+        effects.wake_dispatcher = true;
+    }
+    Ok(())
 }
 
 /// A worker gave an attempt back unstarted: queue the task again, held back for a moment so

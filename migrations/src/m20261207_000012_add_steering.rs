@@ -1,7 +1,8 @@
 //! Steering submitted work: when a job's requirements last changed (tasks published before then
 //! are withdrawn: workers decline them), the actions people took on single tasks (kill, skip,
 //! mark failed, retry), for each task's history, agent restarts (rolling, a few at a time), and
-//! the GPUs agents offer.
+//! the GPUs agents offer, and frames of a batch: the last frame of a task done in a row (a
+//! failed batch resumes after it, unless its job says to rerun whole batches).
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::{
@@ -16,6 +17,13 @@ pub struct Migration;
 enum Jobs {
     Table,
     RequirementsChangedAt,
+    RerunWholeBatch,
+}
+
+#[derive(DeriveIden)]
+enum Tasks {
+    Table,
+    DoneThrough,
 }
 
 #[derive(DeriveIden)]
@@ -64,6 +72,22 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Jobs::Table)
                     .add_column(big_integer_null(Jobs::RequirementsChangedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Jobs::Table)
+                    .add_column(boolean(Jobs::RerunWholeBatch).default(false))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Tasks::Table)
+                    .add_column(big_integer_null(Tasks::DoneThrough))
                     .to_owned(),
             )
             .await?;
@@ -148,6 +172,22 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Jobs::Table)
                     .drop_column(Jobs::RequirementsChangedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Jobs::Table)
+                    .drop_column(Jobs::RerunWholeBatch)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Tasks::Table)
+                    .drop_column(Tasks::DoneThrough)
                     .to_owned(),
             )
             .await

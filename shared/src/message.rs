@@ -458,6 +458,9 @@ pub struct TaskProgress {
     /// When measured.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    /// Frames of the batch finished since the last report (their commands all succeeded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frames_done: Vec<i64>,
 }
 
 /// Which output stream a line came from.

@@ -196,6 +196,7 @@ impl LogBatcher {
             self.context
                 .events
                 .send(&Message::TaskProgress(TaskProgress {
+                    frames_done: Vec::new(),
                     agent_id: self.context.agent_id,
                     task_id: self.attempt.task_id,
                     attempt: self.attempt.attempt,
@@ -434,12 +435,23 @@ pub async fn run_unit(
             break;
         }
         if n_commands > 1 {
+            // A frame is done once the last of its commands succeeded.
+            let next_frame = assignment
+                .commands
+                .get(command_idx + 1)
+                .and_then(|next| next.frame);
+            let frames_done: Vec<i64> = command
+                .frame
+                .filter(|frame| next_frame != Some(*frame))
+                .into_iter()
+                .collect();
             context.events.send(&Message::TaskProgress(TaskProgress {
                 agent_id: context.agent_id,
                 task_id: assignment.task_id,
                 attempt: assignment.attempt,
                 progress: (command_idx + 1) as f32 / n_commands as f32,
                 at: OffsetDateTime::now_utc(),
+                frames_done,
             }));
         }
     }

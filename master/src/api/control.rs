@@ -443,6 +443,9 @@ pub struct JobPatch {
     /// failure); without it they finish with what they started with.
     #[serde(default)]
     restart_running: bool,
+    /// Run failed batches again from their first frame (`true`) or from the frame that
+    /// failed (`false`).
+    rerun_whole_batch: Option<bool>,
 }
 
 /// A field that may be given, given as `null`, or left out (`None`).
@@ -599,6 +602,7 @@ pub async fn patch(
             autodelete_secs: patch.autodelete_time,
             data: patch.data.clone(),
             parents: patch.parents.clone(),
+            rerun_whole_batch: patch.rerun_whole_batch,
             requirements: requirements.clone(),
         };
         let steered = store::jobs::update(transaction, row, change).await?;

@@ -202,6 +202,9 @@ pub struct JobSubmission {
     /// Limits (licences) each task holds while it runs.
     #[serde(default)]
     limits: Vec<String>,
+    /// Run a failed batch again from its first frame, not from the frame that failed.
+    #[serde(default)]
+    rerun_whole_batch: bool,
 }
 
 /// A frame-on-frame dependency: `{"job": 12, "mode": "frame"}`.
@@ -325,6 +328,7 @@ impl JobSubmission {
             run_group: self.run_as_group,
             group_id: self.group,
             limits: self.limits,
+            rerun_whole_batch: self.rerun_whole_batch,
         })
     }
 }
@@ -579,6 +583,7 @@ pub fn job_json(
             .expect("an environment serializes to JSON"),
         cpus: job.cpus,
         ram: job.ram,
+        rerun_whole_batch: job.rerun_whole_batch,
         gpus: number("gpus"),
         gpu_ram: Some(number("gpu_ram_mb")).filter(|ram| *ram > 0),
         ram_warning: job.ram_warning,
@@ -848,6 +853,25 @@ pub async fn get(
     Ok(Json(job_view(&state, &record, &capabilities).await?))
 }
 
+/// Each frame's state: done through `done_through` (all of them once the task is done), the
+/// task's state for the next frame, `pending` after it.
+fn frame_states(frames: &[i64], state: &str, done_through: Option<i64>) -> Vec<String> {
+    let mut current_seen = false;
+    frames
+        .iter()
+        .map(|frame| {
+            if state == "done" || done_through.is_some_and(|done| *frame <= done) {
+                "done".to_owned()
+            } else if current_seen {
+                "pending".to_owned()
+            } else {
+                current_seen = true;
+                state.to_owned()
+            }
+        })
+        .collect()
+}
+
 fn task_json(task: &task::Model, by: i64) -> TaskView {
     let batch = FrameBatch {
         index: task.idx,
@@ -855,11 +879,15 @@ fn task_json(task: &task::Model, by: i64) -> TaskView {
         last: task.frame_last,
         by,
     };
+    let frames: Vec<i64> = batch.frames().collect();
+    let frame_states = frame_states(&frames, &task.state, task.done_through);
     TaskView {
         id: task.id,
         job_id: task.job_id,
         index: task.idx,
-        frames: batch.frames().collect(),
+        frames,
+        frame_states,
+        done_through: task.done_through,
         frame_first: task.frame_first,
         frame_last: task.frame_last,
         state: task.state.clone(),

@@ -97,6 +97,8 @@ pub struct Model {
     pub notified_state: Option<String>,
     /// When its requirements last changed: tasks published before then are withdrawn.
     pub requirements_changed_at: Option<i64>,
+    /// Run a failed batch again from its first frame instead of from the frame that failed.
+    pub rerun_whole_batch: bool,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

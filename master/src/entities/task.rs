@@ -50,6 +50,9 @@ pub struct Model {
     pub ram_warned: bool,
     /// Peak RSS of the last finished attempt, MB.
     pub peak_rss_mb: Option<i64>,
+    /// The last frame done in a row by the current or an earlier attempt (a failed batch
+    /// resumes after it).
+    pub done_through: Option<i64>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

@@ -109,10 +109,16 @@ pub async fn apply(
         if *from_state == to_state {
             continue;
         }
-        let set = if resets {
-            "state = ?, failures = 0, progress = 0, exit_code = NULL, time_finished = NULL"
-        } else {
-            "state = ?"
+        // Running everything again starts batches from their first frame; running failed
+        // tasks again resumes them after the frames they finished.
+        let set = match action {
+            Action::Rerun => {
+                "state = ?, failures = 0, progress = 0, exit_code = NULL, time_finished = NULL, done_through = NULL"
+            }
+            Action::RerunFailed => {
+                "state = ?, failures = 0, progress = 0, exit_code = NULL, time_finished = NULL"
+            }
+            _ => "state = ?",
         };
         let mut rows = String::from("job_id = ? AND state = ?");
         let mut rows_values = vec![job_id.into(), from_state.as_str().into()];

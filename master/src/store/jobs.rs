@@ -81,6 +81,8 @@ pub struct NewJob {
     pub group_id: Option<i64>,
     /// Names of the limits each task holds while it runs.
     pub limits: Vec<String>,
+    /// Run a failed batch again from its first frame, not from the frame that failed.
+    pub rerun_whole_batch: bool,
 }
 
 /// A job with the names its ids stand for.
@@ -344,6 +346,7 @@ async fn create_in(transaction: &DatabaseTransaction, new_job: &NewJob) -> Resul
         group_id: ActiveValue::Set(new_job.group_id),
         notified_state: ActiveValue::Set(None),
         requirements_changed_at: ActiveValue::Set(None),
+        rerun_whole_batch: ActiveValue::Set(new_job.rerun_whole_batch),
     }
     .insert(transaction)
     .await?;
@@ -1006,6 +1009,8 @@ pub struct DispatchJob {
     pub run_group: Option<String>,
     /// The job whose frames gate this one's.
     pub frame_parent_id: Option<i64>,
+    /// Run a failed batch again from its first frame.
+    pub rerun_whole_batch: bool,
 }
 
 /// The row behind a [`DispatchJob`].
@@ -1024,6 +1029,7 @@ struct DispatchRow {
     user: Option<String>,
     run_group: Option<String>,
     frame_parent_id: Option<i64>,
+    rerun_whole_batch: bool,
 }
 
 /// A job as the dispatcher publishes it; stored JSON that does not parse is
@@ -1032,7 +1038,7 @@ pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Res
     let row = DispatchRow::find_by_statement(sql(
         crate::db::backend_of(connection),
         "SELECT j.title, j.data, j.environ, j.class_id, j.ram_max, j.ram_warning, j.timeout_secs, j.priority, j.frame_by, \
-         j.user, j.run_group, j.frame_parent_id, v.spec \
+         j.user, j.run_group, j.frame_parent_id, j.rerun_whole_batch, v.spec \
          FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
         vec![job_id.into()],
     ))
@@ -1056,6 +1062,7 @@ pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Res
         user: row.user,
         run_group: row.run_group,
         frame_parent_id: row.frame_parent_id,
+        rerun_whole_batch: row.rerun_whole_batch,
     })
 }
 
@@ -1226,6 +1233,8 @@ pub struct JobChange {
     pub data: Option<Value>,
     /// New parent jobs.
     pub parents: Option<Vec<i64>>,
+    /// Run failed batches again from their first frame (or from the frame that failed).
+    pub rerun_whole_batch: Option<bool>,
     /// What its tasks need and carry.
     pub requirements: RequirementChange,
 }
@@ -1495,6 +1504,9 @@ pub async fn update(
     }
     if let Some(parents) = change.parents {
         set_parents(connection, job_id, &parents).await?;
+    }
+    if let Some(whole) = change.rerun_whole_batch {
+        active.rerun_whole_batch = ActiveValue::Set(whole);
     }
     active.update(connection).await?;
     Ok(steered)

@@ -191,6 +191,8 @@ pub struct ClaimedTask {
     pub tile: Option<i32>,
     /// How many of its attempts failed before.
     pub failures: i32,
+    /// The last frame done in a row by earlier attempts.
+    pub done_through: Option<i64>,
 }
 
 /// Which tasks a claim takes: a job's first queued tasks (values: the job id, now, the parent
@@ -204,7 +206,8 @@ fn claim_rows(backend: sea_orm::DbBackend, frame_gated: bool) -> String {
         if frame_gated {
             format!(
                 " AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= {task}.frame_last \
-                 AND p.frame_last >= {task}.frame_first AND p.state <> 'done')"
+                 AND p.frame_last >= {task}.frame_first AND p.state <> 'done' \
+                 AND (p.done_through IS NULL OR (p.done_through < {task}.frame_last AND p.done_through < p.frame_last)))"
             )
         } else {
             String::new()
@@ -235,7 +238,8 @@ const CLAIM_SET: &str = "state = 'dispatched', attempts = attempts + 1, publishe
      progress = 0, time_dispatched = ?, not_before = NULL";
 
 /// The columns a claimed task is read from.
-const CLAIMED_COLUMNS: &str = "id, job_id, idx, frame_first, frame_last, attempts, tile, failures";
+const CLAIMED_COLUMNS: &str =
+    "id, job_id, idx, frame_first, frame_last, attempts, tile, failures, done_through";
 
 /// Move up to `count` of a job's first queued tasks to `dispatched` as new attempts (`now`, µs,
 /// is the time of dispatch; `frame_parent`, the job whose frames gate this one's).
@@ -423,6 +427,34 @@ pub async fn start(
     Ok(true)
 }
 
+/// A worker finished the frames of an attempt it runs through `frame`: the task's frames are done
+/// through there (a failed attempt resumes after it). Whether anything changed.
+pub async fn frames_done(
+    connection: &impl ConnectionTrait,
+    task_id: i64,
+    attempt: i32,
+    agent_id: &str,
+    frame: i64,
+) -> Result<bool, DbErr> {
+    let changed = connection
+        .execute_raw(crate::db::sql(
+            backend_of(connection),
+            "UPDATE tasks SET done_through = ? WHERE id = ? AND attempts = ? AND agent_id = ? AND state = 'running' \
+             AND frame_first <= ? AND frame_last >= ? AND (done_through IS NULL OR done_through < ?)",
+            vec![
+                frame.into(),
+                task_id.into(),
+                attempt.into(),
+                agent_id.into(),
+                frame.into(),
+                frame.into(),
+                frame.into(),
+            ],
+        ))
+        .await?;
+    Ok(changed.rows_affected() > 0)
+}
+
 /// A worker reported the progress (0 to 1) of an attempt it runs.
 pub async fn set_progress(
     connection: &impl ConnectionTrait,
@@ -557,7 +589,9 @@ pub async fn finish(
         .execute_raw(crate::db::sql(
             backend,
             "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, agent_id = ?, time_finished = ?, \
-             peak_rss_mb = ?, ram_warned = (ram_warned OR ?) WHERE id = ? AND attempts = ? AND state = 'running'",
+             peak_rss_mb = ?, ram_warned = (ram_warned OR ?), \
+             done_through = CASE WHEN ? THEN frame_last ELSE done_through END \
+             WHERE id = ? AND attempts = ? AND state = 'running'",
             vec![
                 new_state.as_str().into(),
                 failures.into(),
@@ -568,6 +602,7 @@ pub async fn finish(
                 finish.finished_at.into(),
                 finish.peak_rss_mb.into(),
                 finish.ram_warned.into(),
+                finish.success.into(),
                 finish.task_id.into(),
                 finish.attempt.into(),
             ],

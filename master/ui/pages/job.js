@@ -349,6 +349,12 @@ export async function render(main, params, jobId) {
     const info = h('dl', { class: 'facts' },
       h('dt', {}, 'Task'), h('dd', {}, `${task.id} (index ${task.index})`),
       h('dt', {}, 'Frames'), h('dd', {}, label(task)),
+      (single.frames || []).length > 1
+        ? [h('dt', {}, 'Frame states'), h('dd', { class: 'frame-states', 'data-field': 'frame-states' },
+          single.frames.map((frame, at) => h('span', {
+            class: `frame ${single.frame_states[at]}`, title: `Frame ${frame}: ${single.frame_states[at]}`,
+          }, `${frame} ${stateSymbol(single.frame_states[at])} `)))]
+        : null,
       h('dt', {}, 'State'), h('dd', { 'data-field': 'task-state' }, badge(task.state)),
       h('dt', {}, 'Agent'), h('dd', {}, task.agent_id ? h('a', { href: `#/agents/${task.agent_id}` }, task.agent_id) : '—'),
       h('dt', {}, 'Attempts'), h('dd', { title: 'Declined: given back unstarted by agents the task must avoid' },

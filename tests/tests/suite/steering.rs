@@ -641,3 +641,111 @@ async fn gpu_tasks_never_share_a_gpu_and_each_is_told_the_one_it_holds() -> anyh
     );
     Ok(())
 }
+
+/// A 10-frame batch whose frame 7 fails once, with `requeue` 1; the frames that ran, in order.
+async fn batch_failing_at_frame_7(
+    rerun_whole_batch: bool,
+) -> anyhow::Result<(Vec<i64>, String, Value)> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    farm.wait_for_online_agents(1).await?;
+    let dir = tempfile::tempdir()?;
+    let script = format!(
+        "echo rendering frame {{frame}}; echo {{frame}} >> {dir}/ran; \
+         if [ {{frame}} = 7 ] && [ ! -e {dir}/fixed ]; then touch {dir}/fixed; exit 1; fi",
+        dir = dir.path().display()
+    );
+    let mut body = TestFarm::command_job("batch of ten", &["sh", "-c", &script], 1, 10, 10);
+    body["requeue"] = json!(1);
+    body["rerun_whole_batch"] = json!(rerun_whole_batch);
+    let job_id = farm.submit(&body).await?.0;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    let task = farm.tasks(job_id).await?.remove(0);
+    assert_eq!(task["attempts"], 2, "{task}");
+    let log = farm
+        .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+        .await?;
+    let ran = std::fs::read_to_string(dir.path().join("ran"))?
+        .lines()
+        .filter_map(|line| line.trim().parse().ok())
+        .collect();
+    Ok((ran, log, task))
+}
+
+#[tokio::test]
+async fn a_batch_that_failed_at_frame_7_runs_again_from_frame_7() -> anyhow::Result<()> {
+    let (ran, log, task) = batch_failing_at_frame_7(false).await?;
+    let expected: Vec<i64> = (1..=7).chain(7..=10).collect();
+    assert_eq!(ran, expected, "frames 1 to 6 ran once, 7 to 10 again");
+    assert!(
+        log.contains("rendering frame 7") && !log.contains("rendering frame 6"),
+        "the second attempt's log starts at frame 7: {log}"
+    );
+    assert_eq!(task["frame_states"], json!(vec!["done"; 10]), "{task}");
+    assert_eq!(task["done_through"], 10, "{task}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn with_rerun_whole_batch_a_failed_batch_runs_all_its_frames_again() -> anyhow::Result<()> {
+    let (ran, log, _) = batch_failing_at_frame_7(true).await?;
+    let expected: Vec<i64> = (1..=7).chain(1..=10).collect();
+    assert_eq!(ran, expected);
+    assert!(log.contains("rendering frame 1"), "{log}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_frame_dependency_releases_each_frame_as_its_parent_frame_is_done() -> anyhow::Result<()>
+{
+    let farm = TestFarm::spawn(FarmOptions {
+        worker_args: vec!["--cpus".to_owned(), "4".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
+    farm.wait_for_online_agents(1).await?;
+    // The parent renders frames 1 to 6 in one batch, slowly; the child has one task per frame.
+    let mut parent = TestFarm::command_job(
+        "slow batch",
+        &["sh", "-c", "echo parent {frame}; sleep 0.4"],
+        1,
+        6,
+        6,
+    );
+    parent["requeue"] = json!(0);
+    let parent_id = farm.submit(&parent).await?.0;
+    let mut child = TestFarm::command_job("per frame", &["echo", "child {frame}"], 1, 6, 1);
+    child["depends_on"] = json!({"job": parent_id, "mode": "frame"});
+    let child_id = farm.submit(&child).await?.0;
+    let parent_task = eventually("the parent to report frames done", JOB_TIMEOUT, || async {
+        let task = farm.tasks(parent_id).await?.remove(0);
+        Ok((task["state"] == "running"
+            && task["frame_states"][0] == "done"
+            && task["frame_states"][5] != "done")
+            .then_some(task))
+    })
+    .await?;
+    assert_eq!(parent_task["frame_states"][5], "pending", "{parent_task}");
+    // The child's first frame finishes while the parent's batch still runs.
+    eventually(
+        "the child's first frame to be done",
+        JOB_TIMEOUT,
+        || async {
+            let first = farm.tasks(child_id).await?.remove(0);
+            Ok((first["state"] == "done").then_some(()))
+        },
+    )
+    .await?;
+    let parent_task = farm.tasks(parent_id).await?.remove(0);
+    assert_ne!(
+        parent_task["state"], "done",
+        "the child's frame 1 did not wait for the whole parent batch: {parent_task}"
+    );
+    let child = farm
+        .wait_for_job_state(child_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(child["state"], "done", "{child}");
+    Ok(())
+}
