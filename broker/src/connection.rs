@@ -76,7 +76,7 @@ impl managed::Manager for Connector {
         for step in 0..self.urls.len() {
             let index = (start + step) % self.urls.len();
             let url = &self.urls[index];
-            let shown = warren_shared::urls::redact_url(url);
+            let shown = warren_config::redact_url(url);
             let properties = ConnectionProperties::default()
                 .with_connection_name(LongString::from(self.connection_name.as_str()));
             match tokio::time::timeout(CONNECT_TIMEOUT, lapin::Connection::connect(url, properties))

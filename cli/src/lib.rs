@@ -312,44 +312,39 @@ pub struct JobsArgs {
     pub limit: u64,
 }
 
-/// The CLI's config file.
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigFile {
-    url: Option<String>,
-    token: Option<String>,
+/// Where the config file is when `--config` and `WARREN_CONFIG` name none:
+/// `$XDG_CONFIG_HOME/warren/config.toml`, else `~/.config/warren/config.toml`.
+#[must_use]
+pub fn default_config_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
+    Some(base.join("warren").join("config.toml"))
 }
 
 impl Cli {
-    fn config_path(&self) -> Option<PathBuf> {
-        if let Some(path) = &self.config {
-            return Some(path.clone());
+    /// `WARREN_MASTER` (the variable scripts of older farms set) names the master when neither
+    /// `--url` nor `WARREN_URL` does, ahead of the config file.
+    pub fn apply_master_variable(&mut self, settings: &[warren_config::Setting]) {
+        let given = settings.iter().any(|setting| {
+            setting.name == "url"
+                && matches!(
+                    setting.source,
+                    warren_config::Source::Flag | warren_config::Source::Env
+                )
+        });
+        if !given && let Ok(master) = std::env::var("WARREN_MASTER") {
+            self.url = Some(master);
         }
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config")))?;
-        Some(base.join("warren").join("config.toml"))
     }
 
-    /// The client for the master: flags and variables first, then the config file.
+    /// The client for the master (settings already merged: flags, variables, the config file).
     pub fn client(&self) -> anyhow::Result<ApiClient> {
-        let file = match self.config_path() {
-            Some(path) if path.exists() || self.config.is_some() => {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("cannot read the config file {}", path.display()))?;
-                toml::from_str::<ConfigFile>(&text)
-                    .with_context(|| format!("the config file {} is not valid", path.display()))?
-            }
-            _ => ConfigFile::default(),
-        };
         let url = self
             .url
             .clone()
-            .or_else(|| std::env::var("WARREN_MASTER").ok())
-            .or(file.url)
             .unwrap_or_else(|| "http://127.0.0.1:8420".to_owned());
-        let token = self.token.clone().or(file.token);
-        Ok(ApiClient::new(&url, token.as_deref())?)
+        Ok(ApiClient::new(&url, self.token.as_deref())?)
     }
 }
 

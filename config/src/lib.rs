@@ -105,21 +105,45 @@ pub struct Parsed<C> {
 /// under its flags and variables. `tables` names file keys that are not settings but are
 /// returned in [`Parsed::tables`].
 pub fn parse<C: Parser>(args: Vec<OsString>, tables: &[&str]) -> Result<Parsed<C>, ConfigError> {
-    let command = C::command();
+    parse_with(args, tables, None)
+}
+
+/// [`parse`], reading `default_file` when `--config` names no file and it exists. A global
+/// `--config` (as the `warren` client's) holds only global settings.
+pub fn parse_with<C: Parser>(
+    args: Vec<OsString>,
+    tables: &[&str],
+    default_file: Option<&Path>,
+) -> Result<Parsed<C>, ConfigError> {
+    let mut command = C::command();
+    command.build();
     let matches = command.clone().try_get_matches_from(&args)?;
     let (leaf, leaf_matches) = invoked(&command, &matches);
     let mut from_file = Vec::new();
     let mut extra = toml::Table::new();
     let mut args = args;
-    if let Ok(Some(path)) = leaf_matches.try_get_one::<PathBuf>("config") {
-        let file = read(path)?;
+    let named = leaf_matches.try_get_one::<PathBuf>("config");
+    let path = match named {
+        Ok(Some(path)) => Some(path.clone()),
+        Ok(None) => default_file
+            .filter(|path| path.exists())
+            .map(Path::to_owned),
+        Err(_) => None,
+    };
+    if let Some(path) = path {
+        let file = read(&path)?;
         for (key, value) in file {
             if tables.contains(&key.as_str()) {
                 extra.insert(key, value);
                 continue;
             }
-            if let Some(flag) = file_flag(path, &leaf, leaf_matches, &key, value)? {
-                args.push(flag);
+            if let Some((flag, global)) = file_flag(&path, &leaf, leaf_matches, &key, value)? {
+                // A global flag goes before the subcommand, so it never lands after a `--`.
+                if global {
+                    args.insert(1.min(args.len()), flag);
+                } else {
+                    args.push(flag);
+                }
                 from_file.push(key);
             }
         }
@@ -185,7 +209,7 @@ fn file_flag(
     matches: &ArgMatches,
     key: &str,
     value: toml::Value,
-) -> Result<Option<OsString>, ConfigError> {
+) -> Result<Option<(OsString, bool)>, ConfigError> {
     let key_error = |message: String| ConfigError::Key {
         path: path.to_owned(),
         message,
@@ -195,11 +219,13 @@ fn file_flag(
             "a configuration file cannot name another".to_owned(),
         ));
     }
-    let Some(arg) = command
+    let globals_only = command
         .command
         .get_arguments()
-        .find(|arg| arg.get_id() == key && arg.get_long().is_some())
-    else {
+        .any(|arg| arg.get_id() == "config" && arg.is_global_set());
+    let Some(arg) = command.command.get_arguments().find(|arg| {
+        arg.get_id() == key && arg.get_long().is_some() && (!globals_only || arg.is_global_set())
+    }) else {
         return Err(key_error(format!(
             "`{key}` is not a setting of `{}`",
             command.path
@@ -214,9 +240,10 @@ fn file_flag(
     let long = arg
         .get_long()
         .expect("the argument was found by its long name");
+    let global = arg.is_global_set();
     let text = match (arg.get_action(), value) {
         (ArgAction::SetTrue, toml::Value::Boolean(true)) => {
-            return Ok(Some(format!("--{long}").into()));
+            return Ok(Some((format!("--{long}").into(), global)));
         }
         (ArgAction::SetTrue, toml::Value::Boolean(false)) => return Ok(None),
         (ArgAction::SetTrue, other) => {
@@ -243,7 +270,7 @@ fn file_flag(
             )));
         }
     };
-    Ok(Some(format!("--{long}={text}").into()))
+    Ok(Some((format!("--{long}={text}").into(), global)))
 }
 
 fn describe(command: &Command, matches: &ArgMatches, from_file: &[String]) -> Vec<Setting> {
@@ -272,10 +299,7 @@ fn describe(command: &Command, matches: &ArgMatches, from_file: &[String]) -> Ve
                 .unwrap_or_default(),
         };
         let values = if arg.is_hide_env_values_set() {
-            values
-                .iter()
-                .map(|value| warren_shared::urls::redact_url(value))
-                .collect()
+            values.iter().map(|value| redact_url(value)).collect()
         } else {
             values
         };
@@ -287,6 +311,22 @@ fn describe(command: &Command, matches: &ArgMatches, from_file: &[String]) -> Ve
         });
     }
     settings
+}
+
+/// `url` with the password of its credentials replaced by `****`; unchanged without one.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return url.to_owned();
+    };
+    match rest[..at].split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:****@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
 }
 
 /// The settings as TOML a configuration file could hold, each line ending with its source.
@@ -463,5 +503,70 @@ mod tests {
             let table: toml::Table = toml::from_str(&text).expect("valid TOML");
             assert_eq!(table["key"].as_str(), Some(value), "{text}");
         }
+    }
+
+    #[test]
+    fn passwords_never_reach_the_logs() {
+        assert_eq!(
+            redact_url("amqp://guest:secret@host:5672/%2f"),
+            "amqp://guest:****@host:5672/%2f"
+        );
+        assert_eq!(
+            redact_url("amqp://farm:p@ss@rabbit/%2f"),
+            "amqp://farm:****@rabbit/%2f"
+        );
+        assert_eq!(
+            redact_url("postgres://warren@db/warren"),
+            "postgres://warren@db/warren"
+        );
+        assert_eq!(
+            redact_url("sqlite://warren.db?mode=rwc"),
+            "sqlite://warren.db?mode=rwc"
+        );
+    }
+
+    #[derive(Debug, Parser)]
+    #[command(name = "client")]
+    struct Client {
+        #[arg(long, global = true)]
+        config: Option<PathBuf>,
+        #[arg(long, global = true)]
+        url: Option<String>,
+        #[command(subcommand)]
+        command: ClientCommand,
+    }
+
+    #[derive(Debug, clap::Subcommand)]
+    enum ClientCommand {
+        Run {
+            #[arg(long)]
+            limit: Option<u32>,
+            #[arg(last = true)]
+            argv: Vec<String>,
+        },
+    }
+
+    #[test]
+    fn a_global_config_file_holds_global_settings_and_a_default_file_is_read() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("client.toml");
+        std::fs::write(&path, "url = \"http://farm:8420\"\n").expect("write");
+        let args = |extra: &[&str]| {
+            let mut argv: Vec<OsString> = vec!["client".into()];
+            argv.extend(extra.iter().map(OsString::from));
+            argv
+        };
+        let parsed = parse_with::<Client>(args(&["run", "--", "echo", "hi"]), &[], Some(&path))
+            .expect("valid");
+        assert_eq!(parsed.cli.url.as_deref(), Some("http://farm:8420"));
+        let ClientCommand::Run { argv, .. } = parsed.cli.command;
+        assert_eq!(argv, ["echo", "hi"], "the file's flag did not land after `--`");
+        let missing = dir.path().join("none.toml");
+        let parsed = parse_with::<Client>(args(&["run"]), &[], Some(&missing)).expect("valid");
+        assert_eq!(parsed.cli.url, None, "a missing default file is no error");
+        std::fs::write(&path, "limit = 3\n").expect("write");
+        let error = parse_with::<Client>(args(&["run"]), &[], Some(&path))
+            .expect_err("a subcommand's flag is no global setting");
+        assert!(error.to_string().contains("`limit` is not a setting"), "{error}");
     }
 }

@@ -17,7 +17,7 @@ use crate::dispatcher::{Dispatcher, DispatcherHandle};
 use crate::ingester::{IngestStats, Ingester};
 use crate::{db, leases};
 use secrecy::ExposeSecret as _;
-use warren_shared::urls::redact_url;
+use warren_config::redact_url;
 
 /// A built master, ready to run.
 pub struct App {

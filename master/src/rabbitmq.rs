@@ -307,7 +307,7 @@ pub struct AmqpParts {
 /// [`ManagementError::BadUrl`] when `url` is no AMQP URL.
 pub fn amqp_parts(url: &str) -> Result<AmqpParts, ManagementError> {
     let uri: AMQPUri = url.parse().map_err(|reason| ManagementError::BadUrl {
-        url: warren_shared::urls::redact_url(url),
+        url: warren_config::redact_url(url),
         reason,
     })?;
     Ok(AmqpParts {

@@ -13,7 +13,6 @@ pub mod pathmap;
 pub mod requirements;
 pub mod signing;
 pub mod state;
-pub mod urls;
 
 pub use frames::{FrameBatch, FrameRange, FrameRangeError};
 pub use ids::{AgentId, JobId, TaskId};

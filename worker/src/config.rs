@@ -470,7 +470,7 @@ impl Settings {
                     "# broker: {}",
                     self.amqp_urls
                         .iter()
-                        .map(|url| warren_shared::urls::redact_url(url))
+                        .map(|url| warren_config::redact_url(url))
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),

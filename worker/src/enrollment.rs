@@ -189,7 +189,7 @@ pub async fn join(
     let mut failures = Vec::new();
     let mut joined = None;
     for url in &urls {
-        let shown = warren_shared::urls::redact_url(url);
+        let shown = warren_config::redact_url(url);
         let with_secret = with_credentials(url, &token.broker_user, &token.secret);
         let connecting = Connection::connect(
             &with_secret,
@@ -210,7 +210,7 @@ pub async fn join(
         return Err(EnrollmentError::Unreachable {
             url: urls
                 .iter()
-                .map(|url| warren_shared::urls::redact_url(url))
+                .map(|url| warren_config::redact_url(url))
                 .collect::<Vec<_>>()
                 .join(", "),
             message: failures.join("; "),
