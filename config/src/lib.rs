@@ -560,13 +560,20 @@ mod tests {
             .expect("valid");
         assert_eq!(parsed.cli.url.as_deref(), Some("http://farm:8420"));
         let ClientCommand::Run { argv, .. } = parsed.cli.command;
-        assert_eq!(argv, ["echo", "hi"], "the file's flag did not land after `--`");
+        assert_eq!(
+            argv,
+            ["echo", "hi"],
+            "the file's flag did not land after `--`"
+        );
         let missing = dir.path().join("none.toml");
         let parsed = parse_with::<Client>(args(&["run"]), &[], Some(&missing)).expect("valid");
         assert_eq!(parsed.cli.url, None, "a missing default file is no error");
         std::fs::write(&path, "limit = 3\n").expect("write");
         let error = parse_with::<Client>(args(&["run"]), &[], Some(&path))
             .expect_err("a subcommand's flag is no global setting");
-        assert!(error.to_string().contains("`limit` is not a setting"), "{error}");
+        assert!(
+            error.to_string().contains("`limit` is not a setting"),
+            "{error}"
+        );
     }
 }

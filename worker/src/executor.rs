@@ -435,14 +435,14 @@ pub async fn run_unit(
             break;
         }
         if n_commands > 1 {
-            // A frame is done once the last of its commands succeeded.
-            let next_frame = assignment
-                .commands
-                .get(command_idx + 1)
-                .and_then(|next| next.frame);
+            // A frame is done once the last of its commands (of every phase) succeeded.
             let frames_done: Vec<i64> = command
                 .frame
-                .filter(|frame| next_frame != Some(*frame))
+                .filter(|frame| {
+                    !assignment.commands[command_idx + 1..]
+                        .iter()
+                        .any(|later| later.frame == Some(*frame))
+                })
                 .into_iter()
                 .collect();
             context.events.send(&Message::TaskProgress(TaskProgress {

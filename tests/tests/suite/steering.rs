@@ -749,3 +749,50 @@ async fn a_frame_dependency_releases_each_frame_as_its_parent_frame_is_done() ->
     assert_eq!(child["state"], "done", "{child}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_frame_is_done_only_once_every_phase_rendered_it() -> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    farm.wait_for_online_agents(1).await?;
+    let dir = tempfile::tempdir()?;
+    let log = dir.path().join("ran");
+    let definition = json!({
+        "name": "two-pass",
+        "phases": [
+            {"name": "one", "argv": ["sh", "-c", format!("echo one {{frame}} >> {}", log.display())]},
+            {"name": "two", "argv": ["sh", "-c", format!(
+                "echo two {{frame}} >> {log}; if [ {{frame}} = 3 ] && [ ! -e {dir}/fixed ]; then touch {dir}/fixed; exit 1; fi",
+                log = log.display(),
+                dir = dir.path().display()
+            )]}
+        ]
+    });
+    let (status, created) = farm
+        .send_json(Method::POST, "/api/v1/jobtypes", Some(&definition))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let body = json!({
+        "title": "two passes", "jobtype": "two-pass", "start": 1, "end": 5, "batch": 5, "requeue": 1
+    });
+    let job_id = farm.submit(&body).await?.0;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    let ran: Vec<String> = std::fs::read_to_string(&log)?
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let expected: Vec<String> = [
+        "one 1", "one 2", "one 3", "one 4", "one 5", "two 1", "two 2", "two 3", // fails
+        "one 3", "one 4", "one 5", "two 3", "two 4", "two 5",
+    ]
+    .iter()
+    .map(|line| (*line).to_owned())
+    .collect();
+    assert_eq!(
+        ran, expected,
+        "frames 1 and 2 were done after both passes; the retry redoes both passes from frame 3"
+    );
+    Ok(())
+}
