@@ -5,20 +5,11 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use time::OffsetDateTime;
 use warren_broker::{BROADCAST_KEY, Names, Outgoing, Publisher};
-use warren_shared::message::{Drain, Restart, Withdraw, WithdrawnJob};
-use warren_shared::{AgentId, AttemptRef, Cancel, JobId, Message, Subscribe};
+use warren_shared::message::{Drain, Restart, Withdraw};
+use warren_shared::{AgentId, AttemptRef, Cancel, Message, Subscribe};
 
 use crate::keys::FarmKeys;
 use crate::store::StoreError;
-
-/// A job's withdrawal at `at` (microseconds since the epoch).
-fn withdrawn_job(job_id: i64, at: i64) -> WithdrawnJob {
-    WithdrawnJob {
-        job_id: JobId(job_id),
-        published_before: OffsetDateTime::from_unix_timestamp_nanos(i128::from(at) * 1_000)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
-    }
-}
 
 /// Sends control messages over the farm's control exchange; the publisher signs them.
 #[derive(Clone)]
@@ -73,13 +64,10 @@ impl Control {
         )
     }
 
-    /// Tell every worker that `job_id`'s tasks published up to `withdrawn_at` (microseconds since
-    /// the epoch) are withdrawn.
+    /// Tell every worker that these attempts are withdrawn.
     #[must_use]
-    pub fn withdraw(&self, job_id: i64, withdrawn_at: i64) -> Outgoing {
-        self.to_all(&Message::Withdraw(Withdraw {
-            jobs: vec![withdrawn_job(job_id, withdrawn_at)],
-        }))
+    pub fn withdraw(&self, attempts: Vec<AttemptRef>) -> Outgoing {
+        self.to_all(&Message::Withdraw(Withdraw { attempts }))
     }
 
     /// Tell `agent_id` to drain and restart (handing running tasks back when `now`).
@@ -127,15 +115,10 @@ impl Control {
         let ids: Vec<String> = agent_ids.iter().map(uuid::Uuid::to_string).collect();
         let rows = crate::store::agents::by_ids(db, &ids).await?;
         let mut tags = crate::store::agents::tags_of(db, ids).await?;
-        let withdrawals = crate::store::jobs::recent_withdrawals(db).await?;
-        let withdraw = (!withdrawals.is_empty()).then(|| {
-            Message::Withdraw(Withdraw {
-                jobs: withdrawals
-                    .into_iter()
-                    .map(|(job_id, at)| withdrawn_job(job_id, at))
-                    .collect(),
-            })
-        });
+        let withdrawals = crate::store::control::recent_withdrawals(db).await?;
+        let withdraw = (!withdrawals.is_empty()).then_some(Message::Withdraw(Withdraw {
+            attempts: withdrawals,
+        }));
         let mut outgoing = Vec::new();
         for agent_id in agent_ids {
             let key = agent_id.to_string();

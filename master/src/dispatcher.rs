@@ -160,6 +160,8 @@ struct JobInfo {
     run_as_group: Option<String>,
     frame_parent_id: Option<i64>,
     rerun_whole_batch: bool,
+    /// When the job's requirements last changed, as loaded.
+    requirements_changed_at: Option<i64>,
 }
 
 /// Map a job priority (-1000..=1000) to an AMQP message priority (0..=9).
@@ -595,6 +597,21 @@ impl Dispatcher {
 
     /// Publish claimed tasks and record the broker's confirmation.
     async fn publish(&mut self, claimed: &[ClaimedTask]) -> Result<usize, DispatchError> {
+        // A job whose requirements changed since it was loaded (on this master or another) is
+        // loaded again: its tasks must not go out under the old class.
+        let mut job_ids: Vec<i64> = claimed.iter().map(|task| task.job_id).collect();
+        job_ids.sort_unstable();
+        job_ids.dedup();
+        let changed = crate::store::jobs::requirements_changed(&self.db, &job_ids).await?;
+        for (job_id, changed_at) in changed {
+            if self
+                .jobs
+                .get(&job_id)
+                .is_some_and(|info| info.requirements_changed_at != changed_at)
+            {
+                self.jobs.remove(&job_id);
+            }
+        }
         let mut avoid = self.avoid_lists(claimed).await?;
         let mut messages = Vec::with_capacity(claimed.len());
         let mut published_ids = Vec::with_capacity(claimed.len());
@@ -741,6 +758,7 @@ impl Dispatcher {
             run_as_group: job.run_group,
             frame_parent_id: job.frame_parent_id,
             rerun_whole_batch: job.rerun_whole_batch,
+            requirements_changed_at: job.requirements_changed_at,
             class,
         });
         if self.jobs.len() > 10_000 {

@@ -27,9 +27,18 @@ enum Tasks {
 }
 
 #[derive(DeriveIden)]
+enum WithdrawnAttempts {
+    Table,
+    TaskId,
+    Attempt,
+    Time,
+}
+
+#[derive(DeriveIden)]
 enum Agents {
     Table,
     GpuDevices,
+    StartedAt,
 }
 
 #[derive(DeriveIden)]
@@ -55,6 +64,7 @@ enum AgentRestarts {
     RequestedBy,
     RequestedAt,
     SentAt,
+    StartedBefore,
     DoneAt,
     VersionBefore,
     VersionAfter,
@@ -100,6 +110,38 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .alter_table(
+                Table::alter()
+                    .table(Agents::Table)
+                    .add_column(big_integer_null(Agents::StartedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(WithdrawnAttempts::Table)
+                    .col(big_integer(WithdrawnAttempts::TaskId))
+                    .col(integer(WithdrawnAttempts::Attempt))
+                    .col(big_integer(WithdrawnAttempts::Time))
+                    .primary_key(
+                        Index::create()
+                            .col(WithdrawnAttempts::TaskId)
+                            .col(WithdrawnAttempts::Attempt),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_withdrawn_attempts_time")
+                    .table(WithdrawnAttempts::Table)
+                    .col(WithdrawnAttempts::Time)
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_table(
                 Table::create()
                     .table(TaskActions::Table)
@@ -134,6 +176,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(AgentRestarts::RequestedBy, 255))
                     .col(big_integer(AgentRestarts::RequestedAt))
                     .col(big_integer_null(AgentRestarts::SentAt))
+                    .col(big_integer_null(AgentRestarts::StartedBefore))
                     .col(big_integer_null(AgentRestarts::DoneAt))
                     .col(string_len_null(AgentRestarts::VersionBefore, 128))
                     .col(string_len_null(AgentRestarts::VersionAfter, 128))
@@ -154,6 +197,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
+            .drop_table(Table::drop().table(WithdrawnAttempts::Table).to_owned())
+            .await?;
+        manager
             .drop_table(Table::drop().table(AgentRestarts::Table).to_owned())
             .await?;
         manager
@@ -164,6 +210,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Agents::Table)
                     .drop_column(Agents::GpuDevices)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Agents::Table)
+                    .drop_column(Agents::StartedAt)
                     .to_owned(),
             )
             .await?;

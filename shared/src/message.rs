@@ -121,8 +121,8 @@ pub enum Message {
     CheckSoftware(CheckSoftware),
     /// Master → worker: drain and restart.
     Restart(Restart),
-    /// Master → workers: tasks of these jobs published before a time are withdrawn (their
-    /// requirements changed); a worker that receives one acks it without running it.
+    /// Master → workers: these task attempts are withdrawn (their jobs' requirements changed); a
+    /// worker that receives one acks it without running it.
     Withdraw(Withdraw),
     /// Worker → master: a node joining with a join token asks to become its agent.
     Join(Join),
@@ -731,22 +731,13 @@ pub struct Subscribe {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckSoftware {}
 
-/// Tasks published before a time, by job, that must not run: the master fenced those attempts
-/// and publishes the tasks again under their jobs' new requirements.
+/// Task attempts that must not run: the master fenced them (their job's requirements changed) and
+/// publishes the tasks again, as new attempts, under the new requirements. A worker that receives
+/// one of these attempts acks it without running it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Withdraw {
-    /// The jobs, each with the time before which its published tasks are withdrawn.
-    pub jobs: Vec<WithdrawnJob>,
-}
-
-/// One job's withdrawal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WithdrawnJob {
-    /// The job.
-    pub job_id: JobId,
-    /// Tasks of the job published at or before this time are withdrawn.
-    #[serde(with = "time::serde::rfc3339")]
-    pub published_before: OffsetDateTime,
+    /// The withdrawn attempts.
+    pub attempts: Vec<AttemptRef>,
 }
 
 /// Drain, then restart the worker process from its binary on disk (which upgrades it when the

@@ -2,7 +2,7 @@
 //! loop that owns capacity and classes, starts one executor unit per delivery that fits, keeps
 //! each class consumer's prefetch equal to what still fits, and sends hello and heartbeats.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -99,6 +99,9 @@ const GPU_VARIABLES: &[&str] = &[
     "ROCR_VISIBLE_DEVICES",
     "ZE_AFFINITY_MASK",
 ];
+
+/// How far the master's clock may be from this host's when a restart's age is judged.
+const CLOCK_SKEW: time::Duration = time::Duration::minutes(5);
 
 /// How a worker's run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -214,6 +217,8 @@ struct State {
     stopping: bool,
     /// Stopping to restart (the master asked).
     restarting: bool,
+    /// A stop signal came.
+    signalled: bool,
     /// When the drain and the tags last obeyed were issued: older ones (replays) are ignored.
     drain_issued_at: Option<OffsetDateTime>,
     tags_issued_at: Option<OffsetDateTime>,
@@ -276,36 +281,34 @@ impl JobStreaks {
     }
 }
 
-/// Most jobs whose withdrawals a worker remembers; the oldest are forgotten first (a task
-/// withdrawn but forgotten still never runs long: the master stops its attempt on start).
-const MAX_WITHDRAWALS: usize = 10_000;
+/// Most withdrawn attempts a worker remembers; the oldest are forgotten first (a copy withdrawn
+/// but forgotten still never runs long: the master stops its attempt when it starts).
+const MAX_WITHDRAWALS: usize = 100_000;
 
-/// Withdrawn tasks, by job: those published at or before the time.
+/// Attempts the master withdrew: copies of them are dropped unstarted.
 #[derive(Debug, Default)]
-struct Withdrawals(HashMap<JobId, OffsetDateTime>);
+struct Withdrawals {
+    attempts: std::collections::HashSet<AttemptRef>,
+    order: VecDeque<AttemptRef>,
+}
 
 impl Withdrawals {
-    /// Remember a withdrawal (a later time for the same job wins).
-    fn add(&mut self, job_id: JobId, published_before: OffsetDateTime) {
-        if self.0.len() >= MAX_WITHDRAWALS && !self.0.contains_key(&job_id) {
-            let oldest = self
-                .0
-                .iter()
-                .min_by_key(|(_, time)| **time)
-                .map(|(job, _)| *job);
-            if let Some(oldest) = oldest {
-                self.0.remove(&oldest);
+    /// Remember a withdrawn attempt.
+    fn add(&mut self, attempt: AttemptRef) {
+        if !self.attempts.insert(attempt) {
+            return;
+        }
+        self.order.push_back(attempt);
+        while self.order.len() > MAX_WITHDRAWALS {
+            if let Some(oldest) = self.order.pop_front() {
+                self.attempts.remove(&oldest);
             }
         }
-        let entry = self.0.entry(job_id).or_insert(published_before);
-        *entry = (*entry).max(published_before);
     }
 
-    /// Whether `assignment` was withdrawn.
-    fn covers(&self, assignment: &TaskAssignment) -> bool {
-        self.0
-            .get(&assignment.job_id)
-            .is_some_and(|before| assignment.published_at <= *before)
+    /// Whether `attempt` was withdrawn.
+    fn covers(&self, attempt: &AttemptRef) -> bool {
+        self.attempts.contains(attempt)
     }
 }
 
@@ -531,6 +534,7 @@ impl Worker {
             draining: false,
             stopping: false,
             restarting: false,
+            signalled: false,
             drain_issued_at: None,
             tags_issued_at: None,
         };
@@ -549,7 +553,10 @@ impl Worker {
                 .filter_map(|class| class.paused_until)
                 .min();
             tokio::select! {
-                () = shutdown.wait(), if !state.stopping => {
+                () = shutdown.wait(), if !state.signalled => {
+                    // A signal wins over a restart under way: the worker stops for good.
+                    state.signalled = true;
+                    state.restarting = false;
                     let hand_back = self.settings.requeue_on_stop;
                     self.begin_stop(&mut state, hand_back, "the worker is stopping (--requeue-on-stop)");
                 }
@@ -743,11 +750,14 @@ impl Worker {
                 }
             }
             Message::Restart(restart) => {
-                if restart
+                // A restart issued before this process started is a replay; the master's clock
+                // may differ from this host's by a few minutes.
+                let current = restart
                     .issued_at
-                    .is_some_and(|issued| issued >= self.started_at)
-                    && !state.restarting
-                {
+                    .is_some_and(|issued| issued >= self.started_at - CLOCK_SKEW);
+                if state.stopping {
+                    tracing::info!("ignoring a restart: the worker is stopping");
+                } else if current {
                     tracing::info!(
                         now = restart.now,
                         running = state.units.len(),
@@ -762,8 +772,8 @@ impl Worker {
                 }
             }
             Message::Withdraw(withdraw) => {
-                for job in withdraw.jobs {
-                    state.withdrawn.add(job.job_id, job.published_before);
+                for attempt in withdraw.attempts {
+                    state.withdrawn.add(attempt);
                 }
             }
             Message::Drain(drain) => {
@@ -1001,7 +1011,7 @@ impl Worker {
             let _ = commands.send(ClassCommand::Ack(delivery_ref));
             return;
         }
-        if state.withdrawn.covers(&assignment) {
+        if state.withdrawn.covers(&attempt) {
             // The master fenced this attempt and publishes the task again under the job's new
             // requirements: drop this copy without running it.
             tracing::info!(task_id = %assignment.task_id, attempt = assignment.attempt, "dropping a withdrawn task (its job's requirements changed)");
@@ -1058,7 +1068,9 @@ impl Worker {
             self.update_prefetch(state);
             return;
         };
-        if !gpus.is_empty() {
+        // On a host that offers GPUs every task is told which it may use (none when it asked for
+        // none), numbered as `nvidia-smi` numbers them.
+        if !self.gpu_devices.is_empty() {
             let list = gpus
                 .iter()
                 .map(u32::to_string)
@@ -1067,6 +1079,9 @@ impl Worker {
             for variable in GPU_VARIABLES {
                 assignment.env.insert((*variable).to_owned(), list.clone());
             }
+            assignment
+                .env
+                .insert("CUDA_DEVICE_ORDER".to_owned(), "PCI_BUS_ID".to_owned());
         }
         class.unacked += 1;
         class.declines = 0;

@@ -435,13 +435,14 @@ pub async fn run_unit(
             break;
         }
         if n_commands > 1 {
-            // A frame is done once the last of its commands (of every phase) succeeded.
+            // A frame is done once the last of its commands (of every phase) succeeded; a later
+            // command for the whole batch (no frame) concerns every frame.
             let frames_done: Vec<i64> = command
                 .frame
                 .filter(|frame| {
                     !assignment.commands[command_idx + 1..]
                         .iter()
-                        .any(|later| later.frame == Some(*frame))
+                        .any(|later| later.frame.is_none_or(|later| later == *frame))
                 })
                 .into_iter()
                 .collect();

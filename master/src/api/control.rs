@@ -609,13 +609,15 @@ pub async fn patch(
         Ok::<_, ApiError>(steered)
     })
     .await?;
-    if let Some(withdrawn_at) = steered.withdrawn_at {
+    // The dispatcher must not publish with what it knew of the job before the change.
+    state.dispatcher.job_changed(job_id);
+    if !steered.withdrawn.is_empty() {
         tracing::info!(
             job_id,
-            withdrawn = steered.withdrawn,
+            withdrawn = steered.withdrawn.len(),
             "the job's tasks changed: published ones are withdrawn"
         );
-        let withdraw = state.control.withdraw(job_id, withdrawn_at);
+        let withdraw = state.control.withdraw(steered.withdrawn);
         state.control.send(vec![withdraw]).await;
     }
     stop_attempts(

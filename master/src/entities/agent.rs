@@ -31,6 +31,8 @@ pub struct Model {
     pub gpus: String,
     /// The GPUs offered to tasks (index, name, memory), JSON array; `None` before any.
     pub gpu_devices: Option<String>,
+    /// When the agent's worker process started, as it said in its last hello.
+    pub started_at: Option<i64>,
     /// Disks, JSON array.
     pub disks: String,
     /// Installed software, JSON object name to versions.

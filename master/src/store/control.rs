@@ -200,14 +200,25 @@ pub async fn delete(transaction: &DatabaseTransaction, job_id: i64) -> Result<Ve
     Ok(stopped)
 }
 
+/// How long withdrawn attempts are remembered (and repeated to workers that connect): a copy
+/// still in RabbitMQ after that is stopped as soon as it starts instead.
+const WITHDRAWALS_KEPT_US: i64 = 7 * 24 * 3600 * 1_000_000;
+
 /// Take back a job's published tasks (`dispatched`, not started): they go back to `queued`, which
 /// fences their attempts, and are published again under the job's current requirements. The
-/// dispatch does not count as an attempt that reached an agent. Returns how many were taken.
+/// dispatch does not count as an attempt that reached an agent. Returns the withdrawn attempts,
+/// which are remembered for a week so workers can be told to drop their copies.
 pub async fn withdraw_published(
     connection: &(impl ConnectionTrait + sea_orm::TransactionTrait),
     job_id: i64,
     deltas: &mut CountDeltas,
-) -> Result<u64> {
+) -> Result<Vec<AttemptRef>> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Withdrawn {
+        id: i64,
+        attempts: i32,
+    }
+    let backend = connection.get_database_backend();
     let rows = update_returning::<i64, _>(
         connection,
         Update {
@@ -216,7 +227,7 @@ pub async fn withdraw_published(
             set_values: Vec::new(),
             rows: "job_id = ? AND state = 'dispatched'",
             rows_values: vec![job_id.into()],
-            returning: "id",
+            returning: "id, attempts",
         },
     )
     .await?;
@@ -226,7 +237,55 @@ pub async fn withdraw_published(
         TaskState::Queued,
         rows.len() as i64,
     );
-    Ok(rows.len() as u64)
+    let now = crate::db::now_us();
+    connection
+        .execute_raw(sql(
+            backend,
+            "DELETE FROM withdrawn_attempts WHERE time < ?",
+            vec![(now - WITHDRAWALS_KEPT_US).into()],
+        ))
+        .await?;
+    let mut withdrawn = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let row = <Withdrawn as sea_orm::FromQueryResult>::from_query_result(row, "")?;
+        connection
+            .execute_raw(sql(
+                backend,
+                &format!(
+                    "INSERT INTO withdrawn_attempts (task_id, attempt, time) VALUES (?, ?, ?){}",
+                    crate::db::on_conflict_do_nothing(backend, "task_id, attempt")
+                ),
+                vec![row.id.into(), row.attempts.into(), now.into()],
+            ))
+            .await?;
+        withdrawn.push(AttemptRef {
+            task_id: TaskId(row.id),
+            attempt: row.attempts.max(0) as u32,
+        });
+    }
+    Ok(withdrawn)
+}
+
+/// The attempts withdrawn in the last week (at most 100,000, newest first).
+pub async fn recent_withdrawals(connection: &impl ConnectionTrait) -> Result<Vec<AttemptRef>> {
+    #[derive(sea_orm::FromQueryResult)]
+    struct Withdrawn {
+        task_id: i64,
+        attempt: i32,
+    }
+    Ok(<Withdrawn as sea_orm::FromQueryResult>::find_by_statement(sql(
+        connection.get_database_backend(),
+        "SELECT task_id, attempt FROM withdrawn_attempts WHERE time > ? ORDER BY time DESC LIMIT 100000",
+        vec![(crate::db::now_us() - WITHDRAWALS_KEPT_US).into()],
+    ))
+    .all(connection)
+    .await?
+    .into_iter()
+    .map(|row| AttemptRef {
+        task_id: TaskId(row.task_id),
+        attempt: row.attempt.max(0) as u32,
+    })
+    .collect())
 }
 
 /// Stop a job's running attempts to run them again (not counted as failures): the tasks go
@@ -431,10 +490,17 @@ pub async fn act_on_tasks(
             ),
         };
         values.extend([task_id.into(), from.as_str().into()]);
+        // A task that leaves `done` no longer has its frames done: frames waiting on them wait
+        // again.
+        let frames = if from == TaskState::Done && to != TaskState::Done {
+            ", done_through = NULL"
+        } else {
+            ""
+        };
         let changed = transaction
             .execute_raw(sql(
                 backend,
-                &format!("UPDATE tasks SET {set} WHERE id = ? AND state = ?"),
+                &format!("UPDATE tasks SET {set}{frames} WHERE id = ? AND state = ?"),
                 values,
             ))
             .await?;

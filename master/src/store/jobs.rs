@@ -1011,6 +1011,8 @@ pub struct DispatchJob {
     pub frame_parent_id: Option<i64>,
     /// Run a failed batch again from its first frame.
     pub rerun_whole_batch: bool,
+    /// When its requirements last changed.
+    pub requirements_changed_at: Option<i64>,
 }
 
 /// The row behind a [`DispatchJob`].
@@ -1030,6 +1032,7 @@ struct DispatchRow {
     run_group: Option<String>,
     frame_parent_id: Option<i64>,
     rerun_whole_batch: bool,
+    requirements_changed_at: Option<i64>,
 }
 
 /// A job as the dispatcher publishes it; stored JSON that does not parse is
@@ -1038,7 +1041,7 @@ pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Res
     let row = DispatchRow::find_by_statement(sql(
         crate::db::backend_of(connection),
         "SELECT j.title, j.data, j.environ, j.class_id, j.ram_max, j.ram_warning, j.timeout_secs, j.priority, j.frame_by, \
-         j.user, j.run_group, j.frame_parent_id, j.rerun_whole_batch, v.spec \
+         j.user, j.run_group, j.frame_parent_id, j.rerun_whole_batch, j.requirements_changed_at, v.spec \
          FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
         vec![job_id.into()],
     ))
@@ -1063,7 +1066,37 @@ pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Res
         run_group: row.run_group,
         frame_parent_id: row.frame_parent_id,
         rerun_whole_batch: row.rerun_whole_batch,
+        requirements_changed_at: row.requirements_changed_at,
     })
+}
+
+/// When each of these jobs' requirements last changed.
+pub async fn requirements_changed(
+    connection: &impl ConnectionTrait,
+    job_ids: &[i64],
+) -> Result<HashMap<i64, Option<i64>>> {
+    #[derive(FromQueryResult)]
+    struct Changed {
+        id: i64,
+        requirements_changed_at: Option<i64>,
+    }
+    if job_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let backend = connection.get_database_backend();
+    Ok(Changed::find_by_statement(sql(
+        backend,
+        &format!(
+            "SELECT id, requirements_changed_at FROM jobs WHERE id IN ({})",
+            placeholders(backend, 1, job_ids.len())
+        ),
+        job_ids.iter().map(|id| (*id).into()).collect(),
+    ))
+    .all(connection)
+    .await?
+    .into_iter()
+    .map(|row| (row.id, row.requirements_changed_at))
+    .collect())
 }
 
 /// A job row's state.
@@ -1278,10 +1311,8 @@ pub struct RequirementChange {
 /// What a job change did to tasks already handed out.
 #[derive(Debug, Default)]
 pub struct Steered {
-    /// When published tasks were withdrawn: those published before then must not run.
-    pub withdrawn_at: Option<i64>,
-    /// Published tasks taken back to be published again.
-    pub withdrawn: u64,
+    /// Published attempts taken back (their tasks are published again): workers must drop them.
+    pub withdrawn: Vec<warren_shared::AttemptRef>,
     /// Running attempts stopped to run again (`restart_running`).
     pub stopped: Vec<super::control::StoppedAttempt>,
 }
@@ -1338,8 +1369,10 @@ pub async fn update(
     let mut republish = false;
     let mut version_id = row.job_type_version_id;
     let mut spec = None;
+    // The job type version the job leaves, when it changes: its software and limits go.
+    let mut old_spec = None;
     if let Some(version) = steering.jobtype_version {
-        let (id, version_spec) =
+        let (id, pinned_spec) =
             sibling_version(connection, row.job_type_version_id, version).await?;
         if id != row.job_type_version_id {
             let data = match &change.data {
@@ -1347,17 +1380,31 @@ pub async fn update(
                 None => data(&row)?,
             };
             check_data(connection, id, &data).await?;
+            old_spec = Some(version_spec(connection, row.job_type_version_id).await?);
             active.job_type_version_id = ActiveValue::Set(id);
             version_id = id;
             republish = true;
         }
-        spec = Some(version_spec);
+        spec = Some(pinned_spec);
     }
     let spec = match spec {
         Some(spec) => spec,
         None => version_spec(connection, version_id).await?,
     };
     let current = requirements(&row)?;
+    // What the job asks for itself, without its (old) job type's software.
+    let own_software: Vec<SoftwareRequirement> = match &old_spec {
+        Some(old) => {
+            let names = jobtype_software_names(old);
+            current
+                .software
+                .iter()
+                .filter(|requirement| !names.contains(&requirement.software))
+                .cloned()
+                .collect()
+        }
+        None => current.software.clone(),
+    };
     let mut new_requirements = None;
     if steering.cpus.is_some()
         || steering.ram.is_some()
@@ -1365,6 +1412,7 @@ pub async fn update(
         || steering.gpu_ram.is_some()
         || steering.tag_requirements.is_some()
         || steering.software_requirements.is_some()
+        || old_spec.is_some()
     {
         let (tags, negated) = steering.tag_requirements.clone().unwrap_or_else(|| {
             (
@@ -1375,7 +1423,7 @@ pub async fn update(
         let software = steering
             .software_requirements
             .clone()
-            .unwrap_or_else(|| current.software.clone());
+            .unwrap_or(own_software);
         let requirements = Requirements::new(
             tags,
             negated,
@@ -1447,7 +1495,19 @@ pub async fn update(
     if let Some(tags) = &steering.tags {
         replace_tags(connection, job_id, tags).await?;
     }
-    if let Some(limits) = &steering.limits {
+    let limits = match (&steering.limits, &old_spec) {
+        (Some(limits), _) => Some(limits.clone()),
+        // A new job type version brings its own limits instead of the old one's.
+        (None, Some(old)) => Some(
+            limit_names(connection, job_id)
+                .await?
+                .into_iter()
+                .filter(|name| !old.limits.contains(name))
+                .collect(),
+        ),
+        (None, None) => None,
+    };
+    if let Some(limits) = &limits {
         let ids = limit_ids(connection, limits, &spec.limits).await?;
         replace_limits(connection, job_id, &ids).await?;
     }
@@ -1455,11 +1515,9 @@ pub async fn update(
     if republish || steering.restart_running {
         let mut deltas = super::counters::CountDeltas::default();
         if republish {
-            let now = now_us();
             steered.withdrawn =
                 super::control::withdraw_published(connection, job_id, &mut deltas).await?;
-            steered.withdrawn_at = Some(now);
-            active.requirements_changed_at = ActiveValue::Set(Some(now));
+            active.requirements_changed_at = ActiveValue::Set(Some(now_us()));
         }
         if steering.restart_running {
             steered.stopped =
@@ -1512,30 +1570,6 @@ pub async fn update(
     Ok(steered)
 }
 
-/// How long withdrawals are repeated to workers that connect: tasks withdrawn longer ago and
-/// still in RabbitMQ are stopped as soon as they start instead.
-const WITHDRAWALS_KEPT_US: i64 = 7 * 24 * 3600 * 1_000_000;
-
-/// Jobs whose published tasks were withdrawn in the last week, with when.
-pub async fn recent_withdrawals(connection: &impl ConnectionTrait) -> Result<Vec<(i64, i64)>> {
-    #[derive(FromQueryResult)]
-    struct Withdrawal {
-        id: i64,
-        requirements_changed_at: i64,
-    }
-    Ok(Withdrawal::find_by_statement(sql(
-        connection.get_database_backend(),
-        "SELECT id, requirements_changed_at FROM jobs WHERE requirements_changed_at > ? \
-         ORDER BY requirements_changed_at DESC LIMIT 10000",
-        vec![(now_us() - WITHDRAWALS_KEPT_US).into()],
-    ))
-    .all(connection)
-    .await?
-    .into_iter()
-    .map(|row| (row.id, row.requirements_changed_at))
-    .collect())
-}
-
 /// The name of a job queue.
 async fn queue_name(connection: &impl ConnectionTrait, queue_id: i64) -> Result<String> {
     Ok(job_queue::Entity::find_by_id(queue_id)
@@ -1570,6 +1604,33 @@ async fn replace_tags(
         connection.execute(&insert).await?;
     }
     Ok(())
+}
+
+/// The names of the software a job type version requires.
+fn jobtype_software_names(spec: &JobTypeSpec) -> BTreeSet<String> {
+    spec.software_requirements
+        .iter()
+        .filter_map(|text| SoftwareRequirement::parse(text).ok())
+        .map(|requirement| requirement.software)
+        .collect()
+}
+
+/// The names of the limits a job's tasks hold.
+async fn limit_names(connection: &impl ConnectionTrait, job_id: i64) -> Result<Vec<String>> {
+    #[derive(FromQueryResult)]
+    struct Name {
+        name: String,
+    }
+    Ok(Name::find_by_statement(sql(
+        connection.get_database_backend(),
+        "SELECT l.name FROM job_limits jl JOIN limits l ON l.id = jl.limit_id WHERE jl.job_id = ?",
+        vec![job_id.into()],
+    ))
+    .all(connection)
+    .await?
+    .into_iter()
+    .map(|row| row.name)
+    .collect())
 }
 
 /// Replace the limits a job's tasks hold.

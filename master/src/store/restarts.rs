@@ -29,6 +29,9 @@ pub struct RestartRow {
     pub requested_at: i64,
     /// When the agent was told.
     pub sent_at: Option<i64>,
+    /// When the agent's process had started when it was told (a hello from a process that
+    /// started at another time completes the restart).
+    pub started_before: Option<i64>,
     /// When it came back (or was found gone).
     pub done_at: Option<i64>,
     /// The version it reported before.
@@ -156,7 +159,9 @@ pub async fn start_due(db: &DatabaseConnection) -> Result<Vec<(String, bool)>> {
                 transaction
                     .execute_raw(sql(
                         backend,
-                        "UPDATE agent_restarts SET state = 'restarting', sent_at = ? WHERE id = ?",
+                        "UPDATE agent_restarts SET state = 'restarting', sent_at = ?, \
+                         started_before = (SELECT started_at FROM agents WHERE agents.id = agent_restarts.agent_id) \
+                         WHERE id = ?",
                         vec![now.into(), row.id.into()],
                     ))
                     .await?;
@@ -168,8 +173,8 @@ pub async fn start_due(db: &DatabaseConnection) -> Result<Vec<(String, bool)>> {
     .await
 }
 
-/// An agent said hello from a process started at `started_at`: a restart sent before then is
-/// done.
+/// An agent said hello from a process started at `started_at` (its own clock): a restart it was
+/// told while another process ran is done.
 pub async fn complete(
     connection: &impl ConnectionTrait,
     agent_id: &str,
@@ -180,10 +185,10 @@ pub async fn complete(
         .execute_raw(sql(
             connection.get_database_backend(),
             "UPDATE agent_restarts SET state = 'done', done_at = ?, version_after = ? \
-             WHERE agent_id = ? AND state = 'restarting' AND sent_at < ?",
+             WHERE agent_id = ? AND state = 'restarting' AND (started_before IS NULL OR started_before <> ?)",
             vec![
                 now_us().into(),
-                version.into(),
+                super::truncate(version, 128).into(),
                 agent_id.into(),
                 started_at.into(),
             ],

@@ -796,3 +796,53 @@ async fn a_frame_is_done_only_once_every_phase_rendered_it() -> anyhow::Result<(
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn pinning_another_job_type_version_takes_its_software_requirements_instead()
+-> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    farm.wait_for_online_agents(1).await?;
+    let version = |software: Value| {
+        json!({
+            "name": "maybe-blender",
+            "phases": [{"name": "run", "argv": ["echo", "frame {frame}"]}],
+            "software_requirements": software
+        })
+    };
+    let (status, created) = farm
+        .send_json(
+            Method::POST,
+            "/api/v1/jobtypes",
+            Some(&version(json!(["blender"]))),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let (status, second) = farm
+        .send_json(
+            Method::PUT,
+            "/api/v1/jobtypes/maybe-blender",
+            Some(&version(json!([]))),
+        )
+        .await?;
+    assert!(status.is_success(), "{second}");
+    let body = json!({
+        "title": "needs blender at first", "jobtype": "maybe-blender", "jobtype_version": 1,
+        "start": 1, "end": 2, "requeue": 0
+    });
+    let job_id = farm.submit(&body).await?.0;
+    let waiting = eventually("the job to wait for blender", JOB_TIMEOUT, || async {
+        let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+        Ok(job["blocked_reason"].as_str().map(str::to_owned))
+    })
+    .await?;
+    assert!(waiting.contains("blender"), "{waiting}");
+    let (status, changed) = patch(&farm, job_id, json!({"jobtype_version": 2})).await?;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["jobtype_version"], 2);
+    assert_eq!(changed["software_requirements"], json!([]), "{changed}");
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    Ok(())
+}
