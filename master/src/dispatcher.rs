@@ -202,6 +202,48 @@ fn slots(requirements: &Requirements, capabilities: &warren_shared::AgentCapabil
     }
 }
 
+/// What a dispatch round knows of per-host limits: each one's room for tasks that may start on
+/// a new host and the hosts holding it, and the limits of each job.
+#[derive(Debug, Default)]
+struct RoundPins {
+    limits: HashMap<usize, crate::scheduler::LimitPins>,
+    job_limits: HashMap<i64, Vec<usize>>,
+    /// Rotates pins among the holders.
+    turn: usize,
+}
+
+impl RoundPins {
+    /// The agent a task of `job_id` must be pinned to, if a per-host limit of it has no room
+    /// for a new host: one holding every such limit. Takes the room the task uses.
+    fn pin(&mut self, job_id: i64) -> Option<String> {
+        let limits = self.job_limits.get(&job_id)?;
+        let mut full = Vec::new();
+        for limit in limits {
+            if let Some(pins) = self.limits.get_mut(limit) {
+                if pins.unpinned_room > 0 {
+                    pins.unpinned_room -= 1;
+                } else {
+                    full.push(*limit);
+                }
+            }
+        }
+        let first = full.first()?;
+        let candidates: Vec<&String> = self.limits[first]
+            .holders
+            .iter()
+            .filter(|holder| {
+                full.iter()
+                    .all(|limit| self.limits[limit].holders.contains(holder))
+            })
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        self.turn = self.turn.wrapping_add(1);
+        Some(candidates[self.turn % candidates.len()].clone())
+    }
+}
+
 /// The dispatcher loop's state.
 pub struct Dispatcher {
     db: DatabaseConnection,
@@ -217,6 +259,8 @@ pub struct Dispatcher {
     declared_classes: HashSet<i64>,
     classes: HashMap<i64, TaskClass>,
     jobs: HashMap<i64, Arc<JobInfo>>,
+    /// This round's per-host limits and the limits of each job with waiting tasks.
+    pins: RoundPins,
     /// Online, enabled agents: id and capabilities.
     capacity: Vec<(String, warren_shared::AgentCapabilities)>,
     capacity_loaded: Option<Instant>,
@@ -259,6 +303,7 @@ impl Dispatcher {
             declared_classes: HashSet::new(),
             classes: HashMap::new(),
             jobs: HashMap::new(),
+            pins: RoundPins::default(),
             capacity: Vec::new(),
             capacity_loaded: None,
             rates: HashMap::new(),
@@ -366,6 +411,24 @@ impl Dispatcher {
         let (queues, with_limits) = self.settings().await?;
         let (mut snapshot, class_dispatched) =
             scheduling::snapshot(&self.db, queues, with_limits).await?;
+        self.pins = RoundPins {
+            limits: snapshot.limit_pins.clone(),
+            job_limits: if snapshot.limit_pins.is_empty() {
+                HashMap::new()
+            } else {
+                snapshot
+                    .jobs
+                    .iter()
+                    .filter(|job| {
+                        job.limits
+                            .iter()
+                            .any(|limit| snapshot.limit_pins.contains_key(limit))
+                    })
+                    .map(|job| (job.id, job.limits.clone()))
+                    .collect()
+            },
+            turn: self.pins.turn,
+        };
         if snapshot.jobs.is_empty() {
             return Ok(published);
         }
@@ -613,6 +676,7 @@ impl Dispatcher {
             }
         }
         let mut avoid = self.avoid_lists(claimed).await?;
+        let mut pinned: Vec<(i64, String)> = Vec::new();
         let mut messages = Vec::with_capacity(claimed.len());
         let mut published_ids = Vec::with_capacity(claimed.len());
         let now = OffsetDateTime::now_utc();
@@ -663,6 +727,14 @@ impl Dispatcher {
                 success_exit_codes: info.success_codes.clone(),
                 ram_warning_mb: info.ram_warning_mb,
                 avoid_agents: avoid.remove(&task.id).unwrap_or_default(),
+                only_agent: match self.pins.pin(task.job_id) {
+                    Some(agent) => {
+                        let only = uuid::Uuid::parse_str(&agent).ok().map(AgentId);
+                        pinned.push((task.id, agent));
+                        only
+                    }
+                    None => None,
+                },
                 run_as_user: info.run_as_user.clone(),
                 run_as_group: info.run_as_group.clone(),
                 progress_regex: info.progress_regex.clone(),
@@ -683,6 +755,8 @@ impl Dispatcher {
             );
             published_ids.push(task.id);
         }
+        // Counted as their hosts' before anyone can start them.
+        tasks::pin(&self.db, &pinned).await?;
         if let Err(error) = self.publisher.publish_batch(&messages).await {
             self.recover = true;
             if matches!(error, warren_broker::Error::Unroutable { .. }) {
@@ -792,6 +866,40 @@ mod tests {
         // Two thousand tasks a second: what they consume in 300 ms waits in the queue.
         assert_eq!(window(4, 0, 2000.0), 604);
         assert_eq!(window(0, 32, 100.0), 0);
+    }
+
+    #[test]
+    fn tasks_beyond_a_per_host_limits_room_are_pinned_to_the_hosts_holding_it() {
+        let mut pins = RoundPins {
+            limits: HashMap::from([
+                (
+                    0,
+                    crate::scheduler::LimitPins {
+                        unpinned_room: 1,
+                        holders: vec!["a".to_owned(), "b".to_owned()],
+                    },
+                ),
+                (
+                    1,
+                    crate::scheduler::LimitPins {
+                        unpinned_room: 0,
+                        holders: vec!["b".to_owned()],
+                    },
+                ),
+            ]),
+            job_limits: HashMap::from([(1, vec![0]), (2, vec![0, 1]), (3, Vec::new())]),
+            turn: 0,
+        };
+        assert_eq!(pins.pin(1), None, "the room for a new host comes first");
+        let pinned = pins.pin(1).expect("then a holder");
+        assert!(pinned == "a" || pinned == "b");
+        assert_eq!(
+            pins.pin(2).as_deref(),
+            Some("b"),
+            "a host holding both full limits"
+        );
+        assert_eq!(pins.pin(3), None, "no per-host limit, no pin");
+        assert_eq!(pins.pin(4), None);
     }
 
     #[test]

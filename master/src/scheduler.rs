@@ -73,6 +73,18 @@ pub struct Snapshot {
     pub class_room: HashMap<i64, i64>,
     /// Free units of each limit.
     pub limit_room: Vec<i64>,
+    /// Per-host limits, by index into `limit_room`: what the dispatcher needs to pin tasks to
+    /// the hosts already holding them.
+    pub limit_pins: HashMap<usize, LimitPins>,
+}
+
+/// A per-host limit's room for tasks that may go anywhere, and the hosts already holding it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LimitPins {
+    /// Tasks that may still start on a new host.
+    pub unpinned_room: i64,
+    /// Agents running tasks that hold it.
+    pub holders: Vec<String>,
 }
 
 /// A sibling's standing in the competition for the next slot.
@@ -327,6 +339,7 @@ mod tests {
             jobs,
             class_room: HashMap::from([(1, room)]),
             limit_room: Vec::new(),
+            limit_pins: HashMap::new(),
         }
     }
 

@@ -1,7 +1,8 @@
 //! Steering submitted work: when a job's requirements last changed (tasks published before then
 //! are withdrawn: workers decline them), the actions people took on single tasks (kill, skip,
 //! mark failed, retry), for each task's history, agent restarts (rolling, a few at a time), and
-//! the GPUs agents offer, and frames of a batch: the last frame of a task done in a row (a
+//! the GPUs agents offer, the agent a dispatched task is pinned to (a host that already holds a
+//! per-host limit), and frames of a batch: the last frame of a task done in a row (a
 //! failed batch resumes after it, unless its job says to rerun whole batches).
 
 use sea_orm_migration::prelude::*;
@@ -24,6 +25,7 @@ enum Jobs {
 enum Tasks {
     Table,
     DoneThrough,
+    PinnedAgent,
 }
 
 #[derive(DeriveIden)]
@@ -98,6 +100,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Tasks::Table)
                     .add_column(big_integer_null(Tasks::DoneThrough))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Tasks::Table)
+                    .add_column(string_len_null(Tasks::PinnedAgent, 36))
                     .to_owned(),
             )
             .await?;
@@ -242,6 +252,14 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(Tasks::Table)
                     .drop_column(Tasks::DoneThrough)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Tasks::Table)
+                    .drop_column(Tasks::PinnedAgent)
                     .to_owned(),
             )
             .await

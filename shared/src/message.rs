@@ -270,6 +270,10 @@ pub struct TaskAssignment {
     /// many tasks of the job in a row); one of them gives it back with `TaskDeclined`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub avoid_agents: Vec<AgentId>,
+    /// The only agent that may run this attempt (a host already holding one of the task's
+    /// per-host limits); others give it back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_agent: Option<AgentId>,
     /// User to run the processes as, when the worker runs as root.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_as_user: Option<String>,

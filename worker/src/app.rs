@@ -267,6 +267,11 @@ impl JobStreaks {
 
     /// Why this agent must give `assignment` back, if it must.
     fn must_decline(&self, assignment: &TaskAssignment, agent_id: AgentId) -> Option<String> {
+        if assignment.only_agent.is_some_and(|only| only != agent_id) {
+            return Some(
+                "the task is for the host that holds its per-host limit, not this one".to_owned(),
+            );
+        }
         if assignment.avoid_agents.contains(&agent_id) {
             return Some("the task failed on this agent before, or this agent failed too many of the job's tasks in a row".to_owned());
         }

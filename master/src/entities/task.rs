@@ -53,6 +53,9 @@ pub struct Model {
     /// The last frame done in a row by the current or an earlier attempt (a failed batch
     /// resumes after it).
     pub done_through: Option<i64>,
+    /// The agent a dispatched task may run on only: a host that already holds one of its
+    /// per-host limits.
+    pub pinned_agent: Option<String>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

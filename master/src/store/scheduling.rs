@@ -1,6 +1,6 @@
 //! What the scheduler reads (queues, jobs with waiting tasks, limits) and why a job waits.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
@@ -28,6 +28,9 @@ pub struct LimitUse {
     pub per_host: bool,
     /// Units held now by dispatched and running tasks.
     pub in_use: i64,
+    /// Per-host limits: the agents running tasks that hold it (more of its tasks may go to
+    /// them, pinned, without taking a unit).
+    pub holders: Vec<String>,
 }
 
 #[derive(FromQueryResult)]
@@ -37,8 +40,6 @@ struct LimitRow {
     max_count: i32,
     per_host: bool,
     per_task: i64,
-    dispatched: i64,
-    hosts: i64,
 }
 
 #[derive(FromQueryResult)]
@@ -99,32 +100,69 @@ struct QueueActivity {
     active: Option<i64>,
 }
 
-/// Every limit with its use. Dispatched tasks hold a unit (they may start at any moment); on a
-/// per-host limit each running host counts once and each dispatched task once.
+/// Every limit with its use. Dispatched tasks hold a unit (they may start at any moment). A
+/// per-host limit counts each host once: the hosts running its tasks and those its dispatched
+/// tasks are pinned to, plus one for each dispatched task that is not pinned.
 pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse>> {
+    #[derive(FromQueryResult)]
+    struct Held {
+        limit_id: i64,
+        state: String,
+        agent_id: Option<String>,
+        pinned_agent: Option<String>,
+    }
     let backend = backend_of(connection);
     let rows = LimitRow::find_by_statement(crate::db::sql(backend, "SELECT l.id, l.name, l.max_count, l.per_host, \
              (SELECT CAST(COALESCE(SUM(j.n_dispatched + j.n_running), 0) AS BIGINT) FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
-              WHERE jl.limit_id = l.id AND j.state IN ('queued', 'running')) AS per_task, \
-             (SELECT CAST(COALESCE(SUM(j.n_dispatched), 0) AS BIGINT) FROM job_limits jl JOIN jobs j ON j.id = jl.job_id \
-              WHERE jl.limit_id = l.id AND j.state IN ('queued', 'running')) AS dispatched, \
-             (SELECT COUNT(DISTINCT t.agent_id) FROM job_limits jl JOIN tasks t ON t.job_id = jl.job_id \
-              WHERE jl.limit_id = l.id AND t.state = 'running') AS hosts \
+              WHERE jl.limit_id = l.id AND j.state IN ('queued', 'running')) AS per_task \
              FROM limits l ORDER BY l.name", Vec::new()))
         .all(connection)
         .await?;
+    let mut hosts: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    let mut holders: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    let mut unpinned: HashMap<i64, i64> = HashMap::new();
+    if rows.iter().any(|row| row.per_host) {
+        // One statement, so a task moving from dispatched to running is seen once.
+        for row in Held::find_by_statement(crate::db::sql(
+            backend,
+            "SELECT jl.limit_id, t.state, t.agent_id, t.pinned_agent \
+             FROM job_limits jl JOIN limits l ON l.id = jl.limit_id JOIN tasks t ON t.job_id = jl.job_id \
+             WHERE l.per_host AND t.state IN ('dispatched', 'running')",
+            Vec::new(),
+        ))
+        .all(connection)
+        .await?
+        {
+            match (row.state.as_str(), row.agent_id, row.pinned_agent) {
+                ("running", Some(host), _) => {
+                    holders.entry(row.limit_id).or_default().insert(host.clone());
+                    hosts.entry(row.limit_id).or_default().insert(host);
+                }
+                ("dispatched", _, Some(host)) => {
+                    hosts.entry(row.limit_id).or_default().insert(host);
+                }
+                ("dispatched", _, None) => *unpinned.entry(row.limit_id).or_default() += 1,
+                _ => {}
+            }
+        }
+    }
     Ok(rows
         .into_iter()
         .map(|row| LimitUse {
             id: row.id,
-            name: row.name,
-            max_count: i64::from(row.max_count),
-            per_host: row.per_host,
             in_use: if row.per_host {
-                row.hosts + row.dispatched
+                hosts.get(&row.id).map_or(0, BTreeSet::len) as i64
+                    + unpinned.get(&row.id).copied().unwrap_or(0)
             } else {
                 row.per_task
             },
+            holders: holders
+                .remove(&row.id)
+                .map(|holders| holders.into_iter().collect())
+                .unwrap_or_default(),
+            name: row.name,
+            max_count: i64::from(row.max_count),
+            per_host: row.per_host,
         })
         .collect())
 }
@@ -227,9 +265,25 @@ pub async fn snapshot(
             .enumerate()
             .map(|(index, limit)| (limit.id, index))
             .collect();
+        // A per-host limit's room: the hosts it may still take, plus one task per host already
+        // holding it (pinned there, it takes no unit).
         snapshot.limit_room = limits
             .iter()
-            .map(|limit| (limit.max_count - limit.in_use).max(0))
+            .map(|limit| (limit.max_count - limit.in_use).max(0) + limit.holders.len() as i64)
+            .collect();
+        snapshot.limit_pins = limits
+            .iter()
+            .enumerate()
+            .filter(|(_, limit)| limit.per_host)
+            .map(|(index, limit)| {
+                (
+                    index,
+                    crate::scheduler::LimitPins {
+                        unpinned_room: (limit.max_count - limit.in_use).max(0),
+                        holders: limit.holders.clone(),
+                    },
+                )
+            })
             .collect();
         for row in JobLimit::find_by_statement(crate::db::sql(
             backend,

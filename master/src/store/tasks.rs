@@ -235,7 +235,7 @@ fn claim_rows(backend: sea_orm::DbBackend, frame_gated: bool) -> String {
 
 /// What a claim sets (value: the time of dispatch).
 const CLAIM_SET: &str = "state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
-     progress = 0, time_dispatched = ?, not_before = NULL";
+     progress = 0, time_dispatched = ?, not_before = NULL, pinned_agent = NULL";
 
 /// The columns a claimed task is read from.
 const CLAIMED_COLUMNS: &str =
@@ -275,6 +275,20 @@ pub async fn claim(
         claimed.push(task);
     }
     Ok(claimed)
+}
+
+/// Pin dispatched tasks to the agents that alone may run them (hosts holding a per-host limit).
+pub async fn pin(connection: &impl ConnectionTrait, pins: &[(i64, String)]) -> Result<(), DbErr> {
+    for (task_id, agent_id) in pins {
+        connection
+            .execute_raw(crate::db::sql(
+                backend_of(connection),
+                "UPDATE tasks SET pinned_agent = ? WHERE id = ? AND state = 'dispatched'",
+                vec![agent_id.clone().into(), (*task_id).into()],
+            ))
+            .await?;
+    }
+    Ok(())
 }
 
 /// Dispatched tasks whose publication the broker never confirmed, in job and index order.

@@ -846,3 +846,80 @@ async fn pinning_another_job_type_version_takes_its_software_requirements_instea
     assert_eq!(job["state"], "done", "{job}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_per_host_limit_counts_each_host_once() -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    for _ in 0..2 {
+        farm.start_worker(&["--cpus", "4"]).await?;
+    }
+    farm.wait_for_online_agents(2).await?;
+    let (status, answer) = farm
+        .send_json(
+            Method::PUT,
+            "/api/v1/limits",
+            Some(&json!({"nodelocked": {"max": 1, "per_host": true}})),
+        )
+        .await?;
+    assert!(status.is_success(), "{answer}");
+    // A first job that holds the limit, run to the end: the dispatcher has taken the new limit
+    // into account by then (a round already under way when it was made may not).
+    let mut first = TestFarm::command_job("first", &["true"], 1, 1, 1);
+    first["limits"] = json!(["nodelocked"]);
+    let first = farm.submit(&first).await?.0;
+    farm.wait_for_job_state(first, &["done"], JOB_TIMEOUT)
+        .await?;
+    let dir = tempfile::tempdir()?;
+    // Each task marks its host busy while it runs and says how many hosts and how many tasks on
+    // its own host were busy when it started.
+    let script = format!(
+        "mkdir -p {dir}/$WARREN_AGENT_ID; touch {dir}/$WARREN_AGENT_ID/$WARREN_TASK_ID; \
+         hosts=$(for host in {dir}/*; do [ -n \"$(ls $host)\" ] && echo $host; done | wc -l); \
+         here=$(ls {dir}/$WARREN_AGENT_ID | wc -l); echo \"hosts=$hosts here=$here\"; sleep 0.6; \
+         rm {dir}/$WARREN_AGENT_ID/$WARREN_TASK_ID",
+        dir = dir.path().display()
+    );
+    let mut body = TestFarm::command_job("node-locked", &["sh", "-c", &script], 1, 8, 1);
+    body["requeue"] = json!(0);
+    body["limits"] = json!(["nodelocked"]);
+    let job_id = farm.submit(&body).await?.0;
+    let job = farm
+        .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
+        .await?;
+    assert_eq!(job["state"], "done", "{job}");
+    let mut most_here = 0;
+    for task in farm.tasks(job_id).await? {
+        let log = farm
+            .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+            .await?;
+        let field = |name: &str| -> u32 {
+            log.split_whitespace()
+                .find_map(|word| word.strip_prefix(&format!("{name}=")))
+                .and_then(|value| value.trim().parse().ok())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            field("hosts"),
+            1,
+            "one host at a time holds the licence: {log} {:?}",
+            farm.tasks(job_id)
+                .await?
+                .iter()
+                .map(|task| format!(
+                    "{} {} {} {}",
+                    task["id"], task["agent_id"], task["time_started"], task["time_finished"]
+                ))
+                .collect::<Vec<_>>()
+        );
+        most_here = most_here.max(field("here"));
+    }
+    assert!(
+        most_here >= 2,
+        "the host holding the licence ran several of its tasks at once: {most_here}"
+    );
+    Ok(())
+}
