@@ -102,12 +102,26 @@ impl Mailer {
         })
     }
 
-    fn recipients(&self, users: &[String]) -> Vec<Mailbox> {
-        users
+    /// The mailboxes of notified users: an address as given; a name as the user's own email
+    /// address when they have one, else `name@WARREN_MAIL_DOMAIN`.
+    async fn recipients(
+        &self,
+        db: &DatabaseConnection,
+        users: &[String],
+    ) -> anyhow::Result<Vec<Mailbox>> {
+        let names: Vec<String> = users
+            .iter()
+            .filter(|user| !user.contains('@'))
+            .cloned()
+            .collect();
+        let emails = store::users::emails(db, &names).await?;
+        Ok(users
             .iter()
             .filter_map(|user| {
                 let address = if user.contains('@') {
                     user.clone()
+                } else if let Some(email) = emails.get(user) {
+                    email.clone()
                 } else {
                     format!("{user}@{}", self.domain.as_deref()?)
                 };
@@ -119,7 +133,7 @@ impl Mailer {
                     }
                 }
             })
-            .collect()
+            .collect())
     }
 
     /// Email a job's notified users that it ended in `event` (`done`, `failed`, `deleted`).
@@ -129,7 +143,9 @@ impl Mailer {
         job: &job::Model,
         event: &str,
     ) -> anyhow::Result<()> {
-        let recipients = self.recipients(&store::jobs::notified_users(job)?);
+        let recipients = self
+            .recipients(db, &store::jobs::notified_users(job)?)
+            .await?;
         if recipients.is_empty() {
             return Ok(());
         }
@@ -154,7 +170,8 @@ impl Mailer {
         job: &job::Model,
         event: &str,
     ) -> anyhow::Result<String> {
-        let link = format!("{}/api/v1/jobs/{}", self.public_url, job.id);
+        // Links open the job page of the web UI (an API address answers 401 to a mail reader).
+        let link = format!("{}/ui/#/jobs/{}", self.public_url, job.id);
         let mut text = format!(
             "Job {id} \"{title}\" is {event}.\n\n\
              Submitted: {submitted}\nStarted:   {started}\nFinished:  {finished}\n\
@@ -173,8 +190,9 @@ impl Mailer {
             text.push_str("\nFailed tasks:\n");
             for task in store::tasks::failed(db, job.id, MAX_LISTED_FAILURES as u64).await? {
                 text.push_str(&format!(
-                    "- task {id}, frames {first}-{last}: {error}\n  log: {link}/tasks/{id}/log\n",
+                    "- task {id}, frames {first}-{last}: {error}\n  log: {link}?task={index}\n",
                     id = task.id,
+                    index = task.idx,
                     first = task.frame_first,
                     last = task.frame_last,
                     error = task.last_error.unwrap_or_default()

@@ -688,6 +688,8 @@ pub async fn attempts(
 pub struct FailedTask {
     /// The task.
     pub id: i64,
+    /// Its index in the job (the job page selects it by index).
+    pub idx: i64,
     /// Its first frame.
     pub frame_first: i64,
     /// Its last frame.
@@ -704,7 +706,7 @@ pub async fn failed(
 ) -> Result<Vec<FailedTask>, DbErr> {
     FailedTask::find_by_statement(crate::db::sql(
         backend_of(connection),
-        "SELECT id, frame_first, frame_last, last_error FROM tasks WHERE job_id = ? AND state = 'failed' ORDER BY idx LIMIT ?",
+        "SELECT id, idx, frame_first, frame_last, last_error FROM tasks WHERE job_id = ? AND state = 'failed' ORDER BY idx LIMIT ?",
         vec![job_id.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()],
     ))
     .all(connection)

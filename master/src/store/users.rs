@@ -179,6 +179,39 @@ pub async fn count(connection: &impl ConnectionTrait) -> Result<i64> {
     .await?)
 }
 
+/// The email addresses of the named users that have one, by name.
+pub async fn emails(
+    connection: &impl ConnectionTrait,
+    usernames: &[String],
+) -> Result<std::collections::HashMap<String, String>> {
+    #[derive(FromQueryResult)]
+    struct Email {
+        username: String,
+        email: Option<String>,
+    }
+    if usernames.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let backend = backend_of(connection);
+    Ok(Email::find_by_statement(sql(
+        backend,
+        &format!(
+            "SELECT username, email FROM users WHERE username IN ({})",
+            crate::db::placeholders(backend, 1, usernames.len())
+        ),
+        usernames.iter().map(|name| name.clone().into()).collect(),
+    ))
+    .all(connection)
+    .await?
+    .into_iter()
+    .filter_map(|row| {
+        row.email
+            .filter(|email| !email.trim().is_empty())
+            .map(|email| (row.username, email))
+    })
+    .collect())
+}
+
 /// The user called `username`.
 pub async fn get(connection: &impl ConnectionTrait, username: &str) -> Result<UserRecord> {
     let row = connection

@@ -890,8 +890,8 @@ async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themsel
         "{mail:?}"
     );
     assert!(
-        mail.data.contains(&format!("/api/v1/jobs/{job}")),
-        "{}",
+        mail.data.contains(&format!("/ui/#/jobs/{job}")),
+        "the link opens the job page: {}",
         mail.data
     );
 
@@ -916,6 +916,13 @@ async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themsel
         "{}",
         failed_mail.data
     );
+    assert!(
+        failed_mail
+            .data
+            .contains(&format!("/ui/#/jobs/{failing}?task=0")),
+        "the failed task's link selects it on the job page: {}",
+        failed_mail.data
+    );
     eventually("the failed job to delete itself", JOB_TIMEOUT, || async {
         let (status, _) = farm
             .send_json(Method::GET, &format!("/api/v1/jobs/{failing}"), None)
@@ -930,6 +937,42 @@ async fn users_get_an_email_when_their_job_ends_and_finished_jobs_delete_themsel
         }))
     })
     .await?;
+
+    // A notified user given by name gets the mail at the address of their account.
+    let added = farm
+        .master_user(
+            &[
+                "add",
+                "dana",
+                "--role",
+                "viewer",
+                "--email",
+                "dana@mail.test",
+            ],
+            None,
+        )
+        .await?;
+    assert!(added.status.success(), "{added:?}");
+    let named = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("shot 44 grade", &["true"], 1, 1, 1),
+            json!({"notified_users": ["dana"]}),
+        ),
+    )
+    .await?;
+    done(&farm, named).await?;
+    let mail = eventually("the email to a user by name", JOB_TIMEOUT, || async {
+        Ok(smtp.received().into_iter().find(|mail| {
+            mail.subject()
+                .is_some_and(|subject| subject.contains("shot 44"))
+        }))
+    })
+    .await?;
+    assert!(
+        mail.to.iter().any(|to| to.contains("dana@mail.test")),
+        "{mail:?}"
+    );
     Ok(())
 }
 
