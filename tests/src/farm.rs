@@ -518,7 +518,18 @@ impl TestFarm {
     /// Make an admin with the admin command (with `password`, or tokens only) and a token for
     /// them; returns the token.
     pub async fn first_admin(&self, name: &str, password: Option<&str>) -> anyhow::Result<String> {
-        let mut args = vec!["add", name, "--role", "admin"];
+        self.user_with_token(name, "admin", password).await
+    }
+
+    /// Make a user of `role` with the admin command (with `password`, or tokens only) and a
+    /// token for them; returns the token.
+    pub async fn user_with_token(
+        &self,
+        name: &str,
+        role: &str,
+        password: Option<&str>,
+    ) -> anyhow::Result<String> {
+        let mut args = vec!["add", name, "--role", role];
         if password.is_some() {
             args.push("--password-stdin");
         }

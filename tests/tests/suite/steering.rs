@@ -224,18 +224,6 @@ async fn task(farm: &TestFarm, job_id: i64, task_id: i64) -> anyhow::Result<Valu
         .await
 }
 
-async fn token_for(farm: &TestFarm, name: &str, role: &str) -> anyhow::Result<String> {
-    let added = farm
-        .master_user(&["add", name, "--role", role], None)
-        .await?;
-    anyhow::ensure!(added.status.success(), "{added:?}");
-    let token = farm
-        .master_user(&["token", name, "--name", "tests"], None)
-        .await?;
-    anyhow::ensure!(token.status.success(), "{token:?}");
-    Ok(String::from_utf8(token.stdout)?.trim().to_owned())
-}
-
 #[tokio::test]
 async fn single_tasks_are_killed_skipped_failed_and_retried_by_role_and_their_history_says_who()
 -> anyhow::Result<()> {
@@ -246,8 +234,8 @@ async fn single_tasks_are_killed_skipped_failed_and_retried_by_role_and_their_hi
     })
     .await?;
     let admin = farm.first_admin("boss", None).await?;
-    let viewer = token_for(&farm, "watcher", "viewer").await?;
-    let submitter = token_for(&farm, "artist", "submitter").await?;
+    let viewer = farm.user_with_token("watcher", "viewer", None).await?;
+    let submitter = farm.user_with_token("artist", "submitter", None).await?;
     farm.authenticate(&admin)?;
     farm.start_worker(&["--cpus", "4"]).await?;
     farm.wait_for_online_agents(1).await?;
