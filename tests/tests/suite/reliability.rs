@@ -83,7 +83,22 @@ async fn assert_done_once_with_whole_logs(
                 .filter(|attempt| attempt["state"] == "done")
                 .count();
             assert_eq!(done_attempts, 1, "task {task_id} done exactly once");
-            assert_complete_log(&farm.task_log(*job_id, task_id).await?, lines);
+            // Chunks a killed master had taken but not committed come back to another one, and
+            // may be written just after the task's end: wait for them, then check the whole log.
+            let whole = eventually("the task's whole log", JOB_TIMEOUT, || async {
+                let log = farm.task_log(*job_id, task_id).await?;
+                let count = log
+                    .lines()
+                    .filter(|line| line.starts_with("progress "))
+                    .count();
+                Ok((count >= lines).then_some(log))
+            })
+            .await;
+            let log = match whole {
+                Ok(log) => log,
+                Err(_) => farm.task_log(*job_id, task_id).await?,
+            };
+            assert_complete_log(&log, lines);
         }
     }
     Ok(())
