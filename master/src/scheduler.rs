@@ -6,8 +6,10 @@
 //! 1. a sibling below its `minimum_agents` comes first;
 //! 2. a sibling at its `maximum_agents` is skipped;
 //! 3. higher priority wins;
-//! 4. among equal priorities, the sibling holding the fewest slots per unit of weight wins,
-//!    so slots split in proportion to weight;
+//! 4. among equal priorities, the sibling with the least `(2 × active + 1) / weight` wins: the
+//!    Sainte-Laguë divisor, which keeps whole slots as close to the weights' proportion as
+//!    whole numbers allow (comparing `active / weight` alone lets every tie go to the older
+//!    job, so weights 1 and 3 over five slots would split 2 : 3, not 1 : 4);
 //! 5. ties go to the older (lower id).
 //!
 //! Slots are tasks dispatched or running ("active"), so tasks waiting in RabbitMQ count toward
@@ -103,8 +105,8 @@ fn compare(a: &Standing, b: &Standing) -> Ordering {
         .cmp(&a.below_minimum)
         .then(b.priority.cmp(&a.priority))
         .then(
-            (i128::from(a.active) * i128::from(b.weight))
-                .cmp(&(i128::from(b.active) * i128::from(a.weight))),
+            (i128::from(2 * a.active + 1) * i128::from(b.weight))
+                .cmp(&(i128::from(2 * b.active + 1) * i128::from(a.weight))),
         )
         .then(a.id.cmp(&b.id))
 }
@@ -361,6 +363,29 @@ mod tests {
         for run in result.chunks(4) {
             assert_eq!(granted(run, 10), 1, "{run:?}");
         }
+    }
+
+    #[test]
+    fn a_slot_beyond_an_even_split_goes_where_it_keeps_the_proportion() {
+        // Four slots held 1 : 3 and one more to give (a task waiting in RabbitMQ): the heavy
+        // job takes it, because 1 : 4 is nearer 1 : 3 than 2 : 3 is.
+        let mut light = job(10, 1, 0, 1, 100);
+        light.active = 1;
+        let mut heavy = job(11, 1, 0, 3, 100);
+        heavy.active = 3;
+        let result = allocate(&snapshot(
+            vec![queue(1, None, 0, 10)],
+            vec![light, heavy],
+            1,
+        ));
+        assert_eq!(result, vec![11]);
+        // From nothing, five slots split 1 : 4.
+        let fresh = snapshot(
+            vec![queue(1, None, 0, 10)],
+            vec![job(10, 1, 0, 1, 100), job(11, 1, 0, 3, 100)],
+            5,
+        );
+        assert_eq!(granted(&allocate(&fresh), 10), 1);
     }
 
     #[test]

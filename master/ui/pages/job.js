@@ -61,8 +61,17 @@ export async function render(main, params, jobId) {
     drawNeeds();
   }
 
+  /** The requirements last drawn: a refresh that does not change them leaves the form (and
+   * whatever the user is typing into it) alone. */
+  let drawnNeeds = null;
+
   /** What the job's tasks need and carry, as a form that changes them (PATCH). */
   function drawNeeds() {
+    const shown = JSON.stringify([canChangeJob(job), job.cpus, job.ram, job.tag_requirements,
+      job.negated_tag_requirements, job.software_requirements, job.limits, job.timeout,
+      job.ram_max, job.requeue]);
+    if (shown === drawnNeeds) return;
+    drawnNeeds = shown;
     const open = needs.open;
     const list = (values) => (values || []).join(', ');
     const tagText = [...(job.tag_requirements || []), ...(job.negated_tag_requirements || []).map((tag) => `!${tag}`)];
