@@ -64,6 +64,12 @@ pub struct JobView {
     pub minimum_agents: Option<i32>,
     pub maximum_agents: Option<i32>,
     pub autodelete_time: Option<i64>,
+    /// Days its logs are kept after it ends (`null`: its queue's, else the farm's policy).
+    #[serde(default)]
+    pub log_retention_days: Option<i32>,
+    /// When its logs were removed by the retention policy (RFC 3339).
+    #[serde(default)]
+    pub logs_pruned_at: Option<String>,
     pub time_submitted: String,
     pub time_started: Option<String>,
     pub time_finished: Option<String>,
@@ -312,6 +318,9 @@ pub struct QueueView {
     pub minimum_agents: Option<i32>,
     /// Task slots it never exceeds.
     pub maximum_agents: Option<i32>,
+    /// Days its jobs' logs are kept after they end (`null`: its parent's, else the farm's).
+    #[serde(default)]
+    pub log_retention_days: Option<i32>,
     /// Jobs in it.
     pub jobs: i64,
     /// Its tasks dispatched or running now.

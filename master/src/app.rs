@@ -325,7 +325,7 @@ impl App {
 
 /// What the leading master runs, and stops when it no longer leads: the dispatcher, the
 /// reconciler of agents' broker users, the lease checker, job emails and autodelete, agent
-/// restarts, and the statistics sampler.
+/// restarts, the log retention policy, and the statistics sampler.
 fn leader_term(
     dispatcher: Dispatcher,
     db: DatabaseConnection,
@@ -339,6 +339,10 @@ fn leader_term(
     let dispatcher = Arc::new(tokio::sync::Mutex::new(dispatcher));
     let lease_timeout = config.lease_timeout();
     let statistics = config.statistics();
+    let log_retention = crate::notify::LogRetention {
+        farm_days: config.log_retention_days,
+        every: std::time::Duration::from_secs(config.log_prune_interval_secs),
+    };
     move |shutdown: Shutdown| {
         let dispatcher = dispatcher.clone();
         let (db, mailer) = (db.clone(), mailer.clone());
@@ -353,6 +357,7 @@ fn leader_term(
                 leases::run(db.clone(), leases, lease_timeout, shutdown.clone()),
                 crate::notify::run(db.clone(), mailer, shutdown.clone()),
                 crate::restarts::run(db.clone(), control.clone(), shutdown.clone()),
+                crate::notify::prune_logs(db.clone(), log_retention, shutdown.clone()),
                 crate::statistics::run(db, statistics, shutdown),
             );
         })

@@ -36,6 +36,31 @@ pub enum Command {
     User(UserArgs),
     /// List or rotate the farm's signing keys (with which workers check the master's messages).
     Keys(KeysArgs),
+    /// Task logs: run the retention policy now.
+    Logs(LogsArgs),
+}
+
+/// Options of `warren-master logs`.
+#[derive(Debug, Clone, Args)]
+pub struct LogsArgs {
+    /// Where the database is.
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: LogsAction,
+}
+
+/// `warren-master logs` actions.
+#[derive(Debug, Clone, Subcommand)]
+pub enum LogsAction {
+    /// Remove the logs of jobs that ended longer ago than their retention (the job's, its
+    /// queue's, or this farm-wide default), in small batches; prints what was removed.
+    Prune {
+        /// The farm-wide retention in days, as `serve --log-retention-days`.
+        #[arg(long, env = "WARREN_LOG_RETENTION_DAYS")]
+        log_retention_days: Option<u32>,
+    },
 }
 
 /// Options of `warren-master keys`.
@@ -309,6 +334,15 @@ pub struct ServeConfig {
     /// Days statistics samples are kept.
     #[arg(long, env = "WARREN_STATISTICS_RETENTION_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..))]
     pub statistics_retention_days: u64,
+
+    /// Keep a job's logs this many days after it ends, unless its job queue (or an ancestor
+    /// queue) or the job itself says otherwise; logs are kept for good when omitted.
+    #[arg(long, env = "WARREN_LOG_RETENTION_DAYS")]
+    pub log_retention_days: Option<u32>,
+
+    /// Seconds between runs of the log retention policy (the leading master runs it).
+    #[arg(long, env = "WARREN_LOG_PRUNE_INTERVAL", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    pub log_prune_interval_secs: u64,
 }
 
 /// The URLs of a list setting, to connect with.

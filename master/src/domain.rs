@@ -84,6 +84,14 @@ bounded_i32!(
     |value| format!("must not be negative, got {value}")
 );
 
+bounded_i32!(
+    /// Days logs are kept after a job ends: 0 (pruned at the next run) to 100 years.
+    RetentionDays,
+    0,
+    36_500,
+    |value| format!("must be between 0 and 36500 days, got {value}")
+);
+
 impl Default for Priority {
     /// Priority 0, the middle.
     fn default() -> Self {

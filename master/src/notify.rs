@@ -224,6 +224,36 @@ pub async fn run(db: DatabaseConnection, mailer: Option<Mailer>, mut shutdown: S
     }
 }
 
+/// The log retention policy's farm-wide part and schedule.
+#[derive(Debug, Clone, Copy)]
+pub struct LogRetention {
+    /// Days logs are kept after a job ends, where neither the job nor its queues say.
+    pub farm_days: Option<u32>,
+    /// Time between runs.
+    pub every: Duration,
+}
+
+/// Run the log retention policy now and then until `shutdown` (see `store::logs::prune`).
+pub async fn prune_logs(db: DatabaseConnection, retention: LogRetention, mut shutdown: Shutdown) {
+    loop {
+        match store::logs::prune(&db, now_us(), retention.farm_days).await {
+            Ok(pruned) if pruned.jobs > 0 => {
+                tracing::info!(
+                    jobs = pruned.jobs,
+                    chunks = pruned.chunks,
+                    "log retention ran"
+                );
+            }
+            Ok(_) => {}
+            Err(error) => tracing::warn!(error = %error, "log retention failed"),
+        }
+        tokio::select! {
+            () = shutdown.wait() => break,
+            () = tokio::time::sleep(retention.every) => {}
+        }
+    }
+}
+
 async fn sweep(db: &DatabaseConnection, mailer: Option<&Mailer>) -> anyhow::Result<()> {
     if let Some(mailer) = mailer {
         for job_id in store::jobs::awaiting_notice(db, 100).await? {

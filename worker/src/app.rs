@@ -524,6 +524,7 @@ impl Worker {
             events: self.events.clone(),
             log_flush_lines: self.settings.log_flush_lines,
             log_flush: self.settings.log_flush,
+            log_max_bytes: self.settings.log_max_bytes,
             kill_grace: self.settings.kill_grace,
             allow_root_tasks: self.settings.allow_root_tasks,
         });

@@ -182,6 +182,11 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_LOG_FLUSH_MS", default_value_t = 250)]
     pub log_flush_ms: u64,
 
+    /// Most bytes of output one attempt's log keeps (0: no cap). Beyond it the log keeps the
+    /// first and the last half of this, and notes how many bytes were dropped in between.
+    #[arg(long, env = "WARREN_LOG_MAX_BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub log_max_bytes: u64,
+
     /// Seconds a task gets between SIGTERM and SIGKILL when it is stopped.
     #[arg(long, env = "WARREN_KILL_GRACE", default_value_t = 10.0)]
     pub kill_grace_secs: f64,
@@ -392,6 +397,8 @@ pub struct Settings {
     pub log_flush_lines: usize,
     /// Longest wait before a log chunk is sent.
     pub log_flush: Duration,
+    /// Most output bytes an attempt's log keeps (0: no cap).
+    pub log_max_bytes: u64,
     /// SIGTERM-to-SIGKILL grace.
     pub kill_grace: Duration,
     /// Allow tasks to run as root when the worker runs as root.
@@ -742,6 +749,7 @@ impl WorkerConfig {
             )?),
             log_flush_lines: within(self.log_flush_lines, "log_flush_lines", 1, usize::MAX)?,
             log_flush: Duration::from_millis(self.log_flush_ms),
+            log_max_bytes: self.log_max_bytes,
             kill_grace: Duration::from_secs_f64(within(
                 self.kill_grace_secs,
                 "kill_grace_secs",

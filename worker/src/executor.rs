@@ -43,6 +43,9 @@ pub struct UnitContext {
     pub log_flush_lines: usize,
     /// Longest wait before a started chunk is sent.
     pub log_flush: Duration,
+    /// Most bytes of output one attempt's log keeps (0: no cap): the first half is sent as it
+    /// comes, the last half at the end, and a line in between says what was dropped.
+    pub log_max_bytes: u64,
     /// SIGTERM-to-SIGKILL grace when a task is stopped.
     pub kill_grace: Duration,
     /// Whether a task may run as root when the worker runs as root.
@@ -153,6 +156,14 @@ struct LogBatcher {
     n_commands: usize,
     /// The progress last reported, and when.
     reported: Option<(f32, Instant)>,
+    /// Output bytes of this attempt so far (kept or not).
+    attempt_bytes: u64,
+    /// Past the cap's head: the newest lines, at most half the cap, sent at the end.
+    tail: std::collections::VecDeque<LogLine>,
+    tail_bytes: u64,
+    /// Lines and bytes that fell out between the head and the tail.
+    dropped_lines: u64,
+    dropped_bytes: u64,
 }
 
 /// Least change of progress worth a message, and least time between two.
@@ -179,6 +190,11 @@ impl LogBatcher {
             command_idx: 0,
             n_commands: assignment.commands.len().max(1),
             reported: None,
+            attempt_bytes: 0,
+            tail: std::collections::VecDeque::new(),
+            tail_bytes: 0,
+            dropped_lines: 0,
+            dropped_bytes: 0,
         }
     }
 
@@ -211,15 +227,65 @@ impl LogBatcher {
         if self.watch.is_active() {
             self.watch_line(&text);
         }
-        self.bytes += text.len() + 32;
-        self.lines.push(LogLine {
+        let line = LogLine {
             t: now_micros(),
             s: stream,
             pid,
             m: text,
-        });
+        };
+        let cap = self.context.log_max_bytes;
+        let line_bytes = line.m.len() as u64 + 1;
+        self.attempt_bytes += line_bytes;
+        if cap > 0 && stream != LogStream::Worker && self.attempt_bytes > cap / 2 {
+            // Past the head: keep the newest half-cap of lines for the end.
+            self.tail_bytes += line_bytes;
+            self.tail.push_back(line);
+            while self.tail_bytes > cap / 2 {
+                let Some(old) = self.tail.pop_front() else {
+                    break;
+                };
+                let old_bytes = old.m.len() as u64 + 1;
+                self.tail_bytes -= old_bytes;
+                self.dropped_bytes += old_bytes;
+                self.dropped_lines += 1;
+            }
+            return false;
+        }
+        self.bytes += line.m.len() + 32;
+        self.lines.push(line);
         self.first_at.get_or_insert_with(Instant::now);
         self.lines.len() >= self.context.log_flush_lines || self.bytes >= FLUSH_BYTES
+    }
+
+    /// Send what is left at the attempt's end: the note of what the cap dropped, then the tail.
+    async fn finish(&mut self) {
+        if self.dropped_bytes > 0 {
+            let note = format!(
+                "[warren] {} bytes ({} lines) of output dropped here: an attempt's log keeps its \
+                 first and last {} bytes (--log-max-bytes)",
+                self.dropped_bytes,
+                self.dropped_lines,
+                self.context.log_max_bytes / 2
+            );
+            self.lines.push(LogLine {
+                t: now_micros(),
+                s: LogStream::Worker,
+                pid: None,
+                m: note,
+            });
+        }
+        while !self.tail.is_empty() {
+            while let Some(line) = self.tail.pop_front() {
+                self.bytes += line.m.len() + 32;
+                self.lines.push(line);
+                if self.lines.len() >= self.context.log_flush_lines || self.bytes >= FLUSH_BYTES {
+                    break;
+                }
+            }
+            self.flush().await;
+        }
+        self.tail_bytes = 0;
+        self.flush().await;
     }
 
     fn flush_deadline(&self) -> Option<Instant> {
@@ -459,7 +525,7 @@ pub async fn run_unit(
     if !announced {
         announce(&context, &assignment, None, &reports);
     }
-    logs.flush().await;
+    logs.finish().await;
     let outcome = outcome.unwrap_or(TaskOutcome::OutputError {
         error: "the task ended without an outcome".to_owned(),
     });

@@ -12,7 +12,7 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use super::jobs::JobView;
 use crate::db::write_transaction;
-use crate::domain::{AgentCount, Priority, Title, Weight};
+use crate::domain::{AgentCount, Priority, RetentionDays, Title, Weight};
 use crate::store;
 use crate::store::control::{Action, StoppedAttempt, TaskAction, TaskActionRequest};
 use warren_api::{TaskActionAnswer, UnchangedTask};
@@ -397,6 +397,10 @@ pub struct JobPatch {
     /// Delete the job this many seconds after it ends.
     #[schema(minimum = 1)]
     autodelete_time: Option<i64>,
+    /// Keep its logs this many days after it ends (`null`: its queue's, else the farm's).
+    #[serde(default, deserialize_with = "super::extract::explicit")]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 36500)]
+    log_retention_days: Option<Option<RetentionDays>>,
     /// New job type data (a JSON object).
     data: Option<serde_json::Value>,
     /// CPUs each task needs (-1: the whole host).
@@ -600,6 +604,9 @@ pub async fn patch(
             queue: patch.queue.clone(),
             frames,
             autodelete_secs: patch.autodelete_time,
+            log_retention_days: patch
+                .log_retention_days
+                .map(|days| days.map(RetentionDays::get)),
             data: patch.data.clone(),
             parents: patch.parents.clone(),
             rerun_whole_batch: patch.rerun_whole_batch,

@@ -18,7 +18,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::db::rfc3339;
-use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, Title, Weight};
+use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, RetentionDays, Title, Weight};
 use crate::entities::task;
 use crate::store::jobs::{self, JobCursor, JobFilter, JobRecord, JobSortKey, NewJob};
 use crate::store::{logs, scheduling, tasks};
@@ -172,6 +172,10 @@ pub struct JobSubmission {
     #[serde(default)]
     #[schema(minimum = 1)]
     autodelete_time: Option<i64>,
+    /// Keep its logs this many days after it ends (default: its queue's, else the farm's).
+    #[serde(default)]
+    #[schema(value_type = Option<i32>, minimum = 0, maximum = 36500)]
+    log_retention_days: Option<RetentionDays>,
     /// Left out of job lists unless asked for.
     #[serde(default)]
     hidden: bool,
@@ -319,6 +323,7 @@ impl JobSubmission {
             notes: self.notes,
             notified_users: self.notified_users,
             autodelete_secs: self.autodelete_time,
+            log_retention_days: self.log_retention_days.map(RetentionDays::get),
             hidden: self.hidden,
             minimum_agents: self.minimum_agents.map(AgentCount::get),
             maximum_agents: self.maximum_agents.map(AgentCount::get),
@@ -601,6 +606,8 @@ pub fn job_json(
         minimum_agents: job.minimum_agents,
         maximum_agents: job.maximum_agents,
         autodelete_time: job.autodelete_secs,
+        log_retention_days: job.log_retention_days,
+        logs_pruned_at: job.logs_pruned_at.map(rfc3339),
         time_submitted: rfc3339(job.time_submitted),
         time_started: job.time_started.map(rfc3339),
         time_finished: job.time_finished.map(rfc3339),
@@ -1117,6 +1124,15 @@ pub async fn task_log(
         )));
     }
     let lines = logs::lines(&state.db, task_id, attempt).await?;
+    if lines.is_empty()
+        && let Some(pruned_at) = crate::store::jobs::logs_pruned_at(&state.db, task.job_id).await?
+    {
+        return Err(ApiError::Gone(format!(
+            "the logs of job {} were pruned at {} by the log retention policy",
+            task.job_id,
+            crate::db::rfc3339(pruned_at)
+        )));
+    }
     match query.format.as_deref() {
         None | Some("text") => Ok((
             [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],

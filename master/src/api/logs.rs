@@ -158,6 +158,8 @@ pub struct LogView {
     lines: i64,
     /// Chunks stored.
     chunks: i64,
+    /// Bytes the log takes in the database (stored compressed).
+    stored_bytes: i64,
     /// The log as text.
     text: String,
     /// The log as CSV.
@@ -198,6 +200,7 @@ pub async fn list(
             time_started: rfc3339(log.time_created),
             lines: log.n_lines,
             chunks: log.n_chunks,
+            stored_bytes: log.stored_bytes,
             text: format!(
                 "/api/v1/jobs/{job_id}/tasks/{task_id}/log?attempt={}",
                 log.attempt

@@ -38,6 +38,9 @@ pub enum Errors {
     /// Conflicts with the current state.
     #[response(status = 409)]
     Conflict(ErrorBody),
+    /// Removed for good: a log pruned by the retention policy.
+    #[response(status = 410)]
+    Gone(ErrorBody),
     /// The body is too large.
     #[response(status = 413)]
     TooLarge(ErrorBody),

@@ -14,7 +14,7 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use crate::db::{rfc3339, write_transaction};
-use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, Weight};
+use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, RetentionDays, Weight};
 use crate::store::scheduling::limit_use;
 use crate::store::{failures, groups, limits, queues};
 
@@ -36,6 +36,7 @@ async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<QueueView>,
             weight: queue.weight,
             minimum_agents: queue.minimum_agents,
             maximum_agents: queue.maximum_agents,
+            log_retention_days: queue.log_retention_days,
             jobs: queue.n_jobs,
             active_tasks: queue.active,
             time_created: rfc3339(queue.time_created),
@@ -106,6 +107,10 @@ pub struct NewQueue {
     #[serde(default)]
     #[schema(value_type = Option<i32>, minimum = 0)]
     maximum_agents: Option<AgentCount>,
+    /// Days its jobs' logs are kept after they end (default: the parent's, else the farm's).
+    #[serde(default)]
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    log_retention_days: Option<RetentionDays>,
 }
 
 const fn default_weight() -> Weight {
@@ -142,6 +147,7 @@ pub async fn create_queue(
                 weight: queue.weight.get(),
                 minimum_agents: queue.minimum_agents.map(AgentCount::get),
                 maximum_agents: queue.maximum_agents.map(AgentCount::get),
+                log_retention_days: queue.log_retention_days.map(RetentionDays::get),
             },
         )
         .await?;
@@ -175,6 +181,10 @@ pub struct QueuePatch {
     #[serde(default, deserialize_with = "super::extract::explicit")]
     #[schema(value_type = Option<i32>, minimum = 0)]
     maximum_agents: Option<Option<AgentCount>>,
+    /// New log retention in days (`null`: the parent's, else the farm's).
+    #[serde(default, deserialize_with = "super::extract::explicit")]
+    #[schema(value_type = Option<i32>, minimum = 0)]
+    log_retention_days: Option<Option<RetentionDays>>,
 }
 
 /// `PATCH /api/v1/jobqueues/{queue}`: priority, weight, minimum/maximum agents, parent. Takes
@@ -203,6 +213,9 @@ pub async fn patch_queue(
             weight: patch.weight.map(Weight::get),
             minimum_agents: patch.minimum_agents.map(|value| value.map(AgentCount::get)),
             maximum_agents: patch.maximum_agents.map(|value| value.map(AgentCount::get)),
+            log_retention_days: patch
+                .log_retention_days
+                .map(|value| value.map(RetentionDays::get)),
             parent_id: None,
         };
         if let Some(parent_name) = &patch.parent {

@@ -59,6 +59,22 @@ fn main() -> ExitCode {
                 db::migrate(&connection).await?;
                 keys(&connection, args.action).await
             }
+            Command::Logs(args) => {
+                let connection = db::connect(args.database.url()).await?;
+                db::migrate(&connection).await?;
+                let warren_master::config::LogsAction::Prune { log_retention_days } = args.action;
+                let pruned = warren_master::store::logs::prune(
+                    &connection,
+                    db::now_us(),
+                    log_retention_days,
+                )
+                .await?;
+                println!(
+                    "pruned the logs of {} jobs ({} chunks)",
+                    pruned.jobs, pruned.chunks
+                );
+                Ok(())
+            }
             Command::Check(args) => {
                 let connection = db::connect(args.database.url()).await?;
                 db::migrate(&connection).await?;

@@ -99,6 +99,10 @@ pub struct Model {
     pub requirements_changed_at: Option<i64>,
     /// Run a failed batch again from its first frame instead of from the frame that failed.
     pub rerun_whole_batch: bool,
+    /// Keep its logs this many days after it ends; `None`: its queue's or the farm's policy.
+    pub log_retention_days: Option<i32>,
+    /// When its logs were pruned by the retention policy.
+    pub logs_pruned_at: Option<i64>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

@@ -23,6 +23,9 @@ pub struct Model {
     pub maximum_agents: Option<i32>,
     /// Creation time, microseconds since the epoch.
     pub time_created: i64,
+    /// Keep logs of its jobs this many days after they end; `None`: its parent's or the
+    /// farm's policy.
+    pub log_retention_days: Option<i32>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

@@ -19,8 +19,11 @@ pub struct Model {
     pub first_line: i64,
     /// Lines in the chunk.
     pub n_lines: i32,
-    /// The lines as a JSON array of `LogLine`.
+    /// The lines as a JSON array of `LogLine` (rows written before compression); empty when
+    /// `zdata` holds them.
     pub data: String,
+    /// The lines, encoded and zstd-compressed (see `store::logs`).
+    pub zdata: Option<Vec<u8>>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

@@ -63,6 +63,8 @@ pub struct NewJob {
     pub notified_users: Vec<String>,
     /// Seconds after the end to delete the job.
     pub autodelete_secs: Option<i64>,
+    /// Days its logs are kept after it ends (`None`: its queue's or the farm's policy).
+    pub log_retention_days: Option<i32>,
     /// Hidden from default listings.
     pub hidden: bool,
     /// Agents to reserve.
@@ -328,6 +330,8 @@ async fn create_in(transaction: &DatabaseTransaction, new_job: &NewJob) -> Resul
             serde_json::to_string(&new_job.notified_users).expect("a string list serializes"),
         ),
         autodelete_secs: ActiveValue::Set(new_job.autodelete_secs),
+        log_retention_days: ActiveValue::Set(new_job.log_retention_days),
+        logs_pruned_at: ActiveValue::Set(None),
         hidden: ActiveValue::Set(new_job.hidden),
         time_submitted: ActiveValue::Set(now),
         time_started: ActiveValue::Set(None),
@@ -1175,6 +1179,14 @@ pub async fn past_autodelete(
     .await
 }
 
+/// When the job's logs were pruned by the retention policy, if they were.
+pub async fn logs_pruned_at(connection: &impl ConnectionTrait, job_id: i64) -> Result<Option<i64>> {
+    Ok(job::Entity::find_by_id(job_id)
+        .one(connection)
+        .await?
+        .and_then(|job| job.logs_pruned_at))
+}
+
 /// The `id` column of a query's rows.
 async fn ids(
     connection: &impl ConnectionTrait,
@@ -1262,6 +1274,8 @@ pub struct JobChange {
     pub frames: Option<(FrameRange, i64)>,
     /// Delete it this many seconds after it ends.
     pub autodelete_secs: Option<i64>,
+    /// New log retention in days (`Some(None)`: its queue's or the farm's policy).
+    pub log_retention_days: Option<Option<i32>>,
     /// New job type data.
     pub data: Option<Value>,
     /// New parent jobs.
@@ -1555,6 +1569,9 @@ pub async fn update(
     }
     if let Some(autodelete) = change.autodelete_secs {
         active.autodelete_secs = ActiveValue::Set(Some(autodelete));
+    }
+    if let Some(days) = change.log_retention_days {
+        active.log_retention_days = ActiveValue::Set(days);
     }
     if let Some(data) = change.data {
         check_data(connection, row.job_type_version_id, &data).await?;

@@ -52,9 +52,9 @@ pub async fn lines_from(
         .await?;
     let mut lines = Vec::new();
     for chunk in chunks {
-        let chunk_lines: Vec<LogLine> = serde_json::from_str(&chunk.data).map_err(|error| {
+        let chunk_lines = chunk_lines(&chunk).map_err(|error| {
             StoreError::Corrupt(format!(
-                "log chunk {} of task {task_id}: {error}",
+                "log chunk {} of task {task_id} attempt {attempt}: {error}",
                 chunk.seq
             ))
         })?;
@@ -69,6 +69,15 @@ pub async fn lines_from(
         }
     }
     Ok(lines)
+}
+
+/// A stored chunk's lines: compressed (`zdata`), or JSON text in rows written before logs were
+/// compressed.
+fn chunk_lines(chunk: &log_chunk::Model) -> std::result::Result<Vec<LogLine>, String> {
+    match &chunk.zdata {
+        Some(stored) => super::log_codec::decode(stored),
+        None => serde_json::from_str(&chunk.data).map_err(|error| error.to_string()),
+    }
 }
 
 /// Lines as plain text, one per line.
@@ -108,14 +117,14 @@ pub fn as_csv(lines: &[NumberedLine]) -> String {
 /// its first chunk, so tasks that print nothing cost no log rows.
 pub async fn append(transaction: &impl ConnectionTrait, chunk: &LogChunk) -> Result<(), DbErr> {
     let attempt = i32::try_from(chunk.attempt).unwrap_or(i32::MAX);
-    let data = serde_json::to_string(&chunk.lines).expect("log lines serialize");
+    let stored = super::log_codec::encode(&chunk.lines);
     let backend = crate::db::backend_of(transaction);
     transaction
         .execute_raw(crate::db::sql(
             backend,
             &format!(
-                "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data) \
-                 SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS \
+                "INSERT INTO log_chunks (task_id, attempt, seq, first_line, n_lines, data, zdata) \
+                 SELECT ?, ?, ?, ?, ?, '', ? WHERE EXISTS \
                  (SELECT 1 FROM tasks WHERE id = ? AND attempts = ? AND agent_id = ?){}",
                 crate::db::on_conflict_do_nothing(backend, "task_id, attempt, seq")
             ),
@@ -125,7 +134,7 @@ pub async fn append(transaction: &impl ConnectionTrait, chunk: &LogChunk) -> Res
                 i64::try_from(chunk.seq).unwrap_or(i64::MAX).into(),
                 i64::try_from(chunk.first_line).unwrap_or(i64::MAX).into(),
                 i32::try_from(chunk.lines.len()).unwrap_or(i32::MAX).into(),
-                data.into(),
+                stored.into(),
                 chunk.task_id.0.into(),
                 attempt.into(),
                 chunk.agent_id.to_string().into(),
@@ -201,6 +210,8 @@ pub struct AttemptLog {
     pub n_lines: i64,
     /// Chunks stored.
     pub n_chunks: i64,
+    /// Bytes the chunks take in the database (compressed, or JSON text in older rows).
+    pub stored_bytes: i64,
 }
 
 /// A task's logs, by attempt.
@@ -212,11 +223,204 @@ pub async fn of_task(
     AttemptLog::find_by_statement(crate::db::sql(
         crate::db::backend_of(connection),
         "SELECT l.attempt, l.agent_id, l.time_created, \
-         CAST(COALESCE(SUM(c.n_lines), 0) AS BIGINT) AS n_lines, COUNT(c.seq) AS n_chunks \
+         CAST(COALESCE(SUM(c.n_lines), 0) AS BIGINT) AS n_lines, COUNT(c.seq) AS n_chunks, \
+         CAST(COALESCE(SUM(COALESCE(LENGTH(c.zdata), 0) + LENGTH(c.data)), 0) AS BIGINT) AS stored_bytes \
          FROM task_logs l LEFT JOIN log_chunks c ON c.task_id = l.task_id AND c.attempt = l.attempt \
          WHERE l.task_id = ? GROUP BY l.attempt, l.agent_id, l.time_created ORDER BY l.attempt",
         vec![task_id.into()],
     ))
     .all(connection)
     .await
+}
+
+/// Days a job's logs are kept after it ends: its own setting, else its queue's or the nearest
+/// ancestor queue's, else the farm's; `None` keeps them.
+#[must_use]
+pub fn retention_days(
+    job_days: Option<i32>,
+    queue_id: i64,
+    queues: &std::collections::HashMap<i64, (Option<i64>, Option<i32>)>,
+    farm_days: Option<u32>,
+) -> Option<i64> {
+    if let Some(days) = job_days {
+        return Some(i64::from(days));
+    }
+    let mut queue = Some(queue_id);
+    // A queue tree is at most as deep as it has queues (bounds a corrupt cycle).
+    for _ in 0..=queues.len() {
+        let Some((parent, days)) = queue.and_then(|id| queues.get(&id)) else {
+            break;
+        };
+        if let Some(days) = days {
+            return Some(i64::from(*days));
+        }
+        queue = *parent;
+    }
+    farm_days.map(i64::from)
+}
+
+/// What one pruning pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Pruned {
+    /// Jobs whose logs were removed.
+    pub jobs: u64,
+    /// Log chunks removed.
+    pub chunks: u64,
+}
+
+/// Tasks per delete statement, and chunk numbers per delete: each statement removes at most
+/// `PRUNE_TASKS × PRUNE_SEQS` chunks per attempt, so no statement holds its locks for long.
+const PRUNE_TASKS: usize = 50;
+const PRUNE_SEQS: i64 = 64;
+/// Jobs looked at per query.
+const PRUNE_JOB_PAGE: i64 = 500;
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct PruneCandidate {
+    id: i64,
+    queue_id: i64,
+    log_retention_days: Option<i32>,
+    time_finished: i64,
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct QueueRetention {
+    id: i64,
+    parent_id: Option<i64>,
+    log_retention_days: Option<i32>,
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct MaxSeq {
+    max_seq: Option<i64>,
+}
+
+/// Remove the logs of every job that ended more than its retention ago (see
+/// [`retention_days`]), in short statements, each in its own transaction; a job is marked
+/// pruned once all its chunks are gone. Jobs inside their window are not touched.
+pub async fn prune(
+    connection: &DatabaseConnection,
+    now: i64,
+    farm_days: Option<u32>,
+) -> Result<Pruned> {
+    use sea_orm::FromQueryResult as _;
+    const DAY_US: i64 = 86_400 * 1_000_000;
+    let backend = crate::db::backend_of(connection);
+    let queues: std::collections::HashMap<i64, (Option<i64>, Option<i32>)> =
+        QueueRetention::find_by_statement(crate::db::sql(
+            backend,
+            "SELECT id, parent_id, log_retention_days FROM job_queues",
+            Vec::new(),
+        ))
+        .all(connection)
+        .await?
+        .into_iter()
+        .map(|queue| (queue.id, (queue.parent_id, queue.log_retention_days)))
+        .collect();
+    let mut pruned = Pruned::default();
+    let mut after = 0_i64;
+    loop {
+        // Ended jobs not pruned since they last ended (a job run again ends again).
+        let page = PruneCandidate::find_by_statement(crate::db::sql(
+            backend,
+            "SELECT id, queue_id, log_retention_days, time_finished FROM jobs \
+             WHERE id > ? AND time_finished IS NOT NULL \
+             AND state IN ('done', 'failed', 'cancelled') \
+             AND (logs_pruned_at IS NULL OR logs_pruned_at < time_finished) \
+             ORDER BY id LIMIT ?",
+            vec![after.into(), PRUNE_JOB_PAGE.into()],
+        ))
+        .all(connection)
+        .await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for job in page {
+            let Some(days) =
+                retention_days(job.log_retention_days, job.queue_id, &queues, farm_days)
+            else {
+                continue;
+            };
+            if job
+                .time_finished
+                .saturating_add(days.saturating_mul(DAY_US))
+                > now
+            {
+                continue;
+            }
+            pruned.chunks += prune_job(connection, job.id).await?;
+            pruned.jobs += 1;
+            tracing::info!(
+                job_id = job.id,
+                retention_days = days,
+                "pruned a job's logs"
+            );
+        }
+    }
+    Ok(pruned)
+}
+
+/// Remove one job's logs in short statements, then mark it pruned; the number of chunks
+/// removed.
+async fn prune_job(connection: &DatabaseConnection, job_id: i64) -> Result<u64> {
+    use sea_orm::FromQueryResult as _;
+    let backend = crate::db::backend_of(connection);
+    let mut removed = 0;
+    let mut after = 0_i64;
+    loop {
+        let tasks = super::ids(
+            connection,
+            crate::db::sql(
+                backend,
+                "SELECT id FROM tasks WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
+                vec![job_id.into(), after.into(), (PRUNE_TASKS as i64).into()],
+            ),
+        )
+        .await?;
+        let Some(&last) = tasks.last() else { break };
+        after = last;
+        let list = vec!["?"; tasks.len()].join(", ");
+        let task_values: Vec<sea_orm::Value> = tasks.iter().map(|id| (*id).into()).collect();
+        let max_seq = MaxSeq::find_by_statement(crate::db::sql(
+            backend,
+            &format!("SELECT MAX(seq) AS max_seq FROM log_chunks WHERE task_id IN ({list})"),
+            task_values.clone(),
+        ))
+        .one(connection)
+        .await?
+        .and_then(|row| row.max_seq);
+        if let Some(max_seq) = max_seq {
+            let mut from = 0;
+            while from <= max_seq {
+                let mut values = task_values.clone();
+                values.push(from.into());
+                values.push((from + PRUNE_SEQS).into());
+                let result = connection
+                    .execute_raw(crate::db::sql(
+                        backend,
+                        &format!(
+                            "DELETE FROM log_chunks WHERE task_id IN ({list}) AND seq >= ? AND seq < ?"
+                        ),
+                        values,
+                    ))
+                    .await?;
+                removed += result.rows_affected();
+                from += PRUNE_SEQS;
+            }
+        }
+        connection
+            .execute_raw(crate::db::sql(
+                backend,
+                &format!("DELETE FROM task_logs WHERE task_id IN ({list})"),
+                task_values,
+            ))
+            .await?;
+    }
+    connection
+        .execute_raw(crate::db::sql(
+            backend,
+            "UPDATE jobs SET logs_pruned_at = ? WHERE id = ?",
+            vec![crate::db::now_us().into(), job_id.into()],
+        ))
+        .await?;
+    Ok(removed)
 }

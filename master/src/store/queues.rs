@@ -26,6 +26,8 @@ pub struct Queue {
     pub maximum_agents: Option<i32>,
     /// When it was made (µs).
     pub time_created: i64,
+    /// Days its jobs' logs are kept after they end (`None`: its parent's or the farm's).
+    pub log_retention_days: Option<i32>,
     /// Jobs in it.
     pub n_jobs: i64,
     /// Its tasks dispatched or running now.
@@ -37,7 +39,7 @@ pub async fn list(connection: &impl ConnectionTrait) -> Result<Vec<Queue>> {
     Ok(Queue::find_by_statement(sql(
         backend_of(connection),
         "SELECT q.id, q.parent_id, q.name, q.priority, q.weight, q.minimum_agents, q.maximum_agents, q.time_created, \
-         (SELECT COUNT(*) FROM jobs j WHERE j.queue_id = q.id) AS n_jobs, \
+         q.log_retention_days, (SELECT COUNT(*) FROM jobs j WHERE j.queue_id = q.id) AS n_jobs, \
          (SELECT CAST(COALESCE(SUM(j.n_dispatched + j.n_running), 0) AS BIGINT) FROM jobs j \
           WHERE j.queue_id = q.id AND j.state IN ('queued', 'running')) AS active \
          FROM job_queues q ORDER BY q.name",
@@ -71,6 +73,8 @@ pub struct NewQueue<'a> {
     pub minimum_agents: Option<i32>,
     /// Task slots it never exceeds.
     pub maximum_agents: Option<i32>,
+    /// Days its jobs' logs are kept after they end.
+    pub log_retention_days: Option<i32>,
 }
 
 /// Make a queue; a name in use is a conflict.
@@ -92,8 +96,8 @@ pub async fn create(connection: &impl ConnectionTrait, queue: &NewQueue<'_>) -> 
     connection
         .execute_raw(sql(
             backend,
-            "INSERT INTO job_queues (parent_id, name, priority, weight, minimum_agents, maximum_agents, time_created) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO job_queues (parent_id, name, priority, weight, minimum_agents, maximum_agents, \
+             log_retention_days, time_created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 queue.parent_id.into(),
                 queue.name.into(),
@@ -101,6 +105,7 @@ pub async fn create(connection: &impl ConnectionTrait, queue: &NewQueue<'_>) -> 
                 queue.weight.into(),
                 queue.minimum_agents.into(),
                 queue.maximum_agents.into(),
+                queue.log_retention_days.into(),
                 now_us().into(),
             ],
         ))
@@ -121,6 +126,8 @@ pub struct QueueChange {
     pub minimum_agents: Option<Option<i32>>,
     /// New maximum (`Some(None)` clears it).
     pub maximum_agents: Option<Option<i32>>,
+    /// New log retention (`Some(None)` clears it).
+    pub log_retention_days: Option<Option<i32>>,
 }
 
 /// Change a queue's settings.
@@ -150,6 +157,9 @@ pub async fn update(
     }
     if let Some(maximum) = change.maximum_agents {
         set(job_queue::Column::MaximumAgents, maximum.into());
+    }
+    if let Some(days) = change.log_retention_days {
+        set(job_queue::Column::LogRetentionDays, days.into());
     }
     if !any {
         return Ok(());

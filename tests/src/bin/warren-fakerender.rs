@@ -35,6 +35,10 @@ struct Args {
     /// Print lines as fast as possible for `duration` seconds (or `lines` lines).
     #[arg(long)]
     spew: bool,
+    /// Print this file's lines (a real renderer's output) as fast as possible, over and over
+    /// until `lines` lines (once through when `lines` is 0).
+    #[arg(long)]
+    replay: Option<std::path::PathBuf>,
     /// Bytes in each printed line.
     #[arg(long, default_value_t = 80)]
     line_bytes: usize,
@@ -97,7 +101,28 @@ fn main() -> std::process::ExitCode {
         let _ = writeln!(out, "rendering frame {frame}");
     }
     let filler: String = "x".repeat(args.line_bytes.saturating_sub(24));
-    if args.spew {
+    if let Some(path) = &args.replay {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) => {
+                eprintln!("cannot read {}: {error}", path.display());
+                return std::process::ExitCode::FAILURE;
+            }
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let total = if args.lines == 0 {
+            lines.len() as u64
+        } else {
+            args.lines
+        };
+        for line in lines
+            .iter()
+            .cycle()
+            .take(usize::try_from(total).unwrap_or(usize::MAX))
+        {
+            let _ = writeln!(out, "{line}");
+        }
+    } else if args.spew {
         let mut line_idx = 0_u64;
         while (args.lines == 0 && started.elapsed() < duration)
             || (args.lines > 0 && line_idx < args.lines)

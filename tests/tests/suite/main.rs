@@ -31,6 +31,7 @@ mod cli;
 mod control;
 mod foundation;
 mod jobtypes;
+mod log_storage;
 mod logs;
 mod openapi;
 mod operations;
