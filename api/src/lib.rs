@@ -502,3 +502,70 @@ pub struct PathMapList {
     /// Path maps, oldest first.
     pub pathmaps: Vec<PathMapView>,
 }
+
+/// A registered webhook (its secret is shown only when it is made).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookView {
+    /// Id.
+    pub id: i64,
+    /// Where deliveries are POSTed.
+    pub url: String,
+    /// The events it gets: `job.done`, `job.failed`, `job.paused`, `task.failed`,
+    /// `agent.offline`.
+    pub events: Vec<String>,
+    /// Only job and task events of this job queue.
+    pub queue: Option<String>,
+    /// Whether it gets deliveries.
+    pub active: bool,
+    /// Who registered it.
+    pub created_by: Option<String>,
+    /// RFC 3339.
+    pub time_created: String,
+    /// The HMAC-SHA256 key of `X-Warren-Signature`; only in the answer that made it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// Every webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookList {
+    /// Webhooks, oldest first.
+    pub webhooks: Vec<WebhookView>,
+}
+
+/// One delivery of an event to a webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryView {
+    /// The id receivers see in `X-Warren-Delivery` and the body, the same on every attempt.
+    pub delivery_id: String,
+    /// The event.
+    pub event: String,
+    /// `pending`, `delivered` or `failed` (every attempt failed).
+    pub state: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// The last answer's HTTP status.
+    pub last_status: Option<i32>,
+    /// Why the last attempt failed.
+    pub last_error: Option<String>,
+    /// When the next attempt is due, while pending (RFC 3339).
+    pub next_attempt: Option<String>,
+    /// RFC 3339.
+    pub time_created: String,
+    /// When the endpoint took it (RFC 3339).
+    pub time_delivered: Option<String>,
+    /// The JSON body sent.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub body: serde_json::Value,
+}
+
+/// A webhook's deliveries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryList {
+    /// Deliveries, newest first.
+    pub deliveries: Vec<DeliveryView>,
+}

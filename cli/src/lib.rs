@@ -108,6 +108,12 @@ pub enum CliCommand {
         #[command(subcommand)]
         action: Option<resources::PathmapsAction>,
     },
+    /// List webhooks, add or delete one, list its deliveries or send one again (admins).
+    Webhooks {
+        /// What to do; lists webhooks when omitted.
+        #[command(subcommand)]
+        action: Option<resources::WebhooksAction>,
+    },
     /// Hold a job's waiting tasks; running ones finish.
     Pause {
         /// Job id.
@@ -618,6 +624,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         CliCommand::Tags { action } => resources::tags(&client, cli.json, action).await,
         CliCommand::Software => resources::software(&client, cli.json).await,
         CliCommand::Pathmaps { action } => resources::pathmaps(&client, cli.json, action).await,
+        CliCommand::Webhooks { action } => resources::webhooks(&client, cli.json, action).await,
         CliCommand::Agents { action: None } => list_agents(&client, cli.json).await,
         CliCommand::Pause { job_id } => job_action(&client, cli.json, job_id, "pause").await,
         CliCommand::Resume { job_id } => job_action(&client, cli.json, job_id, "resume").await,

@@ -118,6 +118,163 @@ pub enum PathmapsAction {
     },
 }
 
+/// `warren webhooks` actions.
+#[derive(Debug, Subcommand)]
+pub enum WebhooksAction {
+    /// Register a webhook; prints its secret (shown only this once).
+    Add {
+        /// Where to POST events.
+        url: String,
+        /// An event to send (repeat): job.done, job.failed, job.paused, task.failed,
+        /// agent.offline.
+        #[arg(long = "event", required = true)]
+        events: Vec<String>,
+        /// Only job and task events of this job queue.
+        #[arg(long)]
+        queue: Option<String>,
+        /// The HMAC-SHA256 key (made when omitted).
+        #[arg(long)]
+        secret: Option<String>,
+    },
+    /// Delete a webhook and its deliveries.
+    Delete {
+        /// Webhook id.
+        webhook_id: i64,
+    },
+    /// A webhook's deliveries, newest first.
+    Deliveries {
+        /// Webhook id.
+        webhook_id: i64,
+        /// Only `pending`, `delivered` or `failed` ones.
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// Send a delivery again, with the same delivery id.
+    Redeliver {
+        /// Webhook id.
+        webhook_id: i64,
+        /// Delivery id.
+        delivery_id: String,
+    },
+}
+
+/// `warren webhooks`.
+pub async fn webhooks(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<WebhooksAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/webhooks").await?;
+            table(
+                &answer,
+                json_output,
+                "a list of webhooks",
+                &["ID", "URL", "EVENTS", "QUEUE", "ACTIVE"],
+                |list: warren_api::WebhookList| {
+                    list.webhooks
+                        .into_iter()
+                        .map(|hook| {
+                            vec![
+                                hook.id.to_string(),
+                                hook.url,
+                                hook.events.join(","),
+                                cell(hook.queue),
+                                hook.active.to_string(),
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
+        }
+        Some(WebhooksAction::Add {
+            url,
+            events,
+            queue,
+            secret,
+        }) => {
+            let body = with(&[
+                ("url", Some(json!(url))),
+                ("events", Some(json!(events))),
+                ("queue", queue.map(|value| json!(value))),
+                ("secret", secret.map(|value| json!(value))),
+            ]);
+            let answer: Value = client.post("/api/v1/webhooks", &body).await?;
+            done(
+                &answer,
+                json_output,
+                &format!(
+                    "webhook {} created; its secret (shown only now): {}",
+                    text(&answer, "id"),
+                    text(&answer, "secret")
+                ),
+            );
+        }
+        Some(WebhooksAction::Delete { webhook_id }) => {
+            client
+                .call(
+                    Method::DELETE,
+                    &format!("/api/v1/webhooks/{webhook_id}"),
+                    None,
+                )
+                .await?;
+            println!("webhook {webhook_id} deleted");
+        }
+        Some(WebhooksAction::Deliveries { webhook_id, state }) => {
+            let mut path = format!("/api/v1/webhooks/{webhook_id}/deliveries");
+            if let Some(state) = state {
+                path.push_str(&format!("?state={state}"));
+            }
+            let answer: Value = client.get(&path).await?;
+            table(
+                &answer,
+                json_output,
+                "a list of deliveries",
+                &[
+                    "DELIVERY",
+                    "EVENT",
+                    "STATE",
+                    "ATTEMPTS",
+                    "STATUS",
+                    "CREATED",
+                    "LAST ERROR",
+                ],
+                |list: warren_api::DeliveryList| {
+                    list.deliveries
+                        .into_iter()
+                        .map(|delivery| {
+                            vec![
+                                delivery.delivery_id,
+                                delivery.event,
+                                delivery.state,
+                                delivery.attempts.to_string(),
+                                cell(delivery.last_status),
+                                delivery.time_created,
+                                cell(delivery.last_error),
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
+        }
+        Some(WebhooksAction::Redeliver {
+            webhook_id,
+            delivery_id,
+        }) => {
+            client
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"),
+                    None,
+                )
+                .await?;
+            println!("delivery {delivery_id} will be sent again");
+        }
+    }
+    Ok(0)
+}
+
 /// `warren agents` actions.
 #[derive(Debug, Subcommand)]
 pub enum AgentsAction {

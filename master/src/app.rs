@@ -266,6 +266,10 @@ impl App {
                 self.identities.clone(),
                 self.control.clone(),
                 &self.config,
+                self.config
+                    .public_url
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}", self.local_addr)),
             ),
             loops_shutdown,
         ));
@@ -325,7 +329,11 @@ impl App {
 
 /// What the leading master runs, and stops when it no longer leads: the dispatcher, the
 /// reconciler of agents' broker users, the lease checker, job emails and autodelete, agent
-/// restarts, the log retention policy, and the statistics sampler.
+/// restarts, the log retention policy, the webhook sender, and the statistics sampler.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is one service the leading master runs, handed over once at start"
+)]
 fn leader_term(
     dispatcher: Dispatcher,
     db: DatabaseConnection,
@@ -334,6 +342,7 @@ fn leader_term(
     identities: Arc<crate::identities::Identities>,
     control: crate::control::Control,
     config: &ServeConfig,
+    ui_url: String,
 ) -> impl FnMut(Shutdown) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + use<>
 {
     let dispatcher = Arc::new(tokio::sync::Mutex::new(dispatcher));
@@ -349,6 +358,7 @@ fn leader_term(
         let leases = leases.clone();
         let identities = identities.clone();
         let control = control.clone();
+        let ui_url = ui_url.trim_end_matches('/').to_owned();
         Box::pin(async move {
             let mut dispatcher = dispatcher.lock().await;
             tokio::join!(
@@ -358,6 +368,7 @@ fn leader_term(
                 crate::notify::run(db.clone(), mailer, shutdown.clone()),
                 crate::restarts::run(db.clone(), control.clone(), shutdown.clone()),
                 crate::notify::prune_logs(db.clone(), log_retention, shutdown.clone()),
+                crate::webhooks::run(db.clone(), ui_url, shutdown.clone()),
                 crate::statistics::run(db, statistics, shutdown),
             );
         })

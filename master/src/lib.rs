@@ -26,5 +26,6 @@ pub mod statistics;
 pub mod store;
 pub mod ui;
 pub mod users_cli;
+pub mod webhooks;
 
 pub use app::App;

@@ -41,6 +41,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         include_str!("../ui/pages/catalog.js"),
     ),
     ("pages/users.js", JS, include_str!("../ui/pages/users.js")),
+    (
+        "pages/webhooks.js",
+        JS,
+        include_str!("../ui/pages/webhooks.js"),
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

@@ -12,6 +12,7 @@ import * as jobs from './pages/jobs.js';
 import * as login from './pages/login.js';
 import * as queues from './pages/queues.js';
 import * as users from './pages/users.js';
+import * as webhooks from './pages/webhooks.js';
 
 const ROUTES = [
   [/^\/$/, dashboard.render],
@@ -24,6 +25,7 @@ const ROUTES = [
   [/^\/software$/, catalog.renderSoftware],
   [/^\/pathmaps$/, catalog.renderPathMaps],
   [/^\/users$/, users.render],
+  [/^\/webhooks$/, webhooks.render],
 ];
 
 const main = document.getElementById('main');

@@ -21,6 +21,7 @@ mod m20261206_000010_add_worker_security;
 mod m20261206_000011_add_lease_markers;
 mod m20261207_000012_add_steering;
 mod m20261207_000013_add_log_storage;
+mod m20261207_000014_add_webhooks;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000011_add_lease_markers::Migration),
             Box::new(m20261207_000012_add_steering::Migration),
             Box::new(m20261207_000013_add_log_storage::Migration),
+            Box::new(m20261207_000014_add_webhooks::Migration),
         ]
     }
 }

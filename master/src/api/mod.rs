@@ -16,6 +16,7 @@ pub mod pathmaps;
 mod scheduling;
 pub mod throttle;
 mod titles;
+pub mod webhooks;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -236,6 +237,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(farm::agent_statistics))
         .routes(routes!(farm::agent_samples))
         .routes(routes!(farm::broker_queues))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::get, webhooks::patch, webhooks::delete))
+        .routes(routes!(webhooks::deliveries))
+        .routes(routes!(webhooks::redeliver))
 }
 
 /// Every request runs in a `request` span (method and path), so what it logs carries them; its

@@ -110,6 +110,7 @@ impl Modify for Security {
         (name = "auth", description = "Login sessions"),
         (name = "users", description = "Users and their API tokens"),
         (name = "farm", description = "Live changes, statistics over time and broker queue depths"),
+        (name = "webhooks", description = "Signed HTTP callbacks on farm events, and their deliveries"),
     )
 )]
 pub struct ApiDoc;

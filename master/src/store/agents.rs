@@ -485,14 +485,37 @@ pub async fn record_goodbye(
     connection: &impl ConnectionTrait,
     agent_id: &str,
 ) -> Result<(), DbErr> {
-    connection
+    let updated = connection
         .execute_raw(sql(
             backend_of(connection),
-            "UPDATE agents SET state = 'offline', last_heard_from = ? WHERE id = ?",
+            "UPDATE agents SET state = 'offline', last_heard_from = ? WHERE id = ? AND state <> 'offline'",
             vec![now_us().into(), agent_id.into()],
         ))
         .await?;
+    if updated.rows_affected() > 0 {
+        agent_offline(connection, agent_id, None, "goodbye").await?;
+    }
     Ok(())
+}
+
+/// Record that an agent went offline, for webhooks.
+async fn agent_offline(
+    connection: &impl ConnectionTrait,
+    agent_id: &str,
+    hostname: Option<&str>,
+    reason: &str,
+) -> Result<(), DbErr> {
+    crate::store::webhooks::record(
+        connection,
+        crate::store::webhooks::NewEvent {
+            kind: crate::store::webhooks::EventKind::AgentOffline,
+            job_id: None,
+            task_id: None,
+            agent_id: Some(agent_id),
+            data: serde_json::json!({"agent_id": agent_id, "hostname": hostname, "reason": reason}),
+        },
+    )
+    .await
 }
 
 /// Mark offline the online agents last heard from before `cutoff` (µs); their ids and host
@@ -518,12 +541,13 @@ pub async fn expire_silent(
         id: String,
         hostname: String,
     }
-    rows.iter()
-        .map(|row| {
-            let row = Expired::from_query_result(row, "")?;
-            Ok((row.id, row.hostname))
-        })
-        .collect()
+    let mut expired = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let row = Expired::from_query_result(row, "")?;
+        agent_offline(connection, &row.id, Some(&row.hostname), "silent").await?;
+        expired.push((row.id, row.hostname));
+    }
+    Ok(expired)
 }
 
 /// Changes an operator makes to an agent; `None` leaves a setting as it is.

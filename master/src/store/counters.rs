@@ -174,6 +174,29 @@ impl CountDeltas {
                     ))
                     .await?;
                 if old_state != new_state.as_str() {
+                    let kind = match new_state {
+                        JobState::Done => Some(crate::store::webhooks::EventKind::JobDone),
+                        JobState::Failed => Some(crate::store::webhooks::EventKind::JobFailed),
+                        JobState::Paused => Some(crate::store::webhooks::EventKind::JobPaused),
+                        _ => None,
+                    };
+                    if let Some(kind) = kind {
+                        crate::store::webhooks::record(
+                            connection,
+                            crate::store::webhooks::NewEvent {
+                                kind,
+                                job_id: Some(*job_id),
+                                task_id: None,
+                                agent_id: None,
+                                data: serde_json::json!({
+                                    "job_id": job_id,
+                                    "state": new_state.as_str(),
+                                    "previous_state": old_state,
+                                }),
+                            },
+                        )
+                        .await?;
+                    }
                     changed.push((*job_id, new_state));
                 }
             }

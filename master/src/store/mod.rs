@@ -24,6 +24,7 @@ pub mod statistics;
 pub mod tags;
 pub mod tasks;
 pub mod users;
+pub mod webhooks;
 
 use sea_orm::DbErr;
 

@@ -599,7 +599,7 @@ pub async fn finish(
         0.0
     };
     let agent_after = (new_state != TaskState::Queued).then_some(finish.agent_id);
-    connection
+    let updated = connection
         .execute_raw(crate::db::sql(
             backend,
             "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, agent_id = ?, time_finished = ?, \
@@ -642,6 +642,26 @@ pub async fn finish(
                 ],
             ))
             .await?;
+    }
+    if new_state == TaskState::Failed && updated.rows_affected() > 0 {
+        crate::store::webhooks::record(
+            connection,
+            crate::store::webhooks::NewEvent {
+                kind: crate::store::webhooks::EventKind::TaskFailed,
+                job_id: Some(before.job_id),
+                task_id: Some(finish.task_id),
+                agent_id: Some(finish.agent_id),
+                data: serde_json::json!({
+                    "job_id": before.job_id,
+                    "task_id": finish.task_id,
+                    "attempt": finish.attempt,
+                    "agent_id": finish.agent_id,
+                    "exit_code": finish.exit_code,
+                    "error": finish.error,
+                }),
+            },
+        )
+        .await?;
     }
     deltas.moved(before.job_id, TaskState::Running, new_state);
     Ok(new_state)

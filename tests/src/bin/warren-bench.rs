@@ -40,9 +40,10 @@ struct Args {
     /// How long each simulated agent's task runs, in milliseconds.
     #[arg(long, default_value_t = 500)]
     agent_task_ms: u64,
-    /// Lines each task prints in the log-ingestion measurement (100 bytes each, 4 tasks).
+    /// Lines of Blender output each task prints in the log-ingestion measurement (115 bytes
+    /// on average, 4 tasks).
     #[arg(long, default_value_t = 250_000)]
-    log_lines: i64,
+    log_lines: usize,
     /// Frames per job in the submission-scale measurement.
     #[arg(long, default_value_t = 100_000)]
     scale_frames: i64,
@@ -153,12 +154,34 @@ async fn throughput_run(
     Ok(((finished - submitted_at) as f64 / 1e6, n_tasks))
 }
 
-/// Four tasks printing `lines` lines of 100 bytes as fast as they can, on two workers: MB of
-/// log text stored per second (submit to the job's end), and how long after the last task's
-/// process ended its last lines were stored (ms).
-async fn logs_run(database: DatabaseKind, lines: i64) -> anyhow::Result<(f64, f64, f64)> {
-    const LINE_BYTES: i64 = 100;
+/// What the log-ingestion run measured.
+struct LogsResult {
+    /// MB of log text stored per second, submit to the job's end.
+    rate: f64,
+    /// From the last task's process end to its last lines stored, ms.
+    delay_ms: f64,
+    /// The master's peak RSS, MB.
+    peak_rss_mb: f64,
+    /// Bytes the database holds per MB of log text.
+    stored_per_mb: f64,
+}
+
+/// Four tasks printing `lines` lines of Blender's own render output (`bench/blender-render.log`,
+/// over and over) as fast as they can, on two workers: MB of log text stored per second
+/// (submit to the job's end), how long after the last task's process ended its last lines were
+/// stored, the master's peak memory, and the bytes stored per MB of text.
+async fn logs_run(database: DatabaseKind, lines: usize) -> anyhow::Result<LogsResult> {
     const TASKS: i64 = 4;
+    let replay =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/blender-render.log");
+    let source = std::fs::read_to_string(&replay)
+        .with_context(|| format!("cannot read {}", replay.display()))?;
+    let task_bytes: usize = source
+        .lines()
+        .cycle()
+        .take(lines)
+        .map(|line| line.len() + 1)
+        .sum();
     let mut farm = TestFarm::spawn(farm_options(database, 2)).await?;
     let fakerender = warren_tests::bin_path("warren-fakerender")?;
     let fakerender = fakerender.to_string_lossy().into_owned();
@@ -168,11 +191,10 @@ async fn logs_run(database: DatabaseKind, lines: i64) -> anyhow::Result<(f64, f6
             "log ingestion",
             &[
                 &fakerender,
-                "--spew",
+                "--replay",
+                &replay.to_string_lossy(),
                 "--lines",
                 &lines.to_string(),
-                "--line-bytes",
-                &LINE_BYTES.to_string(),
             ],
             1,
             TASKS,
@@ -188,18 +210,27 @@ async fn logs_run(database: DatabaseKind, lines: i64) -> anyhow::Result<(f64, f6
     }
     let finished = parse_micros(&job["time_finished"])?;
     let mut last_process_end = 0;
+    let mut stored_bytes = 0;
     for task in farm.tasks(job_id).await? {
         last_process_end = last_process_end.max(parse_micros(&task["time_finished"])?);
+        let task_id = task["id"].as_i64().context("a task id")?;
+        let logs = farm
+            .get_json(&format!("/api/v1/jobs/{job_id}/tasks/{task_id}/logs"))
+            .await?;
+        for log in logs["logs"].as_array().into_iter().flatten() {
+            stored_bytes += log["stored_bytes"].as_i64().context("stored bytes")?;
+        }
     }
     let seconds = (finished - submitted_at) as f64 / 1e6;
-    let megabytes = (TASKS * lines * LINE_BYTES) as f64 / 1e6;
+    let megabytes = (TASKS as usize * task_bytes) as f64 / 1e6;
     // The master's peak resident memory, to show ingestion keeps it bounded.
     let master_pid = farm.master()?.pid().context("the master's pid")?;
-    Ok((
-        megabytes / seconds,
-        (finished - last_process_end) as f64 / 1e3,
-        peak_rss_mb(master_pid)?,
-    ))
+    Ok(LogsResult {
+        rate: megabytes / seconds,
+        delay_ms: (finished - last_process_end) as f64 / 1e3,
+        peak_rss_mb: peak_rss_mb(master_pid)?,
+        stored_per_mb: stored_bytes as f64 / megabytes,
+    })
 }
 
 /// A process's peak resident memory (VmHWM) in MB.
@@ -564,20 +595,26 @@ async fn main() -> anyhow::Result<()> {
         figures.push(Figure::new("warren dispatch latency max", "ms", maxes));
     }
     if wants("logs") {
-        let (mut rates, mut delays, mut peaks) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut rates, mut delays, mut peaks, mut stored) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for run in 0..args.runs {
-            let (rate, delay, peak) = logs_run(database, args.log_lines).await?;
+            let result = logs_run(database, args.log_lines).await?;
             eprintln!(
-                "logs run {}: {rate:.1} MB/s stored, last lines stored {delay:.0} ms after the process ended, master peak RSS {peak:.0} MB",
-                run + 1
+                "logs run {}: {:.1} MB/s stored, last lines stored {:.0} ms after the process ended, master peak RSS {:.0} MB, {:.0} bytes stored per MB",
+                run + 1,
+                result.rate,
+                result.delay_ms,
+                result.peak_rss_mb,
+                result.stored_per_mb
             );
-            rates.push(rate);
-            delays.push(delay);
-            peaks.push(peak);
+            rates.push(result.rate);
+            delays.push(result.delay_ms);
+            peaks.push(result.peak_rss_mb);
+            stored.push(result.stored_per_mb / 1e4);
         }
         figures.push(Figure::new(
             &format!(
-                "warren log ingestion, 4 tasks x {} lines of 100 bytes",
+                "warren log ingestion, 4 tasks x {} lines of Blender output",
                 args.log_lines
             ),
             "MB/s",
@@ -592,6 +629,11 @@ async fn main() -> anyhow::Result<()> {
             "warren master peak RSS during log ingestion",
             "MB",
             peaks,
+        ));
+        figures.push(Figure::new(
+            "warren log bytes stored per byte of Blender output",
+            "%",
+            stored,
         ));
     }
     if wants("agents") {

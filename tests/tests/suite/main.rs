@@ -43,6 +43,7 @@ mod security;
 mod steering;
 mod tidy;
 mod ui;
+mod webhooks;
 
 /// Whether the server `variable` names is there for a test's database variant; in CI its
 /// absence fails the test instead of skipping it.

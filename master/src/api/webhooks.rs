@@ -1,0 +1,346 @@
+//! Webhooks: `/api/v1/webhooks` (admins only). Warren POSTs each event a webhook wants to its
+//! URL, signed, with retries; its deliveries are listed and can be sent again.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+pub use warren_api::{DeliveryList, DeliveryView, WebhookList, WebhookView};
+
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::{ApiError, AppState};
+use crate::db::rfc3339;
+use crate::store::webhooks::{self as store, DeliveryState, EventKind, WebhookSettings};
+
+/// Most bytes of a webhook URL.
+const MAX_URL_BYTES: usize = 2048;
+
+/// The body of `POST /api/v1/webhooks`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhook {
+    /// Where to POST: an `http://` or `https://` URL.
+    url: String,
+    /// The events to send: `job.done`, `job.failed`, `job.paused`, `task.failed`,
+    /// `agent.offline`.
+    events: Vec<String>,
+    /// Only job and task events of this job queue (name or id); agent events are not filtered.
+    #[serde(default)]
+    queue: Option<String>,
+    /// The HMAC-SHA256 key (at least 16 bytes); one is made when omitted.
+    #[serde(default)]
+    secret: Option<String>,
+    /// Whether it gets deliveries (default true).
+    #[serde(default = "yes")]
+    active: bool,
+}
+
+const fn yes() -> bool {
+    true
+}
+
+/// The body of `PATCH /api/v1/webhooks/{webhook_id}`; `queue: null` removes the filter.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookPatch {
+    /// New URL.
+    #[serde(default)]
+    url: Option<String>,
+    /// New events.
+    #[serde(default)]
+    events: Option<Vec<String>>,
+    /// New queue filter (`null`: none).
+    #[serde(default, deserialize_with = "super::extract::explicit")]
+    queue: Option<Option<String>>,
+    /// Pause or resume deliveries.
+    #[serde(default)]
+    active: Option<bool>,
+}
+
+fn check_url(url: &str) -> Result<String, ApiError> {
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|error| ApiError::invalid("url", format!("`{url}` is not a URL: {error}")))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+        return Err(ApiError::invalid(
+            "url",
+            format!("`{url}` is not an http:// or https:// URL with a host"),
+        ));
+    }
+    if url.len() > MAX_URL_BYTES {
+        return Err(ApiError::invalid(
+            "url",
+            format!("a URL has at most {MAX_URL_BYTES} bytes"),
+        ));
+    }
+    Ok(parsed.to_string())
+}
+
+fn check_events(events: &[String]) -> Result<Vec<EventKind>, ApiError> {
+    if events.is_empty() {
+        return Err(ApiError::invalid("events", "name at least one event"));
+    }
+    let mut kinds = Vec::new();
+    for event in events {
+        let kind = event
+            .parse::<EventKind>()
+            .map_err(|error| ApiError::invalid("events", error))?;
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    Ok(kinds)
+}
+
+async fn queue_id(state: &AppState, queue: Option<&str>) -> Result<Option<i64>, ApiError> {
+    let Some(queue) = queue else { return Ok(None) };
+    let found = crate::store::queues::find(&state.db, queue)
+        .await
+        .map_err(|_| ApiError::invalid("queue", format!("unknown job queue `{queue}`")))?;
+    Ok(Some(found.id))
+}
+
+async fn view(state: &AppState, hook: store::Webhook) -> Result<WebhookView, ApiError> {
+    let queue = match hook.queue_id {
+        Some(id) => crate::store::queues::find(&state.db, &id.to_string())
+            .await
+            .ok()
+            .map(|queue| queue.name),
+        None => None,
+    };
+    Ok(WebhookView {
+        id: hook.id,
+        events: hook
+            .kinds()?
+            .into_iter()
+            .map(|kind| kind.as_str().to_owned())
+            .collect(),
+        url: hook.url,
+        queue,
+        active: hook.active,
+        created_by: hook.created_by,
+        time_created: rfc3339(hook.time_created),
+        secret: None,
+    })
+}
+
+/// A new random secret: 32 bytes as hex.
+fn new_secret() -> Result<String, ApiError> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|error| ApiError::Internal(anyhow::anyhow!("no randomness: {error}")))?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+}
+
+/// `GET /api/v1/webhooks`.
+#[utoipa::path(
+    get,
+    operation_id = "list_webhooks",
+    path = "/api/v1/webhooks",
+    tag = "webhooks",
+    responses((status = 200, description = "Every webhook", body = WebhookList), super::openapi::Errors)
+)]
+pub async fn list(State(state): State<AppState>) -> Result<Json<WebhookList>, ApiError> {
+    let mut webhooks = Vec::new();
+    for hook in store::list(&state.db).await? {
+        webhooks.push(view(&state, hook).await?);
+    }
+    Ok(Json(WebhookList { webhooks }))
+}
+
+/// `POST /api/v1/webhooks`: register a webhook; the answer holds its secret, shown only here.
+#[utoipa::path(
+    post,
+    operation_id = "create_webhook",
+    path = "/api/v1/webhooks",
+    tag = "webhooks",
+    request_body = NewWebhook,
+    responses((status = 201, description = "The webhook, with its secret", body = WebhookView), super::openapi::Errors)
+)]
+pub async fn create(
+    State(state): State<AppState>,
+    axum::Extension(principal): axum::Extension<crate::auth::Principal>,
+    ApiJson(body): ApiJson<NewWebhook>,
+) -> Result<(StatusCode, Json<WebhookView>), ApiError> {
+    let settings = WebhookSettings {
+        url: check_url(&body.url)?,
+        events: check_events(&body.events)?,
+        queue_id: queue_id(&state, body.queue.as_deref()).await?,
+        active: body.active,
+    };
+    let secret = match body.secret {
+        Some(secret) if secret.len() < 16 || secret.len() > 256 => {
+            return Err(ApiError::invalid("secret", "a secret has 16 to 256 bytes"));
+        }
+        Some(secret) => secret,
+        None => new_secret()?,
+    };
+    let webhook_id = store::create(
+        &state.db,
+        &settings,
+        &secret,
+        Some(principal.username.as_str()),
+    )
+    .await?;
+    let mut created = view(&state, store::get(&state.db, webhook_id).await?).await?;
+    created.secret = Some(secret);
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// `GET /api/v1/webhooks/{webhook_id}`.
+#[utoipa::path(
+    get,
+    operation_id = "get_webhook",
+    path = "/api/v1/webhooks/{webhook_id}",
+    tag = "webhooks",
+    params(("webhook_id" = i64, Path, description = "Webhook id")),
+    responses((status = 200, description = "The webhook", body = WebhookView), super::openapi::Errors)
+)]
+pub async fn get(
+    State(state): State<AppState>,
+    ApiPath(webhook_id): ApiPath<i64>,
+) -> Result<Json<WebhookView>, ApiError> {
+    let hook = store::get(&state.db, webhook_id).await?;
+    Ok(Json(view(&state, hook).await?))
+}
+
+/// `PATCH /api/v1/webhooks/{webhook_id}`: URL, events, queue filter, active.
+#[utoipa::path(
+    patch,
+    operation_id = "patch_webhook",
+    path = "/api/v1/webhooks/{webhook_id}",
+    tag = "webhooks",
+    params(("webhook_id" = i64, Path, description = "Webhook id")),
+    request_body = WebhookPatch,
+    responses((status = 200, description = "The changed webhook", body = WebhookView), super::openapi::Errors)
+)]
+pub async fn patch(
+    State(state): State<AppState>,
+    ApiPath(webhook_id): ApiPath<i64>,
+    ApiJson(body): ApiJson<WebhookPatch>,
+) -> Result<Json<WebhookView>, ApiError> {
+    let hook = store::get(&state.db, webhook_id).await?;
+    let settings = WebhookSettings {
+        url: match &body.url {
+            Some(url) => check_url(url)?,
+            None => hook.url.clone(),
+        },
+        events: match &body.events {
+            Some(events) => check_events(events)?,
+            None => hook.kinds()?,
+        },
+        queue_id: match &body.queue {
+            Some(queue) => queue_id(&state, queue.as_deref()).await?,
+            None => hook.queue_id,
+        },
+        active: body.active.unwrap_or(hook.active),
+    };
+    store::update(&state.db, webhook_id, &settings).await?;
+    let hook = store::get(&state.db, webhook_id).await?;
+    Ok(Json(view(&state, hook).await?))
+}
+
+/// `DELETE /api/v1/webhooks/{webhook_id}`: the webhook and its deliveries.
+#[utoipa::path(
+    delete,
+    operation_id = "delete_webhook",
+    path = "/api/v1/webhooks/{webhook_id}",
+    tag = "webhooks",
+    params(("webhook_id" = i64, Path, description = "Webhook id")),
+    responses((status = 204, description = "Deleted"), super::openapi::Errors)
+)]
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiPath(webhook_id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    store::delete(&state.db, webhook_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Options of the deliveries list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryQuery {
+    /// Only deliveries in this state: `pending`, `delivered` or `failed`.
+    state: Option<String>,
+    /// At most this many (default 100, at most 1000).
+    limit: Option<i64>,
+}
+
+fn delivery_view(delivery: store::Delivery) -> DeliveryView {
+    let pending = delivery.state == DeliveryState::Pending.as_str();
+    DeliveryView {
+        body: serde_json::from_str(&delivery.body).unwrap_or(serde_json::Value::Null),
+        delivery_id: delivery.delivery_id,
+        event: delivery.kind,
+        state: delivery.state,
+        attempts: delivery.attempts,
+        last_status: delivery.last_status,
+        last_error: delivery.last_error,
+        next_attempt: pending.then(|| rfc3339(delivery.next_attempt_at)),
+        time_created: rfc3339(delivery.time_created),
+        time_delivered: delivery.time_delivered.map(rfc3339),
+    }
+}
+
+/// `GET /api/v1/webhooks/{webhook_id}/deliveries`: newest first.
+#[utoipa::path(
+    get,
+    operation_id = "list_webhook_deliveries",
+    path = "/api/v1/webhooks/{webhook_id}/deliveries",
+    tag = "webhooks",
+    params(("webhook_id" = i64, Path, description = "Webhook id"), DeliveryQuery),
+    responses((status = 200, description = "Its deliveries", body = DeliveryList), super::openapi::Errors)
+)]
+pub async fn deliveries(
+    State(state): State<AppState>,
+    ApiPath(webhook_id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<DeliveryQuery>,
+) -> Result<Json<DeliveryList>, ApiError> {
+    store::get(&state.db, webhook_id).await?;
+    if let Some(wanted) = &query.state
+        && ![
+            DeliveryState::Pending,
+            DeliveryState::Delivered,
+            DeliveryState::Failed,
+        ]
+        .iter()
+        .any(|known| known.as_str() == wanted)
+    {
+        return Err(ApiError::invalid(
+            "state",
+            format!("unknown delivery state `{wanted}`: pending, delivered or failed"),
+        ));
+    }
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::invalid("limit", "`limit` is 1 to 1000"));
+    }
+    let deliveries = store::deliveries(&state.db, webhook_id, query.state.as_deref(), limit)
+        .await?
+        .into_iter()
+        .map(delivery_view)
+        .collect();
+    Ok(Json(DeliveryList { deliveries }))
+}
+
+/// `POST /api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver`: send a delivery
+/// again now, with the same delivery id.
+#[utoipa::path(
+    post,
+    operation_id = "redeliver_webhook_delivery",
+    path = "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver",
+    tag = "webhooks",
+    params(
+        ("webhook_id" = i64, Path, description = "Webhook id"),
+        ("delivery_id" = String, Path, description = "Delivery id")
+    ),
+    responses((status = 202, description = "It is sent again shortly"), super::openapi::Errors)
+)]
+pub async fn redeliver(
+    State(state): State<AppState>,
+    ApiPath((webhook_id, delivery_id)): ApiPath<(i64, String)>,
+) -> Result<StatusCode, ApiError> {
+    store::redeliver(&state.db, webhook_id, &delivery_id).await?;
+    Ok(StatusCode::ACCEPTED)
+}
