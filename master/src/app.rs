@@ -152,6 +152,10 @@ impl App {
                     .as_deref()
                     .unwrap_or(&format!("http://{local_addr}")),
                 config.mail_domain.clone(),
+                match &config.email_templates {
+                    Some(dir) => crate::mail_templates::Templates::load(dir)?,
+                    None => crate::mail_templates::Templates::default(),
+                },
             )?),
             None => None,
         };

@@ -260,6 +260,11 @@ pub struct ServeConfig {
     #[arg(long, env = "WARREN_MAIL_DOMAIN")]
     pub mail_domain: Option<String>,
 
+    /// A directory of job email templates: `done.txt`, `failed.txt`, `deleted.txt` for the
+    /// farm, and `<jobtype>/<event>.txt` per job type (see the README); checked at start.
+    #[arg(long, env = "WARREN_EMAIL_TEMPLATES")]
+    pub email_templates: Option<std::path::PathBuf>,
+
     /// The master's address as users reach it, for links in emails (default: the listen
     /// address).
     #[arg(long, env = "WARREN_PUBLIC_URL")]

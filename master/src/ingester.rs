@@ -843,7 +843,26 @@ impl Ingester {
 }
 
 /// A delivery's events in order, or why it cannot be applied (a single `Invalid`).
+/// A message, or why it is refused: a packed log chunk whose lines do not unpack is refused
+/// here, before anything of its batch is written.
 fn decode(payload: &[u8]) -> Vec<Decoded> {
+    let mut items = decode_envelope(payload);
+    for item in &mut items {
+        if let Decoded::Event(message) = item
+            && let Message::LogChunk(chunk) = message.as_ref()
+            && chunk.packed.is_some()
+            && let Err(error) = chunk.stored()
+        {
+            *item = Decoded::Invalid(format!(
+                "log chunk {} of task {}: {error}",
+                chunk.seq, chunk.task_id
+            ));
+        }
+    }
+    items
+}
+
+fn decode_envelope(payload: &[u8]) -> Vec<Decoded> {
     match Envelope::decode(payload) {
         Ok(Message::EventBatch(batch)) => {
             if !batch.events.is_empty() && batch.events.iter().all(Message::is_event) {

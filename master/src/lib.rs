@@ -18,6 +18,7 @@ pub mod jobtype;
 pub mod keys;
 pub mod ldap;
 pub mod leases;
+pub mod mail_templates;
 pub mod notify;
 pub mod rabbitmq;
 pub mod restarts;

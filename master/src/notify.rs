@@ -13,7 +13,6 @@ use sea_orm::DatabaseConnection;
 use warren_broker::Shutdown;
 
 use crate::db::{begin_write, now_us, rfc3339};
-use crate::entities::job;
 use crate::store;
 
 /// How often ended jobs are looked at.
@@ -41,6 +40,8 @@ pub struct Mailer {
     public_url: String,
     /// Appended to notified users that are names rather than addresses.
     domain: Option<String>,
+    /// Subjects and bodies, per event and job type.
+    templates: std::sync::Arc<crate::mail_templates::Templates>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -60,6 +61,7 @@ impl Mailer {
         from: &str,
         public_url: &str,
         domain: Option<String>,
+        templates: crate::mail_templates::Templates,
     ) -> Result<Self, MailError> {
         let rest = url
             .strip_prefix("smtp://")
@@ -99,6 +101,7 @@ impl Mailer {
                 .map_err(|_| MailError::BadSender(from.to_owned()))?,
             public_url: public_url.trim_end_matches('/').to_owned(),
             domain,
+            templates: std::sync::Arc::new(templates),
         })
     }
 
@@ -140,17 +143,22 @@ impl Mailer {
     pub async fn job_event(
         &self,
         db: &DatabaseConnection,
-        job: &job::Model,
+        record: &store::jobs::JobRecord,
         event: &str,
     ) -> anyhow::Result<()> {
+        let job = &record.job;
         let recipients = self
             .recipients(db, &store::jobs::notified_users(job)?)
             .await?;
         if recipients.is_empty() {
             return Ok(());
         }
-        let body = self.body(db, job, event).await?;
-        let subject = format!("[Warren] job {} \"{}\" {event}", job.id, job.title);
+        let values = self.values(db, record, event).await?;
+        let (subject, body) = self
+            .templates
+            .find(&record.jobtype, event)
+            .render(&values)
+            .map_err(|error| anyhow::anyhow!("email template: {error}"))?;
         let mut builder = Message::builder()
             .from(self.from.clone())
             .subject(subject)
@@ -164,28 +172,18 @@ impl Mailer {
         Ok(())
     }
 
-    async fn body(
+    /// What an email's placeholders stand for (see `mail_templates::PLACEHOLDERS`).
+    async fn values(
         &self,
         db: &DatabaseConnection,
-        job: &job::Model,
+        record: &store::jobs::JobRecord,
         event: &str,
-    ) -> anyhow::Result<String> {
+    ) -> anyhow::Result<std::collections::HashMap<&'static str, String>> {
+        let job = &record.job;
         // Links open the job page of the web UI (an API address answers 401 to a mail reader).
         let link = format!("{}/ui/#/jobs/{}", self.public_url, job.id);
-        let mut text = format!(
-            "Job {id} \"{title}\" is {event}.\n\n\
-             Submitted: {submitted}\nStarted:   {started}\nFinished:  {finished}\n\
-             Tasks: {total} ({done} done, {failed} failed, {cancelled} cancelled)\n\nJob: {link}\n",
-            id = job.id,
-            title = job.title,
-            submitted = rfc3339(job.time_submitted),
-            started = job.time_started.map_or_else(|| "-".to_owned(), rfc3339),
-            finished = job.time_finished.map_or_else(|| "-".to_owned(), rfc3339),
-            total = job.n_tasks,
-            done = job.n_done,
-            failed = job.n_failed,
-            cancelled = job.n_cancelled,
-        );
+        let time = |value: Option<i64>| value.map_or_else(|| "-".to_owned(), rfc3339);
+        let mut text = String::new();
         if job.n_failed > 0 && event != "deleted" {
             text.push_str("\nFailed tasks:\n");
             for task in store::tasks::failed(db, job.id, MAX_LISTED_FAILURES as u64).await? {
@@ -199,7 +197,23 @@ impl Mailer {
                 ));
             }
         }
-        Ok(text)
+        Ok(std::collections::HashMap::from([
+            ("id", job.id.to_string()),
+            ("title", job.title.clone()),
+            ("event", event.to_owned()),
+            ("user", job.user.clone().unwrap_or_default()),
+            ("queue", record.queue.clone()),
+            ("jobtype", record.jobtype.clone()),
+            ("submitted", rfc3339(job.time_submitted)),
+            ("started", time(job.time_started)),
+            ("finished", time(job.time_finished)),
+            ("total", job.n_tasks.to_string()),
+            ("done", job.n_done.to_string()),
+            ("failed", job.n_failed.to_string()),
+            ("cancelled", job.n_cancelled.to_string()),
+            ("link", link),
+            ("failed_tasks", text),
+        ]))
     }
 }
 
@@ -260,10 +274,9 @@ async fn sweep(db: &DatabaseConnection, mailer: Option<&Mailer>) -> anyhow::Resu
             let Ok(record) = store::jobs::get(db, job_id).await else {
                 continue;
             };
-            let job = record.job;
             // Mark first: a failed send is logged, not retried forever.
-            store::jobs::mark_notified(db, job_id, &job.state).await?;
-            if let Err(error) = mailer.job_event(db, &job, &job.state).await {
+            store::jobs::mark_notified(db, job_id, &record.job.state).await?;
+            if let Err(error) = mailer.job_event(db, &record, &record.job.state).await {
                 tracing::warn!(job_id, error = %error, "cannot email a job's users");
             }
         }
@@ -277,7 +290,7 @@ async fn sweep(db: &DatabaseConnection, mailer: Option<&Mailer>) -> anyhow::Resu
         transaction.commit().await?;
         tracing::info!(job_id, "deleted a job past its autodelete time");
         if let Some(mailer) = mailer
-            && let Err(error) = mailer.job_event(db, &record.job, "deleted").await
+            && let Err(error) = mailer.job_event(db, &record, "deleted").await
         {
             tracing::warn!(job_id, error = %error, "cannot email a job's users");
         }

@@ -7,6 +7,7 @@ pub mod discovery;
 pub mod enrollment;
 pub mod frames;
 pub mod ids;
+pub mod logcodec;
 pub mod message;
 pub mod metrics;
 pub mod pathmap;

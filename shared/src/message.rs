@@ -518,8 +518,36 @@ pub struct LogChunk {
     pub seq: u64,
     /// Line number of the chunk's first line within the attempt, from 1.
     pub first_line: u64,
-    /// The lines.
+    /// The lines, as JSON objects (empty when `packed` holds them).
+    #[serde(default)]
     pub lines: Vec<LogLine>,
+    /// The lines packed by [`crate::logcodec::pack`] (column layout, zstd, base64), as
+    /// workers send them: a twentieth of the bytes for a render log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packed: Option<String>,
+}
+
+impl LogChunk {
+    /// Its lines' stored form and how many lines it holds, and its first line's time.
+    ///
+    /// # Errors
+    /// What is wrong with `packed`, when it is not a packed chunk.
+    pub fn stored(&self) -> Result<(Vec<u8>, usize, Option<i64>), String> {
+        match &self.packed {
+            Some(packed) => {
+                let (stored, lines) = crate::logcodec::unpack(packed)?;
+                if !self.lines.is_empty() {
+                    return Err("a log chunk has both lines and packed lines".to_owned());
+                }
+                Ok((stored, lines.len(), lines.first().map(|line| line.t)))
+            }
+            None => Ok((
+                crate::logcodec::encode(&self.lines),
+                self.lines.len(),
+                self.lines.first().map(|line| line.t),
+            )),
+        }
+    }
 }
 
 /// How an attempt ended.

@@ -231,6 +231,35 @@ async function disableAgent(page) {
   await until('the job to run once the agent is enabled', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done');
 }
 
+/** An admin adds a webhook on its page; a job's delivery (to an address nobody listens on)
+ * shows up with its failed attempts, and the Redeliver button queues it again. */
+async function webhooks(page) {
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, '#/webhooks');
+  await page.getByLabel('URL').fill('http://127.0.0.1:9/nobody-listens');
+  await page.getByRole('checkbox', { name: 'job.done' }).check();
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const made = page.locator('.toast', { hasText: 'its secret' });
+  await made.waitFor();
+  const { webhooks: hooks } = await until('the API to list the webhook', async () => {
+    const answer = await api('GET', '/api/v1/webhooks');
+    return answer.webhooks.length === 1 && answer;
+  });
+  check(JSON.stringify(hooks[0].events) === '["job.done"]', `events: ${JSON.stringify(hooks[0].events)}`);
+  const job = await api('POST', '/api/v1/jobs', renderJob('ui webhook'));
+  await until('the job to end', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done');
+  const [delivery] = await until('a failed attempt of the delivery', async () => {
+    const { deliveries } = await api('GET', `/api/v1/webhooks/${hooks[0].id}/deliveries`);
+    return deliveries.length === 1 && deliveries[0].attempts >= 1 && deliveries;
+  });
+  await page.getByRole('link', { name: 'http://127.0.0.1:9/nobody-listens' }).click();
+  const row = page.locator(`tr[data-delivery="${delivery.delivery_id}"]`);
+  await row.waitFor();
+  check((await row.textContent()).includes('job.done'), `the row names the event: ${await row.textContent()}`);
+  await row.getByRole('button', { name: 'Redeliver' }).click();
+  await page.locator('.toast', { hasText: 'Sent again' }).waitFor();
+}
+
 /** An admin enrolls a node on the Agents page (its join token is shown once) and revokes it. */
 async function enrollAndRevoke(page) {
   await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
@@ -383,6 +412,7 @@ export const scenarios = {
   'pause-and-bulk-cancel': pauseAndBulkCancel,
   'disable-agent': disableAgent,
   'enroll-and-revoke': enrollAndRevoke,
+  webhooks,
   viewer,
   screenshots,
 };

@@ -304,7 +304,8 @@ impl LogBatcher {
             attempt: self.attempt.attempt,
             seq: self.seq,
             first_line: self.next_line,
-            lines,
+            lines: Vec::new(),
+            packed: Some(warren_shared::logcodec::pack(&lines)),
         });
         self.context.events.send_log(&chunk, self.bytes).await;
         self.seq += 1;

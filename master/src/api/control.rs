@@ -347,7 +347,7 @@ pub async fn delete(
     if let Some(mailer) = state.mailer.clone() {
         let db = state.db.clone();
         tokio::spawn(async move {
-            if let Err(error) = mailer.job_event(&db, &record.job, "deleted").await {
+            if let Err(error) = mailer.job_event(&db, &record, "deleted").await {
                 tracing::warn!(job_id, error = %error, "cannot email a job's users");
             }
         });

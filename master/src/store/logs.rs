@@ -75,7 +75,7 @@ pub async fn lines_from(
 /// compressed.
 fn chunk_lines(chunk: &log_chunk::Model) -> std::result::Result<Vec<LogLine>, String> {
     match &chunk.zdata {
-        Some(stored) => super::log_codec::decode(stored),
+        Some(stored) => warren_shared::logcodec::decode(stored),
         None => serde_json::from_str(&chunk.data).map_err(|error| error.to_string()),
     }
 }
@@ -117,7 +117,8 @@ pub fn as_csv(lines: &[NumberedLine]) -> String {
 /// its first chunk, so tasks that print nothing cost no log rows.
 pub async fn append(transaction: &impl ConnectionTrait, chunk: &LogChunk) -> Result<(), DbErr> {
     let attempt = i32::try_from(chunk.attempt).unwrap_or(i32::MAX);
-    let stored = super::log_codec::encode(&chunk.lines);
+    // A packed chunk was checked when its event was decoded (see `ingester`).
+    let (stored, n_lines, first_time) = chunk.stored().map_err(DbErr::Custom)?;
     let backend = crate::db::backend_of(transaction);
     transaction
         .execute_raw(crate::db::sql(
@@ -133,7 +134,7 @@ pub async fn append(transaction: &impl ConnectionTrait, chunk: &LogChunk) -> Res
                 attempt.into(),
                 i64::try_from(chunk.seq).unwrap_or(i64::MAX).into(),
                 i64::try_from(chunk.first_line).unwrap_or(i64::MAX).into(),
-                i32::try_from(chunk.lines.len()).unwrap_or(i32::MAX).into(),
+                i32::try_from(n_lines).unwrap_or(i32::MAX).into(),
                 stored.into(),
                 chunk.task_id.0.into(),
                 attempt.into(),
@@ -155,11 +156,7 @@ pub async fn append(transaction: &impl ConnectionTrait, chunk: &LogChunk) -> Res
                     chunk.task_id.0.into(),
                     attempt.into(),
                     chunk.agent_id.to_string().into(),
-                    chunk
-                        .lines
-                        .first()
-                        .map_or_else(crate::db::now_us, |line| line.t)
-                        .into(),
+                    first_time.unwrap_or_else(crate::db::now_us).into(),
                     chunk.task_id.0.into(),
                     attempt.into(),
                     chunk.agent_id.to_string().into(),

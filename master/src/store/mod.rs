@@ -14,7 +14,6 @@ pub mod jobtypes;
 pub mod keys;
 pub mod leases;
 pub mod limits;
-pub mod log_codec;
 pub mod logs;
 pub mod pathmaps;
 pub mod queues;

@@ -231,13 +231,17 @@ async fn a_malformed_event_is_dead_lettered_and_the_ingester_keeps_going() -> an
         br#"{"v": 1, "kind": "EventBatch", "events": [{"kind": "Cancel", "task_id": 1, "attempt": 1, "reason": "smuggled"}]}"#,
     )
     .await?;
+    farm.publish_raw_event(
+        br#"{"v": 1, "kind": "LogChunk", "agent_id": "6f0c9a4e-0000-4000-8000-000000000001", "task_id": 1, "attempt": 1, "seq": 0, "first_line": 1, "packed": "not base64!"}"#,
+    )
+    .await?;
 
     let dead = eventually(
-        "four dead letters recorded",
+        "five dead letters recorded",
         Duration::from_secs(30),
         || async {
             let answer = farm.get_json("/api/v1/dead-letters").await?;
-            Ok((answer["count"].as_u64() == Some(4)).then_some(answer))
+            Ok((answer["count"].as_u64() == Some(5)).then_some(answer))
         },
     )
     .await?;
@@ -258,6 +262,12 @@ async fn a_malformed_event_is_dead_lettered_and_the_ingester_keeps_going() -> an
     assert!(
         reasons
             .iter()
+            .any(|reason| reason.contains("packed log lines are not base64")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
             .any(|reason| reason.contains("unexpected message kind `Cancel`")),
         "{reasons:?}"
     );
@@ -270,7 +280,7 @@ async fn a_malformed_event_is_dead_lettered_and_the_ingester_keeps_going() -> an
     let parked = farm.take_dead_letters().await?;
     assert_eq!(
         parked.len(),
-        4,
+        5,
         "the messages are parked in the dead-letter queue"
     );
     assert!(parked.iter().any(|(body, reason)| {

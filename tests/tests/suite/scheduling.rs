@@ -1128,3 +1128,82 @@ async fn a_root_worker_runs_tasks_as_the_jobs_user_and_refuses_root() -> anyhow:
     }
     Ok(())
 }
+
+/// Templates in `--email-templates`: the farm's `done.txt` for every job type, and the
+/// `command` job type's own `failed.txt`; events without a template keep the built-in email.
+#[tokio::test]
+async fn job_emails_follow_the_farms_and_the_job_types_templates() -> anyhow::Result<()> {
+    let smtp = warren_tests::SmtpSink::start().await?;
+    let templates = tempfile::tempdir()?;
+    std::fs::write(
+        templates.path().join("done.txt"),
+        "Subject: Rendered: {title} ({done}/{total} tasks)\n\nOpen {link} to see it ({jobtype}).\n",
+    )?;
+    std::fs::create_dir(templates.path().join("command"))?;
+    std::fs::write(
+        templates.path().join("command/failed.txt"),
+        "Subject: {{command}} job {id} in {queue} failed\n\nWhat failed:\n{failed_tasks}",
+    )?;
+    let farm = TestFarm::spawn(FarmOptions {
+        master_args: vec![
+            "--smtp-url".to_owned(),
+            smtp.url.clone(),
+            "--email-templates".to_owned(),
+            templates.path().display().to_string(),
+        ],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let notified = json!({"notified_users": ["lead@studio.test"], "requeue": 0});
+    let ok = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("shot 7", &["true"], 1, 2, 1),
+            notified.clone(),
+        ),
+    )
+    .await?;
+    let failing = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("shot 8", &["false"], 1, 1, 1),
+            notified,
+        ),
+    )
+    .await?;
+    let mails = eventually("both emails", JOB_TIMEOUT, || async {
+        let mails = smtp.received();
+        Ok((mails.len() >= 2).then_some(mails))
+    })
+    .await?;
+    let subjects: Vec<String> = mails
+        .iter()
+        .map(|mail| mail.subject().unwrap_or_default().to_owned())
+        .collect();
+    let done_mail = mails
+        .iter()
+        .find(|mail| mail.subject().is_some_and(|s| s.starts_with("Rendered")))
+        .ok_or_else(|| anyhow::anyhow!("no templated done email in {subjects:?}"))?;
+    assert_eq!(done_mail.subject(), Some("Rendered: shot 7 (2/2 tasks)"));
+    assert!(
+        done_mail
+            .data
+            .contains(&format!("/ui/#/jobs/{ok} to see it (command).")),
+        "{}",
+        done_mail.data
+    );
+    let failed_mail = mails
+        .iter()
+        .find(|mail| mail.subject().is_some_and(|s| s.contains("failed")))
+        .ok_or_else(|| anyhow::anyhow!("no failed email in {subjects:?}"))?;
+    assert_eq!(
+        failed_mail.subject().map(str::to_owned),
+        Some(format!("{{command}} job {failing} in root failed"))
+    );
+    assert!(
+        failed_mail.data.contains("exited with code 1"),
+        "{}",
+        failed_mail.data
+    );
+    Ok(())
+}

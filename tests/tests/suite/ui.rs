@@ -142,6 +142,11 @@ async fn an_admin_enrolls_a_node_on_the_agents_page_and_revokes_it_on_its_page()
 }
 
 #[tokio::test]
+async fn an_admin_adds_a_webhook_and_sends_a_failed_delivery_again() -> anyhow::Result<()> {
+    run("webhooks").await
+}
+
+#[tokio::test]
 async fn a_viewer_sees_no_buttons_that_change_anything_and_the_api_refuses_them()
 -> anyhow::Result<()> {
     run("viewer").await

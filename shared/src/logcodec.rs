@@ -1,11 +1,17 @@
-//! How log lines are stored: a compact column layout compressed with zstd.
+//! How log lines travel and are stored: a compact column layout compressed with zstd.
 //!
 //! A chunk's lines are laid out column by column (all timestamps as varint deltas, then all
 //! streams, process ids, lengths, and finally the messages back to back), because like values
 //! next to each other compress far better than JSON objects that interleave them. The first
 //! byte names the layout, so a later one can sit next to it.
+//!
+//! Workers pack each log chunk this way ([`pack`], base64 in the JSON event) and the master
+//! stores the bytes as they came, after [`unpack`] checked them: the broker and the database
+//! carry a twentieth of the text.
 
-use warren_shared::{LogLine, LogStream};
+use base64::Engine as _;
+
+use crate::{LogLine, LogStream};
 
 /// The layout written today.
 const LAYOUT_COLUMNS: u8 = 1;
@@ -40,6 +46,24 @@ pub fn encode(lines: &[LogLine]) -> Vec<u8> {
     // Compressing into memory fails only when memory does.
     stored.extend(zstd::bulk::compress(&raw, LEVEL).expect("zstd compresses into memory"));
     stored
+}
+
+/// Lines encoded, compressed and in base64, for a `LogChunk`'s `packed` field.
+#[must_use]
+pub fn pack(lines: &[LogLine]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(encode(lines))
+}
+
+/// The stored form and the lines of a `packed` field.
+///
+/// # Errors
+/// What is wrong when the text is not a packed chunk.
+pub fn unpack(packed: &str) -> Result<(Vec<u8>, Vec<LogLine>), String> {
+    let stored = base64::engine::general_purpose::STANDARD
+        .decode(packed)
+        .map_err(|error| format!("packed log lines are not base64: {error}"))?;
+    let lines = decode(&stored)?;
+    Ok((stored, lines))
 }
 
 /// Decompress and decode what [`encode`] made.
@@ -200,6 +224,16 @@ mod tests {
     }
 
     #[test]
+    fn packed_lines_unpack_to_the_same_lines_and_bad_text_is_refused() {
+        let lines = vec![line(7, LogStream::Stdout, Some(1), "Fra:1 | Sample 3/64")];
+        let (stored, unpacked) = unpack(&pack(&lines)).expect("unpacks");
+        assert_eq!(unpacked, lines);
+        assert_eq!(decode(&stored).expect("decodes"), lines);
+        assert!(unpack("not base64!").is_err());
+        assert!(unpack("AAAA").is_err());
+    }
+
+    #[test]
     fn damaged_chunks_are_refused_not_misread() {
         let good = encode(&[line(1, LogStream::Stdout, None, "hello")]);
         assert!(decode(&[]).is_err());
@@ -218,7 +252,7 @@ mod tests {
     /// chunks of 500 lines, stores in under a fifth of its size.
     #[test]
     fn a_render_log_stores_in_a_fraction_of_its_size() {
-        let log = include_str!("../../../bench/blender-render.log");
+        let log = include_str!("../../bench/blender-render.log");
         let mut t = 1_765_000_000_000_000_i64;
         let lines: Vec<LogLine> = log
             .lines()
