@@ -177,6 +177,7 @@ impl App {
                     url.expose_secret(),
                     &config.ldap_user_dn,
                     &config.ldap_default_role,
+                    &config.ldap_group_roles,
                 )
                 .context("invalid LDAP settings")?,
             ),

@@ -248,6 +248,17 @@ pub struct ServeConfig {
     #[arg(long, env = "WARREN_LDAP_DEFAULT_ROLE", default_value = "viewer")]
     pub ldap_default_role: String,
 
+    /// A directory group and the role its members get, `GROUP_DN=ROLE` (repeat; `;` between
+    /// them in the variable), e.g. `cn=render-admins,ou=groups,dc=studio=admin`. With any
+    /// given, an LDAP user's role is read from the groups at each login: the highest role of
+    /// the groups that list them (`member` or `uniqueMember`), else `--ldap-default-role`.
+    #[arg(
+        long = "ldap-group-role",
+        env = "WARREN_LDAP_GROUP_ROLES",
+        value_delimiter = ';'
+    )]
+    pub ldap_group_roles: Vec<String>,
+
     /// SMTP server for job emails, `smtp://[user:password@]host[:port]`; no email without it.
     #[arg(long, env = "WARREN_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<SecretString>,

@@ -105,6 +105,56 @@ impl PrivateSlapd {
         Ok(server)
     }
 
+    /// Add `ou=groups` and a `groupOfNames` per `(cn, member uids)`; their DNs.
+    pub async fn add_groups(&self, groups: &[(&str, &[&str])]) -> anyhow::Result<Vec<String>> {
+        let mut ldif =
+            format!("dn: ou=groups,{SUFFIX}\nobjectClass: organizationalUnit\nou: groups\n\n");
+        let mut dns = Vec::new();
+        for (cn, members) in groups {
+            let dn = format!("cn={cn},ou=groups,{SUFFIX}");
+            ldif.push_str(&format!("dn: {dn}\nobjectClass: groupOfNames\ncn: {cn}\n"));
+            for uid in *members {
+                ldif.push_str(&format!("member: uid={uid},ou=people,{SUFFIX}\n"));
+            }
+            ldif.push('\n');
+            dns.push(dn);
+        }
+        self.ldapadd(&ldif).await?;
+        Ok(dns)
+    }
+
+    /// Apply LDIF changes as the directory's admin (`ldapmodify`, adding by default).
+    pub async fn ldapadd(&self, ldif: &str) -> anyhow::Result<()> {
+        let path = self
+            .dir
+            .path()
+            .join(format!("change-{}.ldif", uuid::Uuid::new_v4()));
+        std::fs::write(&path, ldif)?;
+        let added = tokio::process::Command::new("ldapmodify")
+            .args([
+                "-a",
+                "-x",
+                "-H",
+                &self.url,
+                "-D",
+                &format!("cn=admin,{SUFFIX}"),
+                "-w",
+                "admin-secret",
+                "-f",
+            ])
+            .arg(&path)
+            .output()
+            .await
+            .context("cannot run ldapmodify (Debian package `ldap-utils`)")?;
+        if !added.status.success() {
+            bail!(
+                "ldapmodify failed: {}",
+                String::from_utf8_lossy(&added.stderr)
+            );
+        }
+        Ok(())
+    }
+
     /// The DN template of its people, for `--ldap-user-dn`.
     #[must_use]
     pub fn user_dn_template(&self) -> String {

@@ -401,16 +401,31 @@ async fn check_login(state: &AppState, login: Login) -> Result<UserRecord, ApiEr
                         "the directory (LDAP) cannot be reached; try again shortly".to_owned(),
                     )
                 })?;
-            if !bound {
+            let crate::ldap::Bound::Accepted { role: group_role } = bound else {
                 tracing::info!(username = %login.username, "LDAP login refused");
                 return Err(refused());
-            }
+            };
             match user {
-                Some(user) => user,
+                // The directory's groups decide the role anew at each login.
+                Some(user) => match group_role {
+                    Some(role) if role != user.role => {
+                        tracing::info!(username = %user.username, from = %user.role, to = %role, "role changed by the directory's groups");
+                        users::update(
+                            &state.db,
+                            &user.username,
+                            users::UserChanges {
+                                role: Some(role),
+                                ..users::UserChanges::default()
+                            },
+                        )
+                        .await?
+                    }
+                    _ => user,
+                },
                 None => {
+                    let role = group_role.unwrap_or(ldap.default_role);
                     let created =
-                        users::create(&state.db, &login.username, ldap.default_role, None, None)
-                            .await?;
+                        users::create(&state.db, &login.username, role, None, None).await?;
                     tracing::info!(username = %created.username, role = %created.role, "user created by their first LDAP login");
                     created
                 }

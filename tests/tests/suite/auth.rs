@@ -672,3 +672,70 @@ async fn directory_users_log_in_with_their_ldap_password() -> anyhow::Result<()>
     );
     Ok(())
 }
+
+/// Directory groups decide roles, read again at each login: a member of the admins' group is
+/// an admin, of the operators' group an operator (the higher role wins), anyone else gets the
+/// default role; moving someone between groups changes their role at their next login.
+#[tokio::test]
+async fn directory_groups_decide_roles_at_each_login() -> anyhow::Result<()> {
+    if warren_tests::ldap::slapd_path().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "slapd must be installed in CI (scripts/test installs it)"
+        );
+        eprintln!("slapd is not installed: skipping the LDAP test");
+        return Ok(());
+    }
+    let slapd =
+        warren_tests::PrivateSlapd::start(&[("ada", "ada-pw"), ("ben", "ben-pw"), ("cy", "cy-pw")])
+            .await?;
+    let groups = slapd
+        .add_groups(&[("render-admins", &["ada"]), ("render-ops", &["ada", "ben"])])
+        .await?;
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        auth: true,
+        master_args: vec![
+            "--ldap-url".to_owned(),
+            slapd.url.clone(),
+            "--ldap-user-dn".to_owned(),
+            slapd.user_dn_template(),
+            "--ldap-group-role".to_owned(),
+            format!("{}=admin", groups[0]),
+            "--ldap-group-role".to_owned(),
+            format!("{}=operator", groups[1]),
+        ],
+        ..FarmOptions::default()
+    })
+    .await?;
+    let login = |username: &'static str, password: &'static str| {
+        let request = farm
+            .http
+            .post(format!("{}/api/v1/auth/login", farm.base_url))
+            .json(&json!({"username": username, "password": password}));
+        async move {
+            let answer = request.send().await?;
+            anyhow::ensure!(
+                answer.status() == StatusCode::OK,
+                "{username}: {}",
+                answer.status()
+            );
+            let body: Value = answer.json().await?;
+            Ok::<_, anyhow::Error>(body["role"].as_str().unwrap_or_default().to_owned())
+        }
+    };
+    assert_eq!(login("ada", "ada-pw").await?, "admin");
+    assert_eq!(login("ben", "ben-pw").await?, "operator");
+    assert_eq!(login("cy", "cy-pw").await?, "viewer");
+    // Ben leaves the operators and Cy joins them: their next logins say so.
+    slapd
+        .ldapadd(&format!(
+            "dn: {}\nchangetype: modify\ndelete: member\nmember: uid=ben,ou=people,{suffix}\n-\nadd: member\nmember: uid=cy,ou=people,{suffix}\n",
+            groups[1],
+            suffix = warren_tests::ldap::SUFFIX
+        ))
+        .await?;
+    assert_eq!(login("ben", "ben-pw").await?, "viewer");
+    assert_eq!(login("cy", "cy-pw").await?, "operator");
+    Ok(())
+}
