@@ -120,9 +120,10 @@ ensure_mariadb_for_tests() {
 # OpenLDAP's server and tools, for the LDAP login test (the server is left unconfigured and
 # stopped: the test starts its own on a free port).
 ensure_slapd_for_tests() {
-  if [ -x /usr/sbin/slapd ] && command -v ldapadd >/dev/null 2>&1; then return 0; fi
+  # openssl makes the certificates of the LDAP-over-TLS test.
+  if [ -x /usr/sbin/slapd ] && command -v ldapadd >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then return 0; fi
   echo "slapd slapd/no_configuration boolean true" | as_root debconf-set-selections 2>/dev/null || true
-  apt_install slapd ldap-utils || { log "slapd cannot be installed here: the LDAP test will fail"; return 1; }
+  apt_install slapd ldap-utils openssl || { log "slapd cannot be installed here: the LDAP tests will fail"; return 1; }
 }
 
 # Debian's Chromium and playwright-core (from npm, into tests/ui/node_modules) for the browser

@@ -178,6 +178,10 @@ impl App {
                     &config.ldap_user_dn,
                     &config.ldap_default_role,
                     &config.ldap_group_roles,
+                    &crate::ldap::LdapTls {
+                        starttls: config.ldap_starttls,
+                        ca_file: config.ldap_ca_file.clone(),
+                    },
                 )
                 .context("invalid LDAP settings")?,
             ),

@@ -259,6 +259,16 @@ pub struct ServeConfig {
     )]
     pub ldap_group_roles: Vec<String>,
 
+    /// Upgrade an `ldap://` connection to TLS with StartTLS before binding (an `ldaps://`
+    /// URL is TLS from the start).
+    #[arg(long, env = "WARREN_LDAP_STARTTLS", value_parser = BoolishValueParser::new())]
+    pub ldap_starttls: bool,
+
+    /// PEM file of the certificate authorities the LDAP server's certificate must chain to
+    /// (default: the system's).
+    #[arg(long, env = "WARREN_LDAP_CA_FILE")]
+    pub ldap_ca_file: Option<std::path::PathBuf>,
+
     /// SMTP server for job emails, `smtp://[user:password@]host[:port]`; no email without it.
     #[arg(long, env = "WARREN_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<SecretString>,

@@ -1,6 +1,7 @@
 //! Logins checked against an LDAP directory by binding as the user, and roles read from the
 //! directory's groups.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use ldap3::{LdapConnAsync, LdapConnSettings, Scope, SearchEntry};
@@ -16,6 +17,56 @@ pub struct LdapLogin {
     pub default_role: Role,
     /// Groups whose members get a role; when any are set, roles come from the directory.
     group_roles: Vec<(String, Role)>,
+    /// StartTLS on an `ldap://` URL.
+    starttls: bool,
+    /// TLS settings with the CA file's authorities, when one is given.
+    tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+/// How to secure the connection to the directory.
+#[derive(Debug, Clone, Default)]
+pub struct LdapTls {
+    /// Upgrade an `ldap://` connection with StartTLS.
+    pub starttls: bool,
+    /// PEM certificate authorities the server's certificate must chain to (default: the
+    /// system's).
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+/// The TLS algorithms of the directory connection: *ring*'s.
+#[expect(
+    deprecated,
+    reason = "rustls now prefers aws-lc-rs (post-quantum key exchange), a large C build; ring \
+              is the provider ldap3 is built with here, and what a studio directory speaks"
+)]
+fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+/// TLS settings that trust only the authorities in `path`.
+fn tls_config(path: &std::path::Path) -> anyhow::Result<Arc<rustls::ClientConfig>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject as _;
+    let mut roots = rustls::RootCertStore::empty();
+    for certificate in CertificateDer::pem_file_iter(path)
+        .map_err(|error| anyhow::anyhow!("--ldap-ca-file {}: {error}", path.display()))?
+    {
+        let certificate = certificate
+            .map_err(|error| anyhow::anyhow!("--ldap-ca-file {}: {error}", path.display()))?;
+        roots
+            .add(certificate)
+            .map_err(|error| anyhow::anyhow!("--ldap-ca-file {}: {error}", path.display()))?;
+    }
+    anyhow::ensure!(
+        !roots.is_empty(),
+        "--ldap-ca-file {} holds no PEM certificate",
+        path.display()
+    );
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(ring_provider()))
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 /// What a directory login found.
@@ -42,15 +93,29 @@ impl LdapLogin {
         user_dn: &str,
         default_role: &str,
         group_roles: &[String],
+        tls: &LdapTls,
     ) -> anyhow::Result<Self> {
         anyhow::ensure!(
             user_dn.contains("{username}"),
             "--ldap-user-dn must contain `{{username}}`"
         );
         anyhow::ensure!(
-            url.starts_with("ldap://") || url.starts_with("ldapi://"),
-            "--ldap-url must be an ldap:// URL"
+            url.starts_with("ldap://")
+                || url.starts_with("ldaps://")
+                || url.starts_with("ldapi://"),
+            "--ldap-url must be an ldap://, ldaps:// or ldapi:// URL"
         );
+        anyhow::ensure!(
+            !tls.starttls || url.starts_with("ldap://"),
+            "--ldap-starttls goes with an ldap:// URL (ldaps:// is TLS from the start)"
+        );
+        // The system's authorities (no CA file) are read by the LDAP client with the
+        // process's default provider.
+        let _ = ring_provider().install_default();
+        let tls_settings = match &tls.ca_file {
+            Some(path) => Some(tls_config(path)?),
+            None => None,
+        };
         let mut mapped = Vec::new();
         for pair in group_roles {
             let (dn, role) = pair.rsplit_once('=').ok_or_else(|| {
@@ -69,6 +134,8 @@ impl LdapLogin {
             user_dn: user_dn.to_owned(),
             default_role: Role::parse(default_role)?,
             group_roles: mapped,
+            starttls: tls.starttls,
+            tls: tls_settings,
         })
     }
 
@@ -86,7 +153,12 @@ impl LdapLogin {
             return Ok(Bound::Refused);
         }
         let dn = self.user_dn.replace("{username}", username);
-        let settings = LdapConnSettings::new().set_conn_timeout(Duration::from_secs(5));
+        let mut settings = LdapConnSettings::new()
+            .set_conn_timeout(Duration::from_secs(5))
+            .set_starttls(self.starttls);
+        if let Some(config) = &self.tls {
+            settings = settings.set_config(config.clone());
+        }
         let (connection, mut ldap) = LdapConnAsync::with_settings(settings, &self.url)
             .await
             .map_err(|error| LdapError(error.to_string()))?;

@@ -739,3 +739,106 @@ async fn directory_groups_decide_roles_at_each_login() -> anyhow::Result<()> {
     assert_eq!(login("cy", "cy-pw").await?, "operator");
     Ok(())
 }
+
+/// Logins reach the directory over TLS: `ldaps://` and StartTLS, trusting the authority in
+/// `--ldap-ca-file`; a server whose certificate that authority did not sign is refused (503,
+/// and the master's log says why), and a CA file without a certificate stops the master.
+#[tokio::test]
+async fn directory_logins_go_over_tls_and_an_untrusted_certificate_is_refused() -> anyhow::Result<()>
+{
+    if warren_tests::ldap::slapd_path().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "slapd must be installed in CI (scripts/test installs it)"
+        );
+        eprintln!("slapd is not installed: skipping the LDAP test");
+        return Ok(());
+    }
+    let slapd = warren_tests::PrivateSlapd::start_with_tls(&[("tia", "tia-pw")]).await?;
+    let ca = slapd
+        .ca_file
+        .clone()
+        .expect("a CA file")
+        .display()
+        .to_string();
+    let ldaps = slapd.ldaps_url.clone().expect("an ldaps URL");
+    let other_dir = tempfile::tempdir()?;
+    let other_ca = warren_tests::ldap::make_certificate_authority(other_dir.path(), "other")
+        .await?
+        .display()
+        .to_string();
+    let farm_with = |args: Vec<String>| {
+        let mut master_args = vec!["--ldap-user-dn".to_owned(), slapd.user_dn_template()];
+        master_args.extend(args);
+        TestFarm::spawn(FarmOptions {
+            workers: 0,
+            auth: true,
+            master_args,
+            ..FarmOptions::default()
+        })
+    };
+    let login = |farm: &TestFarm| {
+        farm.http
+            .post(format!("{}/api/v1/auth/login", farm.base_url))
+            .json(&json!({"username": "tia", "password": "tia-pw"}))
+            .send()
+    };
+    for args in [
+        vec![
+            "--ldap-url".to_owned(),
+            ldaps.clone(),
+            "--ldap-ca-file".to_owned(),
+            ca.clone(),
+        ],
+        vec![
+            "--ldap-url".to_owned(),
+            slapd.url.clone(),
+            "--ldap-starttls".to_owned(),
+            "--ldap-ca-file".to_owned(),
+            ca.clone(),
+        ],
+    ] {
+        let farm = farm_with(args.clone()).await?;
+        let answer = login(&farm).await?;
+        assert_eq!(answer.status(), StatusCode::OK, "{args:?}");
+    }
+    let mut untrusting = farm_with(vec![
+        "--ldap-url".to_owned(),
+        ldaps.clone(),
+        "--ldap-ca-file".to_owned(),
+        other_ca,
+    ])
+    .await?;
+    let refused = login(&untrusting).await?;
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let log = untrusting.master()?.log_tail(200);
+    assert!(
+        log.contains("cannot check a login against LDAP")
+            && log.to_lowercase().contains("certificate"),
+        "the master's log says why: {log}"
+    );
+
+    // A CA file that holds no certificate stops the master at start, naming it.
+    let not_pem = other_dir.path().join("not-a-certificate.pem");
+    std::fs::write(&not_pem, "hello\n")?;
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tokio::process::Command::new(warren_tests::bin_path("warren-master")?)
+            .args(["serve", "--listen", "127.0.0.1:0", "--namespace"])
+            .arg(format!("ldap-ca-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]))
+            .arg("--database-url")
+            .arg(format!(
+                "sqlite://{}?mode=rwc",
+                other_dir.path().join("warren.db").display()
+            ))
+            .args(["--ldap-url", &ldaps, "--ldap-ca-file"])
+            .arg(&not_pem)
+            .env("RUST_LOG", "warn")
+            .output(),
+    )
+    .await??;
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("holds no PEM certificate"), "{stderr}");
+    Ok(())
+}
