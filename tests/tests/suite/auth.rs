@@ -825,7 +825,10 @@ async fn directory_logins_go_over_tls_and_an_untrusted_certificate_is_refused() 
         std::time::Duration::from_secs(60),
         tokio::process::Command::new(warren_tests::bin_path("warren-master")?)
             .args(["serve", "--listen", "127.0.0.1:0", "--namespace"])
-            .arg(format!("ldap-ca-{}", &uuid::Uuid::new_v4().simple().to_string()[..12]))
+            .arg(format!(
+                "ldap-ca-{}",
+                &uuid::Uuid::new_v4().simple().to_string()[..12]
+            ))
             .arg("--database-url")
             .arg(format!(
                 "sqlite://{}?mode=rwc",
