@@ -420,6 +420,9 @@ pub struct SubmitArgs {
     /// Retries per task: 0 never, -1 forever.
     #[arg(long, allow_hyphen_values = true)]
     pub requeue: Option<i32>,
+    /// Days its logs are kept after it ends (default: its queue's, else the farm's).
+    #[arg(long)]
+    pub log_retention_days: Option<i32>,
     /// Job queue.
     #[arg(long)]
     pub queue: Option<String>,
@@ -485,6 +488,9 @@ impl SubmitArgs {
         }
         if let Some(requeue) = self.requeue {
             set("requeue", json!(requeue));
+        }
+        if let Some(days) = self.log_retention_days {
+            set("log_retention_days", json!(days));
         }
         if let Some(queue) = &self.queue {
             set("queue", json!(queue));
@@ -715,6 +721,10 @@ pub struct JobChanges {
     /// Pin this version of the job's job type.
     #[arg(long)]
     jobtype_version: Option<i32>,
+    /// Days its logs are kept after it ends (a negative number: its queue's, else the
+    /// farm's).
+    #[arg(long, allow_negative_numbers = true)]
+    log_retention_days: Option<i32>,
     /// Stop running tasks and run them again with the change (not counted as failures).
     #[arg(long)]
     restart_running: bool,
@@ -757,6 +767,12 @@ impl JobChanges {
         }
         if let Some(version) = self.jobtype_version {
             put("jobtype_version", json!(version));
+        }
+        if let Some(days) = self.log_retention_days {
+            put(
+                "log_retention_days",
+                if days < 0 { Value::Null } else { json!(days) },
+            );
         }
         for (key, values) in [
             ("tag_requirements", &self.tag_requirements),

@@ -30,6 +30,10 @@ pub enum QueuesAction {
         /// Task slots it never exceeds.
         #[arg(long)]
         maximum_agents: Option<i32>,
+        /// Days its jobs' logs are kept after they end (default: the parent's, else the
+        /// farm's).
+        #[arg(long)]
+        log_retention_days: Option<i32>,
     },
     /// Change a job queue.
     Set {
@@ -50,6 +54,10 @@ pub enum QueuesAction {
         /// New maximum (a negative number clears it).
         #[arg(long, allow_negative_numbers = true)]
         maximum_agents: Option<i32>,
+        /// New log retention in days (a negative number clears it: the parent's, else the
+        /// farm's).
+        #[arg(long, allow_negative_numbers = true)]
+        log_retention_days: Option<i32>,
     },
     /// Delete an empty job queue.
     Delete {
@@ -407,7 +415,8 @@ pub async fn queues(
                 json_output,
                 "a list of job queues",
                 &[
-                    "NAME", "PARENT", "PRIORITY", "WEIGHT", "MIN", "MAX", "JOBS", "ACTIVE",
+                    "NAME", "PARENT", "PRIORITY", "WEIGHT", "MIN", "MAX", "LOG DAYS", "JOBS",
+                    "ACTIVE",
                 ],
                 |list: QueueList| {
                     list.jobqueues
@@ -420,6 +429,7 @@ pub async fn queues(
                                 queue.weight.to_string(),
                                 cell(queue.minimum_agents),
                                 cell(queue.maximum_agents),
+                                cell(queue.log_retention_days),
                                 queue.jobs.to_string(),
                                 queue.active_tasks.to_string(),
                             ]
@@ -435,9 +445,14 @@ pub async fn queues(
             weight,
             minimum_agents,
             maximum_agents,
+            log_retention_days,
         }) => {
             let body = with(&[
                 ("name", Some(json!(name))),
+                (
+                    "log_retention_days",
+                    log_retention_days.map(|value| json!(value)),
+                ),
                 ("parent", parent.map(|value| json!(value))),
                 ("priority", priority.map(|value| json!(value))),
                 ("weight", weight.map(|value| json!(value))),
@@ -454,6 +469,7 @@ pub async fn queues(
             weight,
             minimum_agents,
             maximum_agents,
+            log_retention_days,
         }) => {
             let clearable = |value: Option<i32>| {
                 value.map(|value| if value < 0 { Value::Null } else { json!(value) })
@@ -464,6 +480,7 @@ pub async fn queues(
                 ("weight", weight.map(|value| json!(value))),
                 ("minimum_agents", clearable(minimum_agents)),
                 ("maximum_agents", clearable(maximum_agents)),
+                ("log_retention_days", clearable(log_retention_days)),
             ]);
             let answer = client
                 .call(

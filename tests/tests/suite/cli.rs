@@ -269,6 +269,8 @@ async fn the_cli_manages_queues_groups_tags_path_maps_and_agents() -> anyhow::Re
         "5",
         "--maximum-agents",
         "-1",
+        "--log-retention-days",
+        "21",
     ])
     .await?);
     let queues = ok(&run(&["queues"]).await?);
@@ -280,6 +282,9 @@ async fn the_cli_manages_queues_groups_tags_path_maps_and_agents() -> anyhow::Re
         lighting.contains("root") && lighting.contains(" 5 ") && lighting.contains("30"),
         "{lighting}"
     );
+    let queue = farm.get_json("/api/v1/jobqueues/lighting").await?;
+    assert_eq!(queue["log_retention_days"], 21, "{queue}");
+    assert!(queue["maximum_agents"].is_null(), "{queue}");
     ok(&run(&["queues", "delete", "lighting"]).await?);
     assert!(!ok(&run(&["queues"]).await?).contains("lighting"));
 
