@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
-use warren_tests::{FarmOptions, TestFarm, eventually};
+use warren_tests::{DatabaseKind, FarmOptions, TestFarm, eventually};
 
 const WAIT: Duration = Duration::from_secs(90);
 const SECRET: &str = "a-secret-of-sixteen-bytes-or-more";
@@ -117,7 +117,26 @@ async fn deliveries(farm: &TestFarm, webhook: i64) -> anyhow::Result<Vec<Value>>
 #[tokio::test]
 async fn a_receiver_down_for_a_while_gets_every_event_once_signed_and_can_have_one_again()
 -> anyhow::Result<()> {
-    let mut farm = TestFarm::spawn(FarmOptions::default()).await?;
+    receiver_down_then_up(DatabaseKind::default_for_tests()).await
+}
+
+database_test!(
+    webhook_deliveries_with_postgresql,
+    postgres,
+    receiver_down_then_up
+);
+database_test!(
+    webhook_deliveries_with_mariadb,
+    mariadb,
+    receiver_down_then_up
+);
+
+async fn receiver_down_then_up(database: DatabaseKind) -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        database,
+        ..FarmOptions::default()
+    })
+    .await?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let inbox: Inbox = Arc::default();
