@@ -112,13 +112,18 @@ async fn tick(
     let now = now_us();
     let claim_until = now + i64::try_from((SEND_TIMEOUT * 3).as_micros()).unwrap_or(i64::MAX);
     let due = store::claim_due(db, now, claim_until, room as i64).await?;
+    if due.is_empty() {
+        return Ok(());
+    }
+    let hooks: std::collections::HashMap<i64, store::Webhook> = store::list(db)
+        .await?
+        .into_iter()
+        .map(|hook| (hook.id, hook))
+        .collect();
     for delivery in due {
-        let hook = match store::get(db, delivery.webhook_id).await {
-            Ok(hook) => hook,
-            Err(error) => {
-                tracing::warn!(delivery = %delivery.delivery_id, error = %error, "a delivery's webhook is gone");
-                continue;
-            }
+        let Some(hook) = hooks.get(&delivery.webhook_id).cloned() else {
+            tracing::warn!(delivery = %delivery.delivery_id, "a delivery's webhook is gone");
+            continue;
         };
         let (db, client) = (db.clone(), client.clone());
         sends.spawn(async move {

@@ -99,14 +99,24 @@ async fn queue_id(state: &AppState, queue: Option<&str>) -> Result<Option<i64>, 
     Ok(Some(found.id))
 }
 
-async fn view(state: &AppState, hook: store::Webhook) -> Result<WebhookView, ApiError> {
-    let queue = match hook.queue_id {
-        Some(id) => crate::store::queues::find(&state.db, &id.to_string())
-            .await
-            .ok()
-            .map(|queue| queue.name),
-        None => None,
-    };
+/// Queue names by id, for the webhooks' filters.
+async fn queue_names(state: &AppState) -> Result<std::collections::HashMap<i64, String>, ApiError> {
+    Ok(crate::store::queues::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|queue| (queue.id, queue.name))
+        .collect())
+}
+
+async fn one_view(state: &AppState, hook: store::Webhook) -> Result<WebhookView, ApiError> {
+    view(&queue_names(state).await?, hook)
+}
+
+fn view(
+    queues: &std::collections::HashMap<i64, String>,
+    hook: store::Webhook,
+) -> Result<WebhookView, ApiError> {
+    let queue = hook.queue_id.and_then(|id| queues.get(&id).cloned());
     Ok(WebhookView {
         id: hook.id,
         events: hook
@@ -123,14 +133,6 @@ async fn view(state: &AppState, hook: store::Webhook) -> Result<WebhookView, Api
     })
 }
 
-/// A new random secret: 32 bytes as hex.
-fn new_secret() -> Result<String, ApiError> {
-    let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|error| ApiError::Internal(anyhow::anyhow!("no randomness: {error}")))?;
-    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
-}
-
 /// `GET /api/v1/webhooks`.
 #[utoipa::path(
     get,
@@ -140,10 +142,12 @@ fn new_secret() -> Result<String, ApiError> {
     responses((status = 200, description = "Every webhook", body = WebhookList), super::openapi::Errors)
 )]
 pub async fn list(State(state): State<AppState>) -> Result<Json<WebhookList>, ApiError> {
-    let mut webhooks = Vec::new();
-    for hook in store::list(&state.db).await? {
-        webhooks.push(view(&state, hook).await?);
-    }
+    let queues = queue_names(&state).await?;
+    let webhooks = store::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|hook| view(&queues, hook))
+        .collect::<Result<_, _>>()?;
     Ok(Json(WebhookList { webhooks }))
 }
 
@@ -172,7 +176,8 @@ pub async fn create(
             return Err(ApiError::invalid("secret", "a secret has 16 to 256 bytes"));
         }
         Some(secret) => secret,
-        None => new_secret()?,
+        None => crate::auth::new_secret("")
+            .map_err(|error| ApiError::Internal(anyhow::anyhow!(error)))?,
     };
     let webhook_id = store::create(
         &state.db,
@@ -181,7 +186,7 @@ pub async fn create(
         Some(principal.username.as_str()),
     )
     .await?;
-    let mut created = view(&state, store::get(&state.db, webhook_id).await?).await?;
+    let mut created = one_view(&state, store::get(&state.db, webhook_id).await?).await?;
     created.secret = Some(secret);
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -200,7 +205,7 @@ pub async fn get(
     ApiPath(webhook_id): ApiPath<i64>,
 ) -> Result<Json<WebhookView>, ApiError> {
     let hook = store::get(&state.db, webhook_id).await?;
-    Ok(Json(view(&state, hook).await?))
+    Ok(Json(one_view(&state, hook).await?))
 }
 
 /// `PATCH /api/v1/webhooks/{webhook_id}`: URL, events, queue filter, active.
@@ -236,7 +241,7 @@ pub async fn patch(
     };
     store::update(&state.db, webhook_id, &settings).await?;
     let hook = store::get(&state.db, webhook_id).await?;
-    Ok(Json(view(&state, hook).await?))
+    Ok(Json(one_view(&state, hook).await?))
 }
 
 /// `DELETE /api/v1/webhooks/{webhook_id}`: the webhook and its deliveries.

@@ -183,12 +183,12 @@ pub async fn create(
     secret: &str,
     created_by: Option<&str>,
 ) -> Result<i64> {
-    let backend = backend_of(connection);
-    connection
-        .execute_raw(sql(
-            backend,
+    super::first_id(
+        connection,
+        sql(
+            backend_of(connection),
             "INSERT INTO webhooks (url, secret, events, queue_id, active, created_by, time_created) \
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             vec![
                 settings.url.clone().into(),
                 secret.into(),
@@ -200,14 +200,10 @@ pub async fn create(
                 created_by.map(str::to_owned).into(),
                 now_us().into(),
             ],
-        ))
-        .await?;
-    super::first_id(
-        connection,
-        sql(backend, "SELECT MAX(id) AS id FROM webhooks", Vec::new()),
+        ),
     )
     .await?
-    .ok_or_else(|| StoreError::Corrupt("a webhook just made is gone".to_owned()))
+    .ok_or_else(|| StoreError::Corrupt("inserting a webhook returned no id".to_owned()))
 }
 
 /// Change a webhook's settings.
