@@ -437,6 +437,8 @@ pub struct VersionCount {
     pub version: String,
     /// Agents that have it.
     pub agents: usize,
+    /// Whether the farm's software catalogue defines this version.
+    pub catalogued: bool,
 }
 
 /// A piece of software with its versions.
@@ -445,7 +447,10 @@ pub struct VersionCount {
 pub struct SoftwareView {
     /// Software name.
     pub name: String,
-    /// Versions found, in order.
+    /// Whether the farm's software catalogue defines it (otherwise only agents' own checks
+    /// found it).
+    pub catalogued: bool,
+    /// Versions defined or found, in order.
     pub versions: Vec<VersionCount>,
 }
 
@@ -453,7 +458,7 @@ pub struct SoftwareView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SoftwareList {
-    /// Every piece of software some agent has, by name.
+    /// Every piece of software the catalogue defines or some agent has, by name.
     pub software: Vec<SoftwareView>,
 }
 
@@ -463,6 +468,8 @@ pub struct SoftwareList {
 pub struct VersionAgents {
     /// The version.
     pub version: String,
+    /// Whether the farm's software catalogue defines this version.
+    pub catalogued: bool,
     /// Agents that have it.
     pub agents: Vec<SoftwareAgent>,
 }
@@ -473,8 +480,66 @@ pub struct VersionAgents {
 pub struct SoftwareDetail {
     /// Software name.
     pub name: String,
-    /// Versions found, with their agents.
+    /// Versions defined or found, with their agents.
     pub versions: Vec<VersionAgents>,
+    /// The catalogue's definition, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definition: Option<SoftwareDefinition>,
+}
+
+/// How an agent finds out whether it has one version of some software, on one operating
+/// system. The command runs without a shell; `{path}` in it stands for the version's path on
+/// that system. The version is there when the output (standard output and error together)
+/// contains `expect` and matches `regex`, whichever are given; with neither, when the command
+/// exits with status 0.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DiscoveryCheck {
+    /// Program and arguments, e.g. `["{path}", "--version"]`.
+    pub command: Vec<String>,
+    /// Text the output must contain, e.g. `Blender 4.1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<String>,
+    /// Regular expression the output must match.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+}
+
+/// One version of some software in the farm's catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SoftwareVersionDefinition {
+    /// The version, dot-separated numbers (`4.1`, `2024.1.2`).
+    pub version: String,
+    /// The discovery check per operating system (`linux`, `macos`, `windows`); an agent on a
+    /// system without a check does not have this version.
+    pub checks: std::collections::BTreeMap<String, DiscoveryCheck>,
+    /// Where the version is installed, per operating system; when given, an agent has the
+    /// version only if the path exists.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub paths: std::collections::BTreeMap<String, String>,
+}
+
+/// Body of `PUT /api/v1/software/{name}`: the versions the catalogue defines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SoftwareVersions {
+    /// The versions, each with its checks.
+    pub versions: Vec<SoftwareVersionDefinition>,
+}
+
+/// A piece of software as the farm's catalogue defines it; agents receive the catalogue and run
+/// its checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SoftwareDefinition {
+    /// Software name, as jobs require it.
+    pub name: String,
+    /// Its versions.
+    pub versions: Vec<SoftwareVersionDefinition>,
 }
 
 /// A stored path map.

@@ -100,8 +100,13 @@ pub enum CliCommand {
         #[command(subcommand)]
         action: Option<resources::TagsAction>,
     },
-    /// Software the workers found, by version.
-    Software,
+    /// Software the catalogue defines or the workers found, by version; or define, show or
+    /// remove a catalogue entry (admins).
+    Software {
+        /// What to do; lists software when omitted.
+        #[command(subcommand)]
+        action: Option<resources::SoftwareAction>,
+    },
     /// List path maps, or add or delete one.
     Pathmaps {
         /// What to do; lists path maps when omitted.
@@ -628,7 +633,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         CliCommand::Queues { action } => resources::queues(&client, cli.json, action).await,
         CliCommand::Groups { action } => resources::groups(&client, cli.json, action).await,
         CliCommand::Tags { action } => resources::tags(&client, cli.json, action).await,
-        CliCommand::Software => resources::software(&client, cli.json).await,
+        CliCommand::Software { action } => resources::software(&client, cli.json, action).await,
         CliCommand::Pathmaps { action } => resources::pathmaps(&client, cli.json, action).await,
         CliCommand::Webhooks { action } => resources::webhooks(&client, cli.json, action).await,
         CliCommand::Agents { action: None } => list_agents(&client, cli.json).await,

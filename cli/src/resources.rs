@@ -6,7 +6,10 @@ use serde_json::{Value, json};
 
 use super::client::{ApiClient, Method};
 use super::{print_table, text, typed};
-use warren_api::{GroupList, PathMapList, QueueList, SoftwareList, TagList};
+use warren_api::{
+    DiscoveryCheck, GroupList, PathMapList, QueueList, SoftwareDetail, SoftwareList,
+    SoftwareVersionDefinition, SoftwareVersions, TagList,
+};
 
 /// `warren queues` actions.
 #[derive(Debug, Subcommand)]
@@ -123,6 +126,48 @@ pub enum PathmapsAction {
     Delete {
         /// Path map id.
         map_id: i64,
+    },
+}
+
+/// `warren software` actions.
+#[derive(Debug, Subcommand)]
+pub enum SoftwareAction {
+    /// Show one piece of software: its versions, the agents with each, and its checks.
+    Show {
+        /// Software name.
+        name: String,
+    },
+    /// Define software in the catalogue (admins): from a file (TOML or JSON with a `versions`
+    /// list, replacing the definition) or one version from flags (kept with the others).
+    Define {
+        /// Software name, as jobs require it.
+        name: String,
+        /// A TOML or JSON file with `versions`.
+        #[arg(long, conflicts_with_all = ["version", "command"])]
+        file: Option<std::path::PathBuf>,
+        /// The version to define.
+        #[arg(long, requires = "command")]
+        version: Option<String>,
+        /// The operating system of the check: linux, macos or windows.
+        #[arg(long, default_value = std::env::consts::OS)]
+        os: String,
+        /// The check's command, split on spaces (`{path}` stands for --path).
+        #[arg(long, default_value = "")]
+        command: String,
+        /// Text the check's output must contain.
+        #[arg(long)]
+        expect: Option<String>,
+        /// Regular expression the check's output must match.
+        #[arg(long)]
+        regex: Option<String>,
+        /// Where the version is installed; agents without this path do not have it.
+        #[arg(long)]
+        path: Option<String>,
+    },
+    /// Remove software from the catalogue (admins).
+    Remove {
+        /// Software name.
+        name: String,
     },
 }
 
@@ -603,29 +648,177 @@ pub async fn tags(
 }
 
 /// `warren software`.
-pub async fn software(client: &ApiClient, json_output: bool) -> anyhow::Result<i32> {
-    let answer: Value = client.get("/api/v1/software").await?;
-    table(
-        &answer,
-        json_output,
-        "a list of software",
-        &["SOFTWARE", "VERSION", "AGENTS"],
-        |list: SoftwareList| {
-            list.software
-                .into_iter()
-                .flat_map(|software| {
-                    software.versions.into_iter().map(move |version| {
-                        vec![
-                            software.name.clone(),
-                            version.version,
-                            version.agents.to_string(),
-                        ]
-                    })
-                })
-                .collect()
-        },
-    )?;
+pub async fn software(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<SoftwareAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/software").await?;
+            table(
+                &answer,
+                json_output,
+                "a list of software",
+                &["SOFTWARE", "VERSION", "AGENTS", "CATALOGUE"],
+                |list: SoftwareList| {
+                    list.software
+                        .into_iter()
+                        .flat_map(|software| {
+                            software.versions.into_iter().map(move |version| {
+                                vec![
+                                    software.name.clone(),
+                                    version.version,
+                                    version.agents.to_string(),
+                                    if version.catalogued { "yes" } else { "-" }.to_owned(),
+                                ]
+                            })
+                        })
+                        .collect()
+                },
+            )?;
+        }
+        Some(SoftwareAction::Show { name }) => {
+            let answer: Value = client.get(&format!("/api/v1/software/{name}")).await?;
+            if json_output {
+                println!("{answer}");
+            } else {
+                let detail: SoftwareDetail = serde_json::from_value(answer)
+                    .map_err(|error| anyhow::anyhow!("the master sent a bad answer: {error}"))?;
+                print_software(&detail);
+            }
+        }
+        Some(SoftwareAction::Define {
+            name,
+            file,
+            version,
+            os,
+            command,
+            expect,
+            regex,
+            path,
+        }) => {
+            let versions = match (file, version) {
+                (Some(file), None) => read_software_file(&file)?,
+                (None, Some(version)) => {
+                    let one = SoftwareVersionDefinition {
+                        version,
+                        checks: std::collections::BTreeMap::from([(
+                            os.clone(),
+                            DiscoveryCheck {
+                                command: command.split_whitespace().map(str::to_owned).collect(),
+                                expect,
+                                regex,
+                            },
+                        )]),
+                        paths: path
+                            .map(|path| std::collections::BTreeMap::from([(os, path)]))
+                            .unwrap_or_default(),
+                    };
+                    // Keep the other versions the catalogue holds.
+                    let mut versions = match client
+                        .get::<SoftwareDetail>(&format!("/api/v1/software/{name}"))
+                        .await
+                    {
+                        Ok(detail) => detail
+                            .definition
+                            .map(|held| held.versions)
+                            .unwrap_or_default(),
+                        Err(crate::client::ClientError::Api { status, .. })
+                            if status == reqwest::StatusCode::NOT_FOUND =>
+                        {
+                            Vec::new()
+                        }
+                        Err(error) => return Err(error.into()),
+                    };
+                    versions.retain(|held| held.version != one.version);
+                    versions.push(one);
+                    versions
+                }
+                _ => anyhow::bail!("give either --file or --version (with --command)"),
+            };
+            let body = serde_json::to_value(SoftwareVersions { versions })?;
+            let answer = client
+                .call(
+                    Method::PUT,
+                    &format!("/api/v1/software/{name}"),
+                    Some(&body),
+                )
+                .await?;
+            done(
+                &answer,
+                json_output,
+                &format!("software {name} defined; agents check for it again"),
+            );
+        }
+        Some(SoftwareAction::Remove { name }) => {
+            client
+                .call(Method::DELETE, &format!("/api/v1/software/{name}"), None)
+                .await?;
+            println!("software {name} removed from the catalogue");
+        }
+    }
     Ok(0)
+}
+
+/// Read a catalogue definition: TOML or JSON with a `versions` list.
+fn read_software_file(file: &std::path::Path) -> anyhow::Result<Vec<SoftwareVersionDefinition>> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|error| anyhow::anyhow!("cannot read {}: {error}", file.display()))?;
+    let parsed: SoftwareVersions = if file.extension().is_some_and(|ext| ext == "json") {
+        serde_json::from_str(&text)
+            .map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?
+    } else {
+        toml::from_str(&text).map_err(|error| anyhow::anyhow!("{}: {error}", file.display()))?
+    };
+    Ok(parsed.versions)
+}
+
+fn print_software(detail: &SoftwareDetail) {
+    println!("{}", detail.name);
+    for version in &detail.versions {
+        let agents: Vec<&str> = version
+            .agents
+            .iter()
+            .map(|agent| agent.hostname.as_str())
+            .collect();
+        println!(
+            "  {}{}: {} agent(s){}",
+            version.version,
+            if version.catalogued {
+                " (catalogue)"
+            } else {
+                ""
+            },
+            agents.len(),
+            if agents.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", agents.join(", "))
+            }
+        );
+    }
+    if let Some(definition) = &detail.definition {
+        for version in &definition.versions {
+            for (os, check) in &version.checks {
+                let mut line = format!(
+                    "  check {} on {os}: {}",
+                    version.version,
+                    check.command.join(" ")
+                );
+                if let Some(expect) = &check.expect {
+                    line.push_str(&format!(" (expect {expect:?})"));
+                }
+                if let Some(regex) = &check.regex {
+                    line.push_str(&format!(" (regex {regex:?})"));
+                }
+                if let Some(path) = version.paths.get(os) {
+                    line.push_str(&format!(" at {path}"));
+                }
+                println!("{line}");
+            }
+        }
+    }
 }
 
 /// `warren pathmaps`.

@@ -649,7 +649,7 @@ impl Ingester {
         let known = crate::store::agents::record_heartbeat(transaction, heartbeat, state).await?;
         if !known {
             tracing::debug!(agent_id = %heartbeat.agent_id, "heartbeat from an unknown agent; asking it to say hello");
-            let check = Message::CheckSoftware(warren_shared::message::CheckSoftware {});
+            let check = Message::CheckSoftware(warren_shared::message::CheckSoftware::default());
             effects
                 .control
                 .push(self.control.to_agent(heartbeat.agent_id.0, &check));

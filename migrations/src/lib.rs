@@ -22,6 +22,7 @@ mod m20261206_000011_add_lease_markers;
 mod m20261207_000012_add_steering;
 mod m20261207_000013_add_log_storage;
 mod m20261207_000014_add_webhooks;
+mod m20261207_000015_add_software_catalogue;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_add_steering::Migration),
             Box::new(m20261207_000013_add_log_storage::Migration),
             Box::new(m20261207_000014_add_webhooks::Migration),
+            Box::new(m20261207_000015_add_software_catalogue::Migration),
         ]
     }
 }

@@ -760,8 +760,14 @@ pub struct Subscribe {
 }
 
 /// Look for installed software again and report it in a new `Hello`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckSoftware {}
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckSoftware {
+    /// The farm's software catalogue, whose checks the worker runs besides its own. Absent: check
+    /// again with the catalogue already held. A worker that already holds this very catalogue
+    /// does not check again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<Vec<warren_api::SoftwareDefinition>>,
+}
 
 /// Task attempts that must not run: the master fenced them (their job's requirements changed) and
 /// publishes the tasks again, as new attempts, under the new requirements. A worker that receives

@@ -872,6 +872,19 @@ impl TestFarm {
         Ok((status, body))
     }
 
+    /// Run the `warren` command line client against this farm (no token, no config file).
+    pub async fn warren(&self, args: &[&str]) -> anyhow::Result<std::process::Output> {
+        Ok(tokio::process::Command::new(bin_path("warren")?)
+            .arg("--master")
+            .arg(&self.base_url)
+            .args(args)
+            .env_remove("WARREN_MASTER")
+            .env_remove("WARREN_TOKEN")
+            .env("WARREN_CONFIG", "/dev/null")
+            .output()
+            .await?)
+    }
+
     /// GET a JSON document, failing on a non-2xx answer.
     pub async fn get_json(&self, path: &str) -> anyhow::Result<Value> {
         let response = self

@@ -73,6 +73,8 @@ pub struct Worker {
     /// The GPUs offered to tasks.
     gpu_devices: Vec<warren_shared::GpuDevice>,
     capabilities: AgentCapabilities,
+    /// The farm's software catalogue as last received; its checks run besides the local ones.
+    catalogue: Vec<warren_api::SoftwareDefinition>,
     broker: Broker,
     publisher: Arc<Publisher>,
     events: EventSender,
@@ -452,6 +454,7 @@ impl Worker {
             gpus: Vec::new(),
             gpu_devices: Vec::new(),
             capabilities,
+            catalogue: Vec::new(),
             broker,
             publisher,
             events,
@@ -793,12 +796,25 @@ impl Worker {
                     );
                 }
             }
-            Message::CheckSoftware(_) => {
-                let checks = self.settings.software.clone();
-                let software_tx = links.software_tx.clone();
-                tokio::spawn(async move {
-                    let _ = software_tx.send(software::discover(&checks).await);
-                });
+            Message::CheckSoftware(check) => {
+                let unchanged = check
+                    .catalogue
+                    .as_ref()
+                    .is_some_and(|catalogue| *catalogue == self.catalogue);
+                if let Some(catalogue) = check.catalogue {
+                    self.catalogue = catalogue;
+                }
+                // Simulated agents have no software to look for.
+                if !unchanged && self.simulation.is_none() {
+                    let checks = self.settings.software.clone();
+                    let catalogue = self.catalogue.clone();
+                    let software_tx = links.software_tx.clone();
+                    tokio::spawn(async move {
+                        let local = software::discover(&checks).await;
+                        let central = software::discover_catalogue(&catalogue).await;
+                        let _ = software_tx.send(software::merge(local, central));
+                    });
+                }
             }
             Message::FarmKeys(keys) => match self.trust.update(&keys.keys, keys.issued_at) {
                 Ok(true) => {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::time::Duration;
 
+use warren_api::{DiscoveryCheck, SoftwareDefinition};
 use warren_shared::Version;
 
 use crate::config::SoftwareCheck;
@@ -33,9 +34,16 @@ pub async fn discover(checks: &[SoftwareCheck]) -> BTreeMap<String, Vec<Version>
 }
 
 async fn run_check(check: &SoftwareCheck) -> Vec<Version> {
-    let Some((program, arguments)) = check.command.split_first() else {
-        return Vec::new();
-    };
+    match run(&check.name, &check.command).await {
+        Some((_, text)) => versions_in(&check.regex, &text),
+        None => Vec::new(),
+    }
+}
+
+/// Run a check's command without a shell: whether it exited with status 0, and its standard
+/// output and error together; `None` when it could not run or timed out.
+async fn run(software: &str, command: &[String]) -> Option<(bool, String)> {
+    let (program, arguments) = command.split_first()?;
     let output = tokio::process::Command::new(program)
         .args(arguments)
         .stdin(Stdio::null())
@@ -46,12 +54,12 @@ async fn run_check(check: &SoftwareCheck) -> Vec<Version> {
     let output = match tokio::time::timeout(CHECK_TIMEOUT, output).await {
         Ok(Ok(output)) => output,
         Ok(Err(error)) => {
-            tracing::debug!(software = %check.name, %error, "software check could not run");
-            return Vec::new();
+            tracing::debug!(software, %error, "software check could not run");
+            return None;
         }
         Err(_) => {
-            tracing::warn!(software = %check.name, "software check timed out");
-            return Vec::new();
+            tracing::warn!(software, "software check timed out");
+            return None;
         }
     };
     let text = format!(
@@ -59,7 +67,87 @@ async fn run_check(check: &SoftwareCheck) -> Vec<Version> {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    versions_in(&check.regex, &text)
+    Some((output.status.success(), text))
+}
+
+/// The catalogue's versions this machine has: each version's check for this operating system
+/// (`std::env::consts::OS`) is run, after its path, when one is given, is found to exist. A
+/// version without a check for this system, or whose regular expression does not compile, is
+/// not there.
+pub async fn discover_catalogue(
+    catalogue: &[SoftwareDefinition],
+) -> BTreeMap<String, Vec<Version>> {
+    let os = std::env::consts::OS;
+    let mut found: BTreeMap<String, Vec<Version>> = BTreeMap::new();
+    for software in catalogue {
+        for version in &software.versions {
+            let Some(check) = version.checks.get(os) else {
+                continue;
+            };
+            let Ok(parsed) = Version::parse(&version.version) else {
+                continue;
+            };
+            let path = version.paths.get(os);
+            if let Some(path) = path
+                && !tokio::fs::try_exists(path).await.unwrap_or(false)
+            {
+                tracing::info!(software = %software.name, version = %version.version, path, "catalogue software not installed here");
+                continue;
+            }
+            let command: Vec<String> = check
+                .command
+                .iter()
+                .map(|part| match path {
+                    Some(path) => part.replace("{path}", path),
+                    None => part.clone(),
+                })
+                .collect();
+            let present = match run(&software.name, &command).await {
+                Some((succeeded, text)) => output_matches(check, succeeded, &text),
+                None => false,
+            };
+            tracing::info!(software = %software.name, version = %version.version, present, "catalogue software check");
+            if present {
+                found.entry(software.name.clone()).or_default().push(parsed);
+            }
+        }
+    }
+    for versions in found.values_mut() {
+        versions.sort();
+        versions.dedup();
+    }
+    found
+}
+
+/// Whether a catalogue check's output says the version is there.
+fn output_matches(check: &DiscoveryCheck, succeeded: bool, text: &str) -> bool {
+    if check.expect.is_none() && check.regex.is_none() {
+        return succeeded;
+    }
+    let expected = check
+        .expect
+        .as_ref()
+        .is_none_or(|expect| text.contains(expect.as_str()));
+    let matched = check
+        .regex
+        .as_ref()
+        .is_none_or(|pattern| regex::Regex::new(pattern).is_ok_and(|regex| regex.is_match(text)));
+    expected && matched
+}
+
+/// Both findings together: every name with the versions either found.
+#[must_use]
+pub fn merge(
+    mut local: BTreeMap<String, Vec<Version>>,
+    catalogue: BTreeMap<String, Vec<Version>>,
+) -> BTreeMap<String, Vec<Version>> {
+    for (name, versions) in catalogue {
+        let entry = local.entry(name).or_default();
+        entry.extend(versions);
+        entry.sort();
+        entry.dedup();
+    }
+    local
 }
 
 /// Every version matched by `regex`'s first group in `text`.
@@ -91,6 +179,44 @@ mod tests {
             vec!["3.6", "4.1"]
         );
         assert!(versions_in(&regex, "command not found").is_empty());
+    }
+
+    #[tokio::test]
+    async fn catalogue_checks_need_their_path_and_their_expected_output() {
+        let os = std::env::consts::OS.to_owned();
+        let version = |number: &str, command: &[&str], expect: Option<&str>, path: Option<&str>| {
+            warren_api::SoftwareVersionDefinition {
+                version: number.to_owned(),
+                checks: BTreeMap::from([(
+                    os.clone(),
+                    DiscoveryCheck {
+                        command: command.iter().map(|part| (*part).to_owned()).collect(),
+                        expect: expect.map(str::to_owned),
+                        regex: None,
+                    },
+                )]),
+                paths: path
+                    .map(|path| BTreeMap::from([(os.clone(), path.to_owned())]))
+                    .unwrap_or_default(),
+            }
+        };
+        let catalogue = vec![SoftwareDefinition {
+            name: "tool".to_owned(),
+            versions: vec![
+                version("1.0", &["echo", "Tool 1.0"], Some("Tool 1.0"), None),
+                version("2.0", &["echo", "Tool 1.0"], Some("Tool 2.0"), None),
+                version("3.0", &["{path}"], None, Some("/bin/true")),
+                version("4.0", &["{path}"], None, Some("/nonexistent/tool")),
+                version("5.0", &["false"], None, None),
+            ],
+        }];
+        let found = discover_catalogue(&catalogue).await;
+        assert_eq!(
+            found
+                .get("tool")
+                .map(|versions| versions.iter().map(ToString::to_string).collect::<Vec<_>>()),
+            Some(vec!["1.0".to_owned(), "3.0".to_owned()])
+        );
     }
 
     #[tokio::test]

@@ -452,7 +452,7 @@ pub async fn patch(
         Some(None) => messages.push(
             state
                 .control
-                .to_agent(uuid, &Message::CheckSoftware(CheckSoftware {})),
+                .to_agent(uuid, &Message::CheckSoftware(CheckSoftware::default())),
         ),
         None => {}
     }
@@ -525,11 +525,10 @@ pub async fn check_software(
         .map_err(|_| ApiError::BadRequest("invalid agent id".to_owned()))?;
     state
         .control
-        .send(vec![
-            state
-                .control
-                .to_agent(uuid, &Message::CheckSoftware(CheckSoftware {})),
-        ])
+        .send(vec![state.control.to_agent(
+            uuid,
+            &Message::CheckSoftware(CheckSoftware::default()),
+        )])
         .await;
     Ok(StatusCode::ACCEPTED)
 }

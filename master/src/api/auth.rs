@@ -45,7 +45,9 @@ fn required_role(method: &Method, path: &str) -> Role {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match segments.as_slice() {
         ["api", "v1", "auth", ..] | ["api", "v1", "users", ..] => Role::Viewer,
-        ["api", "v1", "agents", "enroll"] | ["api", "v1", "agents", _, "revoke"] => Role::Admin,
+        ["api", "v1", "agents", "enroll"]
+        | ["api", "v1", "agents", _, "revoke"]
+        | ["api", "v1", "software", ..] => Role::Admin,
         ["api", "v1", "jobs", ..] | ["api", "v1", "jobgroups"] => Role::Submitter,
         _ => Role::Operator,
     }

@@ -559,6 +559,9 @@ pub async fn patch(
 ) -> Result<Json<JobView>, ApiError> {
     let patch = &patch;
     let requirements = &patch.requirements()?;
+    if let Some(software) = &requirements.software_requirements {
+        super::catalog::check_known_software(&state.db, software).await?;
+    }
     let steered = write_transaction(&state.db, |transaction| async move {
         let transaction = &*transaction;
         let row = store::jobs::row(transaction, job_id).await?;

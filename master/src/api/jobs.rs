@@ -682,6 +682,7 @@ pub async fn submit(
 ) -> Result<(StatusCode, Json<JobView>), ApiError> {
     submission.user = super::auth::submitting_user(&principal, submission.user.take())?;
     let new_job = submission.validate()?;
+    super::catalog::check_known_software(&state.db, &new_job.requirements.software).await?;
     let created = jobs::create(&state.db, &new_job).await?;
     state.dispatcher.wake();
     tracing::info!(job_id = created.record.job.id, title = %created.record.job.title, n_tasks = created.record.job.n_tasks, class = %created.class.key, "job submitted");

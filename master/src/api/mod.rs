@@ -214,7 +214,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pathmaps::list, pathmaps::create))
         .routes(routes!(pathmaps::get, pathmaps::replace, pathmaps::delete))
         .routes(routes!(catalog::list_software))
-        .routes(routes!(catalog::get_software))
+        .routes(routes!(
+            catalog::get_software,
+            catalog::put_software,
+            catalog::delete_software
+        ))
         .routes(routes!(agents::dead_letters))
         .routes(routes!(jobtypes::list, jobtypes::create))
         .routes(routes!(

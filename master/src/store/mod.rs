@@ -19,6 +19,7 @@ pub mod pathmaps;
 pub mod queues;
 pub mod restarts;
 pub mod scheduling;
+pub mod software;
 pub mod statistics;
 pub mod tags;
 pub mod tasks;

@@ -1,5 +1,5 @@
 // The farm's catalogues: job types with their versions (operators add versions from a JSON
-// definition), software the workers found, and path maps.
+// definition), the software catalogue with what the workers found, and path maps.
 
 import { can, del, get, post, put } from '../api.js';
 import { act, fill, h, time, toast } from '../dom.js';
@@ -64,17 +64,66 @@ export async function renderJobTypes(main) {
 
 export async function renderSoftware(main) {
   const body = h('tbody');
+  const shown = h('div');
+  const editor = h('div');
   fill(main, h('h1', {}, 'Software'),
-    h('p', { class: 'muted' }, 'What the workers\' software checks found, by version.'),
+    h('p', { class: 'muted' }, 'The farm\'s catalogue (checks every agent runs) and what the agents found, by version.'),
     h('table', { class: 'list', 'aria-label': 'Software' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Software'), h('th', {}, 'Versions (agents)'))), body));
+      h('thead', {}, h('tr', {}, ['Software', 'Versions (agents)', 'Catalogue', ''].map((name) => h('th', {}, name)))), body),
+    shown, editor);
+
+  const example = {
+    versions: [{
+      version: '4.1',
+      checks: { linux: { command: ['{path}', '--version'], expect: 'Blender 4.1' } },
+      paths: { linux: '/opt/blender-4.1/blender' },
+    }],
+  };
+
+  async function show(name) {
+    const detail = await get(`/api/v1/software/${encodeURIComponent(name)}`);
+    fill(shown, h('h2', {}, name),
+      h('table', { class: 'list', 'aria-label': `Versions of ${name}` },
+        h('thead', {}, h('tr', {}, ['Version', 'Catalogue', 'Agents'].map((column) => h('th', {}, column)))),
+        h('tbody', {}, detail.versions.map((version) => h('tr', {},
+          h('td', {}, version.version), h('td', {}, version.catalogued ? 'yes' : '—'),
+          h('td', {}, version.agents.length ? version.agents.map((agent) => agent.hostname).join(', ') : 'none'))))),
+      detail.definition ? h('pre', { class: 'log', tabindex: 0 }, JSON.stringify({ versions: detail.definition.versions }, null, 2)) : null);
+    return detail;
+  }
+
   async function refresh() {
     const answer = await get('/api/v1/software');
     fill(body, answer.software.length
-      ? answer.software.map((software) => h('tr', {},
+      ? answer.software.map((software) => h('tr', { 'data-software': software.name },
         h('td', {}, software.name),
-        h('td', {}, software.versions.map((version) => `${version.version} (${version.agents})`).join(', '))))
-      : h('tr', {}, h('td', { colspan: 2, class: 'muted' }, 'No worker reported any software.')));
+        h('td', {}, software.versions.map((version) => `${version.version} (${version.agents})`).join(', ')),
+        h('td', {}, software.catalogued ? 'yes' : 'agents only'),
+        h('td', {}, h('button', { type: 'button', onclick: () => show(software.name) }, 'Show'),
+          can('admin') && software.catalogued
+            ? h('button', { type: 'button', class: 'danger', onclick: () => act(`Removed ${software.name}`, () => del(`/api/v1/software/${encodeURIComponent(software.name)}`), refresh) }, 'Remove')
+            : null)))
+      : h('tr', {}, h('td', { colspan: 4, class: 'muted' }, 'The catalogue is empty and no worker reported any software.')));
+    if (can('admin') && !editor.firstChild) {
+      const name = h('input', { name: 'name', 'aria-label': 'Software name', placeholder: 'blender' });
+      const text = h('textarea', { 'aria-label': 'Software definition (JSON)', rows: 12 }, JSON.stringify(example, null, 2));
+      fill(editor, h('h2', {}, 'Define software'),
+        h('p', { class: 'muted' }, 'Each version has a check per system (linux, macos, windows): a command run without a shell, and text the output must contain (expect) or a regex; {path} stands for the version\'s path. Saving replaces the definition, and every agent checks again.'),
+        h('label', {}, 'Name ', name), text,
+        h('button', {
+          type: 'button', class: 'primary',
+          onclick: () => {
+            let definition;
+            try {
+              definition = JSON.parse(text.value);
+            } catch (error) {
+              toast(`Not JSON: ${error.message}`, 'error');
+              return;
+            }
+            act(`Saved ${name.value}`, () => put(`/api/v1/software/${encodeURIComponent(name.value)}`, definition), refresh);
+          },
+        }, 'Save'));
+    }
   }
   await refresh();
   return { refresh };

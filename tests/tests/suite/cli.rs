@@ -5,15 +5,7 @@ use std::process::Output;
 use warren_tests::{FarmOptions, TestFarm, bin_path};
 
 async fn warren(farm: &TestFarm, args: &[&str]) -> anyhow::Result<Output> {
-    Ok(tokio::process::Command::new(bin_path("warren")?)
-        .arg("--master")
-        .arg(&farm.base_url)
-        .args(args)
-        .env_remove("WARREN_MASTER")
-        .env_remove("WARREN_TOKEN")
-        .env("WARREN_CONFIG", "/dev/null")
-        .output()
-        .await?)
+    farm.warren(args).await
 }
 
 fn stdout(output: &Output) -> String {

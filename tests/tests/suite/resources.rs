@@ -52,7 +52,7 @@ async fn tags_software_notified_users_and_titles() -> anyhow::Result<()> {
     .await?;
     assert_eq!(
         software["software"],
-        json!([{"name": "houdini", "versions": [{"version": "20.5", "agents": 1}]}])
+        json!([{"name": "houdini", "catalogued": false, "versions": [{"version": "20.5", "agents": 1, "catalogued": false}]}])
     );
     let (status, houdini) = send(&farm, Method::GET, "/api/v1/software/houdini", None).await?;
     assert_eq!(status, 200);
@@ -471,5 +471,238 @@ async fn job_lists_filter_by_user_and_queue_and_page_through_any_sort_order() ->
     assert_eq!(titles, ["three", "two", "one"]);
     let (_, nobody) = send(&farm, Method::GET, "/api/v1/jobgroups?user=nobody", None).await?;
     assert_eq!(nobody["jobgroups"], json!([]));
+    Ok(())
+}
+
+/// The versions of `name` the agents have, as `version -> agent count`, per the API.
+async fn versions_found(farm: &TestFarm, name: &str) -> anyhow::Result<Vec<(String, usize)>> {
+    let (status, detail) =
+        send(farm, Method::GET, &format!("/api/v1/software/{name}"), None).await?;
+    anyhow::ensure!(status == 200, "{status}: {detail}");
+    Ok(detail["versions"]
+        .as_array()
+        .map(|versions| {
+            versions
+                .iter()
+                .map(|version| {
+                    (
+                        version["version"].as_str().unwrap_or_default().to_owned(),
+                        version["agents"].as_array().map_or(0, Vec::len),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_software_catalogue_is_checked_by_every_agent_and_guards_job_requirements()
+-> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let fake = farm.dir().join("houdini-20.5");
+    std::fs::write(&fake, "#!/bin/sh\necho 'Houdini 20.5.332'\n")?;
+    std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))?;
+    let fake = fake.display().to_string();
+
+    // A job that needs software nobody knows is refused: the name is most likely mistyped.
+    let job = json!({
+        "title": "sim", "jobtype": "command", "start": 1, "end": 2,
+        "data": {"argv": ["true"]}, "software_requirements": ["houdini>=20"]
+    });
+    let (status, refused) = send(&farm, Method::POST, "/api/v1/jobs", Some(job.clone())).await?;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["field"], "software_requirements", "{refused}");
+
+    // Malformed definitions name what is wrong and change nothing.
+    for (body, needle) in [
+        (json!({"versions": []}), "at least one version"),
+        (
+            json!({"versions": [{"version": "x.y", "checks": {"linux": {"command": ["a"]}}}]}),
+            "x.y",
+        ),
+        (
+            json!({"versions": [{"version": "1", "checks": {"plan9": {"command": ["a"]}}}]}),
+            "plan9",
+        ),
+        (
+            json!({"versions": [{"version": "1", "checks": {"linux": {"command": []}}}]}),
+            "empty",
+        ),
+        (
+            json!({"versions": [{"version": "1", "checks": {"linux": {"command": ["a"], "regex": "("}}}]}),
+            "regex",
+        ),
+        (
+            json!({"versions": [{"version": "1", "checks": {"linux": {"command": ["{path}"]}}}]}),
+            "no path",
+        ),
+    ] {
+        let (status, answer) =
+            send(&farm, Method::PUT, "/api/v1/software/houdini", Some(body)).await?;
+        assert_eq!(status, 422, "{answer}");
+        assert!(
+            answer["error"]
+                .as_str()
+                .is_some_and(|error| error.contains(needle)),
+            "{needle}: {answer}"
+        );
+    }
+    let (status, _) = send(&farm, Method::GET, "/api/v1/software/houdini", None).await?;
+    assert_eq!(status, 404);
+
+    // The catalogue defines three versions; only the one installed here is found.
+    let definition = json!({"versions": [
+        {"version": "20.5", "checks": {"linux": {"command": ["{path}"], "expect": "Houdini 20.5"}},
+         "paths": {"linux": fake}},
+        {"version": "19.5", "checks": {"linux": {"command": ["{path}"], "expect": "Houdini 19.5"}},
+         "paths": {"linux": fake}},
+        {"version": "21.0", "checks": {"linux": {"command": ["{path}"]}},
+         "paths": {"linux": "/nonexistent/houdini-21.0"}}
+    ]});
+    let (status, created) = send(
+        &farm,
+        Method::PUT,
+        "/api/v1/software/houdini",
+        Some(definition.clone()),
+    )
+    .await?;
+    assert_eq!(status, 201, "{created}");
+    // Known now: the job is accepted, and waits for an agent with the software.
+    let job_id = farm.submit(&job).await?;
+
+    // A worker without any software configuration receives the catalogue and runs its checks.
+    farm.start_worker(&[]).await?;
+    farm.wait_for_online_agents(1).await?;
+    let found = warren_tests::eventually(
+        "the agent to report houdini 20.5",
+        std::time::Duration::from_secs(30),
+        || async {
+            let found = versions_found(&farm, "houdini").await?;
+            Ok(found.contains(&("20.5".to_owned(), 1)).then_some(found))
+        },
+    )
+    .await?;
+    assert_eq!(
+        found,
+        vec![
+            ("19.5".to_owned(), 0),
+            ("20.5".to_owned(), 1),
+            ("21.0".to_owned(), 0)
+        ]
+    );
+    let agent_id = farm.agent_id_of(0).await?;
+    let software = farm
+        .get_json(&format!("/api/v1/agents/{agent_id}/software"))
+        .await?;
+    assert_eq!(
+        software["software"]["houdini"],
+        json!(["20.5"]),
+        "{software}"
+    );
+    let state = farm
+        .wait_for_job_state(
+            job_id.0,
+            &["done", "failed"],
+            std::time::Duration::from_secs(60),
+        )
+        .await?;
+    assert_eq!(state["state"], "done", "{state}");
+
+    // Changing the catalogue re-checks the agents: 20.5 now expects other output.
+    let mut changed = definition.clone();
+    changed["versions"][0]["checks"]["linux"]["expect"] = json!("Houdini 20.5.999");
+    let (status, _) = send(
+        &farm,
+        Method::PUT,
+        "/api/v1/software/houdini",
+        Some(changed),
+    )
+    .await?;
+    assert_eq!(status, 200);
+    warren_tests::eventually(
+        "the agent to check again and lose houdini 20.5",
+        std::time::Duration::from_secs(30),
+        || async {
+            let found = versions_found(&farm, "houdini").await?;
+            Ok(found.iter().all(|(_, agents)| *agents == 0).then_some(()))
+        },
+    )
+    .await?;
+
+    // The CLI defines one version from flags, shows it, lists it and removes it.
+    let output = farm
+        .warren(&[
+            "software",
+            "define",
+            "tool",
+            "--version",
+            "1.2",
+            "--os",
+            "linux",
+            "--command",
+            "echo tool 1.2",
+            "--expect",
+            "tool 1.2",
+        ])
+        .await?;
+    assert!(output.status.success(), "{output:?}");
+    warren_tests::eventually(
+        "the agent to find tool 1.2",
+        std::time::Duration::from_secs(30),
+        || async {
+            Ok(versions_found(&farm, "tool")
+                .await?
+                .contains(&("1.2".to_owned(), 1))
+                .then_some(()))
+        },
+    )
+    .await?;
+    let shown = farm.warren(&["software", "show", "tool"]).await?;
+    let shown = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(
+        shown.contains("1.2 (catalogue): 1 agent(s)") && shown.contains("test-node-0"),
+        "{shown}"
+    );
+    let listed = farm.warren(&["software"]).await?;
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with("tool") && line.contains("yes")),
+        "{listed}"
+    );
+    let bad = farm
+        .warren(&[
+            "software",
+            "define",
+            "tool",
+            "--version",
+            "1.3",
+            "--os",
+            "beos",
+            "--command",
+            "x",
+        ])
+        .await?;
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("beos"),
+        "{bad:?}"
+    );
+    let removed = farm.warren(&["software", "remove", "tool"]).await?;
+    assert!(removed.status.success(), "{removed:?}");
+    warren_tests::eventually(
+        "tool to be gone: out of the catalogue, and the agent checked again without it",
+        std::time::Duration::from_secs(30),
+        || async {
+            let (status, _) = send(&farm, Method::GET, "/api/v1/software/tool", None).await?;
+            Ok((status == 404).then_some(()))
+        },
+    )
+    .await?;
     Ok(())
 }
