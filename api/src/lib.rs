@@ -634,3 +634,122 @@ pub struct DeliveryList {
     /// Deliveries, newest first.
     pub deliveries: Vec<DeliveryView>,
 }
+
+/// Body of `PUT /api/v1/autoscalers/{queue}`: how a job queue's autoscaler grows and shrinks the
+/// farm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AutoscalerSettings {
+    /// The provider, by the name the master was started with (`--autoscale-provider NAME=COMMAND`).
+    pub provider: String,
+    /// Nodes kept even when idle.
+    #[serde(default)]
+    pub min_nodes: i32,
+    /// Most nodes at once.
+    pub max_nodes: i32,
+    /// Waiting tasks per node wanted (default 1): 30 waiting tasks at 10 per node ask for 3.
+    #[serde(default = "one_i32")]
+    pub tasks_per_node: i32,
+    /// Start nodes when tasks have waited this long (seconds), even if some agent could take
+    /// them; tasks that no online agent can take start nodes at once.
+    #[serde(default = "default_scale_up_after")]
+    pub scale_up_after_secs: i32,
+    /// Drain and stop a node that ran nothing for this long (seconds) while nothing waits.
+    #[serde(default = "default_idle")]
+    pub idle_secs: i32,
+    /// Tags the started nodes' agents carry (and the provider is told of).
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// CPUs per node, passed to the provider (0: its default).
+    #[serde(default)]
+    pub cpus: i32,
+    /// RAM per node in MB, passed to the provider (0: its default).
+    #[serde(default)]
+    pub ram_mb: i64,
+    /// Whether it acts; a disabled autoscaler keeps its nodes as they are.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+const fn one_i32() -> i32 {
+    1
+}
+
+const fn default_scale_up_after() -> i32 {
+    60
+}
+
+const fn default_idle() -> i32 {
+    600
+}
+
+const fn yes() -> bool {
+    true
+}
+
+/// A node an autoscaler started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScaledNodeView {
+    /// The node's name, as its provider printed it.
+    pub name: String,
+    /// The agent it joined as.
+    pub agent_id: String,
+    /// `starting` (not online yet), `running`, `draining`, `stopped` or `gone` (its provider no
+    /// longer lists it).
+    pub state: String,
+    /// When it was started (RFC 3339).
+    pub time_started: String,
+    /// When it last ran a task (RFC 3339; its start until then).
+    pub last_busy_at: String,
+}
+
+/// A job queue's autoscaler with the nodes it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AutoscalerView {
+    /// The job queue.
+    pub queue: String,
+    /// Its settings.
+    #[serde(flatten)]
+    pub settings: AutoscalerSettings,
+    /// Nodes started and not stopped yet.
+    pub nodes: Vec<ScaledNodeView>,
+}
+
+/// Answer of `GET /api/v1/autoscalers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AutoscalerList {
+    /// Every autoscaler.
+    pub autoscalers: Vec<AutoscalerView>,
+    /// The providers the master was started with.
+    pub providers: Vec<String>,
+}
+
+/// One scaling decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScalingEventView {
+    /// Id.
+    pub id: i64,
+    /// When (RFC 3339).
+    pub time: String,
+    /// The job queue.
+    pub queue: Option<String>,
+    /// `start`, `drain`, `resume`, `stop`, `gone` or `error`.
+    pub action: String,
+    /// The nodes concerned.
+    pub nodes: Vec<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// Answer of `GET /api/v1/scaling-events`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScalingEventList {
+    /// The latest events, newest first.
+    pub events: Vec<ScalingEventView>,
+}

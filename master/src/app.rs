@@ -38,6 +38,7 @@ pub struct App {
     publisher: Arc<Publisher>,
     management: crate::rabbitmq::ManagementApi,
     mailer: Option<crate::notify::Mailer>,
+    providers: Arc<crate::autoscale::Providers>,
 }
 
 /// The broker URLs workers are told: `--worker-amqp-url`, else `--amqp-url`, without
@@ -187,7 +188,15 @@ impl App {
             ),
             None => None,
         };
+        let providers = Arc::new(
+            crate::autoscale::Providers::parse(
+                &config.autoscale_providers,
+                std::time::Duration::from_secs(config.autoscale_provider_timeout_secs),
+            )
+            .map_err(|error| anyhow::anyhow!("invalid --autoscale-provider: {error}"))?,
+        );
         Ok(Self {
+            providers,
             ldap,
             mailer,
             config,
@@ -274,6 +283,7 @@ impl App {
                 lease_context,
                 self.identities.clone(),
                 self.control.clone(),
+                self.providers.clone(),
                 &self.config,
                 self.config
                     .public_url
@@ -303,6 +313,7 @@ impl App {
             dispatcher: self.dispatcher_handle.clone(),
             control: self.control.clone(),
             mailer: self.mailer.clone(),
+            providers: self.providers.clone(),
         };
         let router = api::router(state, self.config.max_body_bytes);
         let mut server_shutdown = shutdown.clone();
@@ -338,7 +349,8 @@ impl App {
 
 /// What the leading master runs, and stops when it no longer leads: the dispatcher, the
 /// reconciler of agents' broker users, the lease checker, job emails and autodelete, agent
-/// restarts, the log retention policy, the webhook sender, and the statistics sampler.
+/// restarts, the log retention policy, the webhook sender, the autoscalers, and the statistics
+/// sampler.
 #[expect(
     clippy::too_many_arguments,
     reason = "each is one service the leading master runs, handed over once at start"
@@ -350,6 +362,7 @@ fn leader_term(
     leases: crate::leases::LeaseContext,
     identities: Arc<crate::identities::Identities>,
     control: crate::control::Control,
+    providers: Arc<crate::autoscale::Providers>,
     config: &ServeConfig,
     ui_url: String,
 ) -> impl FnMut(Shutdown) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> + use<>
@@ -361,7 +374,15 @@ fn leader_term(
         farm_days: config.log_retention_days,
         every: std::time::Duration::from_secs(config.log_prune_interval_secs),
     };
+    let autoscale_every = std::time::Duration::from_secs(config.autoscale_interval_secs);
     move |shutdown: Shutdown| {
+        let autoscaling = crate::autoscale::Autoscaling {
+            db: db.clone(),
+            identities: identities.clone(),
+            control: control.clone(),
+            providers: providers.clone(),
+            every: autoscale_every,
+        };
         let dispatcher = dispatcher.clone();
         let (db, mailer) = (db.clone(), mailer.clone());
         let leases = leases.clone();
@@ -378,6 +399,7 @@ fn leader_term(
                 crate::restarts::run(db.clone(), control.clone(), shutdown.clone()),
                 crate::notify::prune_logs(db.clone(), log_retention, shutdown.clone()),
                 crate::webhooks::run(db.clone(), ui_url, shutdown.clone()),
+                crate::autoscale::run(autoscaling, shutdown.clone()),
                 crate::statistics::run(db, statistics, shutdown),
             );
         })

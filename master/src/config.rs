@@ -369,6 +369,24 @@ pub struct ServeConfig {
     /// Seconds between runs of the log retention policy (the leading master runs it).
     #[arg(long, env = "WARREN_LOG_PRUNE_INTERVAL", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     pub log_prune_interval_secs: u64,
+
+    /// An autoscaling provider, `NAME=COMMAND [ARG...]` (repeat; `;`-separated in the
+    /// variable): job queues' autoscalers start and stop nodes with it (see
+    /// `deploy/providers/`).
+    #[arg(
+        long = "autoscale-provider",
+        env = "WARREN_AUTOSCALE_PROVIDERS",
+        value_delimiter = ';'
+    )]
+    pub autoscale_providers: Vec<String>,
+
+    /// Seconds between autoscaling rounds (the leading master runs them).
+    #[arg(long, env = "WARREN_AUTOSCALE_INTERVAL", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub autoscale_interval_secs: u64,
+
+    /// Seconds a provider command may take before it is killed and the round carries on.
+    #[arg(long, env = "WARREN_AUTOSCALE_PROVIDER_TIMEOUT", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub autoscale_provider_timeout_secs: u64,
 }
 
 /// The URLs of a list setting, to connect with.

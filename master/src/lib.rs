@@ -4,6 +4,7 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod autoscale;
 pub mod check;
 pub mod config;
 pub mod control;

@@ -23,6 +23,7 @@ mod m20261207_000012_add_steering;
 mod m20261207_000013_add_log_storage;
 mod m20261207_000014_add_webhooks;
 mod m20261207_000015_add_software_catalogue;
+mod m20261207_000016_add_autoscaling;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_add_log_storage::Migration),
             Box::new(m20261207_000014_add_webhooks::Migration),
             Box::new(m20261207_000015_add_software_catalogue::Migration),
+            Box::new(m20261207_000016_add_autoscaling::Migration),
         ]
     }
 }

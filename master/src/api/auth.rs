@@ -47,7 +47,8 @@ fn required_role(method: &Method, path: &str) -> Role {
         ["api", "v1", "auth", ..] | ["api", "v1", "users", ..] => Role::Viewer,
         ["api", "v1", "agents", "enroll"]
         | ["api", "v1", "agents", _, "revoke"]
-        | ["api", "v1", "software", ..] => Role::Admin,
+        | ["api", "v1", "software", ..]
+        | ["api", "v1", "autoscalers", ..] => Role::Admin,
         ["api", "v1", "jobs", ..] | ["api", "v1", "jobgroups"] => Role::Submitter,
         _ => Role::Operator,
     }

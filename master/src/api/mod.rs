@@ -2,6 +2,7 @@
 
 mod agents;
 pub mod auth;
+mod autoscale;
 mod catalog;
 mod control;
 pub mod error;
@@ -62,6 +63,8 @@ pub struct AppState {
     pub dispatcher: DispatcherHandle,
     /// Sends control messages to workers.
     pub control: crate::control::Control,
+    /// The autoscaling providers the master was started with.
+    pub providers: std::sync::Arc<crate::autoscale::Providers>,
     /// Emails job events, when SMTP is configured.
     pub mailer: Option<crate::notify::Mailer>,
 }
@@ -214,6 +217,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(pathmaps::list, pathmaps::create))
         .routes(routes!(pathmaps::get, pathmaps::replace, pathmaps::delete))
         .routes(routes!(catalog::list_software))
+        .routes(routes!(autoscale::list))
+        .routes(routes!(autoscale::put, autoscale::delete))
+        .routes(routes!(autoscale::events))
         .routes(routes!(
             catalog::get_software,
             catalog::put_software,

@@ -111,6 +111,7 @@ impl Modify for Security {
         (name = "users", description = "Users and their API tokens"),
         (name = "farm", description = "Live changes, statistics over time and broker queue depths"),
         (name = "webhooks", description = "Signed HTTP callbacks on farm events, and their deliveries"),
+        (name = "autoscaling", description = "Autoscalers per job queue, the nodes they run, and their decisions"),
     )
 )]
 pub struct ApiDoc;

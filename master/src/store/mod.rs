@@ -2,6 +2,7 @@
 //! The dispatcher's and ingester's write paths live with them, in `dispatcher` and `ingester`.
 
 pub mod agents;
+pub mod autoscale;
 pub mod classes;
 pub mod control;
 pub mod counters;

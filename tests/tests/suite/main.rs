@@ -26,6 +26,7 @@ macro_rules! database_test {
 }
 
 mod auth;
+mod autoscaling;
 mod bad_input;
 mod cli;
 mod control;
