@@ -753,3 +753,37 @@ pub struct ScalingEventList {
     /// The latest events, newest first.
     pub events: Vec<ScalingEventView>,
 }
+
+/// A message the master could not process.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeadLetterView {
+    /// Id.
+    pub id: i64,
+    /// When it was dead-lettered (RFC 3339).
+    pub time: String,
+    /// The queue it came from.
+    pub source: String,
+    /// Why it could not be processed.
+    pub reason: String,
+    /// Its AMQP `type`, when set.
+    pub kind: Option<String>,
+    /// Its body (truncated), as text.
+    pub payload: String,
+    /// The broker user that published it.
+    pub user: Option<String>,
+    /// Whether its whole body was kept, so it can be replayed.
+    pub replayable: bool,
+    /// When it was last replayed (RFC 3339).
+    pub replayed_at: Option<String>,
+}
+
+/// Answer of `GET /api/v1/dead-letters`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeadLetterList {
+    /// How many messages are kept as dead letters.
+    pub count: u64,
+    /// The latest 100, newest first.
+    pub dead_letters: Vec<DeadLetterView>,
+}

@@ -113,6 +113,19 @@ pub enum CliCommand {
         #[command(subcommand)]
         action: Option<resources::PathmapsAction>,
     },
+    /// List the events the master could not apply, or replay or delete one (admins).
+    DeadLetters {
+        /// What to do; lists dead letters when omitted.
+        #[command(subcommand)]
+        action: Option<resources::DeadLettersAction>,
+    },
+    /// List job queues' autoscalers with their nodes, set or delete one, or show the latest
+    /// scaling decisions.
+    Autoscale {
+        /// What to do; lists autoscalers when omitted.
+        #[command(subcommand)]
+        action: Option<resources::AutoscaleAction>,
+    },
     /// List webhooks, add or delete one, list its deliveries or send one again (admins).
     Webhooks {
         /// What to do; lists webhooks when omitted.
@@ -636,6 +649,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<i32> {
         CliCommand::Software { action } => resources::software(&client, cli.json, action).await,
         CliCommand::Pathmaps { action } => resources::pathmaps(&client, cli.json, action).await,
         CliCommand::Webhooks { action } => resources::webhooks(&client, cli.json, action).await,
+        CliCommand::DeadLetters { action } => {
+            resources::dead_letters(&client, cli.json, action).await
+        }
+        CliCommand::Autoscale { action } => resources::autoscale(&client, cli.json, action).await,
         CliCommand::Agents { action: None } => list_agents(&client, cli.json).await,
         CliCommand::Pause { job_id } => job_action(&client, cli.json, job_id, "pause").await,
         CliCommand::Resume { job_id } => job_action(&client, cli.json, job_id, "resume").await,

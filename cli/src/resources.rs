@@ -171,6 +171,242 @@ pub enum SoftwareAction {
     },
 }
 
+/// `warren dead-letters` actions.
+#[derive(Debug, Subcommand)]
+pub enum DeadLettersAction {
+    /// Apply a dead letter again once its cause is fixed (admins).
+    Replay {
+        /// Dead letter id.
+        dead_letter_id: i64,
+    },
+    /// Forget a dead letter (admins).
+    Delete {
+        /// Dead letter id.
+        dead_letter_id: i64,
+    },
+}
+
+/// `warren dead-letters`.
+pub async fn dead_letters(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<DeadLettersAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/dead-letters").await?;
+            table(
+                &answer,
+                json_output,
+                "a list of dead letters",
+                &["ID", "TIME", "KIND", "USER", "REPLAYED", "REASON"],
+                |list: warren_api::DeadLetterList| {
+                    list.dead_letters
+                        .into_iter()
+                        .map(|letter| {
+                            vec![
+                                letter.id.to_string(),
+                                letter.time,
+                                cell(letter.kind),
+                                cell(letter.user),
+                                cell(letter.replayed_at),
+                                letter.reason,
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
+        }
+        Some(DeadLettersAction::Replay { dead_letter_id }) => {
+            client
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/dead-letters/{dead_letter_id}/replay"),
+                    None,
+                )
+                .await?;
+            println!(
+                "dead letter {dead_letter_id} queued to be applied again (if it fails again, a new dead letter says why)"
+            );
+        }
+        Some(DeadLettersAction::Delete { dead_letter_id }) => {
+            client
+                .call(
+                    Method::DELETE,
+                    &format!("/api/v1/dead-letters/{dead_letter_id}"),
+                    None,
+                )
+                .await?;
+            println!("dead letter {dead_letter_id} deleted");
+        }
+    }
+    Ok(0)
+}
+
+/// `warren autoscale` actions.
+#[derive(Debug, Subcommand)]
+pub enum AutoscaleAction {
+    /// Set a job queue's autoscaler (admins).
+    Set {
+        /// The job queue.
+        queue: String,
+        /// The provider, as the master names it (`--autoscale-provider NAME=COMMAND`).
+        #[arg(long)]
+        provider: String,
+        /// Nodes kept even when idle.
+        #[arg(long, default_value_t = 0)]
+        min: i32,
+        /// Most nodes at once.
+        #[arg(long)]
+        max: i32,
+        /// Waiting tasks per node wanted.
+        #[arg(long, default_value_t = 1)]
+        tasks_per_node: i32,
+        /// Start nodes once tasks waited this long, even if some agent could take them.
+        #[arg(long, default_value_t = 60)]
+        scale_up_after_secs: i32,
+        /// Drain and stop a node idle this long while nothing waits.
+        #[arg(long, default_value_t = 600)]
+        idle_secs: i32,
+        /// A tag the started nodes carry (repeat).
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// CPUs per node, for the provider.
+        #[arg(long, default_value_t = 0)]
+        cpus: i32,
+        /// RAM per node in MB, for the provider.
+        #[arg(long, default_value_t = 0)]
+        ram_mb: i64,
+        /// Keep the autoscaler but let it do nothing.
+        #[arg(long)]
+        disabled: bool,
+    },
+    /// Remove a job queue's autoscaler (admins); its nodes keep running.
+    Delete {
+        /// The job queue.
+        queue: String,
+    },
+    /// The latest scaling decisions with their reasons.
+    Events {
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+/// `warren autoscale`.
+pub async fn autoscale(
+    client: &ApiClient,
+    json_output: bool,
+    action: Option<AutoscaleAction>,
+) -> anyhow::Result<i32> {
+    match action {
+        None => {
+            let answer: Value = client.get("/api/v1/autoscalers").await?;
+            table(
+                &answer,
+                json_output,
+                "a list of autoscalers",
+                &["QUEUE", "PROVIDER", "MIN", "MAX", "ENABLED", "NODES"],
+                |list: warren_api::AutoscalerList| {
+                    list.autoscalers
+                        .into_iter()
+                        .map(|autoscaler| {
+                            let nodes: Vec<String> = autoscaler
+                                .nodes
+                                .iter()
+                                .map(|node| format!("{} ({})", node.name, node.state))
+                                .collect();
+                            vec![
+                                autoscaler.queue,
+                                autoscaler.settings.provider,
+                                autoscaler.settings.min_nodes.to_string(),
+                                autoscaler.settings.max_nodes.to_string(),
+                                autoscaler.settings.enabled.to_string(),
+                                if nodes.is_empty() {
+                                    "-".to_owned()
+                                } else {
+                                    nodes.join(", ")
+                                },
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
+        }
+        Some(AutoscaleAction::Set {
+            queue,
+            provider,
+            min,
+            max,
+            tasks_per_node,
+            scale_up_after_secs,
+            idle_secs,
+            tags,
+            cpus,
+            ram_mb,
+            disabled,
+        }) => {
+            let body = serde_json::to_value(warren_api::AutoscalerSettings {
+                provider,
+                min_nodes: min,
+                max_nodes: max,
+                tasks_per_node,
+                scale_up_after_secs,
+                idle_secs,
+                tags,
+                cpus,
+                ram_mb,
+                enabled: !disabled,
+            })?;
+            let answer = client
+                .call(
+                    Method::PUT,
+                    &format!("/api/v1/autoscalers/{queue}"),
+                    Some(&body),
+                )
+                .await?;
+            done(&answer, json_output, &format!("autoscaler of {queue} set"));
+        }
+        Some(AutoscaleAction::Delete { queue }) => {
+            client
+                .call(
+                    Method::DELETE,
+                    &format!("/api/v1/autoscalers/{queue}"),
+                    None,
+                )
+                .await?;
+            println!("autoscaler of {queue} removed");
+        }
+        Some(AutoscaleAction::Events { limit }) => {
+            let answer: Value = client
+                .get(&format!("/api/v1/scaling-events?limit={limit}"))
+                .await?;
+            table(
+                &answer,
+                json_output,
+                "a list of scaling events",
+                &["TIME", "QUEUE", "ACTION", "NODES", "REASON"],
+                |list: warren_api::ScalingEventList| {
+                    list.events
+                        .into_iter()
+                        .map(|event| {
+                            vec![
+                                event.time,
+                                cell(event.queue),
+                                event.action,
+                                event.nodes.join(","),
+                                event.reason,
+                            ]
+                        })
+                        .collect()
+                },
+            )?;
+        }
+    }
+    Ok(0)
+}
+
 /// `warren webhooks` actions.
 #[derive(Debug, Subcommand)]
 pub enum WebhooksAction {

@@ -30,6 +30,9 @@ use crate::identities::{EnrollRequest, Identities};
 use crate::store::StoreError;
 use crate::store::autoscale::{self as store, Autoscaler, Node, NodeState};
 
+/// How long a started node may take to come online before it is stopped again (µs).
+const BOOT_TIMEOUT_US: i64 = 15 * 60 * 1_000_000;
+
 /// Why a provider call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ProviderError {
@@ -304,7 +307,7 @@ impl Autoscaling {
             .iter()
             .filter(|node| matches!(node.state, NodeState::Starting | NodeState::Running))
             .collect();
-        let draining: Vec<&Node> = nodes
+        let mut draining: Vec<&Node> = nodes
             .iter()
             .filter(|node| node.state == NodeState::Draining)
             .collect();
@@ -359,11 +362,9 @@ impl Autoscaling {
             if to_start > 0 {
                 self.start(autoscaler, to_start, &reason).await?;
             }
-            return Ok(());
-        }
-
-        // Scale down: nothing waits; drain nodes idle for long enough, beyond the minimum.
-        if demand.waiting == 0 {
+            draining.retain(|node| !resume.iter().any(|resumed| resumed.id == node.id));
+        } else if demand.waiting == 0 {
+            // Scale down: nothing waits; drain nodes idle for long enough, beyond the minimum.
             let idle_us = i64::from(settings.idle_secs) * 1_000_000;
             let idle: Vec<&Node> = active
                 .iter()
@@ -378,6 +379,24 @@ impl Autoscaling {
                 self.drain(autoscaler, &drain).await?;
             }
         }
+        // Nodes that never came online are given up on.
+        let stuck: Vec<&Node> = nodes
+            .iter()
+            .filter(|node| {
+                node.state == NodeState::Starting && now - node.time_started >= BOOT_TIMEOUT_US
+            })
+            .collect();
+        if !stuck.is_empty() {
+            self.stop(
+                autoscaler,
+                &stuck,
+                &format!(
+                    "the node(s) did not come online within {} s",
+                    BOOT_TIMEOUT_US / 1_000_000
+                ),
+            )
+            .await?;
+        }
         // Drained nodes that run nothing any more are stopped.
         let ids: Vec<String> = draining.iter().map(|node| node.agent_id.clone()).collect();
         let busy = store::busy_agents(&self.db, &ids).await?;
@@ -387,7 +406,12 @@ impl Autoscaling {
             .copied()
             .collect();
         if !done.is_empty() {
-            self.stop(autoscaler, &done).await?;
+            self.stop(
+                autoscaler,
+                &done,
+                "drained, and no task runs on the node(s) any more",
+            )
+            .await?;
         }
         Ok(())
     }
@@ -561,8 +585,13 @@ impl Autoscaling {
         .await
     }
 
-    /// Stop drained nodes through their provider, then revoke their agents.
-    async fn stop(&self, autoscaler: &Autoscaler, nodes: &[&Node]) -> Result<(), StoreError> {
+    /// Stop nodes through their provider, then revoke their agents.
+    async fn stop(
+        &self,
+        autoscaler: &Autoscaler,
+        nodes: &[&Node],
+        reason: &str,
+    ) -> Result<(), StoreError> {
         let names: Vec<String> = nodes.iter().map(|node| node.name.clone()).collect();
         match self
             .providers
@@ -575,14 +604,8 @@ impl Autoscaling {
                     self.forget_agent(&node.agent_id).await;
                 }
                 tracing::info!(queue = %autoscaler.queue, nodes = ?names, "stopped drained nodes");
-                store::record_event(
-                    &self.db,
-                    Some(autoscaler.queue_id),
-                    "stop",
-                    &names,
-                    "drained, and no task runs on the node(s) any more",
-                )
-                .await
+                store::record_event(&self.db, Some(autoscaler.queue_id), "stop", &names, reason)
+                    .await
             }
             Err(error) => {
                 tracing::warn!(queue = %autoscaler.queue, %error, "a provider failed to stop nodes");

@@ -145,6 +145,22 @@ impl Control {
         Ok(outgoing)
     }
 
+    /// Ask the master that consumes the events queue to apply a dead letter again; it comes
+    /// after every event already queued.
+    ///
+    /// # Errors
+    /// RabbitMQ did not take the message.
+    pub async fn replay(&self, dead_letter_id: i64) -> Result<(), warren_broker::Error> {
+        let message = Message::Replay(warren_shared::Replay { dead_letter_id });
+        self.publisher
+            .publish(&Outgoing::new(
+                self.names.events_exchange(),
+                warren_broker::EVENTS_KEY,
+                &message,
+            ))
+            .await
+    }
+
     /// Send messages; failures are logged, since every control message is re-derived later
     /// (a worker's next heartbeat or hello brings the same answer).
     pub async fn send(&self, batch: Vec<Outgoing>) {

@@ -284,25 +284,26 @@ impl Ingester {
     /// Apply one batch and ack it.
     async fn process(&self, channel: &Channel, batch: &[Delivery]) -> Result<(), IngestError> {
         let source = self.publisher.broker().names().events_queue();
-        let mut decoded: Vec<Vec<Decoded>> = batch
+        let incoming = self.incoming(batch).await?;
+        let mut decoded: Vec<Vec<Decoded>> = incoming
             .iter()
-            .map(|delivery| decode(&delivery.data))
+            .map(|message| decode(&message.data))
             .collect();
-        let unauthorized = self.authorize(batch, &mut decoded).await?;
-        for (delivery, items) in batch.iter().zip(&decoded) {
+        let unauthorized = self.authorize(&incoming, &mut decoded).await?;
+        for (message, items) in incoming.iter().zip(&decoded) {
             if let [Decoded::Invalid(reason)] = items.as_slice() {
                 tracing::warn!(reason, "dead-lettering an event");
                 self.publisher
                     .publish_dead_letter(&DeadLetter {
                         source: &source,
                         reason,
-                        payload: &delivery.data,
+                        payload: &message.data,
                     })
                     .await?;
             }
         }
 
-        let effects = self.apply_with_retry(batch, &decoded, &source).await?;
+        let effects = self.apply_with_retry(&incoming, &decoded, &source).await?;
         let last_tag = batch.last().map_or(0, |delivery| delivery.delivery_tag);
         self.publisher
             .broker()
@@ -362,9 +363,52 @@ impl Ingester {
 
     /// Refuse (turn into dead letters) the deliveries whose events speak for an agent the
     /// publishing broker user does not belong to, or for a revoked agent; returns how many.
+    /// The batch's messages as they are to be applied: a `Replay` published by the master's own
+    /// broker user stands for the dead letter it names, as its first publisher sent it.
+    async fn incoming<'a>(&self, batch: &'a [Delivery]) -> Result<Vec<Incoming<'a>>, DbErr> {
+        let mut incoming = Vec::with_capacity(batch.len());
+        for delivery in batch {
+            let user = delivery
+                .properties
+                .user_id()
+                .as_ref()
+                .map(|user| user.as_str().to_owned());
+            let kind = delivery
+                .properties
+                .kind()
+                .as_ref()
+                .map(|kind| kind.as_str().to_owned());
+            let replay = (kind.as_deref() == Some("Replay")
+                && user.as_deref() == Some(self.master_user.as_str()))
+            .then(|| Envelope::decode(&delivery.data).ok())
+            .flatten();
+            let letter = match replay {
+                Some(Message::Replay(replay)) => {
+                    crate::store::dead_letters::get(&self.db, replay.dead_letter_id).await?
+                }
+                _ => None,
+            };
+            incoming.push(match letter {
+                Some(letter) if letter.data.is_some() => Incoming {
+                    data: std::borrow::Cow::Owned(letter.data.unwrap_or_default()),
+                    user: letter.user_id,
+                    kind: letter.kind,
+                    replay_of: Some(letter.id),
+                },
+                _ => Incoming {
+                    data: std::borrow::Cow::Borrowed(&delivery.data),
+                    user,
+                    kind,
+                    replay_of: None,
+                },
+            });
+        }
+        Ok(incoming)
+    }
+
     async fn authorize(
         &self,
-        batch: &[Delivery],
+        batch: &[Incoming<'_>],
         decoded: &mut [Vec<Decoded>],
     ) -> Result<u64, DbErr> {
         let mut agents: BTreeSet<String> = BTreeSet::new();
@@ -381,16 +425,15 @@ impl Ingester {
         let statuses = self.identities.statuses(&agents).await?;
         let names = self.publisher.broker().names();
         let mut refused = 0;
-        for (delivery, items) in batch.iter().zip(decoded.iter_mut()) {
-            let user = delivery
-                .properties
-                .user_id()
-                .as_ref()
-                .map(|user| user.as_str().to_owned());
+        for (incoming, items) in batch.iter().zip(decoded.iter_mut()) {
+            let user = incoming.user.clone();
             let reason = items.iter().find_map(|item| {
                 let Decoded::Event(message) = item else {
                     return None;
                 };
+                if matches!(**message, Message::Marker(_)) && incoming.replay_of.is_some() {
+                    return Some("a lease marker cannot be replayed".to_owned());
+                }
                 if matches!(**message, Message::Marker(_)) {
                     return (user.as_deref() != Some(self.master_user.as_str()))
                         .then(|| "a lease marker not published by the master's broker user".to_owned());
@@ -427,7 +470,7 @@ impl Ingester {
 
     async fn apply_with_retry(
         &self,
-        batch: &[Delivery],
+        batch: &[Incoming<'_>],
         decoded: &[Vec<Decoded>],
         source: &str,
     ) -> Result<Effects, IngestError> {
@@ -465,7 +508,7 @@ impl Ingester {
     /// event cannot stall the queue.
     async fn apply_one_by_one(
         &self,
-        batch: &[Delivery],
+        batch: &[Incoming<'_>],
         decoded: &[Vec<Decoded>],
         source: &str,
     ) -> Result<Effects, IngestError> {
@@ -499,7 +542,7 @@ impl Ingester {
 
     async fn reject(
         &self,
-        delivery: &Delivery,
+        incoming: &Incoming<'_>,
         reason: &str,
         source: &str,
     ) -> Result<Effects, IngestError> {
@@ -508,12 +551,16 @@ impl Ingester {
             .publish_dead_letter(&DeadLetter {
                 source,
                 reason,
-                payload: &delivery.data,
+                payload: &incoming.data,
             })
             .await?;
         let transaction = begin_write(&self.db).await?;
-        crate::store::dead_letters::record(&transaction, dead_letter(source, reason, delivery))
+        let reason = incoming.reason(reason);
+        crate::store::dead_letters::record(&transaction, incoming.dead_letter(source, &reason))
             .await?;
+        if let Some(replayed) = incoming.replay_of {
+            crate::store::dead_letters::mark_replayed(&transaction, replayed).await?;
+        }
         transaction.commit().await?;
         self.stats.dead_letters.fetch_add(1, Ordering::Relaxed);
         Ok(Effects::default())
@@ -521,14 +568,14 @@ impl Ingester {
 
     async fn apply(
         &self,
-        batch: &[Delivery],
+        batch: &[Incoming<'_>],
         decoded: &[Vec<Decoded>],
         source: &str,
     ) -> Result<Effects, DbErr> {
         let transaction = begin_write(&self.db).await?;
         let mut effects = Effects::default();
         let mut deltas = CountDeltas::default();
-        for (delivery, items) in batch.iter().zip(decoded) {
+        for (incoming, items) in batch.iter().zip(decoded) {
             for item in items {
                 match item {
                     Decoded::Event(message) => {
@@ -536,13 +583,18 @@ impl Ingester {
                             .await?
                     }
                     Decoded::Invalid(reason) => {
+                        let reason = incoming.reason(reason);
                         crate::store::dead_letters::record(
                             &transaction,
-                            dead_letter(source, reason, delivery),
+                            incoming.dead_letter(source, &reason),
                         )
                         .await?
                     }
                 }
+            }
+            if let Some(replayed) = incoming.replay_of {
+                crate::store::dead_letters::mark_replayed(&transaction, replayed).await?;
+                tracing::info!(dead_letter_id = replayed, "replayed a dead letter");
             }
         }
         deltas.apply(&transaction).await?;
@@ -953,20 +1005,40 @@ async fn bye_event(
     Ok(())
 }
 
-/// What is kept of a delivery dead-lettered from `source` for `reason`.
-fn dead_letter<'a>(
-    source: &'a str,
-    reason: &'a str,
-    delivery: &'a Delivery,
-) -> crate::store::dead_letters::NewDeadLetter<'a> {
-    crate::store::dead_letters::NewDeadLetter {
-        source,
-        reason,
-        kind: delivery
-            .properties
-            .kind()
-            .as_ref()
-            .map(|kind| kind.as_str()),
-        payload: &delivery.data,
+/// One message to apply: a delivery as it came, or the dead letter a `Replay` names, with the
+/// broker user that first published it.
+struct Incoming<'a> {
+    /// The body.
+    data: std::borrow::Cow<'a, [u8]>,
+    /// The broker user that published it (RabbitMQ checked it against the connection).
+    user: Option<String>,
+    /// Its AMQP `type`.
+    kind: Option<String>,
+    /// The dead letter this replays.
+    replay_of: Option<i64>,
+}
+
+impl Incoming<'_> {
+    /// The reason to record when this is dead-lettered.
+    fn reason(&self, reason: &str) -> String {
+        match self.replay_of {
+            Some(replayed) => format!("replaying dead letter {replayed}: {reason}"),
+            None => reason.to_owned(),
+        }
+    }
+
+    /// What is kept of this message dead-lettered from `source` for `reason`.
+    fn dead_letter<'a>(
+        &'a self,
+        source: &'a str,
+        reason: &'a str,
+    ) -> crate::store::dead_letters::NewDeadLetter<'a> {
+        crate::store::dead_letters::NewDeadLetter {
+            source,
+            reason,
+            kind: self.kind.as_deref(),
+            payload: &self.data,
+            user_id: self.user.as_deref(),
+        }
     }
 }

@@ -24,6 +24,7 @@ mod m20261207_000013_add_log_storage;
 mod m20261207_000014_add_webhooks;
 mod m20261207_000015_add_software_catalogue;
 mod m20261207_000016_add_autoscaling;
+mod m20261207_000017_add_dead_letter_replay;
 
 /// Applies Warren's migrations in order.
 #[derive(Debug)]
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000014_add_webhooks::Migration),
             Box::new(m20261207_000015_add_software_catalogue::Migration),
             Box::new(m20261207_000016_add_autoscaling::Migration),
+            Box::new(m20261207_000017_add_dead_letter_replay::Migration),
         ]
     }
 }

@@ -20,8 +20,8 @@ pub use ids::{AgentId, JobId, TaskId};
 pub use message::{
     AttemptRef, Bye, Cancel, ClassSubscription, CommandSpec, DecodeError, DiskInfo, Envelope,
     EventBatch, FarmKeys, GpuDevice, Heartbeat, Hello, Join, JoinRefused, Joined, LogChunk,
-    LogLine, LogStream, Marker, Message, Subscribe, TaskAssignment, TaskDeclined, TaskFinished,
-    TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
+    LogLine, LogStream, Marker, Message, Replay, Subscribe, TaskAssignment, TaskDeclined,
+    TaskFinished, TaskOutcome, TaskProgress, TaskStarted, WIRE_VERSION,
 };
 pub use pathmap::PathMap;
 pub use requirements::{

@@ -135,6 +135,9 @@ pub enum Message {
     /// Master → master, through the events queue: once it is consumed, so is everything
     /// published to the events exchange before it (leases are checked only then).
     Marker(Marker),
+    /// Master → master, through the events queue: apply a dead-lettered event again, as the
+    /// broker user that first published it (an administrator fixed its cause).
+    Replay(Replay),
 }
 
 impl Message {
@@ -197,6 +200,7 @@ impl Message {
             Self::JoinRefused(_) => "JoinRefused",
             Self::FarmKeys(_) => "FarmKeys",
             Self::Marker(_) => "Marker",
+            Self::Replay(_) => "Replay",
         }
     }
 }
@@ -834,6 +838,13 @@ pub struct Marker {
     /// When the master published it.
     #[serde(with = "time::serde::rfc3339")]
     pub sent_at: OffsetDateTime,
+}
+
+/// A dead letter to apply again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Replay {
+    /// The dead letter's id.
+    pub dead_letter_id: i64,
 }
 
 /// The farm's public keys as the master holds them now: workers trust exactly these after

@@ -260,6 +260,33 @@ async function webhooks(page) {
   await page.locator('.toast', { hasText: 'Sent again' }).waitFor();
 }
 
+/** An admin defines software on the Software page; the worker runs its check and reports it. */
+async function softwareCatalogue(page) {
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, '#/software');
+  await page.getByLabel('Software name').fill('uitool');
+  await page.getByLabel('Software definition (JSON)').fill(JSON.stringify({
+    versions: [
+      { version: '2.1', checks: { linux: { command: ['echo', 'uitool 2.1'], expect: 'uitool 2.1' } } },
+      { version: '3.0', checks: { linux: { command: ['echo', 'uitool 2.1'], expect: 'uitool 3.0' } } },
+    ],
+  }));
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.locator('.toast', { hasText: 'Saved uitool' }).waitFor();
+  const row = page.locator('tr[data-software="uitool"]');
+  await until('the worker to report uitool 2.1 on the page', async () => {
+    await show(page, '#/agents');
+    await show(page, '#/software');
+    await row.waitFor();
+    return (await row.textContent()).includes('2.1 (1)');
+  });
+  check((await row.textContent()).includes('3.0 (0)'), `3.0 is defined but found nowhere: ${await row.textContent()}`);
+  await row.getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('table', { name: 'Versions of uitool' }).waitFor();
+  await row.getByRole('button', { name: 'Remove' }).click();
+  await page.locator('.toast', { hasText: 'Removed uitool' }).waitFor();
+}
+
 /** An admin enrolls a node on the Agents page (its join token is shown once) and revokes it. */
 async function enrollAndRevoke(page) {
   await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
@@ -413,6 +440,7 @@ export const scenarios = {
   'disable-agent': disableAgent,
   'enroll-and-revoke': enrollAndRevoke,
   webhooks,
+  'software-catalogue': softwareCatalogue,
   viewer,
   screenshots,
 };

@@ -48,7 +48,8 @@ fn required_role(method: &Method, path: &str) -> Role {
         ["api", "v1", "agents", "enroll"]
         | ["api", "v1", "agents", _, "revoke"]
         | ["api", "v1", "software", ..]
-        | ["api", "v1", "autoscalers", ..] => Role::Admin,
+        | ["api", "v1", "autoscalers", ..]
+        | ["api", "v1", "dead-letters", ..] => Role::Admin,
         ["api", "v1", "jobs", ..] | ["api", "v1", "jobgroups"] => Role::Submitter,
         _ => Role::Operator,
     }

@@ -107,6 +107,7 @@ async fn views(state: &AppState) -> Result<Vec<AutoscalerView>, ApiError> {
 /// `GET /api/v1/autoscalers`: every job queue's autoscaler with its nodes, and the providers.
 #[utoipa::path(
     get,
+    operation_id = "list_autoscalers",
     path = "/api/v1/autoscalers",
     tag = "autoscaling",
     responses((status = 200, description = "Autoscalers and providers", body = AutoscalerList), super::openapi::Errors)
@@ -121,6 +122,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<AutoscalerList>,
 /// `PUT /api/v1/autoscalers/{queue}`: set a job queue's autoscaler (admins).
 #[utoipa::path(
     put,
+    operation_id = "set_autoscaler",
     path = "/api/v1/autoscalers/{queue}",
     tag = "autoscaling",
     params(("queue" = String, Path, description = "Job queue name")),
@@ -161,6 +163,7 @@ pub async fn put(
 /// started keep running.
 #[utoipa::path(
     delete,
+    operation_id = "delete_autoscaler",
     path = "/api/v1/autoscalers/{queue}",
     tag = "autoscaling",
     params(("queue" = String, Path, description = "Job queue name")),
@@ -192,6 +195,7 @@ pub struct EventQuery {
 /// `GET /api/v1/scaling-events`: the autoscalers' latest decisions with their reasons.
 #[utoipa::path(
     get,
+    operation_id = "scaling_events",
     path = "/api/v1/scaling-events",
     tag = "autoscaling",
     params(EventQuery),

@@ -324,6 +324,7 @@ fn validate_definition(name: &str, body: &SoftwareVersions) -> Result<(), ApiErr
 /// definition (admins). Every agent checks again.
 #[utoipa::path(
     put,
+    operation_id = "define_software",
     path = "/api/v1/software/{name}",
     tag = "software",
     params(("name" = String, Path, description = "Software name")),
@@ -369,6 +370,7 @@ pub async fn put_software(
 /// Agents check again; what their own configuration finds stays.
 #[utoipa::path(
     delete,
+    operation_id = "remove_software",
     path = "/api/v1/software/{name}",
     tag = "software",
     params(("name" = String, Path, description = "Software name")),

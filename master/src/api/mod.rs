@@ -5,6 +5,7 @@ pub mod auth;
 mod autoscale;
 mod catalog;
 mod control;
+mod dead_letters;
 pub mod error;
 mod extract;
 pub mod farm;
@@ -225,7 +226,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
             catalog::put_software,
             catalog::delete_software
         ))
-        .routes(routes!(agents::dead_letters))
+        .routes(routes!(dead_letters::list))
+        .routes(routes!(dead_letters::replay))
+        .routes(routes!(dead_letters::delete))
         .routes(routes!(jobtypes::list, jobtypes::create))
         .routes(routes!(
             jobtypes::get,

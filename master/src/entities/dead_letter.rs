@@ -19,6 +19,12 @@ pub struct Model {
     pub kind: Option<String>,
     /// Its body (truncated), lossily decoded as UTF-8.
     pub payload: String,
+    /// Its whole body as it came, to replay it (rows older than replay have none).
+    pub data: Option<Vec<u8>>,
+    /// The broker user that published it.
+    pub user_id: Option<String>,
+    /// When it was last replayed, microseconds since the epoch.
+    pub replayed_at: Option<i64>,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.

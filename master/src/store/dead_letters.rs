@@ -20,9 +20,11 @@ pub struct NewDeadLetter<'a> {
     pub kind: Option<&'a str>,
     /// Its body.
     pub payload: &'a [u8],
+    /// The broker user that published it, when known.
+    pub user_id: Option<&'a str>,
 }
 
-/// Keep a dead-lettered message (its body as text, truncated).
+/// Keep a dead-lettered message: its body as text (truncated) to show, and whole to replay.
 pub async fn record(
     connection: &impl ConnectionTrait,
     letter: NewDeadLetter<'_>,
@@ -32,17 +34,57 @@ pub async fn record(
     connection
         .execute_raw(sql(
             backend_of(connection),
-            "INSERT INTO dead_letters (time_created, source, reason, kind, payload) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO dead_letters (time_created, source, reason, kind, payload, data, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
                 now_us().into(),
                 truncate(letter.source, 255).into(),
                 truncate(letter.reason, 4096).into(),
                 kind.into(),
                 payload.into(),
+                letter.payload.to_vec().into(),
+                letter.user_id.map(|user| truncate(user, 255)).into(),
             ],
         ))
         .await?;
     Ok(())
+}
+
+/// One dead letter.
+pub async fn get(
+    connection: &impl ConnectionTrait,
+    dead_letter_id: i64,
+) -> Result<Option<dead_letter::Model>, DbErr> {
+    dead_letter::Entity::find_by_id(dead_letter_id)
+        .one(connection)
+        .await
+}
+
+/// Note that a dead letter was replayed.
+pub async fn mark_replayed(
+    connection: &impl ConnectionTrait,
+    dead_letter_id: i64,
+) -> Result<(), DbErr> {
+    connection
+        .execute_raw(sql(
+            backend_of(connection),
+            "UPDATE dead_letters SET replayed_at = ? WHERE id = ?",
+            vec![now_us().into(), dead_letter_id.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Delete a dead letter; whether it existed.
+pub async fn delete(connection: &impl ConnectionTrait, dead_letter_id: i64) -> Result<bool, DbErr> {
+    Ok(connection
+        .execute_raw(sql(
+            backend_of(connection),
+            "DELETE FROM dead_letters WHERE id = ?",
+            vec![dead_letter_id.into()],
+        ))
+        .await?
+        .rows_affected()
+        > 0)
 }
 
 /// How many messages were dead-lettered in all, and the latest `limit`, newest first.

@@ -1,9 +1,9 @@
-// The dashboard: agents by state, tasks by state per queue, throughput over the last hours and
-// the depth of the farm's RabbitMQ queues.
+// The dashboard: agents by state, tasks by state per queue, throughput over the last hours, the
+// depth of the farm's RabbitMQ queues, and the autoscalers with their latest decisions.
 
 import { get } from '../api.js';
 import { lineChart } from '../chart.js';
-import { badge, fill, h } from '../dom.js';
+import { badge, fill, h, time } from '../dom.js';
 
 const AGENT_STATES = ['online', 'running', 'offline', 'disabled'];
 const HOURS = 6;
@@ -13,10 +13,12 @@ export async function render(main) {
   const queues = h('div', { class: 'panel' });
   const throughput = h('div', { class: 'panel' });
   const broker = h('div', { class: 'panel' });
+  const scaling = h('div', { class: 'panel', 'aria-labelledby': 'scaling-heading' });
   fill(main,
     h('h1', {}, 'Dashboard'),
     h('div', { class: 'grid2' }, agents, queues),
-    h('div', { class: 'grid2' }, throughput, broker));
+    h('div', { class: 'grid2' }, throughput, broker),
+    scaling);
 
   async function refresh() {
     const [agentList, queueCounts, samples, agentSamples] = await Promise.all([
@@ -65,6 +67,28 @@ export async function render(main) {
         { label: 'failed', color: '#d55e00', points: points.map(([when, counts]) => [when, counts.failed]) },
       ]),
       h('p', { class: 'muted' }, `${finished} tasks done in the last ${HOURS} hours.`));
+
+    const [autoscalers, decisions] = await Promise.all([
+      get('/api/v1/autoscalers'),
+      get('/api/v1/scaling-events?limit=20'),
+    ]);
+    fill(scaling,
+      h('h2', { id: 'scaling-heading' }, 'Autoscaling'),
+      autoscalers.autoscalers.length
+        ? h('table', { class: 'list', 'aria-label': 'Autoscalers' },
+          h('thead', {}, h('tr', {}, ['Queue', 'Provider', 'Nodes (min–max)', 'Running'].map((name) => h('th', {}, name)))),
+          h('tbody', {}, autoscalers.autoscalers.map((scaler) => h('tr', {},
+            h('td', {}, scaler.queue), h('td', {}, scaler.provider + (scaler.enabled ? '' : ' (disabled)')),
+            h('td', { class: 'num' }, `${scaler.nodes.length} (${scaler.min_nodes}–${scaler.max_nodes})`),
+            h('td', {}, scaler.nodes.map((node) => `${node.name} (${node.state})`).join(', ') || '—')))))
+        : h('p', { class: 'muted' }, 'No job queue has an autoscaler.'),
+      decisions.events.length
+        ? h('table', { class: 'list', 'aria-label': 'Scaling events' },
+          h('thead', {}, h('tr', {}, ['Time', 'Queue', 'Action', 'Nodes', 'Reason'].map((name) => h('th', {}, name)))),
+          h('tbody', {}, decisions.events.map((event) => h('tr', { 'data-scaling-action': event.action },
+            h('td', {}, time(event.time)), h('td', {}, event.queue || '—'), h('td', {}, event.action),
+            h('td', {}, event.nodes.join(', ') || '—'), h('td', {}, event.reason)))))
+        : h('p', { class: 'muted' }, 'No scaling decision yet.'));
 
     try {
       const depths = await get('/api/v1/broker/queues');

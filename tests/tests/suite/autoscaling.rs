@@ -162,11 +162,31 @@ async fn the_autoscaler_grows_from_zero_to_three_nodes_for_waiting_work_and_back
         }))
         .await?;
     }
-    let (status, answer) = farm
-        .send_json(Method::PUT, "/api/v1/autoscalers/root", Some(&settings))
+    let set = farm
+        .warren(&[
+            "autoscale",
+            "set",
+            "root",
+            "--provider",
+            "local",
+            "--max",
+            "3",
+            "--tasks-per-node",
+            "10",
+            "--scale-up-after-secs",
+            "0",
+            "--idle-secs",
+            "3",
+        ])
         .await?;
-    assert_eq!(status, 201, "{answer}");
-    assert_eq!(answer["nodes"], json!([]));
+    assert!(set.status.success(), "{set:?}");
+    let listed = String::from_utf8_lossy(&farm.warren(&["autoscale"]).await?.stdout).into_owned();
+    assert!(
+        listed
+            .lines()
+            .any(|line| line.starts_with("root") && line.contains("local")),
+        "{listed}"
+    );
 
     // 30 tasks wait and no agent is online: three nodes (10 tasks each) start at once.
     let job_id = farm
@@ -265,6 +285,18 @@ async fn the_autoscaler_grows_from_zero_to_three_nodes_for_waiting_work_and_back
             .any(|reason| reason.contains("did not finish within 2 s")),
         "{history:?}"
     );
+    let shown = farm
+        .warren(&["autoscale", "events", "--limit", "1000"])
+        .await?;
+    let shown = String::from_utf8_lossy(&shown.stdout).into_owned();
+    for action in ["start", "drain", "stop", "error"] {
+        assert!(
+            shown
+                .lines()
+                .any(|line| line.contains(&format!(" {action} "))),
+            "{action}: {shown}"
+        );
+    }
     assert!(nodes_of(&history, "broken", "start").is_empty());
     assert!(nodes_of(&history, "stuck", "start").is_empty());
     drop(nodes);

@@ -30,6 +30,7 @@ mod autoscaling;
 mod bad_input;
 mod cli;
 mod control;
+mod dead_letters;
 mod foundation;
 mod jobtypes;
 mod log_storage;

@@ -147,6 +147,12 @@ async fn an_admin_adds_a_webhook_and_sends_a_failed_delivery_again() -> anyhow::
 }
 
 #[tokio::test]
+async fn an_admin_defines_software_and_the_page_shows_which_versions_the_worker_has()
+-> anyhow::Result<()> {
+    run("software-catalogue").await
+}
+
+#[tokio::test]
 async fn a_viewer_sees_no_buttons_that_change_anything_and_the_api_refuses_them()
 -> anyhow::Result<()> {
     run("viewer").await
