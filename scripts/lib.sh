@@ -150,6 +150,9 @@ ensure_deploy_linters_for_tests() {
   if ! command -v systemd-analyze >/dev/null 2>&1; then
     apt_install systemd || { log "systemd-analyze cannot be installed here: the deployment check will fail"; return 1; }
   fi
+  if ! command -v shellcheck >/dev/null 2>&1; then
+    apt_install shellcheck || { log "shellcheck cannot be installed here: the deployment check will fail"; return 1; }
+  fi
   if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
     apt_install haproxy || { log "haproxy cannot be installed here: the deployment check will fail"; return 1; }
   fi

@@ -512,6 +512,10 @@ pub struct DiscoveryCheck {
 #[serde(deny_unknown_fields)]
 pub struct SoftwareVersionDefinition {
     /// The version, dot-separated numbers (`4.1`, `2024.1.2`).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[0-9]{1,4}(\.[0-9]{1,4}){0,5}$")
+    )]
     pub version: String,
     /// The discovery check per operating system (`linux`, `macos`, `windows`); an agent on a
     /// system without a check does not have this version.

@@ -46,6 +46,11 @@ const ASSETS: &[(&str, &str, &str)] = &[
         JS,
         include_str!("../ui/pages/webhooks.js"),
     ),
+    (
+        "pages/dead_letters.js",
+        JS,
+        include_str!("../ui/pages/dead_letters.js"),
+    ),
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";

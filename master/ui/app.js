@@ -13,6 +13,7 @@ import * as login from './pages/login.js';
 import * as queues from './pages/queues.js';
 import * as users from './pages/users.js';
 import * as webhooks from './pages/webhooks.js';
+import * as deadLetters from './pages/dead_letters.js';
 
 const ROUTES = [
   [/^\/$/, dashboard.render],
@@ -26,6 +27,7 @@ const ROUTES = [
   [/^\/pathmaps$/, catalog.renderPathMaps],
   [/^\/users$/, users.render],
   [/^\/webhooks$/, webhooks.render],
+  [/^\/dead-letters$/, deadLetters.render],
 ];
 
 const main = document.getElementById('main');

@@ -287,6 +287,33 @@ async function softwareCatalogue(page) {
   await page.locator('.toast', { hasText: 'Removed uitool' }).waitFor();
 }
 
+/** An admin replays a dead letter on its page (it fails again: a new one says so), then deletes
+ * both. The test published a malformed event before. */
+async function deadLetters(page) {
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  const { dead_letters: [first] } = await until('the malformed event to be dead-lettered', async () => {
+    const answer = await api('GET', '/api/v1/dead-letters');
+    return answer.dead_letters.length === 1 && answer;
+  });
+  await show(page, '#/dead-letters');
+  const row = page.locator(`tr[data-dead-letter="${first.id}"]`);
+  await row.getByRole('button', { name: 'Replay' }).click();
+  await page.locator('.toast', { hasText: `Dead letter ${first.id} queued again` }).waitFor();
+  const { dead_letters: letters } = await until('the replay to fail again', async () => {
+    const answer = await api('GET', '/api/v1/dead-letters');
+    return answer.dead_letters.length === 2 && answer;
+  });
+  check(letters[0].reason.startsWith(`replaying dead letter ${first.id}:`), `reason: ${letters[0].reason}`);
+  check(letters[1].replayed_at !== null, 'the first is marked replayed');
+  await show(page, '#/agents');
+  await show(page, '#/dead-letters');
+  for (const letter of letters) {
+    await page.locator(`tr[data-dead-letter="${letter.id}"]`).getByRole('button', { name: 'Delete' }).click();
+    await page.locator('.toast', { hasText: `Dead letter ${letter.id} deleted` }).waitFor();
+  }
+  await until('no dead letter to be left', async () => (await api('GET', '/api/v1/dead-letters')).count === 0);
+}
+
 /** An admin enrolls a node on the Agents page (its join token is shown once) and revokes it. */
 async function enrollAndRevoke(page) {
   await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
@@ -441,6 +468,7 @@ export const scenarios = {
   'enroll-and-revoke': enrollAndRevoke,
   webhooks,
   'software-catalogue': softwareCatalogue,
+  'dead-letters': deadLetters,
   viewer,
   screenshots,
 };

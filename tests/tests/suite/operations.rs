@@ -397,6 +397,22 @@ async fn compose_files_dockerfiles_and_service_units_are_valid() -> anyhow::Resu
             );
         }
     }
+
+    // The autoscaling providers (the example ones are not run here) pass shellcheck.
+    if tool("shellcheck") {
+        for provider in ["local", "aws-ec2", "kubernetes-jobs"] {
+            let path = root.join("deploy/providers").join(provider);
+            let checked = tokio::process::Command::new("shellcheck")
+                .arg(&path)
+                .output()
+                .await?;
+            assert!(
+                checked.status.success(),
+                "{provider}: {}",
+                String::from_utf8_lossy(&checked.stdout)
+            );
+        }
+    }
     Ok(())
 }
 

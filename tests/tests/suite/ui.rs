@@ -153,6 +153,17 @@ async fn an_admin_defines_software_and_the_page_shows_which_versions_the_worker_
 }
 
 #[tokio::test]
+async fn an_admin_replays_and_deletes_a_dead_letter_on_its_page() -> anyhow::Result<()> {
+    if !browser_available() {
+        return Ok(());
+    }
+    let (farm, token) = ui_farm().await?;
+    farm.publish_raw_event(br#"{"v":1,"kind":"Bye","agent_id":"not-a-uuid"}"#)
+        .await?;
+    scenario(&farm, &token, "dead-letters").await
+}
+
+#[tokio::test]
 async fn a_viewer_sees_no_buttons_that_change_anything_and_the_api_refuses_them()
 -> anyhow::Result<()> {
     run("viewer").await
