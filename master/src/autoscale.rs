@@ -65,6 +65,9 @@ pub enum ProviderError {
         status: std::process::ExitStatus,
         /// The end of what it printed on standard error.
         stderr: String,
+        /// The lines it printed before failing (a `start` that failed part-way names the nodes
+        /// it did start).
+        printed: Vec<String>,
     },
 }
 
@@ -140,11 +143,15 @@ impl Providers {
                 command: program.clone(),
                 source,
             })?;
-        if let Some(mut stdin) = child.stdin.take() {
-            // A provider that does not read its input is not an error.
-            let _ = stdin.write_all(input.as_bytes()).await;
-        }
-        let output = match tokio::time::timeout(self.timeout, child.wait_with_output()).await {
+        let stdin = child.stdin.take();
+        let run = async move {
+            if let Some(mut stdin) = stdin {
+                // A provider that does not read its input is not an error.
+                let _ = stdin.write_all(input.as_bytes()).await;
+            }
+            child.wait_with_output().await
+        };
+        let output = match tokio::time::timeout(self.timeout, run).await {
             Ok(Ok(output)) => output,
             Ok(Err(source)) => {
                 return Err(ProviderError::Spawn {
@@ -177,15 +184,21 @@ impl Providers {
                 verb,
                 status: output.status,
                 stderr: tail,
+                printed: lines(&output.stdout),
             });
         }
-        Ok(String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .map(str::trim)
-            .filter(|line| !line.is_empty())
-            .map(str::to_owned)
-            .collect())
+        Ok(lines(&output.stdout))
     }
+}
+
+/// The non-empty lines of a provider's output.
+fn lines(output: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(output)
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// What the autoscaler works with.
@@ -324,7 +337,17 @@ impl Autoscaling {
         let waited_secs = demand
             .oldest_submitted
             .map_or(0, |submitted| (now - submitted) / 1_000_000);
+        // A node of ours idle for `idle_secs` while tasks wait cannot take them (a tag, software
+        // or size it lacks): those tasks are no reason to start more such nodes, and the idle
+        // ones are drained as if nothing waited.
+        let idle_us = i64::from(settings.idle_secs) * 1_000_000;
+        let idle: Vec<&Node> = active
+            .iter()
+            .filter(|node| node.state == NodeState::Running && now - node.last_busy_at >= idle_us)
+            .copied()
+            .collect();
         let wants_more = demand.waiting > 0
+            && idle.is_empty()
             && (unplaceable || waited_secs >= i64::from(settings.scale_up_after_secs));
         let mut n_active = active.len() as i64;
         if wants_more || n_active < min {
@@ -363,16 +386,8 @@ impl Autoscaling {
                 self.start(autoscaler, to_start, &reason).await?;
             }
             draining.retain(|node| !resume.iter().any(|resumed| resumed.id == node.id));
-        } else if demand.waiting == 0 {
-            // Scale down: nothing waits; drain nodes idle for long enough, beyond the minimum.
-            let idle_us = i64::from(settings.idle_secs) * 1_000_000;
-            let idle: Vec<&Node> = active
-                .iter()
-                .filter(|node| {
-                    node.state == NodeState::Running && now - node.last_busy_at >= idle_us
-                })
-                .copied()
-                .collect();
+        } else {
+            // Scale down: drain nodes idle for long enough, beyond the minimum.
             let n_drain = usize::try_from((n_active - min).max(0)).unwrap_or(0);
             let drain: Vec<&Node> = idle.into_iter().take(n_drain).collect();
             if !drain.is_empty() {
@@ -479,7 +494,7 @@ impl Autoscaling {
             .map(|enrollment| format!("{}\n", enrollment.token))
             .collect();
         tracing::info!(queue, count = enrollments.len(), reason, "starting nodes");
-        let names = match self
+        let mut names = match self
             .providers
             .call(&settings.provider, "start", &args, &tokens)
             .await
@@ -487,19 +502,42 @@ impl Autoscaling {
             Ok(names) => names,
             Err(error) => {
                 tracing::warn!(queue, %error, "a provider failed to start nodes");
-                for enrollment in &enrollments {
-                    self.forget_agent(&enrollment.agent_id.to_string()).await;
-                }
-                return store::record_event(
+                store::record_event(
                     &self.db,
                     Some(autoscaler.queue_id),
                     "error",
                     &[],
                     &format!("starting {} node(s) ({reason}): {error}", enrollments.len()),
                 )
-                .await;
+                .await?;
+                // Nodes it printed before failing were started: they are tracked like the others
+                // (and stopped if they never come online).
+                match error {
+                    ProviderError::Failed { printed, .. } => printed,
+                    _ => Vec::new(),
+                }
             }
         };
+        if names.len() > enrollments.len() {
+            // More names than tokens: those nodes cannot join; have them stopped.
+            let extra = names.split_off(enrollments.len());
+            let stopped = self
+                .providers
+                .call(&settings.provider, "stop", &extra, "")
+                .await;
+            store::record_event(
+                &self.db,
+                Some(autoscaler.queue_id),
+                "error",
+                &extra,
+                &format!(
+                    "provider `{}` printed more names than it was given tokens; stopping them: {}",
+                    settings.provider,
+                    stopped.map_or_else(|error| error.to_string(), |_| "stopped".to_owned())
+                ),
+            )
+            .await?;
+        }
         for (name, enrollment) in names.iter().zip(&enrollments) {
             store::add_node(
                 &self.db,
@@ -510,23 +548,8 @@ impl Autoscaling {
             )
             .await?;
         }
-        if names.len() != enrollments.len() {
-            for enrollment in enrollments.iter().skip(names.len()) {
-                self.forget_agent(&enrollment.agent_id.to_string()).await;
-            }
-            store::record_event(
-                &self.db,
-                Some(autoscaler.queue_id),
-                "error",
-                &names,
-                &format!(
-                    "provider `{}` was asked for {} node(s) and printed {} name(s)",
-                    settings.provider,
-                    enrollments.len(),
-                    names.len()
-                ),
-            )
-            .await?;
+        for enrollment in enrollments.iter().skip(names.len()) {
+            self.forget_agent(&enrollment.agent_id.to_string()).await;
         }
         let started: Vec<String> = names.into_iter().take(enrollments.len()).collect();
         if !started.is_empty() {
@@ -592,12 +615,29 @@ impl Autoscaling {
         nodes: &[&Node],
         reason: &str,
     ) -> Result<(), StoreError> {
+        // Each node is stopped by the provider that started it (the autoscaler's may have
+        // changed since).
+        let providers: BTreeSet<&str> = nodes.iter().map(|node| node.provider.as_str()).collect();
+        for provider in providers {
+            let group: Vec<&Node> = nodes
+                .iter()
+                .filter(|node| node.provider == provider)
+                .copied()
+                .collect();
+            self.stop_with(autoscaler, provider, &group, reason).await?;
+        }
+        Ok(())
+    }
+
+    async fn stop_with(
+        &self,
+        autoscaler: &Autoscaler,
+        provider: &str,
+        nodes: &[&Node],
+        reason: &str,
+    ) -> Result<(), StoreError> {
         let names: Vec<String> = nodes.iter().map(|node| node.name.clone()).collect();
-        match self
-            .providers
-            .call(&autoscaler.settings.provider, "stop", &names, "")
-            .await
-        {
+        match self.providers.call(provider, "stop", &names, "").await {
             Ok(_) => {
                 for node in nodes {
                     store::set_node_state(&self.db, node.id, NodeState::Stopped).await?;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use time::OffsetDateTime;
 use warren_broker::{BROADCAST_KEY, Names, Outgoing, Publisher};
-use warren_shared::message::{CheckSoftware, Drain, Restart, Withdraw};
+use warren_shared::message::{Drain, Restart, Withdraw};
 use warren_shared::{AgentId, AttemptRef, Cancel, Message, Subscribe};
 
 use crate::keys::FarmKeys;
@@ -116,9 +116,6 @@ impl Control {
         let rows = crate::store::agents::by_ids(db, &ids).await?;
         let mut tags = crate::store::agents::tags_of(db, ids).await?;
         let withdrawals = crate::store::control::recent_withdrawals(db).await?;
-        let check_software = Message::CheckSoftware(CheckSoftware {
-            catalogue: Some(crate::store::software::all(db).await?),
-        });
         let withdraw = (!withdrawals.is_empty()).then_some(Message::Withdraw(Withdraw {
             attempts: withdrawals,
         }));
@@ -139,8 +136,6 @@ impl Control {
             });
             outgoing.push(self.to_agent(*agent_id, &subscribe));
             outgoing.push(self.drain(*agent_id, row.disabled));
-            // A worker that holds this catalogue already does not check again.
-            outgoing.push(self.to_agent(*agent_id, &check_software));
         }
         Ok(outgoing)
     }

@@ -556,8 +556,11 @@ impl Ingester {
             .await?;
         let transaction = begin_write(&self.db).await?;
         let reason = incoming.reason(reason);
-        crate::store::dead_letters::record(&transaction, incoming.dead_letter(source, &reason))
-            .await?;
+        crate::store::dead_letters::record(
+            &transaction,
+            incoming.dead_letter(source, &reason, true),
+        )
+        .await?;
         if let Some(replayed) = incoming.replay_of {
             crate::store::dead_letters::mark_replayed(&transaction, replayed).await?;
         }
@@ -586,7 +589,7 @@ impl Ingester {
                         let reason = incoming.reason(reason);
                         crate::store::dead_letters::record(
                             &transaction,
-                            incoming.dead_letter(source, &reason),
+                            incoming.dead_letter(source, &reason, items.len() == 1),
                         )
                         .await?
                     }
@@ -680,6 +683,25 @@ impl Ingester {
         }
         self.reconcile(transaction, hello.agent_id.0, &hello.running, effects)
             .await?;
+        // A worker holding another catalogue than the farm's gets the farm's (workers that
+        // predate the catalogue say nothing of it, and are not sent it).
+        if let Some(held) = &hello.catalogue_digest {
+            match crate::store::software::all(transaction).await {
+                Ok(catalogue) if warren_shared::message::catalogue_digest(&catalogue) != *held => {
+                    let check = Message::CheckSoftware(warren_shared::message::CheckSoftware {
+                        catalogue: Some(catalogue),
+                    });
+                    effects
+                        .control
+                        .push(self.control.to_agent(hello.agent_id.0, &check));
+                }
+                Ok(_) => {}
+                Err(crate::store::StoreError::Db(error)) => return Err(error),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot send the software catalogue to an agent")
+                }
+            }
+        }
         effects.subscribe_agents.insert(hello.agent_id.0);
         effects.wake_dispatcher = true;
         effects.failures = true;
@@ -1027,11 +1049,13 @@ impl Incoming<'_> {
         }
     }
 
-    /// What is kept of this message dead-lettered from `source` for `reason`.
+    /// What is kept of this message dead-lettered from `source` for `reason`; `whole` when all
+    /// of it was refused (so it can be replayed).
     fn dead_letter<'a>(
         &'a self,
         source: &'a str,
         reason: &'a str,
+        whole: bool,
     ) -> crate::store::dead_letters::NewDeadLetter<'a> {
         crate::store::dead_letters::NewDeadLetter {
             source,
@@ -1039,6 +1063,7 @@ impl Incoming<'_> {
             kind: self.kind.as_deref(),
             payload: &self.data,
             user_id: self.user.as_deref(),
+            whole,
         }
     }
 }

@@ -1,8 +1,9 @@
 //! Dead letters that can be replayed: each keeps its whole body as it came (not only the
-//! truncated text shown), the broker user that published it, and when it was last replayed.
+//! truncated text shown) when the whole message was refused, the broker user that published
+//! it, and when it was last replayed.
 
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::schema::{big_integer_null, string_len_null};
+use sea_orm_migration::schema::{big_integer_null, boolean, string_len_null};
 use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
@@ -14,6 +15,7 @@ enum DeadLetters {
     Data,
     UserId,
     ReplayedAt,
+    Replayable,
 }
 
 #[expect(
@@ -35,6 +37,7 @@ impl MigrationTrait for Migration {
             data,
             string_len_null(DeadLetters::UserId, 255),
             big_integer_null(DeadLetters::ReplayedAt),
+            boolean(DeadLetters::Replayable).default(false).to_owned(),
         ] {
             manager
                 .alter_table(
@@ -50,6 +53,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for column in [
+            DeadLetters::Replayable,
             DeadLetters::ReplayedAt,
             DeadLetters::UserId,
             DeadLetters::Data,

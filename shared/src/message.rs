@@ -406,6 +406,22 @@ pub struct Hello {
         skip_serializing_if = "Option::is_none"
     )]
     pub started_at: Option<OffsetDateTime>,
+    /// The digest (`catalogue_digest`) of the software catalogue the worker holds; the master
+    /// sends the catalogue when its own differs. Absent from workers that predate the catalogue,
+    /// which are never sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue_digest: Option<String>,
+}
+
+/// A digest of a software catalogue: SHA-256 of its JSON, in hex.
+#[must_use]
+pub fn catalogue_digest(catalogue: &[warren_api::SoftwareDefinition]) -> String {
+    use sha2::Digest as _;
+    let json = serde_json::to_vec(catalogue).unwrap_or_default();
+    sha2::Sha256::digest(&json)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// One mounted file system of a worker.

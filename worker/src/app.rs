@@ -75,6 +75,9 @@ pub struct Worker {
     capabilities: AgentCapabilities,
     /// The farm's software catalogue as last received; its checks run besides the local ones.
     catalogue: Vec<warren_api::SoftwareDefinition>,
+    /// Software checks started, and the newest whose result was taken.
+    software_generation: u64,
+    software_reported: u64,
     broker: Broker,
     publisher: Arc<Publisher>,
     events: EventSender,
@@ -322,7 +325,7 @@ impl Withdrawals {
 /// Channels the loop hands out.
 struct Links {
     deliveries_tx: mpsc::UnboundedSender<ClassDelivery>,
-    software_tx: mpsc::UnboundedSender<BTreeMap<String, Vec<Version>>>,
+    software_tx: mpsc::UnboundedSender<(u64, BTreeMap<String, Vec<Version>>)>,
     shutdown: Shutdown,
 }
 
@@ -455,6 +458,8 @@ impl Worker {
             gpu_devices: Vec::new(),
             capabilities,
             catalogue: Vec::new(),
+            software_generation: 0,
+            software_reported: 0,
             broker,
             publisher,
             events,
@@ -575,7 +580,12 @@ impl Worker {
                 },
                 Some(delivery) = deliveries_rx.recv() => self.handle_delivery(&mut state, delivery, &unit_context, &reports_tx).await,
                 Some(report) = reports_rx.recv() => self.handle_report(&mut state, report),
-                Some(found) = software_rx.recv() => {
+                Some((generation, found)) = software_rx.recv() => {
+                    // A check started earlier that ends later does not undo a newer one.
+                    if generation < self.software_reported {
+                        continue;
+                    }
+                    self.software_reported = generation;
                     self.capabilities.software = found;
                     self.reevaluate_classes(&mut state, &links);
                     self.send_hello(&state);
@@ -673,6 +683,7 @@ impl Worker {
             running: Self::running_attempts(state),
             sent_at: OffsetDateTime::now_utc(),
             started_at: Some(self.started_at),
+            catalogue_digest: Some(warren_shared::message::catalogue_digest(&self.catalogue)),
         };
         self.events.send(&Message::Hello(hello));
     }
@@ -808,11 +819,25 @@ impl Worker {
                 if !unchanged && self.simulation.is_none() {
                     let checks = self.settings.software.clone();
                     let catalogue = self.catalogue.clone();
+                    let run_as = software::catalogue_user(self.settings.allow_root_tasks);
                     let software_tx = links.software_tx.clone();
+                    self.software_generation += 1;
+                    let generation = self.software_generation;
                     tokio::spawn(async move {
                         let local = software::discover(&checks).await;
-                        let central = software::discover_catalogue(&catalogue).await;
-                        let _ = software_tx.send(software::merge(local, central));
+                        let central = match &run_as {
+                            Ok(run_as) => {
+                                software::discover_catalogue(&catalogue, run_as.as_ref()).await
+                            }
+                            Err(error) => {
+                                tracing::warn!(
+                                    error,
+                                    "not running the software catalogue's checks"
+                                );
+                                BTreeMap::new()
+                            }
+                        };
+                        let _ = software_tx.send((generation, software::merge(local, central)));
                     });
                 }
             }

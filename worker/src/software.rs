@@ -9,6 +9,7 @@ use warren_api::{DiscoveryCheck, SoftwareDefinition};
 use warren_shared::Version;
 
 use crate::config::SoftwareCheck;
+use crate::users::RunAs;
 
 /// How long a check's command may run.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(15);
@@ -34,7 +35,7 @@ pub async fn discover(checks: &[SoftwareCheck]) -> BTreeMap<String, Vec<Version>
 }
 
 async fn run_check(check: &SoftwareCheck) -> Vec<Version> {
-    match run(&check.name, &check.command).await {
+    match run(&check.name, &check.command, None).await {
         Some((_, text)) => versions_in(&check.regex, &text),
         None => Vec::new(),
     }
@@ -42,9 +43,13 @@ async fn run_check(check: &SoftwareCheck) -> Vec<Version> {
 
 /// Run a check's command without a shell: whether it exited with status 0, and its standard
 /// output and error together; `None` when it could not run or timed out.
-async fn run(software: &str, command: &[String]) -> Option<(bool, String)> {
+async fn run(software: &str, command: &[String], run_as: Option<&RunAs>) -> Option<(bool, String)> {
     let (program, arguments) = command.split_first()?;
-    let output = tokio::process::Command::new(program)
+    let mut process = tokio::process::Command::new(program);
+    if let Some(run_as) = run_as {
+        process.uid(run_as.uid).gid(run_as.gid);
+    }
+    let output = process
         .args(arguments)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -70,12 +75,24 @@ async fn run(software: &str, command: &[String]) -> Option<(bool, String)> {
     Some((output.status.success(), text))
 }
 
+/// Who runs the catalogue's checks: they come from the farm's admins, not from this node's
+/// configuration, so a worker running as root that does not allow root tasks runs them as
+/// `nobody`; `Err` when it cannot (then the catalogue is not checked here).
+pub fn catalogue_user(allow_root_tasks: bool) -> Result<Option<RunAs>, String> {
+    if allow_root_tasks || !crate::users::running_as_root() {
+        return Ok(None);
+    }
+    crate::users::resolve(Some("nobody"), Some("nogroup"), false)
+        .or_else(|_| crate::users::resolve(Some("nobody"), None, false))
+}
+
 /// The catalogue's versions this machine has: each version's check for this operating system
-/// (`std::env::consts::OS`) is run, after its path, when one is given, is found to exist. A
-/// version without a check for this system, or whose regular expression does not compile, is
-/// not there.
+/// (`std::env::consts::OS`) is run (as `run_as`, see `catalogue_user`), after its path, when
+/// one is given, is found to exist. A version without a check for this system, or whose regular
+/// expression does not compile, is not there.
 pub async fn discover_catalogue(
     catalogue: &[SoftwareDefinition],
+    run_as: Option<&RunAs>,
 ) -> BTreeMap<String, Vec<Version>> {
     let os = std::env::consts::OS;
     let mut found: BTreeMap<String, Vec<Version>> = BTreeMap::new();
@@ -102,7 +119,7 @@ pub async fn discover_catalogue(
                     None => part.clone(),
                 })
                 .collect();
-            let present = match run(&software.name, &command).await {
+            let present = match run(&software.name, &command, run_as).await {
                 Some((succeeded, text)) => output_matches(check, succeeded, &text),
                 None => false,
             };
@@ -210,7 +227,7 @@ mod tests {
                 version("5.0", &["false"], None, None),
             ],
         }];
-        let found = discover_catalogue(&catalogue).await;
+        let found = discover_catalogue(&catalogue, None).await;
         assert_eq!(
             found
                 .get("tool")

@@ -32,7 +32,7 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<DeadLetterList>,
             kind: row.kind,
             payload: row.payload,
             user: row.user_id,
-            replayable: row.data.is_some(),
+            replayable: row.replayable,
             replayed_at: row.replayed_at.map(rfc3339),
         })
         .collect();
@@ -62,7 +62,7 @@ pub async fn replay(
         .ok_or_else(|| ApiError::NotFound(format!("no dead letter {dead_letter_id}")))?;
     if letter.data.is_none() {
         return Err(ApiError::Conflict(format!(
-            "dead letter {dead_letter_id} was kept before replays existed: its whole body is gone"
+            "dead letter {dead_letter_id} cannot be replayed: it is one event of a batch whose others were applied, a message too large to keep, or older than replays"
         )));
     }
     state

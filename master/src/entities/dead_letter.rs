@@ -25,6 +25,8 @@ pub struct Model {
     pub user_id: Option<String>,
     /// When it was last replayed, microseconds since the epoch.
     pub replayed_at: Option<i64>,
+    /// Whether `data` holds it.
+    pub replayable: bool,
 }
 
 /// No relations are navigated through the ORM; joins are written as queries.
