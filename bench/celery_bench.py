@@ -2,9 +2,12 @@
 against the same RabbitMQ, with two workers of concurrency 2 like Warren's two 2-CPU workers.
 
 Configurations:
-  farm  -- what a render farm needs: task_acks_late=True, worker_prefetch_multiplier=1 and a
-           result backend (SQLite through SQLAlchemy, like Warren's default database), prefork pool.
-  fast  -- Celery's fastest: early acks, default prefetch, no result backend, thread pool.
+  rpc   -- reliable, with the fastest result backend: task_acks_late=True,
+           worker_prefetch_multiplier=1, results sent back over the broker (rpc://), prefork pool.
+  redis -- the same with results in Redis (127.0.0.1:6379), prefork pool.
+  farm  -- the same with results in SQLite through SQLAlchemy (like Warren's default database).
+  fast  -- Celery's fastest: early acks, default prefetch, no result backend, thread pool (loses
+           tasks when a worker dies).
 
 Prints one JSON line with the figures. Run by `warren-bench`; usable alone:
   python celery_bench.py --mode throughput --config farm --tasks 2000
@@ -39,11 +42,16 @@ app.conf.update(
     worker_hijack_root_logger=False,
     worker_send_task_events=False,
 )
-if CONFIG == "farm":
+BACKENDS = {
+    "farm": "db+sqlite:///" + os.path.join(WORKDIR, "results.db"),
+    "rpc": "rpc://",
+    "redis": os.environ.get("WARREN_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+}
+if CONFIG in BACKENDS:
     app.conf.update(
         task_acks_late=True,
         worker_prefetch_multiplier=1,
-        result_backend="db+sqlite:///" + os.path.join(WORKDIR, "results.db"),
+        result_backend=BACKENDS[CONFIG],
         task_ignore_result=False,
     )
 else:
@@ -84,7 +92,7 @@ def wait_for(predicate, timeout, what):
 
 
 def start_workers(env):
-    pool = ["--pool", "prefork"] if CONFIG == "farm" else ["--pool", "threads"]
+    pool = ["--pool", "prefork"] if CONFIG in BACKENDS else ["--pool", "threads"]
     workers = []
     for worker_idx in range(2):
         command = [
@@ -100,7 +108,7 @@ def start_workers(env):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--mode", choices=["throughput", "latency"], required=True)
-    parser.add_argument("--config", choices=["farm", "fast"], required=True)
+    parser.add_argument("--config", choices=["rpc", "redis", "farm", "fast"], required=True)
     parser.add_argument("--tasks", type=int, default=2000)
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672//")
     args = parser.parse_args()

@@ -73,6 +73,18 @@ start_rabbitmq() {
 }
 
 # Export WARREN_TEST_DATABASE_URL when a PostgreSQL server is (or can be made) reachable.
+# Start a Redis server on 127.0.0.1:6379 (installing Debian's redis-server when missing), for the
+# Celery side of the benchmark, which keeps its results there in one of its setups.
+ensure_redis_for_bench() {
+  if port_open 127.0.0.1 6379; then return 0; fi
+  if ! command -v redis-server >/dev/null 2>&1; then
+    apt_install redis-server || { log "redis-server cannot be installed: the Celery Redis setup will fail"; return 1; }
+  fi
+  log "starting Redis on 127.0.0.1:6379"
+  redis-server --bind 127.0.0.1 --port 6379 --daemonize yes --save '' >/dev/null
+  wait_for_port 127.0.0.1 6379 30
+}
+
 ensure_postgres_for_tests() {
   if [ -n "${WARREN_TEST_DATABASE_URL:-}" ]; then return 0; fi
   if ! port_open 127.0.0.1 5432 && ls /etc/postgresql/*/main >/dev/null 2>&1; then

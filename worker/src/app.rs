@@ -815,10 +815,15 @@ impl Worker {
                 if let Some(catalogue) = check.catalogue {
                     self.catalogue = catalogue;
                 }
-                // Simulated agents have no software to look for.
-                if !unchanged && self.simulation.is_none() {
+                // A check asked for without a new catalogue always runs (and answers with a
+                // hello); simulated agents run no catalogue checks.
+                if !unchanged {
                     let checks = self.settings.software.clone();
-                    let catalogue = self.catalogue.clone();
+                    let catalogue = if self.simulation.is_none() {
+                        self.catalogue.clone()
+                    } else {
+                        Vec::new()
+                    };
                     let run_as = software::catalogue_user(self.settings.allow_root_tasks);
                     let software_tx = links.software_tx.clone();
                     self.software_generation += 1;

@@ -50,10 +50,16 @@ struct Args {
     /// Jobs of `scale_frames` frames in the database for the listing measurement.
     #[arg(long, default_value_t = 10)]
     scale_jobs: usize,
-    /// Database for Warren's master: `sqlite`, `postgres` (on `WARREN_TEST_DATABASE_URL`) or
-    /// `mariadb` (on `WARREN_TEST_MARIADB_URL`).
-    #[arg(long, default_value = "sqlite")]
-    database: String,
+    /// Databases for Warren's master, comma-separated: `sqlite`, `postgres` (on
+    /// `WARREN_TEST_DATABASE_URL`) and `mariadb` (on `WARREN_TEST_MARIADB_URL`). Throughput and
+    /// latency run on each; the other measurements on the first.
+    #[arg(
+        long,
+        env = "WARREN_BENCH_DATABASES",
+        value_delimiter = ',',
+        default_value = "sqlite"
+    )]
+    database: Vec<String>,
     /// Write the results as JSON here.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -443,7 +449,7 @@ async fn scale_run(
 async fn ensure_celery(args: &Args) -> anyhow::Result<PathBuf> {
     let python = args.venv.join("bin/python");
     let ready = tokio::process::Command::new(&python)
-        .args(["-c", "import celery, sqlalchemy"])
+        .args(["-c", "import celery, sqlalchemy, redis"])
         .stderr(Stdio::null())
         .status()
         .await;
@@ -466,7 +472,7 @@ async fn ensure_celery(args: &Args) -> anyhow::Result<PathBuf> {
             "pip",
             "install",
             "--quiet",
-            "celery>=5.4,<6",
+            "celery[redis]>=5.4,<6",
             "sqlalchemy>=2",
         ])
         .status()
@@ -526,31 +532,43 @@ fn print_table(figures: &[Figure]) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let database = match args.database.as_str() {
-        "sqlite" => DatabaseKind::Sqlite,
-        "postgres" => DatabaseKind::Postgres,
-        "mariadb" => DatabaseKind::MariaDb,
-        other => bail!("unknown database `{other}`: use sqlite, postgres or mariadb"),
-    };
+    let databases = args
+        .database
+        .iter()
+        .map(|name| {
+            Ok(match name.as_str() {
+                "sqlite" => (DatabaseKind::Sqlite, "SQLite"),
+                "postgres" => (DatabaseKind::Postgres, "PostgreSQL"),
+                "mariadb" => (DatabaseKind::MariaDb, "MariaDB"),
+                other => bail!("unknown database `{other}`: use sqlite, postgres or mariadb"),
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let (database, _) = *databases.first().context("name a database")?;
     let wants = |name: &str| args.only.iter().any(|item| item == name);
     let mut figures: Vec<Figure> = Vec::new();
     let mut ratios: BTreeMap<String, f64> = BTreeMap::new();
 
     if wants("throughput") {
-        let mut rates = Vec::new();
-        for run in 0..args.runs {
-            let (seconds, n_tasks) = throughput_run(database, args.tasks, 1).await?;
-            eprintln!(
-                "throughput run {}: {n_tasks} tasks in {seconds:.2} s",
-                run + 1
-            );
-            rates.push(n_tasks as f64 / seconds);
+        for (kind, label) in &databases {
+            let mut rates = Vec::new();
+            for run in 0..args.runs {
+                let (seconds, n_tasks) = throughput_run(*kind, args.tasks, 1).await?;
+                eprintln!(
+                    "throughput run {} ({label}): {n_tasks} tasks in {seconds:.2} s",
+                    run + 1
+                );
+                rates.push(n_tasks as f64 / seconds);
+            }
+            figures.push(Figure::new(
+                &format!(
+                    "warren throughput ({label}), {} x /bin/true, 2 workers",
+                    args.tasks
+                ),
+                "tasks/s",
+                rates,
+            ));
         }
-        figures.push(Figure::new(
-            &format!("warren throughput, {} x /bin/true, 2 workers", args.tasks),
-            "tasks/s",
-            rates,
-        ));
     }
     if wants("batch10") {
         let mut rates = Vec::new();
@@ -570,29 +588,37 @@ async fn main() -> anyhow::Result<()> {
         ));
     }
     if wants("latency") {
-        let mut all = Vec::new();
-        let (mut p50s, mut p99s, mut maxes) = (Vec::new(), Vec::new(), Vec::new());
-        for run in 0..args.runs {
-            let mut latencies = latency_run(database, args.latency_jobs).await?;
-            latencies.sort_by(f64::total_cmp);
-            eprintln!(
-                "latency run {}: p50 {:.2} ms, p99 {:.2} ms",
-                run + 1,
-                percentile(&latencies, 0.5),
-                percentile(&latencies, 0.99)
-            );
-            p50s.push(percentile(&latencies, 0.5));
-            p99s.push(percentile(&latencies, 0.99));
-            maxes.push(latencies.last().copied().unwrap_or(f64::NAN));
-            all.extend(latencies);
+        for (kind, label) in &databases {
+            let (mut p50s, mut p99s, mut maxes) = (Vec::new(), Vec::new(), Vec::new());
+            for run in 0..args.runs {
+                let mut latencies = latency_run(*kind, args.latency_jobs).await?;
+                latencies.sort_by(f64::total_cmp);
+                eprintln!(
+                    "latency run {} ({label}): p50 {:.2} ms, p99 {:.2} ms",
+                    run + 1,
+                    percentile(&latencies, 0.5),
+                    percentile(&latencies, 0.99)
+                );
+                p50s.push(percentile(&latencies, 0.5));
+                p99s.push(percentile(&latencies, 0.99));
+                maxes.push(latencies.last().copied().unwrap_or(f64::NAN));
+            }
+            figures.push(Figure::new(
+                &format!("warren dispatch latency p50 ({label}; HTTP submit -> process started)"),
+                "ms",
+                p50s,
+            ));
+            figures.push(Figure::new(
+                &format!("warren dispatch latency p99 ({label})"),
+                "ms",
+                p99s,
+            ));
+            figures.push(Figure::new(
+                &format!("warren dispatch latency max ({label})"),
+                "ms",
+                maxes,
+            ));
         }
-        figures.push(Figure::new(
-            "warren dispatch latency p50 (submit -> process started)",
-            "ms",
-            p50s,
-        ));
-        figures.push(Figure::new("warren dispatch latency p99", "ms", p99s));
-        figures.push(Figure::new("warren dispatch latency max", "ms", maxes));
     }
     if wants("logs") {
         let (mut rates, mut delays, mut peaks, mut stored) =
@@ -752,7 +778,9 @@ async fn main() -> anyhow::Result<()> {
     if wants("celery") {
         let python = ensure_celery(&args).await?;
         for (config, label) in [
-            ("farm", "acks_late, prefetch 1, result backend"),
+            ("rpc", "acks_late, prefetch 1, rpc:// results, prefork"),
+            ("redis", "acks_late, prefetch 1, Redis results, prefork"),
+            ("farm", "acks_late, prefetch 1, SQLite results, prefork"),
             ("fast", "early ack, no results, threads"),
         ] {
             let mut rates = Vec::new();
@@ -786,23 +814,41 @@ async fn main() -> anyhow::Result<()> {
                 .find(|figure| figure.name.starts_with(prefix))
                 .map(|figure| figure.median)
         };
-        if let (Some(warren), Some(celery)) = (
-            find("warren throughput, "),
-            find("celery throughput (acks_late"),
-        ) {
-            ratios.insert(
-                "warren / celery (farm settings)".to_owned(),
-                warren / celery,
-            );
+        // The headline: against the stronger of the two reliable setups with fast results.
+        let strongest = find("celery throughput (acks_late, prefetch 1, rpc")
+            .into_iter()
+            .chain(find("celery throughput (acks_late, prefetch 1, Redis"))
+            .fold(None, |best: Option<f64>, rate| {
+                Some(best.map_or(rate, |best| best.max(rate)))
+            });
+        for (_, label) in &databases {
+            let Some(warren) = find(&format!("warren throughput ({label})")) else {
+                continue;
+            };
+            if let Some(celery) = strongest {
+                ratios.insert(
+                    format!("warren ({label}) / strongest reliable celery (rpc or Redis)"),
+                    warren / celery,
+                );
+            }
+            if let Some(celery) = find("celery throughput (acks_late, prefetch 1, SQLite") {
+                ratios.insert(
+                    format!("warren ({label}) / celery with SQLite results"),
+                    warren / celery,
+                );
+            }
+            if let Some(celery) = find("celery throughput (early") {
+                ratios.insert(
+                    format!("warren ({label}) / celery fastest (unreliable)"),
+                    warren / celery,
+                );
+            }
         }
-        if let (Some(warren), Some(celery)) = (
-            find("warren throughput, "),
-            find("celery throughput (early"),
+        if let (Some(sqlite), Some(postgres)) = (
+            find("warren throughput (SQLite)"),
+            find("warren throughput (PostgreSQL)"),
         ) {
-            ratios.insert(
-                "warren / celery (fastest settings)".to_owned(),
-                warren / celery,
-            );
+            ratios.insert("warren PostgreSQL / SQLite".to_owned(), postgres / sqlite);
         }
     }
 
@@ -813,7 +859,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(path) = &args.json {
         let report = json!({
             "date": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339)?,
-            "database": args.database,
+            "databases": args.database,
             "runs": args.runs,
             "tasks": args.tasks,
             "cpus": std::thread::available_parallelism().map_or(0, std::num::NonZeroUsize::get),
