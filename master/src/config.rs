@@ -38,6 +38,8 @@ pub enum Command {
     Keys(KeysArgs),
     /// Task logs: run the retention policy now.
     Logs(LogsArgs),
+    /// Print the REST API's OpenAPI document (what `/api/v1/openapi.json` serves) and exit.
+    Openapi,
 }
 
 /// Options of `warren-master logs`.

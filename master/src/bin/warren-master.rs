@@ -43,6 +43,15 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(config) => serve(*config).await,
             Command::Config(_) => Ok(()),
+            Command::Openapi => {
+                let document = warren_master::api::openapi_document()
+                    .to_pretty_json()
+                    .map_err(|error| {
+                        anyhow::anyhow!("cannot write the OpenAPI document: {error}")
+                    })?;
+                println!("{document}");
+                Ok(())
+            }
             Command::Migrate(database) => {
                 let connection = db::connect(database.url()).await?;
                 db::migrate(&connection).await?;

@@ -37,6 +37,7 @@ mod log_storage;
 mod logs;
 mod openapi;
 mod operations;
+mod python_client;
 mod reliability;
 mod resources;
 mod routing;
