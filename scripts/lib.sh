@@ -85,6 +85,12 @@ ensure_redis_for_bench() {
   wait_for_port 127.0.0.1 6379 30
 }
 
+# Debian's blender and ffmpeg, for the Blender add-on's end-to-end test.
+ensure_blender_for_tests() {
+  if command -v blender >/dev/null 2>&1 && command -v ffmpeg >/dev/null 2>&1; then return 0; fi
+  apt_install blender ffmpeg || { log "blender and ffmpeg cannot be installed here: the add-on test will fail"; return 1; }
+}
+
 ensure_postgres_for_tests() {
   if [ -n "${WARREN_TEST_DATABASE_URL:-}" ]; then return 0; fi
   if ! port_open 127.0.0.1 5432 && ls /etc/postgresql/*/main >/dev/null 2>&1; then

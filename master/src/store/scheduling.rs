@@ -391,7 +391,7 @@ pub async fn hold_reason(
         "waiting for free slots: the farm is busy with this job and work of equal or higher priority"
             .to_owned()
     } else {
-        "waiting for free slots behind higher-priority or earlier work".to_owned()
+        "waiting for free slots: every slot is busy with higher-priority or earlier work".to_owned()
     }))
 }
 

@@ -28,6 +28,7 @@ macro_rules! database_test {
 mod auth;
 mod autoscaling;
 mod bad_input;
+mod blender;
 mod cli;
 mod control;
 mod dead_letters;
