@@ -45,10 +45,15 @@ settings.frames_per_task = 2
 settings.priority = 70
 settings.encode_movie = True
 result = bpy.ops.warren.submit()
+submitted = [item.job_id for item in settings.recent]
+# The status list: the user's newest jobs, read from the farm.
+listed = bpy.ops.warren.refresh()
 print("WARREN-RESULT " + json.dumps({
     "result": sorted(result),
     "last_job": settings.last_job,
     "url": settings.last_url,
-    "recent": [item.job_id for item in settings.recent],
+    "recent": submitted,
+    "refreshed": sorted(listed),
+    "listed": [{"id": item.job_id, "state": item.state} for item in settings.recent],
 }))
 sys.stdout.flush()

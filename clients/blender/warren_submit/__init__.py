@@ -183,16 +183,19 @@ def submit_scene(context):
 
 
 def refresh_recent(context):
-    """Read the recent jobs' states and progress again."""
+    """List the user's ten newest jobs (whoever submitted them, from wherever) with their state
+    and progress."""
     prefs = _preferences(context)
-    for item in context.scene.warren.recent:
-        try:
-            job = _request(prefs, "GET", f"/api/v1/jobs/{item.job_id}")
-        except WarrenError as error:
-            item.state = str(error)[:60]
-            continue
-        item.state = job["state"]
+    me = _request(prefs, "GET", "/api/v1/auth/me")
+    query = urllib.parse.urlencode({"user": me["username"], "limit": 10})
+    jobs = _request(prefs, "GET", f"/api/v1/jobs?{query}")["jobs"]
+    recent = context.scene.warren.recent
+    recent.clear()
+    for job in reversed(jobs):
+        item = recent.add()
+        item.job_id, item.title, item.state = job["id"], job["title"], job["state"]
         item.progress = 100.0 * float(job.get("progress", 0.0))
+    return [job["id"] for job in jobs]
 
 
 class WARREN_OT_submit(bpy.types.Operator):
@@ -212,13 +215,17 @@ class WARREN_OT_submit(bpy.types.Operator):
 
 
 class WARREN_OT_refresh(bpy.types.Operator):
-    """Read the state of your recent Warren jobs again"""
+    """List your newest Warren jobs with their state and progress"""
 
     bl_idname = "warren.refresh"
     bl_label = "Refresh"
 
     def execute(self, context):
-        refresh_recent(context)
+        try:
+            refresh_recent(context)
+        except WarrenError as error:
+            self.report({"ERROR"}, str(error))
+            return {"CANCELLED"}
         return {"FINISHED"}
 
 

@@ -112,6 +112,22 @@ async fn the_blender_add_on_submits_a_scene_whose_frames_render_and_encode_into_
     let recent = result["recent"].as_array().context("recent jobs")?;
     assert_eq!(recent.len(), 2, "the render and its movie: {result}");
     let encode_id = recent[1].as_i64().context("the movie's job")?;
+    assert_eq!(
+        result["refreshed"],
+        serde_json::json!(["FINISHED"]),
+        "{result}"
+    );
+    let listed: Vec<i64> = result["listed"]
+        .as_array()
+        .context("the status list")?
+        .iter()
+        .filter_map(|item| item["id"].as_i64())
+        .collect();
+    assert_eq!(
+        listed,
+        vec![render_id, encode_id],
+        "the status list shows the user's jobs, oldest first: {result}"
+    );
 
     let render = farm.get_json(&format!("/api/v1/jobs/{render_id}")).await?;
     assert_eq!(render["jobtype"], "blender");
