@@ -45,6 +45,7 @@ def _request(prefs, method, path, body=None):
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
             text = answer.read().decode()
+        return json.loads(text) if text else None
     except urllib.error.HTTPError as error:
         try:
             detail = json.loads(error.read().decode())
@@ -56,7 +57,8 @@ def _request(prefs, method, path, body=None):
         raise WarrenError(f"{error.code}: {message}") from None
     except urllib.error.URLError as error:
         raise WarrenError(f"cannot reach the master at {prefs.master_url}: {error.reason}") from None
-    return json.loads(text) if text else None
+    except (OSError, ValueError) as error:
+        raise WarrenError(f"no usable answer from the master at {prefs.master_url}: {error}") from None
 
 
 class WarrenPreferences(bpy.types.AddonPreferences):
@@ -123,14 +125,15 @@ def submit_scene(context):
     blend = base + ".blend"
     frames_dir = base
     os.makedirs(frames_dir, exist_ok=True)
-    # The copy renders PNG frames (what the encode job reads); the open scene is left as it was.
+    # The copy renders PNG frames (what the encode job reads); the open scene is left as it was
+    # (switching formats clamps the colour depth and mode, so those are put back too).
     image = scene.render.image_settings
-    before = image.file_format
+    before = (image.file_format, image.color_mode, image.color_depth)
     image.file_format = "PNG"
     try:
         bpy.ops.wm.save_as_mainfile(filepath=blend, copy=True, check_existing=False)
     finally:
-        image.file_format = before
+        image.file_format, image.color_mode, image.color_depth = before
     start, end = _frame_range(scene, settings)
     title = settings.title or name
     job = {
@@ -138,6 +141,7 @@ def submit_scene(context):
         "jobtype": "blender",
         "start": start,
         "end": end,
+        "by": max(1, scene.frame_step),
         "batch": settings.frames_per_task,
         "priority": settings.priority,
         "data": {
@@ -153,6 +157,9 @@ def submit_scene(context):
         job["queue"] = settings.queue
     render = _request(prefs, "POST", "/api/v1/jobs", job)
     made = [render]
+    settings.last_job = render["id"]
+    settings.last_url = f"{prefs.master_url.rstrip('/')}/#/jobs/{render['id']}"
+    _remember(settings, render)
     if settings.encode_movie:
         fps = scene.render.fps / scene.render.fps_base
         encode = {
@@ -164,22 +171,27 @@ def submit_scene(context):
             "priority": settings.priority,
             "parents": [render["id"]],
             "data": {
-                "input": os.path.join(frames_dir, "%04d.png"),
+                # ffmpeg reads `%` in the pattern as its own.
+                "input": os.path.join(frames_dir.replace("%", "%%"), "%04d.png"),
                 "output": base + ".mp4",
                 "fps": f"{fps:g}",
             },
         }
         if settings.queue:
             encode["queue"] = settings.queue
-        made.append(_request(prefs, "POST", "/api/v1/jobs", encode))
-    settings.last_job = render["id"]
-    settings.last_url = f"{prefs.master_url.rstrip('/')}/#/jobs/{render['id']}"
-    for job_made in made:
-        item = settings.recent.add()
-        item.job_id, item.title, item.state = job_made["id"], job_made["title"], job_made["state"]
+        try:
+            made.append(_request(prefs, "POST", "/api/v1/jobs", encode))
+        except WarrenError as error:
+            raise WarrenError(f"job {render['id']} renders the frames, but the movie job was refused: {error}") from None
+        _remember(settings, made[-1])
+    return [job_made["id"] for job_made in made]
+
+
+def _remember(settings, job):
+    item = settings.recent.add()
+    item.job_id, item.title, item.state = job["id"], job["title"], job["state"]
     while len(settings.recent) > 10:
         settings.recent.remove(0)
-    return [job_made["id"] for job_made in made]
 
 
 def refresh_recent(context):
@@ -207,7 +219,7 @@ class WARREN_OT_submit(bpy.types.Operator):
     def execute(self, context):
         try:
             ids = submit_scene(context)
-        except WarrenError as error:
+        except (WarrenError, OSError, RuntimeError) as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
         self.report({"INFO"}, f"submitted job {', '.join(map(str, ids))}: {context.scene.warren.last_url}")
@@ -223,7 +235,7 @@ class WARREN_OT_refresh(bpy.types.Operator):
     def execute(self, context):
         try:
             refresh_recent(context)
-        except WarrenError as error:
+        except (WarrenError, KeyError) as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
         return {"FINISHED"}

@@ -65,6 +65,11 @@ def test_errors_carry_status_and_field(farm):
     with pytest.raises(WarrenError) as missing:
         farm.job(987654321)
     assert missing.value.status == 404
+    with pytest.raises(TypeError, match="tag_requirement"):
+        farm.submit(unique("misspelt"), ["true"], tag_requirement=["gpu"])
+    with pytest.raises(WarrenError) as unreachable:
+        Farm("http://127.0.0.1:9", "wrn_x").agents()
+    assert unreachable.value.status == 0 and "cannot reach" in unreachable.value.message
     with pytest.raises(WarrenError) as invalid:
         farm.submit(unique("backwards"), ["true"], start=10, end=1)
     assert invalid.value.status == 422

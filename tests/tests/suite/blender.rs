@@ -81,6 +81,7 @@ async fn the_blender_add_on_submits_a_scene_whose_frames_render_and_encode_into_
         .arg(&token)
         .arg(&farm_dir)
         .env("HOME", scratch.path())
+        .env_remove("XDG_CONFIG_HOME")
         .kill_on_drop(true)
         .output();
     let blender = tokio::time::timeout(Duration::from_secs(300), blender)

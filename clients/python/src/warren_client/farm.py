@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
+import httpx
+
 from ._api import AuthenticatedClient, Client
 from ._api.api.agents import list_agents
 from ._api.api.jobs import get_job, list_jobs, submit_job
@@ -61,6 +63,17 @@ def settings() -> tuple[str, Optional[str]]:
 
 def _unset_to_none(value: Any) -> Any:
     return None if value is UNSET else value
+
+
+def _call(endpoint: Callable[..., Response], *args: Any, **kwargs: Any) -> Response:
+    """Call a generated endpoint; a master out of reach, or an answer the transport cannot read
+    (a status it does not know, a proxy's HTML page), is a `WarrenError` too."""
+    try:
+        return endpoint(*args, **kwargs)
+    except httpx.HTTPError as error:
+        raise WarrenError(0, f"cannot reach the master: {error}") from None
+    except (ValueError, KeyError, TypeError) as error:
+        raise WarrenError(0, f"the master's answer could not be read: {error}") from None
 
 
 def _check(response: Response) -> Any:
@@ -124,8 +137,8 @@ class Task:
         are printed, which ends when the attempt does."""
         if follow:
             return self._follow(attempt)
-        response = task_log.sync_detailed(
-            self.job_id, self.id, client=self._farm.client,
+        response = _call(
+            task_log.sync_detailed, self.job_id, self.id, client=self._farm.client,
             attempt=UNSET if attempt is None else attempt,
         )
         if int(response.status_code) >= 300:
@@ -138,6 +151,12 @@ class Task:
             params["attempt"] = attempt
         http = self._farm.client.get_httpx_client()
         path = f"/api/v1/jobs/{self.job_id}/tasks/{self.id}/log"
+        try:
+            yield from self._stream(http, path, params)
+        except httpx.HTTPError as error:
+            raise WarrenError(0, f"the log stream broke: {error}") from None
+
+    def _stream(self, http: httpx.Client, path: str, params: dict[str, Any]) -> Iterator[str]:
         with http.stream("GET", path, params=params, timeout=None) as response:
             if response.status_code >= 300:
                 response.read()
@@ -157,9 +176,14 @@ class Task:
                     data = []
                     if event == "end":
                         return
+                    if event == "error":
+                        raise WarrenError(500, payload.get("error", "the log stream failed"))
                     if event == "line":
                         yield payload["message"]
                     event = "message"
+                elif line == "":
+                    event = "message"
+            raise WarrenError(0, "the log stream ended before the attempt did")
 
     def __repr__(self) -> str:
         return f"Task(id={self.id}, job_id={self.job_id}, state={self.state!r}, frames={self.frames})"
@@ -209,8 +233,8 @@ class Job:
         found: list[Task] = []
         cursor = UNSET
         while True:
-            page = _check(list_tasks.sync_detailed(
-                self.id, client=self._farm.client, state=UNSET if state is None else state,
+            page = _check(_call(
+                list_tasks.sync_detailed, self.id, client=self._farm.client, state=UNSET if state is None else state,
                 limit=1000, cursor=cursor,
             ))
             found.extend(Task(self._farm, view) for view in page.tasks)
@@ -245,23 +269,29 @@ class Farm:
         if command is not None:
             body["data"]["argv"] = list(command)
         body.update(fields)
-        submission = JobSubmission.from_dict(body)
-        return Job(self, _check(submit_job.sync_detailed(client=self.client, body=submission)))
+        try:
+            submission = JobSubmission.from_dict(body)
+        except (ValueError, KeyError, TypeError) as error:
+            raise TypeError(f"not a job: {error}") from None
+        unknown = sorted(set(body) - set(submission.to_dict()))
+        if unknown:
+            raise TypeError(f"unknown job field(s): {', '.join(unknown)}")
+        return Job(self, _check(_call(submit_job.sync_detailed, client=self.client, body=submission)))
 
     def job(self, job_id: int) -> Job:
         """One job, by id."""
-        return Job(self, _check(get_job.sync_detailed(job_id, client=self.client)))
+        return Job(self, _check(_call(get_job.sync_detailed, job_id, client=self.client)))
 
     def jobs(self, state: Optional[str] = None, title: Optional[str] = None, limit: int = 100) -> list[Job]:
         """The newest jobs, optionally in these states (comma-separated) or with a title containing
         `title`."""
-        page = _check(list_jobs.sync_detailed(
-            client=self.client, state=UNSET if state is None else state,
+        page = _check(_call(
+            list_jobs.sync_detailed, client=self.client, state=UNSET if state is None else state,
             title=UNSET if title is None else title, limit=limit,
         ))
         return [Job(self, view) for view in page.jobs]
 
     def agents(self) -> list[Agent]:
         """Every agent."""
-        page = _check(list_agents.sync_detailed(client=self.client, limit=10000))
+        page = _check(_call(list_agents.sync_detailed, client=self.client, limit=10000))
         return [Agent._from(view) for view in page.agents]
