@@ -239,9 +239,7 @@ impl Autoscaling {
         if autoscalers.is_empty() && nodes.is_empty() {
             return Ok(());
         }
-        self.reconcile(&mut nodes).await?;
-        let online = crate::store::agents::online_agents(&self.db).await?;
-        let capabilities: Vec<_> = online.iter().map(|(_, caps)| caps.clone()).collect();
+        let capabilities = self.reconcile(&mut nodes).await?;
         for autoscaler in autoscalers
             .iter()
             .filter(|autoscaler| autoscaler.settings.enabled)
@@ -257,8 +255,11 @@ impl Autoscaling {
     }
 
     /// Mark nodes their provider no longer lists as gone, nodes whose agent came online as
-    /// running, and note which run tasks.
-    async fn reconcile(&self, nodes: &mut Vec<Node>) -> Result<(), StoreError> {
+    /// running, and note which run tasks; the online agents' capabilities.
+    async fn reconcile(
+        &self,
+        nodes: &mut Vec<Node>,
+    ) -> Result<Vec<warren_shared::AgentCapabilities>, StoreError> {
         let providers: BTreeSet<String> = nodes.iter().map(|node| node.provider.clone()).collect();
         for provider in providers {
             let listed: BTreeSet<String> =
@@ -286,11 +287,11 @@ impl Autoscaling {
             }
         }
         nodes.retain(|node| node.state != NodeState::Gone);
-        let online: BTreeSet<String> = crate::store::agents::online_agents(&self.db)
-            .await?
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
+        let (online, capabilities): (BTreeSet<String>, Vec<_>) =
+            crate::store::agents::online_agents(&self.db)
+                .await?
+                .into_iter()
+                .unzip();
         let ids: Vec<String> = nodes.iter().map(|node| node.agent_id.clone()).collect();
         let busy = store::busy_agents(&self.db, &ids).await?;
         for node in nodes.iter_mut() {
@@ -303,7 +304,7 @@ impl Autoscaling {
                 node.last_busy_at = now_us();
             }
         }
-        Ok(())
+        Ok(capabilities)
     }
 
     /// One autoscaler's decision.

@@ -253,12 +253,7 @@ const SYSTEMS: [&str; 3] = ["linux", "macos", "windows"];
 /// Check a catalogue definition, naming the field at fault.
 fn validate_definition(name: &str, body: &SoftwareVersions) -> Result<(), ApiError> {
     let invalid = |message: String| ApiError::invalid("versions", message);
-    if name.is_empty()
-        || name.len() > 64
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
+    if !super::jobs::is_short_name(name) {
         return Err(ApiError::invalid(
             "name",
             format!("`{name}` is not a software name: 1 to 64 letters, digits, `-`, `_` or `.`"),
@@ -414,8 +409,14 @@ pub(super) async fn check_known_software(
         .into_iter()
         .map(|definition| definition.name)
         .collect();
-    for record in agents::list(db, &AgentFilter::default()).await? {
-        known.extend(record.software()?.into_keys());
+    // Every agent's report is read only when the catalogue does not answer alone.
+    if requirements
+        .iter()
+        .any(|requirement| !known.contains(&requirement.software))
+    {
+        for record in agents::list(db, &AgentFilter::default()).await? {
+            known.extend(record.software()?.into_keys());
+        }
     }
     for requirement in requirements {
         if !known.contains(&requirement.software) {

@@ -460,14 +460,18 @@ pub(super) fn check_limits(limits: &[String]) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// A limit name: 1 to 64 letters, digits, `-`, `_` or `.`.
-pub fn validate_limit_name(name: &str) -> Result<(), String> {
-    if name.is_empty()
-        || name.len() > 64
-        || !name
+/// Whether `name` is 1 to 64 letters, digits, `-`, `_` or `.` (limit and software names).
+pub(super) fn is_short_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
             .bytes()
             .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
-    {
+}
+
+/// A limit name: 1 to 64 letters, digits, `-`, `_` or `.`.
+pub fn validate_limit_name(name: &str) -> Result<(), String> {
+    if !is_short_name(name) {
         return Err(format!(
             "invalid limit name `{name}`: use 1 to 64 letters, digits, `-`, `_` or `.`"
         ));
