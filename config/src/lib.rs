@@ -313,20 +313,66 @@ fn describe(command: &Command, matches: &ArgMatches, from_file: &[String]) -> Ve
     settings
 }
 
-/// `url` with the password of its credentials replaced by `****`; unchanged without one.
+/// `url` with the password of its credentials replaced by `****`; unchanged without one (or
+/// when it is no URL).
 #[must_use]
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else {
-        return url.to_owned();
-    };
-    match rest[..at].split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:****@{}", &rest[at + 1..]),
-        None => url.to_owned(),
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Cannot fail: the URL has credentials, so it has a host.
+            let _ = parsed.set_password(Some("****"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
     }
+}
+
+/// `url` without its credentials (a broker URL as workers are told it: they bring their own).
+#[must_use]
+pub fn without_credentials(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.has_host() => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// `url` with `user` and `password` as its credentials (replacing any it has), both
+/// percent-encoded; a URL without a scheme is taken as `amqp://`.
+#[must_use]
+pub fn with_credentials(url: &str, user: &str, password: &str) -> String {
+    let full = if url.contains("://") {
+        url.to_owned()
+    } else {
+        format!("amqp://{url}")
+    };
+    match url::Url::parse(&full) {
+        Ok(mut parsed) if parsed.has_host() => {
+            let _ = parsed.set_username(user);
+            let _ = parsed.set_password(Some(password));
+            parsed.to_string()
+        }
+        _ => full,
+    }
+}
+
+/// The user of a URL, decoded; `default` when it names none (or is no URL).
+#[must_use]
+pub fn url_user(url: &str, default: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .filter(|parsed| !parsed.username().is_empty())
+        .map_or_else(
+            || default.to_owned(),
+            |parsed| {
+                percent_encoding::percent_decode_str(parsed.username())
+                    .decode_utf8_lossy()
+                    .into_owned()
+            },
+        )
 }
 
 /// The settings as TOML a configuration file could hold, each line ending with its source.

@@ -328,13 +328,22 @@ impl Autoscaling {
         let min = i64::from(settings.min_nodes);
         let max = i64::from(settings.max_nodes);
 
-        let unplaceable = demand.requirements.iter().any(|stored| {
-            serde_json::from_str::<Requirements>(stored).is_ok_and(|requirements| {
-                !capabilities
-                    .iter()
-                    .any(|agent| requirements.satisfied_by(agent))
-            })
-        });
+        let unplaceable =
+            demand.requirements.iter().any(|stored| {
+                match crate::store::json_column::<Requirements>(
+                    format_args!("a class waiting in queue {}", autoscaler.queue),
+                    "requirements",
+                    stored,
+                ) {
+                    Ok(requirements) => !capabilities
+                        .iter()
+                        .any(|agent| requirements.satisfied_by(agent)),
+                    Err(error) => {
+                        tracing::warn!(%error, "left out of the autoscaling decision");
+                        false
+                    }
+                }
+            });
         let waited_secs = demand
             .oldest_submitted
             .map_or(0, |submitted| (now - submitted) / 1_000_000);

@@ -145,6 +145,56 @@ impl fmt::Display for Title {
     }
 }
 
+/// A limit's name: 1 to 64 letters, digits, `-`, `_` or `.`.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(try_from = "String", into = "String")]
+pub struct LimitName(String);
+
+impl LimitName {
+    /// The name.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whether `name` is 1 to 64 letters, digits, `-`, `_` or `.` (limit and software names).
+#[must_use]
+pub fn is_short_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+}
+
+impl TryFrom<String> for LimitName {
+    type Error = OutOfRange;
+
+    fn try_from(name: String) -> Result<Self, OutOfRange> {
+        if !is_short_name(&name) {
+            return Err(OutOfRange(format!(
+                "must be 1 to 64 letters, digits, `-`, `_` or `.`, got `{name}`"
+            )));
+        }
+        Ok(Self(name))
+    }
+}
+
+impl From<LimitName> for String {
+    fn from(name: LimitName) -> String {
+        name.0
+    }
+}
+
+impl fmt::Display for LimitName {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(formatter)
+    }
+}
+
 /// Whether `message` is one of this module's (it reads after a field's name).
 #[must_use]
 pub fn reads_after_field(message: &str) -> bool {
@@ -169,6 +219,13 @@ mod tests {
             -1000
         );
         assert!(serde_json::from_str::<Weight>("0").is_err());
+        assert!(serde_json::from_str::<LimitName>("\"nuke license\"").is_err());
+        assert_eq!(
+            serde_json::from_str::<LimitName>("\"nuke-1.2\"")
+                .expect("a limit name")
+                .as_str(),
+            "nuke-1.2"
+        );
         assert!(serde_json::from_str::<AgentCount>("-1").is_err());
         assert_eq!(
             serde_json::to_string(&DEFAULT_WEIGHT).expect("serializes"),

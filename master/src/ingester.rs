@@ -837,7 +837,10 @@ impl Ingester {
             ram_warned: finished.ram_warned,
             finished_at: micros_of(finished.finished_at),
         };
-        let new_state = tasks::finish(transaction, &before, &finish, deltas).await?;
+        let Some(new_state) = tasks::finish(transaction, &before, &finish, deltas).await? else {
+            effects.stale_events += 1;
+            return Ok(());
+        };
         let job_id = before.job_id;
         self.record_agent_outcome(transaction, finished, job_id, effects)
             .await?;

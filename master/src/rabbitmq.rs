@@ -318,17 +318,7 @@ pub fn amqp_parts(url: &str) -> Result<AmqpParts, ManagementError> {
 }
 
 /// An AMQP URL without its credentials, as workers are told it (they bring their own).
-#[must_use]
-pub fn without_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
+pub use warren_config::without_credentials;
 
 /// `text` as a PCRE pattern matching exactly itself (RabbitMQ's permissions are regular
 /// expressions): letters, digits, `_` and `-` stand for themselves, `.` is `\.`, and every other

@@ -1,5 +1,5 @@
 //! The migrations apply, roll back and apply again on SQLite, and on PostgreSQL when
-//! `WARREN_TEST_DATABASE_URL` names a server.
+//! `WARREN_TEST_DATABASE_URL` names a server (which it must under `CI`).
 
 use sea_orm_migration::MigratorTrait;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
@@ -69,6 +69,10 @@ async fn migrations_apply_roll_back_and_reapply_on_sqlite() -> Result<(), Box<dy
 async fn migrations_apply_roll_back_and_reapply_on_postgresql()
 -> Result<(), Box<dyn std::error::Error>> {
     let Ok(admin_url) = std::env::var("WARREN_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "WARREN_TEST_DATABASE_URL must name a PostgreSQL server when CI is set"
+        );
         eprintln!("WARREN_TEST_DATABASE_URL is not set: skipping");
         return Ok(());
     };

@@ -19,7 +19,7 @@ pub const TOKEN_PREFIX: &str = "wrnj_";
 const TOKEN_VERSION: u32 = 1;
 
 /// What a join token holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JoinToken {
     /// Format version, 1.
     pub v: u32,
@@ -42,6 +42,19 @@ pub struct JoinToken {
     /// The master's web address, for messages to people.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_url: Option<String>,
+}
+
+impl std::fmt::Debug for JoinToken {
+    /// Everything but the secret.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("JoinToken")
+            .field("v", &self.v)
+            .field("namespace", &self.namespace)
+            .field("agent_id", &self.agent_id)
+            .field("broker_user", &self.broker_user)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a string is not a join token.

@@ -322,7 +322,7 @@ pub enum ConfigError {
 }
 
 /// How this worker identifies itself to the broker.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Identity {
     /// It joined: its own agent id and broker user.
     Enrolled {
@@ -340,6 +340,24 @@ pub enum Identity {
     },
     /// It has not joined and may not share credentials: it cannot run.
     NotEnrolled,
+}
+
+impl std::fmt::Debug for Identity {
+    /// Everything but the password.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Enrolled { agent_id, user, .. } => formatter
+                .debug_struct("Enrolled")
+                .field("agent_id", agent_id)
+                .field("user", user)
+                .finish_non_exhaustive(),
+            Self::Shared { user } => formatter
+                .debug_struct("Shared")
+                .field("user", user)
+                .finish(),
+            Self::NotEnrolled => formatter.write_str("NotEnrolled"),
+        }
+    }
 }
 
 /// What to tell someone running a worker that has not joined.
@@ -439,17 +457,7 @@ impl Settings {
 /// The user of an AMQP URL (RabbitMQ's default, `guest`, when it has none).
 #[must_use]
 pub fn url_user(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split('/').next().unwrap_or_default();
-    match authority.rsplit_once('@') {
-        Some((credentials, _)) => {
-            let user = credentials.split(':').next().unwrap_or_default();
-            percent_encoding::percent_decode_str(user)
-                .decode_utf8_lossy()
-                .into_owned()
-        }
-        None => "guest".to_owned(),
-    }
+    warren_config::url_user(url, "guest")
 }
 
 /// How to look for the farm on the LAN.

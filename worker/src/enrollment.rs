@@ -28,7 +28,7 @@ pub const ENROLLMENT_FILE: &str = "enrollment.json";
 const JOIN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// This node's identity on the farm.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Enrollment {
     /// The agent.
     pub agent_id: AgentId,
@@ -46,6 +46,19 @@ pub struct Enrollment {
     /// The master's web address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master_url: Option<String>,
+}
+
+impl std::fmt::Debug for Enrollment {
+    /// Everything but the password.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Enrollment")
+            .field("agent_id", &self.agent_id)
+            .field("namespace", &self.namespace)
+            .field("broker_user", &self.broker_user)
+            .field("amqp_urls", &self.amqp_urls)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why joining failed or the enrollment cannot be read.
@@ -126,32 +139,8 @@ fn save(dir: &Path, enrollment: &Enrollment) -> Result<(), EnrollmentError> {
         .map_err(|source| EnrollmentError::Io { path, source })
 }
 
-/// Percent-encode text for the user-information part of a URL.
-fn encode_userinfo(text: &str) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
-
-/// `url` with `user` and `password` as its credentials (replacing any it has).
-#[must_use]
-pub fn with_credentials(url: &str, user: &str, password: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("amqp", url));
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let host_start = rest[..authority_end].rfind('@').map_or(0, |at| at + 1);
-    format!(
-        "{scheme}://{}:{}@{}",
-        encode_userinfo(user),
-        encode_userinfo(password),
-        &rest[host_start..]
-    )
-}
+/// `url` with the node's user and password as its credentials.
+pub use warren_config::with_credentials;
 
 fn random<const N: usize>() -> Result<[u8; N], EnrollmentError> {
     let mut bytes = [0_u8; N];
@@ -332,10 +321,11 @@ mod tests {
 
     #[test]
     fn credentials_replace_those_of_the_url() {
-        assert_eq!(
-            with_credentials("amqp://rabbit:5672/%2f", "ns.agent.1", "p/w+"),
-            "amqp://ns.agent.1:p%2Fw%2B@rabbit:5672/%2f"
-        );
+        let url = with_credentials("amqp://rabbit:5672/%2f", "ns.agent.1", "p/w:+@");
+        assert_eq!(url, "amqp://ns.agent.1:p%2Fw%3A+%40@rabbit:5672/%2f");
+        let parsed: warren_broker::lapin::uri::AMQPUri = url.parse().expect("an AMQP URL");
+        assert_eq!(parsed.authority.userinfo.username, "ns.agent.1");
+        assert_eq!(parsed.authority.userinfo.password, "p/w:+@");
         assert_eq!(
             with_credentials("amqp://guest:guest@rabbit/%2f?heartbeat=10", "a", "b"),
             "amqp://a:b@rabbit/%2f?heartbeat=10"

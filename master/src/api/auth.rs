@@ -274,11 +274,21 @@ async fn hash_password(password: String) -> Result<String, ApiError> {
 }
 
 /// Body of `POST /api/v1/auth/login`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     username: String,
     password: String,
+}
+
+impl std::fmt::Debug for Login {
+    /// The user name only.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Login")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Answer of `POST /api/v1/auth/login`.

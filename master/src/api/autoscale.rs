@@ -205,10 +205,7 @@ pub async fn events(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<EventQuery>,
 ) -> Result<Json<ScalingEventList>, ApiError> {
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::invalid("limit", "`limit` must be 1 to 1000"));
-    }
+    let limit = super::paging::page_size_up_to(query.limit, 1000)?;
     let events = store::events(&state.db, limit)
         .await?
         .into_iter()

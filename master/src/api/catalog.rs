@@ -253,7 +253,7 @@ const SYSTEMS: [&str; 3] = ["linux", "macos", "windows"];
 /// Check a catalogue definition, naming the field at fault.
 fn validate_definition(name: &str, body: &SoftwareVersions) -> Result<(), ApiError> {
     let invalid = |message: String| ApiError::invalid("versions", message);
-    if !super::jobs::is_short_name(name) {
+    if !crate::domain::is_short_name(name) {
         return Err(ApiError::invalid(
             "name",
             format!("`{name}` is not a software name: 1 to 64 letters, digits, `-`, `_` or `.`"),

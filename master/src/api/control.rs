@@ -422,7 +422,8 @@ pub struct JobPatch {
     /// Tags shown on the job (not requirements).
     tags: Option<Vec<String>>,
     /// Limits (licences) each task holds while it runs; replaces the old ones.
-    limits: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<String>>)]
+    limits: Option<Vec<crate::domain::LimitName>>,
     /// Kill a task running longer than this, seconds; `null` removes the timeout.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<i64>, minimum = 1, nullable)]
@@ -477,9 +478,6 @@ impl JobPatch {
         if let Some(environ) = &self.environ {
             super::jobs::check_environ(environ)?;
         }
-        if let Some(limits) = &self.limits {
-            super::jobs::check_limits(limits)?;
-        }
         for (field, value, minimum) in [("cpus", self.cpus, -1), ("ram", self.ram, -1)] {
             if value.is_some_and(|value| value < minimum) {
                 return Err(ApiError::invalid(
@@ -523,7 +521,10 @@ impl JobPatch {
                 .clone()
                 .map(super::jobs::display_tags)
                 .transpose()?,
-            limits: self.limits.clone(),
+            limits: self
+                .limits
+                .clone()
+                .map(|limits| limits.into_iter().map(String::from).collect()),
             timeout_secs: self.timeout,
             ram_max: self.ram_max,
             ram_warning: self.ram_warning,

@@ -18,7 +18,9 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::db::rfc3339;
-use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, RetentionDays, Title, Weight};
+use crate::domain::{
+    AgentCount, DEFAULT_WEIGHT, LimitName, Priority, RetentionDays, Title, Weight,
+};
 use crate::entities::task;
 use crate::store::jobs::{self, JobCursor, JobFilter, JobRecord, JobSortKey, NewJob};
 use crate::store::{logs, scheduling, tasks};
@@ -205,26 +207,33 @@ pub struct JobSubmission {
     group: Option<i64>,
     /// Limits (licences) each task holds while it runs.
     #[serde(default)]
-    limits: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    limits: Vec<LimitName>,
     /// Run a failed batch again from its first frame, not from the frame that failed.
     #[serde(default)]
     rerun_whole_batch: bool,
 }
 
-/// A frame-on-frame dependency: `{"job": 12, "mode": "frame"}`.
+/// A dependency on another job: `{"job": 12, "mode": "frame"}`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DependsOn {
     /// The job waited for.
     job: i64,
-    /// `frame`: each frame waits for the same frame of that job (the only mode).
-    #[serde(default = "default_depends_mode")]
-    #[schema(pattern = "^frame$")]
-    mode: String,
+    /// How (default `frame`).
+    #[serde(default)]
+    mode: DependencyMode,
 }
 
-fn default_depends_mode() -> String {
-    "frame".to_owned()
+/// How a job waits for the job it depends on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DependencyMode {
+    /// Each frame waits for the same frame of that job.
+    #[default]
+    Frame,
+    /// The whole job waits for that job to be done (as `parents`).
+    Job,
 }
 
 impl JobSubmission {
@@ -285,23 +294,20 @@ impl JobSubmission {
         parents.dedup();
         let frame_parent = match self.depends_on {
             None => None,
-            Some(DependsOn { job, mode }) => match mode.as_str() {
-                "frame" => Some(job),
-                "job" => {
-                    if !parents.contains(&job) {
-                        parents.push(job);
-                    }
-                    None
+            Some(DependsOn {
+                job,
+                mode: DependencyMode::Frame,
+            }) => Some(job),
+            Some(DependsOn {
+                job,
+                mode: DependencyMode::Job,
+            }) => {
+                if !parents.contains(&job) {
+                    parents.push(job);
                 }
-                other => {
-                    return Err(ApiError::invalid(
-                        "depends_on",
-                        format!("unknown dependency mode `{other}`: use `frame` or `job`"),
-                    ));
-                }
-            },
+                None
+            }
         };
-        check_limits(&self.limits)?;
         Ok(NewJob {
             title,
             jobtype: self.jobtype,
@@ -332,7 +338,7 @@ impl JobSubmission {
             num_tiles: self.num_tiles,
             run_group: self.run_as_group,
             group_id: self.group,
-            limits: self.limits,
+            limits: self.limits.into_iter().map(String::from).collect(),
             rerun_whole_batch: self.rerun_whole_batch,
         })
     }
@@ -450,33 +456,6 @@ pub(super) fn display_tags(tags: Vec<String>) -> Result<BTreeSet<String>, ApiErr
             .map_err(|error| ApiError::invalid("tags", error))?;
     }
     Ok(tags)
-}
-
-/// Limit names, checked.
-pub(super) fn check_limits(limits: &[String]) -> Result<(), ApiError> {
-    for name in limits {
-        validate_limit_name(name).map_err(|error| ApiError::invalid("limits", error))?;
-    }
-    Ok(())
-}
-
-/// Whether `name` is 1 to 64 letters, digits, `-`, `_` or `.` (limit and software names).
-pub(super) fn is_short_name(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && name
-            .bytes()
-            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
-}
-
-/// A limit name: 1 to 64 letters, digits, `-`, `_` or `.`.
-pub fn validate_limit_name(name: &str) -> Result<(), String> {
-    if !is_short_name(name) {
-        return Err(format!(
-            "invalid limit name `{name}`: use 1 to 64 letters, digits, `-`, `_` or `.`"
-        ));
-    }
-    Ok(())
 }
 
 /// Why a job with queued tasks cannot run, or `None` when some online, enabled agent qualifies.
@@ -867,24 +846,24 @@ pub async fn get(
 
 /// Each frame's state: done through `done_through` (all of them once the task is done), the
 /// task's state for the next frame, `pending` after it.
-fn frame_states(frames: &[i64], state: &str, done_through: Option<i64>) -> Vec<String> {
+fn frame_states(frames: &[i64], state: TaskState, done_through: Option<i64>) -> Vec<String> {
     let mut current_seen = false;
     frames
         .iter()
         .map(|frame| {
-            if state == "done" || done_through.is_some_and(|done| *frame <= done) {
+            if state == TaskState::Done || done_through.is_some_and(|done| *frame <= done) {
                 "done".to_owned()
             } else if current_seen {
                 "pending".to_owned()
             } else {
                 current_seen = true;
-                state.to_owned()
+                state.as_str().to_owned()
             }
         })
         .collect()
 }
 
-fn task_json(task: &task::Model, by: i64) -> TaskView {
+fn task_json(task: &task::Model, by: i64) -> Result<TaskView, ApiError> {
     let batch = FrameBatch {
         index: task.idx,
         first: task.frame_first,
@@ -892,8 +871,8 @@ fn task_json(task: &task::Model, by: i64) -> TaskView {
         by,
     };
     let frames: Vec<i64> = batch.frames().collect();
-    let frame_states = frame_states(&frames, &task.state, task.done_through);
-    TaskView {
+    let frame_states = frame_states(&frames, tasks::state_of(task)?, task.done_through);
+    Ok(TaskView {
         id: task.id,
         job_id: task.job_id,
         index: task.idx,
@@ -917,7 +896,7 @@ fn task_json(task: &task::Model, by: i64) -> TaskView {
         ram_warning: task.ram_warned,
         peak_rss_mb: task.peak_rss_mb,
         waiting_reason: None,
-    }
+    })
 }
 
 /// Filters of `GET /api/v1/jobs/{job_id}/tasks`.
@@ -974,7 +953,7 @@ pub async fn list_tasks(
         tasks: rows
             .iter()
             .map(|task| task_json(task, record.job.frame_by))
-            .collect(),
+            .collect::<Result<_, _>>()?,
         next_cursor,
     }))
 }
@@ -994,7 +973,7 @@ pub async fn get_task(
 ) -> Result<Json<TaskView>, ApiError> {
     let record = jobs::get(&state.db, job_id).await?;
     let task = tasks::get(&state.db, job_id, task_id).await?;
-    let mut view = task_json(&task, record.job.frame_by);
+    let mut view = task_json(&task, record.job.frame_by)?;
     view.waiting_reason = waiting_reason(&state, &record, &task).await?;
     Ok(Json(view))
 }

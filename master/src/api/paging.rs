@@ -10,12 +10,17 @@ pub const MAX_PAGE: u64 = 10_000;
 
 /// The page size a `limit` asks for: the default when absent, 422 outside 1..=10,000.
 pub fn page_size(limit: Option<u64>) -> Result<u64, ApiError> {
+    page_size_up_to(limit, MAX_PAGE)
+}
+
+/// [`page_size`] for a list whose pages hold at most `max` items.
+pub fn page_size_up_to(limit: Option<u64>, max: u64) -> Result<u64, ApiError> {
     match limit {
-        None => Ok(DEFAULT_PAGE),
-        Some(limit) if (1..=MAX_PAGE).contains(&limit) => Ok(limit),
+        None => Ok(DEFAULT_PAGE.min(max)),
+        Some(limit) if (1..=max).contains(&limit) => Ok(limit),
         Some(limit) => Err(ApiError::invalid(
             "limit",
-            format!("`limit` must be between 1 and {MAX_PAGE}, got {limit}"),
+            format!("`limit` must be between 1 and {max}, got {limit}"),
         )),
     }
 }

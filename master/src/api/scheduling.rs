@@ -347,8 +347,9 @@ pub async fn put_limits(
     write_transaction(&state.db, |transaction| async move {
         let transaction = &*transaction;
         for (name, setting) in limits {
-            super::jobs::validate_limit_name(name)
-                .map_err(|error| ApiError::invalid("limits", error))?;
+            crate::domain::LimitName::try_from(name.clone()).map_err(|error| {
+                ApiError::invalid("limits", format!("limit name `{name}` {error}"))
+            })?;
             let (max, per_host) = match setting {
                 LimitSetting::Count(max) => (*max, false),
                 LimitSetting::Full { max, per_host } => (*max, *per_host),

@@ -269,13 +269,18 @@ pub struct DeliveryQuery {
     /// Only deliveries in this state: `pending`, `delivered` or `failed`.
     state: Option<String>,
     /// At most this many (default 100, at most 1000).
-    limit: Option<i64>,
+    #[param(minimum = 1, maximum = 1000)]
+    limit: Option<u64>,
 }
 
-fn delivery_view(delivery: store::Delivery) -> DeliveryView {
-    let pending = delivery.state == DeliveryState::Pending.as_str();
-    DeliveryView {
-        body: serde_json::from_str(&delivery.body).unwrap_or(serde_json::Value::Null),
+fn delivery_view(delivery: store::Delivery) -> Result<DeliveryView, crate::store::StoreError> {
+    let pending = DeliveryState::from_name(&delivery.state) == Some(DeliveryState::Pending);
+    Ok(DeliveryView {
+        body: crate::store::json_column(
+            format!("delivery {}", delivery.delivery_id),
+            "body",
+            &delivery.body,
+        )?,
         delivery_id: delivery.delivery_id,
         event: delivery.kind,
         state: delivery.state,
@@ -285,7 +290,7 @@ fn delivery_view(delivery: store::Delivery) -> DeliveryView {
         next_attempt: pending.then(|| rfc3339(delivery.next_attempt_at)),
         time_created: rfc3339(delivery.time_created),
         time_delivered: delivery.time_delivered.map(rfc3339),
-    }
+    })
 }
 
 /// `GET /api/v1/webhooks/{webhook_id}/deliveries`: newest first.
@@ -304,28 +309,24 @@ pub async fn deliveries(
 ) -> Result<Json<DeliveryList>, ApiError> {
     store::get(&state.db, webhook_id).await?;
     if let Some(wanted) = &query.state
-        && ![
-            DeliveryState::Pending,
-            DeliveryState::Delivered,
-            DeliveryState::Failed,
-        ]
-        .iter()
-        .any(|known| known.as_str() == wanted)
+        && DeliveryState::from_name(wanted).is_none()
     {
         return Err(ApiError::invalid(
             "state",
             format!("unknown delivery state `{wanted}`: pending, delivered or failed"),
         ));
     }
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::invalid("limit", "`limit` is 1 to 1000"));
-    }
-    let deliveries = store::deliveries(&state.db, webhook_id, query.state.as_deref(), limit)
-        .await?
-        .into_iter()
-        .map(delivery_view)
-        .collect();
+    let limit = super::paging::page_size_up_to(query.limit, 1000)?;
+    let deliveries = store::deliveries(
+        &state.db,
+        webhook_id,
+        query.state.as_deref(),
+        i64::try_from(limit).unwrap_or(1000),
+    )
+    .await?
+    .into_iter()
+    .map(delivery_view)
+    .collect::<Result<_, _>>()?;
     Ok(Json(DeliveryList { deliveries }))
 }
 

@@ -1,5 +1,7 @@
-//! Database queries behind the API: jobs, tasks, logs, agents and requirement classes.
-//! The dispatcher's and ingester's write paths live with them, in `dispatcher` and `ingester`.
+//! Every SQL statement of the master, by aggregate (jobs, tasks, agents, queues, limits, logs,
+//! …): the API's reads and writes and the dispatcher's, ingester's, leases' and `check`'s
+//! write paths. Task state changes take the batch's [`counters::CountDeltas`];
+//! `tidy::only_the_store_writes_sql` keeps SQL from appearing anywhere else.
 
 pub mod agents;
 pub mod autoscale;

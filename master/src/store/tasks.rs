@@ -575,13 +575,15 @@ pub struct Finish<'a> {
 
 /// Record the end of a running attempt, as read by [`finishing`]: `done` on success; on
 /// failure `queued` again while the job's retry budget lasts, else `failed`, and the attempt
-/// goes into the attempt history. Returns the task's new state.
+/// goes into the attempt history. Returns the task's new state, or `None` when the task left
+/// that attempt between the read and this write (a cancel or a lease expiry won): then nothing
+/// is written and no count moves.
 pub async fn finish(
     connection: &impl ConnectionTrait,
     before: &Finishing,
     finish: &Finish<'_>,
     deltas: &mut CountDeltas,
-) -> Result<TaskState, DbErr> {
+) -> Result<Option<TaskState>, DbErr> {
     let backend = backend_of(connection);
     let (new_state, failures) = if finish.success {
         (TaskState::Done, before.failures)
@@ -622,6 +624,9 @@ pub async fn finish(
             ],
         ))
         .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(None);
+    }
     if !finish.success {
         connection
             .execute_raw(crate::db::sql(
@@ -643,7 +648,7 @@ pub async fn finish(
             ))
             .await?;
     }
-    if new_state == TaskState::Failed && updated.rows_affected() > 0 {
+    if new_state == TaskState::Failed {
         crate::store::webhooks::record(
             connection,
             crate::store::webhooks::NewEvent {
@@ -664,7 +669,7 @@ pub async fn finish(
         .await?;
     }
     deltas.moved(before.job_id, TaskState::Running, new_state);
-    Ok(new_state)
+    Ok(Some(new_state))
 }
 
 /// A finished (failed or lost) attempt of a task, as recorded when it ended.

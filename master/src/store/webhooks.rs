@@ -111,7 +111,7 @@ pub async fn record(
 }
 
 /// A registered webhook.
-#[derive(Debug, Clone, FromQueryResult)]
+#[derive(Clone, FromQueryResult)]
 pub struct Webhook {
     /// Its id.
     pub id: i64,
@@ -129,6 +129,19 @@ pub struct Webhook {
     pub created_by: Option<String>,
     /// When (µs).
     pub time_created: i64,
+}
+
+impl std::fmt::Debug for Webhook {
+    /// Everything but the secret.
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Webhook")
+            .field("id", &self.id)
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .field("queue_id", &self.queue_id)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Webhook {
@@ -395,6 +408,15 @@ pub enum DeliveryState {
 }
 
 impl DeliveryState {
+    /// Every state.
+    pub const ALL: [Self; 3] = [Self::Pending, Self::Delivered, Self::Failed];
+
+    /// The state named `name`, if any.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|state| state.as_str() == name)
+    }
+
     /// The state's name.
     #[must_use]
     pub const fn as_str(self) -> &'static str {

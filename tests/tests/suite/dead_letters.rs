@@ -66,7 +66,7 @@ async fn an_event_the_database_refused_is_replayed_after_the_fix_and_its_log_app
             .is_some_and(|user| user.contains("agent")),
         "the agent's own broker user published it: {letter}"
     );
-    let letter_id = letter["id"].as_i64().unwrap_or_default();
+    let letter_id = letter["id"].as_i64().expect("an id");
 
     // Replayed before the fix, it fails again: a new dead letter says so.
     let (status, answer) = farm
@@ -122,7 +122,7 @@ async fn an_event_the_database_refused_is_replayed_after_the_fix_and_its_log_app
         .await?;
     assert_eq!(state["state"], "done", "{state}");
     let tasks = farm.tasks(job_id.0).await?;
-    let task_id = tasks[0]["id"].as_i64().unwrap_or_default();
+    let task_id = tasks[0]["id"].as_i64().expect("an id");
     let text = eventually(
         "the replayed log to read",
         Duration::from_secs(30),

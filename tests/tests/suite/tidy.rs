@@ -47,3 +47,54 @@ fn every_rust_file_starts_by_saying_what_it_is_for() {
         "files without a leading `//!` line: {missing:?}"
     );
 }
+
+/// The names in a manifest's `[dependencies]` table.
+fn dependencies(crate_dir: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the workspace");
+    let manifest = std::fs::read_to_string(root.join(crate_dir).join("Cargo.toml"))
+        .expect("the crate's manifest");
+    let mut in_dependencies = false;
+    let mut names = Vec::new();
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_dependencies = line == "[dependencies]";
+        } else if in_dependencies && let Some((name, _)) = line.split_once(['=', '.']) {
+            names.push(name.trim().to_owned());
+        }
+    }
+    assert!(!names.is_empty(), "{crate_dir} has dependencies");
+    names
+}
+
+#[test]
+fn crates_depend_only_on_what_their_layer_allows() {
+    let refused = |crate_dir: &str, forbidden: &[&str]| {
+        let found: Vec<String> = dependencies(crate_dir)
+            .into_iter()
+            .filter(|name| forbidden.contains(&name.as_str()))
+            .collect();
+        assert!(
+            found.is_empty(),
+            "{crate_dir} must not depend on {found:?} (see ARCHITECTURE.md, invariants)"
+        );
+    };
+    let databases = ["sea-orm", "sea-orm-migration", "sqlx", "warren-migrations"];
+    let runtimes_and_io = ["tokio", "lapin", "reqwest", "axum", "hyper", "deadpool"];
+    refused("shared", &[&databases[..], &runtimes_and_io[..]].concat());
+    refused(
+        "broker",
+        &[&databases[..], &["axum", "hyper", "reqwest", "warren-api"]].concat(),
+    );
+    refused("worker", &databases);
+    let warren_crates: Vec<String> = dependencies("cli")
+        .into_iter()
+        .filter(|name| name.starts_with("warren-"))
+        .collect();
+    assert_eq!(
+        warren_crates,
+        ["warren-api", "warren-config"],
+        "the CLI depends on no other Warren crate"
+    );
+}
