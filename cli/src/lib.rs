@@ -743,6 +743,15 @@ pub struct JobChanges {
     /// Pin this version of the job's job type.
     #[arg(long)]
     jobtype_version: Option<i32>,
+    /// A tag shown on the job (not a requirement); repeat; replaces the job's.
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// `true`: a failed batch runs all its frames again; `false`: from the frame that failed.
+    #[arg(long)]
+    rerun_whole_batch: Option<bool>,
+    /// Remove a setting: `timeout`, `ram_max` or `ram_warning`; repeat.
+    #[arg(long, value_parser = ["timeout", "ram_max", "ram_warning"])]
+    unset: Vec<String>,
     /// Days its logs are kept after it ends (a negative number: its queue's, else the
     /// farm's).
     #[arg(long, allow_negative_numbers = true)]
@@ -796,10 +805,14 @@ impl JobChanges {
                 if days < 0 { Value::Null } else { json!(days) },
             );
         }
+        if let Some(whole) = self.rerun_whole_batch {
+            put("rerun_whole_batch", json!(whole));
+        }
         for (key, values) in [
             ("tag_requirements", &self.tag_requirements),
             ("software_requirements", &self.software_requirements),
             ("limits", &self.limits),
+            ("tags", &self.tags),
         ] {
             if !values.is_empty() {
                 put(key, json!(values));
@@ -814,6 +827,15 @@ impl JobChanges {
                 environ.insert(name.to_owned(), value.to_owned());
             }
             put("environ", json!(environ));
+        }
+        for key in &self.unset {
+            if body.contains_key(key) {
+                bail!(
+                    "--unset {key} and --{} contradict each other",
+                    key.replace('_', "-")
+                );
+            }
+            body.insert(key.clone(), Value::Null);
         }
         if body.is_empty() {
             bail!("nothing to change: give at least one setting (see `warren set --help`)");

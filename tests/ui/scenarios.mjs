@@ -121,10 +121,10 @@ async function waitingReason(page) {
 
 /** Ticking two running tasks in the grid and pressing Kill fails them, with who did it. */
 async function taskActions(page) {
-  const job = await api('POST', '/api/v1/jobs', { ...renderJob('ui task actions', { frames: 3, seconds: 300 }), requeue: 0 });
+  const job = await api('POST', '/api/v1/jobs', { ...renderJob('ui task actions', { frames: 4, seconds: 300 }), requeue: 0 });
   await until('the tasks to run', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).tasks.running >= 2, 60);
   const tasks = (await api('GET', `/api/v1/jobs/${job.id}/tasks`)).tasks;
-  const [first, second, third] = tasks;
+  const [first, second, third, fourth] = tasks;
   await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
   await show(page, `#/jobs/${job.id}`);
   await until('the first two tasks to show running', async () =>
@@ -153,6 +153,42 @@ async function taskActions(page) {
   await history.waitFor();
   const text = await history.textContent();
   check(text.includes(`kill by ${env.WARREN_ADMIN}`) && text.includes('wrong camera'), `the task's history: ${text}`);
+
+  await page.getByRole('checkbox', { name: `Select task ${fourth.id}`, exact: true }).check();
+  await bar.getByRole('button', { name: 'Mark failed', exact: true }).click();
+  await until('the fourth task to be marked failed', async () =>
+    (await api('GET', `/api/v1/jobs/${job.id}/tasks/${fourth.id}`)).state === 'failed');
+
+  // Retry the first task, avoiding the agent it was killed on.
+  const agent = (await api('GET', `/api/v1/jobs/${job.id}/tasks/${first.id}`)).agent_id;
+  check(agent, 'the killed task names its agent');
+  await page.getByRole('checkbox', { name: `Select task ${first.id}`, exact: true }).check();
+  await bar.getByRole('combobox', { name: 'Retry avoiding agent' }).selectOption(agent);
+  await bar.getByRole('button', { name: 'Retry', exact: true }).click();
+  await until('the retried task to avoid its agent', async () => {
+    const avoided = await api('GET', `/api/v1/jobs/${job.id}/tasks/${first.id}/failed_on_agents`);
+    return JSON.stringify(avoided).includes(agent);
+  });
+  const retried = await api('GET', `/api/v1/jobs/${job.id}/tasks/${first.id}`);
+  check(retried.state !== 'failed', `the retried task waits to run again: ${retried.state}`);
+  await api('POST', `/api/v1/jobs/${job.id}/cancel`);
+}
+
+/** A batch of three frames shows each frame's state in its grid cell as the frames finish. */
+async function frameStates(page) {
+  // `{frame}` in the command makes the worker run it once per frame.
+  const frames = renderJob('ui frames', { frames: 3, seconds: 3 });
+  frames.data.argv.push('--frame', '{frame}');
+  const job = await api('POST', '/api/v1/jobs', { ...frames, batch: 3 });
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, `#/jobs/${job.id}`);
+  const cell = page.locator('.task-cell[data-index="0"]');
+  await until('the grid to show a frame done while its batch runs', async () =>
+    (await cell.getAttribute('data-state')) === 'running' && (await cell.locator('.frame.done').count()) >= 1, 60);
+  check(await cell.locator('.frame.running').count() === 1, 'one frame of the batch runs');
+  await until('every frame to show done', async () => (await cell.locator('.frame.done').count()) === 3, 60);
+  const strip = await cell.locator('.frames').getAttribute('aria-label');
+  check(strip.includes('3 of 3 done'), `the strip says so: ${strip}`);
 }
 
 /** The job page's requirements form changes RAM and tags; a bad value is refused by name. */
@@ -170,6 +206,11 @@ async function editRequirements(page) {
   await page.getByRole('spinbutton', { name: 'CPUs per task (-1: whole host)' }).fill('1');
   await page.getByRole('spinbutton', { name: 'RAM per task, MB' }).fill('2048');
   await page.getByRole('textbox', { name: 'Agent tags (comma-separated, !tag to exclude)' }).fill('elsewhere, !windows');
+  await page.getByRole('spinbutton', { name: 'GPUs per task' }).fill('1');
+  await page.getByRole('spinbutton', { name: 'RAM of each GPU, MB (empty: any)' }).fill('8192');
+  await page.getByRole('spinbutton', { name: 'Warn above RAM, MB (empty: none)' }).fill('1500');
+  await page.getByRole('textbox', { name: 'Job tags (comma-separated)' }).fill('shot010, hero');
+  await page.getByRole('textbox', { name: 'Environment (NAME=value, one per line)' }).fill('LOOK=final\nOCIO=/studio/aces.ocio');
   await page.getByRole('button', { name: 'Save requirements' }).click();
   const changed = await until('the API to show the new requirements', async () => {
     const answer = await api('GET', `/api/v1/jobs/${job.id}`);
@@ -177,6 +218,10 @@ async function editRequirements(page) {
   });
   check(JSON.stringify(changed.tag_requirements) === '["elsewhere"]', `tags: ${JSON.stringify(changed.tag_requirements)}`);
   check(JSON.stringify(changed.negated_tag_requirements) === '["windows"]', `excluded: ${JSON.stringify(changed.negated_tag_requirements)}`);
+  check(changed.gpus === 1 && changed.gpu_ram === 8192, `GPUs: ${changed.gpus} of ${changed.gpu_ram} MB`);
+  check(changed.ram_warning === 1500, `RAM warning: ${changed.ram_warning}`);
+  check(JSON.stringify([...changed.tags].sort()) === '["hero","shot010"]', `job tags: ${JSON.stringify(changed.tags)}`);
+  check(changed.environ.LOOK === 'final' && changed.environ.OCIO === '/studio/aces.ocio', `environment: ${JSON.stringify(changed.environ)}`);
   await page.locator('details.requirements summary', { hasText: '2048 MB' }).waitFor();
   await api('POST', `/api/v1/jobs/${job.id}/cancel`);
 }
@@ -229,6 +274,32 @@ async function disableAgent(page) {
 
   await page.getByRole('button', { name: 'Enable', exact: true }).click();
   await until('the job to run once the agent is enabled', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done');
+}
+
+/** The agent page's Restart button restarts the worker: the same agent comes back online and
+ * its restart is recorded as done. */
+async function restartAgent(page) {
+  const { agents } = await api('GET', '/api/v1/agents');
+  check(agents.length === 1, `one agent, found ${agents.length}`);
+  const agent = agents[0];
+  await login(page, env.WARREN_ADMIN, env.WARREN_ADMIN_PASSWORD);
+  await show(page, `#/agents/${agent.id}`);
+  await page.getByRole('button', { name: 'Restart', exact: true }).click();
+  await page.locator('.toast', { hasText: 'Restart requested' }).waitFor();
+  const restart = await until('the restart to be done', async () => {
+    const { restarts } = await api('GET', '/api/v1/agents/restarts');
+    const ours = restarts.find((entry) => entry.agent_id === agent.id);
+    check(!ours || ours.state !== 'failed', `the restart failed: ${JSON.stringify(ours)}`);
+    return ours && ours.state === 'done' && ours;
+  }, 60);
+  check(restart.done_at, `a finished restart says when: ${JSON.stringify(restart)}`);
+  const after = await until('the agent to be online again', async () => {
+    const now = await api('GET', `/api/v1/agents/${agent.id}`);
+    return ['online', 'running'].includes(now.state) && now;
+  });
+  check(after.id === agent.id, 'the agent keeps its id');
+  const job = await api('POST', '/api/v1/jobs', renderJob('ui after restart'));
+  await until('a job to run on the restarted agent', async () => (await api('GET', `/api/v1/jobs/${job.id}`)).state === 'done');
 }
 
 /** An admin adds a webhook on its page; a job's delivery (to an address nobody listens on)
@@ -462,9 +533,11 @@ export const scenarios = {
   'live-log': liveLog,
   'waiting-reason': waitingReason,
   'task-actions': taskActions,
+  'frame-states': frameStates,
   'edit-requirements': editRequirements,
   'pause-and-bulk-cancel': pauseAndBulkCancel,
   'disable-agent': disableAgent,
+  'restart-agent': restartAgent,
   'enroll-and-revoke': enrollAndRevoke,
   webhooks,
   'software-catalogue': softwareCatalogue,

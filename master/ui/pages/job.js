@@ -69,7 +69,8 @@ export async function render(main, params, jobId) {
   function drawNeeds() {
     const shown = JSON.stringify([canChangeJob(job), job.cpus, job.ram, job.tag_requirements,
       job.negated_tag_requirements, job.software_requirements, job.limits, job.timeout,
-      job.ram_max, job.requeue]);
+      job.ram_max, job.requeue, job.gpus, job.gpu_ram, job.ram_warning, job.tags, job.environ,
+      job.jobtype_version]);
     if (shown === drawnNeeds) return;
     drawnNeeds = shown;
     const open = needs.open;
@@ -77,34 +78,60 @@ export async function render(main, params, jobId) {
     const tagText = [...(job.tag_requirements || []), ...(job.negated_tag_requirements || []).map((tag) => `!${tag}`)];
     const software = (job.software_requirements || []).map((requirement) =>
       `${requirement.software}${requirement.min_version ? `>=${requirement.min_version}` : ''}${requirement.max_version ? `<=${requirement.max_version}` : ''}`);
+    const environ = Object.entries(job.environ || {}).map(([name, value]) => `${name}=${value}`).join('\n');
     const fields = [
       ['cpus', 'CPUs per task (-1: whole host)', 'number', job.cpus],
       ['ram', 'RAM per task, MB', 'number', job.ram],
+      ['gpus', 'GPUs per task', 'number', job.gpus],
+      ['gpu_ram', 'RAM of each GPU, MB (empty: any)', 'number', job.gpu_ram ?? ''],
       ['tag_requirements', 'Agent tags (comma-separated, !tag to exclude)', 'text', list(tagText)],
       ['software_requirements', 'Software (e.g. blender>=4.1)', 'text', list(software)],
       ['limits', 'Limits', 'text', list(job.limits)],
       ['timeout', 'Timeout, s (empty: none)', 'number', job.timeout ?? ''],
       ['ram_max', 'Kill above RAM, MB (empty: none)', 'number', job.ram_max ?? ''],
+      ['ram_warning', 'Warn above RAM, MB (empty: none)', 'number', job.ram_warning ?? ''],
       ['requeue', 'Retries (-1: forever)', 'number', job.requeue],
+      ['jobtype_version', 'Job type version', 'number', job.jobtype_version],
+      ['tags', 'Job tags (comma-separated)', 'text', list(job.tags)],
+      ['environ', 'Environment (NAME=value, one per line)', 'textarea', environ],
     ];
     const inputs = new Map();
     const rows = fields.map(([name, label, type, value]) => {
-      const input = h('input', { type, name, value: String(value), 'aria-label': label });
+      const input = type === 'textarea'
+        ? h('textarea', { name, rows: '3', 'aria-label': label })
+        : h('input', { type, name, value: String(value), 'aria-label': label });
+      if (type === 'textarea') input.value = String(value);
       inputs.set(name, { input, initial: String(value) });
       return h('label', { class: 'field' }, h('span', {}, label), input);
     });
+    /** `NAME=value` lines as an object; a line without `=` is refused. */
+    const environment = (text) => {
+      const pairs = {};
+      for (const line of text.split('\n').map((part) => part.trim()).filter(Boolean)) {
+        const at = line.indexOf('=');
+        if (at < 1) throw new Error(`environment: "${line}" is not NAME=value`);
+        pairs[line.slice(0, at)] = line.slice(at + 1);
+      }
+      return pairs;
+    };
     const restart = h('input', { type: 'checkbox', name: 'restart_running', 'aria-label': 'Restart running tasks' });
     const split = (text) => text.split(',').map((part) => part.trim()).filter(Boolean);
     const save = h('button', {
       type: 'button',
       onclick: async () => {
         const body = {};
-        for (const [name, { input, initial }] of inputs) {
-          if (input.value === initial) continue;
-          const text = input.value.trim();
-          if (['tag_requirements', 'software_requirements', 'limits'].includes(name)) body[name] = split(text);
-          else if (['timeout', 'ram_max'].includes(name)) body[name] = text === '' ? null : Number(text);
-          else body[name] = Number(text);
+        try {
+          for (const [name, { input, initial }] of inputs) {
+            if (input.value === initial) continue;
+            const text = input.value.trim();
+            if (['tag_requirements', 'software_requirements', 'limits', 'tags'].includes(name)) body[name] = split(text);
+            else if (name === 'environ') body[name] = environment(text);
+            else if (['timeout', 'ram_max', 'ram_warning', 'gpu_ram'].includes(name)) body[name] = text === '' ? null : Number(text);
+            else body[name] = Number(text);
+          }
+        } catch (error) {
+          toast(`Requirements: ${error.message}`, 'error');
+          return;
         }
         if (Object.keys(body).length === 0) {
           toast('Nothing changed');
@@ -136,21 +163,39 @@ export async function render(main, params, jobId) {
   }
 
   /** The bar of actions on the ticked tasks. */
+  /** The task bar's note and agent to avoid, kept across redraws (a refresh must not drop what
+   * the user typed or picked). */
+  const note = h('input', { type: 'text', placeholder: 'note (optional)', 'aria-label': 'Note', style: 'width:14em' });
+  const avoid = h('select', { 'aria-label': 'Retry avoiding agent' });
+  let avoidAgents = null;
+
   function drawTaskBar() {
     if (!canChangeJob(job) || ticked.size === 0) {
       taskBar.hidden = true;
       return;
     }
     taskBar.hidden = false;
-    const note = h('input', { type: 'text', placeholder: 'note (optional)', 'aria-label': 'Note', style: 'width:14em' });
+    const agents = [...new Set([...tasks.values()].filter((task) => ticked.has(task.id))
+      .map((task) => task.agent_id).filter(Boolean))];
+    if (agents.join() !== avoidAgents) {
+      const chosen = avoid.value;
+      avoidAgents = agents.join();
+      fill(avoid, h('option', { value: '' }, 'retry on any agent'),
+        agents.map((agent) => h('option', { value: agent }, `retry avoiding ${agent.slice(0, 8)}`)));
+      if (agents.includes(chosen)) avoid.value = chosen;
+    }
     const run = (label, action) => h('button', {
       type: 'button',
       onclick: async () => {
         try {
-          const answer = await post(`${base}/tasks/actions`, { action, tasks: [...ticked], note: note.value });
+          const body = { action, tasks: [...ticked], note: note.value };
+          if (action === 'retry' && avoid.value) body.avoid_agent = avoid.value;
+          const answer = await post(`${base}/tasks/actions`, body);
           const left = answer.unchanged.length ? `; ${answer.unchanged.length} left alone (${answer.unchanged[0].reason})` : '';
           toast(`${label}: ${answer.changed.length} task(s)${left}`);
           ticked.clear();
+          note.value = '';
+          avoid.value = '';
           await refresh();
         } catch (error) {
           toast(`${label}: ${error.message}`, 'error');
@@ -160,7 +205,7 @@ export async function render(main, params, jobId) {
     fill(taskBar,
       h('strong', {}, `${ticked.size} selected`),
       run('Kill', 'kill'), run('Skip', 'skip'), run('Mark failed', 'fail'), run('Retry', 'retry'),
-      note,
+      avoid, note,
       h('button', { type: 'button', onclick: () => { ticked.clear(); drawGrid(); drawTaskBar(); } }, 'Clear'));
   }
 
@@ -243,6 +288,13 @@ export async function render(main, params, jobId) {
     return task.tile !== null && task.tile !== undefined ? `${frames} t${task.tile}` : frames;
   }
 
+  /** One mark per frame of a batch, coloured by the frame's state. */
+  function frameStrip(task) {
+    const done = task.frame_states.filter((state) => state === 'done').length;
+    return h('div', { class: 'frames', role: 'img', 'aria-label': `Frames of task ${task.id}: ${done} of ${task.frames.length} done` },
+      task.frame_states.map((state, at) => h('span', { class: `frame ${state}`, 'data-frame': task.frames[at] })));
+  }
+
   function drawGrid() {
     const cols = columns();
     grid.style.height = `${Math.ceil(total() / cols) * ROW_H}px`;
@@ -272,7 +324,8 @@ export async function render(main, params, jobId) {
       h('span', { class: 'sym', 'aria-hidden': 'true' }, task ? stateSymbol(state) : ''),
       h('span', {}, label(task)),
       h('br'),
-      h('span', { class: 'state-name' }, task ? state : ''));
+      h('span', { class: 'state-name' }, task ? state : ''),
+      task && task.frames.length > 1 ? frameStrip(task) : null);
       cells.push(cell);
     }
     fill(grid, cells);

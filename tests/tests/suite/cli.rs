@@ -2,6 +2,7 @@
 
 use std::process::Output;
 
+use serde_json::json;
 use warren_tests::{FarmOptions, TestFarm, bin_path};
 
 async fn warren(farm: &TestFarm, args: &[&str]) -> anyhow::Result<Output> {
@@ -318,5 +319,85 @@ async fn the_cli_manages_queues_groups_tags_path_maps_and_agents() -> anyhow::Re
         ))?;
     assert_eq!(shown["tags"], serde_json::json!(["fast", "gpu"]));
     ok(&warren(&farm, &["agents", "tags", agent, "--reset"]).await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn warren_set_changes_what_a_submitted_job_needs_and_names_a_bad_field() -> anyhow::Result<()>
+{
+    let farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let (status, limits) = farm
+        .send_json(
+            reqwest::Method::PUT,
+            "/api/v1/limits",
+            Some(&json!({"nuke": 2})),
+        )
+        .await?;
+    assert!(status.is_success(), "{limits}");
+    let mut body = TestFarm::command_job("to steer", &["true"], 1, 4, 2);
+    body["timeout"] = json!(100);
+    body["ram_warning"] = json!(300);
+    let job_id = farm.submit(&body).await?.0.to_string();
+    let changed = warren(
+        &farm,
+        &[
+            "set",
+            &job_id,
+            "--ram",
+            "2048",
+            "--cpus",
+            "2",
+            "--require",
+            "fx",
+            "--require",
+            "!old",
+            "--tag",
+            "shot010",
+            "--limit",
+            "nuke",
+            "--env",
+            "LOOK=final",
+            "--rerun-whole-batch",
+            "true",
+            "--unset",
+            "timeout",
+            "--unset",
+            "ram_warning",
+            "--ram-max",
+            "4096",
+        ],
+    )
+    .await?;
+    assert!(changed.status.success(), "{changed:?}");
+    let job = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+    assert_eq!(job["ram"], 2048, "{job}");
+    assert_eq!(job["cpus"], 2, "{job}");
+    assert_eq!(job["tag_requirements"], json!(["fx"]), "{job}");
+    assert_eq!(job["negated_tag_requirements"], json!(["old"]), "{job}");
+    assert_eq!(job["tags"], json!(["shot010"]), "{job}");
+    assert_eq!(job["limits"], json!(["nuke"]), "{job}");
+    assert_eq!(job["environ"], json!({"LOOK": "final"}), "{job}");
+    assert_eq!(job["rerun_whole_batch"], true, "{job}");
+    assert!(job["timeout"].is_null(), "{job}");
+    assert!(job["ram_warning"].is_null(), "{job}");
+    assert_eq!(job["ram_max"], 4096, "{job}");
+    assert_eq!(job["tasks"]["queued"], 2, "{job}");
+
+    let refused = warren(&farm, &["set", &job_id, "--ram", "-5"]).await?;
+    assert!(!refused.status.success());
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("ram"), "{message}");
+    let unchanged = farm.get_json(&format!("/api/v1/jobs/{job_id}")).await?;
+    assert_eq!(unchanged["ram"], 2048, "{unchanged}");
+    let nothing = warren(&farm, &["set", &job_id]).await?;
+    assert!(!nothing.status.success());
+    assert!(
+        String::from_utf8_lossy(&nothing.stderr).contains("nothing to change"),
+        "{nothing:?}"
+    );
     Ok(())
 }

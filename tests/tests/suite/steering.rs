@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use anyhow::Context as _;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use warren_tests::{FarmOptions, TestFarm, eventually};
@@ -29,8 +30,12 @@ async fn attempts(farm: &TestFarm, job_id: i64, task_id: &Value) -> anyhow::Resu
 #[tokio::test]
 async fn raising_ram_withdraws_published_tasks_from_the_small_worker_and_the_big_one_runs_them()
 -> anyhow::Result<()> {
+    // The 64 GB agent that joins at the end is a simulated one (this host has less RAM than
+    // that, and a real worker never offers more than the host has free), so the farm lets
+    // agents share the broker account.
     let mut farm = TestFarm::spawn(FarmOptions {
         workers: 0,
+        insecure_shared_credentials: true,
         ..FarmOptions::default()
     })
     .await?;
@@ -91,14 +96,14 @@ async fn raising_ram_withdraws_published_tasks_from_the_small_worker_and_the_big
     assert_eq!(unchanged["ram"], 512, "{unchanged}");
     assert_eq!(unchanged["tasks"]["dispatched"], published, "{unchanged}");
 
-    let (status, changed) = patch(&farm, job_id, json!({"ram": 16384})).await?;
+    let (status, changed) = patch(&farm, job_id, json!({"ram": 65536})).await?;
     assert_eq!(status, StatusCode::OK, "{changed}");
-    assert_eq!(changed["ram"], 16384);
+    assert_eq!(changed["ram"], 65536);
     assert!(
         changed["class"]
             .as_str()
             .unwrap_or_default()
-            .contains("ram16g"),
+            .contains("ram64g"),
         "the job moved to the new class: {changed}"
     );
     assert_eq!(changed["tasks"]["dispatched"], 0, "{changed}");
@@ -144,9 +149,15 @@ async fn raising_ram_withdraws_published_tasks_from_the_small_worker_and_the_big
         );
     }
 
-    farm.start_worker(&["--ram", "16384"]).await?;
-    farm.wait_for_online_agents(2).await?;
-    let big = farm.agent_id_of(1).await?;
+    farm.start_simulated_agents(1, &["--ram", "65536", "--cpus", "2", "--task-ms", "50"])
+        .await?;
+    let agents = farm.wait_for_online_agents(2).await?;
+    let big = agents
+        .iter()
+        .filter_map(|agent| agent["id"].as_str())
+        .find(|id| *id != small)
+        .context("the 64 GB agent")?
+        .to_owned();
     let job = farm
         .wait_for_job_state(job_id, &["done", "failed"], JOB_TIMEOUT)
         .await?;
@@ -199,7 +210,7 @@ async fn running_tasks_keep_what_they_started_with_unless_restarted_which_is_no_
         "it ran again: {task}"
     );
     let log = farm
-        .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+        .task_log(job_id, task["id"].as_i64().expect("an id"))
         .await?;
     assert!(log.contains("fast"), "{log}");
 
@@ -454,7 +465,7 @@ async fn a_rolling_restart_upgrades_three_workers_one_at_a_time_and_every_task_r
         farm.start_worker(&["--cpus", "1"]).await?;
     }
     let agents_before = farm.wait_for_online_agents(3).await?;
-    let mut body = TestFarm::command_job("through restarts", &["sleep", "0.3"], 1, 30, 1);
+    let mut body = TestFarm::command_job("through restarts", &["sleep", "0.3"], 1, 60, 1);
     body["requeue"] = json!(0);
     let job_id = farm.submit(&body).await?.0;
     farm.running_task(job_id).await?;
@@ -463,35 +474,45 @@ async fn a_rolling_restart_upgrades_three_workers_one_at_a_time_and_every_task_r
     let staged = dir.path().join("warren-worker.new");
     std::fs::copy(warren_tests::bin_path("warren-worker")?, &staged)?;
     std::fs::rename(&staged, &binary)?;
-    let (status, plan) = farm
-        .send_json(
-            Method::POST,
-            "/api/v1/agents/restart",
-            Some(&json!({"all": true, "max_at_once": 1})),
-        )
+    let asked = farm
+        .warren(&["agents", "restart", "--all", "--max-at-once", "1"])
         .await?;
-    assert_eq!(status, StatusCode::ACCEPTED, "{plan}");
-    assert_eq!(plan["agents"].as_array().map(Vec::len), Some(3), "{plan}");
-    let batch = plan["batch"].clone();
+    assert!(asked.status.success(), "{asked:?}");
+    // While the restarts go on, at least two agents serve at every look: online, and not
+    // draining or restarting.
+    let fewest_serving = std::cell::Cell::new(usize::MAX);
     let restarts = eventually("every agent to restart", JOB_TIMEOUT, || async {
         let list = farm.get_json("/api/v1/agents/restarts").await?;
-        let ours: Vec<Value> = list["restarts"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|restart| restart["batch"] == batch)
-            .cloned()
-            .collect();
+        let ours: Vec<Value> = list["restarts"].as_array().cloned().unwrap_or_default();
         anyhow::ensure!(
             !ours.iter().any(|restart| restart["state"] == "failed"),
             "a restart failed: {ours:?}"
         );
-        Ok(ours
+        let restarting: Vec<&Value> = ours
             .iter()
-            .all(|restart| restart["state"] == "done")
-            .then_some(ours))
+            .filter(|restart| !matches!(restart["state"].as_str(), Some("pending" | "done")))
+            .map(|restart| &restart["agent_id"])
+            .collect();
+        let agents = farm.get_json("/api/v1/agents").await?;
+        let serving = agents["agents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|agent| matches!(agent["state"].as_str(), Some("online" | "running")))
+            .filter(|agent| !restarting.contains(&&agent["id"]))
+            .count();
+        fewest_serving.set(fewest_serving.get().min(serving));
+        Ok(
+            (ours.len() == 3 && ours.iter().all(|restart| restart["state"] == "done"))
+                .then_some(ours),
+        )
     })
     .await?;
+    assert!(
+        fewest_serving.get() >= 2,
+        "two agents served throughout the rolling restart, at worst {}",
+        fewest_serving.get()
+    );
     assert_eq!(restarts.len(), 3);
     // One at a time: each agent was told only after the one before it came back.
     let mut spans = restarts
@@ -536,30 +557,89 @@ async fn a_rolling_restart_upgrades_three_workers_one_at_a_time_and_every_task_r
 }
 
 #[tokio::test]
+async fn a_restart_with_now_hands_running_tasks_back_and_they_run_again_without_a_failure()
+-> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    let agents = farm.wait_for_online_agents(1).await?;
+    let agent = agents[0]["id"].as_str().context("an agent id")?.to_owned();
+    let mut body = TestFarm::command_job("long render", &["sleep", "300"], 1, 1, 1);
+    body["requeue"] = json!(0);
+    let job_id = farm.submit(&body).await?.0;
+    let running = farm.running_task(job_id).await?;
+    let task_id = running["id"].as_i64().context("a task id")?;
+    let asked = farm.warren(&["agents", "restart", &agent, "--now"]).await?;
+    assert!(asked.status.success(), "{asked:?}");
+    // The restart completes although the task had five minutes to go.
+    eventually("the restart to be done", JOB_TIMEOUT, || async {
+        let list = farm.get_json("/api/v1/agents/restarts").await?;
+        let restart = list["restarts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|restart| restart["agent_id"] == agent.as_str())
+            .cloned();
+        anyhow::ensure!(
+            restart
+                .as_ref()
+                .is_none_or(|restart| restart["state"] != "failed"),
+            "the restart failed: {restart:?}"
+        );
+        Ok(restart.filter(|restart| restart["state"] == "done"))
+    })
+    .await?;
+    // The task handed back runs again on the restarted agent, and that was no failure (the job
+    // retries none).
+    let again =
+        eventually("the task to run again", JOB_TIMEOUT, || async {
+            let task = farm
+                .get_json(&format!("/api/v1/jobs/{job_id}/tasks/{task_id}"))
+                .await?;
+            Ok((task["state"] == "running"
+                && task["attempts"].as_i64() > running["attempts"].as_i64())
+            .then_some(task))
+        })
+        .await?;
+    assert_eq!(again["failures"], 0, "{again}");
+    assert_eq!(again["agent_id"], agent.as_str(), "{again}");
+    let (status, _) = farm
+        .send_json(Method::POST, &format!("/api/v1/jobs/{job_id}/cancel"), None)
+        .await?;
+    assert_eq!(status, StatusCode::OK);
+    Ok(())
+}
+
+#[tokio::test]
 async fn gpu_tasks_never_share_a_gpu_and_each_is_told_the_one_it_holds() -> anyhow::Result<()> {
     let mut farm = TestFarm::spawn(FarmOptions {
         workers: 0,
         ..FarmOptions::default()
     })
     .await?;
-    for _ in 0..2 {
-        farm.start_worker(&[
-            "--cpus",
-            "8",
-            "--gpu",
-            "Test GPU:8192",
-            "--gpu",
-            "Test GPU:8192",
-        ])
+    // One worker declares its GPUs with flags, the other in its configuration file.
+    farm.start_worker(&[
+        "--cpus",
+        "8",
+        "--gpu",
+        "Test GPU:8192",
+        "--gpu",
+        "Test GPU:8192",
+    ])
+    .await?;
+    let config = farm.dir().join("gpu-node.toml");
+    std::fs::write(
+        &config,
+        "cpus = 8\ngpus = [\"Test GPU:8192\", \"Test GPU:8192\"]\n",
+    )?;
+    farm.start_worker(&["--config", &config.to_string_lossy()])
         .await?;
-    }
     farm.wait_for_online_agents(2).await?;
     let locks = tempfile::tempdir()?;
     // A task holds a lock named after its agent and GPU while it runs: a second holder of the
     // same GPU fails to take it. It also says how many GPUs were held when it started.
     let script = format!(
         "[ -n \"$WARREN_GPUS\" ] || exit 3; lock={dir}/$WARREN_AGENT_ID-gpu$WARREN_GPUS; \
-         mkdir \"$lock\" || exit 4; echo \"gpu=$WARREN_GPUS cuda=$CUDA_VISIBLE_DEVICES held=$(ls {dir} | wc -l)\"; \
+         mkdir \"$lock\" || exit 4; echo \"gpu=$WARREN_GPUS cuda=$CUDA_VISIBLE_DEVICES hip=$HIP_VISIBLE_DEVICES \
+         rocr=$ROCR_VISIBLE_DEVICES ze=$ZE_AFFINITY_MASK held=$(ls {dir} | wc -l)\"; \
          sleep 0.5; rmdir \"$lock\"",
         dir = locks.path().display()
     );
@@ -600,7 +680,7 @@ async fn gpu_tasks_never_share_a_gpu_and_each_is_told_the_one_it_holds() -> anyh
     let mut most_held = 0;
     for task in farm.tasks(job_id).await? {
         let log = farm
-            .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+            .task_log(job_id, task["id"].as_i64().expect("an id"))
             .await?;
         let line = log
             .lines()
@@ -612,10 +692,12 @@ async fn gpu_tasks_never_share_a_gpu_and_each_is_told_the_one_it_holds() -> anyh
             .and_then(|field| field.strip_prefix("gpu="))
             .unwrap_or_default();
         assert!(gpu == "0" || gpu == "1", "one of the agent's GPUs: {line}");
-        assert!(
-            line.contains(&format!("cuda={gpu} ")),
-            "CUDA sees the same GPU: {line}"
-        );
+        for variable in ["cuda", "hip", "rocr", "ze"] {
+            assert!(
+                line.contains(&format!("{variable}={gpu} ")),
+                "{variable} names the same GPU: {line}"
+            );
+        }
         let held: u32 = line
             .rsplit("held=")
             .next()
@@ -653,7 +735,7 @@ async fn batch_failing_at_frame_7(
     let task = farm.tasks(job_id).await?.remove(0);
     assert_eq!(task["attempts"], 2, "{task}");
     let log = farm
-        .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+        .task_log(job_id, task["id"].as_i64().expect("an id"))
         .await?;
     let ran = std::fs::read_to_string(dir.path().join("ran"))?
         .lines()
@@ -882,7 +964,7 @@ async fn a_per_host_limit_counts_each_host_once() -> anyhow::Result<()> {
     let mut most_here = 0;
     for task in farm.tasks(job_id).await? {
         let log = farm
-            .task_log(job_id, task["id"].as_i64().unwrap_or_default())
+            .task_log(job_id, task["id"].as_i64().expect("an id"))
             .await?;
         let field = |name: &str| -> u32 {
             log.split_whitespace()

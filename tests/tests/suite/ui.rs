@@ -115,6 +115,11 @@ async fn two_tasks_ticked_in_the_grid_are_killed_and_their_history_says_who() ->
 }
 
 #[tokio::test]
+async fn a_batchs_grid_cell_shows_each_frames_state_as_it_finishes() -> anyhow::Result<()> {
+    run("frame-states").await
+}
+
+#[tokio::test]
 async fn the_job_pages_requirements_form_changes_ram_and_tags_and_names_a_bad_field()
 -> anyhow::Result<()> {
     run("edit-requirements").await
@@ -133,6 +138,11 @@ async fn the_pause_button_pauses_a_job_and_two_jobs_are_cancelled_together() -> 
 #[tokio::test]
 async fn an_agent_disabled_on_its_page_stops_taking_work_until_enabled() -> anyhow::Result<()> {
     run("disable-agent").await
+}
+
+#[tokio::test]
+async fn the_restart_button_on_an_agents_page_restarts_its_worker() -> anyhow::Result<()> {
+    run("restart-agent").await
 }
 
 #[tokio::test]
