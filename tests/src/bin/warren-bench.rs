@@ -9,6 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, bail};
 use clap::Parser;
+use sea_orm::ConnectionTrait as _;
 use serde::Serialize;
 use serde_json::{Value, json};
 use warren_tests::{DatabaseKind, FarmOptions, TestFarm};
@@ -27,16 +28,29 @@ struct Args {
     #[arg(long, default_value_t = 200)]
     latency_jobs: usize,
     /// Measurements to run (comma-separated): throughput, batch10, latency, scale, logs, agents,
-    /// celery.
+    /// scheduling, celery.
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "throughput,batch10,latency,scale,logs,agents,celery"
+        default_value = "throughput,batch10,latency,scale,logs,agents,scheduling,celery"
     )]
     only: Vec<String>,
-    /// Simulated agents in the many-agents measurement (one CPU each).
+    /// Queued jobs in the scheduling-scale measurement, spread over 100 job queues.
+    #[arg(long, default_value_t = 10_000)]
+    scheduling_jobs: usize,
+    /// Tasks per job in the scheduling-scale measurement.
+    #[arg(long, default_value_t = 3)]
+    scheduling_tasks_per_job: i64,
+    /// Simulated agents in the scheduling-scale measurement.
     #[arg(long, default_value_t = 1000)]
-    agents: usize,
+    scheduling_agents: usize,
+    /// How long each task of the scheduling-scale measurement runs, in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    scheduling_task_ms: u64,
+    /// Simulated agents in the many-agents measurement (one CPU each); several, comma-separated,
+    /// are measured in turn and compared with the first.
+    #[arg(long, value_delimiter = ',', default_value = "1000")]
+    agents: Vec<usize>,
     /// How long each simulated agent's task runs, in milliseconds.
     #[arg(long, default_value_t = 500)]
     agent_task_ms: u64,
@@ -277,11 +291,23 @@ struct AgentsResult {
     simulator_cpu_percent: f64,
     online_at_end: usize,
     register_s: f64,
+    /// Master CPU per heartbeat while idle, microseconds.
+    heartbeat_us: f64,
+    /// Master CPU while idle with every agent online, percent of a core.
+    idle_cpu_percent: f64,
+    broker_memory_mb: f64,
+    broker_memory_added_mb: f64,
+    broker_connections: f64,
+    broker_channels: f64,
 }
 
+/// Seconds of the simulated agents' heartbeats, as real workers send them.
+const AGENT_HEARTBEAT_SECS: f64 = 10.0;
+
 /// `agents` simulated agents (one CPU each, 10 s heartbeats as real workers send) on one
-/// master: how fast they register, the dispatch rate over `tasks` tasks of `task_ms`, the
-/// master's peak RSS and CPU, and how many agents are still online at the end.
+/// master: how fast they register, what their heartbeats cost the master while the farm is
+/// idle, RabbitMQ's memory and connections with them, the dispatch rate over `tasks` tasks of
+/// `task_ms`, the master's peak RSS and CPU, and how many agents are still online at the end.
 async fn agents_run(
     database: DatabaseKind,
     agents: usize,
@@ -289,12 +315,13 @@ async fn agents_run(
     task_ms: u64,
 ) -> anyhow::Result<AgentsResult> {
     let mut farm = TestFarm::spawn(FarmOptions {
-        heartbeat_secs: 10.0,
+        heartbeat_secs: AGENT_HEARTBEAT_SECS,
         lease_timeout_secs: 60,
         insecure_shared_credentials: true,
         ..farm_options(database, 0)
     })
     .await?;
+    let broker_before = broker_totals(&farm).await?;
     let started = Instant::now();
     let simulator = farm
         .start_simulated_agents(agents, &["--task-ms", &task_ms.to_string()])
@@ -311,6 +338,13 @@ async fn agents_run(
         .worker(simulator)?
         .pid()
         .context("the simulator's pid")?;
+    // Two heartbeat rounds of an idle farm: what keeping the agents alive costs the master.
+    let idle = Duration::from_secs_f64(2.0 * AGENT_HEARTBEAT_SECS);
+    let idle_cpu = cpu_seconds(master_pid)?;
+    tokio::time::sleep(idle).await;
+    let idle_cpu = cpu_seconds(master_pid)? - idle_cpu;
+    let heartbeats = agents as f64 * idle.as_secs_f64() / AGENT_HEARTBEAT_SECS;
+    let broker = broker_totals(&farm).await?;
     let (master_cpu, simulator_cpu) = (cpu_seconds(master_pid)?, cpu_seconds(simulator_pid)?);
     let submitted_at = now_micros();
     let job = farm
@@ -339,17 +373,331 @@ async fn agents_run(
         simulator_cpu_percent: simulator_cpu / seconds * 100.0,
         online_at_end: online_agents(&farm).await?,
         register_s,
+        heartbeat_us: idle_cpu / heartbeats * 1e6,
+        idle_cpu_percent: idle_cpu / idle.as_secs_f64() * 100.0,
+        broker_memory_mb: broker.memory_mb,
+        broker_memory_added_mb: broker.memory_mb - broker_before.memory_mb,
+        broker_connections: broker.connections - broker_before.connections,
+        broker_channels: broker.channels - broker_before.channels,
     })
 }
 
+/// What RabbitMQ holds, from its management API.
+struct BrokerTotals {
+    memory_mb: f64,
+    connections: f64,
+    channels: f64,
+}
+
+async fn broker_totals(farm: &TestFarm) -> anyhow::Result<BrokerTotals> {
+    let (user, password) =
+        warren_tests::url_credentials(farm.amqp_url.split(',').next().unwrap_or_default());
+    let get = |path: &str| {
+        reqwest::Client::new()
+            .get(format!("{}{path}", farm.rabbitmq_api))
+            .basic_auth(&user, Some(&password))
+            .send()
+    };
+    let overview: Value = get("/api/overview")
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let nodes: Value = get("/api/nodes").await?.error_for_status()?.json().await?;
+    let memory: f64 = nodes
+        .as_array()
+        .context("a node list")?
+        .iter()
+        .filter_map(|node| node["mem_used"].as_f64())
+        .sum();
+    Ok(BrokerTotals {
+        memory_mb: memory / 1e6,
+        connections: overview["object_totals"]["connections"]
+            .as_f64()
+            .context("a connection count")?,
+        channels: overview["object_totals"]["channels"]
+            .as_f64()
+            .context("a channel count")?,
+    })
+}
+
+/// What the scheduling-scale run measured.
+struct SchedulingResult {
+    /// Seconds to submit every job.
+    submit_s: f64,
+    /// Tasks run.
+    tasks: usize,
+    /// Seconds from the agents' start to the last task's end.
+    run_s: f64,
+    /// Dispatch rounds that published.
+    rounds: f64,
+    round_p50_ms: f64,
+    round_p99_ms: f64,
+    /// Tasks started while every leaf queue still had tasks waiting.
+    window_tasks: usize,
+    /// The worst top-level queue's distance from its share of those tasks, percent of the share.
+    top_worst_pct: f64,
+    /// The same for leaf queues.
+    leaf_worst_pct: f64,
+    /// The leaves' mean distance.
+    leaf_mean_pct: f64,
+}
+
+/// Weights of the ten top-level queues and of the nine leaves under each.
+const TOP_WEIGHTS: [i32; 10] = [1, 2, 1, 2, 1, 2, 1, 2, 1, 2];
+const LEAF_WEIGHTS: [i32; 9] = [1, 2, 1, 2, 1, 2, 1, 2, 1];
+
+/// Scheduling at scale: 100 job queues in a tree (ten top-level queues of nine leaves, weights
+/// 1 and 2 at each level), `scheduling_jobs` jobs queued in the leaves in proportion to their
+/// shares (so every leaf keeps work until the end), then `scheduling_agents` simulated agents.
+/// Measures the dispatch rounds (from the master's histogram) and how close each queue's
+/// share of the tasks started while every leaf still waited comes to its weights.
+async fn scheduling_run(database: DatabaseKind, args: &Args) -> anyhow::Result<SchedulingResult> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        heartbeat_secs: AGENT_HEARTBEAT_SECS,
+        lease_timeout_secs: 60,
+        insecure_shared_credentials: true,
+        ..farm_options(database, 0)
+    })
+    .await?;
+    let top_sum: i32 = TOP_WEIGHTS.iter().sum();
+    let leaf_sum: i32 = LEAF_WEIGHTS.iter().sum();
+    // (name, its top-level queue's index, share of the farm)
+    let mut leaves: Vec<(String, usize, f64)> = Vec::new();
+    for (top_idx, top_weight) in TOP_WEIGHTS.iter().enumerate() {
+        let top = format!("top{top_idx}");
+        create_queue(&farm, &top, "root", *top_weight).await?;
+        for (leaf_idx, leaf_weight) in LEAF_WEIGHTS.iter().enumerate() {
+            let leaf = format!("top{top_idx}-leaf{leaf_idx}");
+            create_queue(&farm, &leaf, &top, *leaf_weight).await?;
+            let share = f64::from(*top_weight) / f64::from(top_sum) * f64::from(*leaf_weight)
+                / f64::from(leaf_sum);
+            leaves.push((leaf, top_idx, share));
+        }
+    }
+    let mut bodies = Vec::with_capacity(args.scheduling_jobs);
+    for (leaf, _, share) in &leaves {
+        let jobs = ((share * args.scheduling_jobs as f64).round() as usize).max(1);
+        for job_idx in 0..jobs {
+            let mut job = TestFarm::command_job(
+                &format!("{leaf} {job_idx}"),
+                &["/bin/true"],
+                1,
+                args.scheduling_tasks_per_job,
+                1,
+            );
+            job["queue"] = json!(leaf);
+            bodies.push(job);
+        }
+    }
+    // Submitted by eight clients at once; nothing is dispatched yet, no agent is online.
+    let started = Instant::now();
+    let mut clients = tokio::task::JoinSet::new();
+    let chunk = bodies.len().div_ceil(8);
+    for part in bodies.chunks(chunk) {
+        let (http, url, part) = (
+            farm.http.clone(),
+            format!("{}/api/v1/jobs", farm.base_url),
+            part.to_vec(),
+        );
+        clients.spawn(async move {
+            for body in part {
+                let answer = http.post(&url).json(&body).send().await?;
+                if answer.status() != reqwest::StatusCode::CREATED {
+                    bail!("submitting answered {}", answer.status());
+                }
+            }
+            Ok::<_, anyhow::Error>(())
+        });
+    }
+    while let Some(result) = clients.join_next().await {
+        result??;
+    }
+    let submit_s = started.elapsed().as_secs_f64();
+    let total_tasks = bodies.len() * args.scheduling_tasks_per_job as usize;
+    let before = master_samples(&farm).await?;
+    let started = Instant::now();
+    farm.start_simulated_agents(
+        args.scheduling_agents,
+        &["--task-ms", &args.scheduling_task_ms.to_string()],
+    )
+    .await?;
+    warren_tests::eventually(
+        &format!("{total_tasks} tasks done"),
+        Duration::from_secs(3600),
+        || async {
+            let samples = master_samples(&farm).await?;
+            let done: f64 = samples
+                .iter()
+                .filter(|(series, _)| {
+                    series.starts_with("warren_tasks{") && series.contains("state=\"done\"")
+                })
+                .map(|(_, value)| value)
+                .sum();
+            Ok((done as usize >= total_tasks).then_some(()))
+        },
+    )
+    .await?;
+    let run_s = started.elapsed().as_secs_f64();
+    let after = master_samples(&farm).await?;
+    let (rounds, round_p50_ms, round_p99_ms) =
+        histogram_percentiles(&before, &after, "warren_dispatch_latency_seconds")?;
+
+    // Each task's queue and start, from the database.
+    let db = sea_orm::Database::connect(farm.database_url()).await?;
+    let rows = db
+        .query_all_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            "SELECT q.name AS queue, t.time_started AS started FROM tasks t \
+             JOIN jobs j ON j.id = t.job_id JOIN job_queues q ON q.id = j.queue_id \
+             WHERE t.time_started IS NOT NULL ORDER BY t.time_started",
+        ))
+        .await?;
+    let mut starts: Vec<(String, i64)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        starts.push((row.try_get("", "queue")?, row.try_get("", "started")?));
+    }
+    // The window: until the first leaf started its last task.
+    let mut last_start: BTreeMap<&str, i64> = BTreeMap::new();
+    for (queue, started) in &starts {
+        last_start.insert(queue, *started);
+    }
+    let window_end = last_start
+        .values()
+        .copied()
+        .min()
+        .context("no task started")?;
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (queue, started) in &starts {
+        if *started < window_end {
+            *counts.entry(queue).or_default() += 1;
+        }
+    }
+    let window_tasks: usize = counts.values().sum();
+    let mut top_counts = [0usize; TOP_WEIGHTS.len()];
+    let mut leaf_devs = Vec::new();
+    for (leaf, top_idx, share) in &leaves {
+        let count = counts.get(leaf.as_str()).copied().unwrap_or(0);
+        top_counts[*top_idx] += count;
+        leaf_devs.push(off_share(count, window_tasks, *share));
+    }
+    let top_worst_pct = top_counts
+        .iter()
+        .zip(TOP_WEIGHTS)
+        .map(|(count, weight)| {
+            off_share(*count, window_tasks, f64::from(weight) / f64::from(top_sum))
+        })
+        .fold(0.0, f64::max);
+    Ok(SchedulingResult {
+        submit_s,
+        tasks: starts.len(),
+        run_s,
+        rounds,
+        round_p50_ms,
+        round_p99_ms,
+        window_tasks,
+        top_worst_pct,
+        leaf_worst_pct: leaf_devs.iter().copied().fold(0.0, f64::max),
+        leaf_mean_pct: leaf_devs.iter().sum::<f64>() / leaf_devs.len() as f64,
+    })
+}
+
+/// How far `count` of `total` is from `share`, in percent of the share.
+fn off_share(count: usize, total: usize, share: f64) -> f64 {
+    ((count as f64 / total as f64) / share - 1.0).abs() * 100.0
+}
+
+async fn create_queue(
+    farm: &TestFarm,
+    name: &str,
+    parent: &str,
+    weight: i32,
+) -> anyhow::Result<()> {
+    let (status, body) = farm
+        .send_json(
+            reqwest::Method::POST,
+            "/api/v1/jobqueues",
+            Some(&json!({"name": name, "parent": parent, "weight": weight})),
+        )
+        .await?;
+    if !status.is_success() {
+        bail!("creating queue {name} answered {status}: {body}");
+    }
+    Ok(())
+}
+
+async fn master_samples(farm: &TestFarm) -> anyhow::Result<BTreeMap<String, f64>> {
+    let text = farm
+        .http
+        .get(format!("{}/metrics", farm.base_url))
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    Ok(warren_tests::metric_samples(&text))
+}
+
+/// The count, p50 and p99 (ms) of a histogram's observations between two scrapes, read from
+/// its cumulative buckets with linear interpolation inside a bucket.
+fn histogram_percentiles(
+    before: &BTreeMap<String, f64>,
+    after: &BTreeMap<String, f64>,
+    name: &str,
+) -> anyhow::Result<(f64, f64, f64)> {
+    let prefix = format!("{name}_bucket{{le=\"");
+    let mut buckets: Vec<(f64, f64)> = after
+        .iter()
+        .filter_map(|(series, count)| {
+            let bound = series.strip_prefix(&prefix)?.strip_suffix("\"}")?;
+            let bound = if bound == "+Inf" {
+                f64::INFINITY
+            } else {
+                bound.parse().ok()?
+            };
+            Some((bound, count - before.get(series).copied().unwrap_or(0.0)))
+        })
+        .collect();
+    buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total = buckets
+        .last()
+        .map(|(_, count)| *count)
+        .context("no buckets")?;
+    let quantile = |fraction: f64| {
+        let rank = total * fraction;
+        let mut lower = (0.0, 0.0);
+        for &(bound, count) in &buckets {
+            if count >= rank {
+                if bound.is_infinite() {
+                    return lower.0 * 1000.0;
+                }
+                let inside = (rank - lower.1) / (count - lower.1).max(f64::EPSILON);
+                return (lower.0 + (bound - lower.0) * inside) * 1000.0;
+            }
+            lower = (bound, count);
+        }
+        f64::NAN
+    };
+    Ok((total, quantile(0.5), quantile(0.99)))
+}
+
+/// Online agents (idle or running tasks), from the master's metrics: a list of 10,000 agents
+/// polled while they register would load the master more than the agents do.
 async fn online_agents(farm: &TestFarm) -> anyhow::Result<usize> {
-    let answer = farm.get_json("/api/v1/agents").await?;
-    Ok(answer["agents"].as_array().map_or(0, |agents| {
-        agents
-            .iter()
-            .filter(|agent| matches!(agent["state"].as_str(), Some("online" | "running")))
-            .count()
-    }))
+    let text = farm
+        .http
+        .get(format!("{}/metrics", farm.base_url))
+        .send()
+        .await?
+        .error_for_status()?
+        .text()
+        .await?;
+    let samples = warren_tests::metric_samples(&text);
+    let count = ["online", "running"]
+        .iter()
+        .filter_map(|state| samples.get(&format!("warren_agents{{state=\"{state}\"}}")))
+        .sum::<f64>();
+    Ok(count as usize)
 }
 
 /// Submit single-task jobs one at a time on an idle farm; submit → process start, in ms.
@@ -663,71 +1011,153 @@ async fn main() -> anyhow::Result<()> {
         ));
     }
     if wants("agents") {
-        let (mut rates, mut peaks, mut cpus, mut sim_cpus, mut registers) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for run in 0..args.runs {
-            let result = agents_run(database, args.agents, args.tasks, args.agent_task_ms).await?;
-            eprintln!(
-                "agents run {}: {} agents online in {:.1} s, {:.1} tasks/s, master peak RSS {:.0} MB, master CPU {:.0}%, simulator CPU {:.0}%, {} online at the end",
-                run + 1,
-                args.agents,
-                result.register_s,
-                result.tasks_per_s,
-                result.master_peak_rss_mb,
-                result.master_cpu_percent,
-                result.simulator_cpu_percent,
-                result.online_at_end
-            );
-            if result.online_at_end < args.agents {
-                bail!(
-                    "only {} of {} simulated agents were online at the end",
-                    result.online_at_end,
-                    args.agents
+        let mut first_rate: Option<(usize, f64)> = None;
+        for &agents in &args.agents {
+            let mut results = Vec::new();
+            for run in 0..args.runs {
+                let result = agents_run(database, agents, args.tasks, args.agent_task_ms).await?;
+                eprintln!(
+                    "agents run {}: {agents} agents online in {:.1} s, {:.1} tasks/s, master peak RSS {:.0} MB, master CPU {:.0}% (idle {:.1}%, {:.0} us per heartbeat), simulator CPU {:.0}%, RabbitMQ {:.0} MB (+{:.0}), {} connections, {} channels, {} online at the end",
+                    run + 1,
+                    result.register_s,
+                    result.tasks_per_s,
+                    result.master_peak_rss_mb,
+                    result.master_cpu_percent,
+                    result.idle_cpu_percent,
+                    result.heartbeat_us,
+                    result.simulator_cpu_percent,
+                    result.broker_memory_mb,
+                    result.broker_memory_added_mb,
+                    result.broker_connections,
+                    result.broker_channels,
+                    result.online_at_end
                 );
+                if result.online_at_end < agents {
+                    bail!(
+                        "only {} of {agents} simulated agents were online at the end",
+                        result.online_at_end
+                    );
+                }
+                results.push(result);
             }
-            rates.push(result.tasks_per_s);
-            peaks.push(result.master_peak_rss_mb);
-            cpus.push(result.master_cpu_percent);
-            sim_cpus.push(result.simulator_cpu_percent);
-            registers.push(result.register_s);
+            let series = |pick: fn(&AgentsResult) -> f64| results.iter().map(pick).collect();
+            let rate = Figure::new(
+                &format!(
+                    "{agents} simulated agents (shared broker user; signatures checked): {} tasks of {} ms",
+                    args.tasks, args.agent_task_ms
+                ),
+                "tasks/s",
+                series(|result| result.tasks_per_s),
+            );
+            match first_rate {
+                None => first_rate = Some((agents, rate.median)),
+                Some((first_agents, first)) => {
+                    ratios.insert(
+                        format!("{agents} / {first_agents} simulated agents: throughput"),
+                        rate.median / first,
+                    );
+                }
+            }
+            figures.push(rate);
+            for (name, unit, pick) in [
+                (
+                    "all online after start",
+                    "s",
+                    (|result: &AgentsResult| result.register_s) as fn(&AgentsResult) -> f64,
+                ),
+                ("master peak RSS", "MB", |result| result.master_peak_rss_mb),
+                ("master CPU during the run", "%", |result| {
+                    result.master_cpu_percent
+                }),
+                ("master CPU while idle (heartbeats)", "%", |result| {
+                    result.idle_cpu_percent
+                }),
+                ("master CPU per heartbeat", "us", |result| {
+                    result.heartbeat_us
+                }),
+                ("simulator CPU (same host)", "%", |result| {
+                    result.simulator_cpu_percent
+                }),
+                ("RabbitMQ memory (all nodes)", "MB", |result| {
+                    result.broker_memory_mb
+                }),
+                ("RabbitMQ memory added by the farm", "MB", |result| {
+                    result.broker_memory_added_mb
+                }),
+                ("RabbitMQ connections of the farm", "", |result| {
+                    result.broker_connections
+                }),
+                ("RabbitMQ channels of the farm", "", |result| {
+                    result.broker_channels
+                }),
+            ] {
+                figures.push(Figure::new(
+                    &format!("{agents} simulated agents: {name}"),
+                    unit,
+                    series(pick),
+                ));
+            }
         }
         eprintln!(
             "simulated agents share one broker user and connection pools (--insecure-shared-broker-credentials): enrollment and per-agent broker permissions are skipped; signatures are checked"
         );
-        figures.push(Figure::new(
-            &format!(
-                "{} simulated agents (shared broker user; signatures checked): {} tasks of {} ms",
-                args.agents, args.tasks, args.agent_task_ms
+    }
+    if wants("scheduling") {
+        let mut results = Vec::new();
+        for run in 0..args.runs {
+            let result = scheduling_run(database, &args).await?;
+            eprintln!(
+                "scheduling run {}: {} jobs submitted in {:.1} s; {} tasks in {:.1} s ({:.0} tasks/s); {:.0} rounds, p50 {:.2} ms, p99 {:.2} ms; {} tasks while every queue waited: top-level queues within {:.1}% of their share, leaves within {:.1}% (mean {:.1}%)",
+                run + 1,
+                args.scheduling_jobs,
+                result.submit_s,
+                result.tasks,
+                result.run_s,
+                result.tasks as f64 / result.run_s,
+                result.rounds,
+                result.round_p50_ms,
+                result.round_p99_ms,
+                result.window_tasks,
+                result.top_worst_pct,
+                result.leaf_worst_pct,
+                result.leaf_mean_pct
+            );
+            results.push(result);
+        }
+        let series = |pick: fn(&SchedulingResult) -> f64| results.iter().map(pick).collect();
+        let prefix = format!(
+            "scheduling: {} jobs in 100 queues, {} agents",
+            args.scheduling_jobs, args.scheduling_agents
+        );
+        for (name, unit, pick) in [
+            (
+                "dispatch round p50",
+                "ms",
+                (|result: &SchedulingResult| result.round_p50_ms) as fn(&SchedulingResult) -> f64,
             ),
-            "tasks/s",
-            rates,
-        ));
-        figures.push(Figure::new(
-            &format!("{} simulated agents: all online after start", args.agents),
-            "s",
-            registers,
-        ));
-        figures.push(Figure::new(
-            &format!("{} simulated agents: master peak RSS", args.agents),
-            "MB",
-            peaks,
-        ));
-        figures.push(Figure::new(
-            &format!(
-                "{} simulated agents: master CPU during the run",
-                args.agents
-            ),
-            "%",
-            cpus,
-        ));
-        figures.push(Figure::new(
-            &format!(
-                "{} simulated agents: simulator CPU (same host)",
-                args.agents
-            ),
-            "%",
-            sim_cpus,
-        ));
+            ("dispatch round p99", "ms", |result| result.round_p99_ms),
+            ("tasks/s", "tasks/s", |result| {
+                result.tasks as f64 / result.run_s
+            }),
+            ("tasks while every queue waited", "", |result| {
+                result.window_tasks as f64
+            }),
+            ("worst top-level queue off its share", "%", |result| {
+                result.top_worst_pct
+            }),
+            ("worst leaf queue off its share", "%", |result| {
+                result.leaf_worst_pct
+            }),
+            ("mean leaf queue off its share", "%", |result| {
+                result.leaf_mean_pct
+            }),
+        ] {
+            figures.push(Figure::new(
+                &format!("{prefix}: {name}"),
+                unit,
+                series(pick),
+            ));
+        }
     }
     if wants("scale") {
         let (mut accepts, mut p99s) = (Vec::new(), Vec::new());
