@@ -277,6 +277,10 @@ pub struct Dispatcher {
     banned: Option<(Instant, HashMap<i64, Vec<String>>)>,
     /// How long rounds that published took, from their start to the broker's confirms.
     latency: Arc<warren_shared::metrics::Histogram>,
+    /// Tasks granted lately, by queue and job (see [`crate::scheduler::Served`]).
+    served: crate::scheduler::Served,
+    /// When `served` was last halved.
+    served_halved_at: Instant,
 }
 
 impl Dispatcher {
@@ -316,6 +320,8 @@ impl Dispatcher {
             latency: Arc::new(warren_shared::metrics::Histogram::new(
                 warren_shared::metrics::SECONDS_BOUNDS,
             )),
+            served: crate::scheduler::Served::default(),
+            served_halved_at: Instant::now(),
         };
         (
             dispatcher,
@@ -389,6 +395,7 @@ impl Dispatcher {
         self.rates.clear();
         self.settings = None;
         self.banned = None;
+        self.served = crate::scheduler::Served::default();
     }
 
     /// One round: republish unconfirmed dispatches if needed, then fill every class window
@@ -432,6 +439,25 @@ impl Dispatcher {
         if snapshot.jobs.is_empty() {
             return Ok(published);
         }
+        if self.served_halved_at.elapsed() >= crate::scheduler::Served::HALF_LIFE {
+            self.served.halve();
+            self.served_halved_at = Instant::now();
+        }
+        snapshot.served = std::mem::take(&mut self.served);
+        let published = self
+            .fill_windows(&mut snapshot, &class_dispatched, published)
+            .await;
+        self.served = std::mem::take(&mut snapshot.served);
+        published
+    }
+
+    /// Fill every class window of the round's snapshot with the tasks fair share picks.
+    async fn fill_windows(
+        &mut self,
+        snapshot: &mut crate::scheduler::Snapshot,
+        class_dispatched: &HashMap<i64, i64>,
+        mut published: usize,
+    ) -> Result<usize, DispatchError> {
         self.refresh_capacity().await?;
         let class_ids: BTreeSet<i64> = snapshot.jobs.iter().map(|job| job.class_id).collect();
         for class_id in class_ids {
@@ -452,10 +478,13 @@ impl Dispatcher {
         // Jobs may yield fewer tasks than granted (frame dependencies, declined tasks waiting
         // out their pause); those are dropped and the rest shared again.
         for _ in 0..3 {
-            let sequence = crate::scheduler::allocate(&snapshot);
+            let sequence = crate::scheduler::allocate(snapshot);
             if sequence.is_empty() {
                 break;
             }
+            snapshot
+                .served
+                .record(&snapshot.queues, &snapshot.jobs, &sequence);
             let grants = crate::scheduler::counts(&sequence);
             let (claimed, short) = self.claim(&grants).await?;
             let mut by_job: HashMap<i64, std::collections::VecDeque<ClaimedTask>> = HashMap::new();

@@ -12,6 +12,14 @@
 //!    job, so weights 1 and 3 over five slots would split 2 : 3, not 1 : 4);
 //! 5. ties go to the older (lower id).
 //!
+//! Whole slots cannot always match the weights: weights 1 and 2 over five slots are 1.67 and
+//! 3.33 slots, and the divisor alone gives the same sibling the rounding every time a slot
+//! frees (2 and 3 forever, the lighter one 20 % over its share). So once every sibling holds at
+//! least the floor of its exact share, the slot goes to one that stays within the ceiling of
+//! its share and was served least for its weight lately ([`Served`], counts that halve every
+//! minute): over time each sibling gets its exact share, and at any moment it is less than one
+//! slot from it.
+//!
 //! Slots are tasks dispatched or running ("active"), so tasks waiting in RabbitMQ count toward
 //! a job's share and its maximum. The allocation is pure: the dispatcher loads a [`Snapshot`],
 //! asks [`allocate`] how many tasks of each job to dispatch, and claims them.
@@ -61,6 +69,54 @@ pub struct JobDemand {
     pub limits: Vec<usize>,
 }
 
+/// Tasks granted lately to each queue (its whole subtree) and job: what decides between
+/// siblings that are all within one slot of their share. Kept by the dispatcher from round to
+/// round, halved every [`Served::HALF_LIFE`].
+#[derive(Debug, Clone, Default)]
+pub struct Served {
+    /// By queue id.
+    pub queues: HashMap<i64, f64>,
+    /// By job id.
+    pub jobs: HashMap<i64, f64>,
+}
+
+impl Served {
+    /// How long a grant counts at full weight.
+    pub const HALF_LIFE: std::time::Duration = std::time::Duration::from_secs(60);
+
+    /// Count the grants of an allocation: each job in `sequence` and every queue above it.
+    pub fn record(&mut self, queues: &[QueueNode], jobs: &[JobDemand], sequence: &[i64]) {
+        let parents: HashMap<i64, Option<i64>> = queues
+            .iter()
+            .map(|queue| (queue.id, queue.parent_id))
+            .collect();
+        let queue_of: HashMap<i64, i64> = jobs.iter().map(|job| (job.id, job.queue_id)).collect();
+        for job_id in sequence {
+            *self.jobs.entry(*job_id).or_default() += 1.0;
+            let mut queue = queue_of.get(job_id).copied();
+            let mut steps = 0;
+            while let Some(id) = queue {
+                *self.queues.entry(id).or_default() += 1.0;
+                queue = parents.get(&id).copied().flatten();
+                steps += 1;
+                if steps > parents.len() {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Halve every count, forgetting those that no longer matter.
+    pub fn halve(&mut self) {
+        for counts in [&mut self.queues, &mut self.jobs] {
+            counts.retain(|_, served| {
+                *served /= 2.0;
+                *served >= 0.01
+            });
+        }
+    }
+}
+
 /// Everything the allocation looks at.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
@@ -78,6 +134,8 @@ pub struct Snapshot {
     /// Per-host limits, by index into `limit_room`: what the dispatcher needs to pin tasks to
     /// the hosts already holding them.
     pub limit_pins: HashMap<usize, LimitPins>,
+    /// Tasks granted lately.
+    pub served: Served,
 }
 
 /// A per-host limit's room for tasks that may go anywhere, and the hosts already holding it.
@@ -97,6 +155,7 @@ struct Standing {
     weight: i64,
     active: i64,
     below_minimum: bool,
+    served: f64,
 }
 
 /// `Less` when `a` should get the slot before `b`.
@@ -109,6 +168,55 @@ fn compare(a: &Standing, b: &Standing) -> Ordering {
                 .cmp(&(i128::from(2 * b.active + 1) * i128::from(a.weight))),
         )
         .then(a.id.cmp(&b.id))
+}
+
+/// The sibling that gets the next slot: the [`compare`] winner, unless every sibling competing
+/// with it on weight already holds the floor of its exact share; then the one served least
+/// for its weight among those that stay within the ceiling of their share.
+fn choose(candidates: &[(Standing, usize)]) -> Option<usize> {
+    let (best, best_job) = candidates.iter().min_by(|a, b| compare(&a.0, &b.0))?;
+    if best.below_minimum {
+        return Some(*best_job);
+    }
+    let peers: Vec<&(Standing, usize)> = candidates
+        .iter()
+        .filter(|(standing, _)| !standing.below_minimum && standing.priority == best.priority)
+        .collect();
+    if peers.len() < 2 {
+        return Some(*best_job);
+    }
+    // Slots of the peers once this one is granted, and their weights.
+    let total = i128::from(
+        peers
+            .iter()
+            .map(|(standing, _)| standing.active)
+            .sum::<i64>()
+            + 1,
+    );
+    let weights = i128::from(
+        peers
+            .iter()
+            .map(|(standing, _)| standing.weight)
+            .sum::<i64>(),
+    );
+    let floor = |standing: &Standing| total * i128::from(standing.weight) / weights;
+    let ceiling =
+        |standing: &Standing| (total * i128::from(standing.weight) + weights - 1) / weights;
+    if peers
+        .iter()
+        .any(|(standing, _)| i128::from(standing.active) < floor(standing))
+    {
+        return Some(*best_job);
+    }
+    peers
+        .iter()
+        .filter(|(standing, _)| i128::from(standing.active) < ceiling(standing))
+        .min_by(|(a, _), (b, _)| {
+            (a.served * b.weight as f64)
+                .total_cmp(&(b.served * a.weight as f64))
+                .then(compare(a, b))
+        })
+        .map_or(Some(*best_job), |(_, job)| Some(*job))
 }
 
 fn at_maximum(active: i64, maximum: Option<i32>) -> bool {
@@ -127,6 +235,9 @@ struct Allocation<'a> {
     queue_jobs: HashMap<i64, Vec<usize>>,
     /// Active slots of each queue's subtree.
     subtree_active: Vec<i64>,
+    /// Tasks granted lately to each queue's subtree, and to each job.
+    queue_served: Vec<f64>,
+    job_served: Vec<f64>,
     job_active: Vec<i64>,
     job_left: Vec<i64>,
     class_room: HashMap<i64, i64>,
@@ -158,6 +269,23 @@ impl<'a> Allocation<'a> {
             child_queues,
             queue_jobs,
             subtree_active: vec![0; snapshot.queues.len()],
+            queue_served: snapshot
+                .queues
+                .iter()
+                .map(|queue| {
+                    snapshot
+                        .served
+                        .queues
+                        .get(&queue.id)
+                        .copied()
+                        .unwrap_or(0.0)
+                })
+                .collect(),
+            job_served: snapshot
+                .jobs
+                .iter()
+                .map(|job| snapshot.served.jobs.get(&job.id).copied().unwrap_or(0.0))
+                .collect(),
             job_active: snapshot.jobs.iter().map(|job| job.active).collect(),
             job_left: snapshot.jobs.iter().map(|job| job.queued).collect(),
             class_room: snapshot.class_room.clone(),
@@ -205,15 +333,8 @@ impl<'a> Allocation<'a> {
         if depth > self.snapshot.queues.len() + 1 {
             return None;
         }
-        let mut best: Option<(Standing, usize)> = None;
-        let mut consider = |standing: Standing, job: usize| {
-            if best
-                .as_ref()
-                .is_none_or(|(current, _)| compare(&standing, current) == Ordering::Less)
-            {
-                best = Some((standing, job));
-            }
-        };
+        let mut candidates: Vec<(Standing, usize)> = Vec::new();
+        let mut consider = |standing: Standing, job: usize| candidates.push((standing, job));
         for &queue in self.child_queues.get(&parent).into_iter().flatten() {
             let node = &self.snapshot.queues[queue];
             let active = self.subtree_active[queue];
@@ -229,6 +350,7 @@ impl<'a> Allocation<'a> {
                         weight: i64::from(node.weight.max(1)),
                         active,
                         below_minimum: below_minimum(active, node.minimum),
+                        served: self.queue_served[queue],
                     },
                     job,
                 );
@@ -247,18 +369,20 @@ impl<'a> Allocation<'a> {
                         weight: i64::from(demand.weight.max(1)),
                         active: self.job_active[job],
                         below_minimum: below_minimum(self.job_active[job], demand.minimum),
+                        served: self.job_served[job],
                     },
                     job,
                 );
             }
         }
-        best.map(|(_, job)| job)
+        choose(&candidates)
     }
 
     fn grant(&mut self, index: usize) {
         let job = &self.snapshot.jobs[index];
         self.granted[index] += 1;
         self.job_active[index] += 1;
+        self.job_served[index] += 1.0;
         self.job_left[index] -= 1;
         if let Some(room) = self.class_room.get_mut(&job.class_id) {
             *room -= 1;
@@ -268,7 +392,21 @@ impl<'a> Allocation<'a> {
                 *room -= 1;
             }
         }
-        self.add_active(Some(job.queue_id), 1);
+        let queue_id = job.queue_id;
+        self.add_active(Some(queue_id), 1);
+        let mut next = Some(queue_id);
+        let mut steps = 0;
+        while let Some(id) = next {
+            let Some(&at) = self.queue_index.get(&id) else {
+                break;
+            };
+            self.queue_served[at] += 1.0;
+            next = self.snapshot.queues[at].parent_id;
+            steps += 1;
+            if steps > self.snapshot.queues.len() {
+                break;
+            }
+        }
     }
 }
 
@@ -342,6 +480,7 @@ mod tests {
             class_room: HashMap::from([(1, room)]),
             limit_room: Vec::new(),
             limit_pins: HashMap::new(),
+            served: Served::default(),
         }
     }
 
@@ -419,6 +558,48 @@ mod tests {
             ..snapshot
         };
         assert_eq!(granted(&allocate(&snapshot2), 12), 1);
+    }
+
+    #[test]
+    fn the_rounding_rotates_so_shares_match_the_weights_over_time() {
+        // Weights 1 and 2 over five slots are 1.67 and 3.33 slots; tasks end one at a time,
+        // the oldest first. Without rotation the light job would keep two slots (40 %).
+        let mut served = Served::default();
+        let mut running: std::collections::VecDeque<i64> = std::collections::VecDeque::new();
+        let mut started: HashMap<i64, i64> = HashMap::new();
+        for step in 0..600 {
+            let mut light = job(10, 1, 0, 1, 10_000);
+            let mut heavy = job(11, 1, 0, 2, 10_000);
+            light.active = running.iter().filter(|id| **id == 10).count() as i64;
+            heavy.active = running.iter().filter(|id| **id == 11).count() as i64;
+            let mut round = snapshot(
+                vec![queue(1, None, 0, 1)],
+                vec![light, heavy],
+                5 - running.len() as i64,
+            );
+            round.served = served.clone();
+            let sequence = allocate(&round);
+            served.record(&round.queues, &round.jobs, &sequence);
+            for id in sequence {
+                running.push_back(id);
+                *started.entry(id).or_default() += 1;
+            }
+            assert_eq!(running.len(), 5);
+            let light_slots = running.iter().filter(|id| **id == 10).count();
+            assert!(
+                (1..=2).contains(&light_slots),
+                "always within a slot of the share: {light_slots}"
+            );
+            running.pop_front();
+            if step % 100 == 99 {
+                served.halve();
+            }
+        }
+        let ratio = started[&10] as f64 / started[&11] as f64;
+        assert!(
+            (0.475..=0.525).contains(&ratio),
+            "light:heavy starts {ratio:.3}, target 0.5"
+        );
     }
 
     #[test]
