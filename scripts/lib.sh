@@ -62,6 +62,15 @@ start_rabbitmq() {
   fi
   if port_open 127.0.0.1 5672; then return 0; fi
   if ! pgrep -f 'beam.*rabbit' >/dev/null 2>&1; then
+    # Debian starts the node as the rabbitmq user with the PAM default of 1,024 open files,
+    # which a farm of a thousand agents (a queue each) exhausts; RabbitMQ asks for far more.
+    if [ -d /etc/security/limits.d ] && [ ! -e /etc/security/limits.d/rabbitmq.conf ]; then
+      local files
+      files=$(ulimit -Hn)
+      if [ "$files" = unlimited ] || [ "$files" -gt 65536 ]; then files=65536; fi
+      printf 'rabbitmq soft nofile %s\nrabbitmq hard nofile %s\n' "$files" "$files" |
+        as_root tee /etc/security/limits.d/rabbitmq.conf >/dev/null || true
+    fi
     log "starting RabbitMQ"
     as_root /usr/sbin/rabbitmq-server -detached >/dev/null 2>&1 || as_root rabbitmq-server -detached >/dev/null 2>&1 || true
   fi

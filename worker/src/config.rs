@@ -102,6 +102,10 @@ pub struct SimulateArgs {
     /// limited, usually to 2047).
     #[arg(long, default_value_t = 100)]
     pub agents_per_pool: usize,
+    /// Start at most this many simulated agents per second (0: all at once), as a farm's
+    /// nodes come up over time rather than in the same instant.
+    #[arg(long, default_value_t = 0)]
+    pub start_per_sec: u32,
     /// The worker settings every simulated agent uses.
     #[command(flatten)]
     pub config: WorkerConfig,

@@ -57,6 +57,12 @@ pub async fn run(
         agent_settings.software.clear();
         let worker = Worker::simulated(agent_settings, host.clone(), broker, simulation)?;
         agents.spawn(worker.run(shutdown.clone()));
+        if args.start_per_sec > 0 && (agent_idx + 1) % per_pool == 0 {
+            tokio::time::sleep(Duration::from_secs_f64(
+                per_pool as f64 / f64::from(args.start_per_sec),
+            ))
+            .await;
+        }
     }
     println!("warren-worker simulating {} agents", args.agents);
     tracing::info!(

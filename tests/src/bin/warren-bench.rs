@@ -54,6 +54,9 @@ struct Args {
     /// How long each simulated agent's task runs, in milliseconds.
     #[arg(long, default_value_t = 500)]
     agent_task_ms: u64,
+    /// Simulated agents started per second (0: all at once).
+    #[arg(long, default_value_t = 500)]
+    agent_start_per_sec: u32,
     /// Lines of Blender output each task prints in the log-ingestion measurement (115 bytes
     /// on average, 4 tasks).
     #[arg(long, default_value_t = 250_000)]
@@ -313,18 +316,33 @@ async fn agents_run(
     agents: usize,
     tasks: i64,
     task_ms: u64,
+    start_per_sec: u32,
 ) -> anyhow::Result<AgentsResult> {
+    // A RabbitMQ node of its own, so its memory and connections are the farm's alone and its
+    // file limit is this process's (the shared node may run with 1,024 files, too few for
+    // 10,000 agents' control queues; RabbitMQ asks for at least 65,536 in production).
+    let rabbit = warren_tests::PrivateRabbit::start().await?;
     let mut farm = TestFarm::spawn(FarmOptions {
         heartbeat_secs: AGENT_HEARTBEAT_SECS,
         lease_timeout_secs: 60,
         insecure_shared_credentials: true,
+        amqp_url: Some(rabbit.amqp_url.clone()),
+        rabbitmq_api: Some(rabbit.management_url.clone()),
         ..farm_options(database, 0)
     })
     .await?;
     let broker_before = broker_totals(&farm).await?;
     let started = Instant::now();
     let simulator = farm
-        .start_simulated_agents(agents, &["--task-ms", &task_ms.to_string()])
+        .start_simulated_agents(
+            agents,
+            &[
+                "--task-ms",
+                &task_ms.to_string(),
+                "--start-per-sec",
+                &start_per_sec.to_string(),
+            ],
+        )
         .await?;
     warren_tests::eventually(
         &format!("{agents} online agents"),
@@ -1015,7 +1033,14 @@ async fn main() -> anyhow::Result<()> {
         for &agents in &args.agents {
             let mut results = Vec::new();
             for run in 0..args.runs {
-                let result = agents_run(database, agents, args.tasks, args.agent_task_ms).await?;
+                let result = agents_run(
+                    database,
+                    agents,
+                    args.tasks,
+                    args.agent_task_ms,
+                    args.agent_start_per_sec,
+                )
+                .await?;
                 eprintln!(
                     "agents run {}: {agents} agents online in {:.1} s, {:.1} tasks/s, master peak RSS {:.0} MB, master CPU {:.0}% (idle {:.1}%, {:.0} us per heartbeat), simulator CPU {:.0}%, RabbitMQ {:.0} MB (+{:.0}), {} connections, {} channels, {} online at the end",
                     run + 1,
