@@ -25,6 +25,7 @@ from .dead_letter_view import DeadLetterView
 from .delivery_list import DeliveryList
 from .delivery_view import DeliveryView
 from .delivery_view_body import DeliveryViewBody
+from .dependency_mode import DependencyMode
 from .depends_on import DependsOn
 from .discovery_check import DiscoveryCheck
 from .enroll_body import EnrollBody
@@ -147,6 +148,7 @@ __all__ = (
     "DeliveryList",
     "DeliveryView",
     "DeliveryViewBody",
+    "DependencyMode",
     "DependsOn",
     "DiscoveryCheck",
     "EnrollBody",

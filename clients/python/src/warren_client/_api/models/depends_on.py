@@ -6,6 +6,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.dependency_mode import DependencyMode
 from ..types import UNSET, Unset
 from typing import Union
 
@@ -20,15 +21,15 @@ T = TypeVar("T", bound="DependsOn")
 
 @_attrs_define
 class DependsOn:
-    """ A frame-on-frame dependency: `{"job": 12, "mode": "frame"}`.
+    """ A dependency on another job: `{"job": 12, "mode": "frame"}`.
 
         Attributes:
             job (int): The job waited for.
-            mode (Union[Unset, str]): `frame`: each frame waits for the same frame of that job (the only mode).
+            mode (Union[Unset, DependencyMode]): How a job waits for the job it depends on.
      """
 
     job: int
-    mode: Union[Unset, str] = UNSET
+    mode: Union[Unset, DependencyMode] = UNSET
 
 
 
@@ -37,7 +38,10 @@ class DependsOn:
     def to_dict(self) -> dict[str, Any]:
         job = self.job
 
-        mode = self.mode
+        mode: Union[Unset, str] = UNSET
+        if not isinstance(self.mode, Unset):
+            mode = self.mode.value
+
 
 
         field_dict: dict[str, Any] = {}
@@ -57,7 +61,15 @@ class DependsOn:
         d = dict(src_dict)
         job = d.pop("job")
 
-        mode = d.pop("mode", UNSET)
+        _mode = d.pop("mode", UNSET)
+        mode: Union[Unset, DependencyMode]
+        if isinstance(_mode,  Unset):
+            mode = UNSET
+        else:
+            mode = DependencyMode(_mode)
+
+
+
 
         depends_on = cls(
             job=job,
