@@ -262,6 +262,12 @@ pub async fn act_on_tasks(
     let reason = format!("{} by {}", body.action.as_str(), principal.username);
     stop_attempts(&state, outcome.stopped, &reason).await;
     state.dispatcher.job_changed(job_id);
+    if avoid_agent.is_some() {
+        // The dispatcher reads the agents to avoid, and whether another online agent could
+        // run the task instead, afresh: a cached view could miss the agent just added to the
+        // list, or an agent that came online since.
+        state.dispatcher.settings_changed();
+    }
     Ok(Json(TaskActionAnswer {
         action: body.action.as_str().to_owned(),
         changed: outcome.changed,
