@@ -712,15 +712,7 @@ fn histogram_percentiles(
 /// Online agents (idle or running tasks), from the master's metrics: a list of 10,000 agents
 /// polled while they register would load the master more than the agents do.
 async fn online_agents(farm: &TestFarm) -> anyhow::Result<usize> {
-    let text = farm
-        .http
-        .get(format!("{}/metrics", farm.base_url))
-        .send()
-        .await?
-        .error_for_status()?
-        .text()
-        .await?;
-    let samples = warren_tests::metric_samples(&text);
+    let samples = master_samples(farm).await?;
     let count = ["online", "running"]
         .iter()
         .filter_map(|state| samples.get(&format!("warren_agents{{state=\"{state}\"}}")))
