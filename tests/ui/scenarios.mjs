@@ -144,7 +144,11 @@ async function taskActions(page) {
     check(killed.state === 'failed', `a killed task is failed: ${JSON.stringify(killed)}`);
     check(killed.last_error === `killed by ${env.WARREN_ADMIN}: wrong camera`, `the error says who: ${killed.last_error}`);
   }
-  await page.getByRole('checkbox', { name: `Select task ${third.id}`, exact: true }).check();
+  // A refresh may redraw the grid between the tick and the bar: tick until the bar shows it.
+  await until('the third task to be selected', async () => {
+    await page.getByRole('checkbox', { name: `Select task ${third.id}`, exact: true }).check();
+    return bar.getByText('1 selected').isVisible();
+  }, 30);
   await bar.getByRole('button', { name: 'Skip', exact: true }).click();
   await until('the third task to be skipped', async () =>
     (await api('GET', `/api/v1/jobs/${job.id}/tasks/${third.id}`)).state === 'done');
