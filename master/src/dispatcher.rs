@@ -202,6 +202,81 @@ fn slots(requirements: &Requirements, capabilities: &warren_shared::AgentCapabil
     }
 }
 
+/// Classes grouped by the agents they share. An agent takes only so many tasks whichever class
+/// queues they come from, so classes served by the same agents draw on one window: sized to the
+/// agents' slots, it is what fair share divides among them. Without it, every class queue would
+/// hold a window of all the agents' slots, and with many job queues (each with its own class
+/// queues) the tasks waiting in RabbitMQ, not the weights, would decide what runs.
+#[derive(Debug, Default, PartialEq)]
+struct Pools {
+    /// The pool of each class that some agent can run.
+    class_pool: HashMap<i64, usize>,
+    /// The classes of each pool.
+    classes: Vec<Vec<i64>>,
+    /// The slots of each pool: per agent, the most tasks of one of its classes it runs at once.
+    slots: Vec<i64>,
+}
+
+impl Pools {
+    /// Group classes given, for each, how many of its tasks each agent runs at once (in the
+    /// same agent order for every class). Two classes are in one pool when an agent runs both,
+    /// directly or through a chain of such classes.
+    fn of(per_agent: &[(i64, Vec<i64>)]) -> Self {
+        let mut parent: Vec<usize> = (0..per_agent.len()).collect();
+        fn root(parent: &mut [usize], mut at: usize) -> usize {
+            while parent[at] != at {
+                parent[at] = parent[parent[at]];
+                at = parent[at];
+            }
+            at
+        }
+        let agents = per_agent
+            .iter()
+            .map(|(_, slots)| slots.len())
+            .max()
+            .unwrap_or(0);
+        for agent in 0..agents {
+            let mut first: Option<usize> = None;
+            for (index, (_, slots)) in per_agent.iter().enumerate() {
+                if slots.get(agent).copied().unwrap_or(0) <= 0 {
+                    continue;
+                }
+                match first {
+                    None => first = Some(index),
+                    Some(first) => {
+                        let (a, b) = (root(&mut parent, first), root(&mut parent, index));
+                        parent[b] = a;
+                    }
+                }
+            }
+        }
+        let mut pools = Self::default();
+        let mut pool_of_root: HashMap<usize, usize> = HashMap::new();
+        for (index, (class_id, slots)) in per_agent.iter().enumerate() {
+            if slots.iter().all(|slots| *slots <= 0) {
+                continue;
+            }
+            let next = pools.classes.len();
+            let pool = *pool_of_root.entry(root(&mut parent, index)).or_insert(next);
+            if pool == next {
+                pools.classes.push(Vec::new());
+            }
+            pools.classes[pool].push(*class_id);
+            pools.class_pool.insert(*class_id, pool);
+        }
+        let mut most = vec![vec![0_i64; agents]; pools.classes.len()];
+        for (class_id, slots) in per_agent {
+            if let Some(&pool) = pools.class_pool.get(class_id) {
+                for (most, slots) in most[pool].iter_mut().zip(slots) {
+                    *most = (*most).max(*slots);
+                }
+            }
+        }
+        pools.slots = most.iter().map(|slots| slots.iter().sum()).collect();
+        pools
+    }
+}
+
 /// What a dispatch round knows of per-host limits: each one's room for tasks that may start on
 /// a new host and the hosts holding it, and the limits of each job.
 #[derive(Debug, Default)]
@@ -460,21 +535,42 @@ impl Dispatcher {
     ) -> Result<usize, DispatchError> {
         self.refresh_capacity().await?;
         let class_ids: BTreeSet<i64> = snapshot.jobs.iter().map(|job| job.class_id).collect();
+        let mut per_agent: Vec<(i64, Vec<i64>)> = Vec::with_capacity(class_ids.len());
         for class_id in class_ids {
             let class = self.class(class_id).await?;
             // Declared as soon as it has work, so it shows in RabbitMQ and workers learn of it
             // even while none of them qualifies.
             self.ensure_class(&class).await?;
-            let class_slots: i64 = self
+            let agent_slots: Vec<i64> = self
                 .capacity
                 .iter()
                 .map(|(_, agent)| slots(&class.requirements, agent))
-                .sum();
+                .collect();
             let rate = self.rates.entry(class_id).or_default().per_second();
             let dispatched = class_dispatched.get(&class_id).copied().unwrap_or(0);
-            let room = (window(class_slots, self.margin, rate) - dispatched).min(MAX_CLAIM);
+            let room =
+                (window(agent_slots.iter().sum(), self.margin, rate) - dispatched).min(MAX_CLAIM);
             snapshot.class_room.insert(class_id, room.max(0));
+            per_agent.push((class_id, agent_slots));
         }
+        let pools = Pools::of(&per_agent);
+        snapshot.pool_room = pools
+            .slots
+            .iter()
+            .zip(&pools.classes)
+            .map(|(slots, classes)| {
+                let rate: f64 = classes
+                    .iter()
+                    .map(|id| self.rates.entry(*id).or_default().per_second())
+                    .sum();
+                let dispatched: i64 = classes
+                    .iter()
+                    .map(|id| class_dispatched.get(id).copied().unwrap_or(0))
+                    .sum();
+                (window(*slots, self.margin, rate) - dispatched).max(0)
+            })
+            .collect();
+        snapshot.class_pool = pools.class_pool;
         // Jobs may yield fewer tasks than granted (frame dependencies, declined tasks waiting
         // out their pause); those are dropped and the rest shared again.
         for _ in 0..3 {
@@ -499,6 +595,13 @@ impl Dispatcher {
                 let class_id = self.job_info(task.job_id).await?.class.id;
                 self.rates.entry(class_id).or_default().record(1);
                 if let Some(room) = snapshot.class_room.get_mut(&class_id) {
+                    *room -= 1;
+                }
+                if let Some(room) = snapshot
+                    .class_pool
+                    .get(&class_id)
+                    .and_then(|pool| snapshot.pool_room.get_mut(*pool))
+                {
                     *room -= 1;
                 }
                 if let Some(job) = snapshot.jobs.iter_mut().find(|job| job.id == task.job_id) {
@@ -929,6 +1032,23 @@ mod tests {
         );
         assert_eq!(pins.pin(3), None, "no per-host limit, no pin");
         assert_eq!(pins.pin(4), None);
+    }
+
+    #[test]
+    fn classes_that_share_an_agent_share_a_pool_sized_to_the_agents() {
+        // Agents 0..3. Classes 1 and 2 share agent 1; class 3 runs on agent 3 only; class 4
+        // on no agent.
+        let pools = Pools::of(&[
+            (1, vec![4, 2, 0, 0]),
+            (2, vec![0, 4, 1, 0]),
+            (3, vec![0, 0, 0, 8]),
+            (4, vec![0, 0, 0, 0]),
+        ]);
+        assert_eq!(pools.classes, vec![vec![1, 2], vec![3]]);
+        assert_eq!(pools.class_pool, HashMap::from([(1, 0), (2, 0), (3, 1)]));
+        // Per agent, the most of any one of the pool's classes: 4 + 4 + 1, and 8.
+        assert_eq!(pools.slots, vec![9, 8]);
+        assert_eq!(Pools::of(&[]), Pools::default());
     }
 
     #[test]

@@ -129,6 +129,12 @@ pub struct Snapshot {
     pub jobs: Vec<JobDemand>,
     /// Tasks each class's queue in RabbitMQ may take now.
     pub class_room: HashMap<i64, i64>,
+    /// The pool of each class whose agents also serve other classes (an index into
+    /// `pool_room`): such classes draw on one room, since the agents can take only so many
+    /// tasks whichever class queue they come from.
+    pub class_pool: HashMap<i64, usize>,
+    /// Tasks each pool of classes may take now.
+    pub pool_room: Vec<i64>,
     /// Free units of each limit.
     pub limit_room: Vec<i64>,
     /// Per-host limits, by index into `limit_room`: what the dispatcher needs to pin tasks to
@@ -241,6 +247,7 @@ struct Allocation<'a> {
     job_active: Vec<i64>,
     job_left: Vec<i64>,
     class_room: HashMap<i64, i64>,
+    pool_room: Vec<i64>,
     limit_room: Vec<i64>,
     granted: Vec<i64>,
 }
@@ -289,6 +296,7 @@ impl<'a> Allocation<'a> {
             job_active: snapshot.jobs.iter().map(|job| job.active).collect(),
             job_left: snapshot.jobs.iter().map(|job| job.queued).collect(),
             class_room: snapshot.class_room.clone(),
+            pool_room: snapshot.pool_room.clone(),
             limit_room: snapshot.limit_room.clone(),
             granted: vec![0; snapshot.jobs.len()],
         };
@@ -322,6 +330,11 @@ impl<'a> Allocation<'a> {
                 .class_room
                 .get(&job.class_id)
                 .is_some_and(|room| *room > 0)
+            && self
+                .snapshot
+                .class_pool
+                .get(&job.class_id)
+                .is_none_or(|pool| self.pool_room.get(*pool).is_some_and(|room| *room > 0))
             && job
                 .limits
                 .iter()
@@ -385,6 +398,14 @@ impl<'a> Allocation<'a> {
         self.job_served[index] += 1.0;
         self.job_left[index] -= 1;
         if let Some(room) = self.class_room.get_mut(&job.class_id) {
+            *room -= 1;
+        }
+        if let Some(room) = self
+            .snapshot
+            .class_pool
+            .get(&job.class_id)
+            .and_then(|pool| self.pool_room.get_mut(*pool))
+        {
             *room -= 1;
         }
         for &limit in &job.limits {
@@ -478,6 +499,8 @@ mod tests {
             queue_active: HashMap::new(),
             jobs,
             class_room: HashMap::from([(1, room)]),
+            class_pool: HashMap::new(),
+            pool_room: Vec::new(),
             limit_room: Vec::new(),
             limit_pins: HashMap::new(),
             served: Served::default(),
@@ -656,5 +679,27 @@ mod tests {
         let result = allocate(&snapshot);
         assert_eq!(granted(&result, 11), 1);
         assert_eq!(granted(&result, 10), 10);
+    }
+
+    #[test]
+    fn classes_sharing_agents_share_one_room_and_weights_decide_within_it() {
+        // Each queue's jobs form their own class, served by the same agents: 40 tasks fit on
+        // those agents in all, so 40 are granted, split by the queues' weights; without the
+        // pool, each class would fill its own room of 100 and the weights would not matter.
+        let mut b = job(11, 2, 0, 1, 1000);
+        b.class_id = 2;
+        let mut snapshot = snapshot(
+            vec![queue(1, None, 0, 1), queue(2, None, 0, 3)],
+            vec![job(10, 1, 0, 1, 1000), b],
+            100,
+        );
+        snapshot.class_room.insert(2, 100);
+        snapshot.class_pool = HashMap::from([(1, 0), (2, 0)]);
+        snapshot.pool_room = vec![40];
+        let result = allocate(&snapshot);
+        assert_eq!((granted(&result, 10), granted(&result, 11)), (10, 30));
+        snapshot.class_pool.clear();
+        let result = allocate(&snapshot);
+        assert_eq!((granted(&result, 10), granted(&result, 11)), (100, 100));
     }
 }

@@ -1,6 +1,6 @@
 //! The worker process: `Worker::build` learns the host and its identity; `Worker::run` is the
 //! loop that owns capacity and classes, starts one executor unit per delivery that fits, keeps
-//! each class consumer's prefetch equal to what still fits, and sends hello and heartbeats.
+//! each class channel's prefetch equal to what still fits, and sends hello and heartbeats.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::sync::Arc;
@@ -10,8 +10,8 @@ use anyhow::Context as _;
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 use warren_broker::{
-    Broker, BrokerConfig, DeadLetter, Names, Publisher, QueueDefaults, Shutdown, Topology,
-    shutdown_channel,
+    Broker, BrokerConfig, DeadLetter, Names, Publisher, QueueDefaults, QueueType, Shutdown,
+    Topology, shutdown_channel,
 };
 use warren_shared::{
     AgentCapabilities, AgentId, AttemptRef, Bye, ClassSubscription, DiskInfo, Envelope, Heartbeat,
@@ -21,7 +21,7 @@ use warren_shared::{
 use crate::capacity::{Capacity, Need};
 use crate::config::{Identity, Settings};
 use crate::consumers::{
-    ClassCommand, ClassDelivery, ControlInput, DeliveryRef, run_class_consumer,
+    ClassCommand, ClassDelivery, Consumption, ControlInput, DeliveryRef, run_class_consumer,
     run_control_consumer,
 };
 use crate::events::{EventPublisher, EventSender, event_queue};
@@ -142,19 +142,57 @@ fn running_version() -> String {
 
 /// One class this worker has consumed.
 struct ClassSlot {
-    need: Need,
+    /// The channel it is consumed on (and what its tasks need).
+    group: GroupKey,
     commands: mpsc::UnboundedSender<ClassCommand>,
     /// Whether the worker still satisfies the class (tags and software can change).
     eligible: bool,
     /// Deliveries received whose task has not started yet (RabbitMQ counts them as unacked).
     unacked: u64,
-    /// Prefetch last asked for.
-    prefetch: u16,
     /// Tasks of this class declined in a row (this agent must avoid them).
     declines: u32,
     /// While set, the class is not consumed: a declining agent that is idle would otherwise
     /// take every task it must avoid straight back, ahead of the agents that can run it.
     paused_until: Option<tokio::time::Instant>,
+}
+
+/// Which channel a class is consumed on: classes whose tasks need the same resources share
+/// one, whose prefetch is how many such tasks still fit, whichever class queue they come from.
+/// (Quorum queues take no channel-wide prefetch, so there each class has its own channel.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct GroupKey {
+    need: Need,
+    queue: Option<String>,
+}
+
+impl std::fmt::Display for GroupKey {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Need {
+            cpus,
+            ram_mb,
+            gpus,
+            gpu_ram_mb,
+        } = self.need;
+        if self.need.is_exclusive() {
+            write!(formatter, "whole host")?;
+        } else {
+            write!(formatter, "cpus {cpus}, ram {ram_mb} MB")?;
+        }
+        if gpus > 0 {
+            write!(formatter, ", gpus {gpus} of {gpu_ram_mb} MB")?;
+        }
+        if let Some(queue) = &self.queue {
+            write!(formatter, ", {queue}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One channel consuming the class queues of a [`GroupKey`].
+struct ClassGroup {
+    commands: mpsc::UnboundedSender<ClassCommand>,
+    /// What it was last asked to consume.
+    asked: Consumption,
 }
 
 /// How long a class rests after `declines` declines in a row: 1 s, doubling up to 16 s.
@@ -211,6 +249,7 @@ struct State {
     /// start or stop consuming it.
     known_classes: BTreeMap<String, ClassSubscription>,
     classes: HashMap<String, ClassSlot>,
+    groups: HashMap<GroupKey, ClassGroup>,
     units: HashMap<AttemptRef, UnitSlot>,
     awaiting_ack: HashMap<AttemptRef, AwaitingAck>,
     /// Jobs whose last attempts here failed.
@@ -541,6 +580,7 @@ impl Worker {
                 .with_gpus(self.gpu_devices.iter().map(|gpu| (gpu.index, gpu.ram_mb))),
             known_classes: BTreeMap::new(),
             classes: HashMap::new(),
+            groups: HashMap::new(),
             units: HashMap::new(),
             awaiting_ack: HashMap::new(),
             job_streaks: JobStreaks::default(),
@@ -925,28 +965,44 @@ impl Worker {
                     slot.eligible = eligible;
                 }
                 None if eligible => {
-                    let (commands_tx, commands_rx) = mpsc::unbounded_channel();
-                    tokio::spawn(run_class_consumer(
-                        self.broker.clone(),
-                        amqp_queue.clone(),
-                        commands_rx,
-                        links.deliveries_tx.clone(),
-                        links.shutdown.clone(),
-                    ));
-                    tracing::info!(queue = %amqp_queue, "consuming requirement class");
+                    let need = Need {
+                        cpus: class.requirements.cpus,
+                        ram_mb: class.requirements.ram_mb,
+                        gpus: class.requirements.gpus,
+                        gpu_ram_mb: class.requirements.gpu_ram_mb,
+                    };
+                    let group = GroupKey {
+                        need,
+                        queue: (self.broker.queue_defaults().queue_type == QueueType::Quorum)
+                            .then(|| amqp_queue.clone()),
+                    };
+                    let commands = state
+                        .groups
+                        .entry(group.clone())
+                        .or_insert_with(|| {
+                            let (commands, commands_rx) = mpsc::unbounded_channel();
+                            tokio::spawn(run_class_consumer(
+                                self.broker.clone(),
+                                group.to_string(),
+                                commands_rx,
+                                links.deliveries_tx.clone(),
+                                links.shutdown.clone(),
+                            ));
+                            ClassGroup {
+                                commands,
+                                asked: Consumption::default(),
+                            }
+                        })
+                        .commands
+                        .clone();
+                    tracing::info!(queue = %amqp_queue, channel = %group, "consuming requirement class");
                     state.classes.insert(
                         amqp_queue.clone(),
                         ClassSlot {
-                            need: Need {
-                                cpus: class.requirements.cpus,
-                                ram_mb: class.requirements.ram_mb,
-                                gpus: class.requirements.gpus,
-                                gpu_ram_mb: class.requirements.gpu_ram_mb,
-                            },
-                            commands: commands_tx,
+                            group,
+                            commands,
                             eligible: true,
                             unacked: 0,
-                            prefetch: 0,
                             declines: 0,
                             paused_until: None,
                         },
@@ -958,22 +1014,34 @@ impl Worker {
         self.update_prefetch(state);
     }
 
-    /// Set every class's prefetch to the deliveries it holds plus what still fits.
+    /// Ask each class channel to consume the classes taking tasks now, with a prefetch of the
+    /// deliveries its classes hold plus how many more of their tasks fit.
     fn update_prefetch(&self, state: &mut State) {
         let now = tokio::time::Instant::now();
-        for class in state.classes.values_mut() {
+        let mut wanted: HashMap<GroupKey, (Vec<String>, u64)> = HashMap::new();
+        for (amqp_queue, class) in &mut state.classes {
             if class.paused_until.is_some_and(|until| until <= now) {
                 class.paused_until = None;
             }
             let resting = class.paused_until.is_some();
-            let wanted = if state.draining || state.stopping || !class.eligible || resting {
+            let (queues, unacked) = wanted.entry(class.group.clone()).or_default();
+            *unacked += class.unacked;
+            if !(state.draining || state.stopping || !class.eligible || resting) {
+                queues.push(amqp_queue.clone());
+            }
+        }
+        for (key, group) in &mut state.groups {
+            let (mut queues, unacked) = wanted.remove(key).unwrap_or_default();
+            queues.sort();
+            let prefetch = if queues.is_empty() {
                 0
             } else {
-                (class.unacked + state.capacity.fits(class.need)).min(MAX_PREFETCH) as u16
+                (unacked + state.capacity.fits(key.need)).min(MAX_PREFETCH) as u16
             };
-            if wanted != class.prefetch {
-                class.prefetch = wanted;
-                let _ = class.commands.send(ClassCommand::SetPrefetch(wanted));
+            let asked = Consumption { queues, prefetch };
+            if asked != group.asked {
+                group.asked = asked.clone();
+                let _ = group.commands.send(ClassCommand::Consume(asked));
             }
         }
     }

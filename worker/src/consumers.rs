@@ -1,10 +1,11 @@
-//! Broker consumers of the worker: one per requirement class, on its own channel whose
-//! prefetch follows what still fits, and one for the worker's control queue.
+//! Broker consumers of the worker: the class queues of tasks with the same needs share one
+//! channel, whose prefetch follows how many such tasks still fit; and one consumer for the
+//! worker's control queue.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use futures_util::stream::SelectAll;
+use futures_util::stream::{BoxStream, SelectAll};
 use futures_util::{FutureExt, StreamExt};
 use tokio::sync::mpsc;
 use uuid::Uuid;
@@ -38,11 +39,21 @@ pub struct DeliveryRef {
     pub tag: u64,
 }
 
-/// Commands to a class consumer, applied in the order sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a class channel consumes: these class queues, with at most `prefetch` deliveries
+/// unacknowledged across them. No queues, or a prefetch of 0, consumes nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Consumption {
+    /// The class queues, sorted.
+    pub queues: Vec<String>,
+    /// Unacknowledged deliveries allowed on the channel.
+    pub prefetch: u16,
+}
+
+/// Commands to a class channel, applied in the order sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ClassCommand {
-    /// Allow this many unacknowledged deliveries; 0 stops consuming.
-    SetPrefetch(u16),
+    /// Consume this from now on.
+    Consume(Consumption),
     /// Acknowledge a delivery (its task started).
     Ack(DeliveryRef),
     /// Give a delivery back.
@@ -54,15 +65,16 @@ pub enum ClassCommand {
     },
 }
 
-/// Consume one class queue until shutdown, following prefetch commands and reconnecting.
+/// Consume class queues on one channel until shutdown, following the commands and
+/// reconnecting. `label` names the channel in logs.
 pub async fn run_class_consumer(
     broker: Broker,
-    amqp_queue: String,
+    label: String,
     mut commands: mpsc::UnboundedReceiver<ClassCommand>,
     deliveries: mpsc::UnboundedSender<ClassDelivery>,
     mut shutdown: Shutdown,
 ) {
-    let mut prefetch: u16 = 0;
+    let mut wanted = Consumption::default();
     let mut generation: u64 = 0;
     let mut backoff = reconnect_backoff();
     loop {
@@ -73,18 +85,17 @@ pub async fn run_class_consumer(
         generation += 1;
         let mut session = ClassSession {
             channel,
-            queue: amqp_queue.clone(),
             generation,
-            active: None,
+            active: HashMap::new(),
+            streams: SelectAll::new(),
             applied: 0,
-            cancelled: SelectAll::new(),
             per_consumer: broker.queue_defaults().queue_type == QueueType::Quorum,
             outstanding: HashSet::new(),
         };
         let result = async {
-            session.apply(vec![ClassCommand::SetPrefetch(prefetch)], &mut prefetch, &broker).await?;
+            session.apply(vec![ClassCommand::Consume(wanted.clone())], &mut wanted, &broker).await?;
             if generation > 1 {
-                tracing::info!(queue = %amqp_queue, prefetch, "class consumer resumed after a reconnect");
+                tracing::info!(channel = %label, queues = wanted.queues.len(), prefetch = wanted.prefetch, "class consumers resumed after a reconnect");
             }
             loop {
                 tokio::select! {
@@ -96,18 +107,19 @@ pub async fn run_class_consumer(
                             while let Ok(command) = commands.try_recv() {
                                 batch.push(command);
                             }
-                            session.apply(batch, &mut prefetch, &broker).await?;
+                            session.apply(batch, &mut wanted, &broker).await?;
                         }
                     },
-                    item = next_delivery(&mut session.active), if session.active.is_some() => match item {
-                        Some(Ok(delivery)) => session.forward(delivery, &deliveries),
-                        Some(Err(error)) => return Err(ClassError::Amqp(error)),
-                        None => return Err(ClassError::ConsumerEnded),
-                    },
-                    item = session.cancelled.next(), if !session.cancelled.is_empty() => match item {
-                        Some(Ok(delivery)) => session.forward(delivery, &deliveries),
-                        Some(Err(error)) => return Err(ClassError::Amqp(error)),
-                        None => {}
+                    item = session.streams.next(), if !session.streams.is_empty() => match item {
+                        Some((queue, _, Some(Ok(delivery)))) => session.forward(queue, delivery, &deliveries),
+                        Some((_, _, Some(Err(error)))) => return Err(ClassError::Amqp(error)),
+                        // A consumer that was not cancelled ended: the broker closed the
+                        // connection (a restart closes it cleanly) or cancelled it, and nothing
+                        // would ever be delivered to it again.
+                        Some((queue, tag, None)) if session.active.get(&queue) == Some(&tag) => {
+                            return Err(ClassError::ConsumerEnded);
+                        }
+                        Some((_, _, None)) | None => {}
                     },
                 }
             }
@@ -117,7 +129,7 @@ pub async fn run_class_consumer(
             Ok(()) => return,
             Err(error) => {
                 let delay = backoff.next().unwrap_or(Duration::from_secs(5));
-                tracing::warn!(queue = %amqp_queue, error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "class consumer lost its channel; reconnecting");
+                tracing::warn!(channel = %label, error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "class channel lost; reconnecting");
                 tokio::select! {
                     () = shutdown.wait() => return,
                     () = tokio::time::sleep(delay) => {}
@@ -127,47 +139,56 @@ pub async fn run_class_consumer(
     }
 }
 
-/// Why a class consumer's channel is given up and opened again.
+/// Why a class channel is given up and opened again.
 #[derive(Debug, thiserror::Error)]
 enum ClassError {
     #[error("class queue channel failed")]
     Amqp(#[from] warren_broker::lapin::Error),
-    /// The broker closed the connection (a restart closes it cleanly) or cancelled the
-    /// consumer: the stream ends without an error, and nothing would ever be delivered again.
-    #[error("the broker ended the consumer")]
+    /// The broker closed the connection or cancelled a consumer.
+    #[error("the broker ended a consumer")]
     ConsumerEnded,
     /// The broker did not answer a command in time.
     #[error("the broker did not answer in time")]
     Timeout,
 }
 
+/// A consumer's deliveries, each with its queue and consumer tag, ending with `None` when the
+/// consumer ends.
+type Tagged = BoxStream<
+    'static,
+    (
+        String,
+        ShortString,
+        Option<Result<Delivery, warren_broker::lapin::Error>>,
+    ),
+>;
+
+fn tagged(queue: String, consumer: Consumer) -> Tagged {
+    let tag = consumer.tag();
+    consumer
+        .map(Some)
+        .chain(futures_util::stream::once(async { None }))
+        .map(move |item| (queue.clone(), tag.clone(), item))
+        .boxed()
+}
+
 /// One channel's worth of consuming state.
 struct ClassSession {
     channel: Channel,
-    queue: String,
     generation: u64,
-    /// The consumer receiving new deliveries, if any.
-    active: Option<Consumer>,
+    /// The consumer tag of each queue consumed now.
+    active: HashMap<String, ShortString>,
+    /// Every consumer of the channel, active or cancelled: a cancelled consumer yields the
+    /// deliveries it received before the cancel, which must not be lost.
+    streams: SelectAll<Tagged>,
     /// Prefetch last set on the channel.
     applied: u16,
-    /// Cancelled consumers still draining: a cancelled consumer yields the deliveries it
-    /// received before the cancel, which must not be lost.
-    cancelled: SelectAll<Consumer>,
     /// Quorum queues take no channel-wide (`global`) prefetch: each consumer gets its own,
     /// fixed when it starts, so a change of prefetch starts a new consumer whose limit leaves
-    /// out the deliveries still held from earlier ones.
+    /// out the deliveries still held from earlier ones (such channels consume one queue).
     per_consumer: bool,
     /// Tags of deliveries received and not yet acknowledged or rejected on this channel.
     outstanding: HashSet<u64>,
-}
-
-async fn next_delivery(
-    consumer: &mut Option<Consumer>,
-) -> Option<Result<Delivery, warren_broker::lapin::Error>> {
-    match consumer {
-        Some(consumer) => consumer.next().await,
-        None => std::future::pending().await,
-    }
 }
 
 type Operation = std::pin::Pin<
@@ -199,12 +220,12 @@ impl Started {
     }
 }
 
-/// Keep only the last of each run of consecutive prefetch changes: only the value in force
+/// Keep only the last of each run of consecutive consumption changes: only the one in force
 /// when the next ack or reject goes out matters.
 fn coalesce(commands: Vec<ClassCommand>) -> Vec<ClassCommand> {
     let mut coalesced: Vec<ClassCommand> = Vec::with_capacity(commands.len());
     for command in commands {
-        if let (ClassCommand::SetPrefetch(_), Some(ClassCommand::SetPrefetch(_))) =
+        if let (ClassCommand::Consume(_), Some(ClassCommand::Consume(_))) =
             (&command, coalesced.last())
         {
             coalesced.pop();
@@ -222,10 +243,15 @@ async fn finish_all(started: &mut Vec<Started>) -> Result<(), warren_broker::lap
 }
 
 impl ClassSession {
-    fn forward(&mut self, delivery: Delivery, deliveries: &mpsc::UnboundedSender<ClassDelivery>) {
+    fn forward(
+        &mut self,
+        amqp_queue: String,
+        delivery: Delivery,
+        deliveries: &mpsc::UnboundedSender<ClassDelivery>,
+    ) {
         self.outstanding.insert(delivery.delivery_tag);
         let _ = deliveries.send(ClassDelivery {
-            amqp_queue: self.queue.clone(),
+            amqp_queue,
             generation: self.generation,
             delivery,
         });
@@ -236,10 +262,10 @@ impl ClassSession {
     async fn apply(
         &mut self,
         commands: Vec<ClassCommand>,
-        prefetch: &mut u16,
+        wanted: &mut Consumption,
         broker: &Broker,
     ) -> Result<(), ClassError> {
-        match tokio::time::timeout(OPERATION_TIMEOUT, self.apply_now(commands, prefetch)).await {
+        match tokio::time::timeout(OPERATION_TIMEOUT, self.apply_now(commands, wanted)).await {
             Ok(result) => Ok(result?),
             Err(_) => {
                 broker.discard_connections();
@@ -248,87 +274,81 @@ impl ClassSession {
         }
     }
 
+    fn cancel(&mut self, queue: &str, started: &mut Vec<Started>) {
+        if let Some(tag) = self.active.remove(queue) {
+            let channel = self.channel.clone();
+            started.push(Started::new(Box::pin(async move {
+                channel
+                    .basic_cancel(tag, BasicCancelOptions::default())
+                    .await
+            })));
+        }
+    }
+
     async fn apply_now(
         &mut self,
         commands: Vec<ClassCommand>,
-        prefetch: &mut u16,
+        wanted: &mut Consumption,
     ) -> Result<(), warren_broker::lapin::Error> {
         let mut started: Vec<Started> = Vec::new();
         for command in coalesce(commands) {
             let channel = self.channel.clone();
             match command {
-                ClassCommand::SetPrefetch(0) => {
-                    *prefetch = 0;
-                    if let Some(consumer) = self.active.take() {
-                        let tag = consumer.tag();
-                        self.cancelled.push(consumer);
-                        started.push(Started::new(Box::pin(async move {
-                            channel
-                                .basic_cancel(tag, BasicCancelOptions::default())
-                                .await
-                        })));
-                    }
-                }
-                ClassCommand::SetPrefetch(wanted) if self.per_consumer => {
-                    *prefetch = wanted;
-                    let held = u16::try_from(self.outstanding.len()).unwrap_or(u16::MAX);
-                    let limit = wanted.saturating_sub(held);
-                    if self.active.is_some() && self.applied == limit {
-                        continue;
-                    }
-                    if let Some(consumer) = self.active.take() {
-                        let tag = consumer.tag();
-                        self.cancelled.push(consumer);
-                        started.push(Started::new(Box::pin(async move {
-                            channel
-                                .basic_cancel(tag, BasicCancelOptions::default())
-                                .await
-                        })));
+                ClassCommand::Consume(consumption) => {
+                    *wanted = consumption;
+                    let queues: &[String] = if wanted.prefetch == 0 {
+                        &[]
+                    } else {
+                        &wanted.queues
+                    };
+                    let limit = if self.per_consumer {
+                        let held = u16::try_from(self.outstanding.len()).unwrap_or(u16::MAX);
+                        wanted.prefetch.saturating_sub(held)
+                    } else {
+                        wanted.prefetch
+                    };
+                    // A consumer's own limit cannot change: a new limit means new consumers.
+                    let restart = self.per_consumer && self.applied != limit;
+                    let stale: Vec<String> = self
+                        .active
+                        .keys()
+                        .filter(|queue| restart || !queues.contains(queue))
+                        .cloned()
+                        .collect();
+                    for queue in stale {
+                        self.cancel(&queue, &mut started);
                     }
                     if limit == 0 {
                         continue;
                     }
-                    self.applied = limit;
-                    let channel = self.channel.clone();
-                    started.push(Started::new(Box::pin(async move {
-                        channel
-                            .basic_qos(limit, BasicQosOptions { global: false })
-                            .await
-                    })));
-                    finish_all(&mut started).await?;
-                    let consumer = self
-                        .channel
-                        .basic_consume(
-                            self.queue.as_str().into(),
-                            ShortString::from(""),
-                            BasicConsumeOptions::default(),
-                            FieldTable::default(),
-                        )
-                        .await?;
-                    self.active = Some(consumer);
-                }
-                ClassCommand::SetPrefetch(wanted) => {
-                    *prefetch = wanted;
-                    if self.applied != wanted {
-                        self.applied = wanted;
+                    let new: Vec<String> = queues
+                        .iter()
+                        .filter(|queue| !self.active.contains_key(*queue))
+                        .cloned()
+                        .collect();
+                    if self.applied != limit && (!self.per_consumer || !new.is_empty()) {
+                        self.applied = limit;
+                        let global = !self.per_consumer;
                         started.push(Started::new(Box::pin(async move {
-                            channel
-                                .basic_qos(wanted, BasicQosOptions { global: true })
-                                .await
+                            channel.basic_qos(limit, BasicQosOptions { global }).await
                         })));
                     }
-                    if self.active.is_none() {
-                        finish_all(&mut started).await?;
+                    if new.is_empty() {
+                        continue;
+                    }
+                    finish_all(&mut started).await?;
+                    for queue in new {
                         let consumer = self
                             .channel
                             .basic_consume(
-                                self.queue.as_str().into(),
+                                queue.as_str().into(),
                                 ShortString::from(""),
                                 BasicConsumeOptions::default(),
                                 FieldTable::default(),
                             )
                             .await?;
-                        self.active = Some(consumer);
+                        self.active.insert(queue.clone(), consumer.tag());
+                        self.streams.push(tagged(queue, consumer));
                     }
                 }
                 ClassCommand::Ack(delivery) if delivery.generation == self.generation => {
@@ -465,26 +485,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn runs_of_prefetch_changes_collapse_to_their_last_value() {
+    fn runs_of_consumption_changes_collapse_to_their_last_value() {
         let delivery = DeliveryRef {
             generation: 1,
             tag: 7,
         };
+        let consume = |prefetch: u16| {
+            ClassCommand::Consume(Consumption {
+                queues: vec!["warren.tasks.default.any".to_owned()],
+                prefetch,
+            })
+        };
         let commands = vec![
-            ClassCommand::SetPrefetch(3),
-            ClassCommand::SetPrefetch(2),
+            consume(3),
+            consume(2),
             ClassCommand::Ack(delivery),
-            ClassCommand::SetPrefetch(1),
-            ClassCommand::SetPrefetch(4),
-            ClassCommand::SetPrefetch(0),
+            consume(1),
+            consume(4),
+            consume(0),
         ];
         assert_eq!(
             coalesce(commands),
-            vec![
-                ClassCommand::SetPrefetch(2),
-                ClassCommand::Ack(delivery),
-                ClassCommand::SetPrefetch(0)
-            ]
+            vec![consume(2), ClassCommand::Ack(delivery), consume(0)]
         );
     }
 }

@@ -535,16 +535,13 @@ async fn scheduling_run(database: DatabaseKind, args: &Args) -> anyhow::Result<S
     let total_tasks = bodies.len() * args.scheduling_tasks_per_job as usize;
     let before = master_samples(&farm).await?;
     let started = Instant::now();
-    // Each agent consumes every leaf's class on a channel of its own (90 channels), so fewer
-    // agents share a pooled connection than RabbitMQ's 2,047 channels per connection allow.
-    let per_pool = (2_000 / (leaves.len() + 2)).max(1);
+    // Each agent consumes every leaf's class queue (90 of them) on one channel: they all need
+    // the same resources.
     farm.start_simulated_agents(
         args.scheduling_agents,
         &[
             "--task-ms",
             &args.scheduling_task_ms.to_string(),
-            "--agents-per-pool",
-            &per_pool.to_string(),
             "--start-per-sec",
             "200",
         ],
