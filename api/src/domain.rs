@@ -1,9 +1,10 @@
-//! Values the API accepts, checked while a request is parsed: a body that holds one out of
-//! range is refused by the JSON extractor (422, naming the field) before a handler runs, so no
-//! handler checks them again.
+//! Values the API accepts, checked while a request is parsed: the master refuses a body that
+//! holds one out of range (422, naming the field) before a handler runs, so no handler checks
+//! them again; a client building a body cannot make one out of range.
 //!
-//! Each error message leaves out the field's name (`must be at least 1, got 0`): the extractor
-//! knows which field failed and puts it in front (`` `weight` must be at least 1, got 0 ``).
+//! Each error message leaves out the field's name (`must be at least 1, got 0`): the master's
+//! extractor knows which field failed and puts it in front
+//! (`` `weight` must be at least 1, got 0 ``).
 
 use std::fmt;
 

@@ -1,6 +1,11 @@
 //! The shapes of Warren's REST API that both the master (which serves them) and the `warren`
 //! client (which reads them) use, so the two cannot disagree. Only serde here: with the
 //! `openapi` feature the types also describe themselves for the OpenAPI document.
+//! [`requests`] holds the bodies clients send, [`domain`] the checked values inside them; the
+//! answers are at the top level.
+
+pub mod domain;
+pub mod requests;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

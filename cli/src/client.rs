@@ -156,16 +156,24 @@ impl ApiClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
-        let body = serde_json::to_value(body).map_err(|error| ClientError::Api {
-            status: StatusCode::BAD_REQUEST,
-            message: error.to_string(),
-        })?;
-        self.send(Method::POST, path, Some(&body))
+        self.send(Method::POST, path, Some(&to_json(body)?))
             .await?
             .json()
             .await
             .map_err(ClientError::Decode)
     }
+
+    /// PATCH with a JSON body; the JSON answer, or `null` when empty.
+    pub async fn patch<B: Serialize>(&self, path: &str, body: &B) -> Result<Value, ClientError> {
+        self.call(Method::PATCH, path, Some(&to_json(body)?)).await
+    }
+}
+
+fn to_json<B: Serialize>(body: &B) -> Result<Value, ClientError> {
+    serde_json::to_value(body).map_err(|error| ClientError::Api {
+        status: StatusCode::BAD_REQUEST,
+        message: error.to_string(),
+    })
 }
 
 /// A Server-Sent Events stream being read.

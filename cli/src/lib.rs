@@ -12,6 +12,11 @@ use clap::{Args, Parser, Subcommand};
 use serde_json::{Value, json};
 
 use client::ApiClient;
+use warren_api::domain::LimitName;
+use warren_api::requests::{
+    JobPatch, NewToken, NewUser, SoftwareRequirementInput, TagRequirementInput, TaskAction,
+    TaskActionBody, UserPatch,
+};
 use warren_api::{AgentList, JobPage, JobView, MeView, TaskActionAnswer, TaskPage};
 
 /// Drive a Warren farm from the command line.
@@ -762,88 +767,92 @@ pub struct JobChanges {
 }
 
 impl JobChanges {
-    /// The `PATCH` body.
-    fn body(&self) -> anyhow::Result<serde_json::Map<String, Value>> {
-        let mut body = serde_json::Map::new();
-        let mut put = |key: &str, value: Value| {
-            body.insert(key.to_owned(), value);
+    /// The `PATCH` body; a value out of range is refused here, naming its option.
+    fn body(&self) -> anyhow::Result<JobPatch> {
+        fn checked<T, V>(option: &str, value: Option<V>) -> anyhow::Result<Option<T>>
+        where
+            T: TryFrom<V>,
+            T::Error: std::fmt::Display,
+        {
+            value
+                .map(T::try_from)
+                .transpose()
+                .map_err(|error| anyhow::anyhow!("--{option} {error}"))
+        }
+        let mut environ = BTreeMap::new();
+        for pair in &self.environ {
+            let Some((name, value)) = pair.split_once('=') else {
+                bail!("--env takes NAME=value, not `{pair}`");
+            };
+            environ.insert(name.to_owned(), value.to_owned());
+        }
+        let given = |values: &[String]| (!values.is_empty()).then(|| values.to_vec());
+        let mut patch = JobPatch {
+            priority: checked("priority", self.priority)?,
+            weight: checked("weight", self.weight)?,
+            queue: self.queue.clone(),
+            title: checked("title", self.title.clone())?,
+            cpus: self.cpus,
+            ram: self.ram,
+            gpus: self.gpus,
+            gpu_ram: self.gpu_ram,
+            timeout: self.timeout.map(Some),
+            ram_max: self.ram_max.map(Some),
+            ram_warning: self.ram_warning.map(Some),
+            requeue: self.requeue,
+            jobtype_version: self.jobtype_version,
+            // A negative number: the queue's, else the farm's.
+            log_retention_days: match self.log_retention_days {
+                Some(days) if days < 0 => Some(None),
+                days => checked("log-retention-days", days)?.map(Some),
+            },
+            rerun_whole_batch: self.rerun_whole_batch,
+            tag_requirements: given(&self.tag_requirements)
+                .map(|tags| tags.into_iter().map(TagRequirementInput::Name).collect()),
+            software_requirements: given(&self.software_requirements).map(|software| {
+                software
+                    .into_iter()
+                    .map(SoftwareRequirementInput::Compact)
+                    .collect()
+            }),
+            limits: given(&self.limits)
+                .map(|limits| {
+                    limits
+                        .into_iter()
+                        .map(|limit| {
+                            LimitName::try_from(limit)
+                                .map_err(|error| anyhow::anyhow!("--limit {error}"))
+                        })
+                        .collect::<anyhow::Result<Vec<_>>>()
+                })
+                .transpose()?,
+            tags: given(&self.tags),
+            environ: (!environ.is_empty()).then_some(environ),
+            ..JobPatch::default()
         };
-        if let Some(priority) = self.priority {
-            put("priority", json!(priority));
-        }
-        if let Some(weight) = self.weight {
-            put("weight", json!(weight));
-        }
-        if let Some(queue) = &self.queue {
-            put("queue", json!(queue));
-        }
-        if let Some(title) = &self.title {
-            put("title", json!(title));
-        }
-        for (key, value) in [
-            ("cpus", self.cpus),
-            ("ram", self.ram),
-            ("gpus", self.gpus),
-            ("gpu_ram", self.gpu_ram),
-            ("timeout", self.timeout),
-            ("ram_max", self.ram_max),
-            ("ram_warning", self.ram_warning),
-        ] {
-            if let Some(value) = value {
-                put(key, json!(value));
-            }
-        }
-        if let Some(requeue) = self.requeue {
-            put("requeue", json!(requeue));
-        }
-        if let Some(version) = self.jobtype_version {
-            put("jobtype_version", json!(version));
-        }
-        if let Some(days) = self.log_retention_days {
-            put(
-                "log_retention_days",
-                if days < 0 { Value::Null } else { json!(days) },
-            );
-        }
-        if let Some(whole) = self.rerun_whole_batch {
-            put("rerun_whole_batch", json!(whole));
-        }
-        for (key, values) in [
-            ("tag_requirements", &self.tag_requirements),
-            ("software_requirements", &self.software_requirements),
-            ("limits", &self.limits),
-            ("tags", &self.tags),
-        ] {
-            if !values.is_empty() {
-                put(key, json!(values));
-            }
-        }
-        if !self.environ.is_empty() {
-            let mut environ = BTreeMap::new();
-            for pair in &self.environ {
-                let Some((name, value)) = pair.split_once('=') else {
-                    bail!("--env takes NAME=value, not `{pair}`");
-                };
-                environ.insert(name.to_owned(), value.to_owned());
-            }
-            put("environ", json!(environ));
-        }
         for key in &self.unset {
-            if body.contains_key(key) {
+            let field = match key.as_str() {
+                "timeout" => &mut patch.timeout,
+                "ram_max" => &mut patch.ram_max,
+                "ram_warning" => &mut patch.ram_warning,
+                other => bail!("--unset takes timeout, ram_max or ram_warning, not `{other}`"),
+            };
+            if field.is_some() {
                 bail!(
                     "--unset {key} and --{} contradict each other",
                     key.replace('_', "-")
                 );
             }
-            body.insert(key.clone(), Value::Null);
+            *field = Some(None);
         }
-        if body.is_empty() {
+        if serde_json::to_value(&patch)?
+            .as_object()
+            .is_none_or(serde_json::Map::is_empty)
+        {
             bail!("nothing to change: give at least one setting (see `warren set --help`)");
         }
-        if self.restart_running {
-            body.insert("restart_running".to_owned(), json!(true));
-        }
-        Ok(body)
+        patch.restart_running = self.restart_running;
+        Ok(patch)
     }
 }
 
@@ -857,13 +866,13 @@ async fn act_on_tasks(
     note: Option<String>,
     avoid_agent: Option<String>,
 ) -> anyhow::Result<i32> {
-    let mut body = json!({"action": action, "tasks": tasks});
-    if let Some(note) = note {
-        body["note"] = json!(note);
-    }
-    if let Some(agent) = avoid_agent {
-        body["avoid_agent"] = json!(agent);
-    }
+    let body = TaskActionBody {
+        action: TaskAction::from_name(action)
+            .with_context(|| format!("no task action `{action}`: kill, skip, fail or retry"))?,
+        tasks: tasks.to_vec(),
+        note: note.unwrap_or_default(),
+        avoid_agent,
+    };
     let answer: Value = client
         .post(&format!("/api/v1/jobs/{job_id}/tasks/actions"), &body)
         .await?;
@@ -1186,11 +1195,7 @@ async fn list_agents(client: &ApiClient, json: bool) -> anyhow::Result<i32> {
 async fn set_job(client: &ApiClient, json: bool, changes: &JobChanges) -> anyhow::Result<i32> {
     let body = changes.body()?;
     let job = client
-        .call(
-            client::Method::PATCH,
-            &format!("/api/v1/jobs/{}", changes.job_id),
-            Some(&Value::Object(body)),
-        )
+        .patch(&format!("/api/v1/jobs/{}", changes.job_id), &body)
         .await?;
     print_job_line(json, &job)?;
     Ok(0)
@@ -1299,10 +1304,12 @@ async fn users_command(
             email,
             password_stdin,
         }) => {
-            let mut body = json!({"username": name, "role": role, "email": email});
-            if password_stdin {
-                body["password"] = json!(read_stdin_line()?);
-            }
+            let body = NewUser {
+                username: name,
+                role,
+                email,
+                password: password_stdin.then(read_stdin_line).transpose()?,
+            };
             let user: Value = client.post("/api/v1/users", &body).await?;
             if json_output {
                 println!("{user}");
@@ -1321,22 +1328,14 @@ async fn users_command(
             disable,
             enable,
         }) => {
-            let mut body = json!({});
-            if let Some(role) = role {
-                body["role"] = json!(role);
-            }
-            if password_stdin {
-                body["password"] = json!(read_stdin_line()?);
-            }
-            if disable || enable {
-                body["disabled"] = json!(disable);
-            }
+            let body = UserPatch {
+                role,
+                password: password_stdin.then(read_stdin_line).transpose()?,
+                disabled: (disable || enable).then_some(disable),
+                ..UserPatch::default()
+            };
             let user = client
-                .call(
-                    client::Method::PATCH,
-                    &format!("/api/v1/users/{name}"),
-                    Some(&body),
-                )
+                .patch(&format!("/api/v1/users/{name}"), &body)
                 .await?;
             if json_output {
                 println!("{user}");
@@ -1388,7 +1387,7 @@ async fn tokens_command(
             print_table(&["ID", "NAME", "CREATED", "LAST USED"], &rows);
         }
         Some(TokensAction::Create { name }) => {
-            let token: Value = client.post(&base, &json!({"name": name})).await?;
+            let token: Value = client.post(&base, &NewToken { name }).await?;
             if json_output {
                 println!("{token}");
             } else {

@@ -2,10 +2,15 @@
 //! path maps and agent actions.
 
 use clap::Subcommand;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::client::{ApiClient, Method};
 use super::{print_table, text, typed};
+use warren_api::domain::DEFAULT_WEIGHT;
+use warren_api::requests::{
+    AgentPatch, EnrollBody, NewGroup, NewQueue, NewTag, NewWebhook, PathMapBody, QueuePatch,
+    RestartBody,
+};
 use warren_api::{
     DiscoveryCheck, GroupList, PathMapList, QueueList, SoftwareDetail, SoftwareList,
     SoftwareVersionDefinition, SoftwareVersions, TagList,
@@ -483,12 +488,13 @@ pub async fn webhooks(
             queue,
             secret,
         }) => {
-            let body = with(&[
-                ("url", Some(json!(url))),
-                ("events", Some(json!(events))),
-                ("queue", queue.map(|value| json!(value))),
-                ("secret", secret.map(|value| json!(value))),
-            ]);
+            let body = NewWebhook {
+                url,
+                events,
+                queue,
+                secret,
+                active: true,
+            };
             let answer: Value = client.post("/api/v1/webhooks", &body).await?;
             done(
                 &answer,
@@ -671,15 +677,27 @@ fn done(answer: &Value, json_output: bool, message: &str) {
     }
 }
 
-/// Insert the given fields into a JSON object.
-fn with(fields: &[(&str, Option<Value>)]) -> Value {
-    let mut body = json!({});
-    for (key, value) in fields {
-        if let Some(value) = value {
-            body[*key] = value.clone();
-        }
+/// A checked value from an option's number, or an error naming the option.
+pub(crate) fn checked<T, V>(option: &str, value: Option<V>) -> anyhow::Result<Option<T>>
+where
+    T: TryFrom<V>,
+    T::Error: std::fmt::Display,
+{
+    value
+        .map(T::try_from)
+        .transpose()
+        .map_err(|error| anyhow::anyhow!("--{option} {error}"))
+}
+
+/// Like [`checked`], with a negative number meaning "clear it" (`null`).
+fn clearable<T: TryFrom<i32>>(option: &str, value: Option<i32>) -> anyhow::Result<Option<Option<T>>>
+where
+    T::Error: std::fmt::Display,
+{
+    match value {
+        Some(value) if value < 0 => Ok(Some(None)),
+        value => Ok(checked(option, value)?.map(Some)),
     }
-    body
 }
 
 /// `warren queues`.
@@ -728,18 +746,15 @@ pub async fn queues(
             maximum_agents,
             log_retention_days,
         }) => {
-            let body = with(&[
-                ("name", Some(json!(name))),
-                (
-                    "log_retention_days",
-                    log_retention_days.map(|value| json!(value)),
-                ),
-                ("parent", parent.map(|value| json!(value))),
-                ("priority", priority.map(|value| json!(value))),
-                ("weight", weight.map(|value| json!(value))),
-                ("minimum_agents", minimum_agents.map(|value| json!(value))),
-                ("maximum_agents", maximum_agents.map(|value| json!(value))),
-            ]);
+            let body = NewQueue {
+                name: name.clone(),
+                parent,
+                priority: checked("priority", priority)?.unwrap_or_default(),
+                weight: checked("weight", weight)?.unwrap_or(DEFAULT_WEIGHT),
+                minimum_agents: checked("minimum-agents", minimum_agents)?,
+                maximum_agents: checked("maximum-agents", maximum_agents)?,
+                log_retention_days: checked("log-retention-days", log_retention_days)?,
+            };
             let answer: Value = client.post("/api/v1/jobqueues", &body).await?;
             done(&answer, json_output, &format!("job queue {name} created"));
         }
@@ -752,23 +767,16 @@ pub async fn queues(
             maximum_agents,
             log_retention_days,
         }) => {
-            let clearable = |value: Option<i32>| {
-                value.map(|value| if value < 0 { Value::Null } else { json!(value) })
+            let body = QueuePatch {
+                parent,
+                priority: checked("priority", priority)?,
+                weight: checked("weight", weight)?,
+                minimum_agents: clearable("minimum-agents", minimum_agents)?,
+                maximum_agents: clearable("maximum-agents", maximum_agents)?,
+                log_retention_days: clearable("log-retention-days", log_retention_days)?,
             };
-            let body = with(&[
-                ("parent", parent.map(|value| json!(value))),
-                ("priority", priority.map(|value| json!(value))),
-                ("weight", weight.map(|value| json!(value))),
-                ("minimum_agents", clearable(minimum_agents)),
-                ("maximum_agents", clearable(maximum_agents)),
-                ("log_retention_days", clearable(log_retention_days)),
-            ]);
             let answer = client
-                .call(
-                    Method::PATCH,
-                    &format!("/api/v1/jobqueues/{name}"),
-                    Some(&body),
-                )
+                .patch(&format!("/api/v1/jobqueues/{name}"), &body)
                 .await?;
             done(&answer, json_output, &format!("job queue {name} changed"));
         }
@@ -813,7 +821,7 @@ pub async fn groups(
         }
         Some(GroupsAction::Add { title }) => {
             let answer: Value = client
-                .post("/api/v1/jobgroups", &json!({"title": title}))
+                .post("/api/v1/jobgroups", &NewGroup { title, user: None })
                 .await?;
             done(
                 &answer,
@@ -859,7 +867,9 @@ pub async fn tags(
             )?;
         }
         Some(TagsAction::Add { name }) => {
-            let answer: Value = client.post("/api/v1/tags", &json!({"name": name})).await?;
+            let answer: Value = client
+                .post("/api/v1/tags", &NewTag { name: name.clone() })
+                .await?;
             done(&answer, json_output, &format!("tag {name} created"));
         }
         Some(TagsAction::Show { name }) => {
@@ -1093,12 +1103,12 @@ pub async fn pathmaps(
             macos,
             tag,
         }) => {
-            let body = with(&[
-                ("path_linux", linux.map(|value| json!(value))),
-                ("path_windows", windows.map(|value| json!(value))),
-                ("path_macos", macos.map(|value| json!(value))),
-                ("tag", tag.map(|value| json!(value))),
-            ]);
+            let body = PathMapBody {
+                path_linux: linux,
+                path_windows: windows,
+                path_macos: macos,
+                tag,
+            };
             let answer: Value = client.post("/api/v1/pathmaps", &body).await?;
             done(
                 &answer,
@@ -1148,17 +1158,13 @@ pub async fn agent_action(
             expires_in_secs,
             discover,
         } => {
-            let mut body = with(&[
-                ("name", name.map(Value::from)),
-                ("expires_in_secs", Some(json!(expires_in_secs))),
-                ("discover", Some(json!(discover))),
-            ]);
-            if !tags.is_empty() {
-                body["tags"] = json!(tags);
-            }
-            let answer = client
-                .call(Method::POST, "/api/v1/agents/enroll", Some(&body))
-                .await?;
+            let body = EnrollBody {
+                name,
+                tags: (!tags.is_empty()).then_some(tags),
+                expires_in_secs: Some(expires_in_secs),
+                discover,
+            };
+            let answer: Value = client.post("/api/v1/agents/enroll", &body).await?;
             if json_output {
                 println!("{answer}");
             } else {
@@ -1225,13 +1231,14 @@ pub async fn agent_action(
             max_at_once,
             now,
         } => {
-            let answer = client
-                .call(
-                    Method::POST,
-                    "/api/v1/agents/restart",
-                    Some(&json!({"agents": agent_ids, "all": all, "max_at_once": max_at_once, "now": now})),
-                )
-                .await?;
+            let body = RestartBody {
+                agents: agent_ids,
+                all,
+                max_at_once: i32::try_from(max_at_once)
+                    .map_err(|_| anyhow::anyhow!("--max-at-once {max_at_once} is too large"))?,
+                now,
+            };
+            let answer: Value = client.post("/api/v1/agents/restart", &body).await?;
             let agents = answer["agents"].as_array().map_or(0, Vec::len);
             done(
                 &answer,
@@ -1243,23 +1250,36 @@ pub async fn agent_action(
             );
             return Ok(0);
         }
-        AgentsAction::Disable { agent_id } => (agent_id, json!({"disabled": true}), "disabled"),
-        AgentsAction::Enable { agent_id } => (agent_id, json!({"disabled": false}), "enabled"),
+        AgentsAction::Disable { agent_id } => (
+            agent_id,
+            AgentPatch {
+                disabled: Some(true),
+                ..AgentPatch::default()
+            },
+            "disabled",
+        ),
+        AgentsAction::Enable { agent_id } => (
+            agent_id,
+            AgentPatch {
+                disabled: Some(false),
+                ..AgentPatch::default()
+            },
+            "enabled",
+        ),
         AgentsAction::Tags {
             agent_id,
             tags,
             reset,
         } => {
-            let tags = if reset { Value::Null } else { json!(tags) };
-            (agent_id, json!({"tags": tags}), "retagged")
+            let patch = AgentPatch {
+                tags: Some((!reset).then_some(tags)),
+                ..AgentPatch::default()
+            };
+            (agent_id, patch, "retagged")
         }
     };
     let answer = client
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/agents/{agent_id}"),
-            Some(&body),
-        )
+        .patch(&format!("/api/v1/agents/{agent_id}"), &body)
         .await?;
     done(&answer, json_output, &format!("agent {agent_id} {message}"));
     Ok(0)

@@ -11,7 +11,6 @@ pub mod control;
 pub mod db;
 pub mod discovery;
 pub mod dispatcher;
-pub mod domain;
 pub mod entities;
 pub mod identities;
 pub mod ingester;

@@ -374,19 +374,6 @@ pub async fn tasks(
     Ok(Json(AgentTasks { tasks }))
 }
 
-/// The body of `PATCH /api/v1/agents/{id}`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AgentPatch {
-    /// Tags that replace the worker's own; `null` returns to the worker's own.
-    #[serde(default, deserialize_with = "super::extract::explicit")]
-    tags: Option<Option<Vec<String>>>,
-    /// Free-form notes.
-    notes: Option<String>,
-    /// A disabled agent takes no new work and finishes what it runs.
-    disabled: Option<bool>,
-}
-
 /// `PATCH /api/v1/agents/{id}`: tags, notes, `disabled`.
 #[utoipa::path(
     patch,
@@ -533,24 +520,6 @@ pub async fn check_software(
     Ok(StatusCode::ACCEPTED)
 }
 
-/// The body of `POST /api/v1/agents/enroll`.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EnrollBody {
-    /// A name shown for the agent until its node says hello (then its host name is shown).
-    #[schema(min_length = 1, max_length = 255)]
-    name: Option<String>,
-    /// The agent's tags, as `PATCH /api/v1/agents/{id}` sets them; the node's own when omitted.
-    tags: Option<Vec<String>>,
-    /// Seconds the join token works: 60 to 2,592,000 (30 days); a day when omitted.
-    #[schema(minimum = 60, maximum = 2_592_000)]
-    expires_in_secs: Option<u64>,
-    /// Leave the broker's address out of the token: the node finds the farm by broadcast (the
-    /// master must answer with `--discovery-listen`).
-    #[serde(default)]
-    discover: bool,
-}
-
 /// Answer of `POST /api/v1/agents/enroll`: the join token, shown only this once.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct EnrollView {
@@ -626,31 +595,8 @@ pub async fn enroll(
     ))
 }
 
+pub use warren_api::requests::{AgentPatch, EnrollBody, RestartBody};
 pub use warren_api::{RestartList, RestartView};
-
-/// Body of `POST /api/v1/agents/restart`.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RestartBody {
-    /// The agents to restart (or `all`).
-    #[serde(default)]
-    #[schema(value_type = Vec<String>)]
-    agents: Vec<String>,
-    /// Restart every online agent.
-    #[serde(default)]
-    all: bool,
-    /// Most agents draining or restarting at once (default 1).
-    #[serde(default = "one")]
-    #[schema(minimum = 1, maximum = 10000)]
-    max_at_once: i32,
-    /// Hand running tasks back at once instead of letting them finish.
-    #[serde(default)]
-    now: bool,
-}
-
-const fn one() -> i32 {
-    1
-}
 
 /// Answer of `POST /api/v1/agents/restart`.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]

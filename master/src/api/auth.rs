@@ -14,6 +14,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 pub use warren_api::MeView;
+use warren_api::requests::{NewToken, NewUser, UserPatch};
 
 use super::extract::{ApiJson, ApiPath, ClientAddress};
 use super::{ApiError, AppState};
@@ -540,25 +541,6 @@ pub async fn list_users(
     }))
 }
 
-/// Body of `POST /api/v1/users`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewUser {
-    /// 1-64 letters, digits, `.`, `_`, `-` or `@`.
-    #[schema(pattern = "^[A-Za-z0-9._@-]{1,64}$")]
-    username: String,
-    /// viewer, submitter, operator or admin.
-    #[schema(pattern = "^(viewer|submitter|operator|admin)$")]
-    role: String,
-    /// At least 8 characters; without one the user signs in with tokens only.
-    #[serde(default)]
-    #[schema(min_length = 8)]
-    password: Option<String>,
-    /// Address for job emails.
-    #[serde(default)]
-    email: Option<String>,
-}
-
 /// `POST /api/v1/users` (admin): create a user; without a password it signs in with tokens
 /// only.
 #[utoipa::path(
@@ -606,24 +588,6 @@ pub async fn get_user(
 ) -> Result<Json<UserView>, ApiError> {
     require_self_or_admin(&principal, &username)?;
     Ok(Json(user_json(&users::get(&state.db, &username).await?)))
-}
-
-/// Body of `PATCH /api/v1/users/{username}`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UserPatch {
-    /// New role (admins only).
-    #[serde(default)]
-    #[schema(pattern = "^(viewer|submitter|operator|admin)$")]
-    role: Option<String>,
-    /// New password, at least 8 characters.
-    #[serde(default)]
-    #[schema(min_length = 8)]
-    password: Option<String>,
-    #[serde(default, deserialize_with = "super::extract::explicit")]
-    email: Option<Option<String>>,
-    #[serde(default)]
-    disabled: Option<bool>,
 }
 
 /// `PATCH /api/v1/users/{username}`: admins change anything; users change their own password
@@ -716,15 +680,6 @@ pub async fn list_tokens(
     Ok(Json(TokenList {
         tokens: tokens.iter().map(token_json).collect(),
     }))
-}
-
-/// Body of `POST /api/v1/users/{username}/tokens`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewToken {
-    /// What the token is for, 1 to 255 characters.
-    #[schema(min_length = 1, max_length = 255)]
-    name: String,
 }
 
 /// `POST /api/v1/users/{username}/tokens` (admin, or the user themselves): the answer holds the

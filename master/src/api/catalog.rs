@@ -5,6 +5,7 @@
 //! workers' own checks found.
 
 use std::collections::{BTreeMap, BTreeSet};
+use warren_api::requests::NewTag;
 pub use warren_api::{
     AgentRef, SoftwareAgent, SoftwareDefinition, SoftwareDetail, SoftwareList, SoftwareVersions,
     SoftwareView, TagList, TagUses, TagView, VersionAgents, VersionCount,
@@ -15,7 +16,6 @@ use warren_shared::{SoftwareRequirement, Version};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
 use warren_shared::requirements::validate_tag;
 
 use super::extract::{ApiJson, ApiPath};
@@ -43,15 +43,6 @@ pub async fn list_tags(State(state): State<AppState>) -> Result<Json<TagList>, A
         })
         .collect();
     Ok(Json(TagList { tags }))
-}
-
-/// Body of `POST /api/v1/tags`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewTag {
-    /// Tag name.
-    #[schema(pattern = "^[A-Za-z0-9_-]{1,48}$")]
-    name: String,
 }
 
 /// `POST /api/v1/tags`: make a tag before anything uses it.
@@ -253,7 +244,7 @@ const SYSTEMS: [&str; 3] = ["linux", "macos", "windows"];
 /// Check a catalogue definition, naming the field at fault.
 fn validate_definition(name: &str, body: &SoftwareVersions) -> Result<(), ApiError> {
     let invalid = |message: String| ApiError::invalid("versions", message);
-    if !crate::domain::is_short_name(name) {
+    if !warren_api::domain::is_short_name(name) {
         return Err(ApiError::invalid(
             "name",
             format!("`{name}` is not a software name: 1 to 64 letters, digits, `-`, `_` or `.`"),

@@ -12,9 +12,10 @@ use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use super::jobs::JobView;
 use crate::db::write_transaction;
-use crate::domain::{AgentCount, Priority, RetentionDays, Title, Weight};
 use crate::store;
 use crate::store::control::{Action, StoppedAttempt, TaskAction, TaskActionRequest};
+use warren_api::domain::{AgentCount, Priority, RetentionDays, Weight};
+use warren_api::requests::{JobPatch, TaskActionBody};
 use warren_api::{TaskActionAnswer, UnchangedTask};
 
 /// Tell workers to stop attempts they no longer hold.
@@ -168,26 +169,6 @@ pub async fn rerun_task(
 
 /// Most tasks one action names.
 const MAX_TASKS_PER_ACTION: usize = 10_000;
-
-/// Body of `POST /api/v1/jobs/{job_id}/tasks/actions`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TaskActionBody {
-    /// `kill` (stop the running attempt, record the task failed), `skip` (mark it done without
-    /// running it), `fail` (mark it failed) or `retry` (run it again now).
-    action: TaskAction,
-    /// The tasks, by id (1 to 10000).
-    #[schema(min_items = 1, max_items = 10000)]
-    tasks: Vec<i64>,
-    /// Why, kept in each task's history (at most 1000 characters).
-    #[serde(default)]
-    #[schema(max_length = 1000)]
-    note: String,
-    /// With `retry`: an agent the tasks must not run on again.
-    #[serde(default)]
-    #[schema(format = Uuid)]
-    avoid_agent: Option<String>,
-}
 
 /// `POST /api/v1/jobs/{job_id}/tasks/actions`: kill, skip, fail or retry some of a job's tasks.
 /// Running attempts the action ends are stopped; each change goes into the task's history with
@@ -363,183 +344,76 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The body of `PATCH /api/v1/jobs/{id}`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct JobPatch {
-    /// New title, 1 to 512 characters.
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 512, pattern = "\\S")]
-    title: Option<Title>,
-    /// -1000 to 1000.
-    #[schema(value_type = Option<i32>, minimum = -1000, maximum = 1000)]
-    priority: Option<Priority>,
-    /// At least 1.
-    #[schema(value_type = Option<i32>, minimum = 1)]
-    weight: Option<Weight>,
-    /// Free-form notes.
-    notes: Option<String>,
-    /// Left out of job lists unless asked for.
-    hidden: Option<bool>,
-    /// Move to this job queue.
-    queue: Option<String>,
-    /// Task slots kept for the job.
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    minimum_agents: Option<AgentCount>,
-    /// Most task slots it may use.
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    maximum_agents: Option<AgentCount>,
-    /// New first frame (only while no task has run).
-    start: Option<i64>,
-    /// New last frame (only while no task has run).
-    end: Option<i64>,
-    /// New step (only while no task has run).
-    #[schema(minimum = 1)]
-    by: Option<i64>,
-    /// New frames per task (only while no task has run).
-    #[schema(minimum = 1)]
-    batch: Option<i64>,
-    /// New parent jobs.
-    parents: Option<Vec<i64>>,
-    /// Delete the job this many seconds after it ends.
-    #[schema(minimum = 1)]
-    autodelete_time: Option<i64>,
-    /// Keep its logs this many days after it ends (`null`: its queue's, else the farm's).
-    #[serde(default, deserialize_with = "super::extract::explicit")]
-    #[schema(value_type = Option<i32>, minimum = 0, maximum = 36500)]
-    log_retention_days: Option<Option<RetentionDays>>,
-    /// New job type data (a JSON object).
-    data: Option<serde_json::Value>,
-    /// CPUs each task needs (-1: the whole host).
-    #[schema(minimum = -1)]
-    cpus: Option<i64>,
-    /// RAM each task needs, MB (-1: the whole host).
-    #[schema(minimum = -1)]
-    ram: Option<i64>,
-    /// GPUs each task needs.
-    #[schema(minimum = 0, maximum = 64)]
-    gpus: Option<i64>,
-    /// Memory each of those GPUs must have, MB (0: any).
-    #[schema(minimum = 0)]
-    gpu_ram: Option<i64>,
-    /// Tags an agent must have (`"gpu"`) or must not have (`"!windows"`); replaces the old ones.
-    tag_requirements: Option<Vec<super::jobs::TagRequirementInput>>,
-    /// Software with optional version bounds; replaces the old ones.
-    software_requirements: Option<Vec<super::jobs::SoftwareRequirementInput>>,
-    /// Tags shown on the job (not requirements).
-    tags: Option<Vec<String>>,
-    /// Limits (licences) each task holds while it runs; replaces the old ones.
-    #[schema(value_type = Option<Vec<String>>)]
-    limits: Option<Vec<crate::domain::LimitName>>,
-    /// Kill a task running longer than this, seconds; `null` removes the timeout.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>, minimum = 1, nullable)]
-    timeout: Option<Option<i64>>,
-    /// Kill a task whose memory passes this, MB; `null` removes it.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>, minimum = 1, nullable)]
-    ram_max: Option<Option<i64>>,
-    /// Warn when a task's memory passes this, MB; `null` removes it.
-    #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<i64>, minimum = 1, nullable)]
-    ram_warning: Option<Option<i64>>,
-    /// Retries of a failed task: a count, 0 never, -1 forever.
-    #[schema(minimum = -1)]
-    requeue: Option<i32>,
-    /// Extra environment variables; replaces the old ones.
-    environ: Option<std::collections::BTreeMap<String, String>>,
-    /// Pin this version of the job's job type.
-    #[schema(minimum = 1)]
-    jobtype_version: Option<i32>,
-    /// Stop the job's running tasks and run them again with the change (not counted as a
-    /// failure); without it they finish with what they started with.
-    #[serde(default)]
-    restart_running: bool,
-    /// Run failed batches again from their first frame (`true`) or from the frame that
-    /// failed (`false`).
-    rerun_whole_batch: Option<bool>,
-}
-
-/// A field that may be given, given as `null`, or left out (`None`).
-fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
-}
-
-impl JobPatch {
-    /// The requirement part of the change, checked.
-    fn requirements(&self) -> Result<store::jobs::RequirementChange, ApiError> {
-        for (field, value) in [
-            ("timeout", self.timeout.flatten()),
-            ("ram_max", self.ram_max.flatten()),
-            ("ram_warning", self.ram_warning.flatten()),
-        ] {
-            super::jobs::check_positive(field, value)?;
-        }
-        if let Some(requeue) = self.requeue {
-            super::jobs::check_requeue(requeue)?;
-        }
-        if let Some(environ) = &self.environ {
-            super::jobs::check_environ(environ)?;
-        }
-        for (field, value, minimum) in [("cpus", self.cpus, -1), ("ram", self.ram, -1)] {
-            if value.is_some_and(|value| value < minimum) {
-                return Err(ApiError::invalid(
-                    field,
-                    format!("`{field}` must be -1 (whole host) or at least 0"),
-                ));
-            }
-        }
-        let tag_requirements = self
-            .tag_requirements
-            .as_ref()
-            .map(|inputs| super::jobs::split_tag_requirements(inputs.clone()));
-        if let Some((required, negated)) = &tag_requirements {
-            for tag in required.iter().chain(negated) {
-                warren_shared::requirements::validate_tag(tag)
-                    .map_err(|error| ApiError::invalid("tag_requirements", error))?;
-            }
-        }
-        if self.gpus.is_some_and(|gpus| !(0..=64).contains(&gpus)) {
-            return Err(ApiError::invalid("gpus", "`gpus` must be between 0 and 64"));
-        }
-        if self.gpu_ram.is_some_and(|ram| ram < 0) {
+/// The requirement part of a job's change, checked.
+fn requirements(patch: &JobPatch) -> Result<store::jobs::RequirementChange, ApiError> {
+    for (field, value) in [
+        ("timeout", patch.timeout.flatten()),
+        ("ram_max", patch.ram_max.flatten()),
+        ("ram_warning", patch.ram_warning.flatten()),
+    ] {
+        super::jobs::check_positive(field, value)?;
+    }
+    if let Some(requeue) = patch.requeue {
+        super::jobs::check_requeue(requeue)?;
+    }
+    if let Some(environ) = &patch.environ {
+        super::jobs::check_environ(environ)?;
+    }
+    for (field, value, minimum) in [("cpus", patch.cpus, -1), ("ram", patch.ram, -1)] {
+        if value.is_some_and(|value| value < minimum) {
             return Err(ApiError::invalid(
-                "gpu_ram",
-                "`gpu_ram` must not be negative",
+                field,
+                format!("`{field}` must be -1 (whole host) or at least 0"),
             ));
         }
-        Ok(store::jobs::RequirementChange {
-            cpus: self.cpus,
-            ram: self.ram,
-            gpus: self.gpus,
-            gpu_ram: self.gpu_ram,
-            tag_requirements,
-            software_requirements: self
-                .software_requirements
-                .clone()
-                .map(super::jobs::parse_software)
-                .transpose()?,
-            tags: self
-                .tags
-                .clone()
-                .map(super::jobs::display_tags)
-                .transpose()?,
-            limits: self
-                .limits
-                .clone()
-                .map(|limits| limits.into_iter().map(String::from).collect()),
-            timeout_secs: self.timeout,
-            ram_max: self.ram_max,
-            ram_warning: self.ram_warning,
-            requeue: self.requeue,
-            environ: self.environ.clone(),
-            jobtype_version: self.jobtype_version,
-            restart_running: self.restart_running,
-        })
     }
+    let tag_requirements = patch
+        .tag_requirements
+        .as_ref()
+        .map(|inputs| super::jobs::split_tag_requirements(inputs.clone()));
+    if let Some((required, negated)) = &tag_requirements {
+        for tag in required.iter().chain(negated) {
+            warren_shared::requirements::validate_tag(tag)
+                .map_err(|error| ApiError::invalid("tag_requirements", error))?;
+        }
+    }
+    if patch.gpus.is_some_and(|gpus| !(0..=64).contains(&gpus)) {
+        return Err(ApiError::invalid("gpus", "`gpus` must be between 0 and 64"));
+    }
+    if patch.gpu_ram.is_some_and(|ram| ram < 0) {
+        return Err(ApiError::invalid(
+            "gpu_ram",
+            "`gpu_ram` must not be negative",
+        ));
+    }
+    Ok(store::jobs::RequirementChange {
+        cpus: patch.cpus,
+        ram: patch.ram,
+        gpus: patch.gpus,
+        gpu_ram: patch.gpu_ram,
+        tag_requirements,
+        software_requirements: patch
+            .software_requirements
+            .clone()
+            .map(super::jobs::parse_software)
+            .transpose()?,
+        tags: patch
+            .tags
+            .clone()
+            .map(super::jobs::display_tags)
+            .transpose()?,
+        limits: patch
+            .limits
+            .clone()
+            .map(|limits| limits.into_iter().map(String::from).collect()),
+        timeout_secs: patch.timeout,
+        ram_max: patch.ram_max,
+        ram_warning: patch.ram_warning,
+        requeue: patch.requeue,
+        environ: patch.environ.clone(),
+        jobtype_version: patch.jobtype_version,
+        restart_running: patch.restart_running,
+    })
 }
 
 /// `PATCH /api/v1/jobs/{id}`: title, priority, weight, notes, hidden, queue, minimum and maximum
@@ -565,7 +439,7 @@ pub async fn patch(
     ApiJson(patch): ApiJson<JobPatch>,
 ) -> Result<Json<JobView>, ApiError> {
     let patch = &patch;
-    let requirements = &patch.requirements()?;
+    let requirements = &requirements(patch)?;
     if let Some(software) = &requirements.software_requirements {
         super::catalog::check_known_software(&state.db, software).await?;
     }

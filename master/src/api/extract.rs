@@ -38,7 +38,7 @@ where
                 let inner = error.inner().to_string();
                 match field {
                     // A value a domain type refused: "`weight` must be at least 1, got 0".
-                    Some(field) if crate::domain::reads_after_field(&inner) => {
+                    Some(field) if warren_api::domain::reads_after_field(&inner) => {
                         ApiError::Unprocessable {
                             message: format!("`{}` {inner}", error.path()),
                             field: Some(field.into()),
@@ -89,13 +89,7 @@ where
     }
 }
 
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`), for PATCH
-/// bodies: `#[serde(default, deserialize_with = "explicit")]`.
-pub fn explicit<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
-}
+pub use warren_api::requests::explicit;
 
 /// The client's IP address: the connection's peer, or with `--behind-tls-proxy` the last
 /// address the proxy added to `X-Forwarded-For`.

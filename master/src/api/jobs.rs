@@ -18,47 +18,14 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::db::rfc3339;
-use crate::domain::{
-    AgentCount, DEFAULT_WEIGHT, LimitName, Priority, RetentionDays, Title, Weight,
-};
 use crate::entities::task;
 use crate::store::jobs::{self, JobCursor, JobFilter, JobRecord, JobSortKey, NewJob};
 use crate::store::{logs, scheduling, tasks};
+use warren_api::domain::{
+    AgentCount, DEFAULT_WEIGHT, LimitName, Priority, RetentionDays, Title, Weight,
+};
 
-/// A tag requirement: `"gpu"`, `"!windows"` or `{"tag": "windows", "negate": true}`.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum TagRequirementInput {
-    /// Compact form; a leading `!` negates.
-    Name(String),
-    /// Object form.
-    Object {
-        /// The tag.
-        tag: String,
-        /// Whether the worker must not have it.
-        #[serde(default)]
-        negate: bool,
-    },
-}
-
-/// A software requirement: `"blender>=3.4"` or `{"software": "blender", "min_version": "3.4"}`.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(untagged)]
-pub enum SoftwareRequirementInput {
-    /// Compact form.
-    Compact(String),
-    /// Object form.
-    Object {
-        /// Software name.
-        software: String,
-        /// Lowest acceptable version.
-        #[serde(default)]
-        min_version: Option<String>,
-        /// Highest acceptable version.
-        #[serde(default)]
-        max_version: Option<String>,
-    },
-}
+pub use warren_api::requests::{SoftwareRequirementInput, TagRequirementInput};
 
 fn default_jobtype() -> String {
     "command".to_owned()

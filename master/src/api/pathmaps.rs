@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use serde::Deserialize;
+use warren_api::requests::PathMapBody;
 pub use warren_api::{PathMapList, PathMapView};
 
 use warren_shared::PathMap;
@@ -13,25 +13,6 @@ use super::extract::{ApiJson, ApiPath};
 use super::{ApiError, AppState};
 use crate::db::rfc3339;
 use crate::store::pathmaps;
-
-/// A path map as the API takes it.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PathMapBody {
-    /// The root on Linux, e.g. `/mnt/projects`.
-    #[serde(default)]
-    path_linux: Option<String>,
-    /// The root on Windows, e.g. `P:\projects` or `\\server\projects`.
-    #[serde(default)]
-    path_windows: Option<String>,
-    /// The root on macOS, e.g. `/Volumes/projects`.
-    #[serde(default)]
-    path_macos: Option<String>,
-    /// Only agents with this tag use the map.
-    #[serde(default)]
-    #[schema(pattern = "^[A-Za-z0-9_-]{1,48}$")]
-    tag: Option<String>,
-}
 
 /// A root without its trailing separators, or why it is not an absolute path of its system.
 fn root(
@@ -67,30 +48,29 @@ fn root(
     Ok(Some(trimmed))
 }
 
-impl PathMapBody {
-    fn validate(self) -> Result<PathMap, ApiError> {
-        let map = PathMap {
-            linux: root("path_linux", self.path_linux, false)?,
-            windows: root("path_windows", self.path_windows, true)?,
-            macos: root("path_macos", self.path_macos, false)?,
-            tag: self.tag,
-        };
-        if let Some(tag) = &map.tag {
-            warren_shared::requirements::validate_tag(tag)
-                .map_err(|error| ApiError::invalid("tag", error))?;
-        }
-        let roots = [&map.linux, &map.windows, &map.macos]
-            .iter()
-            .filter(|root| root.is_some())
-            .count();
-        if roots < 2 {
-            return Err(ApiError::invalid(
-                "path_linux",
-                "a path map needs the root of at least two systems",
-            ));
-        }
-        Ok(map)
+/// The path map a body describes, or why it is not one.
+fn path_map(body: PathMapBody) -> Result<PathMap, ApiError> {
+    let map = PathMap {
+        linux: root("path_linux", body.path_linux, false)?,
+        windows: root("path_windows", body.path_windows, true)?,
+        macos: root("path_macos", body.path_macos, false)?,
+        tag: body.tag,
+    };
+    if let Some(tag) = &map.tag {
+        warren_shared::requirements::validate_tag(tag)
+            .map_err(|error| ApiError::invalid("tag", error))?;
     }
+    let roots = [&map.linux, &map.windows, &map.macos]
+        .iter()
+        .filter(|root| root.is_some())
+        .count();
+    if roots < 2 {
+        return Err(ApiError::invalid(
+            "path_linux",
+            "a path map needs the root of at least two systems",
+        ));
+    }
+    Ok(map)
 }
 
 impl From<pathmaps::StoredPathMap> for PathMapView {
@@ -136,7 +116,7 @@ pub async fn create(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<PathMapBody>,
 ) -> Result<(StatusCode, Json<PathMapView>), ApiError> {
-    let map = body.validate()?;
+    let map = path_map(body)?;
     let map_id = pathmaps::create(&state.db, &map).await?;
     state.dispatcher.settings_changed();
     Ok((
@@ -176,7 +156,7 @@ pub async fn replace(
     ApiPath(map_id): ApiPath<i64>,
     ApiJson(body): ApiJson<PathMapBody>,
 ) -> Result<Json<PathMapView>, ApiError> {
-    let map = body.validate()?;
+    let map = path_map(body)?;
     pathmaps::replace(&state.db, map_id, &map).await?;
     state.dispatcher.settings_changed();
     Ok(Json(pathmaps::get(&state.db, map_id).await?.into()))

@@ -2,6 +2,7 @@
 //! failed on, and a task's attempts.
 
 use std::collections::BTreeMap;
+use warren_api::requests::{NewGroup, NewQueue, QueuePatch};
 pub use warren_api::{GroupJob, GroupList, GroupView, QueueList, QueueView};
 
 use axum::Json;
@@ -14,9 +15,9 @@ use super::AppState;
 use super::error::ApiError;
 use super::extract::{ApiJson, ApiPath};
 use crate::db::{rfc3339, write_transaction};
-use crate::domain::{AgentCount, DEFAULT_WEIGHT, Priority, RetentionDays, Weight};
 use crate::store::scheduling::limit_use;
 use crate::store::{failures, groups, limits, queues};
+use warren_api::domain::{AgentCount, Priority, RetentionDays, Weight};
 
 /// Every queue, with its parent's name.
 async fn queue_rows(connection: &impl ConnectionTrait) -> Result<Vec<QueueView>, ApiError> {
@@ -81,42 +82,6 @@ pub async fn get_queue(
     Ok(Json(find_queue(&state.db, &key).await?))
 }
 
-/// The body of `POST /api/v1/jobqueues`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewQueue {
-    /// Queue name.
-    #[schema(pattern = "^[A-Za-z0-9_-]{1,48}$")]
-    name: String,
-    /// Parent queue (default `root`).
-    #[serde(default)]
-    parent: Option<String>,
-    /// Shares go to higher priorities first.
-    #[serde(default)]
-    #[schema(value_type = i32, minimum = -1000, maximum = 1000)]
-    priority: Priority,
-    /// Share among siblings of the same priority (default 10).
-    #[serde(default = "default_weight")]
-    #[schema(value_type = i32, minimum = 1)]
-    weight: Weight,
-    /// Task slots kept for this queue while it has work.
-    #[serde(default)]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    minimum_agents: Option<AgentCount>,
-    /// Most task slots it may use.
-    #[serde(default)]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    maximum_agents: Option<AgentCount>,
-    /// Days its jobs' logs are kept after they end (default: the parent's, else the farm's).
-    #[serde(default)]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    log_retention_days: Option<RetentionDays>,
-}
-
-const fn default_weight() -> Weight {
-    DEFAULT_WEIGHT
-}
-
 /// `POST /api/v1/jobqueues`: a new queue, under `parent` (default `root`).
 #[utoipa::path(
     post,
@@ -156,35 +121,6 @@ pub async fn create_queue(
     .await?;
     state.dispatcher.settings_changed();
     Ok((StatusCode::CREATED, Json(created)))
-}
-
-/// The body of `PATCH /api/v1/jobqueues/{queue}`; `null` clears a minimum or maximum.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct QueuePatch {
-    /// New parent queue.
-    #[serde(default)]
-    parent: Option<String>,
-    /// New priority.
-    #[serde(default)]
-    #[schema(value_type = Option<i32>, minimum = -1000, maximum = 1000)]
-    priority: Option<Priority>,
-    /// New weight.
-    #[serde(default)]
-    #[schema(value_type = Option<i32>, minimum = 1)]
-    weight: Option<Weight>,
-    /// New minimum (`null` for none).
-    #[serde(default, deserialize_with = "super::extract::explicit")]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    minimum_agents: Option<Option<AgentCount>>,
-    /// New maximum (`null` for none).
-    #[serde(default, deserialize_with = "super::extract::explicit")]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    maximum_agents: Option<Option<AgentCount>>,
-    /// New log retention in days (`null`: the parent's, else the farm's).
-    #[serde(default, deserialize_with = "super::extract::explicit")]
-    #[schema(value_type = Option<i32>, minimum = 0)]
-    log_retention_days: Option<Option<RetentionDays>>,
 }
 
 /// `PATCH /api/v1/jobqueues/{queue}`: priority, weight, minimum/maximum agents, parent. Takes
@@ -347,7 +283,7 @@ pub async fn put_limits(
     write_transaction(&state.db, |transaction| async move {
         let transaction = &*transaction;
         for (name, setting) in limits {
-            crate::domain::LimitName::try_from(name.clone()).map_err(|error| {
+            warren_api::domain::LimitName::try_from(name.clone()).map_err(|error| {
                 ApiError::invalid("limits", format!("limit name `{name}` {error}"))
             })?;
             let (max, per_host) = match setting {
@@ -390,18 +326,6 @@ pub async fn delete_limit(
     .await?;
     state.dispatcher.settings_changed();
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The body of `POST /api/v1/jobgroups`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewGroup {
-    /// Group title.
-    #[schema(min_length = 1, max_length = 255, pattern = "\\S")]
-    title: String,
-    /// Owner (default: the caller).
-    #[serde(default)]
-    user: Option<String>,
 }
 
 /// Filters of `GET /api/v1/jobgroups`.

@@ -5,6 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
+use warren_api::requests::NewWebhook;
 pub use warren_api::{DeliveryList, DeliveryView, WebhookList, WebhookView};
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
@@ -14,30 +15,6 @@ use crate::store::webhooks::{self as store, DeliveryState, EventKind, WebhookSet
 
 /// Most bytes of a webhook URL.
 const MAX_URL_BYTES: usize = 2048;
-
-/// The body of `POST /api/v1/webhooks`.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewWebhook {
-    /// Where to POST: an `http://` or `https://` URL.
-    url: String,
-    /// The events to send: `job.done`, `job.failed`, `job.paused`, `task.failed`,
-    /// `agent.offline`.
-    events: Vec<String>,
-    /// Only job and task events of this job queue (name or id); agent events are not filtered.
-    #[serde(default)]
-    queue: Option<String>,
-    /// The HMAC-SHA256 key (at least 16 bytes); one is made when omitted.
-    #[serde(default)]
-    secret: Option<String>,
-    /// Whether it gets deliveries (default true).
-    #[serde(default = "yes")]
-    active: bool,
-}
-
-const fn yes() -> bool {
-    true
-}
 
 /// The body of `PATCH /api/v1/webhooks/{webhook_id}`; `queue: null` removes the filter.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -320,56 +320,31 @@ pub async fn restart_running(
     Ok(stopped)
 }
 
-/// What someone does to single tasks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TaskAction {
-    /// Stop the running attempt and record the task failed.
-    Kill,
-    /// Mark the task done without running it (a running attempt is stopped).
-    Skip,
-    /// Mark the task failed (a running attempt is stopped).
-    Fail,
-    /// Run the task again now (a running attempt is stopped; it is no failure).
-    Retry,
+pub use warren_api::requests::TaskAction;
+
+/// The state a task in `from` moves to under `action`, or why the action does not apply to it.
+fn target(action: TaskAction, from: TaskState) -> std::result::Result<TaskState, &'static str> {
+    match (action, from) {
+        (TaskAction::Kill, TaskState::Running) => Ok(TaskState::Failed),
+        (TaskAction::Kill, _) => Err("it is not running"),
+        (TaskAction::Skip, TaskState::Done) => Err("it is already done"),
+        (TaskAction::Skip, _) => Ok(TaskState::Done),
+        (TaskAction::Fail, TaskState::Failed) => Err("it has already failed"),
+        (TaskAction::Fail, _) => Ok(TaskState::Failed),
+        (TaskAction::Retry, TaskState::Queued | TaskState::Dispatched | TaskState::Paused) => {
+            Err("it is already waiting to run")
+        }
+        (TaskAction::Retry, _) => Ok(TaskState::Queued),
+    }
 }
 
-impl TaskAction {
-    /// The action's name, as the API spells it.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Kill => "kill",
-            Self::Skip => "skip",
-            Self::Fail => "fail",
-            Self::Retry => "retry",
-        }
-    }
-
-    /// The state a task in `from` moves to, or why the action does not apply to it.
-    fn target(self, from: TaskState) -> std::result::Result<TaskState, &'static str> {
-        match (self, from) {
-            (Self::Kill, TaskState::Running) => Ok(TaskState::Failed),
-            (Self::Kill, _) => Err("it is not running"),
-            (Self::Skip, TaskState::Done) => Err("it is already done"),
-            (Self::Skip, _) => Ok(TaskState::Done),
-            (Self::Fail, TaskState::Failed) => Err("it has already failed"),
-            (Self::Fail, _) => Ok(TaskState::Failed),
-            (Self::Retry, TaskState::Queued | TaskState::Dispatched | TaskState::Paused) => {
-                Err("it is already waiting to run")
-            }
-            (Self::Retry, _) => Ok(TaskState::Queued),
-        }
-    }
-
-    /// What the task's last error says, and what a stopped attempt is recorded as.
-    fn wording(self) -> (&'static str, &'static str) {
-        match self {
-            Self::Kill => ("killed by", "failed"),
-            Self::Skip => ("skipped by", "stopped"),
-            Self::Fail => ("marked failed by", "failed"),
-            Self::Retry => ("retried by", "stopped"),
-        }
+/// What a task's last error says after `action`, and what a stopped attempt is recorded as.
+const fn wording(action: TaskAction) -> (&'static str, &'static str) {
+    match action {
+        TaskAction::Kill => ("killed by", "failed"),
+        TaskAction::Skip => ("skipped by", "stopped"),
+        TaskAction::Fail => ("marked failed by", "failed"),
+        TaskAction::Retry => ("retried by", "stopped"),
     }
 }
 
@@ -414,7 +389,7 @@ pub async fn act_on_tasks(
     let backend = transaction.get_database_backend();
     let mut outcome = TaskActionOutcome::default();
     let mut deltas = CountDeltas::default();
-    let (said, stopped_as) = request.action.wording();
+    let (said, stopped_as) = wording(request.action);
     let error = if request.note.is_empty() {
         format!("{said} {}", request.actor)
     } else {
@@ -438,7 +413,7 @@ pub async fn act_on_tasks(
             .state
             .parse::<TaskState>()
             .map_err(|error| StoreError::Corrupt(format!("task {task_id}: {error}")))?;
-        let to = match request.action.target(from) {
+        let to = match target(request.action, from) {
             Ok(to) => to,
             Err(why) => {
                 outcome.unchanged.push((task_id, why));
