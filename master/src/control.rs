@@ -1,10 +1,11 @@
 //! Control messages from the master to workers: to one agent's queue or to all of them.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use sea_orm::DatabaseConnection;
 use time::OffsetDateTime;
-use warren_broker::{BROADCAST_KEY, Names, Outgoing, Publisher};
+use warren_broker::{BROADCAST_KEY, Names, Outgoing, Publisher, Topology};
 use warren_shared::message::{Drain, Restart, Withdraw};
 use warren_shared::{AgentId, AttemptRef, Cancel, Message, Subscribe};
 
@@ -17,6 +18,8 @@ pub struct Control {
     publisher: Arc<Publisher>,
     names: Names,
     keys: Arc<FarmKeys>,
+    /// Classes whose exchange, queue and binding this process declared.
+    declared: Arc<Mutex<HashSet<i64>>>,
 }
 
 impl Control {
@@ -28,7 +31,58 @@ impl Control {
             publisher,
             names,
             keys,
+            declared: Arc::default(),
         }
+    }
+
+    /// Declare the queues (with their exchanges and bindings) of the classes this process has
+    /// not declared yet. A worker told of a class consumes its queue, and consuming a queue
+    /// that does not exist closes the worker's channel, so no class is announced before this.
+    ///
+    /// # Errors
+    /// When the broker fails; the classes declared before the failure stay declared.
+    pub async fn declare_classes(
+        &self,
+        classes: &[crate::store::classes::TaskClass],
+    ) -> Result<(), warren_broker::Error> {
+        let missing: Vec<&crate::store::classes::TaskClass> = {
+            let declared = self
+                .declared
+                .lock()
+                .expect("the declared-classes lock is never poisoned");
+            classes
+                .iter()
+                .filter(|class| !declared.contains(&class.id))
+                .collect()
+        };
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let broker = self.publisher.broker();
+        let channel = self.publisher.channel().await?;
+        for class in missing {
+            let topology = Topology::class(
+                &self.names,
+                &class.queue,
+                class.key.as_str(),
+                broker.queue_defaults(),
+                crate::dispatcher::MAX_MESSAGE_PRIORITY,
+            );
+            broker.declare(&topology, &channel).await?;
+            self.declared
+                .lock()
+                .expect("the declared-classes lock is never poisoned")
+                .insert(class.id);
+        }
+        Ok(())
+    }
+
+    /// Whether this process declared the class's queue.
+    fn declared(&self, class_id: i64) -> bool {
+        self.declared
+            .lock()
+            .expect("the declared-classes lock is never poisoned")
+            .contains(&class_id)
     }
 
     /// The farm's keys.
@@ -100,7 +154,7 @@ impl Control {
     }
 
     /// What agents need to hear after they (re)connect or an administrator changed them: the
-    /// farm's keys, every class, their tags as the master holds them (an administrator's
+    /// farm's keys, every class (declared first), their tags as the master holds them (an administrator's
     /// override, or what they reported), and whether they are drained (disabled).
     pub async fn agent_setup(
         &self,
@@ -108,8 +162,12 @@ impl Control {
         agent_ids: &[uuid::Uuid],
     ) -> Result<Vec<Outgoing>, StoreError> {
         let classes = crate::store::classes::all(db).await?;
+        if let Err(error) = self.declare_classes(&classes).await {
+            tracing::warn!(error = %warren_broker::error_chain(&error), "cannot declare every class queue; announcing only those declared");
+        }
         let subscriptions: Vec<_> = classes
             .iter()
+            .filter(|class| self.declared(class.id))
             .map(|class| class.subscription(&self.names))
             .collect();
         let ids: Vec<String> = agent_ids.iter().map(uuid::Uuid::to_string).collect();

@@ -15,7 +15,7 @@ use sea_orm::DatabaseConnection;
 use serde_json::Value;
 use time::OffsetDateTime;
 use tokio::sync::Notify;
-use warren_broker::{Outgoing, Publisher, Shutdown, Topology, error_chain, reconnect_backoff};
+use warren_broker::{Outgoing, Publisher, Shutdown, error_chain, reconnect_backoff};
 use warren_shared::{
     AgentId, FrameBatch, Message, Requirements, Subscribe, TaskAssignment, TaskId,
 };
@@ -330,7 +330,7 @@ pub struct Dispatcher {
     margin: i64,
     /// Failed tasks of one job in a row after which an agent no longer gets that job; 0 never.
     agent_failure_limit: i32,
-    /// Classes whose exchange, queue and binding this process declared, and announced.
+    /// Classes this process declared and announced to every worker.
     declared_classes: HashSet<i64>,
     classes: HashMap<i64, TaskClass>,
     jobs: HashMap<i64, Arc<JobInfo>>,
@@ -905,17 +905,10 @@ impl Dispatcher {
         if self.declared_classes.contains(&class.id) {
             return Ok(());
         }
-        let broker = self.publisher.broker().clone();
-        let names = broker.names().clone();
-        let topology = Topology::class(
-            &names,
-            &class.queue,
-            class.key.as_str(),
-            broker.queue_defaults(),
-            MAX_MESSAGE_PRIORITY,
-        );
-        let channel = self.publisher.channel().await?;
-        broker.declare(&topology, &channel).await?;
+        self.control
+            .declare_classes(std::slice::from_ref(class))
+            .await?;
+        let names = self.publisher.broker().names().clone();
         self.identities.sync_all().await;
         let subscribe = Message::Subscribe(Subscribe {
             classes: vec![class.subscription(&names)],

@@ -22,7 +22,7 @@ use crate::capacity::{Capacity, Need};
 use crate::config::{Identity, Settings};
 use crate::consumers::{
     ClassCommand, ClassDelivery, Consumption, ControlInput, DeliveryRef, run_class_consumer,
-    run_control_consumer,
+    run_control_consumer, sleep_until_or_never,
 };
 use crate::events::{EventPublisher, EventSender, event_queue};
 use crate::executor::{UnitContext, UnitReport, UnitRequest, run_simulated_unit, run_unit};
@@ -210,14 +210,6 @@ fn newer(issued_at: Option<OffsetDateTime>, held: &mut Option<OffsetDateTime>) -
             true
         }
         (None, held) => held.is_none(),
-    }
-}
-
-/// Sleep until `at`, or forever when there is nothing to wait for.
-async fn sleep_until_or_never(at: Option<tokio::time::Instant>) {
-    match at {
-        Some(at) => tokio::time::sleep_until(at).await,
-        None => std::future::pending().await,
     }
 }
 

@@ -75,6 +75,8 @@ pub async fn run_class_consumer(
     mut shutdown: Shutdown,
 ) {
     let mut wanted = Consumption::default();
+    // Queues whose consumption failed, until when they are left out.
+    let mut resting: HashMap<String, tokio::time::Instant> = HashMap::new();
     let mut generation: u64 = 0;
     let mut backoff = reconnect_backoff();
     loop {
@@ -91,7 +93,9 @@ pub async fn run_class_consumer(
             applied: 0,
             per_consumer: broker.queue_defaults().queue_type == QueueType::Quorum,
             outstanding: HashSet::new(),
+            resting: resting.keys().cloned().collect(),
         };
+        let retry_at = resting.values().min().copied();
         let result = async {
             session.apply(vec![ClassCommand::Consume(wanted.clone())], &mut wanted, &broker).await?;
             if generation > 1 {
@@ -110,6 +114,12 @@ pub async fn run_class_consumer(
                             session.apply(batch, &mut wanted, &broker).await?;
                         }
                     },
+                    () = sleep_until_or_never(retry_at), if !session.resting.is_empty() => {
+                        // Try the resting queues again; if one still fails, the channel is
+                        // opened again without it.
+                        session.resting.clear();
+                        session.apply(vec![ClassCommand::Consume(wanted.clone())], &mut wanted, &broker).await?;
+                    }
                     item = session.streams.next(), if !session.streams.is_empty() => match item {
                         Some((queue, _, Some(Ok(delivery)))) => session.forward(queue, delivery, &deliveries),
                         Some((_, _, Some(Err(error)))) => return Err(ClassError::Amqp(error)),
@@ -125,8 +135,13 @@ pub async fn run_class_consumer(
             }
         }
         .await;
+        resting.retain(|_, until| *until > tokio::time::Instant::now());
         match result {
             Ok(()) => return,
+            Err(ClassError::Consume { queue, source }) => {
+                tracing::warn!(channel = %label, queue = %queue, error = %error_chain(&source), rest_secs = CONSUME_RETRY.as_secs(), "cannot consume a class queue; consuming the others without it");
+                resting.insert(queue, tokio::time::Instant::now() + CONSUME_RETRY);
+            }
             Err(error) => {
                 let delay = backoff.next().unwrap_or(Duration::from_secs(5));
                 tracing::warn!(channel = %label, error = %error_chain(&error), delay_ms = delay.as_millis() as u64, "class channel lost; reconnecting");
@@ -136,6 +151,17 @@ pub async fn run_class_consumer(
                 }
             }
         }
+    }
+}
+
+/// How long a class queue that could not be consumed is left out before it is tried again.
+const CONSUME_RETRY: Duration = Duration::from_secs(30);
+
+/// Sleep until `at`, or forever without one (a `select!` branch that never fires).
+pub async fn sleep_until_or_never(at: Option<tokio::time::Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -150,6 +176,13 @@ enum ClassError {
     /// The broker did not answer a command in time.
     #[error("the broker did not answer in time")]
     Timeout,
+    /// A class queue could not be consumed (deleted by hand, say): the channel closes with it.
+    #[error("cannot consume {queue}")]
+    Consume {
+        queue: String,
+        #[source]
+        source: warren_broker::lapin::Error,
+    },
 }
 
 /// A consumer's deliveries, each with its queue and consumer tag, ending with `None` when the
@@ -189,6 +222,9 @@ struct ClassSession {
     per_consumer: bool,
     /// Tags of deliveries received and not yet acknowledged or rejected on this channel.
     outstanding: HashSet<u64>,
+    /// Queues not consumed for now: consuming them failed lately, and a failed `basic.consume`
+    /// closes the channel, which would stop the other queues too.
+    resting: HashSet<String>,
 }
 
 type Operation = std::pin::Pin<
@@ -289,17 +325,21 @@ impl ClassSession {
         &mut self,
         commands: Vec<ClassCommand>,
         wanted: &mut Consumption,
-    ) -> Result<(), warren_broker::lapin::Error> {
+    ) -> Result<(), ClassError> {
         let mut started: Vec<Started> = Vec::new();
         for command in coalesce(commands) {
             let channel = self.channel.clone();
             match command {
                 ClassCommand::Consume(consumption) => {
                     *wanted = consumption;
-                    let queues: &[String] = if wanted.prefetch == 0 {
-                        &[]
+                    let queues: Vec<&String> = if wanted.prefetch == 0 {
+                        Vec::new()
                     } else {
-                        &wanted.queues
+                        wanted
+                            .queues
+                            .iter()
+                            .filter(|queue| !self.resting.contains(*queue))
+                            .collect()
                     };
                     let limit = if self.per_consumer {
                         let held = u16::try_from(self.outstanding.len()).unwrap_or(u16::MAX);
@@ -322,7 +362,7 @@ impl ClassSession {
                         continue;
                     }
                     let new: Vec<String> = queues
-                        .iter()
+                        .into_iter()
                         .filter(|queue| !self.active.contains_key(*queue))
                         .cloned()
                         .collect();
@@ -346,7 +386,11 @@ impl ClassSession {
                                 BasicConsumeOptions::default(),
                                 FieldTable::default(),
                             )
-                            .await?;
+                            .await
+                            .map_err(|source| ClassError::Consume {
+                                queue: queue.clone(),
+                                source,
+                            })?;
                         self.active.insert(queue.clone(), consumer.tag());
                         self.streams.push(tagged(queue, consumer));
                     }
@@ -378,7 +422,7 @@ impl ClassSession {
                 ClassCommand::Ack(_) | ClassCommand::Reject { .. } => {}
             }
         }
-        finish_all(&mut started).await
+        Ok(finish_all(&mut started).await?)
     }
 }
 

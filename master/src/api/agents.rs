@@ -673,7 +673,7 @@ pub async fn restarts(State(state): State<AppState>) -> Result<Json<RestartList>
         .map(|row| RestartView {
             agent_id: row.agent_id,
             batch: row.batch,
-            state: row.state,
+            state: row.state.0.as_str().to_owned(),
             now: row.now,
             requested_by: row.requested_by,
             requested_at: rfc3339(row.requested_at),

@@ -358,7 +358,7 @@ async fn group_view(
             .map(|job| GroupJob {
                 id: job.id,
                 title: job.title,
-                state: job.state,
+                state: job.state.0.as_str().to_owned(),
             })
             .collect(),
     })

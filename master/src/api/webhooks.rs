@@ -251,7 +251,7 @@ pub struct DeliveryQuery {
 }
 
 fn delivery_view(delivery: store::Delivery) -> Result<DeliveryView, crate::store::StoreError> {
-    let pending = DeliveryState::from_name(&delivery.state) == Some(DeliveryState::Pending);
+    let pending = delivery.state.0 == DeliveryState::Pending;
     Ok(DeliveryView {
         body: crate::store::json_column(
             format!("delivery {}", delivery.delivery_id),
@@ -260,7 +260,7 @@ fn delivery_view(delivery: store::Delivery) -> Result<DeliveryView, crate::store
         )?,
         delivery_id: delivery.delivery_id,
         event: delivery.kind,
-        state: delivery.state,
+        state: delivery.state.0.as_str().to_owned(),
         attempts: delivery.attempts,
         last_status: delivery.last_status,
         last_error: delivery.last_error,

@@ -26,7 +26,7 @@ pub struct GroupJob {
     /// Its title.
     pub title: String,
     /// Its state.
-    pub state: String,
+    pub state: super::Named<warren_shared::JobState>,
 }
 
 fn not_found(group_id: i64) -> StoreError {

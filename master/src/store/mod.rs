@@ -59,6 +59,29 @@ pub enum StoreError {
     Corrupt(String),
 }
 
+/// A text column holding one of an enum's names, read as the enum (`row.state.0`): a name the
+/// enum does not know fails the read as a type error, never becomes a default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Named<T>(pub T);
+
+impl<T: std::str::FromStr> sea_orm::TryGetable for Named<T> {
+    fn try_get_by<I: sea_orm::ColIdx>(
+        result: &sea_orm::QueryResult,
+        index: I,
+    ) -> std::result::Result<Self, sea_orm::TryGetError> {
+        let text = String::try_get_by(result, index)?;
+        text.parse().map(Named).map_err(|_| {
+            sea_orm::TryGetError::DbErr(DbErr::Type(format!(
+                "stored value is corrupt: `{text}` is no {}",
+                std::any::type_name::<T>()
+                    .rsplit("::")
+                    .next()
+                    .unwrap_or("value")
+            )))
+        })
+    }
+}
+
 /// A row of one `id` column.
 #[derive(sea_orm::FromQueryResult)]
 pub(crate) struct Id {

@@ -8,6 +8,43 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
 use super::{Result, StoreError};
 use crate::db::{now_us, sql, write_transaction};
 
+/// Where one agent's restart stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestartState {
+    /// Waiting for room in its batch.
+    Pending,
+    /// The agent was told to restart.
+    Restarting,
+    /// It came back from a new process.
+    Done,
+    /// It went offline instead; the rest of its batch waits.
+    Failed,
+}
+
+impl RestartState {
+    /// The state's name, as stored and shown.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Restarting => "restarting",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+impl std::str::FromStr for RestartState {
+    type Err = String;
+
+    fn from_str(name: &str) -> std::result::Result<Self, String> {
+        [Self::Pending, Self::Restarting, Self::Done, Self::Failed]
+            .into_iter()
+            .find(|state| state.as_str() == name)
+            .ok_or_else(|| format!("no restart state `{name}`"))
+    }
+}
+
 /// One agent's restart.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
 pub struct RestartRow {
@@ -21,8 +58,8 @@ pub struct RestartRow {
     pub max_at_once: i32,
     /// Hand running tasks back instead of letting them finish.
     pub now: bool,
-    /// `pending`, `restarting`, `done` or `failed`.
-    pub state: String,
+    /// Where it stands.
+    pub state: super::Named<RestartState>,
     /// Who asked.
     pub requested_by: String,
     /// When, microseconds since the epoch.
@@ -148,14 +185,14 @@ pub async fn start_due(db: &DatabaseConnection) -> Result<Vec<(String, bool)>> {
         batches.dedup();
         for batch in batches {
             let rows: Vec<&RestartRow> = open.iter().filter(|row| row.batch == batch).collect();
-            if rows.iter().any(|row| row.state == "failed") {
+            if rows.iter().any(|row| row.state.0 == RestartState::Failed) {
                 continue;
             }
-            let restarting = rows.iter().filter(|row| row.state == "restarting").count();
+            let restarting = rows.iter().filter(|row| row.state.0 == RestartState::Restarting).count();
             let room = usize::try_from(rows[0].max_at_once)
                 .unwrap_or(1)
                 .saturating_sub(restarting);
-            for row in rows.iter().filter(|row| row.state == "pending").take(room) {
+            for row in rows.iter().filter(|row| row.state.0 == RestartState::Pending).take(room) {
                 transaction
                     .execute_raw(sql(
                         backend,

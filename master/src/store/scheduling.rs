@@ -8,8 +8,12 @@ use super::Result;
 use crate::db::{backend_of, sql};
 use crate::scheduler::{JobDemand, QueueNode, Snapshot};
 
-/// Most jobs with waiting tasks considered per round, highest priority first.
-const MAX_CANDIDATES: i64 = 1_000;
+/// Most jobs with waiting tasks of one job queue considered per round, highest priority (then
+/// oldest) first: every queue with work takes part in fair share, however many jobs another
+/// queue holds.
+const CANDIDATES_PER_QUEUE: i64 = 32;
+/// Most jobs considered per round in all, highest priority first.
+const MAX_CANDIDATES: i64 = 4_000;
 
 /// Jobs whose parents are not all done are not candidates.
 const PARENTS_DONE: &str = "NOT EXISTS (SELECT 1 FROM job_parents p JOIN jobs pj ON pj.id = p.parent_id \
@@ -233,12 +237,14 @@ pub async fn snapshot(
     let rows = DemandRow::find_by_statement(sql(
             backend,
             &format!(
-                "SELECT j.id, j.queue_id, j.class_id, j.priority, j.weight, j.minimum_agents, j.maximum_agents, \
-                 j.n_queued, j.n_dispatched + j.n_running AS active FROM jobs j \
-                 WHERE j.state IN ('queued', 'running') AND j.n_queued > 0 AND {PARENTS_DONE} \
-                 ORDER BY j.priority DESC, j.id LIMIT ?"
+                "SELECT id, queue_id, class_id, priority, weight, minimum_agents, maximum_agents, n_queued, active \
+                 FROM (SELECT j.id, j.queue_id, j.class_id, j.priority, j.weight, j.minimum_agents, \
+                 j.maximum_agents, j.n_queued, j.n_dispatched + j.n_running AS active, \
+                 ROW_NUMBER() OVER (PARTITION BY j.queue_id ORDER BY j.priority DESC, j.id) AS queue_place \
+                 FROM jobs j WHERE j.state IN ('queued', 'running') AND j.n_queued > 0 AND {PARENTS_DONE}) candidates \
+                 WHERE queue_place <= ? ORDER BY priority DESC, id LIMIT ?"
             ),
-            vec![MAX_CANDIDATES.into()],
+            vec![CANDIDATES_PER_QUEUE.into(), MAX_CANDIDATES.into()],
         ))
         .all(connection)
         .await?;

@@ -330,7 +330,7 @@ pub async fn mark_published(
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Holder {
     /// The task's state.
-    pub state: String,
+    pub state: super::Named<TaskState>,
     /// Its current attempt.
     pub attempts: i32,
     /// The agent running (or that ran) it.
@@ -341,7 +341,7 @@ impl Holder {
     /// Whether `agent_id` runs attempt `attempt` of the task.
     #[must_use]
     pub fn runs(&self, attempt: i32, agent_id: &str) -> bool {
-        self.state == TaskState::Running.as_str()
+        self.state.0 == TaskState::Running
             && self.attempts == attempt
             && self.agent_id.as_deref() == Some(agent_id)
     }

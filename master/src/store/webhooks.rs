@@ -428,6 +428,14 @@ impl DeliveryState {
     }
 }
 
+impl std::str::FromStr for DeliveryState {
+    type Err = String;
+
+    fn from_str(name: &str) -> std::result::Result<Self, String> {
+        Self::from_name(name).ok_or_else(|| format!("no delivery state `{name}`"))
+    }
+}
+
 /// A delivery.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Delivery {
@@ -441,8 +449,8 @@ pub struct Delivery {
     pub kind: String,
     /// The JSON body sent.
     pub body: String,
-    /// `pending`, `delivered` or `failed`.
-    pub state: String,
+    /// Where it stands.
+    pub state: super::Named<DeliveryState>,
     /// Attempts made.
     pub attempts: i32,
     /// When it is tried next (µs), while pending.
