@@ -154,6 +154,21 @@ pub async fn run_class_consumer(
     }
 }
 
+/// Whether the broker refused to consume a queue because of that queue (it does not exist, or
+/// this worker may not read it), rather than because the channel or connection failed.
+fn refuses_queue(error: &warren_broker::lapin::Error) -> bool {
+    use warren_broker::lapin::ErrorKind;
+    use warren_broker::lapin::protocol::{AMQPErrorKind, AMQPSoftError};
+    matches!(
+        error.kind(),
+        ErrorKind::ProtocolError(amqp)
+            if matches!(
+                amqp.kind(),
+                AMQPErrorKind::Soft(AMQPSoftError::NOTFOUND | AMQPSoftError::ACCESSREFUSED)
+            )
+    )
+}
+
 /// How long a class queue that could not be consumed is left out before it is tried again.
 const CONSUME_RETRY: Duration = Duration::from_secs(30);
 
@@ -387,9 +402,15 @@ impl ClassSession {
                                 FieldTable::default(),
                             )
                             .await
-                            .map_err(|source| ClassError::Consume {
-                                queue: queue.clone(),
-                                source,
+                            .map_err(|source| {
+                                if refuses_queue(&source) {
+                                    ClassError::Consume {
+                                        queue: queue.clone(),
+                                        source,
+                                    }
+                                } else {
+                                    ClassError::Amqp(source)
+                                }
                             })?;
                         self.active.insert(queue.clone(), consumer.tag());
                         self.streams.push(tagged(queue, consumer));
