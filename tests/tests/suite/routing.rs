@@ -1,6 +1,7 @@
 //! Routing by tags and software, and capacity that matches each worker's CPUs and RAM.
 
 use std::collections::BTreeSet;
+
 use std::time::Duration;
 
 use reqwest::Method;
@@ -707,5 +708,93 @@ async fn a_whole_host_task_runs_alone_on_its_worker() -> anyhow::Result<()> {
         overlapping,
         "the one-CPU tasks never ran side by side: {spans:?}"
     );
+    Ok(())
+}
+
+/// Class queues whose tasks need the same resources share one worker channel. One of them
+/// deleted by hand (in RabbitMQ's management UI, say) must not stop the others: the worker
+/// leaves the missing queue out and goes on consuming the rest.
+#[tokio::test]
+async fn a_class_queue_deleted_by_hand_does_not_stop_the_classes_sharing_its_channel()
+-> anyhow::Result<()> {
+    let farm = TestFarm::spawn(FarmOptions::default()).await?;
+    for name in ["lighting", "comp"] {
+        let (status, answer) = farm
+            .send_json(
+                Method::POST,
+                "/api/v1/jobqueues",
+                Some(&json!({"name": name})),
+            )
+            .await?;
+        assert_eq!(status, reqwest::StatusCode::CREATED, "{answer}");
+    }
+    // One job in each queue: each queue gets its own class queue, both consumed by the worker.
+    for queue in ["lighting", "comp"] {
+        let mut body = job_body(&format!("first {queue}"), &["true"], 1);
+        body["queue"] = json!(queue);
+        let (job, _) = run_to_end(&farm, &body).await?;
+        assert_eq!(job["state"], "done", "{job}");
+    }
+    let management = |path: String| {
+        farm.http
+            .get(format!("http://127.0.0.1:15672/api/{path}"))
+            .basic_auth("guest", Some("guest"))
+    };
+    let queues: Vec<Value> = management("queues/%2f?columns=name".to_owned())
+        .send()
+        .await?
+        .json()
+        .await?;
+    let class_queue = |job_queue: &str| -> anyhow::Result<String> {
+        let prefix = format!("{}.tasks.{job_queue}.", farm.namespace);
+        let found: Vec<&str> = queues
+            .iter()
+            .filter_map(|queue| queue["name"].as_str())
+            .filter(|name| name.starts_with(&prefix))
+            .collect();
+        anyhow::ensure!(
+            found.len() == 1,
+            "one class queue of `{job_queue}`: {found:?}"
+        );
+        Ok(found[0].to_owned())
+    };
+    let (lighting, comp) = (class_queue("lighting")?, class_queue("comp")?);
+    // The channel the worker consumes `comp` on.
+    let consumer_channel = || async {
+        let queue: Value = management(format!("queues/%2f/{comp}"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        Ok::<_, anyhow::Error>(
+            queue["consumer_details"][0]["channel_details"]["name"]
+                .as_str()
+                .map(str::to_owned),
+        )
+    };
+    // The management API's figures lag by up to its statistics interval.
+    let before = eventually("the worker consumes `comp`", JOB_TIMEOUT, consumer_channel).await?;
+    let deleted = farm
+        .http
+        .delete(format!("http://127.0.0.1:15672/api/queues/%2f/{lighting}"))
+        .basic_auth("guest", Some("guest"))
+        .send()
+        .await?;
+    assert!(deleted.status().is_success(), "{}", deleted.status());
+    // RabbitMQ cancels the consumer of the deleted queue; the worker opens its channel again
+    // and consumes `comp` there.
+    eventually("`comp` consumed on a new channel", JOB_TIMEOUT, || async {
+        Ok(consumer_channel()
+            .await?
+            .filter(|channel| *channel != before)
+            .map(|_| ()))
+    })
+    .await?;
+
+    let mut body = job_body("after the deletion", &["true"], 3);
+    body["queue"] = json!("comp");
+    let (job, tasks) = run_to_end(&farm, &body).await?;
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(tasks.len(), 3);
     Ok(())
 }
