@@ -120,10 +120,13 @@ impl Names {
         format!("{}.q.{job_queue}", self.namespace)
     }
 
-    /// Queue holding the ready tasks of one requirement class in one job queue.
+    /// Queue holding the ready tasks of one requirement class, whatever their job queue: every
+    /// job queue's exchange routes the class key into it. One queue per class keeps the order
+    /// the dispatcher publishes in (its fair share across job queues) and gives each worker one
+    /// consumer per class it can run, however many job queues there are.
     #[must_use]
-    pub fn class_queue(&self, job_queue: &str, class_key: &str) -> String {
-        format!("{}.tasks.{job_queue}.{class_key}", self.namespace)
+    pub fn class_queue(&self, class_key: &str) -> String {
+        format!("{}.tasks.{class_key}", self.namespace)
     }
 }
 
@@ -138,8 +141,8 @@ mod tests {
         assert_eq!(names.events_queue(), "studio.master.events");
         assert_eq!(names.queue_exchange("lighting"), "studio.q.lighting");
         assert_eq!(
-            names.class_queue("lighting", "gpu.cpu4.ram16g"),
-            "studio.tasks.lighting.gpu.cpu4.ram16g"
+            names.class_queue("gpu.cpu4.ram16g"),
+            "studio.tasks.gpu.cpu4.ram16g"
         );
         assert!(Names::new("has.dot").is_err());
         assert!(Names::new("").is_err());

@@ -229,14 +229,14 @@ impl Topology {
             kind: ExchangeType::Topic,
         });
         let mut queue = topology.queue(
-            names.class_queue(job_queue, class_key),
+            names.class_queue(class_key),
             defaults,
             Some(names.dead_letters()),
         );
         queue.max_priority = Some(max_priority);
         topology.queues.push(queue);
         topology.bindings.push(BindingSpec {
-            queue: names.class_queue(job_queue, class_key),
+            queue: names.class_queue(class_key),
             exchange: names.queue_exchange(job_queue),
             routing_key: class_key.to_owned(),
         });

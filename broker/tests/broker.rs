@@ -47,7 +47,7 @@ async fn cleanup(broker: &Broker, names: &Names) {
         for queue in [
             names.events_queue(),
             names.dead_letters(),
-            names.class_queue("root", "cpu1"),
+            names.class_queue("cpu1"),
         ] {
             let _ = channel
                 .queue_delete(queue.into(), QueueDeleteOptions::default())
@@ -173,7 +173,7 @@ async fn a_class_topology_routes_by_class_key_and_consumers_receive_in_order() -
 
     let mut consumer = channel
         .basic_consume(
-            names.class_queue("root", "cpu1").into(),
+            names.class_queue("cpu1").into(),
             "".into(),
             BasicConsumeOptions::default(),
             FieldTable::default(),

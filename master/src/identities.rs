@@ -506,8 +506,11 @@ impl Identities {
                 classes
                     .iter()
                     .filter(|class| class.requirements.satisfied_by(&capabilities))
-                    .map(|class| self.names.class_queue(&class.queue, class.key.as_str())),
+                    .map(|class| self.names.class_queue(class.key.as_str())),
             );
+            // Classes of several job queues share a queue.
+            readable.sort();
+            readable.dedup();
             let permissions = self.permissions(&readable);
             let unchanged = self
                 .applied

@@ -782,7 +782,7 @@ impl Worker {
                 }
                 let names = self.broker.names().clone();
                 for class in subscribe.classes {
-                    if class.amqp_queue == names.class_queue(&class.queue, class.class.as_str()) {
+                    if class.amqp_queue == names.class_queue(class.class.as_str()) {
                         state.known_classes.insert(class.amqp_queue.clone(), class);
                     } else {
                         tracing::warn!(queue = %class.amqp_queue, "ignoring a class whose queue is outside this farm's namespace");
@@ -1097,10 +1097,7 @@ impl Worker {
                 return;
             }
         };
-        let home = self
-            .broker
-            .names()
-            .class_queue(&assignment.queue, assignment.class.as_str());
+        let home = self.broker.names().class_queue(assignment.class.as_str());
         if home != source {
             let reason = format!("a task of the queue `{home}` delivered on `{source}`");
             self.refuse_delivery(

@@ -557,7 +557,7 @@ mod tests {
         };
         let consume = |prefetch: u16| {
             ClassCommand::Consume(Consumption {
-                queues: vec!["warren.tasks.default.any".to_owned()],
+                queues: vec!["warren.tasks.any".to_owned()],
                 prefetch,
             })
         };

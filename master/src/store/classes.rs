@@ -29,7 +29,7 @@ impl TaskClass {
             queue: self.queue.clone(),
             class: self.key.clone(),
             requirements: self.requirements.clone(),
-            amqp_queue: names.class_queue(&self.queue, self.key.as_str()),
+            amqp_queue: names.class_queue(self.key.as_str()),
         }
     }
 

@@ -228,7 +228,7 @@ async fn class_queues_and_exchanges_have_the_documented_names() -> anyhow::Resul
         Duration::from_secs(10),
         || async {
             Ok(farm
-                .broker_has_queue(&format!("{namespace}.tasks.root.linux.!windows.cpu1.ram2g"))
+                .broker_has_queue(&format!("{namespace}.tasks.linux.!windows.cpu1.ram2g"))
                 .await?
                 .then_some(()))
         },
@@ -253,7 +253,7 @@ async fn class_queues_and_exchanges_have_the_documented_names() -> anyhow::Resul
     }
     assert!(
         !farm
-            .broker_has_queue(&format!("{namespace}.tasks.root.nothing"))
+            .broker_has_queue(&format!("{namespace}.tasks.nothing"))
             .await?,
         "a passive check can fail"
     );
@@ -718,21 +718,14 @@ async fn a_whole_host_task_runs_alone_on_its_worker() -> anyhow::Result<()> {
 async fn a_class_queue_deleted_by_hand_does_not_stop_the_classes_sharing_its_channel()
 -> anyhow::Result<()> {
     let farm = TestFarm::spawn(FarmOptions::default()).await?;
-    for name in ["lighting", "comp"] {
-        let (status, answer) = farm
-            .send_json(
-                Method::POST,
-                "/api/v1/jobqueues",
-                Some(&json!({"name": name})),
-            )
-            .await?;
-        assert_eq!(status, reqwest::StatusCode::CREATED, "{answer}");
-    }
-    // One job in each queue: each queue gets its own class queue, both consumed by the worker.
-    for queue in ["lighting", "comp"] {
-        let mut body = job_body(&format!("first {queue}"), &["true"], 1);
-        body["queue"] = json!(queue);
-        let (job, _) = run_to_end(&farm, &body).await?;
+    // Two classes of the same size (the worker has neither tag): one channel consumes both.
+    let with_requirement = |title: &str, requirement: &str, frames: i64| {
+        let mut body = job_body(title, &["true"], frames);
+        body["tag_requirements"] = json!([requirement]);
+        body
+    };
+    for requirement in ["!windows", "!macos"] {
+        let (job, _) = run_to_end(&farm, &with_requirement("first", requirement, 1)).await?;
         assert_eq!(job["state"], "done", "{job}");
     }
     let management = |path: String| {
@@ -745,23 +738,20 @@ async fn a_class_queue_deleted_by_hand_does_not_stop_the_classes_sharing_its_cha
         .await?
         .json()
         .await?;
-    let class_queue = |job_queue: &str| -> anyhow::Result<String> {
-        let prefix = format!("{}.tasks.{job_queue}.", farm.namespace);
+    let class_queue = |tag: &str| -> anyhow::Result<String> {
+        let prefix = format!("{}.tasks.{tag}.", farm.namespace);
         let found: Vec<&str> = queues
             .iter()
             .filter_map(|queue| queue["name"].as_str())
             .filter(|name| name.starts_with(&prefix))
             .collect();
-        anyhow::ensure!(
-            found.len() == 1,
-            "one class queue of `{job_queue}`: {found:?}"
-        );
+        anyhow::ensure!(found.len() == 1, "one class queue of `{tag}`: {found:?}");
         Ok(found[0].to_owned())
     };
-    let (lighting, comp) = (class_queue("lighting")?, class_queue("comp")?);
-    // The channel the worker consumes `comp` on.
+    let (deleted, kept) = (class_queue("!windows")?, class_queue("!macos")?);
+    // The channel the worker consumes the kept queue on.
     let consumer_channel = || async {
-        let queue: Value = management(format!("queues/%2f/{comp}"))
+        let queue: Value = management(format!("queues/%2f/{kept}"))
             .send()
             .await?
             .json()
@@ -773,27 +763,34 @@ async fn a_class_queue_deleted_by_hand_does_not_stop_the_classes_sharing_its_cha
         )
     };
     // The management API's figures lag by up to its statistics interval.
-    let before = eventually("the worker consumes `comp`", JOB_TIMEOUT, consumer_channel).await?;
-    let deleted = farm
+    let before = eventually(
+        "the worker consumes the kept queue",
+        JOB_TIMEOUT,
+        consumer_channel,
+    )
+    .await?;
+    let answer = farm
         .http
-        .delete(format!("http://127.0.0.1:15672/api/queues/%2f/{lighting}"))
+        .delete(format!("http://127.0.0.1:15672/api/queues/%2f/{deleted}"))
         .basic_auth("guest", Some("guest"))
         .send()
         .await?;
-    assert!(deleted.status().is_success(), "{}", deleted.status());
-    // RabbitMQ cancels the consumer of the deleted queue; the worker opens its channel again
-    // and consumes `comp` there.
-    eventually("`comp` consumed on a new channel", JOB_TIMEOUT, || async {
-        Ok(consumer_channel()
-            .await?
-            .filter(|channel| *channel != before)
-            .map(|_| ()))
-    })
+    assert!(answer.status().is_success(), "{}", answer.status());
+    // RabbitMQ cancels the deleted queue's consumer; the worker opens its channel again and
+    // consumes the kept queue there.
+    eventually(
+        "the kept queue consumed on a new channel",
+        JOB_TIMEOUT,
+        || async {
+            Ok(consumer_channel()
+                .await?
+                .filter(|channel| *channel != before)
+                .map(|_| ()))
+        },
+    )
     .await?;
-
-    let mut body = job_body("after the deletion", &["true"], 3);
-    body["queue"] = json!("comp");
-    let (job, tasks) = run_to_end(&farm, &body).await?;
+    let (job, tasks) =
+        run_to_end(&farm, &with_requirement("after the deletion", "!macos", 3)).await?;
     assert_eq!(job["state"], "done", "{job}");
     assert_eq!(tasks.len(), 3);
     Ok(())
