@@ -686,6 +686,8 @@ impl Dispatcher {
         &mut self,
         grants: &[(i64, i64)],
     ) -> Result<(Vec<ClaimedTask>, HashSet<i64>), DispatchError> {
+        let job_ids: Vec<i64> = grants.iter().map(|(job_id, _)| *job_id).collect();
+        self.load_jobs(&job_ids).await?;
         let mut gated = HashMap::new();
         for (job_id, _) in grants {
             gated.insert(*job_id, self.job_info(*job_id).await?.frame_parent_id);
@@ -928,43 +930,62 @@ impl Dispatcher {
         if let Some(info) = self.jobs.get(&job_id) {
             return Ok(info.clone());
         }
-        let job = crate::store::jobs::for_dispatch(&self.db, job_id).await?;
-        let spec = &job.spec;
-        let data = job.data.clone();
-        let mut env: BTreeMap<String, String> = spec.env.clone();
-        env.extend(job.environ.clone());
-        let phases = spec.phase_templates(&data).unwrap_or_default();
-        let class = self.class(job.class_id).await?;
-        let info = Arc::new(JobInfo {
-            title: job.title.clone(),
-            phases,
-            progress_regex: spec.progress_regex.clone(),
-            error_regexes: spec.error_regexes.clone(),
-            data,
-            env,
-            cwd: spec.cwd.clone(),
-            success_codes: spec.success_codes(),
-            cpus: class.requirements.cpus,
-            ram_mb: class.requirements.ram_mb,
-            gpus: class.requirements.gpus,
-            gpu_ram_mb: class.requirements.gpu_ram_mb,
-            ram_max_mb: job.ram_max,
-            ram_warning_mb: job.ram_warning,
-            timeout_secs: job.timeout_secs.and_then(|secs| u64::try_from(secs).ok()),
-            message_priority: message_priority(job.priority),
-            by: job.frame_by,
-            run_as_user: job.user,
-            run_as_group: job.run_group,
-            frame_parent_id: job.frame_parent_id,
-            rerun_whole_batch: job.rerun_whole_batch,
-            requirements_changed_at: job.requirements_changed_at,
-            class,
-        });
-        if self.jobs.len() > 10_000 {
-            self.jobs.clear();
+        self.load_jobs(&[job_id]).await?;
+        self.jobs.get(&job_id).cloned().ok_or_else(|| {
+            crate::store::StoreError::NotFound(format!("job {job_id} not found")).into()
+        })
+    }
+
+    /// Read the jobs not cached yet, a few hundred per statement: a round that grants tasks to
+    /// a thousand new jobs reads them in a handful of statements, not a thousand.
+    async fn load_jobs(&mut self, job_ids: &[i64]) -> Result<(), DispatchError> {
+        let missing: Vec<i64> = job_ids
+            .iter()
+            .copied()
+            .filter(|id| !self.jobs.contains_key(id))
+            .collect();
+        for chunk in missing.chunks(500) {
+            let jobs = crate::store::jobs::for_dispatch(&self.db, chunk).await?;
+            if self.jobs.len() + jobs.len() > 10_000 {
+                self.jobs.clear();
+            }
+            for (job_id, job) in jobs {
+                let job = job?;
+                let spec = &job.spec;
+                let data = job.data.clone();
+                let mut env: BTreeMap<String, String> = spec.env.clone();
+                env.extend(job.environ.clone());
+                let phases = spec.phase_templates(&data).unwrap_or_default();
+                let class = self.class(job.class_id).await?;
+                let info = Arc::new(JobInfo {
+                    title: job.title.clone(),
+                    phases,
+                    progress_regex: spec.progress_regex.clone(),
+                    error_regexes: spec.error_regexes.clone(),
+                    data,
+                    env,
+                    cwd: spec.cwd.clone(),
+                    success_codes: spec.success_codes(),
+                    cpus: class.requirements.cpus,
+                    ram_mb: class.requirements.ram_mb,
+                    gpus: class.requirements.gpus,
+                    gpu_ram_mb: class.requirements.gpu_ram_mb,
+                    ram_max_mb: job.ram_max,
+                    ram_warning_mb: job.ram_warning,
+                    timeout_secs: job.timeout_secs.and_then(|secs| u64::try_from(secs).ok()),
+                    message_priority: message_priority(job.priority),
+                    by: job.frame_by,
+                    run_as_user: job.user,
+                    run_as_group: job.run_group,
+                    frame_parent_id: job.frame_parent_id,
+                    rerun_whole_batch: job.rerun_whole_batch,
+                    requirements_changed_at: job.requirements_changed_at,
+                    class,
+                });
+                self.jobs.insert(job_id, info);
+            }
         }
-        self.jobs.insert(job_id, info.clone());
-        Ok(info)
+        Ok(())
     }
 }
 

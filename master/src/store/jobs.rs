@@ -1022,6 +1022,7 @@ pub struct DispatchJob {
 /// The row behind a [`DispatchJob`].
 #[derive(Debug, FromQueryResult)]
 struct DispatchRow {
+    id: i64,
     title: String,
     data: String,
     environ: String,
@@ -1039,19 +1040,36 @@ struct DispatchRow {
     requirements_changed_at: Option<i64>,
 }
 
-/// A job as the dispatcher publishes it; stored JSON that does not parse is
-/// [`StoreError::Corrupt`].
-pub async fn for_dispatch(connection: &impl ConnectionTrait, job_id: i64) -> Result<DispatchJob> {
-    let row = DispatchRow::find_by_statement(sql(
-        crate::db::backend_of(connection),
-        "SELECT j.title, j.data, j.environ, j.class_id, j.ram_max, j.ram_warning, j.timeout_secs, j.priority, j.frame_by, \
-         j.user, j.run_group, j.frame_parent_id, j.rerun_whole_batch, j.requirements_changed_at, v.spec \
-         FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id = ?",
-        vec![job_id.into()],
+/// Jobs as the dispatcher publishes them, read in one statement; a job that does not exist is
+/// left out, and a job whose stored JSON does not parse is [`StoreError::Corrupt`].
+pub async fn for_dispatch(
+    connection: &impl ConnectionTrait,
+    job_ids: &[i64],
+) -> Result<Vec<(i64, Result<DispatchJob>)>> {
+    if job_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = crate::db::backend_of(connection);
+    let rows = DispatchRow::find_by_statement(sql(
+        backend,
+        &format!(
+            "SELECT j.id, j.title, j.data, j.environ, j.class_id, j.ram_max, j.ram_warning, j.timeout_secs, j.priority, \
+             j.frame_by, j.user, j.run_group, j.frame_parent_id, j.rerun_whole_batch, j.requirements_changed_at, v.spec \
+             FROM jobs j JOIN job_type_versions v ON v.id = j.job_type_version_id WHERE j.id IN ({})",
+            crate::db::placeholders(backend, 1, job_ids.len())
+        ),
+        job_ids.iter().map(|id| (*id).into()).collect(),
     ))
-    .one(connection)
-    .await?
-    .ok_or_else(|| StoreError::NotFound(format!("job {job_id} not found")))?;
+    .all(connection)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.id, dispatch_job(row)))
+        .collect())
+}
+
+fn dispatch_job(row: DispatchRow) -> Result<DispatchJob> {
+    let job_id = row.id;
     let owner = format!("job {job_id}");
     Ok(DispatchJob {
         data: super::json_column(&owner, "data", &row.data)?,
