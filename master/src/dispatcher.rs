@@ -204,9 +204,9 @@ fn slots(requirements: &Requirements, capabilities: &warren_shared::AgentCapabil
 
 /// Classes grouped by the agents they share. An agent takes only so many tasks whichever class
 /// queues they come from, so classes served by the same agents draw on one window: sized to the
-/// agents' slots, it is what fair share divides among them. Without it, every class queue would
-/// hold a window of all the agents' slots, and with many job queues (each with its own class
-/// queues) the tasks waiting in RabbitMQ, not the weights, would decide what runs.
+/// agents' slots, it is what fair share divides among them. Without it, every class would hold
+/// a window of all the agents' slots, and with many job queues (each with its own classes) the
+/// tasks waiting in RabbitMQ, not the weights, would decide what runs.
 #[derive(Debug, Default, PartialEq)]
 struct Pools {
     /// The pool of each class that some agent can run.
