@@ -1260,8 +1260,16 @@ impl Worker {
                 if let Some(class) = state.classes.get_mut(&amqp_queue) {
                     class.unacked = class.unacked.saturating_sub(1);
                     let commands = class.commands.clone();
-                    self.update_prefetch(state);
-                    let _ = commands.send(ClassCommand::Ack(delivery));
+                    // A channel-wide prefetch shrinks before the ack, so no extra delivery
+                    // slips in between; a quorum consumer's own limit leaves out the deliveries
+                    // still held, so there the ack goes first or the limit comes out one short.
+                    if self.broker.queue_defaults().queue_type == QueueType::Quorum {
+                        let _ = commands.send(ClassCommand::Ack(delivery));
+                        self.update_prefetch(state);
+                    } else {
+                        self.update_prefetch(state);
+                        let _ = commands.send(ClassCommand::Ack(delivery));
+                    }
                 }
             }
             UnitReport::Finished { attempt, failed } => {

@@ -12,6 +12,7 @@ use uuid::Uuid;
 use warren_broker::lapin::message::Delivery;
 use warren_broker::lapin::options::{
     BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
+    QueueDeclareOptions,
 };
 use warren_broker::lapin::types::{FieldTable, ShortString};
 use warren_broker::lapin::{Channel, Consumer};
@@ -95,7 +96,7 @@ pub async fn run_class_consumer(
             outstanding: HashSet::new(),
             resting: resting.keys().cloned().collect(),
         };
-        let retry_at = resting.values().min().copied();
+        let mut retry_at = resting.values().min().copied();
         let result = async {
             session.apply(vec![ClassCommand::Consume(wanted.clone())], &mut wanted, &broker).await?;
             if generation > 1 {
@@ -115,9 +116,23 @@ pub async fn run_class_consumer(
                         }
                     },
                     () = sleep_until_or_never(retry_at), if !session.resting.is_empty() => {
-                        // Try the resting queues again; if one still fails, the channel is
-                        // opened again without it.
-                        session.resting.clear();
+                        // Check the resting queues on channels of their own (a refusal closes
+                        // the channel it happens on) and consume those that are back.
+                        let mut back = Vec::new();
+                        for queue in &session.resting {
+                            if queue_exists(&broker, queue).await {
+                                back.push(queue.clone());
+                            }
+                        }
+                        for queue in back {
+                            session.resting.remove(&queue);
+                            resting.remove(&queue);
+                        }
+                        let now = tokio::time::Instant::now();
+                        for queue in &session.resting {
+                            resting.insert(queue.clone(), now + CONSUME_RETRY);
+                        }
+                        retry_at = (!session.resting.is_empty()).then_some(now + CONSUME_RETRY);
                         session.apply(vec![ClassCommand::Consume(wanted.clone())], &mut wanted, &broker).await?;
                     }
                     item = session.streams.next(), if !session.streams.is_empty() => match item {
@@ -167,6 +182,30 @@ fn refuses_queue(error: &warren_broker::lapin::Error) -> bool {
                 AMQPErrorKind::Soft(AMQPSoftError::NOTFOUND | AMQPSoftError::ACCESSREFUSED)
             )
     )
+}
+
+/// Whether `queue` exists and may be read, asked on a channel of its own (a refusal closes it).
+async fn queue_exists(broker: &Broker, queue: &str) -> bool {
+    let Ok(channel) = broker.open_channel().await else {
+        return false;
+    };
+    let found = tokio::time::timeout(
+        OPERATION_TIMEOUT,
+        channel.queue_declare(
+            queue.into(),
+            QueueDeclareOptions {
+                passive: true,
+                ..QueueDeclareOptions::default()
+            },
+            FieldTable::default(),
+        ),
+    )
+    .await
+    .is_ok_and(|declared| declared.is_ok());
+    if found {
+        let _ = channel.close(200, "checked".into()).await;
+    }
+    found
 }
 
 /// How long a class queue that could not be consumed is left out before it is tried again.
