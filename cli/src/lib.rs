@@ -769,16 +769,7 @@ pub struct JobChanges {
 impl JobChanges {
     /// The `PATCH` body; a value out of range is refused here, naming its option.
     fn body(&self) -> anyhow::Result<JobPatch> {
-        fn checked<T, V>(option: &str, value: Option<V>) -> anyhow::Result<Option<T>>
-        where
-            T: TryFrom<V>,
-            T::Error: std::fmt::Display,
-        {
-            value
-                .map(T::try_from)
-                .transpose()
-                .map_err(|error| anyhow::anyhow!("--{option} {error}"))
-        }
+        use resources::checked;
         let mut environ = BTreeMap::new();
         for pair in &self.environ {
             let Some((name, value)) = pair.split_once('=') else {

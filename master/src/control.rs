@@ -154,8 +154,8 @@ impl Control {
     }
 
     /// What agents need to hear after they (re)connect or an administrator changed them: the
-    /// farm's keys, every class (declared first), their tags as the master holds them (an administrator's
-    /// override, or what they reported), and whether they are drained (disabled).
+    /// farm's keys, every class (declared first), their tags as the master holds them (an
+    /// administrator's override, or what they reported), and whether they are drained.
     pub async fn agent_setup(
         &self,
         db: &DatabaseConnection,
