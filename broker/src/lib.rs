@@ -30,4 +30,5 @@ pub use publisher::{
 pub use shutdown::{Shutdown, ShutdownTrigger, init_logging, shutdown_channel, wait_for_signal};
 pub use topology::{
     BindingSpec, ExchangeSpec, ExchangeType, QueueDefaults, QueueSpec, QueueType, Topology,
+    UnknownQueueType,
 };

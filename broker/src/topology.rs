@@ -50,6 +50,19 @@ impl QueueType {
     }
 }
 
+/// A queue type other than `classic` and `quorum`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown queue type `{0}` (expected `classic` or `quorum`)")]
+pub struct UnknownQueueType(pub String);
+
+impl std::str::FromStr for QueueType {
+    type Err = UnknownQueueType;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse(text).ok_or_else(|| UnknownQueueType(text.to_owned()))
+    }
+}
+
 /// A durable queue and its arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct QueueSpec {

@@ -71,7 +71,7 @@ impl App {
             .await
             .context("failed to create the shipped job types")?;
         let queue_defaults = QueueDefaults {
-            queue_type: warren_broker::QueueType::parse(&config.queue_type).unwrap_or_default(),
+            queue_type: config.queue_type,
             expires_ms: config.queue_expires_ms,
         };
         let keys = crate::keys::FarmKeys::load_or_create(db.clone())

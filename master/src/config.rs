@@ -303,8 +303,8 @@ pub struct ServeConfig {
 
     /// RabbitMQ queue type: `classic`, or `quorum` (replicated, for a RabbitMQ cluster). Master
     /// and workers must agree.
-    #[arg(long, env = "WARREN_QUEUE_TYPE", default_value = "classic", value_parser = ["classic", "quorum"])]
-    pub queue_type: String,
+    #[arg(long, env = "WARREN_QUEUE_TYPE", default_value = "classic")]
+    pub queue_type: warren_broker::QueueType,
 
     /// Seconds to wait for in-flight work at shutdown.
     #[arg(long, env = "WARREN_SHUTDOWN_GRACE", default_value_t = 10)]

@@ -955,7 +955,10 @@ impl Dispatcher {
                 let data = job.data.clone();
                 let mut env: BTreeMap<String, String> = spec.env.clone();
                 env.extend(job.environ.clone());
-                let phases = spec.phase_templates(&data).unwrap_or_default();
+                let phases = spec.phase_templates(&data).unwrap_or_else(|error| {
+                    tracing::error!(job_id, error = %error, "the job's command cannot be resolved; its tasks will fail when started");
+                    Vec::new()
+                });
                 let class = self.class(job.class_id).await?;
                 let info = Arc::new(JobInfo {
                     title: job.title.clone(),

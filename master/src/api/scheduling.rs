@@ -632,7 +632,7 @@ pub async fn attempts(
         .map(|attempt| AttemptView {
             attempt: attempt.attempt,
             agent_id: attempt.agent_id,
-            state: attempt.state,
+            state: attempt.state.0.as_str().to_owned(),
             exit_code: attempt.exit_code,
             error: attempt.error,
             peak_rss_mb: attempt.peak_rss_mb,

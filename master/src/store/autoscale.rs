@@ -34,8 +34,12 @@ impl NodeState {
             Self::Gone => "gone",
         }
     }
+}
 
-    fn parse(text: &str) -> Result<Self> {
+impl std::str::FromStr for NodeState {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<Self> {
         Ok(match text {
             "starting" => Self::Starting,
             "running" => Self::Running,
@@ -198,7 +202,7 @@ struct NodeRow {
     provider: String,
     node_name: String,
     agent_id: String,
-    state: String,
+    state: super::Named<NodeState>,
     time_started: i64,
     last_busy_at: i64,
 }
@@ -221,7 +225,7 @@ pub async fn live_nodes(connection: &impl ConnectionTrait) -> Result<Vec<Node>> 
             provider: row.provider,
             name: row.node_name,
             agent_id: row.agent_id,
-            state: NodeState::parse(&row.state)?,
+            state: row.state.0,
             time_started: row.time_started,
             last_busy_at: row.last_busy_at,
         })

@@ -6,6 +6,7 @@ use sea_orm::{ConnectionTrait, DatabaseTransaction};
 use warren_shared::{AttemptRef, TaskId, TaskState};
 
 use super::counters::CountDeltas;
+use super::tasks::AttemptEnd;
 use super::{Result, StoreError};
 use crate::db::{Update, sql, update_returning};
 
@@ -339,12 +340,12 @@ fn target(action: TaskAction, from: TaskState) -> std::result::Result<TaskState,
 }
 
 /// What a task's last error says after `action`, and what a stopped attempt is recorded as.
-const fn wording(action: TaskAction) -> (&'static str, &'static str) {
+const fn wording(action: TaskAction) -> (&'static str, AttemptEnd) {
     match action {
-        TaskAction::Kill => ("killed by", "failed"),
-        TaskAction::Skip => ("skipped by", "stopped"),
-        TaskAction::Fail => ("marked failed by", "failed"),
-        TaskAction::Retry => ("retried by", "stopped"),
+        TaskAction::Kill => ("killed by", AttemptEnd::Failed),
+        TaskAction::Skip => ("skipped by", AttemptEnd::Stopped),
+        TaskAction::Fail => ("marked failed by", AttemptEnd::Failed),
+        TaskAction::Retry => ("retried by", AttemptEnd::Stopped),
     }
 }
 
@@ -382,7 +383,7 @@ pub async fn act_on_tasks(
 ) -> Result<TaskActionOutcome> {
     #[derive(sea_orm::FromQueryResult)]
     struct Current {
-        state: String,
+        state: super::Named<TaskState>,
         attempts: i32,
         agent_id: Option<String>,
     }
@@ -409,10 +410,7 @@ pub async fn act_on_tasks(
                 format!("task {task_id} is not a task of job {job_id}"),
             )
         })?;
-        let from = current
-            .state
-            .parse::<TaskState>()
-            .map_err(|error| StoreError::Corrupt(format!("task {task_id}: {error}")))?;
+        let from = current.state.0;
         let to = match target(request.action, from) {
             Ok(to) => to,
             Err(why) => {
@@ -430,7 +428,7 @@ pub async fn act_on_tasks(
                          SELECT id, attempts, agent_id, ?, ?, time_started, ? FROM tasks WHERE id = ?{}",
                         crate::db::on_conflict_do_nothing(backend, "task_id, attempt")
                     ),
-                    vec![stopped_as.into(), error.clone().into(), now.into(), task_id.into()],
+                    vec![stopped_as.as_str().into(), error.clone().into(), now.into(), task_id.into()],
                 ))
                 .await?;
             if let Some(agent_id) = current.agent_id.clone() {

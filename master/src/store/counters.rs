@@ -23,7 +23,7 @@ struct StoredCounts {
 /// A job row's state and times, as stored.
 #[derive(FromQueryResult)]
 struct JobProgress {
-    state: String,
+    state: super::Named<JobState>,
     time_started: Option<i64>,
     time_finished: Option<i64>,
 }
@@ -31,10 +31,12 @@ struct JobProgress {
 #[derive(FromQueryResult)]
 struct StateCount {
     job_id: i64,
-    state: String,
+    state: super::Named<TaskState>,
     n: i64,
 }
 
+/// A job's stored state as text: `check` reports a state no [`JobState`] spells as a finding to
+/// repair, where every other read fails on it.
 #[derive(FromQueryResult)]
 struct JobStateRow {
     id: i64,
@@ -129,7 +131,7 @@ impl CountDeltas {
             };
             let counts = stored_counts(row)?;
             let JobProgress {
-                state: old_state,
+                state: super::Named(old_state),
                 time_started,
                 time_finished,
             } = JobProgress::from_query_result(row, "")?;
@@ -150,7 +152,7 @@ impl CountDeltas {
                 (true, kept) => kept,
                 (false, _) => None,
             };
-            if old_state != new_state.as_str()
+            if old_state != new_state
                 || new_time_started != time_started
                 || new_time_finished != time_finished
             {
@@ -173,7 +175,7 @@ impl CountDeltas {
                         ],
                     ))
                     .await?;
-                if old_state != new_state.as_str() {
+                if old_state != new_state {
                     let kind = match new_state {
                         JobState::Done => Some(crate::store::webhooks::EventKind::JobDone),
                         JobState::Failed => Some(crate::store::webhooks::EventKind::JobFailed),
@@ -191,7 +193,7 @@ impl CountDeltas {
                                 data: serde_json::json!({
                                     "job_id": job_id,
                                     "state": new_state.as_str(),
-                                    "previous_state": old_state,
+                                    "previous_state": old_state.as_str(),
                                 }),
                             },
                         )
@@ -218,9 +220,7 @@ pub async fn counted(
     .all(connection)
     .await?;
     for row in rows {
-        if let Ok(state) = row.state.parse::<TaskState>() {
-            *counts.entry(row.job_id).or_default().get_mut(state) += row.n;
-        }
+        *counts.entry(row.job_id).or_default().get_mut(row.state.0) += row.n;
     }
     Ok(counts)
 }

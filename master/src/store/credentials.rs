@@ -30,8 +30,12 @@ impl CredentialStatus {
             Self::Revoked => "revoked",
         }
     }
+}
 
-    fn parse(text: &str) -> Result<Self> {
+impl std::str::FromStr for CredentialStatus {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<Self> {
         match text {
             "pending" => Ok(Self::Pending),
             "enrolled" => Ok(Self::Enrolled),
@@ -75,7 +79,7 @@ const COLUMNS: &str = "agent_id, broker_user, status, password_hash, name, creat
 struct CredentialRow {
     agent_id: String,
     broker_user: String,
-    status: String,
+    status: super::Named<CredentialStatus>,
     password_hash: String,
     name: Option<String>,
     created_by: Option<String>,
@@ -88,7 +92,7 @@ struct CredentialRow {
 #[derive(FromQueryResult)]
 struct StatusRow {
     agent_id: String,
-    status: String,
+    status: super::Named<CredentialStatus>,
 }
 
 #[derive(FromQueryResult)]
@@ -99,7 +103,7 @@ struct AgentIdRow {
 fn from_row(row: &sea_orm::QueryResult) -> Result<Credential> {
     let row = CredentialRow::from_query_result(row, "")?;
     Ok(Credential {
-        status: CredentialStatus::parse(&row.status)?,
+        status: row.status.0,
         agent_id: row.agent_id,
         broker_user: row.broker_user,
         password_hash: row.password_hash,
@@ -191,9 +195,7 @@ pub async fn statuses(
     .await?;
     let mut statuses = HashMap::new();
     for row in rows {
-        let status = CredentialStatus::parse(&row.status)
-            .map_err(|error| DbErr::Custom(error.to_string()))?;
-        statuses.insert(row.agent_id, status);
+        statuses.insert(row.agent_id, row.status.0);
     }
     Ok(statuses)
 }

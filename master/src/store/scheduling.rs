@@ -4,6 +4,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use sea_orm::{ConnectionTrait, FromQueryResult};
 
+use warren_shared::{JobState, TaskState};
+
 use super::Result;
 use crate::db::{backend_of, sql};
 use crate::scheduler::{JobDemand, QueueNode, Snapshot};
@@ -87,7 +89,7 @@ struct JobLimit {
 struct Parent {
     id: i64,
     title: String,
-    state: String,
+    state: super::Named<JobState>,
 }
 
 #[derive(FromQueryResult)]
@@ -111,7 +113,7 @@ pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse
     #[derive(FromQueryResult)]
     struct Held {
         limit_id: i64,
-        state: String,
+        state: super::Named<TaskState>,
         agent_id: Option<String>,
         pinned_agent: Option<String>,
     }
@@ -137,15 +139,15 @@ pub async fn limit_use(connection: &impl ConnectionTrait) -> Result<Vec<LimitUse
         .all(connection)
         .await?
         {
-            match (row.state.as_str(), row.agent_id, row.pinned_agent) {
-                ("running", Some(host), _) => {
+            match (row.state.0, row.agent_id, row.pinned_agent) {
+                (TaskState::Running, Some(host), _) => {
                     holders.entry(row.limit_id).or_default().insert(host.clone());
                     hosts.entry(row.limit_id).or_default().insert(host);
                 }
-                ("dispatched", _, Some(host)) => {
+                (TaskState::Dispatched, _, Some(host)) => {
                     hosts.entry(row.limit_id).or_default().insert(host);
                 }
-                ("dispatched", _, None) => *unpinned.entry(row.limit_id).or_default() += 1,
+                (TaskState::Dispatched, _, None) => *unpinned.entry(row.limit_id).or_default() += 1,
                 _ => {}
             }
         }
@@ -337,19 +339,26 @@ pub async fn hold_reason(
         .all(connection)
         .await?
     };
-    if let Some(Parent { id, title, state }) = parents.first() {
+    if let Some(Parent {
+        id,
+        title,
+        state: super::Named(state),
+    }) = parents.first()
+    {
         let more = if parents.len() > 1 {
             format!(" (and {} more parents)", parents.len() - 1)
         } else {
             String::new()
         };
-        return Ok(Some(if state == "failed" || state == "cancelled" {
-            format!(
-                "waiting for parent job {id} `{title}`, which is {state}; rerun it to let this job start{more}"
-            )
-        } else {
-            format!("waiting for parent job {id} `{title}` ({state}) to finish{more}")
-        }));
+        return Ok(Some(
+            if matches!(state, JobState::Failed | JobState::Cancelled) {
+                format!(
+                    "waiting for parent job {id} `{title}`, which is {state}; rerun it to let this job start{more}"
+                )
+            } else {
+                format!("waiting for parent job {id} `{title}` ({state}) to finish{more}")
+            },
+        ));
     }
     let active = job.n_dispatched + job.n_running;
     if let Some(maximum) = job.maximum_agents

@@ -672,6 +672,44 @@ pub async fn finish(
     Ok(Some(new_state))
 }
 
+/// How a recorded attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptEnd {
+    /// The process failed, or a user killed it or marked it failed.
+    Failed,
+    /// Its worker was lost (lease expired, agent gone).
+    Lost,
+    /// A user skipped or retried the task while it ran.
+    Stopped,
+}
+
+impl AttemptEnd {
+    /// The stored name.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Failed => "failed",
+            Self::Lost => "lost",
+            Self::Stopped => "stopped",
+        }
+    }
+}
+
+impl std::str::FromStr for AttemptEnd {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "failed" => Ok(Self::Failed),
+            "lost" => Ok(Self::Lost),
+            "stopped" => Ok(Self::Stopped),
+            other => Err(StoreError::Corrupt(format!(
+                "unknown attempt end `{other}`"
+            ))),
+        }
+    }
+}
+
 /// A finished (failed or lost) attempt of a task, as recorded when it ended.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Attempt {
@@ -680,7 +718,7 @@ pub struct Attempt {
     /// The agent that held it.
     pub agent_id: Option<String>,
     /// How it ended.
-    pub state: String,
+    pub state: super::Named<AttemptEnd>,
     /// The process's exit code, if it exited.
     pub exit_code: Option<i32>,
     /// What went wrong.

@@ -284,7 +284,7 @@ struct JobFacts {
     queue_id: i64,
     queue: String,
     user: Option<String>,
-    state: String,
+    state: super::Named<warren_shared::JobState>,
 }
 
 /// Turn up to `limit` new events into deliveries, one per active webhook that wants each (a
@@ -348,7 +348,7 @@ pub async fn fan_out(
                 object.insert(
                     "job".to_owned(),
                     json!({"id": job_id, "title": facts.title, "queue": facts.queue,
-                           "user": facts.user, "state": facts.state, "url": url}),
+                           "user": facts.user, "state": facts.state.0.as_str(), "url": url}),
                 );
             }
         }
