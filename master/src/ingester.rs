@@ -11,7 +11,7 @@
 //! another agent, or anyone publishes without a user, are dead-lettered and counted. With
 //! `--insecure-shared-broker-credentials`, agents that were never enrolled may use any user.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -59,6 +59,8 @@ pub struct IngestStats {
     pub unauthorized_events: AtomicU64,
     /// Events per committed batch.
     pub batch_sizes: warren_shared::metrics::Histogram,
+    /// Time to apply and commit a batch, seconds.
+    pub apply_seconds: warren_shared::metrics::Histogram,
     /// Age of the oldest message of the last batch when it was taken, milliseconds (the
     /// broker stamps messages to the second).
     pub lag_ms: AtomicU64,
@@ -74,6 +76,9 @@ impl Default for IngestStats {
             unauthorized_events: AtomicU64::new(0),
             batch_sizes: warren_shared::metrics::Histogram::new(
                 warren_shared::metrics::SIZE_BOUNDS,
+            ),
+            apply_seconds: warren_shared::metrics::Histogram::new(
+                warren_shared::metrics::SECONDS_BOUNDS,
             ),
             lag_ms: AtomicU64::new(0),
         }
@@ -107,6 +112,52 @@ struct Effects {
     failures: bool,
     /// Nodes asking to join with their token.
     joins: Vec<Join>,
+}
+
+/// The starts and finishes of a batch not applied yet. They are applied together, in a few
+/// statements for the whole batch, before any event that could depend on them: another event
+/// of one of their tasks, or an agent-wide event (hello, heartbeat, goodbye, decline, marker).
+#[derive(Default)]
+struct Pending<'m> {
+    started: Vec<&'m TaskStarted>,
+    finished: Vec<&'m TaskFinished>,
+    started_tasks: HashSet<i64>,
+    finished_tasks: HashSet<i64>,
+}
+
+impl<'m> Pending<'m> {
+    /// Whether what is gathered must be applied before `message`.
+    fn must_apply_before(&self, message: &Message) -> bool {
+        let either = |task: &warren_shared::TaskId| {
+            self.started_tasks.contains(&task.0) || self.finished_tasks.contains(&task.0)
+        };
+        match message {
+            // Starts are applied before finishes, so a start may follow a finish only after it.
+            Message::TaskStarted(started) => either(&started.task_id),
+            Message::TaskFinished(finished) => self.finished_tasks.contains(&finished.task_id.0),
+            Message::LogChunk(chunk) => either(&chunk.task_id),
+            Message::TaskProgress(progress) => either(&progress.task_id),
+            Message::Join(_) => false,
+            _ => !self.started.is_empty() || !self.finished.is_empty(),
+        }
+    }
+
+    /// Gather `message` if it is a start or a finish; `false` for any other message.
+    fn take(&mut self, message: &'m Message) -> bool {
+        match message {
+            Message::TaskStarted(started) => {
+                self.started_tasks.insert(started.task_id.0);
+                self.started.push(started);
+                true
+            }
+            Message::TaskFinished(finished) => {
+                self.finished_tasks.insert(finished.task_id.0);
+                self.finished.push(finished);
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Apply a lease marker: note that it was consumed.
@@ -303,7 +354,11 @@ impl Ingester {
             }
         }
 
+        let applying = std::time::Instant::now();
         let effects = self.apply_with_retry(&incoming, &decoded, &source).await?;
+        self.stats
+            .apply_seconds
+            .observe(applying.elapsed().as_secs_f64());
         let last_tag = batch.last().map_or(0, |delivery| delivery.delivery_tag);
         self.publisher
             .broker()
@@ -578,12 +633,24 @@ impl Ingester {
         let transaction = begin_write(&self.db).await?;
         let mut effects = Effects::default();
         let mut deltas = CountDeltas::default();
+        let mut pending = Pending::default();
         for (incoming, items) in batch.iter().zip(decoded) {
             for item in items {
                 match item {
                     Decoded::Event(message) => {
-                        self.apply_event(&transaction, message, &mut effects, &mut deltas)
-                            .await?
+                        if pending.must_apply_before(message) {
+                            self.apply_pending(
+                                &transaction,
+                                &mut pending,
+                                &mut effects,
+                                &mut deltas,
+                            )
+                            .await?;
+                        }
+                        if !pending.take(message) {
+                            self.apply_event(&transaction, message, &mut effects, &mut deltas)
+                                .await?
+                        }
                     }
                     Decoded::Invalid(reason) => {
                         let reason = incoming.reason(reason);
@@ -600,6 +667,8 @@ impl Ingester {
                 tracing::info!(dead_letter_id = replayed, "replayed a dead letter");
             }
         }
+        self.apply_pending(&transaction, &mut pending, &mut effects, &mut deltas)
+            .await?;
         deltas.apply(&transaction).await?;
         transaction.commit().await?;
         Ok(effects)
@@ -615,16 +684,8 @@ impl Ingester {
         match message {
             Message::Hello(hello) => self.hello(transaction, hello, effects, deltas).await,
             Message::Heartbeat(heartbeat) => self.heartbeat(transaction, heartbeat, effects).await,
-            Message::TaskStarted(started) => {
-                self.task_started(transaction, started, effects, deltas)
-                    .await
-            }
             Message::TaskProgress(progress) => task_progress(transaction, progress, effects).await,
             Message::LogChunk(chunk) => crate::store::logs::append(transaction, chunk).await,
-            Message::TaskFinished(finished) => {
-                self.task_finished(transaction, finished, effects, deltas)
-                    .await
-            }
             Message::TaskDeclined(declined) => {
                 task_declined(transaction, declined, effects, deltas).await
             }
@@ -634,6 +695,7 @@ impl Ingester {
                 Ok(())
             }
             Message::Marker(marker) => lease_marker(transaction, &marker.id).await,
+            // Starts and finishes go through `Pending`; other messages are no events.
             _ => Ok(()),
         }
     }
@@ -764,89 +826,130 @@ impl Ingester {
         Ok(())
     }
 
-    async fn task_started(
+    /// Apply the starts and finishes gathered so far: starts first (a finish in the same batch
+    /// follows its start), each kind in a statement or two for the whole batch.
+    async fn apply_pending(
         &self,
         transaction: &DatabaseTransaction,
-        started: &TaskStarted,
+        pending: &mut Pending<'_>,
         effects: &mut Effects,
         deltas: &mut CountDeltas,
     ) -> Result<(), DbErr> {
-        let agent_text = started.agent_id.to_string();
-        let attempt = i32::try_from(started.attempt).unwrap_or(i32::MAX);
-        let task_id = started.task_id.0;
-        let started_at = micros_of(started.started_at);
-        if tasks::start(
-            transaction,
-            task_id,
-            attempt,
-            &agent_text,
-            started_at,
-            deltas,
-        )
-        .await?
-        {
-            effects.wake_dispatcher = true;
-            return Ok(());
+        let pending = std::mem::take(pending);
+        if !pending.started.is_empty() {
+            self.tasks_started(transaction, &pending.started, effects, deltas)
+                .await?;
         }
-        let holder = tasks::holder(transaction, task_id).await?;
-        if !holder.is_some_and(|holder| holder.runs(attempt, &agent_text)) {
-            effects.cancel(
-                &self.control,
-                started.agent_id.0,
-                AttemptRef {
-                    task_id: started.task_id,
-                    attempt: started.attempt,
-                },
-                "this attempt is not assigned to this worker",
-            );
+        if !pending.finished.is_empty() {
+            self.tasks_finished(transaction, &pending.finished, effects, deltas)
+                .await?;
         }
         Ok(())
     }
 
-    async fn task_finished(
+    async fn tasks_started(
         &self,
         transaction: &DatabaseTransaction,
-        finished: &TaskFinished,
+        reports: &[&TaskStarted],
         effects: &mut Effects,
         deltas: &mut CountDeltas,
     ) -> Result<(), DbErr> {
-        let agent_text = finished.agent_id.to_string();
-        let attempt = i32::try_from(finished.attempt).unwrap_or(i32::MAX);
-        let Some(before) = tasks::finishing(transaction, finished.task_id.0).await? else {
-            effects.stale_events += 1;
-            return Ok(());
-        };
-        if !before.holder.runs(attempt, &agent_text) {
-            effects.stale_events += 1;
-            return Ok(());
+        let agents: Vec<String> = reports
+            .iter()
+            .map(|started| started.agent_id.to_string())
+            .collect();
+        let starts: Vec<tasks::Start<'_>> = reports
+            .iter()
+            .zip(&agents)
+            .map(|(started, agent_id)| tasks::Start {
+                task_id: started.task_id.0,
+                attempt: i32::try_from(started.attempt).unwrap_or(i32::MAX),
+                agent_id,
+                started_at: micros_of(started.started_at),
+            })
+            .collect();
+        let moved = tasks::start(transaction, &starts, deltas).await?;
+        if !moved.is_empty() {
+            effects.wake_dispatcher = true;
         }
-        let error = (!finished.success).then(|| {
-            finished
-                .error
-                .clone()
-                .unwrap_or_else(|| finished.outcome.to_string())
-        });
-        let finish = tasks::Finish {
-            task_id: finished.task_id.0,
-            attempt,
-            agent_id: &agent_text,
-            success: finished.success,
-            exit_code: finished.outcome.exit_code(),
-            error: error.clone(),
-            peak_rss_mb: finished.peak_rss_mb.and_then(|mb| i64::try_from(mb).ok()),
-            ram_warned: finished.ram_warned,
-            finished_at: micros_of(finished.finished_at),
-        };
-        let Some(new_state) = tasks::finish(transaction, &before, &finish, deltas).await? else {
-            effects.stale_events += 1;
-            return Ok(());
-        };
-        let job_id = before.job_id;
-        self.record_agent_outcome(transaction, finished, job_id, effects)
-            .await?;
-        effects.wake_dispatcher = true;
-        if let Some(error) = error {
-            tracing::info!(task_id = %finished.task_id, job_id, attempt, error, next_state = %new_state, "task attempt failed");
+        for (start, started) in starts.iter().zip(reports) {
+            if moved.contains(&start.task_id) {
+                continue;
+            }
+            let holder = tasks::holder(transaction, start.task_id).await?;
+            if !holder.is_some_and(|holder| holder.runs(start.attempt, start.agent_id)) {
+                effects.cancel(
+                    &self.control,
+                    started.agent_id.0,
+                    AttemptRef {
+                        task_id: started.task_id,
+                        attempt: started.attempt,
+                    },
+                    "this attempt is not assigned to this worker",
+                );
+            }
+        }
+        Ok(())
+    }
+
+    async fn tasks_finished(
+        &self,
+        transaction: &DatabaseTransaction,
+        reports: &[&TaskFinished],
+        effects: &mut Effects,
+        deltas: &mut CountDeltas,
+    ) -> Result<(), DbErr> {
+        let task_ids: Vec<i64> = reports.iter().map(|finished| finished.task_id.0).collect();
+        let before = tasks::finishing(transaction, &task_ids).await?;
+        let agents: Vec<String> = reports
+            .iter()
+            .map(|finished| finished.agent_id.to_string())
+            .collect();
+        let mut finishes = Vec::with_capacity(reports.len());
+        let mut applied = Vec::with_capacity(reports.len());
+        for (finished, agent_id) in reports.iter().zip(&agents) {
+            let attempt = i32::try_from(finished.attempt).unwrap_or(i32::MAX);
+            let Some(before) = before
+                .get(&finished.task_id.0)
+                .filter(|before| before.holder.runs(attempt, agent_id))
+            else {
+                effects.stale_events += 1;
+                continue;
+            };
+            let error = (!finished.success).then(|| {
+                finished
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| finished.outcome.to_string())
+            });
+            finishes.push((
+                before,
+                tasks::Finish {
+                    task_id: finished.task_id.0,
+                    attempt,
+                    agent_id,
+                    success: finished.success,
+                    exit_code: finished.outcome.exit_code(),
+                    error,
+                    peak_rss_mb: finished.peak_rss_mb.and_then(|mb| i64::try_from(mb).ok()),
+                    ram_warned: finished.ram_warned,
+                    finished_at: micros_of(finished.finished_at),
+                },
+            ));
+            applied.push(*finished);
+        }
+        let states = tasks::finish(transaction, &finishes, deltas).await?;
+        for ((finished, (before, finish)), state) in applied.iter().zip(&finishes).zip(states) {
+            let Some(new_state) = state else {
+                effects.stale_events += 1;
+                continue;
+            };
+            self.record_agent_outcome(transaction, finished, before.job_id, effects)
+                .await?;
+            effects.wake_dispatcher = true;
+            if let Some(error) = &finish.error {
+                tracing::info!(task_id = %finished.task_id, job_id = before.job_id, attempt = finish.attempt, error, next_state = %new_state, "task attempt failed");
+            }
         }
         Ok(())
     }

@@ -370,6 +370,11 @@ pub async fn metrics(State(state): State<AppState>) -> Result<axum::response::Re
         "Worker events applied per committed ingestion batch.",
         &ingest.batch_sizes,
     );
+    text.histogram(
+        "warren_ingest_apply_seconds",
+        "Time to apply and commit an ingestion batch.",
+        &ingest.apply_seconds,
+    );
     text.gauge(
         "warren_ingest_lag_seconds",
         "Age of the oldest event of the last ingested batch when it was taken.",

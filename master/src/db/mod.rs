@@ -295,6 +295,19 @@ pub fn placeholders(backend: DbBackend, first: usize, count: usize) -> String {
     text
 }
 
+/// `WITH <name>(<columns>) AS (VALUES (?, ...), ...)` for `rows` rows of `?` placeholders (pass
+/// the text through [`sql`]): a table of values that one `UPDATE ... FROM <name>` applies row by
+/// row. SQLite and PostgreSQL only; MariaDB has no `UPDATE ... FROM`.
+#[must_use]
+pub fn values_table(name: &str, columns: &[&str], rows: usize) -> String {
+    let row = format!("({})", vec!["?"; columns.len()].join(", "));
+    format!(
+        "WITH {name}({}) AS (VALUES {}) ",
+        columns.join(", "),
+        vec![row.as_str(); rows].join(", ")
+    )
+}
+
 /// The one placeholder at position `position` (1-based).
 #[must_use]
 pub fn placeholder(backend: DbBackend, position: usize) -> String {

@@ -1,17 +1,19 @@
 //! Tasks: reading them, and the transitions of a task's state that are not a control action.
 //! Every transition moves the job's counters with it, through the [`CountDeltas`] it is given.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use warren_shared::TaskState;
 
 use super::counters::CountDeltas;
 use super::{Result, StoreError};
-use crate::db::{Update, backend_of, now_us, on_conflict_do_nothing, update_returning};
+use crate::db::{
+    Update, backend_of, now_us, on_conflict_do_nothing, update_returning, values_table,
+};
 use crate::entities::{job, task};
 
 /// A task row's state.
@@ -407,40 +409,113 @@ pub async fn running_on(
     .await
 }
 
-/// A worker started attempt `attempt` of a dispatched task at `started_at` (µs): the task runs
-/// on `agent_id`. Returns `false`, changing nothing, when the task is not at that attempt in
-/// `dispatched`.
-pub async fn start(
-    connection: &(impl ConnectionTrait + TransactionTrait),
-    task_id: i64,
-    attempt: i32,
-    agent_id: &str,
-    started_at: i64,
-    deltas: &mut CountDeltas,
-) -> Result<bool, DbErr> {
-    let rows = update_returning::<i64, _>(
-        connection,
-        Update {
-            table: "tasks",
-            set: "state = 'running', agent_id = ?, time_started = ?, progress = 0",
-            set_values: vec![agent_id.into(), started_at.into()],
-            rows: "id = ? AND attempts = ? AND state = 'dispatched'",
-            rows_values: vec![task_id.into(), attempt.into()],
-            returning: "job_id",
-        },
-    )
-    .await?;
-    let Some(row) = rows.first() else {
-        return Ok(false);
-    };
-    deltas.moved(
-        super::JobIdRow::from_query_result(row, "")?.job_id,
-        TaskState::Dispatched,
-        TaskState::Running,
-    );
-    Ok(true)
+/// A worker's report that it started an attempt.
+#[derive(Debug, Clone, Copy)]
+pub struct Start<'a> {
+    /// The task.
+    pub task_id: i64,
+    /// The attempt.
+    pub attempt: i32,
+    /// The agent running it.
+    pub agent_id: &'a str,
+    /// When its process started (µs).
+    pub started_at: i64,
 }
 
+/// Rows per multi-row statement: at 12 values a row, well inside every database's limit on
+/// bound values.
+const ROWS_PER_STATEMENT: usize = 400;
+
+/// A task a statement moved, and its job.
+#[derive(FromQueryResult)]
+struct Moved {
+    id: i64,
+    job_id: i64,
+}
+
+/// Workers started these attempts of dispatched tasks: each task runs on its agent from its
+/// start time. Returns the tasks that moved; a task not at that attempt in `dispatched` is left
+/// as it is. The task ids must be distinct. One statement per few hundred tasks (one per task
+/// on MariaDB, which has no `UPDATE ... FROM`).
+pub async fn start(
+    connection: &(impl ConnectionTrait + TransactionTrait),
+    starts: &[Start<'_>],
+    deltas: &mut CountDeltas,
+) -> Result<HashSet<i64>, DbErr> {
+    let backend = backend_of(connection);
+    let mut started = HashSet::with_capacity(starts.len());
+    if backend == DbBackend::MySql {
+        for start in starts {
+            let rows = update_returning::<i64, _>(
+                connection,
+                Update {
+                    table: "tasks",
+                    set: "state = 'running', agent_id = ?, time_started = ?, progress = 0",
+                    set_values: vec![start.agent_id.into(), start.started_at.into()],
+                    rows: "id = ? AND attempts = ? AND state = 'dispatched'",
+                    rows_values: vec![start.task_id.into(), start.attempt.into()],
+                    returning: "id, job_id",
+                },
+            )
+            .await?;
+            for row in &rows {
+                moved_to(
+                    &Moved::from_query_result(row, "")?,
+                    TaskState::Dispatched,
+                    TaskState::Running,
+                    deltas,
+                    &mut started,
+                );
+            }
+        }
+        return Ok(started);
+    }
+    for chunk in starts.chunks(ROWS_PER_STATEMENT) {
+        let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
+        for start in chunk {
+            values.extend([
+                start.task_id.into(),
+                start.attempt.into(),
+                start.agent_id.into(),
+                start.started_at.into(),
+            ]);
+        }
+        let text = format!(
+            "{}UPDATE tasks SET state = 'running', agent_id = s.agent, time_started = s.started_at, progress = 0 \
+             FROM s WHERE id = s.task AND attempts = s.attempt_no AND state = 'dispatched' RETURNING id, job_id",
+            values_table(
+                "s",
+                &["task", "attempt_no", "agent", "started_at"],
+                chunk.len()
+            )
+        );
+        for row in Moved::find_by_statement(crate::db::sql(backend, &text, values))
+            .all(connection)
+            .await?
+        {
+            moved_to(
+                &row,
+                TaskState::Dispatched,
+                TaskState::Running,
+                deltas,
+                &mut started,
+            );
+        }
+    }
+    Ok(started)
+}
+
+/// Count a moved task in `deltas` and in `moved`.
+fn moved_to(
+    row: &Moved,
+    from: TaskState,
+    to: TaskState,
+    deltas: &mut CountDeltas,
+    moved: &mut HashSet<i64>,
+) {
+    deltas.moved(row.job_id, from, to);
+    moved.insert(row.id);
+}
 /// A worker finished the frames of an attempt it runs through `frame`: the task's frames are done
 /// through there (a failed attempt resumes after it). Whether anything changed.
 pub async fn frames_done(
@@ -524,6 +599,8 @@ pub async fn decline(
 /// A task about to finish: who holds it, its failures so far and its job's retry budget.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Finishing {
+    /// The task.
+    pub id: i64,
     /// Its job.
     pub job_id: i64,
     /// Who holds it.
@@ -535,19 +612,28 @@ pub struct Finishing {
     pub requeue: i32,
 }
 
-/// `task_id` as it is before a finish, if it exists.
+/// These tasks as they are before a finish, by id (tasks that do not exist are left out).
 pub async fn finishing(
     connection: &impl ConnectionTrait,
-    task_id: i64,
-) -> Result<Option<Finishing>, DbErr> {
-    Finishing::find_by_statement(crate::db::sql(
-        backend_of(connection),
-        "SELECT t.job_id, t.state, t.attempts, t.agent_id, t.failures, j.requeue FROM tasks t \
-         JOIN jobs j ON j.id = t.job_id WHERE t.id = ?",
-        vec![task_id.into()],
-    ))
-    .one(connection)
-    .await
+    task_ids: &[i64],
+) -> Result<HashMap<i64, Finishing>, DbErr> {
+    let backend = backend_of(connection);
+    let mut found = HashMap::with_capacity(task_ids.len());
+    for chunk in task_ids.chunks(ROWS_PER_STATEMENT) {
+        let rows = Finishing::find_by_statement(crate::db::sql(
+            backend,
+            &format!(
+                "SELECT t.id, t.job_id, t.state, t.attempts, t.agent_id, t.failures, j.requeue FROM tasks t \
+                 JOIN jobs j ON j.id = t.job_id WHERE t.id IN ({})",
+                vec!["?"; chunk.len()].join(", ")
+            ),
+            chunk.iter().map(|id| (*id).into()).collect(),
+        ))
+        .all(connection)
+        .await?;
+        found.extend(rows.into_iter().map(|row| (row.id, row)));
+    }
+    Ok(found)
 }
 
 /// How an attempt ended, as its worker reported it.
@@ -573,81 +659,157 @@ pub struct Finish<'a> {
     pub finished_at: i64,
 }
 
-/// Record the end of a running attempt, as read by [`finishing`]: `done` on success; on
-/// failure `queued` again while the job's retry budget lasts, else `failed`, and the attempt
-/// goes into the attempt history. Returns the task's new state, or `None` when the task left
-/// that attempt between the read and this write (a cancel or a lease expiry won): then nothing
-/// is written and no count moves.
-pub async fn finish(
-    connection: &impl ConnectionTrait,
-    before: &Finishing,
-    finish: &Finish<'_>,
-    deltas: &mut CountDeltas,
-) -> Result<Option<TaskState>, DbErr> {
-    let backend = backend_of(connection);
-    let (new_state, failures) = if finish.success {
-        (TaskState::Done, before.failures)
-    } else {
+impl Finish<'_> {
+    /// The task's state and failure count after this end of `before`: `done` on success; on
+    /// failure `queued` again while the job's retry budget lasts, else `failed`.
+    fn outcome(&self, before: &Finishing) -> (TaskState, i32) {
+        if self.success {
+            return (TaskState::Done, before.failures);
+        }
         let failures = before.failures + 1;
         if before.requeue < 0 || failures <= before.requeue {
             (TaskState::Queued, failures)
         } else {
             (TaskState::Failed, failures)
         }
-    };
-    let progress = if new_state == TaskState::Done {
-        1.0
+    }
+
+    /// The values the update writes, in the order of [`FINISH_COLUMNS`] after the task and
+    /// attempt.
+    fn values(&self, before: &Finishing) -> Vec<sea_orm::Value> {
+        let (state, failures) = self.outcome(before);
+        let progress = if state == TaskState::Done { 1.0 } else { 0.0 };
+        let agent_after = (state != TaskState::Queued).then_some(self.agent_id);
+        vec![
+            state.as_str().into(),
+            failures.into(),
+            self.exit_code.into(),
+            self.error.clone().into(),
+            progress.into(),
+            agent_after.into(),
+            self.finished_at.into(),
+            self.peak_rss_mb.into(),
+            self.ram_warned.into(),
+            self.success.into(),
+        ]
+    }
+}
+
+/// The columns of a finish's values, after the task and attempt.
+const FINISH_COLUMNS: [&str; 10] = [
+    "new_state",
+    "new_failures",
+    "code",
+    "error",
+    "new_progress",
+    "agent",
+    "finished_at",
+    "rss",
+    "warned",
+    "succeeded",
+];
+
+/// Record the ends of running attempts, each with the task as [`finishing`] read it: `done` on
+/// success; on failure `queued` again while the job's retry budget lasts, else `failed`, and
+/// the attempt goes into the attempt history. Returns each task's new state, in order, or
+/// `None` where the task left that attempt between the read and this write (a cancel or a
+/// lease expiry won): then nothing is written and no count moves. The task ids must be
+/// distinct. One statement per few hundred tasks (one per task on MariaDB), and one more per
+/// failure.
+pub async fn finish(
+    connection: &impl ConnectionTrait,
+    finishes: &[(&Finishing, Finish<'_>)],
+    deltas: &mut CountDeltas,
+) -> Result<Vec<Option<TaskState>>, DbErr> {
+    let backend = backend_of(connection);
+    let mut updated: HashSet<i64> = HashSet::with_capacity(finishes.len());
+    if backend == DbBackend::MySql {
+        for (before, finish) in finishes {
+            let mut values = finish.values(before);
+            values.extend([finish.task_id.into(), finish.attempt.into()]);
+            let changed = connection
+                .execute_raw(crate::db::sql(
+                    backend,
+                    "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, \
+                     agent_id = ?, time_finished = ?, peak_rss_mb = ?, ram_warned = (ram_warned OR ?), \
+                     done_through = CASE WHEN ? THEN frame_last ELSE done_through END \
+                     WHERE id = ? AND attempts = ? AND state = 'running'",
+                    values,
+                ))
+                .await?;
+            if changed.rows_affected() > 0 {
+                updated.insert(finish.task_id);
+            }
+        }
     } else {
-        0.0
-    };
-    let agent_after = (new_state != TaskState::Queued).then_some(finish.agent_id);
-    let updated = connection
+        let mut columns = vec!["task", "attempt_no"];
+        columns.extend(FINISH_COLUMNS);
+        for chunk in finishes.chunks(ROWS_PER_STATEMENT) {
+            let mut values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * columns.len());
+            for (before, finish) in chunk {
+                values.extend([finish.task_id.into(), finish.attempt.into()]);
+                values.extend(finish.values(before));
+            }
+            let text = format!(
+                "{}UPDATE tasks SET state = f.new_state, failures = f.new_failures, exit_code = f.code, \
+                 last_error = f.error, progress = f.new_progress, agent_id = f.agent, time_finished = f.finished_at, \
+                 peak_rss_mb = f.rss, ram_warned = (ram_warned OR f.warned), \
+                 done_through = CASE WHEN f.succeeded THEN frame_last ELSE done_through END \
+                 FROM f WHERE id = f.task AND attempts = f.attempt_no AND state = 'running' RETURNING id, job_id",
+                values_table("f", &columns, chunk.len())
+            );
+            for row in Moved::find_by_statement(crate::db::sql(backend, &text, values))
+                .all(connection)
+                .await?
+            {
+                updated.insert(row.id);
+            }
+        }
+    }
+    let mut states = Vec::with_capacity(finishes.len());
+    for (before, finish) in finishes {
+        if !updated.contains(&finish.task_id) {
+            states.push(None);
+            continue;
+        }
+        let (new_state, _) = finish.outcome(before);
+        if !finish.success {
+            record_failed_attempt(connection, before, finish, new_state).await?;
+        }
+        deltas.moved(before.job_id, TaskState::Running, new_state);
+        states.push(Some(new_state));
+    }
+    Ok(states)
+}
+
+/// A failed attempt goes into the attempt history; a task out of retries is a webhook event.
+async fn record_failed_attempt(
+    connection: &impl ConnectionTrait,
+    before: &Finishing,
+    finish: &Finish<'_>,
+    new_state: TaskState,
+) -> Result<(), DbErr> {
+    let backend = backend_of(connection);
+    connection
         .execute_raw(crate::db::sql(
             backend,
-            "UPDATE tasks SET state = ?, failures = ?, exit_code = ?, last_error = ?, progress = ?, agent_id = ?, time_finished = ?, \
-             peak_rss_mb = ?, ram_warned = (ram_warned OR ?), \
-             done_through = CASE WHEN ? THEN frame_last ELSE done_through END \
-             WHERE id = ? AND attempts = ? AND state = 'running'",
+            &format!(
+                "INSERT INTO task_attempts (task_id, attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished) \
+                 SELECT id, ?, ?, ?, ?, ?, ?, time_started, ? FROM tasks WHERE id = ?{}",
+                on_conflict_do_nothing(backend, "task_id, attempt")
+            ),
             vec![
-                new_state.as_str().into(),
-                failures.into(),
+                finish.attempt.into(),
+                finish.agent_id.into(),
+                AttemptEnd::Failed.as_str().into(),
                 finish.exit_code.into(),
                 finish.error.clone().into(),
-                progress.into(),
-                agent_after.into(),
-                finish.finished_at.into(),
                 finish.peak_rss_mb.into(),
-                finish.ram_warned.into(),
-                finish.success.into(),
+                finish.finished_at.into(),
                 finish.task_id.into(),
-                finish.attempt.into(),
             ],
         ))
         .await?;
-    if updated.rows_affected() == 0 {
-        return Ok(None);
-    }
-    if !finish.success {
-        connection
-            .execute_raw(crate::db::sql(
-                backend,
-                &format!(
-                    "INSERT INTO task_attempts (task_id, attempt, agent_id, state, exit_code, error, peak_rss_mb, time_started, time_finished) \
-                     SELECT id, ?, ?, 'failed', ?, ?, ?, time_started, ? FROM tasks WHERE id = ?{}",
-                    on_conflict_do_nothing(backend, "task_id, attempt")
-                ),
-                vec![
-                    finish.attempt.into(),
-                    finish.agent_id.into(),
-                    finish.exit_code.into(),
-                    finish.error.clone().into(),
-                    finish.peak_rss_mb.into(),
-                    finish.finished_at.into(),
-                    finish.task_id.into(),
-                ],
-            ))
-            .await?;
-    }
     if new_state == TaskState::Failed {
         crate::store::webhooks::record(
             connection,
@@ -668,10 +830,8 @@ pub async fn finish(
         )
         .await?;
     }
-    deltas.moved(before.job_id, TaskState::Running, new_state);
-    Ok(Some(new_state))
+    Ok(())
 }
-
 /// How a recorded attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttemptEnd {

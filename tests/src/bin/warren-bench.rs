@@ -174,7 +174,25 @@ async fn throughput_run(
         bail!("the throughput job ended {}", job["state"]);
     }
     let finished = parse_micros(&job["time_finished"])?;
+    report_master_time(&master_samples(&farm).await?);
     Ok(((finished - submitted_at) as f64 / 1e6, n_tasks))
+}
+
+/// Print where the master's time went in a run: its ingestion batches (events each, time to
+/// apply and commit) and its dispatch rounds.
+fn report_master_time(samples: &BTreeMap<String, f64>) {
+    let value = |name: &str| samples.get(name).copied().unwrap_or(0.0);
+    let batches = value("warren_ingest_apply_seconds_count");
+    let rounds = value("warren_dispatch_latency_seconds_count");
+    eprintln!(
+        "  master: {batches:.0} ingestion batches of {:.1} events, {:.2} ms each ({:.2} s in all); \
+         {rounds:.0} dispatch rounds of {:.2} ms ({:.2} s in all)",
+        value("warren_ingest_batch_events_sum") / batches.max(1.0),
+        value("warren_ingest_apply_seconds_sum") * 1000.0 / batches.max(1.0),
+        value("warren_ingest_apply_seconds_sum"),
+        value("warren_dispatch_latency_seconds_sum") * 1000.0 / rounds.max(1.0),
+        value("warren_dispatch_latency_seconds_sum"),
+    );
 }
 
 /// What the log-ingestion run measured.
