@@ -22,7 +22,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     options
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(30));
+        .acquire_timeout(Duration::from_secs(30))
+        // A connection is checked before use only after it sat idle: checking every one cost a
+        // round trip per statement outside a transaction. A connection that broke while in use
+        // fails its statement with a transient error, which the caller retries.
+        .test_before_acquire_if_idle_for(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         options
             .max_connections(8)
