@@ -1173,3 +1173,65 @@ impl Incoming<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const AGENT: &str = "2b7d5a3e-8f61-4c2a-9d1e-0f4b6c8a7e21";
+
+    fn message(kind: &str, task_id: i64) -> Message {
+        let mut body = json!({"kind": kind, "agent_id": AGENT, "task_id": task_id, "attempt": 1});
+        let extra = match kind {
+            "TaskStarted" => json!({"started_at": "2026-01-01T00:00:00Z"}),
+            "TaskFinished" => json!({"outcome": {"type": "exited", "code": 0}, "success": true,
+                                     "duration_ms": 5, "finished_at": "2026-01-01T00:00:01Z"}),
+            "LogChunk" => json!({"seq": 0, "first_line": 1, "lines": []}),
+            "TaskProgress" => json!({"progress": 0.5, "at": "2026-01-01T00:00:00Z"}),
+            _ => json!({}),
+        };
+        for (key, value) in extra.as_object().expect("an object") {
+            body[key] = value.clone();
+        }
+        serde_json::from_value(body).expect("a valid message")
+    }
+
+    #[test]
+    fn a_start_and_its_finish_are_gathered_but_a_later_event_of_their_task_waits_for_them() {
+        let started = message("TaskStarted", 1);
+        let finished = message("TaskFinished", 1);
+        let mut pending = Pending::default();
+        assert!(!pending.must_apply_before(&started));
+        assert!(pending.take(&started));
+        // Starts are applied before finishes: the finish may join its start.
+        assert!(!pending.must_apply_before(&finished));
+        assert!(pending.take(&finished));
+        for after in ["LogChunk", "TaskProgress", "TaskStarted", "TaskFinished"] {
+            assert!(
+                pending.must_apply_before(&message(after, 1)),
+                "{after} of a gathered task"
+            );
+        }
+        let other_start = message("TaskStarted", 2);
+        let other_chunk = message("LogChunk", 2);
+        assert!(!pending.must_apply_before(&other_start));
+        assert!(!pending.must_apply_before(&other_chunk));
+        assert!(!pending.take(&other_chunk), "a chunk is applied at once");
+        assert!(pending.take(&other_start));
+        assert_eq!((pending.started.len(), pending.finished.len()), (2, 1));
+    }
+
+    #[test]
+    fn an_agent_wide_event_waits_for_what_is_gathered() {
+        let bye: Message =
+            serde_json::from_value(json!({"kind": "Bye", "agent_id": AGENT, "reason": "stopping"}))
+                .expect("a valid message");
+        let mut pending = Pending::default();
+        assert!(!pending.must_apply_before(&bye), "nothing gathered");
+        let finished = message("TaskFinished", 3);
+        assert!(pending.take(&finished));
+        assert!(pending.must_apply_before(&bye));
+        assert!(!pending.take(&bye));
+    }
+}
