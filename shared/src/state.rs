@@ -1,24 +1,25 @@
 //! The states of tasks, jobs and agents, with their stable lowercase spellings.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// A state name that does not belong to the enum it was parsed as.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {kind} state `{name}`")]
 pub struct UnknownState {
-    /// What was being parsed: `task`, `job` or `agent`.
+    /// What was being parsed, e.g. `task`, `job` or `agent`.
     pub kind: &'static str,
     /// The text that did not parse.
     pub name: String,
 }
 
+/// An enum of states with stable lowercase names: `as_str`, `Display`, `FromStr` (failing with
+/// [`UnknownState`] naming `kind`) and serde under those names. Used for the states here and for
+/// the master's stored states.
+#[macro_export]
 macro_rules! state_enum {
     ($(#[$meta:meta])* $name:ident, $kind:literal, { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "lowercase")]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
@@ -37,19 +38,19 @@ macro_rules! state_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 formatter.write_str(self.as_str())
             }
         }
 
-        impl FromStr for $name {
-            type Err = UnknownState;
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::state::UnknownState;
 
-            fn from_str(text: &str) -> Result<Self, Self::Err> {
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
                 match text {
                     $($text => Ok($name::$variant),)+
-                    _ => Err(UnknownState { kind: $kind, name: text.to_owned() }),
+                    _ => Err($crate::state::UnknownState { kind: $kind, name: text.to_owned() }),
                 }
             }
         }

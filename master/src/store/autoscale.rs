@@ -7,49 +7,21 @@ use warren_api::AutoscalerSettings;
 use super::{Result, StoreError};
 use crate::db::{backend_of, now_us, sql};
 
-/// A node's state, as the autoscaler tracks it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeState {
-    /// Started; its agent is not online yet.
-    Starting,
-    /// Its agent is online.
-    Running,
-    /// Told to take no new work; stopped once its running tasks end.
-    Draining,
-    /// Stopped by its provider.
-    Stopped,
-    /// Its provider no longer lists it.
-    Gone,
-}
-
-impl NodeState {
-    /// The stored name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Starting => "starting",
-            Self::Running => "running",
-            Self::Draining => "draining",
-            Self::Stopped => "stopped",
-            Self::Gone => "gone",
-        }
+warren_shared::state_enum!(
+    /// A node's state, as the autoscaler tracks it.
+    NodeState, "node", {
+        /// Started; its agent is not online yet.
+        Starting => "starting",
+        /// Its agent is online.
+        Running => "running",
+        /// Told to take no new work; stopped once its running tasks end.
+        Draining => "draining",
+        /// Stopped by its provider.
+        Stopped => "stopped",
+        /// Its provider no longer lists it.
+        Gone => "gone",
     }
-}
-
-impl std::str::FromStr for NodeState {
-    type Err = StoreError;
-
-    fn from_str(text: &str) -> Result<Self> {
-        Ok(match text {
-            "starting" => Self::Starting,
-            "running" => Self::Running,
-            "draining" => Self::Draining,
-            "stopped" => Self::Stopped,
-            "gone" => Self::Gone,
-            other => return Err(StoreError::Corrupt(format!("node state `{other}`"))),
-        })
-    }
-}
+);
 
 /// A job queue's autoscaler.
 #[derive(Debug, Clone)]

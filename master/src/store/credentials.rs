@@ -6,46 +6,20 @@ use std::collections::HashMap;
 
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
 
-use super::{Result, StoreError};
+use super::Result;
 use crate::db::{backend_of, now_us, sql};
 
-/// Where an enrolled agent is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CredentialStatus {
-    /// Enrolled; the node has not joined (its user's password is the token's secret).
-    Pending,
-    /// The node joined; its user's password is one only the node knows.
-    Enrolled,
-    /// Revoked, or its token expired unused: the user is deleted.
-    Revoked,
-}
-
-impl CredentialStatus {
-    /// The stored name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Enrolled => "enrolled",
-            Self::Revoked => "revoked",
-        }
+warren_shared::state_enum!(
+    /// Where an enrolled agent is in its life.
+    CredentialStatus, "credential", {
+        /// Enrolled; the node has not joined (its user's password is the token's secret).
+        Pending => "pending",
+        /// The node joined; its user's password is one only the node knows.
+        Enrolled => "enrolled",
+        /// Revoked, or its token expired unused: the user is deleted.
+        Revoked => "revoked",
     }
-}
-
-impl std::str::FromStr for CredentialStatus {
-    type Err = StoreError;
-
-    fn from_str(text: &str) -> Result<Self> {
-        match text {
-            "pending" => Ok(Self::Pending),
-            "enrolled" => Ok(Self::Enrolled),
-            "revoked" => Ok(Self::Revoked),
-            other => Err(StoreError::Corrupt(format!(
-                "unknown credential status `{other}`"
-            ))),
-        }
-    }
-}
+);
 
 /// One enrolled agent's broker identity.
 #[derive(Debug, Clone)]

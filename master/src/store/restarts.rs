@@ -8,42 +8,19 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, FromQueryResult};
 use super::{Result, StoreError};
 use crate::db::{now_us, sql, write_transaction};
 
-/// Where one agent's restart stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RestartState {
-    /// Waiting for room in its batch.
-    Pending,
-    /// The agent was told to restart.
-    Restarting,
-    /// It came back from a new process.
-    Done,
-    /// It went offline instead; the rest of its batch waits.
-    Failed,
-}
-
-impl RestartState {
-    /// The state's name, as stored and shown.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Restarting => "restarting",
-            Self::Done => "done",
-            Self::Failed => "failed",
-        }
+warren_shared::state_enum!(
+    /// Where one agent's restart stands.
+    RestartState, "restart", {
+        /// Waiting for room in its batch.
+        Pending => "pending",
+        /// The agent was told to restart.
+        Restarting => "restarting",
+        /// It came back from a new process.
+        Done => "done",
+        /// It went offline instead; the rest of its batch waits.
+        Failed => "failed",
     }
-}
-
-impl std::str::FromStr for RestartState {
-    type Err = String;
-
-    fn from_str(name: &str) -> std::result::Result<Self, String> {
-        [Self::Pending, Self::Restarting, Self::Done, Self::Failed]
-            .into_iter()
-            .find(|state| state.as_str() == name)
-            .ok_or_else(|| format!("no restart state `{name}`"))
-    }
-}
+);
 
 /// One agent's restart.
 #[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]

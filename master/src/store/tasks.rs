@@ -832,43 +832,17 @@ async fn record_failed_attempt(
     }
     Ok(())
 }
-/// How a recorded attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttemptEnd {
-    /// The process failed, or a user killed it or marked it failed.
-    Failed,
-    /// Its worker was lost (lease expired, agent gone).
-    Lost,
-    /// A user skipped or retried the task while it ran.
-    Stopped,
-}
-
-impl AttemptEnd {
-    /// The stored name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Failed => "failed",
-            Self::Lost => "lost",
-            Self::Stopped => "stopped",
-        }
+warren_shared::state_enum!(
+    /// How a recorded attempt ended.
+    AttemptEnd, "attempt", {
+        /// The process failed, or a user killed it or marked it failed.
+        Failed => "failed",
+        /// Its worker was lost (lease expired, agent gone).
+        Lost => "lost",
+        /// A user skipped or retried the task while it ran.
+        Stopped => "stopped",
     }
-}
-
-impl std::str::FromStr for AttemptEnd {
-    type Err = StoreError;
-
-    fn from_str(text: &str) -> Result<Self> {
-        match text {
-            "failed" => Ok(Self::Failed),
-            "lost" => Ok(Self::Lost),
-            "stopped" => Ok(Self::Stopped),
-            other => Err(StoreError::Corrupt(format!(
-                "unknown attempt end `{other}`"
-            ))),
-        }
-    }
-}
+);
 
 /// A finished (failed or lost) attempt of a task, as recorded when it ended.
 #[derive(Debug, Clone, FromQueryResult)]
