@@ -115,6 +115,10 @@ pub struct Identities {
     /// The `read` permission this master last set for each agent, and when, so unchanged ones
     /// are not set again (for [`APPLIED_TTL`]).
     applied: Mutex<HashMap<uuid::Uuid, (String, std::time::Instant)>>,
+    /// Held while permissions are computed and set, so two updates never interleave: one
+    /// computed before a class appeared must not land after one that includes it (the agent
+    /// would be refused the new class queue and leave it out until its next hello).
+    syncing: tokio::sync::Mutex<()>,
     /// Credential statuses looked up lately (`None`: never enrolled), so most event batches
     /// need no query.
     statuses: Mutex<HashMap<String, (Option<CredentialStatus>, std::time::Instant)>>,
@@ -155,6 +159,7 @@ impl Identities {
             worker_urls,
             master_url,
             applied: Mutex::new(HashMap::new()),
+            syncing: tokio::sync::Mutex::new(()),
             statuses: Mutex::new(HashMap::new()),
         }
     }
@@ -486,6 +491,7 @@ impl Identities {
         if agent_ids.is_empty() {
             return Ok(());
         }
+        let _serialised = self.syncing.lock().await;
         let ids: Vec<String> = agent_ids.iter().map(uuid::Uuid::to_string).collect();
         let statuses = credentials::statuses(&self.db, &ids).await?;
         let enrolled: Vec<String> = ids
