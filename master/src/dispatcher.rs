@@ -795,18 +795,15 @@ impl Dispatcher {
     /// Publish claimed tasks and record the broker's confirmation.
     async fn publish(&mut self, claimed: &[ClaimedTask]) -> Result<usize, DispatchError> {
         // A job whose requirements changed since it was loaded (on this master or another) is
-        // loaded again: its tasks must not go out under the old class.
-        let mut job_ids: Vec<i64> = claimed.iter().map(|task| task.job_id).collect();
-        job_ids.sort_unstable();
-        job_ids.dedup();
-        let changed = crate::store::jobs::requirements_changed(&self.db, &job_ids).await?;
-        for (job_id, changed_at) in changed {
+        // loaded again: its tasks must not go out under the old class. The claim read the time
+        // of the job's last change; a change after the claim withdraws the claimed attempts.
+        for task in claimed {
             if self
                 .jobs
-                .get(&job_id)
-                .is_some_and(|info| info.requirements_changed_at != changed_at)
+                .get(&task.job_id)
+                .is_some_and(|info| info.requirements_changed_at != task.requirements_changed_at)
             {
-                self.jobs.remove(&job_id);
+                self.jobs.remove(&task.job_id);
             }
         }
         let mut avoid = self.avoid_lists(claimed).await?;

@@ -635,6 +635,9 @@ pub async fn submit(
     super::catalog::check_known_software(&state.db, &new_job.requirements.software).await?;
     let created = jobs::create(&state.db, &new_job).await?;
     state.dispatcher.wake();
+    // The master runs on one thread: let the dispatcher start its round before this answer is
+    // prepared, so the answer's own reads do not delay the job's first tasks.
+    tokio::task::yield_now().await;
     tracing::info!(job_id = created.record.job.id, title = %created.record.job.title, n_tasks = created.record.job.n_tasks, class = %created.class.key, "job submitted");
     let capabilities = capabilities(&state).await?;
     Ok((

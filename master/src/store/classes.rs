@@ -54,33 +54,42 @@ pub async fn get_or_create(
     requirements: &Requirements,
 ) -> Result<TaskClass> {
     let key = requirements.class_key();
-    let requirements_json =
-        serde_json::to_string(requirements).expect("requirements serialize to JSON");
-    let backend = connection.get_database_backend();
-    connection
-        .execute_raw(sql(
-            backend,
-            &format!(
-                "INSERT INTO task_classes (queue_id, \"key\", requirements, time_created) VALUES (?, ?, ?, ?){}",
-                on_conflict_do_nothing(backend, "queue_id, \"key\"")
-            ),
-            vec![queue_id.into(), key.as_str().into(), requirements_json.into(), now_us().into()],
-        ))
-        .await?;
     #[derive(sea_orm::FromQueryResult)]
     struct ClassRow {
         id: i64,
         requirements: String,
     }
     use sea_orm::FromQueryResult as _;
-    let row = ClassRow::find_by_statement(sql(
-        backend,
-        "SELECT id, requirements FROM task_classes WHERE queue_id = ? AND \"key\" = ?",
-        vec![queue_id.into(), key.as_str().into()],
-    ))
-    .one(connection)
-    .await?
-    .ok_or_else(|| StoreError::NotFound(format!("class `{key}` was not created")))?;
+    let backend = connection.get_database_backend();
+    let find = || {
+        ClassRow::find_by_statement(sql(
+            backend,
+            "SELECT id, requirements FROM task_classes WHERE queue_id = ? AND \"key\" = ?",
+            vec![queue_id.into(), key.as_str().into()],
+        ))
+        .one(connection)
+    };
+    // Most submissions use a class that exists: one read, and a write only for a new one.
+    let row = match find().await? {
+        Some(row) => row,
+        None => {
+            let requirements_json =
+                serde_json::to_string(requirements).expect("requirements serialize to JSON");
+            connection
+                .execute_raw(sql(
+                    backend,
+                    &format!(
+                        "INSERT INTO task_classes (queue_id, \"key\", requirements, time_created) VALUES (?, ?, ?, ?){}",
+                        on_conflict_do_nothing(backend, "queue_id, \"key\"")
+                    ),
+                    vec![queue_id.into(), key.as_str().into(), requirements_json.into(), now_us().into()],
+                ))
+                .await?;
+            find()
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("class `{key}` was not created")))?
+        }
+    };
     let requirements =
         super::json_column(format!("class `{key}`"), "requirements", &row.requirements)?;
     Ok(TaskClass {

@@ -1092,35 +1092,6 @@ fn dispatch_job(row: DispatchRow) -> Result<DispatchJob> {
     })
 }
 
-/// When each of these jobs' requirements last changed.
-pub async fn requirements_changed(
-    connection: &impl ConnectionTrait,
-    job_ids: &[i64],
-) -> Result<HashMap<i64, Option<i64>>> {
-    #[derive(FromQueryResult)]
-    struct Changed {
-        id: i64,
-        requirements_changed_at: Option<i64>,
-    }
-    if job_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let backend = connection.get_database_backend();
-    Ok(Changed::find_by_statement(sql(
-        backend,
-        &format!(
-            "SELECT id, requirements_changed_at FROM jobs WHERE id IN ({})",
-            placeholders(backend, 1, job_ids.len())
-        ),
-        job_ids.iter().map(|id| (*id).into()).collect(),
-    ))
-    .all(connection)
-    .await?
-    .into_iter()
-    .map(|row| (row.id, row.requirements_changed_at))
-    .collect())
-}
-
 /// A job row's state.
 ///
 /// # Errors

@@ -195,6 +195,8 @@ pub struct ClaimedTask {
     pub failures: i32,
     /// The last frame done in a row by earlier attempts.
     pub done_through: Option<i64>,
+    /// When its job's requirements last changed, read with the claim.
+    pub requirements_changed_at: Option<i64>,
 }
 
 /// Which tasks a claim takes: a job's first queued tasks (values: the job id, now, the parent
@@ -239,9 +241,11 @@ fn claim_rows(backend: sea_orm::DbBackend, frame_gated: bool) -> String {
 const CLAIM_SET: &str = "state = 'dispatched', attempts = attempts + 1, published = false, agent_id = NULL, \
      progress = 0, time_dispatched = ?, not_before = NULL, pinned_agent = NULL";
 
-/// The columns a claimed task is read from.
-const CLAIMED_COLUMNS: &str =
-    "id, job_id, idx, frame_first, frame_last, attempts, tile, failures, done_through";
+/// The columns a claimed task is read from, with its job's `requirements_changed_at` as of the
+/// claim (so the dispatcher knows whether its cached copy of the job is stale without reading
+/// the job again).
+const CLAIMED_COLUMNS: &str = "id, job_id, idx, frame_first, frame_last, attempts, tile, failures, done_through, \
+     (SELECT j.requirements_changed_at FROM jobs j WHERE j.id = tasks.job_id) AS requirements_changed_at";
 
 /// Move up to `count` of a job's first queued tasks to `dispatched` as new attempts (`now`, µs,
 /// is the time of dispatch; `frame_parent`, the job whose frames gate this one's).
