@@ -789,6 +789,11 @@ impl Worker {
                     }
                 }
                 self.reevaluate_classes(state, links);
+                // A class queue refused a moment ago (this agent's access was granted just
+                // after it heard of the class) is tried again now rather than after its rest.
+                for group in state.groups.values() {
+                    let _ = group.commands.send(ClassCommand::Retry);
+                }
             }
             Message::Cancel(cancel) => {
                 let attempt = AttemptRef {

@@ -57,6 +57,9 @@ pub enum ClassCommand {
     Consume(Consumption),
     /// Acknowledge a delivery (its task started).
     Ack(DeliveryRef),
+    /// Try the class queues left out after a refusal again now: the master announced its
+    /// classes, which it does only after granting this agent access to them.
+    Retry,
     /// Give a delivery back.
     Reject {
         /// The delivery.
@@ -111,6 +114,11 @@ pub async fn run_class_consumer(
                             let mut batch = vec![command];
                             while let Ok(command) = commands.try_recv() {
                                 batch.push(command);
+                            }
+                            let asked_retry = batch.len();
+                            batch.retain(|command| *command != ClassCommand::Retry);
+                            if batch.len() < asked_retry && !session.resting.is_empty() {
+                                retry_at = Some(tokio::time::Instant::now());
                             }
                             session.apply(batch, &mut wanted, &broker).await?;
                         }
@@ -479,7 +487,7 @@ impl ClassSession {
                             .await
                     })));
                 }
-                ClassCommand::Ack(_) | ClassCommand::Reject { .. } => {}
+                ClassCommand::Ack(_) | ClassCommand::Reject { .. } | ClassCommand::Retry => {}
             }
         }
         Ok(finish_all(&mut started).await?)
