@@ -688,24 +688,27 @@ impl Dispatcher {
     ) -> Result<(Vec<ClaimedTask>, HashSet<i64>), DispatchError> {
         let job_ids: Vec<i64> = grants.iter().map(|(job_id, _)| *job_id).collect();
         self.load_jobs(&job_ids).await?;
-        let mut gated = HashMap::new();
-        for (job_id, _) in grants {
-            gated.insert(*job_id, self.job_info(*job_id).await?.frame_parent_id);
+        let mut claims = Vec::with_capacity(grants.len());
+        for (job_id, count) in grants {
+            claims.push(tasks::Grant {
+                job_id: *job_id,
+                frame_parent: self.job_info(*job_id).await?.frame_parent_id,
+                count: *count,
+            });
         }
         let transaction = begin_write(&self.db).await?;
         let now = now_us();
-        let mut claimed: Vec<ClaimedTask> = Vec::new();
-        let mut short = HashSet::new();
         let mut deltas = CountDeltas::default();
-        for (job_id, count) in grants {
-            let parent = gated.get(job_id).copied().flatten();
-            let tasks =
-                tasks::claim(&transaction, *job_id, parent, *count, now, &mut deltas).await?;
-            if (tasks.len() as i64) < *count {
-                short.insert(*job_id);
-            }
-            claimed.extend(tasks);
+        let mut claimed = tasks::claim(&transaction, &claims, now, &mut deltas).await?;
+        let mut taken: HashMap<i64, i64> = HashMap::new();
+        for task in &claimed {
+            *taken.entry(task.job_id).or_default() += 1;
         }
+        let short: HashSet<i64> = grants
+            .iter()
+            .filter(|(job_id, count)| taken.get(job_id).copied().unwrap_or(0) < *count)
+            .map(|(job_id, _)| *job_id)
+            .collect();
         if !deltas.is_empty() {
             deltas.apply(&transaction).await?;
         }

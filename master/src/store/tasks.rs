@@ -205,35 +205,62 @@ pub struct ClaimedTask {
 /// primary key instead of walking the state index over every queued task. MariaDB takes no
 /// `LIMIT` in an `IN` subquery: there the rows are chosen directly (and locked).
 fn claim_rows(backend: sea_orm::DbBackend, frame_gated: bool) -> String {
-    // A frame-gated job's task waits until the parent's tasks holding its frames are done.
-    let gate = |task: &str| {
-        if frame_gated {
-            format!(
-                " AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= {task}.frame_last \
-                 AND p.frame_last >= {task}.frame_first AND p.state <> 'done' \
-                 AND (p.done_through IS NULL OR (p.done_through < {task}.frame_last AND p.done_through < p.frame_last)))"
-            )
-        } else {
-            String::new()
-        }
-    };
     match backend {
         sea_orm::DbBackend::MySql => format!(
             "job_id = ? AND state = 'queued' AND (not_before IS NULL OR not_before <= ?){} ORDER BY idx LIMIT ?",
-            gate("tasks")
+            frame_gate(frame_gated, "tasks")
         ),
-        backend => {
-            let state_test = if backend == sea_orm::DbBackend::Sqlite {
-                "+state"
-            } else {
-                "state"
-            };
-            format!(
-                "{state_test} = 'queued' AND id IN (SELECT c.id FROM tasks c WHERE c.job_id = ? AND c.state = 'queued' \
-                 AND (c.not_before IS NULL OR c.not_before <= ?){} ORDER BY c.idx LIMIT ?)",
-                gate("c")
-            )
-        }
+        backend => format!(
+            "{} = 'queued' AND id IN {}",
+            outer_state(backend),
+            claim_subquery(frame_gated)
+        ),
+    }
+}
+
+/// The rows of several jobs' claims on SQLite and PostgreSQL (`frame_gated`, one per job, in
+/// the order of their values): each job's limited subquery, joined with `UNION ALL` under one
+/// outer `state` test.
+fn claim_rows_of_many(backend: sea_orm::DbBackend, frame_gated: &[bool]) -> String {
+    let union = frame_gated
+        .iter()
+        .enumerate()
+        .map(|(index, gated)| format!("SELECT id FROM {} AS g{index}", claim_subquery(*gated)))
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    format!("{} = 'queued' AND id IN ({union})", outer_state(backend))
+}
+
+/// The outer `state` column of a claim (see [`claim_rows`]).
+fn outer_state(backend: sea_orm::DbBackend) -> &'static str {
+    if backend == sea_orm::DbBackend::Sqlite {
+        "+state"
+    } else {
+        "state"
+    }
+}
+
+/// A job's first queued tasks, by index (values: the job id, now, the parent job's id when
+/// frame-gated, and the count).
+fn claim_subquery(frame_gated: bool) -> String {
+    format!(
+        "(SELECT c.id FROM tasks c WHERE c.job_id = ? AND c.state = 'queued' \
+         AND (c.not_before IS NULL OR c.not_before <= ?){} ORDER BY c.idx LIMIT ?)",
+        frame_gate(frame_gated, "c")
+    )
+}
+
+/// A frame-gated job's task waits until the parent's tasks holding its frames are done (value:
+/// the parent job's id).
+fn frame_gate(frame_gated: bool, task: &str) -> String {
+    if frame_gated {
+        format!(
+            " AND NOT EXISTS (SELECT 1 FROM tasks p WHERE p.job_id = ? AND p.frame_first <= {task}.frame_last \
+             AND p.frame_last >= {task}.frame_first AND p.state <> 'done' \
+             AND (p.done_through IS NULL OR (p.done_through < {task}.frame_last AND p.done_through < p.frame_last)))"
+        )
+    } else {
+        String::new()
     }
 }
 
@@ -247,38 +274,73 @@ const CLAIM_SET: &str = "state = 'dispatched', attempts = attempts + 1, publishe
 const CLAIMED_COLUMNS: &str = "id, job_id, idx, frame_first, frame_last, attempts, tile, failures, done_through, \
      (SELECT j.requirements_changed_at FROM jobs j WHERE j.id = tasks.job_id) AS requirements_changed_at";
 
-/// Move up to `count` of a job's first queued tasks to `dispatched` as new attempts (`now`, µs,
-/// is the time of dispatch; `frame_parent`, the job whose frames gate this one's).
+/// One job's share of a claim: up to `count` of its first queued tasks; `frame_parent` is the
+/// job whose frames gate this one's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    /// The job.
+    pub job_id: i64,
+    /// The job whose frames gate this one's, if any.
+    pub frame_parent: Option<i64>,
+    /// How many tasks it may take.
+    pub count: i64,
+}
+
+/// Jobs whose grants one claim statement takes together on SQLite and PostgreSQL (SQLite
+/// allows 500 terms in a compound `SELECT`).
+const GRANTS_PER_STATEMENT: usize = 200;
+
+/// Move each granted job's first queued tasks to `dispatched` as new attempts (`now`, µs, is
+/// the time of dispatch). On SQLite and PostgreSQL the grants of up to
+/// [`GRANTS_PER_STATEMENT`] jobs go in one statement (each job's tasks still found through its
+/// own indexed, limited subquery); MariaDB, which takes no `LIMIT` in an `IN` subquery, claims
+/// job by job.
 pub async fn claim(
     connection: &(impl ConnectionTrait + TransactionTrait),
-    job_id: i64,
-    frame_parent: Option<i64>,
-    count: i64,
+    grants: &[Grant],
     now: i64,
     deltas: &mut CountDeltas,
 ) -> Result<Vec<ClaimedTask>, DbErr> {
-    let mut rows_values: Vec<sea_orm::Value> = vec![job_id.into(), now.into()];
-    if let Some(parent) = frame_parent {
-        rows_values.push(parent.into());
-    }
-    rows_values.push(count.into());
-    let rows = update_returning::<i64, _>(
-        connection,
-        Update {
-            table: "tasks",
-            set: CLAIM_SET,
-            set_values: vec![now.into()],
-            rows: &claim_rows(backend_of(connection), frame_parent.is_some()),
-            rows_values,
-            returning: CLAIMED_COLUMNS,
-        },
-    )
-    .await?;
-    let mut claimed = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let task = ClaimedTask::from_query_result(row, "")?;
-        deltas.moved(task.job_id, TaskState::Queued, TaskState::Dispatched);
-        claimed.push(task);
+    let backend = backend_of(connection);
+    let chunk_size = if backend == sea_orm::DbBackend::MySql {
+        1
+    } else {
+        GRANTS_PER_STATEMENT
+    };
+    let mut claimed = Vec::new();
+    for chunk in grants.chunks(chunk_size) {
+        let mut rows_values: Vec<sea_orm::Value> = Vec::with_capacity(chunk.len() * 4);
+        let mut frame_gated = Vec::with_capacity(chunk.len());
+        for grant in chunk {
+            rows_values.push(grant.job_id.into());
+            rows_values.push(now.into());
+            if let Some(parent) = grant.frame_parent {
+                rows_values.push(parent.into());
+            }
+            rows_values.push(grant.count.into());
+            frame_gated.push(grant.frame_parent.is_some());
+        }
+        let rows = match frame_gated.as_slice() {
+            [one] => claim_rows(backend, *one),
+            many => claim_rows_of_many(backend, many),
+        };
+        let rows = update_returning::<i64, _>(
+            connection,
+            Update {
+                table: "tasks",
+                set: CLAIM_SET,
+                set_values: vec![now.into()],
+                rows: &rows,
+                rows_values,
+                returning: CLAIMED_COLUMNS,
+            },
+        )
+        .await?;
+        for row in &rows {
+            let task = ClaimedTask::from_query_result(row, "")?;
+            deltas.moved(task.job_id, TaskState::Queued, TaskState::Dispatched);
+            claimed.push(task);
+        }
     }
     Ok(claimed)
 }

@@ -238,6 +238,85 @@ async fn minimum_agents_are_reserved_and_maximum_agents_never_exceeded() -> anyh
     Ok(())
 }
 
+/// Jobs that queued while no agent was online, one of them waiting for another's frames, are
+/// claimed together once a worker comes (one claim statement takes several jobs' grants), and
+/// every task runs once, frame children after their frames.
+async fn jobs_queued_before_any_worker_run_once_each_on(
+    database: DatabaseKind,
+) -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        database,
+        ..FarmOptions::default()
+    })
+    .await?;
+    let renders = submit_id(&farm, &TestFarm::command_job("renders", &["true"], 1, 3, 1)).await?;
+    let other = submit_id(&farm, &TestFarm::command_job("other", &["true"], 1, 2, 1)).await?;
+    let comp = submit_id(
+        &farm,
+        &with(
+            TestFarm::command_job("comp", &["true"], 1, 3, 1),
+            json!({"depends_on": {"job": renders, "mode": "frame"}}),
+        ),
+    )
+    .await?;
+    farm.start_worker(&["--cpus", "8"]).await?;
+    for job_id in [renders, other, comp] {
+        let job = done(&farm, job_id).await?;
+        let tasks = farm.tasks(job_id).await?;
+        assert_eq!(
+            tasks.len() as i64,
+            job["tasks"]["total"].as_i64().unwrap_or(-1),
+            "{job}"
+        );
+        for task in &tasks {
+            assert_eq!(task["attempts"], 1, "each task ran once: {task}");
+        }
+    }
+    let started = |tasks: &[Value], frame: i64| -> Option<String> {
+        tasks
+            .iter()
+            .find(|task| task["frame_first"] == frame)
+            .and_then(|task| task["time_started"].as_str().map(str::to_owned))
+    };
+    let render_tasks = farm.tasks(renders).await?;
+    let comp_tasks = farm.tasks(comp).await?;
+    for frame in 1..=3 {
+        let render_finished = render_tasks
+            .iter()
+            .find(|task| task["frame_first"] == frame)
+            .and_then(|task| task["time_finished"].as_str().map(str::to_owned));
+        let (Some(finished), Some(comp_started)) = (render_finished, started(&comp_tasks, frame))
+        else {
+            anyhow::bail!("frame {frame} has no render finish or comp start");
+        };
+        let finished = OffsetDateTime::parse(&finished, &Rfc3339)?;
+        let comp_started = OffsetDateTime::parse(&comp_started, &Rfc3339)?;
+        assert!(
+            comp_started >= finished,
+            "comp frame {frame} started {comp_started} before its render finished {finished}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn jobs_queued_before_any_worker_run_once_each() -> anyhow::Result<()> {
+    jobs_queued_before_any_worker_run_once_each_on(DatabaseKind::Sqlite).await
+}
+
+database_test!(
+    jobs_queued_before_any_worker_run_once_each_with_postgresql,
+    postgres,
+    jobs_queued_before_any_worker_run_once_each_on
+);
+
+database_test!(
+    jobs_queued_before_any_worker_run_once_each_with_mariadb,
+    mariadb,
+    jobs_queued_before_any_worker_run_once_each_on
+);
+
 #[tokio::test]
 async fn children_wait_for_parents_and_frames_for_frames() -> anyhow::Result<()> {
     children_wait_for_parents_frame_children_for_their_frames_and_cycles_are_refused_on(
