@@ -372,7 +372,10 @@ pub async fn unconfirmed(connection: &impl ConnectionTrait) -> Result<Vec<Claime
     .await
 }
 
-/// Record that the broker confirmed the publication of these dispatched tasks.
+/// Record that the broker confirmed the publication of these dispatched tasks. Only tasks still
+/// `dispatched` need it (only those are published again after a restart): rows that agents
+/// started meanwhile are left alone, so the statement neither rewrites them nor waits on the
+/// ingester's locks for most of them.
 pub async fn mark_published(
     connection: &impl ConnectionTrait,
     task_ids: &[i64],
@@ -385,7 +388,7 @@ pub async fn mark_published(
         .execute_raw(crate::db::sql(
             backend,
             &format!(
-                "UPDATE tasks SET published = true WHERE id IN ({})",
+                "UPDATE tasks SET published = true WHERE id IN ({}) AND state = 'dispatched'",
                 crate::db::placeholders(backend, 1, task_ids.len())
             ),
             task_ids.iter().map(|id| (*id).into()).collect(),
