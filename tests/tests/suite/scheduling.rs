@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -273,25 +274,20 @@ async fn jobs_queued_before_any_worker_run_once_each_on(
             assert_eq!(task["attempts"], 1, "each task ran once: {task}");
         }
     }
-    let started = |tasks: &[Value], frame: i64| -> Option<String> {
-        tasks
+    // When the task holding `frame` reached `field` (`time_started`, `time_finished`).
+    let time_of = |tasks: &[Value], frame: i64, field: &str| -> anyhow::Result<OffsetDateTime> {
+        let text = tasks
             .iter()
             .find(|task| task["frame_first"] == frame)
-            .and_then(|task| task["time_started"].as_str().map(str::to_owned))
+            .and_then(|task| task[field].as_str())
+            .with_context(|| format!("no {field} for frame {frame}"))?;
+        Ok(OffsetDateTime::parse(text, &Rfc3339)?)
     };
     let render_tasks = farm.tasks(renders).await?;
     let comp_tasks = farm.tasks(comp).await?;
     for frame in 1..=3 {
-        let render_finished = render_tasks
-            .iter()
-            .find(|task| task["frame_first"] == frame)
-            .and_then(|task| task["time_finished"].as_str().map(str::to_owned));
-        let (Some(finished), Some(comp_started)) = (render_finished, started(&comp_tasks, frame))
-        else {
-            anyhow::bail!("frame {frame} has no render finish or comp start");
-        };
-        let finished = OffsetDateTime::parse(&finished, &Rfc3339)?;
-        let comp_started = OffsetDateTime::parse(&comp_started, &Rfc3339)?;
+        let finished = time_of(&render_tasks, frame, "time_finished")?;
+        let comp_started = time_of(&comp_tasks, frame, "time_started")?;
         assert!(
             comp_started >= finished,
             "comp frame {frame} started {comp_started} before its render finished {finished}"
