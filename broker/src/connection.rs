@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use deadpool::managed::{self, Metrics, Pool, RecycleError, RecycleResult, Timeouts};
@@ -48,29 +48,61 @@ pub fn with_heartbeat(url: &str, heartbeat: Duration) -> String {
     format!("{url}{separator}heartbeat={}", heartbeat.as_secs())
 }
 
+/// The first rest after a failed connection attempt; each further failure doubles it.
+const FIRST_REST: Duration = Duration::from_millis(200);
+
+/// The longest rest between connection attempts while the broker stays away: how long after it
+/// is back a client may wait before trying again.
+const LONGEST_REST: Duration = Duration::from_secs(5);
+
 /// Makes connections for the pool, trying each address in turn from the last one that worked.
 struct Connector {
     urls: Vec<String>,
     /// The address to try first.
     next: AtomicUsize,
     connection_name: String,
+    /// One attempt at a time, and none while resting after a failure.
+    rest: tokio::sync::Mutex<Rest>,
 }
 
-impl Connector {
-    /// Start with the next address next time (the current one failed or hung).
-    fn move_on(&self) {
-        if self.urls.len() > 1 {
-            let next = (self.next.load(Ordering::Relaxed) + 1) % self.urls.len();
-            self.next.store(next, Ordering::Relaxed);
-        }
+/// Close the connection of an attempt given up on, if it ends up connected.
+async fn close_when_connected(attempt: tokio::task::JoinHandle<lapin::Result<lapin::Connection>>) {
+    if let Ok(Ok(connection)) = attempt.await {
+        let _ = tokio::time::timeout(
+            OPERATION_TIMEOUT,
+            connection.close(320, "connected too late".into()),
+        )
+        .await;
     }
 }
 
-impl managed::Manager for Connector {
-    type Type = lapin::Connection;
-    type Error = ConnectError;
+/// When a pool may try to connect again. Every loop that needs a channel asks the pool, each
+/// with its own backoff; without a rest shared by the pool, a process with many loops (or many
+/// simulated agents on one pool) tries the broker many times a second while it is away, which
+/// costs a broker that is overloaded rather than down more work, and costs the client memory
+/// (each failed attempt leaves a few kilobytes inside the AMQP client).
+#[derive(Debug, Default)]
+struct Rest {
+    /// No attempt before this.
+    until: Option<Instant>,
+    /// The rest after the next failure.
+    next: Duration,
+    /// Why the last attempt failed.
+    last_failure: String,
+}
 
-    async fn create(&self) -> std::result::Result<lapin::Connection, ConnectError> {
+impl Rest {
+    fn failed(&mut self, error: &ConnectError) {
+        let pause = self.next.max(FIRST_REST);
+        self.until = Some(Instant::now() + pause);
+        self.next = (pause * 2).min(LONGEST_REST);
+        self.last_failure = error_chain(error);
+    }
+}
+
+impl Connector {
+    /// One attempt at each address in turn, from the last that worked.
+    async fn connect(&self) -> std::result::Result<lapin::Connection, ConnectError> {
         let start = self.next.load(Ordering::Relaxed);
         let mut failures = Vec::new();
         for step in 0..self.urls.len() {
@@ -79,9 +111,26 @@ impl managed::Manager for Connector {
             let shown = warren_config::redact_url(url);
             let properties = ConnectionProperties::default()
                 .with_connection_name(LongString::from(self.connection_name.as_str()));
-            match tokio::time::timeout(CONNECT_TIMEOUT, lapin::Connection::connect(url, properties))
-                .await
-            {
+            // The attempt runs on a task of its own: when it does not finish in time it is left
+            // to finish and its connection closed, because the AMQP client keeps a connection
+            // and its I/O thread alive by themselves once the handshake ends, and a busy broker
+            // ends handshakes late.
+            let owned_url = url.clone();
+            let mut attempt =
+                tokio::spawn(
+                    async move { lapin::Connection::connect(&owned_url, properties).await },
+                );
+            let outcome = match tokio::time::timeout(CONNECT_TIMEOUT, &mut attempt).await {
+                Ok(Ok(outcome)) => Ok(outcome),
+                Ok(Err(join_error)) => Ok(Err(lapin::Error::from(std::io::Error::other(
+                    join_error.to_string(),
+                )))),
+                Err(elapsed) => {
+                    tokio::spawn(close_when_connected(attempt));
+                    Err(elapsed)
+                }
+            };
+            match outcome {
                 Ok(Ok(connection)) => {
                     self.next.store(index, Ordering::Relaxed);
                     if step > 0 || self.urls.len() > 1 {
@@ -104,6 +153,38 @@ impl managed::Manager for Connector {
         }
         self.move_on();
         Err(ConnectError::Unreachable(failures.join("; ")))
+    }
+
+    /// Start with the next address next time (the current one failed or hung).
+    fn move_on(&self) {
+        if self.urls.len() > 1 {
+            let next = (self.next.load(Ordering::Relaxed) + 1) % self.urls.len();
+            self.next.store(next, Ordering::Relaxed);
+        }
+    }
+}
+
+impl managed::Manager for Connector {
+    type Type = lapin::Connection;
+    type Error = ConnectError;
+
+    async fn create(&self) -> std::result::Result<lapin::Connection, ConnectError> {
+        let mut rest = self.rest.lock().await;
+        if let Some(until) = rest.until {
+            let now = Instant::now();
+            if now < until {
+                return Err(ConnectError::Resting {
+                    for_ms: u64::try_from((until - now).as_millis()).unwrap_or(u64::MAX),
+                    last_failure: rest.last_failure.clone(),
+                });
+            }
+        }
+        let result = self.connect().await;
+        match &result {
+            Ok(_) => *rest = Rest::default(),
+            Err(error) => rest.failed(error),
+        }
+        result
     }
 
     async fn recycle(
@@ -183,6 +264,7 @@ impl Broker {
             urls,
             next: AtomicUsize::new(0),
             connection_name: config.connection_name,
+            rest: tokio::sync::Mutex::new(Rest::default()),
         };
         let pool = Pool::builder(connector)
             .max_size(2)
@@ -253,10 +335,11 @@ impl Broker {
         action: &str,
         operation: impl std::future::Future<Output = Result<T>>,
     ) -> Result<T> {
+        let started = std::time::Instant::now();
         match tokio::time::timeout(OPERATION_TIMEOUT, operation).await {
             Ok(result) => result,
             Err(_) => {
-                self.discard_connections();
+                self.discard_connections_made_before(started);
                 Err(Error::Timeout {
                     action: action.to_owned(),
                 })
@@ -264,10 +347,16 @@ impl Broker {
         }
     }
 
-    /// Close the pooled connections (after an operation hung on one); channels open on them
-    /// fail and their users reconnect.
-    pub fn discard_connections(&self) {
-        let removed = self.inner.pool.retain(|_, _| false).removed;
+    /// Close the pooled connections made before `started`, the moment an operation that hung
+    /// began; channels open on them fail and their users reconnect. A connection made since
+    /// cannot be the one it hung on: when many operations time out together (a busy broker, or
+    /// agents sharing a pool), the connections the first ones' users made again are kept.
+    pub fn discard_connections_made_before(&self, started: std::time::Instant) {
+        let removed = self
+            .inner
+            .pool
+            .retain(|_, metrics| metrics.created >= started)
+            .removed;
         if removed.is_empty() {
             return;
         }

@@ -63,6 +63,14 @@ pub enum ConnectError {
     /// No address answered in time, or each failed.
     #[error("no broker address answered: {0}")]
     Unreachable(String),
+    /// The last attempt failed a moment ago; the pool rests before trying again.
+    #[error("not trying the broker again for {for_ms} ms; the last attempt: {last_failure}")]
+    Resting {
+        /// How long the rest lasts still.
+        for_ms: u64,
+        /// Why the last attempt failed.
+        last_failure: String,
+    },
 }
 
 impl Error {

@@ -221,6 +221,30 @@ async fn a_dead_or_hung_address_is_passed_over_for_the_next_one() -> anyhow::Res
     Ok(())
 }
 
+#[tokio::test]
+async fn after_a_failed_attempt_the_pool_rests_instead_of_trying_again_at_once()
+-> anyhow::Result<()> {
+    // A port nothing listens on: every attempt fails at once.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let (broker, _names) = broker_at(vec![format!("amqp://guest:guest@127.0.0.1:{dead}/%2f")])?;
+    let first = broker
+        .open_channel()
+        .await
+        .expect_err("nothing listens on that port");
+    let first = warren_broker::error_chain(&first);
+    assert!(first.contains("no broker address answered"), "{first}");
+    let second = broker
+        .open_channel()
+        .await
+        .expect_err("nothing listens on that port");
+    let second = warren_broker::error_chain(&second);
+    assert!(second.contains("not trying the broker again"), "{second}");
+    assert!(second.contains(&format!("127.0.0.1:{dead}")), "{second}");
+    Ok(())
+}
+
 #[test]
 fn urls_get_a_heartbeat_unless_they_name_one() {
     let ten = std::time::Duration::from_secs(10);

@@ -363,10 +363,11 @@ impl ClassSession {
         wanted: &mut Consumption,
         broker: &Broker,
     ) -> Result<(), ClassError> {
+        let started = std::time::Instant::now();
         match tokio::time::timeout(OPERATION_TIMEOUT, self.apply_now(commands, wanted)).await {
             Ok(result) => Ok(result?),
             Err(_) => {
-                broker.discard_connections();
+                broker.discard_connections_made_before(started);
                 Err(ClassError::Timeout)
             }
         }
