@@ -55,22 +55,28 @@ provision_rabbitmq_user() {
     as_root rabbitmqctl -q set_permissions -p / "$name" "$4" "$5" "$6" >/dev/null
 }
 
+# Debian starts a node as the rabbitmq user with the PAM default of 1,024 open files, which a
+# farm of a thousand agents (a queue each) exhausts; RabbitMQ asks for far more. This raises it
+# for every node started from now on: the farm's and the private nodes some tests and the
+# many-agents benchmark start.
+raise_rabbitmq_file_limit() {
+  if [ -d /etc/security/limits.d ] && [ ! -e /etc/security/limits.d/rabbitmq.conf ]; then
+    local files
+    files=$(ulimit -Hn)
+    if [ "$files" = unlimited ] || [ "$files" -gt 65536 ]; then files=65536; fi
+    printf 'rabbitmq soft nofile %s\nrabbitmq hard nofile %s\n' "$files" "$files" |
+      as_root tee /etc/security/limits.d/rabbitmq.conf >/dev/null || true
+  fi
+}
+
 start_rabbitmq() {
+  raise_rabbitmq_file_limit
   if port_open 127.0.0.1 5672; then return 0; fi
   if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
     apt_install rabbitmq-server || { log "RabbitMQ is missing and cannot be installed here: run 'sudo apt-get install rabbitmq-server'"; return 1; }
   fi
   if port_open 127.0.0.1 5672; then return 0; fi
   if ! pgrep -f 'beam.*rabbit' >/dev/null 2>&1; then
-    # Debian starts the node as the rabbitmq user with the PAM default of 1,024 open files,
-    # which a farm of a thousand agents (a queue each) exhausts; RabbitMQ asks for far more.
-    if [ -d /etc/security/limits.d ] && [ ! -e /etc/security/limits.d/rabbitmq.conf ]; then
-      local files
-      files=$(ulimit -Hn)
-      if [ "$files" = unlimited ] || [ "$files" -gt 65536 ]; then files=65536; fi
-      printf 'rabbitmq soft nofile %s\nrabbitmq hard nofile %s\n' "$files" "$files" |
-        as_root tee /etc/security/limits.d/rabbitmq.conf >/dev/null || true
-    fi
     log "starting RabbitMQ"
     as_root /usr/sbin/rabbitmq-server -detached >/dev/null 2>&1 || as_root rabbitmq-server -detached >/dev/null 2>&1 || true
   fi
