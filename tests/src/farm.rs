@@ -739,9 +739,9 @@ impl TestFarm {
     }
 
     /// Start `warren-worker simulate` with `agents` simulated agents (each offering one CPU and
-    /// 4096 MB unless `extra_args` say otherwise) and wait until it runs them; returns its index
-    /// among the workers. Simulated agents share the broker credentials: the farm must be made
-    /// with `insecure_shared_credentials`.
+    /// 4096 MB unless `extra_args` say otherwise) and wait until it starts them (over time with
+    /// `--start-per-sec`); returns its index among the workers. Simulated agents share the broker
+    /// credentials: the farm must be made with `insecure_shared_credentials`.
     pub async fn start_simulated_agents(
         &mut self,
         agents: usize,

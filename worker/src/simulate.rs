@@ -38,6 +38,15 @@ pub async fn run(
         .clone()
         .unwrap_or_else(|| "sim".to_owned());
     let per_pool = args.agents_per_pool.max(1);
+    // Said before the ramp: at a few hundred agents a second, starting them all takes a while,
+    // and whoever waits for them counts them online through the master.
+    println!("warren-worker simulating {} agents", args.agents);
+    tracing::info!(
+        agents = args.agents,
+        task_ms = args.task_ms,
+        start_per_sec = args.start_per_sec,
+        "simulated agents starting"
+    );
     let mut agents = JoinSet::new();
     let mut broker = None;
     for agent_idx in 0..args.agents {
@@ -64,12 +73,6 @@ pub async fn run(
             .await;
         }
     }
-    println!("warren-worker simulating {} agents", args.agents);
-    tracing::info!(
-        agents = args.agents,
-        task_ms = args.task_ms,
-        "simulated agents running"
-    );
     let mut failures = 0_usize;
     while let Some(result) = agents.join_next().await {
         match result {

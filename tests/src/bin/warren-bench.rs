@@ -349,9 +349,7 @@ async fn agents_run(
     task_ms: u64,
     start_per_sec: u32,
 ) -> anyhow::Result<AgentsResult> {
-    // A RabbitMQ node of its own, so its memory and connections are the farm's alone and its
-    // file limit is this process's (the shared node may run with 1,024 files, too few for
-    // 10,000 agents' control queues; RabbitMQ asks for at least 65,536 in production).
+    // A RabbitMQ node of its own, so its memory and connections are the farm's alone.
     let rabbit = warren_tests::PrivateRabbit::start().await?;
     let mut farm = TestFarm::spawn(FarmOptions {
         heartbeat_secs: AGENT_HEARTBEAT_SECS,
@@ -363,6 +361,16 @@ async fn agents_run(
     })
     .await?;
     let broker_before = broker_totals(&farm).await?;
+    // Debian's node runs as the rabbitmq user with PAM's limit of open files, 1,024 unless
+    // raised (`scripts/lib.sh` does); with fewer files than agents the node stalls for want of
+    // them and the run measures that instead.
+    if broker_before.file_limit < (agents as f64) * 1.2 {
+        bail!(
+            "RabbitMQ may open {} files, too few for {agents} agents: raise the rabbitmq user's \
+             nofile limit (scripts/lib.sh writes /etc/security/limits.d/rabbitmq.conf)",
+            broker_before.file_limit
+        );
+    }
     let started = Instant::now();
     let simulator = farm
         .start_simulated_agents(
@@ -432,6 +440,8 @@ async fn agents_run(
 /// What RabbitMQ holds, from its management API.
 struct BrokerTotals {
     memory_mb: f64,
+    /// Files the node may open (the least of its nodes).
+    file_limit: f64,
     connections: f64,
     channels: f64,
 }
@@ -457,8 +467,15 @@ async fn broker_totals(farm: &TestFarm) -> anyhow::Result<BrokerTotals> {
         .iter()
         .filter_map(|node| node["mem_used"].as_f64())
         .sum();
+    let file_limit = nodes
+        .as_array()
+        .context("a node list")?
+        .iter()
+        .filter_map(|node| node["fd_total"].as_f64())
+        .fold(f64::INFINITY, f64::min);
     Ok(BrokerTotals {
         memory_mb: memory / 1e6,
+        file_limit,
         connections: overview["object_totals"]["connections"]
             .as_f64()
             .context("a connection count")?,
