@@ -335,7 +335,7 @@ impl Broker {
         action: &str,
         operation: impl std::future::Future<Output = Result<T>>,
     ) -> Result<T> {
-        let started = std::time::Instant::now();
+        let started = Instant::now();
         match tokio::time::timeout(OPERATION_TIMEOUT, operation).await {
             Ok(result) => result,
             Err(_) => {
@@ -351,7 +351,7 @@ impl Broker {
     /// began; channels open on them fail and their users reconnect. A connection made since
     /// cannot be the one it hung on: when many operations time out together (a busy broker, or
     /// agents sharing a pool), the connections the first ones' users made again are kept.
-    pub fn discard_connections_made_before(&self, started: std::time::Instant) {
+    pub fn discard_connections_made_before(&self, started: Instant) {
         let removed = self
             .inner
             .pool
