@@ -229,17 +229,16 @@ async fn after_a_failed_attempt_the_pool_rests_instead_of_trying_again_at_once()
         .local_addr()?
         .port();
     let (broker, _names) = broker_at(vec![format!("amqp://guest:guest@127.0.0.1:{dead}/%2f")])?;
-    let first = broker
-        .open_channel()
-        .await
-        .expect_err("nothing listens on that port");
-    let first = warren_broker::error_chain(&first);
+    let attempt = || async {
+        let error = broker
+            .open_channel()
+            .await
+            .expect_err("nothing listens on that port");
+        warren_broker::error_chain(&error)
+    };
+    let first = attempt().await;
     assert!(first.contains("no broker address answered"), "{first}");
-    let second = broker
-        .open_channel()
-        .await
-        .expect_err("nothing listens on that port");
-    let second = warren_broker::error_chain(&second);
+    let second = attempt().await;
     assert!(second.contains("not trying the broker again"), "{second}");
     assert!(second.contains(&format!("127.0.0.1:{dead}")), "{second}");
     Ok(())

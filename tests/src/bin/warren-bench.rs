@@ -461,15 +461,12 @@ async fn broker_totals(farm: &TestFarm) -> anyhow::Result<BrokerTotals> {
         .json()
         .await?;
     let nodes: Value = get("/api/nodes").await?.error_for_status()?.json().await?;
+    let nodes = nodes.as_array().context("a node list")?;
     let memory: f64 = nodes
-        .as_array()
-        .context("a node list")?
         .iter()
         .filter_map(|node| node["mem_used"].as_f64())
         .sum();
     let file_limit = nodes
-        .as_array()
-        .context("a node list")?
         .iter()
         .filter_map(|node| node["fd_total"].as_f64())
         .fold(f64::INFINITY, f64::min);
