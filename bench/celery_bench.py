@@ -136,6 +136,8 @@ def main():
         wait_for(lambda: marker_count() >= warmup, 120, "the workers to start")
         if args.mode == "throughput":
             os.remove(MARKER)
+            # Tells warren-bench to read every process's CPU time: the measured window starts.
+            print(json.dumps({"phase": "measuring"}), flush=True)
             started = time.time()
             for _ in range(args.tasks):
                 run.apply_async(args=[["/bin/true"]])
@@ -143,7 +145,7 @@ def main():
             wait_for(lambda: marker_count() >= args.tasks, 3600, "the tasks to finish")
             seconds = time.time() - started
             print(json.dumps({"tasks": args.tasks, "seconds": seconds, "submit_seconds": submitted - started,
-                              "tasks_per_s": args.tasks / seconds, "config": args.config}))
+                              "tasks_per_s": args.tasks / seconds, "config": args.config}), flush=True)
         else:
             latencies = []
             for job_idx in range(args.tasks):

@@ -14,6 +14,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use warren_tests::{DatabaseKind, FarmOptions, TestFarm};
 
+mod cpu;
+
 /// Measure Warren.
 #[derive(Debug, Parser)]
 #[command(name = "warren-bench", about)]
@@ -148,13 +150,17 @@ fn farm_options(database: DatabaseKind, workers: usize) -> FarmOptions {
     }
 }
 
-/// Submit `frames` frames of `/bin/true` in batches; seconds from submit to the job's end.
+/// Submit `frames` frames of `/bin/true` in batches; seconds from submit to the job's end, the
+/// number of tasks, and the CPU each kind of process used meanwhile.
 async fn throughput_run(
     database: DatabaseKind,
     frames: i64,
     batch: i64,
-) -> anyhow::Result<(f64, i64)> {
+) -> anyhow::Result<(f64, i64, cpu::Usage)> {
     let farm = TestFarm::spawn(farm_options(database, 2)).await?;
+    tokio::time::sleep(BrokerTotals::STATISTICS_LAG).await;
+    let broker_at_start = broker_totals(&farm).await?;
+    let cpu_at_start = cpu::Snapshot::take()?;
     let submitted_at = now_micros();
     let job = farm
         .submit_job(&TestFarm::command_job(
@@ -168,12 +174,20 @@ async fn throughput_run(
     let job_id = job["id"].as_i64().context("a job id")?;
     let n_tasks = job["tasks"]["total"].as_i64().context("a task count")?;
     let job = until_ended(&farm, job_id).await?;
+    let usage = cpu::Snapshot::take()?.since(&cpu_at_start);
     if job["state"] != "done" {
         bail!("the throughput job ended {}", job["state"]);
     }
     let finished = parse_micros(&job["time_finished"])?;
     report_master_time(&master_samples(&farm).await?);
-    Ok(((finished - submitted_at) as f64 / 1e6, n_tasks))
+    eprintln!("  {}", usage.per_task_line(n_tasks as f64));
+    tokio::time::sleep(BrokerTotals::STATISTICS_LAG).await;
+    let broker = broker_totals(&farm).await?;
+    eprintln!(
+        "  {}",
+        broker.messages_per_task_line(&broker_at_start, n_tasks as f64)
+    );
+    Ok(((finished - submitted_at) as f64 / 1e6, n_tasks, usage))
 }
 
 /// Print where the master's time went in a run: its ingestion batches (events each, time to
@@ -297,26 +311,6 @@ fn peak_rss_mb(pid: u32) -> anyhow::Result<f64> {
     Ok(peak_kb / 1024.0)
 }
 
-/// CPU seconds (user + system) a process has used so far.
-fn cpu_seconds(pid: u32) -> anyhow::Result<f64> {
-    // Linux reports them in clock ticks of USER_HZ, which is 100 on every architecture.
-    const TICKS_PER_SECOND: f64 = 100.0;
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
-    let rest = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest)
-        .context("a /proc stat line")?;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |idx: usize| -> anyhow::Result<f64> {
-        Ok(fields
-            .get(idx)
-            .context("a /proc stat field")?
-            .parse::<f64>()?)
-    };
-    Ok((ticks(11)? + ticks(12)?) / TICKS_PER_SECOND)
-}
-
 /// What the many-agents run measured.
 struct AgentsResult {
     tasks_per_s: f64,
@@ -397,12 +391,15 @@ async fn agents_run(
         .context("the simulator's pid")?;
     // Two heartbeat rounds of an idle farm: what keeping the agents alive costs the master.
     let idle = Duration::from_secs_f64(2.0 * AGENT_HEARTBEAT_SECS);
-    let idle_cpu = cpu_seconds(master_pid)?;
+    let idle_cpu = cpu::process_seconds(master_pid)?;
     tokio::time::sleep(idle).await;
-    let idle_cpu = cpu_seconds(master_pid)? - idle_cpu;
+    let idle_cpu = cpu::process_seconds(master_pid)? - idle_cpu;
     let heartbeats = agents as f64 * idle.as_secs_f64() / AGENT_HEARTBEAT_SECS;
     let broker = broker_totals(&farm).await?;
-    let (master_cpu, simulator_cpu) = (cpu_seconds(master_pid)?, cpu_seconds(simulator_pid)?);
+    let (master_cpu, simulator_cpu) = (
+        cpu::process_seconds(master_pid)?,
+        cpu::process_seconds(simulator_pid)?,
+    );
     let submitted_at = now_micros();
     let job = farm
         .submit_job(&TestFarm::command_job(
@@ -419,8 +416,8 @@ async fn agents_run(
         bail!("the many-agents job ended {}", job["state"]);
     }
     let seconds = (parse_micros(&job["time_finished"])? - submitted_at) as f64 / 1e6;
-    let master_cpu = cpu_seconds(master_pid)? - master_cpu;
-    let simulator_cpu = cpu_seconds(simulator_pid)? - simulator_cpu;
+    let master_cpu = cpu::process_seconds(master_pid)? - master_cpu;
+    let simulator_cpu = cpu::process_seconds(simulator_pid)? - simulator_cpu;
     Ok(AgentsResult {
         tasks_per_s: tasks as f64 / seconds,
         master_peak_rss_mb: peak_rss_mb(master_pid)?,
@@ -444,6 +441,28 @@ struct BrokerTotals {
     file_limit: f64,
     connections: f64,
     channels: f64,
+    /// Messages the node has taken from publishers, handed to consumers, had acknowledged by
+    /// consumers, and confirmed to publishers, since it started (as of its last statistics
+    /// round, every 5 s by default).
+    messages: [f64; 4],
+}
+
+impl BrokerTotals {
+    /// The management API's statistics lag by up to this long.
+    const STATISTICS_LAG: Duration = Duration::from_secs(6);
+
+    /// Messages published, delivered, acknowledged and confirmed per task between `earlier` and
+    /// now, as one line.
+    fn messages_per_task_line(&self, earlier: &Self, tasks: f64) -> String {
+        let per_task = |idx: usize| (self.messages[idx] - earlier.messages[idx]) / tasks;
+        format!(
+            "RabbitMQ messages per task: {:.2} published, {:.2} delivered, {:.2} acknowledged, {:.2} confirmed",
+            per_task(0),
+            per_task(1),
+            per_task(2),
+            per_task(3)
+        )
+    }
 }
 
 async fn broker_totals(farm: &TestFarm) -> anyhow::Result<BrokerTotals> {
@@ -479,6 +498,8 @@ async fn broker_totals(farm: &TestFarm) -> anyhow::Result<BrokerTotals> {
         channels: overview["object_totals"]["channels"]
             .as_f64()
             .context("a channel count")?,
+        messages: ["publish", "deliver_get", "ack", "confirm"]
+            .map(|name| overview["message_stats"][name].as_f64().unwrap_or(0.0)),
     })
 }
 
@@ -911,15 +932,17 @@ async fn ensure_celery(args: &Args) -> anyhow::Result<PathBuf> {
     Ok(python)
 }
 
-/// Run the Celery side of the comparison; returns its JSON report.
+/// Run the Celery side of the comparison; returns its JSON report and, for a throughput run, the
+/// CPU each kind of process used over its measured window.
 async fn celery_run(
     python: &PathBuf,
     mode: &str,
     config: &str,
     tasks: i64,
-) -> anyhow::Result<Value> {
+) -> anyhow::Result<(Value, Option<cpu::Usage>)> {
+    use tokio::io::AsyncBufReadExt as _;
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../bench/celery_bench.py");
-    let output = tokio::process::Command::new(python)
+    let mut child = tokio::process::Command::new(python)
         .arg(&script)
         .args([
             "--mode",
@@ -929,19 +952,61 @@ async fn celery_run(
             "--tasks",
             &tasks.to_string(),
         ])
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
-        .output()
-        .await
+        .kill_on_drop(true)
+        .spawn()
         .with_context(|| format!("cannot run {}", script.display()))?;
-    if !output.status.success() {
+    let stdout = child.stdout.take().context("the script's output")?;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    // The script prints a line as its measured window starts and its report as it ends, before
+    // it stops its workers: every process's CPU time is read at both.
+    let (mut start, mut usage, mut report) = (None, None, None);
+    while let Some(line) = lines.next_line().await? {
+        let Ok(value) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        if value["phase"] == "measuring" {
+            start = Some(cpu::Snapshot::take()?);
+        } else {
+            if let Some(start) = &start {
+                usage = Some(cpu::Snapshot::take()?.since(start));
+            }
+            report = Some(value);
+        }
+    }
+    if !child.wait().await?.success() {
         bail!("the Celery benchmark failed ({mode}, {config})");
     }
-    let text = String::from_utf8_lossy(&output.stdout);
-    let last = text
-        .lines()
-        .last()
-        .context("the Celery benchmark printed nothing")?;
-    Ok(serde_json::from_str(last)?)
+    Ok((
+        report.context("the Celery benchmark printed no report")?,
+        usage,
+    ))
+}
+
+/// A throughput setup's CPU per task over its runs: in all, and RabbitMQ's share of it.
+fn cpu_figures(setup: &str, usages: &[(cpu::Usage, f64)]) -> Vec<Figure> {
+    if usages.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        Figure::new(
+            &format!("CPU per task, whole machine ({setup})"),
+            "ms",
+            usages
+                .iter()
+                .map(|(usage, tasks)| usage.machine * 1000.0 / tasks)
+                .collect(),
+        ),
+        Figure::new(
+            &format!("CPU per task, RabbitMQ ({setup})"),
+            "ms",
+            usages
+                .iter()
+                .map(|(usage, tasks)| usage.per_task("RabbitMQ", *tasks))
+                .collect(),
+        ),
+    ]
 }
 
 fn print_table(figures: &[Figure]) {
@@ -980,13 +1045,15 @@ async fn main() -> anyhow::Result<()> {
     if wants("throughput") {
         for (kind, label) in &databases {
             let mut rates = Vec::new();
+            let mut usages = Vec::new();
             for run in 0..args.runs {
-                let (seconds, n_tasks) = throughput_run(*kind, args.tasks, 1).await?;
+                let (seconds, n_tasks, usage) = throughput_run(*kind, args.tasks, 1).await?;
                 eprintln!(
                     "throughput run {} ({label}): {n_tasks} tasks in {seconds:.2} s",
                     run + 1
                 );
                 rates.push(n_tasks as f64 / seconds);
+                usages.push((usage, n_tasks as f64));
             }
             figures.push(Figure::new(
                 &format!(
@@ -996,12 +1063,13 @@ async fn main() -> anyhow::Result<()> {
                 "tasks/s",
                 rates,
             ));
+            figures.extend(cpu_figures(&format!("warren, {label}"), &usages));
         }
     }
     if wants("batch10") {
         let mut rates = Vec::new();
         for run in 0..args.runs {
-            let (seconds, n_tasks) = throughput_run(database, args.tasks, 10).await?;
+            let (seconds, n_tasks, _) = throughput_run(database, args.tasks, 10).await?;
             eprintln!(
                 "batch-10 run {}: {} frames in {n_tasks} tasks in {seconds:.2} s",
                 run + 1,
@@ -1306,21 +1374,28 @@ async fn main() -> anyhow::Result<()> {
             ("fast", "early ack, no results, threads"),
         ] {
             let mut rates = Vec::new();
+            let mut usages = Vec::new();
             for run in 0..args.runs {
-                let report = celery_run(&python, "throughput", config, args.tasks).await?;
+                let (report, usage) = celery_run(&python, "throughput", config, args.tasks).await?;
                 let rate = report["tasks_per_s"].as_f64().context("a rate")?;
                 eprintln!("celery {config} run {}: {rate:.1} tasks/s", run + 1);
                 rates.push(rate);
+                if let Some(usage) = usage {
+                    eprintln!("  {}", usage.per_task_line(args.tasks as f64));
+                    usages.push((usage, args.tasks as f64));
+                }
             }
             figures.push(Figure::new(
                 &format!("celery throughput ({label})"),
                 "tasks/s",
                 rates,
             ));
+            figures.extend(cpu_figures(&format!("celery, {config}"), &usages));
         }
         let mut p50s = Vec::new();
         for run in 0..args.runs {
-            let report = celery_run(&python, "latency", "fast", args.latency_jobs as i64).await?;
+            let (report, _) =
+                celery_run(&python, "latency", "fast", args.latency_jobs as i64).await?;
             let p50 = report["p50_ms"].as_f64().context("a latency")?;
             eprintln!("celery latency run {}: p50 {p50:.2} ms", run + 1);
             p50s.push(p50);
