@@ -471,6 +471,7 @@ impl Worker {
             publisher.clone(),
             settings.dir.join("spill"),
             settings.event_memory_kib,
+            settings.event_linger,
             metrics.clone(),
         );
         if simulation.is_none() {

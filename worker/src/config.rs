@@ -186,6 +186,12 @@ pub struct WorkerConfig {
     #[arg(long, env = "WARREN_LOG_FLUSH_MS", default_value_t = 250)]
     pub log_flush_ms: u64,
 
+    /// Milliseconds an event may wait for others to travel with it in one message (0: publish
+    /// each at once). Fewer, larger messages spare the broker; the wait delays only what the
+    /// master records, never a task.
+    #[arg(long, env = "WARREN_EVENT_LINGER_MS", default_value_t = 5)]
+    pub event_linger_ms: u64,
+
     /// Most bytes of output one attempt's log keeps (0: no cap). Beyond it the log keeps the
     /// first and the last half of this, and notes how many bytes were dropped in between.
     #[arg(long, env = "WARREN_LOG_MAX_BYTES", default_value_t = 256 * 1024 * 1024)]
@@ -419,6 +425,8 @@ pub struct Settings {
     pub log_flush_lines: usize,
     /// Longest wait before a log chunk is sent.
     pub log_flush: Duration,
+    /// Longest wait of an event for others to share its message.
+    pub event_linger: Duration,
     /// Most output bytes an attempt's log keeps (0: no cap).
     pub log_max_bytes: u64,
     /// SIGTERM-to-SIGKILL grace.
@@ -761,6 +769,12 @@ impl WorkerConfig {
             )?),
             log_flush_lines: within(self.log_flush_lines, "log_flush_lines", 1, usize::MAX)?,
             log_flush: Duration::from_millis(self.log_flush_ms),
+            event_linger: Duration::from_millis(within(
+                self.event_linger_ms,
+                "event_linger_ms",
+                0,
+                1000,
+            )?),
             log_max_bytes: self.log_max_bytes,
             kill_grace: Duration::from_secs_f64(within(
                 self.kill_grace_secs,

@@ -221,15 +221,19 @@ pub struct EventPublisher {
     publisher: Arc<Publisher>,
     /// Most payload bytes published and not yet confirmed.
     max_in_flight_bytes: usize,
+    /// Longest wait of an event for others to share its message.
+    linger: Duration,
 }
 
 /// A connected sender and publisher. Log chunks beyond `memory_kib` KiB go to files in
-/// `spill_dir`; spill files left by an earlier run are removed (their attempts are over).
+/// `spill_dir`; spill files left by an earlier run are removed (their attempts are over). An
+/// event waits up to `linger` for others to travel with it.
 #[must_use]
 pub fn event_queue(
     publisher: Arc<Publisher>,
     spill_dir: std::path::PathBuf,
     memory_kib: usize,
+    linger: Duration,
     metrics: Arc<crate::metrics::WorkerMetrics>,
 ) -> (EventSender, EventPublisher) {
     let (queue_tx, queue_rx) = mpsc::unbounded_channel();
@@ -252,6 +256,7 @@ pub fn event_queue(
             queue_rx,
             publisher,
             max_in_flight_bytes: (budget_kib as usize).saturating_mul(1024),
+            linger,
         },
     )
 }
@@ -260,10 +265,10 @@ impl EventPublisher {
     /// Publish events until shutdown; then keep publishing for up to `flush_grace` while events
     /// remain, so a stopping worker's last events still reach the master.
     ///
-    /// Events are published as soon as they are queued, without waiting for the confirms of
-    /// earlier ones; events that queued up meanwhile travel together in one message. Confirms
-    /// are taken in order. After a failure every unconfirmed event is published again, in
-    /// order, on a fresh channel.
+    /// An event is published at most `linger` after it was queued, without waiting for the
+    /// confirms of earlier ones; the events queued meanwhile travel with it in one message.
+    /// Confirms are taken in order. After a failure every unconfirmed event is published again,
+    /// in order, on a fresh channel. Once stopping, events no longer linger.
     pub async fn run(mut self, mut shutdown: Shutdown, flush_grace: Duration) {
         let mut pending: VecDeque<QueuedEvent> = VecDeque::new();
         let mut in_flight: VecDeque<(Unit, PendingConfirm)> = VecDeque::new();
@@ -271,13 +276,34 @@ impl EventPublisher {
         let mut deadline: Option<tokio::time::Instant> = None;
         let mut receiving = true;
         let far_future = tokio::time::Instant::now() + Duration::from_secs(365 * 24 * 3600);
+        // When the oldest waiting event is due to be published.
+        let mut due: Option<tokio::time::Instant> = None;
         loop {
             let mut failure = None;
             let mut in_flight_bytes: usize = in_flight
                 .iter()
                 .map(|(unit, _)| unit.outgoing.payload.len())
                 .sum();
-            while in_flight.len() < MAX_IN_FLIGHT
+            if pending.is_empty() {
+                due = None;
+            } else if due.is_none() {
+                due = Some(tokio::time::Instant::now() + self.linger);
+            }
+            let publish = deadline.is_some()
+                || !receiving
+                || pending.len() >= MAX_EVENTS_PER_MESSAGE
+                || due.is_some_and(|due| due <= tokio::time::Instant::now());
+            if publish {
+                // Whatever else is queued by now travels too.
+                while pending.len() < MAX_BATCH {
+                    match self.queue_rx.try_recv() {
+                        Ok(event) => pending.push_back(event),
+                        Err(_) => break,
+                    }
+                }
+            }
+            while publish
+                && in_flight.len() < MAX_IN_FLIGHT
                 && (in_flight.is_empty() || in_flight_bytes < self.max_in_flight_bytes)
             {
                 let Some(unit) = next_unit(&mut pending) else {
@@ -292,6 +318,9 @@ impl EventPublisher {
                         break;
                     }
                 }
+            }
+            if pending.is_empty() {
+                due = None;
             }
             if failure.is_none()
                 && pending.is_empty()
@@ -363,6 +392,7 @@ impl EventPublisher {
                 () = shutdown.wait(), if deadline.is_none() => {
                     deadline = Some(tokio::time::Instant::now() + flush_grace);
                 }
+                () = tokio::time::sleep_until(due.unwrap_or(far_future)), if !publish && due.is_some() => {}
                 () = tokio::time::sleep_until(deadline.unwrap_or(far_future)), if deadline.is_some() => {
                     let n_events = pending.len() + in_flight.iter().map(|(unit, _)| unit.events.len()).sum::<usize>();
                     tracing::warn!(n_events, "stopping with events the broker has not confirmed");
@@ -370,5 +400,144 @@ impl EventPublisher {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context as _;
+    use warren_broker::lapin::options::{
+        BasicGetOptions, ExchangeDeleteOptions, QueueDeleteOptions,
+    };
+    use warren_broker::{Broker, BrokerConfig, Names, QueueDefaults, Topology, shutdown_channel};
+    use warren_shared::{AgentId, Bye, Envelope, EventBatch};
+
+    use super::*;
+
+    /// A publisher on the test broker under a namespace of the test's own, and the event queue
+    /// the master would consume.
+    fn publisher_for_test() -> anyhow::Result<(Arc<Publisher>, Names)> {
+        let url = std::env::var("WARREN_TEST_AMQP_URL")
+            .unwrap_or_else(|_| "amqp://guest:guest@127.0.0.1:5672/%2f".to_owned());
+        let namespace = format!("we-{}", &uuid::Uuid::new_v4().simple().to_string()[..10]);
+        let names = Names::new(&namespace)?;
+        let defaults = QueueDefaults {
+            expires_ms: Some(600_000),
+            ..QueueDefaults::default()
+        };
+        let broker = Broker::new(
+            BrokerConfig {
+                urls: vec![url],
+                heartbeat: warren_broker::DEFAULT_HEARTBEAT,
+                names: names.clone(),
+                connection_name: "warren-worker event tests".to_owned(),
+                queue_defaults: defaults,
+            },
+            Topology::common(&names, defaults),
+        )?;
+        Ok((Arc::new(Publisher::new(broker)), names))
+    }
+
+    fn bye(reason: &str) -> Message {
+        Message::Bye(Bye {
+            agent_id: AgentId::new_random(),
+            reason: reason.to_owned(),
+        })
+    }
+
+    /// Every message now on the event queue, taken off it.
+    async fn take_all(publisher: &Publisher, names: &Names) -> anyhow::Result<Vec<Message>> {
+        let channel = publisher.broker().open_channel().await?;
+        let mut messages = Vec::new();
+        while let Some(fetched) = channel
+            .basic_get(
+                names.events_queue().into(),
+                BasicGetOptions { no_ack: true },
+            )
+            .await?
+        {
+            messages.push(Envelope::decode(&fetched.delivery.data)?);
+        }
+        for queue in [names.events_queue(), names.dead_letters()] {
+            let _ = channel
+                .queue_delete(queue.into(), QueueDeleteOptions::default())
+                .await;
+        }
+        for exchange in [
+            names.events_exchange(),
+            names.control_exchange(),
+            names.dead_letters(),
+        ] {
+            let _ = channel
+                .exchange_delete(exchange.into(), ExchangeDeleteOptions::default())
+                .await;
+        }
+        Ok(messages)
+    }
+
+    #[tokio::test]
+    async fn events_queued_while_the_first_lingers_travel_with_it_and_a_stop_sends_them_at_once()
+    -> anyhow::Result<()> {
+        let (publisher, names) = publisher_for_test()?;
+        let spill = tempfile::tempdir()?;
+        let (sender, event_publisher) = event_queue(
+            publisher.clone(),
+            spill.path().join("spill"),
+            1024,
+            Duration::from_secs(3600),
+            Arc::default(),
+        );
+        let (trigger, shutdown) = shutdown_channel();
+        let running = tokio::spawn(event_publisher.run(shutdown, Duration::from_secs(3600)));
+        sender.send(&bye("first"));
+        // Later events, not in the same breath as the first.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        sender.send(&bye("second"));
+        sender.send(&bye("third"));
+        trigger.trigger();
+        tokio::time::timeout(Duration::from_secs(60), running)
+            .await
+            .context("a stopping publisher waits out the hour's linger")??;
+
+        let messages = take_all(&publisher, &names).await?;
+        let [Message::EventBatch(EventBatch { events })] = messages.as_slice() else {
+            panic!("expected one event batch, got {messages:?}");
+        };
+        let reasons: Vec<&str> = events
+            .iter()
+            .map(|event| match event {
+                Message::Bye(bye) => bye.reason.as_str(),
+                other => panic!("unexpected event {other:?}"),
+            })
+            .collect();
+        assert_eq!(reasons, ["first", "second", "third"]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_lingering_event_is_published_without_another_behind_it() -> anyhow::Result<()> {
+        let (publisher, names) = publisher_for_test()?;
+        let spill = tempfile::tempdir()?;
+        let (sender, event_publisher) = event_queue(
+            publisher.clone(),
+            spill.path().join("spill"),
+            1024,
+            Duration::from_millis(50),
+            Arc::default(),
+        );
+        let (trigger, shutdown) = shutdown_channel();
+        let running = tokio::spawn(event_publisher.run(shutdown, Duration::from_secs(10)));
+        let confirmed = sender.send_confirmed(&bye("alone"));
+        tokio::time::timeout(Duration::from_secs(60), confirmed)
+            .await
+            .context("the lingering event was never confirmed")??;
+        trigger.trigger();
+        running.await?;
+        let messages = take_all(&publisher, &names).await?;
+        assert!(
+            matches!(messages.as_slice(), [Message::Bye(bye)] if bye.reason == "alone"),
+            "{messages:?}"
+        );
+        Ok(())
     }
 }
