@@ -37,6 +37,10 @@ use crate::store::credentials::CredentialStatus;
 use crate::store::failures;
 use crate::store::tasks::{self, Lost};
 
+/// How long a batch waits, after its first message, for more to share its transaction. Under
+/// load it halves the transactions per task; when the ingester falls behind, waiting messages
+/// fill the batch without any wait.
+const GATHER: Duration = Duration::from_millis(5);
 /// Most events applied in one transaction.
 const MAX_BATCH: usize = 2_000;
 /// Unacked events the broker may push ahead of the ingester.
@@ -322,9 +326,19 @@ impl Ingester {
                 None => return Err(IngestError::ConsumerCancelled),
             };
             let mut batch = vec![first];
+            // What is waiting joins the batch; then, for up to GATHER after the first, what
+            // comes next: one transaction then applies several workers' messages.
+            let gather_until = tokio::time::Instant::now() + GATHER;
             while batch.len() < MAX_BATCH {
-                match consumer.next().now_or_never() {
-                    Some(Some(Ok(delivery))) => batch.push(delivery),
+                let next = match consumer.next().now_or_never() {
+                    Some(next) => next,
+                    None => tokio::time::timeout_at(gather_until, consumer.next())
+                        .await
+                        .ok()
+                        .flatten(),
+                };
+                match next {
+                    Some(Ok(delivery)) => batch.push(delivery),
                     _ => break,
                 }
             }
