@@ -35,6 +35,8 @@ struct QueuedEvent {
     _permit: Option<OwnedSemaphorePermit>,
     /// The spill file holding the payload (read back into `outgoing` when published).
     spilled: Option<std::path::PathBuf>,
+    /// Sent without lingering: a hello, which tells the master what the agent offers.
+    urgent: bool,
 }
 
 /// Queues events for the master.
@@ -76,6 +78,7 @@ impl EventSender {
             confirmed,
             _permit: permit,
             spilled: None,
+            urgent: matches!(message, Message::Hello(_)),
         });
     }
 
@@ -122,6 +125,7 @@ impl EventSender {
                     confirmed: None,
                     _permit: None,
                     spilled: Some(path),
+                    urgent: false,
                 });
             }
             Err(error) => {
@@ -278,6 +282,8 @@ impl EventPublisher {
         let far_future = tokio::time::Instant::now() + Duration::from_secs(365 * 24 * 3600);
         // When the oldest waiting event is due to be published.
         let mut due: Option<tokio::time::Instant> = None;
+        // Whether a waiting event is to go at once.
+        let mut urgent = false;
         loop {
             let mut failure = None;
             let mut in_flight_bytes: usize = in_flight
@@ -290,6 +296,7 @@ impl EventPublisher {
                 due = Some(tokio::time::Instant::now() + self.linger);
             }
             let publish = deadline.is_some()
+                || urgent
                 || !receiving
                 || pending.len() >= MAX_EVENTS_PER_MESSAGE
                 || due.is_some_and(|due| due <= tokio::time::Instant::now());
@@ -321,6 +328,7 @@ impl EventPublisher {
             }
             if pending.is_empty() {
                 due = None;
+                urgent = false;
             }
             if failure.is_none()
                 && pending.is_empty()
@@ -355,10 +363,14 @@ impl EventPublisher {
             tokio::select! {
                 event = self.queue_rx.recv(), if receiving => match event {
                     Some(event) => {
+                        urgent |= event.urgent;
                         pending.push_back(event);
                         while pending.len() < MAX_BATCH {
                             match self.queue_rx.try_recv() {
-                                Ok(event) => pending.push_back(event),
+                                Ok(event) => {
+                                    urgent |= event.urgent;
+                                    pending.push_back(event);
+                                }
                                 Err(_) => break,
                             }
                         }
@@ -410,7 +422,7 @@ mod tests {
         BasicGetOptions, ExchangeDeleteOptions, QueueDeleteOptions,
     };
     use warren_broker::{Broker, BrokerConfig, Names, QueueDefaults, Topology, shutdown_channel};
-    use warren_shared::{AgentId, Bye, Envelope, EventBatch};
+    use warren_shared::{AgentId, Bye, Envelope, EventBatch, Hello};
 
     use super::*;
 
@@ -511,6 +523,54 @@ mod tests {
             })
             .collect();
         assert_eq!(reasons, ["first", "second", "third"]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_hello_goes_at_once_however_long_events_linger() -> anyhow::Result<()> {
+        let (publisher, names) = publisher_for_test()?;
+        let spill = tempfile::tempdir()?;
+        let (sender, event_publisher) = event_queue(
+            publisher.clone(),
+            spill.path().join("spill"),
+            1024,
+            Duration::from_secs(3600),
+            Arc::default(),
+        );
+        let (trigger, shutdown) = shutdown_channel();
+        let running = tokio::spawn(event_publisher.run(shutdown, Duration::from_secs(10)));
+        let hello = Hello {
+            agent_id: AgentId::new_random(),
+            hostname: "node".to_owned(),
+            addresses: Vec::new(),
+            os: "linux".to_owned(),
+            os_name: String::new(),
+            cpu_name: String::new(),
+            cpus: 1,
+            ram_mb: 1024,
+            free_ram_mb: 1024,
+            tags: Vec::new(),
+            software: std::collections::BTreeMap::new(),
+            version: "test".to_owned(),
+            disks: Vec::new(),
+            gpus: Vec::new(),
+            gpu_devices: Vec::new(),
+            running: Vec::new(),
+            sent_at: time::OffsetDateTime::now_utc(),
+            started_at: None,
+            catalogue_digest: None,
+        };
+        let confirmed = sender.send_confirmed(&Message::Hello(hello));
+        tokio::time::timeout(Duration::from_secs(60), confirmed)
+            .await
+            .context("the hello waited out the hour's linger")??;
+        trigger.trigger();
+        running.await?;
+        let messages = take_all(&publisher, &names).await?;
+        assert!(
+            matches!(messages.as_slice(), [Message::Hello(_)]),
+            "{messages:?}"
+        );
         Ok(())
     }
 

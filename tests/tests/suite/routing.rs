@@ -114,9 +114,25 @@ async fn tags_negated_tags_and_software_decide_who_runs_what() -> anyhow::Result
     let workstation = farm.agent_id_of(1).await?;
     let blender_node = farm.agent_id_of(2).await?;
 
-    let software = farm
-        .get_json(&format!("/api/v1/agents/{blender_node}/software"))
-        .await?;
+    // A node is online from its join; what it found comes with its hello, a moment later.
+    let software = eventually(
+        "the node's software reported",
+        Duration::from_secs(30),
+        || {
+            let farm = &farm;
+            let blender_node = &blender_node;
+            async move {
+                let software = farm
+                    .get_json(&format!("/api/v1/agents/{blender_node}/software"))
+                    .await?;
+                Ok(software["software"]
+                    .as_object()
+                    .is_some_and(|found| !found.is_empty())
+                    .then_some(software))
+            }
+        },
+    )
+    .await?;
     assert_eq!(
         software["software"]["blender"],
         json!(["3.6"]),
