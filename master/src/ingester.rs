@@ -41,7 +41,7 @@ use crate::store::tasks::{self, Lost};
 /// load it halves the transactions per task; when the ingester falls behind, waiting messages
 /// fill the batch without any wait.
 const GATHER: Duration = Duration::from_millis(5);
-/// Most events applied in one transaction.
+/// Most messages applied in one transaction (each may be an `EventBatch` of many events).
 const MAX_BATCH: usize = 2_000;
 /// Unacked events the broker may push ahead of the ingester.
 const PREFETCH: u16 = 4_000;
@@ -329,6 +329,7 @@ impl Ingester {
             // What is waiting joins the batch; then, for up to GATHER after the first, what
             // comes next: one transaction then applies several workers' messages.
             let gather_until = tokio::time::Instant::now() + GATHER;
+            let mut failed = None;
             while batch.len() < MAX_BATCH {
                 let next = match consumer.next().now_or_never() {
                     Some(next) => next,
@@ -339,10 +340,17 @@ impl Ingester {
                 };
                 match next {
                     Some(Ok(delivery)) => batch.push(delivery),
-                    _ => break,
+                    Some(Err(error)) => {
+                        failed = Some(error);
+                        break;
+                    }
+                    None => break,
                 }
             }
             self.process(channel, &batch).await?;
+            if let Some(error) = failed {
+                return Err(error.into());
+            }
         }
     }
 

@@ -269,10 +269,12 @@ impl EventPublisher {
     /// Publish events until shutdown; then keep publishing for up to `flush_grace` while events
     /// remain, so a stopping worker's last events still reach the master.
     ///
-    /// An event is published at most `linger` after it was queued, without waiting for the
-    /// confirms of earlier ones; the events queued meanwhile travel with it in one message.
-    /// Confirms are taken in order. After a failure every unconfirmed event is published again,
-    /// in order, on a fresh channel. Once stopping, events no longer linger.
+    /// An event waits up to `linger` after it was queued (longer only while the in-flight limits
+    /// are reached or the broker is away), then is published without waiting for the confirms
+    /// of earlier ones; the events queued meanwhile travel with it in one message. Confirms are
+    /// taken in order. After a failure every unconfirmed event is published again, in order, on
+    /// a fresh channel, without lingering again. A hello, and every event once stopping, does
+    /// not linger.
     pub async fn run(mut self, mut shutdown: Shutdown, flush_grace: Duration) {
         let mut pending: VecDeque<QueuedEvent> = VecDeque::new();
         let mut in_flight: VecDeque<(Unit, PendingConfirm)> = VecDeque::new();
@@ -304,7 +306,10 @@ impl EventPublisher {
                 // Whatever else is queued by now travels too.
                 while pending.len() < MAX_BATCH {
                     match self.queue_rx.try_recv() {
-                        Ok(event) => pending.push_back(event),
+                        Ok(event) => {
+                            urgent |= event.urgent;
+                            pending.push_back(event);
+                        }
                         Err(_) => break,
                     }
                 }
@@ -348,6 +353,8 @@ impl EventPublisher {
                     unit.requeue(&mut pending);
                 }
                 self.publisher.reset().await;
+                // Events published once do not linger again.
+                due = Some(tokio::time::Instant::now());
                 let delay = backoff.next().unwrap_or(Duration::from_secs(5));
                 tracing::warn!(error = %error_chain(&error), n_events = pending.len(), delay_ms = delay.as_millis() as u64, "cannot publish events; retrying");
                 if deadline.is_some_and(|deadline| tokio::time::Instant::now() + delay > deadline) {
@@ -398,6 +405,7 @@ impl EventPublisher {
                                 unit.requeue(&mut pending);
                             }
                             self.publisher.reset().await;
+                            due = Some(tokio::time::Instant::now());
                         }
                     }
                 }
