@@ -465,6 +465,53 @@ mod tests {
         })
     }
 
+    /// A running event publisher on the test broker: its sender, the trigger that stops it, its
+    /// task, and what `take_all` reads its messages with.
+    struct Running {
+        sender: EventSender,
+        stop: warren_broker::ShutdownTrigger,
+        task: tokio::task::JoinHandle<()>,
+        publisher: Arc<Publisher>,
+        names: Names,
+        _spill: tempfile::TempDir,
+    }
+
+    /// Start a publisher whose events linger `linger`, with `flush_grace` to flush on stop.
+    fn start(linger: Duration, flush_grace: Duration) -> anyhow::Result<Running> {
+        let (publisher, names) = publisher_for_test()?;
+        let spill = tempfile::tempdir()?;
+        let (sender, event_publisher) = event_queue(
+            publisher.clone(),
+            spill.path().join("spill"),
+            1024,
+            linger,
+            Arc::default(),
+        );
+        let (stop, shutdown) = shutdown_channel();
+        let task = tokio::spawn(event_publisher.run(shutdown, flush_grace));
+        Ok(Running {
+            sender,
+            stop,
+            task,
+            publisher,
+            names,
+            _spill: spill,
+        })
+    }
+
+    /// Stop the publisher, wait for it (failing with `what` after a minute), and take every
+    /// message it published.
+    async fn stop_and_take_all(
+        running: Running,
+        what: &'static str,
+    ) -> anyhow::Result<Vec<Message>> {
+        running.stop.trigger();
+        tokio::time::timeout(Duration::from_secs(60), running.task)
+            .await
+            .context(what)??;
+        take_all(&running.publisher, &running.names).await
+    }
+
     /// Every message now on the event queue, taken off it.
     async fn take_all(publisher: &Publisher, names: &Names) -> anyhow::Result<Vec<Message>> {
         let channel = publisher.broker().open_channel().await?;
@@ -498,28 +545,14 @@ mod tests {
     #[tokio::test]
     async fn events_queued_while_the_first_lingers_travel_with_it_and_a_stop_sends_them_at_once()
     -> anyhow::Result<()> {
-        let (publisher, names) = publisher_for_test()?;
-        let spill = tempfile::tempdir()?;
-        let (sender, event_publisher) = event_queue(
-            publisher.clone(),
-            spill.path().join("spill"),
-            1024,
-            Duration::from_secs(3600),
-            Arc::default(),
-        );
-        let (trigger, shutdown) = shutdown_channel();
-        let running = tokio::spawn(event_publisher.run(shutdown, Duration::from_secs(3600)));
-        sender.send(&bye("first"));
+        let running = start(Duration::from_secs(3600), Duration::from_secs(3600))?;
+        running.sender.send(&bye("first"));
         // Later events, not in the same breath as the first.
         tokio::time::sleep(Duration::from_millis(100)).await;
-        sender.send(&bye("second"));
-        sender.send(&bye("third"));
-        trigger.trigger();
-        tokio::time::timeout(Duration::from_secs(60), running)
-            .await
-            .context("a stopping publisher waits out the hour's linger")??;
-
-        let messages = take_all(&publisher, &names).await?;
+        running.sender.send(&bye("second"));
+        running.sender.send(&bye("third"));
+        let messages =
+            stop_and_take_all(running, "a stopping publisher waits out the hour's linger").await?;
         let [Message::EventBatch(EventBatch { events })] = messages.as_slice() else {
             panic!("expected one event batch, got {messages:?}");
         };
@@ -536,17 +569,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_hello_goes_at_once_however_long_events_linger() -> anyhow::Result<()> {
-        let (publisher, names) = publisher_for_test()?;
-        let spill = tempfile::tempdir()?;
-        let (sender, event_publisher) = event_queue(
-            publisher.clone(),
-            spill.path().join("spill"),
-            1024,
-            Duration::from_secs(3600),
-            Arc::default(),
-        );
-        let (trigger, shutdown) = shutdown_channel();
-        let running = tokio::spawn(event_publisher.run(shutdown, Duration::from_secs(10)));
+        let running = start(Duration::from_secs(3600), Duration::from_secs(10))?;
         let hello = Hello {
             agent_id: AgentId::new_random(),
             hostname: "node".to_owned(),
@@ -568,13 +591,11 @@ mod tests {
             started_at: None,
             catalogue_digest: None,
         };
-        let confirmed = sender.send_confirmed(&Message::Hello(hello));
+        let confirmed = running.sender.send_confirmed(&Message::Hello(hello));
         tokio::time::timeout(Duration::from_secs(60), confirmed)
             .await
             .context("the hello waited out the hour's linger")??;
-        trigger.trigger();
-        running.await?;
-        let messages = take_all(&publisher, &names).await?;
+        let messages = stop_and_take_all(running, "the publisher did not stop").await?;
         assert!(
             matches!(messages.as_slice(), [Message::Hello(_)]),
             "{messages:?}"
@@ -584,24 +605,12 @@ mod tests {
 
     #[tokio::test]
     async fn a_lingering_event_is_published_without_another_behind_it() -> anyhow::Result<()> {
-        let (publisher, names) = publisher_for_test()?;
-        let spill = tempfile::tempdir()?;
-        let (sender, event_publisher) = event_queue(
-            publisher.clone(),
-            spill.path().join("spill"),
-            1024,
-            Duration::from_millis(50),
-            Arc::default(),
-        );
-        let (trigger, shutdown) = shutdown_channel();
-        let running = tokio::spawn(event_publisher.run(shutdown, Duration::from_secs(10)));
-        let confirmed = sender.send_confirmed(&bye("alone"));
+        let running = start(Duration::from_millis(50), Duration::from_secs(10))?;
+        let confirmed = running.sender.send_confirmed(&bye("alone"));
         tokio::time::timeout(Duration::from_secs(60), confirmed)
             .await
             .context("the lingering event was never confirmed")??;
-        trigger.trigger();
-        running.await?;
-        let messages = take_all(&publisher, &names).await?;
+        let messages = stop_and_take_all(running, "the publisher did not stop").await?;
         assert!(
             matches!(messages.as_slice(), [Message::Bye(bye)] if bye.reason == "alone"),
             "{messages:?}"
