@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use sea_orm::DatabaseConnection;
@@ -31,6 +32,13 @@ use crate::store::tasks::{self, ClaimedTask};
 
 /// Most tasks claimed per class per round.
 const MAX_CLAIM: i64 = 2_000;
+/// How often dispatches left unpublished are looked for besides at start and after a failure
+/// (a submission's claim handed to a dispatcher that stopped leading before publishing it), and
+/// how old they must be.
+const SWEEP_EVERY: Duration = Duration::from_secs(30);
+/// Offers of idle room are skipped on farms where working them out (classes times agents)
+/// would cost more than the round they save.
+const MAX_IDLE_OFFER_WORK: usize = 100_000;
 /// How long the agent capacity snapshot is trusted.
 const CAPACITY_TTL: Duration = Duration::from_secs(2);
 /// Tasks a class may have in flight beyond its slots and margin are what its workers consume in
@@ -105,6 +113,12 @@ pub enum DispatchError {
 #[derive(Debug, Clone)]
 pub struct DispatcherHandle {
     wake: Arc<Notify>,
+    /// Counts wakes, so room offered by a round is withdrawn once anything may have changed.
+    wakes: Arc<AtomicU64>,
+    /// Room the last round left on an idle farm (see [`DispatcherHandle::reserve`]).
+    idle: Arc<std::sync::Mutex<Option<IdleRoom>>>,
+    /// Tasks claimed by submissions, waiting for the dispatcher to publish them.
+    handed: Arc<std::sync::Mutex<Vec<Handed>>>,
     /// Set when job queues or limits change, so the next round reads them afresh.
     settings_changed: Arc<std::sync::atomic::AtomicBool>,
     /// Jobs changed by a user since the dispatcher last looked (priority, queue, frames).
@@ -114,14 +128,69 @@ pub struct DispatcherHandle {
 impl DispatcherHandle {
     /// Ask for a dispatch round soon; wakes are coalesced.
     pub fn wake(&self) {
+        self.wakes.fetch_add(1, Ordering::AcqRel);
         self.wake.notify_one();
+    }
+
+    /// Room for up to `wanted` tasks of a new job of class `class_id` in job queue `queue_id`,
+    /// to claim in the job's own submission. There is room only while the last round left the
+    /// class's window with room and no job waiting anywhere, and nothing has woken the
+    /// dispatcher since: then the round the submission would wake would give the new job that
+    /// room anyway, and claiming in the submission saves the round's reads and a commit on the
+    /// way to the first task. Returns how many tasks may be claimed (often 0); the caller claims
+    /// them in its transaction and hands them over with [`DispatcherHandle::hand_over`].
+    #[must_use]
+    pub fn reserve(&self, class_id: i64, queue_id: i64, wanted: i64) -> i64 {
+        let mut idle = self
+            .idle
+            .lock()
+            .expect("the idle-room lock is never poisoned");
+        let Some(room) = idle.as_mut() else {
+            return 0;
+        };
+        if room.wakes != self.wakes.load(Ordering::Acquire) || !room.open_queues.contains(&queue_id)
+        {
+            return 0;
+        }
+        let rooms = &mut room.rooms;
+        let pool = rooms.class_pool.get(&class_id).copied();
+        let in_pool = pool
+            .and_then(|pool| rooms.pool_room.get(pool).copied())
+            .unwrap_or(0);
+        let in_class = rooms.class_room.get(&class_id).copied().unwrap_or(0);
+        let granted = wanted.min(in_class).min(in_pool).max(0);
+        if granted > 0 {
+            if let Some(class_room) = rooms.class_room.get_mut(&class_id) {
+                *class_room -= granted;
+            }
+            if let Some(pool_room) = pool.and_then(|pool| rooms.pool_room.get_mut(pool)) {
+                *pool_room -= granted;
+            }
+        }
+        granted
+    }
+
+    /// Give the dispatcher the tasks a submission claimed (after its commit) to publish now.
+    /// Should the dispatcher stop first, they are published as unconfirmed dispatches are.
+    pub fn hand_over(&self, queue_id: i64, class_id: i64, tasks: Vec<ClaimedTask>) {
+        if tasks.is_empty() {
+            return;
+        }
+        self.handed
+            .lock()
+            .expect("the handed-tasks lock is never poisoned")
+            .push(Handed {
+                queue_id,
+                class_id,
+                tasks,
+            });
+        self.wake();
     }
 
     /// Tell the dispatcher job queues, limits or agents changed, or a task failed (which may
     /// ban an agent from a job): its next round reads them afresh.
     pub fn settings_changed(&self) {
-        self.settings_changed
-            .store(true, std::sync::atomic::Ordering::Release);
+        self.settings_changed.store(true, Ordering::Release);
         self.wake();
     }
 
@@ -133,6 +202,32 @@ impl DispatcherHandle {
             .push(job_id);
         self.wake();
     }
+}
+
+/// Room a round left on a farm where no job waits: what each class's window (and each pool of
+/// classes sharing agents) may still take, for the job queues without a maximum above them.
+#[derive(Debug)]
+struct IdleRoom {
+    /// The wake count when the round started; any wake since withdraws the offer.
+    wakes: u64,
+    rooms: Rooms,
+    open_queues: HashSet<i64>,
+}
+
+/// Tasks a submission claimed, for the dispatcher to publish.
+#[derive(Debug)]
+struct Handed {
+    queue_id: i64,
+    class_id: i64,
+    tasks: Vec<ClaimedTask>,
+}
+
+/// Room in each class's window and in each pool of classes that share agents.
+#[derive(Debug, Default)]
+struct Rooms {
+    class_room: HashMap<i64, i64>,
+    class_pool: HashMap<i64, usize>,
+    pool_room: Vec<i64>,
 }
 
 /// What the dispatcher needs to turn a task of a job into a message; loaded once per job.
@@ -169,6 +264,27 @@ struct JobInfo {
 pub fn message_priority(job_priority: i32) -> u8 {
     let clamped = job_priority.clamp(-1000, 1000) + 1000;
     (clamped as u32 * u32::from(MAX_MESSAGE_PRIORITY) / 2000) as u8
+}
+
+/// Job queues with no maximum of agents on them or above them.
+fn unbounded_queues(queues: &[crate::scheduler::QueueNode]) -> HashSet<i64> {
+    let by_id: HashMap<i64, &crate::scheduler::QueueNode> =
+        queues.iter().map(|queue| (queue.id, queue)).collect();
+    queues
+        .iter()
+        .filter(|queue| {
+            let mut at: Option<&crate::scheduler::QueueNode> = Some(queue);
+            for _ in 0..=queues.len() {
+                match at {
+                    None => return true,
+                    Some(node) if node.maximum.is_some() => return false,
+                    Some(node) => at = node.parent_id.and_then(|id| by_id.get(&id).copied()),
+                }
+            }
+            false
+        })
+        .map(|queue| queue.id)
+        .collect()
 }
 
 /// How many tasks of a class one agent can run at once.
@@ -356,6 +472,11 @@ pub struct Dispatcher {
     served: crate::scheduler::Served,
     /// When `served` was last halved.
     served_halved_at: Instant,
+    wakes: Arc<AtomicU64>,
+    idle: Arc<std::sync::Mutex<Option<IdleRoom>>>,
+    handed: Arc<std::sync::Mutex<Vec<Handed>>>,
+    /// When dispatches left unpublished were last looked for.
+    swept_at: Instant,
 }
 
 impl Dispatcher {
@@ -371,6 +492,9 @@ impl Dispatcher {
         let wake = Arc::new(Notify::new());
         let changed_jobs = Arc::new(std::sync::Mutex::new(Vec::new()));
         let settings_changed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let wakes = Arc::new(AtomicU64::new(0));
+        let idle = Arc::new(std::sync::Mutex::new(None));
+        let handed = Arc::new(std::sync::Mutex::new(Vec::new()));
         let dispatcher = Self {
             db,
             publisher,
@@ -397,11 +521,18 @@ impl Dispatcher {
             )),
             served: crate::scheduler::Served::default(),
             served_halved_at: Instant::now(),
+            wakes: wakes.clone(),
+            idle: idle.clone(),
+            handed: handed.clone(),
+            swept_at: Instant::now(),
         };
         (
             dispatcher,
             DispatcherHandle {
                 wake,
+                wakes,
+                idle,
+                handed,
                 changed_jobs,
                 settings_changed,
             },
@@ -454,6 +585,7 @@ impl Dispatcher {
                 () = tokio::time::sleep(Duration::from_secs(1)) => {}
             }
         }
+        self.withdraw_idle_room();
         tracing::debug!("dispatcher stopped");
     }
 
@@ -461,6 +593,7 @@ impl Dispatcher {
     /// meanwhile, so classes are declared and announced again and unconfirmed dispatches
     /// published again.
     fn forget(&mut self) {
+        self.withdraw_idle_room();
         self.recover = true;
         self.declared_classes.clear();
         self.classes.clear();
@@ -485,13 +618,20 @@ impl Dispatcher {
         for job_id in changed {
             self.jobs.remove(&job_id);
         }
-        let mut published = 0;
-        if self.recover {
-            published += self.republish_unconfirmed().await?;
+        let wakes = self.wakes.load(Ordering::Acquire);
+        self.withdraw_idle_room();
+        let mut published = self.publish_handed().await?;
+        if self.recover || self.swept_at.elapsed() >= SWEEP_EVERY {
+            // At start and after a failure, every unconfirmed dispatch; otherwise those left
+            // long enough that no submission or round of this process is still publishing them.
+            let older_than = (!self.recover)
+                .then(|| now_us() - i64::try_from(SWEEP_EVERY.as_micros()).unwrap_or(i64::MAX));
+            published += self.republish_unconfirmed(older_than).await?;
             self.recover = false;
+            self.swept_at = Instant::now();
         }
         let (queues, with_limits) = self.settings().await?;
-        let (mut snapshot, class_dispatched) =
+        let (mut snapshot, mut class_dispatched) =
             scheduling::snapshot(&self.db, queues, with_limits).await?;
         self.pins = RoundPins {
             limits: snapshot.limit_pins.clone(),
@@ -512,65 +652,121 @@ impl Dispatcher {
             turn: self.pins.turn,
         };
         if snapshot.jobs.is_empty() {
+            self.offer_idle_room(wakes, &class_dispatched).await?;
             return Ok(published);
         }
         if self.served_halved_at.elapsed() >= crate::scheduler::Served::HALF_LIFE {
             self.served.halve();
             self.served_halved_at = Instant::now();
         }
+        // The snapshot holds at most so many jobs per job queue: a full one may leave more out.
+        let complete = snapshot.jobs.len() < scheduling::CANDIDATES_PER_QUEUE as usize;
         snapshot.served = std::mem::take(&mut self.served);
-        let published = self
-            .fill_windows(&mut snapshot, &class_dispatched, published)
+        let filled = self
+            .fill_windows(&mut snapshot, &mut class_dispatched, published)
             .await;
         self.served = std::mem::take(&mut snapshot.served);
-        published
+        let (published, all_granted) = filled?;
+        if complete && all_granted {
+            self.offer_idle_room(wakes, &class_dispatched).await?;
+        }
+        Ok(published)
+    }
+
+    /// Withdraw the room offered to submissions: a round is starting, or the dispatcher stops.
+    fn withdraw_idle_room(&self) {
+        *self
+            .idle
+            .lock()
+            .expect("the idle-room lock is never poisoned") = None;
+    }
+
+    /// After a round that left no job waiting, offer what room every announced class's window
+    /// has left to submissions (see [`DispatcherHandle::reserve`]), given the tasks each class
+    /// has dispatched but not started.
+    async fn offer_idle_room(
+        &mut self,
+        wakes: u64,
+        dispatched: &HashMap<i64, i64>,
+    ) -> Result<(), DispatchError> {
+        let class_ids: BTreeSet<i64> = self.declared_classes.iter().copied().collect();
+        if class_ids.is_empty() || class_ids.len() * self.capacity.len() > MAX_IDLE_OFFER_WORK {
+            return Ok(());
+        }
+        let rooms = self.rooms(&class_ids, dispatched).await?;
+        let queues = self
+            .settings
+            .as_ref()
+            .map(|(_, queues, _)| queues.as_slice())
+            .unwrap_or_default();
+        *self
+            .idle
+            .lock()
+            .expect("the idle-room lock is never poisoned") = Some(IdleRoom {
+            wakes,
+            rooms,
+            open_queues: unbounded_queues(queues),
+        });
+        Ok(())
+    }
+
+    /// Publish the tasks submissions claimed and handed over, counted as a round's grants.
+    async fn publish_handed(&mut self) -> Result<usize, DispatchError> {
+        let handed = std::mem::take(
+            &mut *self
+                .handed
+                .lock()
+                .expect("the handed-tasks lock is never poisoned"),
+        );
+        if handed.is_empty() {
+            return Ok(0);
+        }
+        let queues = self
+            .settings
+            .as_ref()
+            .map(|(_, queues, _)| queues.clone())
+            .unwrap_or_default();
+        let mut tasks = Vec::new();
+        for handed in handed {
+            let count = handed.tasks.len() as i64;
+            self.rates.entry(handed.class_id).or_default().record(count);
+            if let Some(task) = handed.tasks.first() {
+                self.served
+                    .record_job(&queues, task.job_id, handed.queue_id, count as f64);
+            }
+            tasks.extend(handed.tasks);
+        }
+        match self.publish(&tasks).await {
+            Ok(published) => Ok(published),
+            Err(error) => {
+                // Still dispatched and unconfirmed: the next round publishes them again.
+                self.recover = true;
+                Err(error)
+            }
+        }
     }
 
     /// Fill every class window of the round's snapshot with the tasks fair share picks.
+    /// Also returns whether every job of the snapshot got all its waiting tasks; counts what it
+    /// claims into `class_dispatched`.
     async fn fill_windows(
         &mut self,
         snapshot: &mut crate::scheduler::Snapshot,
-        class_dispatched: &HashMap<i64, i64>,
+        class_dispatched: &mut HashMap<i64, i64>,
         mut published: usize,
-    ) -> Result<usize, DispatchError> {
-        self.refresh_capacity().await?;
+    ) -> Result<(usize, bool), DispatchError> {
         let class_ids: BTreeSet<i64> = snapshot.jobs.iter().map(|job| job.class_id).collect();
-        let mut per_agent: Vec<(i64, Vec<i64>)> = Vec::with_capacity(class_ids.len());
-        for class_id in class_ids {
-            let class = self.class(class_id).await?;
+        for class_id in &class_ids {
+            let class = self.class(*class_id).await?;
             // Declared as soon as it has work, so it shows in RabbitMQ and workers learn of it
             // even while none of them qualifies.
             self.ensure_class(&class).await?;
-            let agent_slots: Vec<i64> = self
-                .capacity
-                .iter()
-                .map(|(_, agent)| slots(&class.requirements, agent))
-                .collect();
-            let rate = self.rates.entry(class_id).or_default().per_second();
-            let dispatched = class_dispatched.get(&class_id).copied().unwrap_or(0);
-            let room =
-                (window(agent_slots.iter().sum(), self.margin, rate) - dispatched).min(MAX_CLAIM);
-            snapshot.class_room.insert(class_id, room.max(0));
-            per_agent.push((class_id, agent_slots));
         }
-        let pools = Pools::of(&per_agent);
-        snapshot.pool_room = pools
-            .slots
-            .iter()
-            .zip(&pools.classes)
-            .map(|(slots, classes)| {
-                let rate: f64 = classes
-                    .iter()
-                    .map(|id| self.rates.entry(*id).or_default().per_second())
-                    .sum();
-                let dispatched: i64 = classes
-                    .iter()
-                    .map(|id| class_dispatched.get(id).copied().unwrap_or(0))
-                    .sum();
-                (window(*slots, self.margin, rate) - dispatched).max(0)
-            })
-            .collect();
-        snapshot.class_pool = pools.class_pool;
+        let rooms = self.rooms(&class_ids, class_dispatched).await?;
+        snapshot.class_room = rooms.class_room;
+        snapshot.pool_room = rooms.pool_room;
+        snapshot.class_pool = rooms.class_pool;
+        let mut all_granted = true;
         // Jobs may yield fewer tasks than granted (frame dependencies, declined tasks waiting
         // out their pause); those are dropped and the rest shared again.
         for _ in 0..3 {
@@ -594,6 +790,7 @@ impl Dispatcher {
             for task in &ordered {
                 let class_id = self.job_info(task.job_id).await?.class.id;
                 self.rates.entry(class_id).or_default().record(1);
+                *class_dispatched.entry(class_id).or_default() += 1;
                 if let Some(room) = snapshot.class_room.get_mut(&class_id) {
                     *room -= 1;
                 }
@@ -621,9 +818,57 @@ impl Dispatcher {
             if short.is_empty() {
                 break;
             }
+            all_granted = false;
             snapshot.jobs.retain(|job| !short.contains(&job.id));
         }
-        Ok(published)
+        all_granted &= snapshot.jobs.iter().all(|job| job.queued <= 0);
+        Ok((published, all_granted))
+    }
+
+    /// Room in the windows of `class_ids`, given the tasks each has dispatched but not started:
+    /// what their online agents can take at once plus the margin, per class and per pool of
+    /// classes sharing agents.
+    async fn rooms(
+        &mut self,
+        class_ids: &BTreeSet<i64>,
+        class_dispatched: &HashMap<i64, i64>,
+    ) -> Result<Rooms, DispatchError> {
+        self.refresh_capacity().await?;
+        let mut rooms = Rooms::default();
+        let mut per_agent: Vec<(i64, Vec<i64>)> = Vec::with_capacity(class_ids.len());
+        for class_id in class_ids {
+            let class = self.class(*class_id).await?;
+            let agent_slots: Vec<i64> = self
+                .capacity
+                .iter()
+                .map(|(_, agent)| slots(&class.requirements, agent))
+                .collect();
+            let rate = self.rates.entry(*class_id).or_default().per_second();
+            let dispatched = class_dispatched.get(class_id).copied().unwrap_or(0);
+            let room =
+                (window(agent_slots.iter().sum(), self.margin, rate) - dispatched).min(MAX_CLAIM);
+            rooms.class_room.insert(*class_id, room.max(0));
+            per_agent.push((*class_id, agent_slots));
+        }
+        let pools = Pools::of(&per_agent);
+        rooms.pool_room = pools
+            .slots
+            .iter()
+            .zip(&pools.classes)
+            .map(|(slots, classes)| {
+                let rate: f64 = classes
+                    .iter()
+                    .map(|id| self.rates.entry(*id).or_default().per_second())
+                    .sum();
+                let dispatched: i64 = classes
+                    .iter()
+                    .map(|id| class_dispatched.get(id).copied().unwrap_or(0))
+                    .sum();
+                (window(*slots, self.margin, rate) - dispatched).max(0)
+            })
+            .collect();
+        rooms.class_pool = pools.class_pool;
+        Ok(rooms)
     }
 
     /// Job queues and whether limits exist: read again when the API changed them, and at
@@ -631,9 +876,7 @@ impl Dispatcher {
     async fn settings(
         &mut self,
     ) -> Result<(Vec<crate::scheduler::QueueNode>, bool), DispatchError> {
-        let changed = self
-            .settings_changed
-            .swap(false, std::sync::atomic::Ordering::AcqRel);
+        let changed = self.settings_changed.swap(false, Ordering::AcqRel);
         if changed {
             self.banned = None;
             self.capacity_loaded = None;
@@ -717,9 +960,13 @@ impl Dispatcher {
         Ok((claimed, short))
     }
 
-    /// Publish dispatched tasks whose publication was never confirmed.
-    async fn republish_unconfirmed(&mut self) -> Result<usize, DispatchError> {
-        let tasks = tasks::unconfirmed(&self.db).await?;
+    /// Publish dispatched tasks whose publication was never confirmed (all of them, or those
+    /// dispatched before `older_than`, in microseconds since the epoch).
+    async fn republish_unconfirmed(
+        &mut self,
+        older_than: Option<i64>,
+    ) -> Result<usize, DispatchError> {
+        let tasks = tasks::unconfirmed(&self.db, older_than).await?;
         if !tasks.is_empty() {
             tracing::info!(
                 n_tasks = tasks.len(),

@@ -69,6 +69,14 @@ pub struct JobDemand {
     pub limits: Vec<usize>,
 }
 
+/// Each queue's parent.
+fn parents(queues: &[QueueNode]) -> HashMap<i64, Option<i64>> {
+    queues
+        .iter()
+        .map(|queue| (queue.id, queue.parent_id))
+        .collect()
+}
+
 /// Tasks granted lately to each queue (its whole subtree) and job: what decides between
 /// siblings that are all within one slot of their share. Kept by the dispatcher from round to
 /// round, halved every [`Served::HALF_LIFE`].
@@ -86,22 +94,34 @@ impl Served {
 
     /// Count the grants of an allocation: each job in `sequence` and every queue above it.
     pub fn record(&mut self, queues: &[QueueNode], jobs: &[JobDemand], sequence: &[i64]) {
-        let parents: HashMap<i64, Option<i64>> = queues
-            .iter()
-            .map(|queue| (queue.id, queue.parent_id))
-            .collect();
+        let parents = parents(queues);
         let queue_of: HashMap<i64, i64> = jobs.iter().map(|job| (job.id, job.queue_id)).collect();
         for job_id in sequence {
-            *self.jobs.entry(*job_id).or_default() += 1.0;
-            let mut queue = queue_of.get(job_id).copied();
-            let mut steps = 0;
-            while let Some(id) = queue {
-                *self.queues.entry(id).or_default() += 1.0;
-                queue = parents.get(&id).copied().flatten();
-                steps += 1;
-                if steps > parents.len() {
-                    break;
-                }
+            self.count(&parents, *job_id, queue_of.get(job_id).copied(), 1.0);
+        }
+    }
+
+    /// Count `tasks` granted to a job of `queue_id` outside a round (claimed in its
+    /// submission).
+    pub fn record_job(&mut self, queues: &[QueueNode], job_id: i64, queue_id: i64, tasks: f64) {
+        self.count(&parents(queues), job_id, Some(queue_id), tasks);
+    }
+
+    fn count(
+        &mut self,
+        parents: &HashMap<i64, Option<i64>>,
+        job_id: i64,
+        mut queue: Option<i64>,
+        tasks: f64,
+    ) {
+        *self.jobs.entry(job_id).or_default() += tasks;
+        let mut steps = 0;
+        while let Some(id) = queue {
+            *self.queues.entry(id).or_default() += tasks;
+            queue = parents.get(&id).copied().flatten();
+            steps += 1;
+            if steps > parents.len() {
+                break;
             }
         }
     }

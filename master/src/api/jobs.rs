@@ -633,17 +633,27 @@ pub async fn submit(
     submission.user = super::auth::submitting_user(&principal, submission.user.take())?;
     let new_job = submission.validate()?;
     super::catalog::check_known_software(&state.db, &new_job.requirements.software).await?;
-    let created = jobs::create(&state.db, &new_job).await?;
-    state.dispatcher.wake();
+    let dispatcher = &state.dispatcher;
+    let reserve = |class_id, queue_id, wanted| dispatcher.reserve(class_id, queue_id, wanted);
+    let mut created = jobs::create(&state.db, &new_job, &reserve).await?;
+    let claimed = std::mem::take(&mut created.claimed);
+    let dispatched = !claimed.is_empty();
+    dispatcher.hand_over(created.record.job.queue_id, created.class.id, claimed);
+    dispatcher.wake();
     // The master runs on one thread: let the dispatcher start its round before this answer is
     // prepared, so the answer's own reads do not delay the job's first tasks.
     tokio::task::yield_now().await;
     tracing::info!(job_id = created.record.job.id, title = %created.record.job.title, n_tasks = created.record.job.n_tasks, class = %created.class.key, "job submitted");
-    let capabilities = capabilities(&state).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(job_json(&created.record, &capabilities)?),
-    ))
+    let view = if dispatched {
+        // Agents of its class had room for it: nothing blocks it, no need to read them.
+        JobView {
+            blocked_reason: None,
+            ..job_json(&created.record, &[])?
+        }
+    } else {
+        job_json(&created.record, &capabilities(&state).await?)?
+    };
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// Filters of `GET /api/v1/jobs`.

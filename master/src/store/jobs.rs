@@ -115,6 +115,8 @@ pub struct Created {
     pub record: JobRecord,
     /// Its class (possibly new).
     pub class: TaskClass,
+    /// Its tasks claimed for dispatch in its submission, in index order.
+    pub claimed: Vec<super::tasks::ClaimedTask>,
 }
 
 /// The ids a submission names, resolved in one query.
@@ -260,15 +262,29 @@ struct Tiles {
 }
 
 /// Create a job and all its tasks.
-pub async fn create(connection: &DatabaseConnection, new_job: &NewJob) -> Result<Created> {
+///
+/// `reserve(class_id, queue_id, tasks)` says how many of the job's first tasks may be claimed
+/// for dispatch in the same transaction (see
+/// [`crate::dispatcher::DispatcherHandle::reserve`]); it is asked only for jobs that wait on
+/// nothing (no parents, no limits, no maximum of agents). They come back in
+/// [`Created::claimed`], dispatched, for the dispatcher to publish.
+pub async fn create(
+    connection: &DatabaseConnection,
+    new_job: &NewJob,
+    reserve: &(dyn Fn(i64, i64, i64) -> i64 + Sync),
+) -> Result<Created> {
     write_transaction(connection, |transaction| async move {
-        create_in(&transaction, new_job).await
+        create_in(&transaction, new_job, reserve).await
     })
     .await
 }
 
 /// Create a job and all its tasks in `transaction`.
-async fn create_in(transaction: &DatabaseTransaction, new_job: &NewJob) -> Result<Created> {
+async fn create_in(
+    transaction: &DatabaseTransaction,
+    new_job: &NewJob,
+    reserve: &(dyn Fn(i64, i64, i64) -> i64 + Sync),
+) -> Result<Created> {
     let target = resolve_target(transaction, new_job).await?;
     let spec =
         JobTypeSpec::parse(&target.spec).map_err(|error| StoreError::Corrupt(error.to_string()))?;
@@ -294,9 +310,13 @@ async fn create_in(transaction: &DatabaseTransaction, new_job: &NewJob) -> Resul
 
     check_references(transaction, new_job).await?;
     let limit_ids = limit_ids(transaction, &new_job.limits, &spec.limits).await?;
+    let waits_on_nothing = limit_ids.is_empty()
+        && new_job.parents.is_empty()
+        && new_job.frame_parent.is_none()
+        && new_job.maximum_agents.is_none();
     let n_tasks = task_count(&new_job.frames, new_job.batch, new_job.num_tiles);
     let now = now_us();
-    let job_row = job::ActiveModel {
+    let mut job_row = job::ActiveModel {
         id: ActiveValue::NotSet,
         title: ActiveValue::Set(new_job.title.clone()),
         queue_id: ActiveValue::Set(target.queue_id),
@@ -393,6 +413,25 @@ async fn create_in(transaction: &DatabaseTransaction, new_job: &NewJob) -> Resul
         new_job.num_tiles,
     )
     .await?;
+    let granted = if waits_on_nothing {
+        reserve(class.id, target.queue_id, n_tasks)
+    } else {
+        0
+    };
+    let mut claimed = Vec::new();
+    if granted > 0 {
+        let mut deltas = super::counters::CountDeltas::default();
+        let grant = super::tasks::Grant {
+            job_id: job_row.id,
+            frame_parent: None,
+            count: granted,
+        };
+        claimed = super::tasks::claim(transaction, &[grant], now, &mut deltas).await?;
+        deltas.apply(transaction).await?;
+        let moved = claimed.len() as i64;
+        job_row.n_queued -= moved;
+        job_row.n_dispatched += moved;
+    }
 
     let record = JobRecord {
         job: job_row,
@@ -410,7 +449,11 @@ async fn create_in(transaction: &DatabaseTransaction, new_job: &NewJob) -> Resul
             names
         },
     };
-    Ok(Created { record, class })
+    Ok(Created {
+        record,
+        class,
+        claimed,
+    })
 }
 
 /// Tasks a job has: one per frame batch, times its tiles.

@@ -13,7 +13,7 @@ use crate::scheduler::{JobDemand, QueueNode, Snapshot};
 /// Most jobs with waiting tasks of one job queue considered per round, highest priority (then
 /// oldest) first: every queue with work takes part in fair share, however many jobs another
 /// queue holds.
-const CANDIDATES_PER_QUEUE: i64 = 32;
+pub const CANDIDATES_PER_QUEUE: i64 = 32;
 /// Most jobs considered per round in all, highest priority first.
 const MAX_CANDIDATES: i64 = 4_000;
 

@@ -359,14 +359,19 @@ pub async fn pin(connection: &impl ConnectionTrait, pins: &[(i64, String)]) -> R
     Ok(())
 }
 
-/// Dispatched tasks whose publication the broker never confirmed, in job and index order.
-pub async fn unconfirmed(connection: &impl ConnectionTrait) -> Result<Vec<ClaimedTask>, DbErr> {
+/// Dispatched tasks whose publication the broker never confirmed, in job and index order: all of
+/// them, or those dispatched before `older_than` (microseconds since the epoch).
+pub async fn unconfirmed(
+    connection: &impl ConnectionTrait,
+    older_than: Option<i64>,
+) -> Result<Vec<ClaimedTask>, DbErr> {
     ClaimedTask::find_by_statement(crate::db::sql(
         backend_of(connection),
         &format!(
-            "SELECT {CLAIMED_COLUMNS} FROM tasks WHERE state = 'dispatched' AND published = false ORDER BY job_id, idx"
+            "SELECT {CLAIMED_COLUMNS} FROM tasks WHERE state = 'dispatched' AND published = false \
+             AND COALESCE(time_dispatched, 0) < ? ORDER BY job_id, idx"
         ),
-        Vec::new(),
+        vec![older_than.unwrap_or(i64::MAX).into()],
     ))
     .all(connection)
     .await

@@ -191,6 +191,52 @@ async fn an_urgent_job_submitted_late_starts_before_the_queued_tasks_of_a_normal
 }
 
 #[tokio::test]
+async fn a_submission_to_an_idle_farm_dispatches_its_job_and_one_to_a_busy_farm_waits_its_turn()
+-> anyhow::Result<()> {
+    let mut farm = tight_farm().await?;
+    farm.start_worker(&["--cpus", "2"]).await?;
+    farm.wait_for_online_agents(1).await?;
+    // The first job of a kind has the dispatcher announce its class to the workers.
+    let first = submit_id(&farm, &sleep_job("first", 0.0, 1)).await?;
+    done(&farm, first).await?;
+
+    // Nothing waits and the worker has room: the answer to the submission already counts the
+    // tasks the room holds as dispatched. (Anything that woke the dispatcher just before, a
+    // heartbeat say, leaves the choice to its next round instead; a few tries see it.)
+    let mut at_once = None;
+    for attempt in 0..10 {
+        let job = farm
+            .submit_job(&sleep_job(&format!("idle {attempt}"), 0.0, 3))
+            .await?;
+        let id = job["id"].as_i64().context("a job id")?;
+        done(&farm, id).await?;
+        if job["tasks"]["dispatched"].as_i64() > Some(0) {
+            at_once = Some(job);
+            break;
+        }
+    }
+    let job = at_once.context("no submission to the idle farm was dispatched by itself")?;
+    assert_eq!(
+        job["tasks"]["dispatched"].as_i64().unwrap_or(0)
+            + job["tasks"]["queued"].as_i64().unwrap_or(0),
+        3,
+        "{job}"
+    );
+    assert!(job["blocked_reason"].is_null(), "{job}");
+
+    // A job with more tasks than the worker's slots, then another: the second's submission
+    // finds no room and leaves its task to the rounds, which serve the jobs by share.
+    let busy = submit_id(&farm, &sleep_job("busy", 0.3, 6)).await?;
+    let late = farm.submit_job(&sleep_job("late", 0.0, 1)).await?;
+    assert_eq!(late["tasks"]["queued"], 1, "{late}");
+    assert_eq!(late["tasks"]["dispatched"], 0, "{late}");
+    let late = late["id"].as_i64().context("a job id")?;
+    done(&farm, late).await?;
+    done(&farm, busy).await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn minimum_agents_are_reserved_and_maximum_agents_never_exceeded() -> anyhow::Result<()> {
     let mut farm = tight_farm().await?;
     let capped = submit_id(
