@@ -119,6 +119,9 @@ pub struct DispatcherHandle {
     idle: Arc<std::sync::Mutex<Option<IdleRoom>>>,
     /// Tasks claimed by submissions, waiting for the dispatcher to publish them.
     handed: Arc<std::sync::Mutex<Vec<Handed>>>,
+    /// Room reserved by submissions not yet handed over, by class: counted as dispatched by
+    /// the rounds, which cannot see an uncommitted claim.
+    reserved: Arc<std::sync::Mutex<HashMap<i64, i64>>>,
     /// Set when job queues or limits change, so the next round reads them afresh.
     settings_changed: Arc<std::sync::atomic::AtomicBool>,
     /// Jobs changed by a user since the dispatcher last looked (priority, queue, frames).
@@ -132,6 +135,15 @@ impl DispatcherHandle {
         self.wake.notify_one();
     }
 
+    /// A submission's reservations (see [`Reservations::reserve`]).
+    #[must_use]
+    pub fn reservations(&self) -> Reservations<'_> {
+        Reservations {
+            handle: self,
+            taken: std::sync::Mutex::new(Vec::new()),
+        }
+    }
+
     /// Room for up to `wanted` tasks of a new job of class `class_id` in job queue `queue_id`,
     /// to claim in the job's own submission. There is room only while the last round left the
     /// class's window with room and no job waiting anywhere, and nothing has woken the
@@ -140,7 +152,7 @@ impl DispatcherHandle {
     /// way to the first task. Returns how many tasks may be claimed (often 0); the caller claims
     /// them in its transaction and hands them over with [`DispatcherHandle::hand_over`].
     #[must_use]
-    pub fn reserve(&self, class_id: i64, queue_id: i64, wanted: i64) -> i64 {
+    fn reserve(&self, class_id: i64, queue_id: i64, wanted: i64) -> i64 {
         let mut idle = self
             .idle
             .lock()
@@ -166,24 +178,24 @@ impl DispatcherHandle {
             if let Some(pool_room) = pool.and_then(|pool| rooms.pool_room.get_mut(pool)) {
                 *pool_room -= granted;
             }
+            *self
+                .reserved
+                .lock()
+                .expect("the reserved-room lock is never poisoned")
+                .entry(class_id)
+                .or_default() += granted;
         }
         granted
     }
 
-    /// Give the dispatcher the tasks a submission claimed (after its commit) to publish now.
-    /// Should the dispatcher stop first, they are published as unconfirmed dispatches are.
-    pub fn hand_over(&self, queue_id: i64, class_id: i64, tasks: Vec<ClaimedTask>) {
-        if tasks.is_empty() {
-            return;
-        }
+    /// Give the dispatcher the tasks a submission to job queue `queue_id` claimed (after its
+    /// commit) to publish now. Should the dispatcher stop first, they are published as
+    /// unconfirmed dispatches are.
+    pub fn hand_over(&self, queue_id: i64, claimed: crate::store::jobs::Claimed) {
         self.handed
             .lock()
             .expect("the handed-tasks lock is never poisoned")
-            .push(Handed {
-                queue_id,
-                class_id,
-                tasks,
-            });
+            .push(Handed { queue_id, claimed });
         self.wake();
     }
 
@@ -204,6 +216,59 @@ impl DispatcherHandle {
     }
 }
 
+/// The room one submission reserved, released when dropped: by then its claim is committed and
+/// handed over (or failed), and rounds see it in the database.
+#[derive(Debug)]
+pub struct Reservations<'a> {
+    handle: &'a DispatcherHandle,
+    taken: std::sync::Mutex<Vec<(i64, i64)>>,
+}
+
+impl Reservations<'_> {
+    /// Room for up to `wanted` tasks of a new job of class `class_id` in job queue `queue_id`,
+    /// to claim in the job's own submission (see [`DispatcherHandle`]'s offer): how many may be
+    /// claimed, often 0. The caller claims them in its transaction and hands them over with
+    /// [`DispatcherHandle::hand_over`] before dropping the reservations. A transaction run
+    /// again reserves again; what the first run reserved is only lost until the next round.
+    #[must_use]
+    pub fn reserve(&self, class_id: i64, queue_id: i64, wanted: i64) -> i64 {
+        let granted = self.handle.reserve(class_id, queue_id, wanted);
+        if granted > 0 {
+            self.taken
+                .lock()
+                .expect("the reservations lock is never poisoned")
+                .push((class_id, granted));
+        }
+        granted
+    }
+}
+
+impl Drop for Reservations<'_> {
+    fn drop(&mut self) {
+        let taken = std::mem::take(
+            self.taken
+                .get_mut()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        );
+        if taken.is_empty() {
+            return;
+        }
+        let mut reserved = self
+            .handle
+            .reserved
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (class_id, count) in taken {
+            if let Some(held) = reserved.get_mut(&class_id) {
+                *held -= count;
+                if *held <= 0 {
+                    reserved.remove(&class_id);
+                }
+            }
+        }
+    }
+}
+
 /// Room a round left on a farm where no job waits: what each class's window (and each pool of
 /// classes sharing agents) may still take, for the job queues without a maximum above them.
 #[derive(Debug)]
@@ -218,8 +283,7 @@ struct IdleRoom {
 #[derive(Debug)]
 struct Handed {
     queue_id: i64,
-    class_id: i64,
-    tasks: Vec<ClaimedTask>,
+    claimed: crate::store::jobs::Claimed,
 }
 
 /// Room in each class's window and in each pool of classes that share agents.
@@ -475,8 +539,11 @@ pub struct Dispatcher {
     wakes: Arc<AtomicU64>,
     idle: Arc<std::sync::Mutex<Option<IdleRoom>>>,
     handed: Arc<std::sync::Mutex<Vec<Handed>>>,
+    reserved: Arc<std::sync::Mutex<HashMap<i64, i64>>>,
     /// When dispatches left unpublished were last looked for.
     swept_at: Instant,
+    /// Tasks the broker confirmed whose `published` flag could not be written yet.
+    unmarked: Vec<i64>,
 }
 
 impl Dispatcher {
@@ -495,6 +562,7 @@ impl Dispatcher {
         let wakes = Arc::new(AtomicU64::new(0));
         let idle = Arc::new(std::sync::Mutex::new(None));
         let handed = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let reserved = Arc::new(std::sync::Mutex::new(HashMap::new()));
         let dispatcher = Self {
             db,
             publisher,
@@ -524,7 +592,9 @@ impl Dispatcher {
             wakes: wakes.clone(),
             idle: idle.clone(),
             handed: handed.clone(),
+            reserved: reserved.clone(),
             swept_at: Instant::now(),
+            unmarked: Vec::new(),
         };
         (
             dispatcher,
@@ -533,6 +603,7 @@ impl Dispatcher {
                 wakes,
                 idle,
                 handed,
+                reserved,
                 changed_jobs,
                 settings_changed,
             },
@@ -586,6 +657,7 @@ impl Dispatcher {
             }
         }
         self.withdraw_idle_room();
+        self.drop_handed();
         tracing::debug!("dispatcher stopped");
     }
 
@@ -594,6 +666,7 @@ impl Dispatcher {
     /// published again.
     fn forget(&mut self) {
         self.withdraw_idle_room();
+        self.drop_handed();
         self.recover = true;
         self.declared_classes.clear();
         self.classes.clear();
@@ -620,6 +693,17 @@ impl Dispatcher {
         }
         let wakes = self.wakes.load(Ordering::Acquire);
         self.withdraw_idle_room();
+        // Claims not committed yet, which the snapshot may not see: none can be added until
+        // the round offers room again.
+        let reserved = self
+            .reserved
+            .lock()
+            .expect("the reserved-room lock is never poisoned")
+            .clone();
+        if !self.unmarked.is_empty() {
+            tasks::mark_published(&self.db, &self.unmarked).await?;
+            self.unmarked.clear();
+        }
         let mut published = self.publish_handed().await?;
         if self.recover || self.swept_at.elapsed() >= SWEEP_EVERY {
             // At start and after a failure, every unconfirmed dispatch; otherwise those left
@@ -633,6 +717,9 @@ impl Dispatcher {
         let (queues, with_limits) = self.settings().await?;
         let (mut snapshot, mut class_dispatched) =
             scheduling::snapshot(&self.db, queues, with_limits).await?;
+        for (class_id, count) in reserved {
+            *class_dispatched.entry(class_id).or_default() += count;
+        }
         self.pins = RoundPins {
             limits: snapshot.limit_pins.clone(),
             job_limits: if snapshot.limit_pins.is_empty() {
@@ -681,6 +768,16 @@ impl Dispatcher {
             .expect("the idle-room lock is never poisoned") = None;
     }
 
+    /// Forget claims handed over but not published: they are in the database, dispatched and
+    /// unconfirmed, and the next leader's first round publishes them from there (by then they
+    /// may have been published, or even run, by another).
+    fn drop_handed(&self) {
+        self.handed
+            .lock()
+            .expect("the handed-tasks lock is never poisoned")
+            .clear();
+    }
+
     /// After a round that left no job waiting, offer what room every announced class's window
     /// has left to submissions (see [`DispatcherHandle::reserve`]), given the tasks each class
     /// has dispatched but not started.
@@ -727,14 +824,19 @@ impl Dispatcher {
             .map(|(_, queues, _)| queues.clone())
             .unwrap_or_default();
         let mut tasks = Vec::new();
-        for handed in handed {
-            let count = handed.tasks.len() as i64;
-            self.rates.entry(handed.class_id).or_default().record(count);
-            if let Some(task) = handed.tasks.first() {
-                self.served
-                    .record_job(&queues, task.job_id, handed.queue_id, count as f64);
-            }
-            tasks.extend(handed.tasks);
+        for Handed { queue_id, claimed } in handed {
+            let count = claimed.tasks.len() as i64;
+            let Some(job_id) = claimed.tasks.first().map(|task| task.job_id) else {
+                continue;
+            };
+            self.rates
+                .entry(claimed.job.class_id)
+                .or_default()
+                .record(count);
+            self.served
+                .record_job(&queues, job_id, queue_id, count as f64);
+            self.remember_job(job_id, claimed.job).await?;
+            tasks.extend(claimed.tasks);
         }
         match self.publish(&tasks).await {
             Ok(published) => Ok(published),
@@ -1145,8 +1247,13 @@ impl Dispatcher {
             }
             return Err(error.into());
         }
-        tasks::mark_published(&self.db, &published_ids).await?;
-        Ok(published_ids.len())
+        let published = published_ids.len();
+        if let Err(error) = tasks::mark_published(&self.db, &published_ids).await {
+            // Published: marked at the next round's start, not published again by a sweep.
+            self.unmarked.extend(published_ids);
+            return Err(error.into());
+        }
+        Ok(published)
     }
 
     /// Declare a class's exchange, queue and binding, and tell workers it exists.
@@ -1197,44 +1304,56 @@ impl Dispatcher {
                 self.jobs.clear();
             }
             for (job_id, job) in jobs {
-                let job = job?;
-                let spec = &job.spec;
-                let data = job.data.clone();
-                let mut env: BTreeMap<String, String> = spec.env.clone();
-                env.extend(job.environ.clone());
-                let phases = spec.phase_templates(&data).unwrap_or_else(|error| {
-                    tracing::error!(job_id, error = %error, "the job's command cannot be resolved; its tasks will fail when started");
-                    Vec::new()
-                });
-                let class = self.class(job.class_id).await?;
-                let info = Arc::new(JobInfo {
-                    title: job.title.clone(),
-                    phases,
-                    progress_regex: spec.progress_regex.clone(),
-                    error_regexes: spec.error_regexes.clone(),
-                    data,
-                    env,
-                    cwd: spec.cwd.clone(),
-                    success_codes: spec.success_codes(),
-                    cpus: class.requirements.cpus,
-                    ram_mb: class.requirements.ram_mb,
-                    gpus: class.requirements.gpus,
-                    gpu_ram_mb: class.requirements.gpu_ram_mb,
-                    ram_max_mb: job.ram_max,
-                    ram_warning_mb: job.ram_warning,
-                    timeout_secs: job.timeout_secs.and_then(|secs| u64::try_from(secs).ok()),
-                    message_priority: message_priority(job.priority),
-                    by: job.frame_by,
-                    run_as_user: job.user,
-                    run_as_group: job.run_group,
-                    frame_parent_id: job.frame_parent_id,
-                    rerun_whole_batch: job.rerun_whole_batch,
-                    requirements_changed_at: job.requirements_changed_at,
-                    class,
-                });
-                self.jobs.insert(job_id, info);
+                self.remember_job(job_id, job?).await?;
             }
         }
+        Ok(())
+    }
+
+    /// Keep what publishing a job's tasks needs of it.
+    async fn remember_job(
+        &mut self,
+        job_id: i64,
+        job: crate::store::jobs::DispatchJob,
+    ) -> Result<(), DispatchError> {
+        if self.jobs.len() >= 10_000 {
+            self.jobs.clear();
+        }
+        let spec = &job.spec;
+        let data = job.data.clone();
+        let mut env: BTreeMap<String, String> = spec.env.clone();
+        env.extend(job.environ.clone());
+        let phases = spec.phase_templates(&data).unwrap_or_else(|error| {
+            tracing::error!(job_id, error = %error, "the job's command cannot be resolved; its tasks will fail when started");
+            Vec::new()
+        });
+        let class = self.class(job.class_id).await?;
+        let info = Arc::new(JobInfo {
+            title: job.title.clone(),
+            phases,
+            progress_regex: spec.progress_regex.clone(),
+            error_regexes: spec.error_regexes.clone(),
+            data,
+            env,
+            cwd: spec.cwd.clone(),
+            success_codes: spec.success_codes(),
+            cpus: class.requirements.cpus,
+            ram_mb: class.requirements.ram_mb,
+            gpus: class.requirements.gpus,
+            gpu_ram_mb: class.requirements.gpu_ram_mb,
+            ram_max_mb: job.ram_max,
+            ram_warning_mb: job.ram_warning,
+            timeout_secs: job.timeout_secs.and_then(|secs| u64::try_from(secs).ok()),
+            message_priority: message_priority(job.priority),
+            by: job.frame_by,
+            run_as_user: job.user,
+            run_as_group: job.run_group,
+            frame_parent_id: job.frame_parent_id,
+            rerun_whole_batch: job.rerun_whole_batch,
+            requirements_changed_at: job.requirements_changed_at,
+            class,
+        });
+        self.jobs.insert(job_id, info);
         Ok(())
     }
 }

@@ -634,11 +634,14 @@ pub async fn submit(
     let new_job = submission.validate()?;
     super::catalog::check_known_software(&state.db, &new_job.requirements.software).await?;
     let dispatcher = &state.dispatcher;
-    let reserve = |class_id, queue_id, wanted| dispatcher.reserve(class_id, queue_id, wanted);
+    let reservations = dispatcher.reservations();
+    let reserve = |class_id, queue_id, wanted| reservations.reserve(class_id, queue_id, wanted);
     let mut created = jobs::create(&state.db, &new_job, &reserve).await?;
-    let claimed = std::mem::take(&mut created.claimed);
-    let dispatched = !claimed.is_empty();
-    dispatcher.hand_over(created.record.job.queue_id, created.class.id, claimed);
+    let dispatched = created.claimed.is_some();
+    if let Some(claimed) = created.claimed.take() {
+        dispatcher.hand_over(created.record.job.queue_id, claimed);
+    }
+    drop(reservations);
     dispatcher.wake();
     // The master runs on one thread: let the dispatcher start its round before this answer is
     // prepared, so the answer's own reads do not delay the job's first tasks.

@@ -115,8 +115,18 @@ pub struct Created {
     pub record: JobRecord,
     /// Its class (possibly new).
     pub class: TaskClass,
-    /// Its tasks claimed for dispatch in its submission, in index order.
-    pub claimed: Vec<super::tasks::ClaimedTask>,
+    /// Its tasks claimed for dispatch in its submission, if any.
+    pub claimed: Option<Claimed>,
+}
+
+/// A job's first tasks, claimed for dispatch by its submission, with what the dispatcher needs
+/// to publish them.
+#[derive(Debug, Clone)]
+pub struct Claimed {
+    /// The job, as [`for_dispatch`] reads it.
+    pub job: DispatchJob,
+    /// Its claimed tasks, in index order.
+    pub tasks: Vec<super::tasks::ClaimedTask>,
 }
 
 /// The ids a submission names, resolved in one query.
@@ -265,7 +275,7 @@ struct Tiles {
 ///
 /// `reserve(class_id, queue_id, tasks)` says how many of the job's first tasks may be claimed
 /// for dispatch in the same transaction (see
-/// [`crate::dispatcher::DispatcherHandle::reserve`]); it is asked only for jobs that wait on
+/// [`crate::dispatcher::Reservations::reserve`]); it is asked only for jobs that wait on
 /// nothing (no parents, no limits, no maximum of agents). They come back in
 /// [`Created::claimed`], dispatched, for the dispatcher to publish.
 pub async fn create(
@@ -418,7 +428,7 @@ async fn create_in(
     } else {
         0
     };
-    let mut claimed = Vec::new();
+    let mut claimed = None;
     if granted > 0 {
         let mut deltas = super::counters::CountDeltas::default();
         let grant = super::tasks::Grant {
@@ -426,11 +436,31 @@ async fn create_in(
             frame_parent: None,
             count: granted,
         };
-        claimed = super::tasks::claim(transaction, &[grant], now, &mut deltas).await?;
+        let tasks = super::tasks::claim(transaction, &[grant], now, &mut deltas).await?;
         deltas.apply(transaction).await?;
-        let moved = claimed.len() as i64;
+        let moved = tasks.len() as i64;
         job_row.n_queued -= moved;
         job_row.n_dispatched += moved;
+        // What the dispatcher would read back to publish them, as it would read it.
+        let job = dispatch_job(DispatchRow {
+            id: job_row.id,
+            title: job_row.title.clone(),
+            data: job_row.data.clone(),
+            environ: job_row.environ.clone(),
+            spec: target.spec.clone(),
+            class_id: job_row.class_id,
+            ram_max: job_row.ram_max,
+            ram_warning: job_row.ram_warning,
+            timeout_secs: job_row.timeout_secs,
+            priority: job_row.priority,
+            frame_by: job_row.frame_by,
+            user: job_row.user.clone(),
+            run_group: job_row.run_group.clone(),
+            frame_parent_id: job_row.frame_parent_id,
+            rerun_whole_batch: job_row.rerun_whole_batch,
+            requirements_changed_at: job_row.requirements_changed_at,
+        })?;
+        claimed = Some(Claimed { job, tasks });
     }
 
     let record = JobRecord {

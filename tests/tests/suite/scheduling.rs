@@ -201,32 +201,52 @@ async fn a_submission_to_an_idle_farm_dispatches_its_job_and_one_to_a_busy_farm_
     done(&farm, first).await?;
 
     // Nothing waits and the worker has room: the answer to the submission already counts the
-    // tasks the room holds as dispatched. (Anything that woke the dispatcher just before, a
-    // heartbeat say, leaves the choice to its next round instead; a few tries see it.)
+    // tasks the room holds as dispatched, and they were dispatched by the submission's own
+    // transaction. (Anything that woke the dispatcher just before, a heartbeat say, leaves the
+    // choice to its next round instead; a few tries see it.)
     let mut at_once = None;
     for attempt in 0..10 {
         let job = farm
             .submit_job(&sleep_job(&format!("idle {attempt}"), 0.0, 3))
             .await?;
         let id = job["id"].as_i64().context("a job id")?;
-        done(&farm, id).await?;
+        // Well before the 30 s sweep for unpublished dispatches: they went out at once.
+        let ended = farm
+            .wait_for_job_state(
+                id,
+                &["done", "failed", "cancelled"],
+                Duration::from_secs(25),
+            )
+            .await?;
+        anyhow::ensure!(ended["state"] == "done", "{ended}");
         if job["tasks"]["dispatched"].as_i64() > Some(0) {
-            at_once = Some(job);
+            at_once = Some((id, job));
             break;
         }
     }
-    let job = at_once.context("no submission to the idle farm was dispatched by itself")?;
-    assert_eq!(
-        job["tasks"]["dispatched"].as_i64().unwrap_or(0)
-            + job["tasks"]["queued"].as_i64().unwrap_or(0),
-        3,
-        "{job}"
-    );
+    let (id, job) = at_once.context("no submission to the idle farm was dispatched by itself")?;
     assert!(job["blocked_reason"].is_null(), "{job}");
+    let dispatched = job["tasks"]["dispatched"].as_i64().unwrap_or(0);
+    let mut in_submission = 0;
+    for task in farm.tasks(id).await? {
+        assert_eq!(task["attempts"], 1, "each task ran once: {task}");
+        in_submission += i64::from(task["time_dispatched"] == job["time_submitted"]);
+    }
+    assert_eq!(in_submission, dispatched, "{job}");
 
-    // A job with more tasks than the worker's slots, then another: the second's submission
-    // finds no room and leaves its task to the rounds, which serve the jobs by share.
-    let busy = submit_id(&farm, &sleep_job("busy", 0.3, 6)).await?;
+    // A job with a maximum of agents waits for a round, whatever room there is.
+    let capped = farm
+        .submit_job(&with(
+            sleep_job("capped", 0.0, 2),
+            json!({"maximum_agents": 1}),
+        ))
+        .await?;
+    assert_eq!(capped["tasks"]["dispatched"], 0, "{capped}");
+    done(&farm, capped["id"].as_i64().context("a job id")?).await?;
+
+    // A job with more tasks than the worker's slots (and than any window), then another: the
+    // second's submission finds no room and leaves its task to the rounds.
+    let busy = submit_id(&farm, &sleep_job("busy", 0.2, 12)).await?;
     let late = farm.submit_job(&sleep_job("late", 0.0, 1)).await?;
     assert_eq!(late["tasks"]["queued"], 1, "{late}");
     assert_eq!(late["tasks"]["dispatched"], 0, "{late}");
