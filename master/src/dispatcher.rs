@@ -115,7 +115,7 @@ pub struct DispatcherHandle {
     wake: Arc<Notify>,
     /// Counts wakes, so room offered by a round is withdrawn once anything may have changed.
     wakes: Arc<AtomicU64>,
-    /// Room the last round left on an idle farm (see [`DispatcherHandle::reserve`]).
+    /// Room the last round left on an idle farm (see [`Reservations::reserve`]).
     idle: Arc<std::sync::Mutex<Option<IdleRoom>>>,
     /// Tasks claimed by submissions, waiting for the dispatcher to publish them.
     handed: Arc<std::sync::Mutex<Vec<Handed>>>,
@@ -779,7 +779,7 @@ impl Dispatcher {
     }
 
     /// After a round that left no job waiting, offer what room every announced class's window
-    /// has left to submissions (see [`DispatcherHandle::reserve`]), given the tasks each class
+    /// has left to submissions (see [`Reservations::reserve`]), given the tasks each class
     /// has dispatched but not started.
     async fn offer_idle_room(
         &mut self,
