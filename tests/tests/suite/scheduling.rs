@@ -193,7 +193,36 @@ async fn an_urgent_job_submitted_late_starts_before_the_queued_tasks_of_a_normal
 #[tokio::test]
 async fn a_submission_to_an_idle_farm_dispatches_its_job_and_one_to_a_busy_farm_waits_its_turn()
 -> anyhow::Result<()> {
-    let mut farm = tight_farm().await?;
+    a_submission_to_an_idle_farm_dispatches_its_job_and_one_to_a_busy_farm_waits_its_turn_on(
+        DatabaseKind::Sqlite,
+    )
+    .await
+}
+
+database_test!(
+    a_submission_to_an_idle_farm_dispatches_its_job_with_postgresql,
+    postgres,
+    a_submission_to_an_idle_farm_dispatches_its_job_and_one_to_a_busy_farm_waits_its_turn_on
+);
+
+database_test!(
+    a_submission_to_an_idle_farm_dispatches_its_job_with_mariadb,
+    mariadb,
+    a_submission_to_an_idle_farm_dispatches_its_job_and_one_to_a_busy_farm_waits_its_turn_on
+);
+
+/// On an idle farm the submission's own transaction claims the tasks its room holds (the claim
+/// in the same transaction as the job's insert, on each database); on a busy one it does not.
+async fn a_submission_to_an_idle_farm_dispatches_its_job_and_one_to_a_busy_farm_waits_its_turn_on(
+    database: DatabaseKind,
+) -> anyhow::Result<()> {
+    let mut farm = TestFarm::spawn(FarmOptions {
+        workers: 0,
+        database,
+        master_args: vec!["--dispatch-margin".to_owned(), "0".to_owned()],
+        ..FarmOptions::default()
+    })
+    .await?;
     farm.start_worker(&["--cpus", "2"]).await?;
     farm.wait_for_online_agents(1).await?;
     // The first job of a kind has the dispatcher announce its class to the workers.
