@@ -26,6 +26,25 @@ const MAX_IN_FLIGHT: usize = 1024;
 const MAX_EVENTS_PER_MESSAGE: usize = 256;
 /// Largest `EventBatch` payload, so log-heavy batches stay reasonable broker messages.
 const MAX_BATCH_BYTES: usize = 512 * 1024;
+
+/// Move the events already queued into `pending`, up to [`MAX_BATCH`]; whether one of them is
+/// urgent.
+fn take_queued(
+    queue: &mut mpsc::UnboundedReceiver<QueuedEvent>,
+    pending: &mut VecDeque<QueuedEvent>,
+) -> bool {
+    let mut urgent = false;
+    while pending.len() < MAX_BATCH {
+        match queue.try_recv() {
+            Ok(event) => {
+                urgent |= event.urgent;
+                pending.push_back(event);
+            }
+            Err(_) => break,
+        }
+    }
+    urgent
+}
 /// Log bytes kept in memory while they wait for the broker (the rest is spilled to disk).
 pub const DEFAULT_LOG_MEMORY_KIB: usize = 64 * 1024;
 
@@ -304,15 +323,7 @@ impl EventPublisher {
                 || due.is_some_and(|due| due <= tokio::time::Instant::now());
             if publish {
                 // Whatever else is queued by now travels too.
-                while pending.len() < MAX_BATCH {
-                    match self.queue_rx.try_recv() {
-                        Ok(event) => {
-                            urgent |= event.urgent;
-                            pending.push_back(event);
-                        }
-                        Err(_) => break,
-                    }
-                }
+                urgent |= take_queued(&mut self.queue_rx, &mut pending);
             }
             while publish
                 && in_flight.len() < MAX_IN_FLIGHT
@@ -372,15 +383,7 @@ impl EventPublisher {
                     Some(event) => {
                         urgent |= event.urgent;
                         pending.push_back(event);
-                        while pending.len() < MAX_BATCH {
-                            match self.queue_rx.try_recv() {
-                                Ok(event) => {
-                                    urgent |= event.urgent;
-                                    pending.push_back(event);
-                                }
-                                Err(_) => break,
-                            }
-                        }
+                        urgent |= take_queued(&mut self.queue_rx, &mut pending);
                     }
                     None => receiving = false,
                 },
